@@ -1,0 +1,19 @@
+/** What a subcommand returns; only src/cli.ts writes it out and exits. */
+export interface CommandResult {
+  stdout: string;
+  stderr?: string;
+  exitCode: 0 | 1 | 2;
+}
+
+export interface CommandContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  /** Whether stdout is a terminal (colour decisions). */
+  isTTY: boolean;
+}
+
+export interface Command {
+  summary: string;
+  usage: string;
+  run(argv: string[], ctx: CommandContext): Promise<CommandResult>;
+}

@@ -1,0 +1,102 @@
+import { LineCounter, parseAllDocuments, isMap } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { locateInText } from './locate.js';
+import type { KubeObject, Manifest, Position } from './types.js';
+
+export interface ParseOptions {
+  /** Repo-relative path used in findings. */
+  file: string;
+  origin?: { template: string; tenant?: string };
+  /** Rule id for YAML syntax errors (input errors and rendered-tree errors differ). */
+  ruleId?: string;
+}
+
+export interface ParseResult {
+  manifests: Manifest[];
+  diagnostics: Diagnostic[];
+}
+
+export function makeManifest(
+  object: KubeObject,
+  file: string,
+  text: string,
+  docIndex: number,
+  origin?: { template: string; tenant?: string },
+): Manifest {
+  const m: Manifest = {
+    object,
+    file,
+    docIndex,
+    locate: (pointer: string): Position => locateInText(text, docIndex, pointer),
+  };
+  return origin ? { ...m, origin } : m;
+}
+
+/**
+ * Parses a multi-document YAML text into manifests. Duplicate keys and syntax
+ * errors become diagnostics with file:line:column; documents that are not a
+ * Kubernetes object (no apiVersion/kind) are reported, never silently dropped.
+ */
+export function parseManifests(text: string, opts: ParseOptions): ParseResult {
+  const ruleId = opts.ruleId ?? 'manifest/yaml-syntax';
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const diagnostics: Diagnostic[] = [];
+  const manifests: Manifest[] = [];
+  const list = Array.isArray(docs) ? docs : [];
+  const where = (offset: number) => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { path: opts.file, line, column: col };
+  };
+  const originFields = opts.origin ? { origin: opts.origin, ...(opts.origin.tenant ? { tenant: opts.origin.tenant } : {}) } : {};
+  list.forEach((doc, docIndex) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) {
+        const dup = /unique/i.test(e.message);
+        diagnostics.push({
+          ruleId,
+          severity: 'error',
+          kind: 'failure',
+          message: dup ? `duplicate key: ${firstLine(e.message)}` : `invalid YAML: ${firstLine(e.message)}`,
+          file: where(e.pos[0]),
+          hint: dup ? 'remove or rename one of the repeated keys' : 'fix the YAML syntax at this position',
+          ...originFields,
+        });
+      }
+      return;
+    }
+    if (doc.contents === null) return;
+    if (!isMap(doc.contents)) {
+      diagnostics.push({
+        ruleId: 'manifest/not-an-object',
+        severity: 'error',
+        kind: 'failure',
+        message: 'YAML document is not a mapping, so it cannot be a Kubernetes object',
+        file: where(doc.contents.range?.[0] ?? 0),
+        hint: 'each document must be a map with apiVersion, kind and metadata',
+        ...originFields,
+      });
+      return;
+    }
+    const value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
+      const pos = locateInText(text, docIndex, typeof value.apiVersion !== 'string' ? '/apiVersion' : '/kind');
+      diagnostics.push({
+        ruleId: 'manifest/not-an-object',
+        severity: 'error',
+        kind: 'failure',
+        message: 'document has no string apiVersion and kind, so it is not a Kubernetes object',
+        file: { path: opts.file, ...pos },
+        hint: 'add apiVersion and kind, or remove the document',
+        ...originFields,
+      });
+      return;
+    }
+    manifests.push(makeManifest(value as KubeObject, opts.file, text, docIndex, opts.origin));
+  });
+  return { manifests, diagnostics };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n')[0] ?? s;
+}

@@ -1,0 +1,43 @@
+import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import type { ObjectRef } from '../diagnostics/diagnostic.js';
+
+/** Any Kubernetes object: typed code narrows with the kubernetes-types interfaces. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  [key: string]: unknown;
+}
+
+export interface Position {
+  /** 1-based. */
+  line: number;
+  /** 1-based. */
+  column: number;
+}
+
+/** A parsed object plus where it came from, so any finding can point at its line. */
+export interface Manifest {
+  readonly object: KubeObject;
+  /** Repo-relative path of the file the object lives in (or would be written to). */
+  readonly file: string;
+  /** Index of the YAML document within the file. */
+  readonly docIndex: number;
+  /** Template and tenant that produced it, when it was rendered by us. */
+  readonly origin?: { template: string; tenant?: string };
+  /** Position of the node at a JSON pointer (RFC 6901), or of its nearest existing ancestor. */
+  locate(pointer: string): Position;
+}
+
+export function objectRef(o: KubeObject): ObjectRef {
+  const ref: ObjectRef = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' };
+  if (o.metadata?.namespace) ref.namespace = o.metadata.namespace;
+  return ref;
+}
+
+/** `group/kind/namespace/name` identity used for duplicate detection and lookups. */
+export function objectKey(o: KubeObject): string {
+  const slash = o.apiVersion.indexOf('/');
+  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
+  return `${group}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
