@@ -22,12 +22,13 @@ export function makeManifest(
   text: string,
   docIndex: number,
   origin?: { template: string; tenant?: string },
+  basePointer = '',
 ): Manifest {
   const m: Manifest = {
     object,
     file,
     docIndex,
-    locate: (pointer: string): Position => locateInText(text, docIndex, pointer),
+    locate: (pointer: string): Position => locateInText(text, docIndex, basePointer + pointer),
   };
   return origin ? { ...m, origin } : m;
 }
@@ -89,6 +90,16 @@ export function parseManifests(text: string, opts: ParseOptions): ParseResult {
         file: { path: opts.file, ...pos },
         hint: 'add apiVersion and kind, or remove the document',
         ...originFields,
+      });
+      return;
+    }
+    // A v1 List (kubectl get -o yaml) carries its objects in items.
+    if (/List$/.test(value.kind) && Array.isArray(value.items)) {
+      value.items.forEach((item: unknown, i: number) => {
+        const o = item as Record<string, unknown> | null;
+        if (o && typeof o === 'object' && typeof o.apiVersion === 'string' && typeof o.kind === 'string') {
+          manifests.push(makeManifest(o as KubeObject, opts.file, text, docIndex, opts.origin, `/items/${i}`));
+        }
       });
       return;
     }

@@ -1,4 +1,4 @@
-import type { ObjectMeta } from 'kubernetes-types/meta/v1';
+import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { ObjectRef } from '../diagnostics/diagnostic.js';
 
 /** Any Kubernetes object: typed code narrows with the kubernetes-types interfaces. */
