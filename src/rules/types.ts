@@ -1,0 +1,55 @@
+import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
+import type { KubeObject, Manifest } from '../manifest/types.js';
+import type { Platform, Tenant } from '../tenants/types.js';
+
+export interface RuleMeta<M extends string> {
+  /** Registry key, e.g. `isolation/default-deny`; docs live at docs/rules/<id>.md. */
+  id: string;
+  description: string;
+  severity: Severity;
+  remediation: string;
+  /** Kinds the rule looks at; omitted = every kind. */
+  appliesTo?: readonly string[];
+  /** Core isolation rules cannot be waived in tenants.yaml. */
+  unwaivable?: boolean;
+  /** Message templates with `{name}` placeholders filled from `data`. */
+  messages: Record<M, string>;
+}
+
+export interface Report<M extends string> {
+  manifest: Manifest;
+  messageId: M;
+  data?: Record<string, string | number>;
+  /** JSON pointer of the offending field; the engine turns it into file:line:column. */
+  pointer?: string;
+  actual?: unknown;
+  expected?: string;
+  /** Extra lines shown under the message (arithmetic, a path). */
+  detail?: string;
+}
+
+export interface RuleContext<M extends string> {
+  /** The platform section of tenants.yaml (resolved). Absent when checking arbitrary manifests. */
+  platform?: Platform;
+  /** Resolved tenants, keyed by id. */
+  tenants: ReadonlyMap<string, Tenant>;
+  /** Tenant owning a namespace, if any. */
+  tenantOfNamespace(ns: string | undefined): Tenant | undefined;
+  /** Every manifest in the tree (for cross-object lookups). */
+  all: readonly Manifest[];
+  report(r: Report<M>): void;
+}
+
+export interface Rule<M extends string = string> {
+  meta: RuleMeta<M>;
+  /** Called once per manifest whose kind is in appliesTo. */
+  checkManifest?(m: Manifest, ctx: RuleContext<M>): void;
+  /** Called once per tenant with the manifests in its namespace. */
+  checkTenant?(tenant: Tenant, manifests: readonly Manifest[], ctx: RuleContext<M>): void;
+  /** Called once with the whole tree. */
+  checkAll?(manifests: readonly Manifest[], ctx: RuleContext<M>): void;
+}
+
+export type AnyRule = Rule<string>;
+
+export type { Diagnostic, KubeObject, Manifest };
