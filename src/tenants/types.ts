@@ -1,8 +1,81 @@
-// Placeholder until the loader lands; the shapes below are the contract rules rely on.
+import type { Position } from '../manifest/types.js';
+
+export type Labels = Record<string, string>;
+export type Quantity = string | number;
+export type ResourceList = { cpu?: Quantity; memory?: Quantity };
+export interface Resources {
+  requests?: ResourceList;
+  limits?: ResourceList;
+}
+
+export interface SharedService {
+  service: string;
+  port: number;
+  podLabels: Labels;
+}
+
+/** The `platform` section of tenants.yaml, as written (it has no defaults). */
 export interface Platform {
   namespacePrefix: string;
+  labels: { app: string; managedBy: string };
+  tenantNamespaceLabel: { key: string; value: string };
+  podSecurity: { level: 'privileged' | 'baseline' | 'restricted'; version: string };
+  admins: { group: string; clusterRole: string };
+  image: { repository: string };
+  ingress: { namespace: string; podLabels?: Labels };
+  database: { namespace: string; postgresql: SharedService; redis: SharedService };
+  dns: { namespace: string; podLabels: Labels; port: number };
+  egress: { externalPorts: number[]; deniedCidrs: string[] };
+  maxQuota: Record<string, Quantity>;
 }
+
+export interface Tier {
+  quota: Record<string, Quantity>;
+  limits: { default: ResourceList; defaultRequest: ResourceList; max?: ResourceList };
+}
+
+export interface Autoscaling {
+  minReplicas: number;
+  maxReplicas: number;
+  targetCPUUtilization: number;
+}
+
+export interface Waiver {
+  rule: string;
+  /** `Kind/name`; omitted = every object of the tenant. */
+  object?: string;
+  reason: string;
+  /** Where the waiver is written, for findings about the waiver itself. */
+  pointer: string;
+}
+
+/** A tenant with tier and defaults applied: what templates and rules see. */
 export interface Tenant {
   id: string;
+  name: string;
   namespace: string;
+  tierName: string;
+  quota: Record<string, string>;
+  limits: Tier['limits'];
+  image: string;
+  imageTag: string;
+  api: { replicas: number; resources: Resources };
+  worker: { autoscaling: Autoscaling; resources: Resources };
+  config: Record<string, string>;
+  needsApiAccess: boolean;
+  waivers: Waiver[];
+  /** JSON pointer of this tenant's entry in tenants.yaml. */
+  pointer: string;
+}
+
+export interface TenantsConfig {
+  /** Repo-relative path of the file (for findings). */
+  file: string;
+  platform: Platform;
+  tiers: Record<string, Tier>;
+  tenants: Tenant[];
+  /** `apiVersion/Kind` entries allowed in rendered/ without a schema. */
+  allowKinds: string[];
+  /** Position of a JSON pointer in tenants.yaml. */
+  locate(pointer: string): Position;
 }

@@ -1,0 +1,26 @@
+import { exitCodeFor } from '../diagnostics/diagnostic.js';
+import { renderToDisk } from '../pipeline.js';
+import { formatters } from '../output/index.js';
+import { parse, resolveRoot, rootOption } from './options.js';
+import type { Command } from './types.js';
+
+export const render: Command = {
+  summary: 'render tenants.yaml through templates/ into rendered/ (atomically)',
+  usage: 'tenantctl render [--root DIR]',
+  async run(argv, ctx) {
+    const { values } = parse(argv, { ...rootOption });
+    const root = resolveRoot(ctx.cwd, values.root);
+    const r = await renderToDisk({ root });
+    if (!r.written) {
+      const text = formatters.text(
+        { diagnostics: r.diagnostics, summary: { files: 0, objects: 0, tenants: r.config?.tenants.length ?? 0 }, rules: [] },
+        { color: ctx.isTTY, toolVersion: '' },
+      );
+      const code = exitCodeFor(r.diagnostics);
+      return { stdout: '', stderr: `${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };
+    }
+    const files = r.render?.files.size ?? 0;
+    const tenants = r.config?.tenants.length ?? 0;
+    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants into rendered/\n`, exitCode: 0 };
+  },
+};

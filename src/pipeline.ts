@@ -1,0 +1,89 @@
+import path from 'node:path';
+import type { Diagnostic } from './diagnostics/diagnostic.js';
+import { parseManifests } from './manifest/parse.js';
+import type { Manifest } from './manifest/types.js';
+import { renderTree, type RenderResult } from './render/render.js';
+import { loadTemplates } from './render/templates.js';
+import { loadTenantsFile } from './tenants/index.js';
+import type { TenantsConfig } from './tenants/types.js';
+import { compareTrees } from './tree/compare.js';
+import { kustomizationFile } from './tree/layout.js';
+import { readTree } from './tree/read.js';
+import { recoverTree, writeTreeAtomically } from './tree/write.js';
+
+export interface PipelineOptions {
+  /** Repository root; every path in findings is relative to it. */
+  root: string;
+  /** tenants file, relative to root. */
+  tenantsFile?: string;
+  templatesDir?: string;
+  outDir?: string;
+}
+
+export interface Rendered {
+  config?: TenantsConfig;
+  render?: RenderResult;
+  diagnostics: Diagnostic[];
+}
+
+const defaults = { tenantsFile: 'tenants.yaml', templatesDir: 'templates', outDir: 'rendered' };
+
+/** load → render, in memory. Diagnostics here are input or template failures. */
+export async function renderInMemory(opts: PipelineOptions): Promise<Rendered> {
+  const o = { ...defaults, ...opts };
+  const [loaded, tpl] = await Promise.all([
+    loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile),
+    loadTemplates(o.root, o.templatesDir),
+  ]);
+  const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
+  if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
+  const render = renderTree(loaded.config, tpl.templates, o.outDir);
+  return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
+}
+
+/** Renders and, only if everything rendered cleanly, swaps the new tree in. */
+export async function renderToDisk(opts: PipelineOptions): Promise<Rendered & { written: boolean }> {
+  const r = await renderInMemory(opts);
+  if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
+  const outDir = opts.outDir ?? defaults.outDir;
+  await writeTreeAtomically(path.join(opts.root, outDir), outDir, r.render.files);
+  return { ...r, written: true };
+}
+
+export interface TreeState extends Rendered {
+  /** What is committed on disk (or would be, for files render would create). */
+  manifests: Manifest[];
+  onDisk: Map<string, string>;
+}
+
+/**
+ * re-render → compare with disk → parse what would be synced. Objects are taken
+ * from disk where the file exists (that is what Argo CD or Flux applies, hand
+ * edits included) and from the fresh render where it does not.
+ */
+export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState> {
+  const outDir = opts.outDir ?? defaults.outDir;
+  await recoverTree(path.join(opts.root, outDir));
+  const [r, onDisk] = await Promise.all([renderInMemory(opts), readTree(path.join(opts.root, outDir), outDir)]);
+  if (!r.render) return { ...r, manifests: [], onDisk };
+  const diagnostics = [...r.diagnostics, ...compareTrees(r.render.files, onDisk)];
+  const rendered = new Map<string, Manifest[]>();
+  for (const m of r.render.manifests) rendered.set(m.file, [...(rendered.get(m.file) ?? []), m]);
+  const manifests: Manifest[] = [];
+  const paths = [...new Set([...rendered.keys(), ...onDisk.keys()])].sort();
+  for (const p of paths) {
+    if (p.endsWith(`/${kustomizationFile}`)) continue;
+    const text = onDisk.get(p);
+    const fresh = rendered.get(p);
+    if (text === undefined) {
+      manifests.push(...(fresh ?? []));
+      continue;
+    }
+    if (!/\.(ya?ml|json)$/.test(p)) continue;
+    const origin = fresh?.[0]?.origin;
+    const parsed = parseManifests(text, { file: p, ...(origin ? { origin } : {}), ruleId: 'manifest/yaml-syntax' });
+    manifests.push(...parsed.manifests);
+    diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, kind: 'finding' as const })));
+  }
+  return { ...r, diagnostics, manifests, onDisk };
+}

@@ -1,0 +1,64 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import ejs from 'ejs';
+import fg from 'fast-glob';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { TemplateContext } from './context.js';
+
+export interface Template {
+  /** Repo-relative path, e.g. templates/tenant/deployment-api.yaml.ejs. */
+  path: string;
+  scope: 'tenant' | 'cluster';
+  render(ctx: TemplateContext): string;
+}
+
+function failure(file: string, line: number, message: string, hint: string): Diagnostic {
+  return { ruleId: 'render/template', severity: 'error', kind: 'failure', message, file: { path: file, line, column: 1 }, hint };
+}
+
+/**
+ * Compiles every template once. `<%= %>` is refused: it HTML-escapes (`&` becomes
+ * `&amp;`) and does not quote, so a value could turn into YAML structure.
+ */
+export async function loadTemplates(root: string, dir = 'templates'): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
+  const files = (await fg(['tenant/*.yaml.ejs', 'cluster/*.yaml.ejs'], { cwd: path.join(root, dir) })).sort();
+  const templates: Template[] = [];
+  const diagnostics: Diagnostic[] = [];
+  if (files.length === 0) {
+    diagnostics.push({
+      ruleId: 'render/template',
+      severity: 'error',
+      kind: 'failure',
+      message: `no templates found under ${dir}/tenant or ${dir}/cluster`,
+      hint: 'templates are EJS files named <name>.yaml.ejs, one Kubernetes object each',
+    });
+  }
+  for (const rel of files) {
+    const shown = `${dir}/${rel}`;
+    const source = await readFile(path.join(root, dir, rel), 'utf8');
+    const escaped = source.indexOf('<%=');
+    if (escaped >= 0) {
+      const line = source.slice(0, escaped).split('\n').length;
+      diagnostics.push(failure(shown, line, '`<%=` HTML-escapes values and can break YAML', 'emit values with `<%- v(value) %>`, the YAML-safe helper'));
+      continue;
+    }
+    try {
+      const fn = ejs.compile(source, { filename: shown, client: false, async: false });
+      templates.push({ path: shown, scope: rel.startsWith('cluster/') ? 'cluster' : 'tenant', render: (ctx) => fn(ctx) });
+    } catch (cause) {
+      diagnostics.push(failure(shown, 1, `template does not compile: ${(cause as Error).message}`, 'check that every <% has a matching %>'));
+    }
+  }
+  return { templates, diagnostics };
+}
+
+/** EJS puts `file:line` on the first line of a runtime error. */
+export function templateErrorLine(err: Error): number {
+  const m = /^[^\n]*:(\d+)\n/.exec(err.message);
+  return m ? Number(m[1]) : 1;
+}
+
+export function templateErrorMessage(err: Error): string {
+  const lines = err.message.split('\n');
+  return lines[lines.length - 1] || err.message;
+}

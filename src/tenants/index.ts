@@ -1,0 +1,36 @@
+import { readFile } from 'node:fs/promises';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { parseInput, schemaErrors } from './load.js';
+import { resolveTenants, type RawConfig } from './resolve.js';
+import type { TenantsConfig } from './types.js';
+
+export type { Tenant, TenantsConfig, Platform } from './types.js';
+
+/** Loads, validates and resolves a tenants file; diagnostics are input failures (exit 2). */
+export function loadTenantsText(text: string, file: string): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
+  const parsed = parseInput(text, file);
+  if (!parsed.input) return { diagnostics: parsed.diagnostics };
+  const errors = schemaErrors(parsed.input, file);
+  if (errors.length > 0) return { diagnostics: errors };
+  return resolveTenants(parsed.input.data as RawConfig, file, parsed.input.locate);
+}
+
+export async function loadTenantsFile(absPath: string, shownPath: string): Promise<{ config?: TenantsConfig; diagnostics: Diagnostic[] }> {
+  let text: string;
+  try {
+    text = await readFile(absPath, 'utf8');
+  } catch (cause) {
+    return {
+      diagnostics: [
+        {
+          ruleId: 'input/tenants-file',
+          severity: 'error',
+          kind: 'failure',
+          message: `cannot read ${shownPath}: ${(cause as Error).message}`,
+          hint: 'run from the repository root or pass --root DIR',
+        },
+      ],
+    };
+  }
+  return loadTenantsText(text, shownPath);
+}

@@ -1,0 +1,149 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { nearest } from '../diagnostics/suggest.js';
+import { offsetOf, pointerSegments } from '../manifest/locate.js';
+import type { Position } from '../manifest/types.js';
+
+const schemaUrl = new URL('../../schemas/tenants.schema.json', import.meta.url);
+
+export interface ParsedInput {
+  data: unknown;
+  locate(pointer: string): Position;
+}
+
+let validator: ReturnType<Ajv['compile']> | undefined;
+function schemaValidator(): ReturnType<Ajv['compile']> {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
+    validator = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
+  }
+  return validator;
+}
+
+function inputError(file: string, pos: Position, message: string, hint: string, pointer?: string): Diagnostic {
+  const d: Diagnostic = {
+    ruleId: 'input/tenants-file',
+    severity: 'error',
+    kind: 'failure',
+    message,
+    file: { path: file, line: pos.line, column: pos.column },
+    hint,
+  };
+  if (pointer !== undefined) d.field = { pointer };
+  return d;
+}
+
+/** Parses tenants.yaml keeping positions; every syntax error and duplicate key is reported. */
+export function parseInput(text: string, file: string): { input?: ParsedInput; diagnostics: Diagnostic[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const posAt = (offset: number): Position => {
+    const { line, col } = lineCounter.linePos(offset);
+    return { line, column: col };
+  };
+  const diagnostics = doc.errors.map((e) => {
+    const dup = /unique/i.test(e.message);
+    const message = e.message.split('\n')[0] ?? e.message;
+    return inputError(
+      file,
+      posAt(e.pos[0]),
+      dup ? `duplicate key: ${message}` : `invalid YAML: ${message}`,
+      dup ? 'each key may appear once per mapping; remove or merge the repeated entry' : 'fix the YAML syntax here (check indentation, quotes and colons)',
+    );
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+  if (!isMap(doc.contents)) {
+    return { diagnostics: [inputError(file, { line: 1, column: 1 }, 'tenants file must be a YAML mapping', 'start from the bundled tenants.yaml')] };
+  }
+  const root = doc.contents as Node;
+  return {
+    input: {
+      data: doc.toJS(),
+      locate: (pointer) => posAt(offsetOf(root, pointer)),
+    },
+    diagnostics: [],
+  };
+}
+
+function label(pointer: string): string {
+  const segs = pointerSegments(pointer);
+  return segs.length === 0 ? 'the file' : segs.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
+}
+
+export function escapeSegment(key: string): string {
+  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+}
+
+function describeSchemaError(e: ErrorObject, data: unknown): { pointer: string; message: string; hint: string } {
+  const at = e.instancePath;
+  if (e.propertyName !== undefined) {
+    return {
+      pointer: `${at}/${escapeSegment(e.propertyName)}`,
+      message: `key "${e.propertyName}" in ${label(at)} is not a valid name (${e.message ?? 'invalid'})`,
+      hint: 'names are lowercase letters, digits and hyphens (DNS-1123 label)',
+    };
+  }
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const key = String((e.params as { additionalProperty: string }).additionalProperty);
+      const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
+      const guess = nearest(key, allowed);
+      return {
+        pointer: `${at}/${escapeSegment(key)}`,
+        message: `unknown key "${key}" in ${label(at)}`,
+        hint: guess ? `did you mean "${guess}"? valid keys: ${allowed.join(', ')}` : `valid keys: ${allowed.join(', ')}`,
+      };
+    }
+    case 'required': {
+      const key = String((e.params as { missingProperty: string }).missingProperty);
+      return { pointer: at, message: `${label(at)} is missing the required key "${key}"`, hint: `add "${key}:" here` };
+    }
+    case 'type': {
+      const expected = String((e.params as { type: string | string[] }).type);
+      const actual = valueAt(data, at);
+      const hint = expected === 'string' ? 'quote the value, e.g. "2" or "yes", so YAML keeps it a string' : `use a ${expected}`;
+      return { pointer: at, message: `${label(at)} must be a ${expected}, got ${JSON.stringify(actual)}`, hint };
+    }
+    case 'enum':
+      return {
+        pointer: at,
+        message: `${label(at)} must be one of ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`,
+        hint: 'use one of the listed values',
+      };
+    case 'const':
+      return { pointer: at, message: `${label(at)} must be ${JSON.stringify((e.params as { allowedValue: unknown }).allowedValue)}`, hint: 'this file format is version 1' };
+    case 'pattern':
+      return { pointer: at, message: `${label(at)} ${JSON.stringify(valueAt(data, at))} does not match ${(e.params as { pattern: string }).pattern}`, hint: 'see the field description in schemas/tenants.schema.json' };
+    default:
+      return { pointer: at, message: `${label(at)} ${e.message ?? 'is invalid'}`, hint: 'see schemas/tenants.schema.json' };
+  }
+}
+
+export function valueAt(data: unknown, pointer: string): unknown {
+  let v = data;
+  for (const seg of pointerSegments(pointer)) {
+    if (v === null || typeof v !== 'object') return undefined;
+    v = (v as Record<string, unknown>)[seg];
+  }
+  return v;
+}
+
+/** Schema errors for the whole file, one per problem, positioned in the file. */
+export function schemaErrors(input: ParsedInput, file: string): Diagnostic[] {
+  const validate = schemaValidator();
+  if (validate(input.data)) return [];
+  const seen = new Set<string>();
+  const out: Diagnostic[] = [];
+  for (const e of validate.errors ?? []) {
+    // propertyNames reports twice (the name and the keyword); keep the named one.
+    if (e.keyword === 'propertyNames') continue;
+    const { pointer, message, hint } = describeSchemaError(e, input.data);
+    const key = `${pointer}\u0000${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(inputError(file, input.locate(pointer), message, hint, pointer));
+  }
+  return out;
+}

@@ -1,0 +1,173 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { nearest } from '../diagnostics/suggest.js';
+import { isQuantity } from '../manifest/quantity.js';
+import type { Position } from '../manifest/types.js';
+import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
+
+interface RawTenant {
+  id: string;
+  name: string;
+  tier?: string;
+  imageTag?: string;
+  api?: { replicas?: number; resources?: Resources };
+  worker?: { autoscaling?: Partial<Tenant['worker']['autoscaling']>; resources?: Resources };
+  config?: Record<string, string>;
+  quota?: Record<string, string | number>;
+  needsApiAccess?: boolean;
+  waivers?: Omit<Waiver, 'pointer'>[];
+}
+
+/** tenants.yaml after schema validation: shapes are guaranteed, meaning is not yet. */
+export interface RawConfig {
+  version: 1;
+  platform: Platform;
+  tiers: Record<string, Tier>;
+  defaults: {
+    tier: string;
+    imageTag: string;
+    api: RawTenant['api'];
+    worker: RawTenant['worker'];
+    config?: Record<string, string>;
+  };
+  tenants: RawTenant[];
+  validation?: { allowKinds?: string[] };
+}
+
+const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+function mergeResources(base: Resources | undefined, over: Resources | undefined): Resources {
+  return {
+    requests: { ...base?.requests, ...over?.requests },
+    limits: { ...base?.limits, ...over?.limits },
+  };
+}
+
+function quantityErrors(values: Record<string, unknown> | undefined, pointer: string, report: (p: string, m: string, h: string) => void): void {
+  for (const [k, v] of Object.entries(values ?? {})) {
+    if (!isQuantity(v)) {
+      report(`${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, `${k}: ${JSON.stringify(v)} is not a Kubernetes quantity`, 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi');
+    }
+  }
+}
+
+function validCidr(cidr: string): boolean {
+  const [addr, bits] = cidr.split('/');
+  if (addr === undefined || bits === undefined) return false;
+  if (addr.includes(':')) return Number(bits) <= 128;
+  const octets = addr.split('.');
+  return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255) && Number(bits) <= 32;
+}
+
+/**
+ * Checks what the schema cannot (ids, references, quantities) and applies tiers
+ * and defaults. All problems are returned together so one run shows them all.
+ */
+export function resolveTenants(
+  raw: RawConfig,
+  file: string,
+  locate: (pointer: string) => Position,
+): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
+  const diagnostics: Diagnostic[] = [];
+  const report = (pointer: string, message: string, hint: string, tenant?: string): void => {
+    const d: Diagnostic = {
+      ruleId: 'input/tenants-file',
+      severity: 'error',
+      kind: 'failure',
+      message,
+      file: { path: file, ...locate(pointer) },
+      field: { pointer },
+      hint,
+    };
+    if (tenant) d.tenant = tenant;
+    diagnostics.push(d);
+  };
+  const { platform, tiers, defaults } = raw;
+  const tierNames = Object.keys(tiers);
+  const checkTier = (name: string, pointer: string, tenant?: string): void => {
+    if (!(name in tiers)) {
+      const guess = nearest(name, tierNames);
+      report(pointer, `tier "${name}" is not defined under tiers`, `${guess ? `did you mean "${guess}"? ` : ''}defined tiers: ${tierNames.join(', ')}`, tenant);
+    }
+  };
+  checkTier(defaults.tier, '/defaults/tier');
+
+  quantityErrors(platform.maxQuota, '/platform/maxQuota', report);
+  for (const [name, tier] of Object.entries(tiers)) {
+    quantityErrors(tier.quota, `/tiers/${name}/quota`, report);
+    for (const part of ['default', 'defaultRequest', 'max'] as const) quantityErrors(tier.limits[part], `/tiers/${name}/limits/${part}`, report);
+  }
+  const resourceErrors = (r: Resources | undefined, pointer: string, tenant?: string): void => {
+    quantityErrors(r?.requests, `${pointer}/requests`, (p, m, h) => report(p, m, h, tenant));
+    quantityErrors(r?.limits, `${pointer}/limits`, (p, m, h) => report(p, m, h, tenant));
+  };
+  resourceErrors(defaults.api?.resources, '/defaults/api/resources');
+  resourceErrors(defaults.worker?.resources, '/defaults/worker/resources');
+  platform.egress.deniedCidrs.forEach((c, i) => {
+    if (!validCidr(c)) report(`/platform/egress/deniedCidrs/${i}`, `"${c}" is not a valid CIDR`, 'write an address and prefix length, e.g. 169.254.0.0/16');
+  });
+
+  const reserved = new Set(['default', platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
+  const isReserved = (name: string) => reserved.has(name) || name.startsWith('kube-');
+  const firstSeen = new Map<string, number>();
+  const tenants: Tenant[] = [];
+  raw.tenants.forEach((t, i) => {
+    const at = `/tenants/${i}`;
+    const namespace = platform.namespacePrefix + t.id;
+    let ok = true;
+    const fail = (pointer: string, message: string, hint: string) => {
+      ok = false;
+      report(pointer, message, hint, t.id);
+    };
+    if (!dns1123Label.test(t.id)) {
+      fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
+    } else if (namespace.length > 63) {
+      fail(`${at}/id`, `namespace "${namespace}" is ${namespace.length} characters; Kubernetes allows 63`, `shorten the id to at most ${63 - platform.namespacePrefix.length} characters (the prefix "${platform.namespacePrefix}" counts)`);
+    }
+    if (isReserved(t.id) || isReserved(namespace)) {
+      fail(`${at}/id`, `tenant id "${t.id}" is reserved`, 'default, kube-* and the shared namespaces (database, ingress, DNS) cannot be tenants; choose another id');
+    }
+    const prev = firstSeen.get(t.id);
+    if (prev !== undefined) {
+      fail(`${at}/id`, `tenant id "${t.id}" is already used by tenants[${prev}] (line ${locate(`/tenants/${prev}/id`).line})`, 'tenant ids must be unique; rename or remove one of the entries');
+    } else {
+      firstSeen.set(t.id, i);
+    }
+    const tierName = t.tier ?? defaults.tier;
+    if (t.tier !== undefined) checkTier(t.tier, `${at}/tier`, t.id);
+    quantityErrors(t.quota, `${at}/quota`, (p, m, h) => fail(p, m, h));
+    resourceErrors(t.api?.resources, `${at}/api/resources`, t.id);
+    resourceErrors(t.worker?.resources, `${at}/worker/resources`, t.id);
+    const autoscaling = { minReplicas: 1, maxReplicas: 1, targetCPUUtilization: 80, ...defaults.worker?.autoscaling, ...t.worker?.autoscaling };
+    if (autoscaling.minReplicas > autoscaling.maxReplicas) {
+      fail(`${at}/worker/autoscaling`, `worker autoscaling minReplicas ${autoscaling.minReplicas} exceeds maxReplicas ${autoscaling.maxReplicas}`, 'set minReplicas <= maxReplicas');
+    }
+    const tier = tiers[tierName];
+    if (!ok || !tier) return;
+    const quota = Object.fromEntries(Object.entries({ ...tier.quota, ...t.quota }).map(([k, v]) => [k, String(v)]));
+    const imageTag = t.imageTag ?? defaults.imageTag;
+    tenants.push({
+      id: t.id,
+      name: t.name,
+      namespace,
+      tierName,
+      quota,
+      limits: tier.limits,
+      imageTag,
+      image: imageTag.startsWith('sha256:') ? `${platform.image.repository}@${imageTag}` : `${platform.image.repository}:${imageTag}`,
+      api: {
+        replicas: t.api?.replicas ?? defaults.api?.replicas ?? 1,
+        resources: mergeResources(defaults.api?.resources, t.api?.resources),
+      },
+      worker: { autoscaling, resources: mergeResources(defaults.worker?.resources, t.worker?.resources) },
+      config: { ...defaults.config, ...t.config },
+      needsApiAccess: t.needsApiAccess ?? false,
+      waivers: (t.waivers ?? []).map((w, j) => ({ ...w, pointer: `${at}/waivers/${j}` })),
+      pointer: at,
+    });
+  });
+  if (diagnostics.length > 0) return { diagnostics };
+  return {
+    config: { file, platform, tiers, tenants, allowKinds: raw.validation?.allowKinds ?? [], locate },
+    diagnostics,
+  };
+}

@@ -1,0 +1,52 @@
+import { createTwoFilesPatch } from 'diff';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+
+const hint = 'run `npm run render` (or `tenantctl render`) and commit the result; never edit rendered/ by hand';
+
+// A default-wide change can touch every tenant: show enough diffs to act on, count the rest.
+const maxDiffs = 25;
+
+/** Drift between the tree render would write and the tree on disk, one finding per file. */
+export function compareTrees(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  let diffs = 0;
+  const patch = (p: string, before: string, after: string): string | undefined => {
+    if (diffs >= maxDiffs) return undefined;
+    diffs++;
+    return createTwoFilesPatch(`a/${p}`, `b/${p}`, before, after, 'committed', 'rendered from tenants.yaml', { context: 3 })
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .trimEnd();
+  };
+  const paths = [...new Set([...expected.keys(), ...actual.keys()])].sort();
+  for (const p of paths) {
+    const want = expected.get(p);
+    const have = actual.get(p);
+    if (want === have) continue;
+    const base = { severity: 'error' as const, kind: 'finding' as const, hint };
+    if (have === undefined) {
+      out.push({ ...base, ruleId: 'drift/missing', message: `${p} is missing: render would create it`, file: { path: p, line: 1, column: 1 }, ...detail(patch(p, '', want!)) });
+    } else if (want === undefined) {
+      out.push({ ...base, ruleId: 'drift/extra', message: `${p} is not produced by any template: render would delete it`, file: { path: p, line: 1, column: 1 }, ...detail(patch(p, have, '')) });
+    } else {
+      out.push({ ...base, ruleId: 'drift/changed', message: `${p} differs from what render produces`, file: { path: p, line: firstDifferentLine(have, want), column: 1 }, ...detail(patch(p, have, want)) });
+    }
+  }
+  if (diffs >= maxDiffs && out.length > maxDiffs) {
+    out.push({ ruleId: 'drift/summary', severity: 'info', kind: 'finding', message: `${out.length} files drift; diffs shown for the first ${maxDiffs}`, hint });
+  }
+  return out;
+}
+
+function detail(text: string | undefined): { detail?: string } {
+  return text === undefined ? {} : { detail: text };
+}
+
+function firstDifferentLine(a: string, b: string): number {
+  const la = a.split('\n');
+  const lb = b.split('\n');
+  let i = 0;
+  while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
+  return i + 1;
+}
