@@ -48,7 +48,7 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     const message = e.message.split('\n')[0] ?? e.message;
     return inputError(
       file,
-      posAt(e.pos[0]),
+      posAt(e.code === 'MISSING_CHAR' && /quote/.test(e.message) ? openingQuote(text, e.pos[0]) : e.pos[0]),
       dup ? `duplicate key: ${message}` : `invalid YAML: ${message}`,
       dup ? 'each key may appear once per mapping; remove or merge the repeated entry' : 'fix the YAML syntax here (check indentation, quotes and colons)',
     );
@@ -65,6 +65,13 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     },
     diagnostics: [],
   };
+}
+
+/** The parser notices a missing closing quote at the end of input; point at where the quote opened. */
+function openingQuote(text: string, end: number): number {
+  const starts = [...text.slice(0, end).matchAll(/(?:^|[:\-[,{])[ \t]*(["'])/gm)];
+  const last = starts[starts.length - 1];
+  return last?.index !== undefined ? last.index + last[0].length - 1 : end;
 }
 
 function label(pointer: string): string {

@@ -1,0 +1,50 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { runCli } from '../src/cli.js';
+import type { CommandResult } from '../src/commands/types.js';
+import { readTree } from '../src/tree/read.js';
+
+export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
+export const sharedDir = path.resolve(repoRoot, '../shared');
+
+const made: string[] = [];
+
+/** A temporary copy of the repository's inputs (tenants.yaml, templates/, and optionally rendered/). */
+export async function tempRepo(opts: { rendered?: boolean; tenants?: string } = {}): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-'));
+  made.push(dir);
+  await cp(path.join(repoRoot, 'templates'), path.join(dir, 'templates'), { recursive: true });
+  if (opts.tenants !== undefined) await writeFile(path.join(dir, 'tenants.yaml'), opts.tenants);
+  else await cp(path.join(repoRoot, 'tenants.yaml'), path.join(dir, 'tenants.yaml'));
+  if (opts.rendered) await cp(path.join(repoRoot, 'rendered'), path.join(dir, 'rendered'), { recursive: true });
+  return dir;
+}
+
+export async function cleanupTempRepos(): Promise<void> {
+  await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
+}
+
+/** Runs the CLI in-process against a directory, as `tenantctl ARGS` would from there. */
+export function cli(cwd: string, ...argv: string[]): Promise<CommandResult> {
+  return runCli(argv, { cwd, env: {}, isTTY: false });
+}
+
+/** Runs the compiled CLI as a real process (exit codes, signals). */
+export function spawnCli(cwd: string, argv: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [path.join(repoRoot, 'bin/tenantctl.js'), ...argv], { cwd, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+export async function treeOf(root: string): Promise<Map<string, string>> {
+  return readTree(path.join(root, 'rendered'), 'rendered');
+}
+
+export async function bundledTenants(): Promise<string> {
+  return readFile(path.join(repoRoot, 'tenants.yaml'), 'utf8');
+}
