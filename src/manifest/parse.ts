@@ -95,11 +95,18 @@ export function parseManifests(text: string, opts: ParseOptions): ParseResult {
     }
     // A v1 List (kubectl get -o yaml) carries its objects in items.
     if (/List$/.test(value.kind) && Array.isArray(value.items)) {
+      // Typed lists (PodList) may omit each item's kind; it is the list's kind minus "List".
+      const itemKind = value.kind === 'List' ? undefined : value.kind.slice(0, -'List'.length);
       value.items.forEach((item: unknown, i: number) => {
         const o = item as Record<string, unknown> | null;
-        if (o && typeof o === 'object' && typeof o.apiVersion === 'string' && typeof o.kind === 'string') {
-          manifests.push(makeManifest(o as KubeObject, opts.file, text, docIndex, opts.origin, `/items/${i}`));
-        }
+        if (!o || typeof o !== 'object') return;
+        const typed =
+          typeof o.apiVersion === 'string' && typeof o.kind === 'string'
+            ? o
+            : itemKind
+              ? { apiVersion: value.apiVersion, kind: itemKind, ...o }
+              : undefined;
+        if (typed) manifests.push(makeManifest(typed as KubeObject, opts.file, text, docIndex, opts.origin, `/items/${i}`));
       });
       return;
     }

@@ -1,0 +1,236 @@
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
+import type { Container, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { KubeObject, Manifest } from '../../manifest/types.js';
+import { parseCidr, subtractRanges, type IpRange } from './cidr.js';
+import { isProtocol, type Protocol } from './ports.js';
+import type { Labels } from './selectors.js';
+
+/** Namespaces always carry this label (Kubernetes 1.21+ sets it automatically). */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const DEFAULT_NAMESPACE = 'default';
+
+export interface NamedPort {
+  readonly name?: string;
+  readonly port: number;
+  readonly protocol: Protocol;
+}
+
+/**
+ * Anything a policy can select: only namespace labels, pod labels, container
+ * ports and (optionally) IPs matter, so equivalence classes of pods can stand in.
+ */
+export interface Endpoint {
+  readonly namespace: string;
+  readonly namespaceLabels: Labels;
+  readonly labels: Labels;
+  readonly ports: readonly NamedPort[];
+  readonly ips?: readonly string[];
+}
+
+/** An endpoint that is a concrete workload of the input. */
+export interface Workload extends Endpoint {
+  /** `ns/name[Kind]`: unique. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: string;
+}
+
+export interface PeerModel {
+  readonly podSelector?: LabelSelector;
+  readonly namespaceSelector?: LabelSelector;
+  readonly ipBlock?: { readonly cidr: string; readonly except: readonly string[]; readonly ranges: readonly IpRange[] };
+}
+
+export interface PortRule {
+  readonly protocol: Protocol;
+  /** Undefined = every port of the protocol. */
+  readonly port?: number | string;
+  readonly endPort?: number;
+}
+
+export interface RuleModel {
+  /** Undefined = every peer, in the cluster or not. */
+  readonly peers?: readonly PeerModel[];
+  /** Undefined = every port of every protocol. */
+  readonly ports?: readonly PortRule[];
+}
+
+export interface PolicyModel {
+  readonly namespace: string;
+  readonly name: string;
+  readonly podSelector: LabelSelector;
+  readonly affectsIngress: boolean;
+  readonly affectsEgress: boolean;
+  readonly ingress: readonly RuleModel[];
+  readonly egress: readonly RuleModel[];
+}
+
+export interface NetpolModel {
+  readonly namespaces: ReadonlyMap<string, Labels>;
+  readonly workloads: readonly Workload[];
+  readonly policies: readonly PolicyModel[];
+  /** Input that was skipped or could not be interpreted. */
+  readonly warnings: readonly string[];
+}
+
+export const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController', 'Pod'];
+
+export function policyId(p: { namespace: string; name: string }): string {
+  return `${p.namespace}/${p.name}`;
+}
+
+export function buildPolicy(np: NetworkPolicy, warn: (m: string) => void = () => {}): PolicyModel {
+  const namespace = np.metadata?.namespace ?? DEFAULT_NAMESPACE;
+  const name = np.metadata?.name ?? '';
+  const spec: NonNullable<NetworkPolicy['spec']> = np.spec ?? { podSelector: {} };
+  const where = `NetworkPolicy ${namespace}/${name}`;
+  const rules = (rs: unknown, key: 'from' | 'to'): RuleModel[] =>
+    (Array.isArray(rs) ? rs : []).map((r: Record<string, unknown>) => {
+      const peersRaw = r?.[key] as NetworkPolicyPeer[] | undefined;
+      const portsRaw = r?.ports as NetworkPolicyPort[] | undefined;
+      const rule: { peers?: PeerModel[]; ports?: PortRule[] } = {};
+      if (Array.isArray(peersRaw) && peersRaw.length > 0) rule.peers = peersRaw.map((p) => buildPeer(p, where, warn));
+      if (Array.isArray(portsRaw) && portsRaw.length > 0) rule.ports = portsRaw.map((p) => buildPort(p, where, warn));
+      return rule;
+    });
+  const types = spec.policyTypes;
+  const ingress = rules(spec.ingress, 'from');
+  const egress = rules(spec.egress, 'to');
+  return {
+    namespace,
+    name,
+    podSelector: spec.podSelector ?? {},
+    // Defaults documented for policyTypes: Ingress always, Egress only when egress rules exist.
+    affectsIngress: types ? types.includes('Ingress') : true,
+    affectsEgress: types ? types.includes('Egress') : egress.length > 0,
+    ingress,
+    egress,
+  };
+}
+
+function buildPeer(p: NetworkPolicyPeer, where: string, warn: (m: string) => void): PeerModel {
+  const out: { podSelector?: LabelSelector; namespaceSelector?: LabelSelector; ipBlock?: PeerModel['ipBlock'] } = {};
+  if (p?.podSelector) out.podSelector = p.podSelector;
+  if (p?.namespaceSelector) out.namespaceSelector = p.namespaceSelector;
+  if (p?.ipBlock) {
+    const base = parseCidr(p.ipBlock.cidr ?? '');
+    const except = p.ipBlock.except ?? [];
+    const cut = except.map((e) => parseCidr(e)).filter((r): r is IpRange => r !== undefined);
+    if (!base) warn(`${where}: ipBlock cidr "${p.ipBlock.cidr}" is not a CIDR; the peer matches nothing`);
+    if (cut.length !== except.length) warn(`${where}: ipBlock except has an invalid CIDR; it is ignored`);
+    out.ipBlock = { cidr: p.ipBlock.cidr ?? '', except, ranges: base ? subtractRanges([base], cut) : [] };
+  }
+  if (!out.podSelector && !out.namespaceSelector && !out.ipBlock) warn(`${where}: a peer with no selector matches nothing`);
+  return out;
+}
+
+function buildPort(p: NetworkPolicyPort, where: string, warn: (m: string) => void): PortRule {
+  const protocol = p?.protocol ?? 'TCP';
+  if (!isProtocol(protocol)) {
+    warn(`${where}: unknown protocol "${protocol}"; treated as TCP`);
+  }
+  const out: { protocol: Protocol; port?: number | string; endPort?: number } = { protocol: isProtocol(protocol) ? protocol : 'TCP' };
+  if (p?.port !== undefined && p.port !== null) out.port = typeof p.port === 'string' && /^\d+$/.test(p.port) ? Number(p.port) : p.port;
+  if (typeof p?.endPort === 'number') {
+    if (typeof out.port === 'number') out.endPort = p.endPort;
+    else warn(`${where}: endPort needs a numeric port; it is ignored`);
+  }
+  return out;
+}
+
+function podSpecOf(o: KubeObject): PodSpec | undefined {
+  const spec = o.spec as Record<string, unknown> | undefined;
+  if (o.kind === 'Pod') return spec as PodSpec | undefined;
+  if (o.kind === 'CronJob') {
+    const jt = (spec?.jobTemplate as { spec?: { template?: PodTemplateSpec } } | undefined)?.spec?.template;
+    return jt?.spec;
+  }
+  return (spec?.template as PodTemplateSpec | undefined)?.spec;
+}
+
+function podLabelsOf(o: KubeObject): Record<string, string> {
+  const spec = o.spec as Record<string, unknown> | undefined;
+  if (o.kind === 'Pod') return { ...(o.metadata?.labels ?? {}) };
+  if (o.kind === 'CronJob') {
+    const jt = (spec?.jobTemplate as { spec?: { template?: PodTemplateSpec } } | undefined)?.spec?.template;
+    return { ...(jt?.metadata?.labels ?? {}) };
+  }
+  return { ...((spec?.template as PodTemplateSpec | undefined)?.metadata?.labels ?? {}) };
+}
+
+function containerPorts(spec: PodSpec | undefined): NamedPort[] {
+  const cs: Container[] = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
+  const out: NamedPort[] = [];
+  for (const c of cs) {
+    for (const p of c.ports ?? []) {
+      if (typeof p.containerPort !== 'number') continue;
+      const protocol = p.protocol ?? 'TCP';
+      if (!isProtocol(protocol)) continue;
+      out.push(p.name ? { name: p.name, port: p.containerPort, protocol } : { port: p.containerPort, protocol });
+    }
+  }
+  return out;
+}
+
+/** Pods owned by a controller are reported under it; other owners (a Node for static pods) are not workloads. */
+function ownerOf(o: KubeObject): { kind: string; name: string } | undefined {
+  const refs = o.metadata?.ownerReferences ?? [];
+  const ref = refs.find((r) => r.controller) ?? refs[0];
+  return ref && WORKLOAD_KINDS.includes(ref.kind) && ref.kind !== 'Pod' ? { kind: ref.kind, name: ref.name } : undefined;
+}
+
+function podIps(o: KubeObject): string[] {
+  if (o.kind !== 'Pod') return [];
+  const st = o.status as { podIP?: string; podIPs?: { ip?: string }[] } | undefined;
+  const ips = (st?.podIPs ?? []).map((x) => x.ip).filter((x): x is string => !!x);
+  return ips.length > 0 ? ips : st?.podIP ? [st.podIP] : [];
+}
+
+/** Builds the policy model of any manifest set; unrelated kinds are ignored. */
+export function buildModel(manifests: readonly Manifest[]): NetpolModel {
+  const warnings: string[] = [];
+  const warn = (m: string) => warnings.push(m);
+  const nsLabels = new Map<string, Record<string, string>>();
+  const policies: PolicyModel[] = [];
+  const byId = new Map<string, { ns: string; name: string; kind: string; labels: Record<string, string>; ports: NamedPort[]; ips: string[] }>();
+  for (const m of manifests) {
+    const o = m.object;
+    if (o.kind === 'Namespace' && o.metadata?.name) {
+      nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: o.metadata.name });
+    } else if (o.kind === 'NetworkPolicy') {
+      policies.push(buildPolicy(o as unknown as NetworkPolicy, warn));
+    } else if (WORKLOAD_KINDS.includes(o.kind)) {
+      const ns = o.metadata?.namespace ?? DEFAULT_NAMESPACE;
+      const owner = ownerOf(o);
+      const kind = owner?.kind ?? o.kind;
+      const name = owner?.name ?? o.metadata?.name ?? '';
+      const id = `${ns}/${name}[${kind}]`;
+      const ports = containerPorts(podSpecOf(o));
+      const prev = byId.get(id);
+      if (prev) {
+        // Replicas of one controller share a template; merging keeps every port and IP seen.
+        prev.ports.push(...ports.filter((p) => !prev.ports.some((q) => q.name === p.name && q.port === p.port && q.protocol === p.protocol)));
+        prev.ips.push(...podIps(o));
+      } else byId.set(id, { ns, name, kind, labels: podLabelsOf(o), ports, ips: podIps(o) });
+    }
+  }
+  const referenced = [...byId.values()].map((w) => w.ns).concat(policies.map((p) => p.namespace));
+  for (const ns of referenced) {
+    if (!nsLabels.has(ns)) nsLabels.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
+  }
+  const workloads: Workload[] = [...byId.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, w]) => ({
+      id,
+      namespace: w.ns,
+      name: w.name,
+      kind: w.kind,
+      labels: w.labels,
+      namespaceLabels: nsLabels.get(w.ns)!,
+      ports: w.ports,
+      ips: w.ips,
+    }));
+  policies.sort((a, b) => (policyId(a) < policyId(b) ? -1 : policyId(a) > policyId(b) ? 1 : 0));
+  return { namespaces: nsLabels, workloads, policies, warnings };
+}
