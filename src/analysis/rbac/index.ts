@@ -1,0 +1,11 @@
+export * from './types.js';
+export { buildAuthorizer, subjectKey, userKeys } from './authorizer.js';
+export type { Authorizer, AuthorizerOptions, ResolvedBinding } from './authorizer.js';
+export { ruleAllows, verbMatches, apiGroupMatches, resourceMatches, resourceNameMatches, nonResourceURLMatches } from './match.js';
+export { userInfo, serviceAccountUser, splitServiceAccountUser, serviceAccountGroups } from './user.js';
+export { parseResourceArg, buildResourceTable, BUILTIN_RESOURCES } from './resources.js';
+export type { ParsedResource, ResourceInfo, ResourceTable } from './resources.js';
+export { aggregateClusterRoles, selectorMatches } from './aggregate.js';
+export { formatRuleTable, listRows, SUPERUSER_RULES } from './list.js';
+export { crossNamespaceGrants, clusterGrants, canModifyGuardrails, guardrailTargets } from './proofs.js';
+export type { ProofSubject, BindingFinding, GuardrailTarget, GuardrailFinding } from './proofs.js';

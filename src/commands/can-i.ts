@@ -1,0 +1,174 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { buildAuthorizer } from '../analysis/rbac/authorizer.js';
+import { formatRuleTable, SUPERUSER_RULES } from '../analysis/rbac/list.js';
+import { parseResourceArg } from '../analysis/rbac/resources.js';
+import { refString, type AccessRequest, type ResourceRequest } from '../analysis/rbac/types.js';
+import { userInfo } from '../analysis/rbac/user.js';
+import { formatLocation } from '../diagnostics/diagnostic.js';
+import { readManifestDir } from '../manifest/read-dir.js';
+import type { Command, CommandContext, CommandResult } from './types.js';
+
+const usage = `Usage:
+  tenantctl can-i VERB RESOURCE[.GROUP][/SUBRESOURCE] [NAME] --as USER [flags]
+  tenantctl can-i VERB /NON-RESOURCE-URL --as USER [flags]
+  tenantctl can-i --list --as USER [flags]
+
+Answers whether USER may do VERB, from the RBAC objects in the manifests alone
+(no cluster needed), with the arguments and semantics of kubectl auth can-i.
+
+Flags:
+  --as USER              user to evaluate for (system:serviceaccount:NS:NAME for a ServiceAccount)
+  --as-group GROUP       group to evaluate with (repeatable; replaces a ServiceAccount's implicit groups)
+  -n, --namespace NS     namespace of the request (default "default")
+  -A, --all-namespaces   evaluate the request across all namespaces
+  --subresource SUB      subresource, as an alternative to RESOURCE/SUB
+  --manifests DIR        directory of manifests (default "rendered")
+  --list                 print every rule the user holds in the namespace
+  --no-headers           with --list, omit the header row
+  --explain              name the bindings and roles behind the answer
+  -q, --quiet            print nothing; answer with the exit code only
+
+Exit codes: 0 yes (or --list printed), 1 no, 2 usage or input error.`;
+
+const KNOWN_VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']);
+const NON_STANDARD_VERBS = new Set(['use', 'bind', 'impersonate', 'escalate', 'approve', 'sign', '*', 'proxy']);
+
+interface Options {
+  positional: string[];
+  as?: string;
+  groups: string[];
+  namespace?: string;
+  allNamespaces: boolean;
+  subresource?: string;
+  manifests: string;
+  list: boolean;
+  noHeaders: boolean;
+  explain: boolean;
+  quiet: boolean;
+}
+
+class UsageError extends Error {}
+
+const VALUE_FLAGS: Record<string, keyof Options> = {
+  '--as': 'as',
+  '--as-group': 'groups',
+  '-n': 'namespace',
+  '--namespace': 'namespace',
+  '--subresource': 'subresource',
+  '--manifests': 'manifests',
+};
+const BOOL_FLAGS: Record<string, keyof Options> = {
+  '-A': 'allNamespaces',
+  '--all-namespaces': 'allNamespaces',
+  '--list': 'list',
+  '--no-headers': 'noHeaders',
+  '--explain': 'explain',
+  '-q': 'quiet',
+  '--quiet': 'quiet',
+};
+
+function parseArgs(argv: readonly string[]): Options {
+  const o: Options = { positional: [], groups: [], manifests: 'rendered', allNamespaces: false, list: false, noHeaders: false, explain: false, quiet: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    const eq = arg.startsWith('-') ? arg.indexOf('=') : -1;
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const bool = BOOL_FLAGS[flag];
+    const key = VALUE_FLAGS[flag];
+    if (bool && eq < 0) (o[bool] as boolean) = true;
+    else if (key) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined || value === '') throw new UsageError(`flag ${flag} needs a value`);
+      if (key === 'groups') o.groups.push(value);
+      else (o[key] as string) = value;
+    } else if (arg === '--') {
+      o.positional.push(...argv.slice(i + 1));
+      break;
+    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${arg}`);
+    else o.positional.push(arg);
+  }
+  return o;
+}
+
+function fail(message: string): CommandResult {
+  return { stdout: '', stderr: `error: ${message}\n\n${usage}\n`, exitCode: 2 };
+}
+
+async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> {
+  let o: Options;
+  try {
+    o = parseArgs(argv);
+  } catch (e) {
+    if (e instanceof UsageError) return fail(e.message);
+    throw e;
+  }
+  if (o.as === undefined) return fail('--as USER is required: offline there is no logged-in identity to fall back to');
+  if (o.list && o.positional.length > 0) return fail('list option must be specified with no arguments');
+  if (!o.list && (o.positional.length < 2 || o.positional.length > 3)) {
+    return fail('you must specify two or three arguments: verb, resource, and optional resourceName');
+  }
+  const warnings: string[] = [];
+  const namespace = o.allNamespaces ? '' : (o.namespace ?? 'default');
+
+  const dir = path.resolve(ctx.cwd, o.manifests);
+  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
+  if (!isDir) return { stdout: '', stderr: `error: manifest directory ${o.manifests} does not exist\n`, exitCode: 2 };
+  const read = await readManifestDir(dir, { relativeTo: ctx.cwd });
+  const broken = read.diagnostics.filter((d) => d.severity === 'error');
+  if (broken.length > 0) {
+    const lines = broken.map((d) => `${formatLocation(d.file) || d.file?.path || o.manifests}: ${d.message}`);
+    return { stdout: '', stderr: `error: cannot evaluate RBAC over unreadable manifests:\n${lines.join('\n')}\n`, exitCode: 2 };
+  }
+  const authz = buildAuthorizer(read.manifests);
+  const user = userInfo(o.as, o.groups);
+
+  if (o.list) {
+    const rules = authz.rulesFor(user, namespace).map((r) => r.rule);
+    if (authz.superuserGroup(user)) rules.unshift(...SUPERUSER_RULES);
+    return { stdout: formatRuleTable(rules, { headers: !o.noHeaders }), exitCode: 0 };
+  }
+
+  const [verb = '', target = '', name] = o.positional;
+  if (!KNOWN_VERBS.has(verb) && !NON_STANDARD_VERBS.has(verb)) warnings.push(`verb '${verb}' is not a known verb`);
+  let req: AccessRequest;
+  if (target.startsWith('/')) {
+    if (o.subresource) return fail('--subresource can not be used with NonResourceURL');
+    if (name !== undefined) return fail('NonResourceURL and ResourceName can not specified together');
+    req = { verb, nonResourceURL: target };
+  } else {
+    const parsed = parseResourceArg(target, authz.resources);
+    if (!parsed.known && parsed.resource !== '*') {
+      const where = parsed.apiGroup ? ` in group '${parsed.apiGroup}'` : '';
+      warnings.push(`resource type '${parsed.resource}'${where} is not known (not built in, no CustomResourceDefinition); evaluated as written`);
+    }
+    const r: ResourceRequest = { verb, apiGroup: parsed.apiGroup, resource: parsed.resource, namespace };
+    const sub = o.subresource ?? parsed.subresource;
+    if (sub) r.subresource = sub;
+    if (name !== undefined) r.name = name;
+    if (authz.resources.isNamespaced(r.resource, r.apiGroup) === false && o.namespace !== undefined) {
+      warnings.push(`resource '${r.resource}' is not namespace scoped`);
+    }
+    req = r;
+  }
+
+  const decision = authz.allowed(user, req);
+  const lines = [decision.allowed ? 'yes' : 'no'];
+  if (o.explain) {
+    const ns = authz.effectiveNamespace(req);
+    lines.push(`  as ${user.name} (groups: ${user.groups.join(', ')})${ns ? ` in namespace ${ns}` : ', cluster-wide'}`);
+    if (decision.superuserGroup) lines.push(`  allowed: group ${decision.superuserGroup} bypasses authorization`);
+    for (const v of decision.via) lines.push(`  allowed by ${refString(v.binding)} -> ${refString(v.role)}`);
+    if (!decision.allowed) lines.push('  no binding grants this');
+    for (const w of authz.warnings) warnings.push(`${refString(w.object)} ${w.message}`);
+  }
+  const stderr = warnings.map((w) => `Warning: ${w}\n`).join('');
+  const result: CommandResult = { stdout: o.quiet ? '' : `${lines.join('\n')}\n`, exitCode: decision.allowed ? 0 : 1 };
+  return stderr && !o.quiet ? { ...result, stderr } : result;
+}
+
+export const canI: Command = {
+  summary: 'Answer whether a user may do something, from the manifests\' RBAC (like kubectl auth can-i)',
+  usage,
+  run,
+};

@@ -1,0 +1,139 @@
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { nearest } from '../diagnostics/suggest.js';
+import { objectRef, type Manifest } from '../manifest/types.js';
+import type { Tenant, TenantsConfig } from '../tenants/types.js';
+import type { AnyRule, Report, RuleContext } from './types.js';
+
+function fill(template: string, data: Record<string, string | number> | undefined): string {
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
+}
+
+/** The tenant an object belongs to: by its namespace, or by its name for the Namespace itself. */
+export function tenantOfManifest(m: Manifest, byNamespace: ReadonlyMap<string, Tenant>): Tenant | undefined {
+  const ns = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+  return ns === undefined ? undefined : byNamespace.get(ns);
+}
+
+export interface RuleRunInput {
+  manifests: readonly Manifest[];
+  rules: Readonly<Record<string, AnyRule>>;
+  config?: TenantsConfig;
+}
+
+/**
+ * Runs every rule and turns their reports into diagnostics: rule id, severity,
+ * remediation, object, file:line of the field, tenant and template are added
+ * here, so rules only state facts. Waivers from tenants.yaml are applied last.
+ */
+export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic[] {
+  const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
+  const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
+  const out: Diagnostic[] = [];
+  const byKind = new Map<string, Manifest[]>();
+  for (const m of manifests) byKind.set(m.object.kind, [...(byKind.get(m.object.kind) ?? []), m]);
+  const byTenant = new Map<string, Manifest[]>();
+  for (const m of manifests) {
+    const t = tenantOfManifest(m, byNamespace);
+    if (t) byTenant.set(t.id, [...(byTenant.get(t.id) ?? []), m]);
+  }
+
+  for (const rule of Object.values(rules)) {
+    const { meta } = rule;
+    const ctx: RuleContext<string> = {
+      ...(config ? { platform: config.platform } : {}),
+      tenants,
+      tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
+      all: manifests,
+      report(r: Report<string>) {
+        const pointer = r.pointer ?? '';
+        const tenant = tenantOfManifest(r.manifest, byNamespace)?.id ?? r.manifest.origin?.tenant;
+        const d: Diagnostic = {
+          ruleId: meta.id,
+          severity: meta.severity,
+          kind: 'finding',
+          message: fill(meta.messages[r.messageId] ?? r.messageId, r.data),
+          object: objectRef(r.manifest.object),
+          file: { path: r.manifest.file, ...r.manifest.locate(pointer) },
+          hint: meta.remediation,
+        };
+        if (tenant) d.tenant = tenant;
+        if (r.manifest.origin) d.origin = r.manifest.origin;
+        if (r.pointer !== undefined) {
+          d.field = { pointer };
+          if (r.actual !== undefined) d.field.actual = r.actual;
+          if (r.expected !== undefined) d.field.expected = r.expected;
+        }
+        if (r.detail) d.detail = r.detail;
+        out.push(d);
+      },
+    };
+    if (rule.checkManifest) {
+      const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
+      for (const m of scope) rule.checkManifest(m, ctx);
+    }
+    if (rule.checkTenant) {
+      for (const t of tenants.values()) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
+    }
+    rule.checkAll?.(manifests, ctx);
+  }
+  return config ? applyWaivers(out, rules, config) : out;
+}
+
+/**
+ * Marks findings covered by a waiver (they stay in the output). A waiver of an
+ * unknown or unwaivable rule, or one that covers nothing, is itself reported at
+ * its line in tenants.yaml.
+ */
+export function applyWaivers(diagnostics: Diagnostic[], rules: Readonly<Record<string, AnyRule>>, config: TenantsConfig): Diagnostic[] {
+  const extra: Diagnostic[] = [];
+  const at = (pointer: string) => ({ path: config.file, ...config.locate(pointer) });
+  for (const tenant of config.tenants) {
+    for (const w of tenant.waivers) {
+      const rule = rules[w.rule];
+      if (!rule) {
+        const guess = nearest(w.rule, Object.keys(rules));
+        extra.push({
+          ruleId: 'input/waiver',
+          severity: 'error',
+          kind: 'failure',
+          message: `waiver names unknown rule "${w.rule}"`,
+          tenant: tenant.id,
+          file: at(`${w.pointer}/rule`),
+          hint: guess ? `did you mean "${guess}"?` : 'see docs/rules/ for rule ids',
+        });
+        continue;
+      }
+      if (rule.meta.unwaivable) {
+        extra.push({
+          ruleId: 'input/waiver',
+          severity: 'error',
+          kind: 'finding',
+          message: `rule ${w.rule} is a core isolation rule and cannot be waived`,
+          tenant: tenant.id,
+          file: at(`${w.pointer}/rule`),
+          hint: 'fix the finding instead; remove this waiver',
+        });
+        continue;
+      }
+      let used = false;
+      for (const d of diagnostics) {
+        if (d.ruleId !== w.rule || d.tenant !== tenant.id || d.waived) continue;
+        if (w.object !== undefined && (!d.object || `${d.object.kind}/${d.object.name}` !== w.object)) continue;
+        d.waived = { reason: w.reason };
+        used = true;
+      }
+      if (!used) {
+        extra.push({
+          ruleId: 'input/waiver',
+          severity: 'warning',
+          kind: 'finding',
+          message: `waiver for ${w.rule}${w.object ? ` on ${w.object}` : ''} matches no finding`,
+          tenant: tenant.id,
+          file: at(w.pointer),
+          hint: 'remove the stale waiver so it cannot hide a future finding',
+        });
+      }
+    }
+  }
+  return [...diagnostics, ...extra];
+}

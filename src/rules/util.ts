@@ -1,0 +1,34 @@
+import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
+import { listContainers, podTemplateOf, type ContainerRef, type PodTemplateRef } from '../analysis/podsecurity/index.js';
+import type { Manifest } from '../manifest/types.js';
+
+export { listContainers, podTemplateOf, podTemplateKinds } from '../analysis/podsecurity/index.js';
+
+/** The pod template of a workload manifest with its containers; pointers are absolute within the object. */
+export function podTemplateWithContainers(m: Manifest): (PodTemplateRef & { containers: ContainerRef[] }) | undefined {
+  const t = podTemplateOf(m.object);
+  if (!t) return undefined;
+  return { ...t, containers: listContainers(t.spec).map((c) => ({ ...c, pointer: t.pointer + c.pointer })) };
+}
+
+export function asNetworkPolicy(m: Manifest): NetworkPolicy {
+  return m.object as unknown as NetworkPolicy;
+}
+
+/** policyTypes as Kubernetes defaults them: Ingress always, Egress when there are egress rules. */
+export function effectivePolicyTypes(np: NetworkPolicy): Set<'Ingress' | 'Egress'> {
+  const declared = np.spec?.policyTypes;
+  if (declared && declared.length > 0) return new Set(declared as ('Ingress' | 'Egress')[]);
+  const types = new Set<'Ingress' | 'Egress'>(['Ingress']);
+  if (np.spec?.egress && np.spec.egress.length > 0) types.add('Egress');
+  return types;
+}
+
+/** A selector that matches everything: absent, `{}`, or with no terms. */
+export function selectsAll(sel: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined | null): boolean {
+  return !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+}
+
+export function manifestsOfKind(ms: readonly Manifest[], kind: string): Manifest[] {
+  return ms.filter((m) => m.object.kind === kind);
+}
