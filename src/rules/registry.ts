@@ -1,9 +1,12 @@
-import { defaultDeny } from './isolation/default-deny.js';
+import { isolationRules } from './isolation/index.js';
 import type { AnyRule } from './types.js';
 
-/** Every rule, keyed by its id. Explicit on purpose: no registration by import side effect. */
+/**
+ * Every rule, keyed by its id. Explicit on purpose: no registration by import
+ * side effect. Each group lists its own rules; a meta-test checks key = meta.id.
+ */
 export const rules = {
-  'isolation/default-deny': defaultDeny,
+  ...isolationRules,
 } satisfies Record<string, AnyRule>;
 
 export type RuleId = keyof typeof rules;
