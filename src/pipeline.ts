@@ -75,7 +75,8 @@ export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState
     if (p.endsWith(`/${kustomizationFile}`)) continue;
     const text = onDisk.get(p);
     const fresh = rendered.get(p);
-    if (text === undefined) {
+    // Unchanged files are the rendered objects already parsed: no second parse.
+    if (text === undefined || (fresh && text === r.render.files.get(p))) {
       manifests.push(...(fresh ?? []));
       continue;
     }

@@ -1,5 +1,3 @@
-import { stringify } from 'yaml';
-
 // Kubernetes readers conventionally put these first; everything else is alphabetical.
 const leading = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
 const rank = new Map(leading.map((k, i) => [k, i]));
@@ -11,31 +9,104 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+function sortedKeys(o: object): string[] {
+  return Object.keys(o)
+    .filter((k) => (o as Record<string, unknown>)[k] !== undefined)
+    .sort(compareKeys);
+}
+
 /** Deep copy with map keys in canonical order; list order is meaningful and kept. */
 export function canonicalize(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonicalize);
   if (value !== null && typeof value === 'object') {
     const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value).sort(compareKeys)) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = canonicalize(v);
-    }
+    for (const k of sortedKeys(value)) out[k] = canonicalize((value as Record<string, unknown>)[k]);
     return out;
   }
   return value;
 }
 
+// Words a YAML 1.1 or 1.2 reader resolves to null or a bool; Kubernetes still decodes with 1.1 rules in places.
+const reserved = new Set(
+  '~ null Null NULL y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF = <<'.split(' '),
+);
+const numberLike = /^[-+]?[0-9.][-+0-9a-fA-FxXoObB_.:]*$/;
+const specialFloat = /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
+const indicatorStart = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
+
+function isPlainSafe(s: string): boolean {
+  if (s === '' || reserved.has(s) || numberLike.test(s) || specialFloat.test(s)) return false;
+  if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/.test(s)) return false;
+  if (s !== s.trim() || s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
+  // A leading `-` is plain when it cannot start a sequence entry (`--port`, `-v`).
+  if (indicatorStart.test(s) && !/^-[^\s-]|^--/.test(s)) return false;
+  return true;
+}
+
+/** A JSON string is a valid YAML double-quoted scalar once the characters YAML forbids raw are escaped. */
+export function quoteString(s: string): string {
+  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+function scalar(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'string') return isPlainSafe(v) ? v : quoteString(v);
+  if (typeof v === 'number') {
+    if (Number.isNaN(v)) return '.nan';
+    if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
+    return JSON.stringify(v);
+  }
+  if (typeof v === 'boolean') return v ? 'true' : 'false';
+  throw new Error(`cannot serialise ${typeof v} as YAML`);
+}
+
+function isCollection(v: unknown): v is object {
+  return v !== null && typeof v === 'object' && !(Array.isArray(v) && v.length === 0) && !(!Array.isArray(v) && sortedKeys(v).length === 0);
+}
+
+function inline(v: unknown): string {
+  if (Array.isArray(v)) return '[]';
+  if (v !== null && typeof v === 'object') return '{}';
+  return scalar(v);
+}
+
+function emit(v: unknown, indent: string, out: string[]): void {
+  if (Array.isArray(v)) {
+    for (const item of v) {
+      if (isCollection(item)) {
+        // The first line of a nested block sits after the dash; the rest align under it.
+        const lines: string[] = [];
+        emit(item, '', lines);
+        out.push(`${indent}- ${lines[0]}`);
+        for (const l of lines.slice(1)) out.push(`${indent}  ${l}`);
+      } else {
+        out.push(`${indent}- ${inline(item)}`);
+      }
+    }
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of sortedKeys(o)) {
+    const val = o[k];
+    const key = scalar(k);
+    if (isCollection(val)) {
+      out.push(`${indent}${key}:`);
+      emit(val, Array.isArray(val) ? `${indent}  ` : `${indent}  `, out);
+    } else {
+      out.push(`${indent}${key}: ${inline(val)}`);
+    }
+  }
+}
+
 /**
- * Canonical YAML for one object: stable key order, no line folding, and every
- * string a YAML 1.1 reader would take for a bool or number (`yes`, `on`, `0755`)
- * quoted, because parts of Kubernetes still decode with 1.1 rules.
+ * Canonical YAML for one object: keys in a fixed order, block style, no line
+ * folding, strings quoted whenever a YAML 1.1 or 1.2 reader could take them for
+ * anything but a string (`yes`, `on`, `0755`, `~`). The emitter is our own so the
+ * format cannot shift under a library upgrade.
  */
 export function toCanonicalYaml(value: unknown): string {
-  return stringify(canonicalize(value), {
-    version: '1.1',
-    lineWidth: 0,
-    minContentWidth: 0,
-    indentSeq: true,
-    aliasDuplicateObjects: false,
-  });
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return `${inline(value)}\n`;
+  const out: string[] = [];
+  emit(value, '', out);
+  return out.length === 0 ? '{}\n' : `${out.join('\n')}\n`;
 }

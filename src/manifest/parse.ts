@@ -1,3 +1,4 @@
+import jsYaml from 'js-yaml';
 import { LineCounter, parseAllDocuments, isMap } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locateInText } from './locate.js';
@@ -39,6 +40,33 @@ export function makeManifest(
  * Kubernetes object (no apiVersion/kind) are reported, never silently dropped.
  */
 export function parseManifests(text: string, opts: ParseOptions): ParseResult {
+  return parseFast(text, opts) ?? parsePositioned(text, opts);
+}
+
+/**
+ * The common case, valid YAML of plain objects, through the faster parser
+ * (YAML 1.2 core schema, duplicate keys rejected). Anything unusual returns
+ * undefined so the positioned parser can explain it at file:line:column.
+ */
+function parseFast(text: string, opts: ParseOptions): ParseResult | undefined {
+  let docs: unknown[];
+  try {
+    docs = jsYaml.loadAll(text, undefined, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return undefined;
+  }
+  const manifests: Manifest[] = [];
+  for (const [docIndex, doc] of docs.entries()) {
+    if (doc === null || doc === undefined) continue;
+    const o = doc as Record<string, unknown>;
+    if (typeof o !== 'object' || Array.isArray(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
+    if (/List$/.test(o.kind) && Array.isArray(o.items)) return undefined;
+    manifests.push(makeManifest(o as KubeObject, opts.file, text, docIndex, opts.origin));
+  }
+  return { manifests, diagnostics: [] };
+}
+
+function parsePositioned(text: string, opts: ParseOptions): ParseResult {
   const ruleId = opts.ruleId ?? 'manifest/yaml-syntax';
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });

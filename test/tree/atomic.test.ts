@@ -1,0 +1,104 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { recoverTree, writeTreeAtomically } from '../../src/tree/write.js';
+import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo, treeOf } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+function manyTenants(base: string, n: number): string {
+  let text = base.trimEnd() + '\n';
+  for (let i = 0; i < n; i++) text += `  - id: bulk-${i}\n    name: Bulk ${i}\n`;
+  return text;
+}
+
+function countFiles(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? countFiles(path.join(dir, e.name)) : 1;
+  return n;
+}
+
+/** `midWrite`: the kill is known to land while the staging folder is being filled. */
+type KillPoint = { name: string; midWrite?: boolean; ready: (root: string, elapsedMs: number) => boolean };
+
+const staging = (root: string) => path.join(root, '.rendered.staging');
+const killPoints: KillPoint[] = [
+  { name: 'while loading and rendering (50 ms)', ready: (_r, t) => t >= 50 },
+  { name: 'as soon as the staging folder appears', midWrite: true, ready: (r) => existsSync(staging(r)) },
+  { name: 'with 200 files staged', midWrite: true, ready: (r) => countFiles(staging(r)) >= 200 },
+  { name: 'with 3,000 files staged', midWrite: true, ready: (r) => countFiles(staging(r)) >= 3000 },
+  { name: 'after 1.5 s', ready: (_r, t) => t >= 1500 },
+];
+
+/** Starts a real render and SIGKILLs it once `ready` holds (or it exits by itself). */
+function renderAndKill(root: string, ready: KillPoint['ready']): Promise<'killed' | 'finished'> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(repoRoot, 'bin/tenantctl.js'), 'render'], { cwd: root, stdio: 'ignore' });
+    const start = Date.now();
+    let done = false;
+    const timer = setInterval(() => {
+      if (!done && ready(root, Date.now() - start)) {
+        done = true;
+        child.kill('SIGKILL');
+      }
+    }, 2);
+    child.on('exit', (_code, signal) => {
+      clearInterval(timer);
+      resolve(signal === 'SIGKILL' ? 'killed' : 'finished');
+    });
+  });
+}
+
+describe('atomic render', () => {
+  it.each(killPoints)('a render killed $name leaves the previous tree or the complete new one', async ({ ready, midWrite }) => {
+    const root = await tempRepo();
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const before = await treeOf(root);
+    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 400));
+    const outcome = await renderAndKill(root, ready);
+    await recoverTree(path.join(root, 'rendered'));
+    const after = await treeOf(root);
+    if (midWrite) {
+      expect(outcome).toBe('killed');
+      expect(after).toEqual(before);
+    }
+    if (outcome === 'killed' && after.size === before.size) {
+      expect(after).toEqual(before);
+    } else {
+      // The swap completed before the signal landed: the new tree must be whole.
+      expect(after.size).toBeGreaterThan(400 * 16);
+      expect((await cli(root, 'check')).exitCode).toBe(0);
+    }
+    expect(existsSync(staging(root))).toBe(false);
+  }, 60_000);
+
+  it('recovers the previous tree when a swap was interrupted between its two renames', async () => {
+    const root = await tempRepo();
+    await cli(root, 'render');
+    const before = await treeOf(root);
+    await rename(path.join(root, 'rendered'), path.join(root, '.rendered.previous'));
+    await mkdir(staging(root));
+    await recoverTree(path.join(root, 'rendered'));
+    expect(await treeOf(root)).toEqual(before);
+    expect(existsSync(staging(root))).toBe(false);
+  });
+
+  it('removes the files of a removed tenant', async () => {
+    const root = await tempRepo();
+    await cli(root, 'render');
+    expect(existsSync(path.join(root, 'rendered/ai-agents-test-tenant-b'))).toBe(true);
+    const text = (await bundledTenants()).replace(/\n  - id: test-tenant-b[\s\S]*$/, '\n');
+    await writeFile(path.join(root, 'tenants.yaml'), text);
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    expect(existsSync(path.join(root, 'rendered/ai-agents-test-tenant-b'))).toBe(false);
+    expect([...(await treeOf(root)).keys()].some((p) => p.includes('test-tenant-b'))).toBe(false);
+  });
+
+  it('writes nothing when asked to write outside the output folder', async () => {
+    const root = await tempRepo();
+    await expect(writeTreeAtomically(path.join(root, 'rendered'), 'rendered', new Map([['elsewhere/x.yaml', 'x']]))).rejects.toThrow(/outside/);
+  });
+});
