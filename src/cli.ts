@@ -5,6 +5,8 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   render: { summary: 'render tenants.yaml into rendered/ (atomic; nothing written on error)', load: async () => (await import('./commands/render.js')).render },
   check: { summary: 're-render in memory; fail on drift, schema errors and isolation findings', load: async () => (await import('./commands/check.js')).check },
   'can-i': { summary: 'offline `kubectl auth can-i` over the RBAC objects of any manifests', load: async () => (await import('./commands/can-i.js')).canI },
+  add: { summary: 'add a tenant to tenants.yaml (idempotent, keeps formatting) and render', load: async () => (await import('./commands/add.js')).add },
+  plan: { summary: 'tenants added, changed and removed against a git ref, per object (text or markdown)', load: async () => (await import('./commands/plan.js')).plan },
   reach: { summary: 'NetworkPolicy reachability between workloads of any manifests', load: async () => (await import('./commands/reach.js')).reach },
 };
 

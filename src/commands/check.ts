@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { formatNames, resolveFormat, type CheckResult } from '../output/index.js';
+import { removalCheck } from '../lifecycle/index.js';
 import { loadTreeForCheck } from '../pipeline.js';
 import { CrdError, SchemaLoadError } from '../schema/validate.js';
 import { ruleDescriptors, validateTree } from '../validate.js';
@@ -9,13 +10,15 @@ import type { Command } from './types.js';
 
 export const check: Command = {
   summary: 're-render in memory, fail on drift, validate schemas and isolation rules',
-  usage: `tenantctl check [--root DIR] [--format ${formatNames.join('|')}] [--schema-location DIR]... [--crd FILE]...`,
+  usage: `tenantctl check [--root DIR] [--format ${formatNames.join('|')}] [--schema-location DIR]... [--crd FILE]... [--base REF] [--allow-removal ID]...`,
   async run(argv, ctx) {
     const { values } = parse(argv, {
       ...rootOption,
       format: { type: 'string', default: 'text' },
       'schema-location': { type: 'string', multiple: true },
       crd: { type: 'string', multiple: true },
+      base: { type: 'string' },
+      'allow-removal': { type: 'string', multiple: true },
     });
     let formatter;
     try {
@@ -39,6 +42,9 @@ export const check: Command = {
         if (!(e instanceof SchemaLoadError || e instanceof CrdError)) throw e;
         diagnostics.push({ ruleId: 'schema/load', severity: 'error', kind: 'failure', message: e.message, hint: 'check --schema-location and --crd paths' });
       }
+    }
+    if (!diagnostics.some((d) => d.kind === 'failure')) {
+      diagnostics.push(...(await removalCheck(root, tree, { ...(values.base !== undefined ? { base: values.base } : {}), allowRemoval: values['allow-removal'] ?? [] })));
     }
     const result: CheckResult = {
       diagnostics,

@@ -1,4 +1,6 @@
-import type { Platform, Tenant, TenantsConfig } from '../tenants/types.js';
+import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
+import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
+import { clusterRoot, guardrailKinds, workloadsPath } from '../tree/layout.js';
 
 /**
  * The one way values reach YAML from a template: a JSON literal is valid YAML,
@@ -35,9 +37,58 @@ export interface TemplateContext {
   selectors: { api: Record<string, string>; worker: Record<string, string> };
   podSecurityContext: typeof podSecurityContext;
   containerSecurityContext: typeof containerSecurityContext;
+  gitops: GitOpsContext;
 }
 
-export function tenantContext(config: TenantsConfig, tenant: Tenant): TemplateContext {
+/** What GitOps templates need: where things are in rendered/ and what they are called. */
+export interface GitOpsContext extends GitOps {
+  clusters: readonly Cluster[];
+  /** The cluster being rendered (cluster and tenant scope). */
+  cluster?: Cluster;
+  multiCluster: boolean;
+  /** Tenants whose workloads are delivered (decommissioned ones are not). */
+  activeTenants: readonly Tenant[];
+  guardrailKinds: typeof guardrailKinds;
+  /** Server URL Argo CD uses for the cluster it runs in. */
+  inClusterServer: string;
+  /** Repo-relative folder of a cluster's platform entry point. */
+  platformPath(cluster: Cluster): string;
+  workloadsPath(tenant: Tenant): string;
+  /** Repo-relative folder of the controller's own objects (the bootstrap entry point). */
+  gitopsPath(cluster: Cluster): string;
+  clusterOf(tenant: Tenant): Cluster;
+  /** Name of the platform's AppProject, Application, GitRepository, Kustomization. */
+  platformName: string;
+  platformNameFor(cluster: Cluster): string;
+  tenantName(tenant: Tenant): string;
+}
+
+export function gitopsContext(config: TenantsConfig, outDir: string, cluster?: Cluster): GitOpsContext {
+  const gitops = config.gitops ?? resolveGitOps(config.platform.gitops);
+  const clusters = config.clusters ?? [{ name: implicitClusterName, server: inClusterServer, dir: '' }];
+  const byName = new Map(clusters.map((c) => [c.name, c]));
+  const multiCluster = clusters.some((c) => c.dir !== '');
+  const platformName = config.platform.labels.managedBy;
+  const clusterOf = (t: Tenant): Cluster => byName.get(t.cluster ?? '') ?? clusters[0]!;
+  return {
+    ...gitops,
+    clusters,
+    ...(cluster ? { cluster } : {}),
+    multiCluster,
+    activeTenants: config.tenants.filter((t) => !t.decommissioned),
+    guardrailKinds,
+    inClusterServer,
+    platformPath: (c) => clusterRoot(outDir, c.dir),
+    workloadsPath: (t) => workloadsPath(outDir, clusterOf(t).dir, t.namespace),
+    gitopsPath: (c) => `${gitops.tool === 'argocd' ? outDir : clusterRoot(outDir, c.dir)}/${gitops.namespace}`,
+    clusterOf,
+    platformName,
+    platformNameFor: (c) => (multiCluster ? `${platformName}-${c.name}` : platformName),
+    tenantName: (t) => `tenant-${t.id}`,
+  };
+}
+
+export function tenantContext(config: TenantsConfig, tenant: Tenant, gitops: GitOpsContext): TemplateContext {
   const commonLabels = {
     app: config.platform.labels.app,
     tenant: tenant.id,
@@ -57,17 +108,21 @@ export function tenantContext(config: TenantsConfig, tenant: Tenant): TemplateCo
     selectors: { api: component('api'), worker: component('worker') },
     podSecurityContext,
     containerSecurityContext,
+    gitops,
   };
 }
 
-export function clusterContext(config: TenantsConfig): TemplateContext {
+/** Cluster-wide templates see the tenants placed on the cluster being rendered. */
+export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): TemplateContext {
+  const here = gitops.cluster;
   return {
     v: yamlValue,
     platform: config.platform,
-    tenants: config.tenants,
+    tenants: here ? config.tenants.filter((t) => gitops.clusterOf(t).name === here.name) : config.tenants,
     commonLabels: { app: config.platform.labels.app, 'managed-by': config.platform.labels.managedBy },
     selectors: { api: {}, worker: {} },
     podSecurityContext,
     containerSecurityContext,
+    gitops,
   };
 }

@@ -3,8 +3,8 @@ import { toCanonicalYaml } from '../manifest/canonical.js';
 import { makeManifest, parseManifests } from '../manifest/parse.js';
 import { objectKey, type Manifest } from '../manifest/types.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { kustomizations, pathFor } from '../tree/layout.js';
-import { clusterContext, tenantContext, type TemplateContext } from './context.js';
+import { clusterRoot, isTenantWorkload, kustomizations, pathFor, type EntryPoint } from '../tree/layout.js';
+import { clusterContext, gitopsContext, tenantContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
 export interface RenderResult {
@@ -12,17 +12,38 @@ export interface RenderResult {
   files: Map<string, string>;
   manifests: Manifest[];
   diagnostics: Diagnostic[];
+  /** Path → id of the tenant a file was rendered for (its delivery objects included). */
+  owners: Map<string, string>;
 }
 
-/** Renders every template for every tenant (and cluster templates once) into canonical files. */
+/**
+ * Renders every template for every tenant, cluster templates once per cluster and
+ * the selected GitOps tool's templates, into canonical files. A decommissioned
+ * tenant keeps its Namespace and guardrails; its workloads and delivery are dropped.
+ */
 export function renderTree(config: TenantsConfig, templates: readonly Template[], outDir = 'rendered'): RenderResult {
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
   const firstOrigin = new Map<string, string>();
+  const owners = new Map<string, string>();
 
-  const renderOne = (template: Template, ctx: TemplateContext, tenant?: string): void => {
-    const origin = tenant ? { template: template.path, tenant } : { template: template.path };
+  interface Placement {
+    /** rendered/ or rendered/<cluster>/: where the object's namespace folder goes. */
+    root: string;
+    tenant?: string;
+    /** A tenant template: its non-platform objects go to workloads/ (or nowhere). */
+    tenantTemplate?: boolean;
+    decommissioned?: boolean;
+    /**
+     * GitOps objects rendered per tenant (an AppProject, a Flux Kustomization)
+     * are the platform's delivery machinery, not objects the tenant owns.
+     */
+    platformOwned?: boolean;
+  }
+  const renderOne = (template: Template, ctx: TemplateContext, at: Placement): void => {
+    const tenant = at.tenant;
+    const origin = tenant && !at.platformOwned ? { template: template.path, tenant } : { template: template.path };
     const where = tenant ? ` for tenant ${tenant}` : '';
     let text: string;
     try {
@@ -65,8 +86,11 @@ export function renderTree(config: TenantsConfig, templates: readonly Template[]
       return;
     }
     for (const m of parsed.manifests) {
-      const path = pathFor(m.object, outDir);
-      const key = objectKey(m.object);
+      const workload = at.tenantTemplate === true && isTenantWorkload(m.object);
+      if (workload && at.decommissioned) continue;
+      const path = pathFor(m.object, at.root, { workload });
+      // The same object may exist once per cluster.
+      const key = `${at.root}\u0000${objectKey(m.object)}`;
       const prev = firstOrigin.get(path) ?? firstOrigin.get(key);
       if (prev !== undefined) {
         diagnostics.push({
@@ -85,21 +109,43 @@ export function renderTree(config: TenantsConfig, templates: readonly Template[]
       firstOrigin.set(key, desc);
       const canonical = toCanonicalYaml(m.object);
       files.set(path, canonical);
+      if (tenant) owners.set(path, tenant);
       manifests.push(makeManifest(m.object, path, canonical, 0, origin));
     }
   };
 
-  for (const template of templates) {
-    if (template.scope === 'cluster') renderOne(template, clusterContext(config));
+  const base = gitopsContext(config, outDir);
+  const selected = templates.filter((t) => t.tool === undefined || t.tool === base.tool);
+  // Argo CD runs once and reaches every cluster; Flux runs in (or for) each cluster.
+  const gitopsRoot = (clusterDir: string) => (base.tool === 'argocd' ? outDir : clusterRoot(outDir, clusterDir));
+  for (const template of selected) {
+    if (template.scope === 'global') renderOne(template, clusterContext(config, base), { root: outDir });
   }
-  for (const tenant of config.tenants) {
-    const ctx = tenantContext(config, tenant);
-    for (const template of templates) {
-      if (template.scope === 'tenant') renderOne(template, ctx, tenant.id);
+  for (const cluster of base.clusters) {
+    const ctx = clusterContext(config, gitopsContext(config, outDir, cluster));
+    for (const template of selected) {
+      if (template.scope !== 'cluster') continue;
+      renderOne(template, ctx, { root: template.tool ? gitopsRoot(cluster.dir) : clusterRoot(outDir, cluster.dir) });
     }
   }
-  for (const [p, text] of kustomizations(files.keys(), outDir)) files.set(p, text);
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, diagnostics };
+  for (const tenant of config.tenants) {
+    const cluster = base.clusterOf(tenant);
+    const ctx = tenantContext(config, tenant, gitopsContext(config, outDir, cluster));
+    const decommissioned = tenant.decommissioned === true;
+    for (const template of selected) {
+      if (template.scope !== 'tenant') continue;
+      if (template.tool) {
+        if (!decommissioned) renderOne(template, ctx, { root: gitopsRoot(cluster.dir), tenant: tenant.id, platformOwned: true });
+      } else {
+        renderOne(template, ctx, { root: clusterRoot(outDir, cluster.dir), tenant: tenant.id, tenantTemplate: true, decommissioned });
+      }
+    }
+  }
+  const entries: EntryPoint[] = base.multiCluster
+    ? base.clusters.map((c) => ({ root: clusterRoot(outDir, c.dir), exclude: base.tool === 'flux' ? [base.namespace] : [] }))
+    : [{ root: outDir, exclude: [base.namespace] }];
+  for (const [p, text] of kustomizations(files.keys(), entries)) files.set(p, text);
+  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, diagnostics, owners };
 }
 
 function excerpt(text: string, line: number): string {

@@ -3,13 +3,23 @@ import path from 'node:path';
 import ejs from 'ejs';
 import fg from 'fast-glob';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { GitOpsTool } from '../tenants/types.js';
 import type { TemplateContext } from './context.js';
 
 export interface Template {
   /** Repo-relative path, e.g. templates/tenant/deployment-api.yaml.ejs. */
   path: string;
-  scope: 'tenant' | 'cluster';
+  /** Rendered per tenant, once per cluster, or once overall (global, GitOps only). */
+  scope: 'tenant' | 'cluster' | 'global';
+  /** Set for templates/gitops/<tool>/…: rendered only when tenants.yaml selects that tool. */
+  tool?: GitOpsTool;
   render(ctx: TemplateContext): string;
+}
+
+function classify(rel: string): Pick<Template, 'scope' | 'tool'> {
+  const parts = rel.split('/');
+  if (parts[0] === 'gitops') return { tool: parts[1] as GitOpsTool, scope: parts[2] as Template['scope'] };
+  return { scope: parts[0] === 'cluster' ? 'cluster' : 'tenant' };
 }
 
 function failure(file: string, line: number, message: string, hint: string): Diagnostic {
@@ -21,7 +31,9 @@ function failure(file: string, line: number, message: string, hint: string): Dia
  * `&amp;`) and does not quote, so a value could turn into YAML structure.
  */
 export async function loadTemplates(root: string, dir = 'templates'): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
-  const files = (await fg(['tenant/*.yaml.ejs', 'cluster/*.yaml.ejs'], { cwd: path.join(root, dir) })).sort();
+  const files = (
+    await fg(['tenant/*.yaml.ejs', 'cluster/*.yaml.ejs', 'gitops/{argocd,flux}/{global,cluster,tenant}/*.yaml.ejs'], { cwd: path.join(root, dir) })
+  ).sort();
   const templates: Template[] = [];
   const diagnostics: Diagnostic[] = [];
   if (files.length === 0) {
@@ -44,7 +56,7 @@ export async function loadTemplates(root: string, dir = 'templates'): Promise<{ 
     }
     try {
       const fn = ejs.compile(source, { filename: shown, client: false, async: false });
-      templates.push({ path: shown, scope: rel.startsWith('cluster/') ? 'cluster' : 'tenant', render: (ctx) => fn(ctx) });
+      templates.push({ path: shown, ...classify(rel), render: (ctx) => fn(ctx) });
     } catch (cause) {
       diagnostics.push(failure(shown, 1, `template does not compile: ${(cause as Error).message}`, 'check that every <% has a matching %>'));
     }

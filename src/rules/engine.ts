@@ -29,6 +29,11 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const out: Diagnostic[] = [];
+  const memo = new Map<string, unknown>();
+  const shared = <T>(key: string, compute: () => T): T => {
+    if (!memo.has(key)) memo.set(key, compute());
+    return memo.get(key) as T;
+  };
   const byKind = new Map<string, Manifest[]>();
   for (const m of manifests) byKind.set(m.object.kind, [...(byKind.get(m.object.kind) ?? []), m]);
   const byTenant = new Map<string, Manifest[]>();
@@ -44,6 +49,7 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
       tenants,
       tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
       all: manifests,
+      shared,
       report(r: Report<string>) {
         const pointer = r.pointer ?? '';
         const tenant = tenantOfManifest(r.manifest, byNamespace)?.id ?? r.manifest.origin?.tenant;

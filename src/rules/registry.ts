@@ -1,5 +1,12 @@
 import { isolationRules } from './isolation/index.js';
+import { k8sRules } from './k8s/index.js';
+import { namespaceRules } from './namespace/index.js';
+import { networkRules } from './network/index.js';
+import { podRules } from './pod/index.js';
+import { quotaRules } from './quota/index.js';
+import { rbacRules } from './rbac/index.js';
 import type { AnyRule } from './types.js';
+import { workloadRules } from './workload/index.js';
 
 /**
  * Every rule, keyed by its id. Explicit on purpose: no registration by import
@@ -7,6 +14,13 @@ import type { AnyRule } from './types.js';
  */
 export const rules = {
   ...isolationRules,
+  ...k8sRules,
+  ...namespaceRules,
+  ...networkRules,
+  ...podRules,
+  ...quotaRules,
+  ...rbacRules,
+  ...workloadRules,
 } satisfies Record<string, AnyRule>;
 
 export type RuleId = keyof typeof rules;

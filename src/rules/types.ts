@@ -38,6 +38,12 @@ export interface RuleContext<M extends string> {
   /** Every manifest in the tree (for cross-object lookups). */
   all: readonly Manifest[];
   report(r: Report<M>): void;
+  /**
+   * Computes a value once per run and shares it between calls and rules, so a
+   * per-object check can use a tree-wide index without rebuilding it (which
+   * would be quadratic at thousands of tenants).
+   */
+  shared<T>(key: string, compute: () => T): T;
 }
 
 export interface Rule<M extends string = string> {

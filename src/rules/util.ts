@@ -1,4 +1,4 @@
-import type { NetworkPolicy } from 'kubernetes-types/networking/v1.js';
+import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import { listContainers, podTemplateOf, type ContainerRef, type PodTemplateRef } from '../analysis/podsecurity/index.js';
 import type { Manifest } from '../manifest/types.js';
 
@@ -31,4 +31,39 @@ export function selectsAll(sel: { matchLabels?: Record<string, string>; matchExp
 
 export function manifestsOfKind(ms: readonly Manifest[], kind: string): Manifest[] {
   return ms.filter((m) => m.object.kind === kind);
+}
+
+/**
+ * Whether `text` mentions `name` as a whole DNS label run (a host such as
+ * `api.<name>.svc` or the bare name), not as part of a longer name: namespace
+ * names share prefixes, so a plain substring test would confuse them.
+ */
+export function mentionsName(text: string, name: string): boolean {
+  if (name === '') return false;
+  let at = text.indexOf(name);
+  while (at >= 0) {
+    const before = at === 0 ? '' : text[at - 1]!;
+    const after = text[at + name.length] ?? '';
+    if (!/[a-z0-9-]/i.test(before) && !/[a-z0-9-]/i.test(after)) return true;
+    at = text.indexOf(name, at + 1);
+  }
+  return false;
+}
+
+/** One ingress or egress rule of a NetworkPolicy with its peer list (`from` or `to`) and pointers. */
+export interface PolicyRuleRef {
+  direction: 'ingress' | 'egress';
+  /** Pointer of the rule, e.g. `/spec/egress/0`. */
+  pointer: string;
+  /** Pointer of its peer list, e.g. `/spec/egress/0/to`. */
+  peersPointer: string;
+  peers: NetworkPolicyPeer[];
+  ports: NetworkPolicyPort[] | undefined;
+}
+
+/** Every ingress and egress rule of a policy, in document order. */
+export function policyRules(np: NetworkPolicy): PolicyRuleRef[] {
+  const ingress = (np.spec?.ingress ?? []).map((r, i) => ({ direction: 'ingress' as const, pointer: `/spec/ingress/${i}`, peersPointer: `/spec/ingress/${i}/from`, peers: r.from ?? [], ports: r.ports }));
+  const egress = (np.spec?.egress ?? []).map((r, i) => ({ direction: 'egress' as const, pointer: `/spec/egress/${i}`, peersPointer: `/spec/egress/${i}/to`, peers: r.to ?? [], ports: r.ports }));
+  return [...ingress, ...egress];
 }

@@ -2,6 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { isQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
+import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
 
 interface RawTenant {
@@ -15,6 +16,8 @@ interface RawTenant {
   quota?: Record<string, string | number>;
   needsApiAccess?: boolean;
   waivers?: Omit<Waiver, 'pointer'>[];
+  cluster?: string;
+  decommissioned?: boolean;
 }
 
 /** tenants.yaml after schema validation: shapes are guaranteed, meaning is not yet. */
@@ -30,6 +33,7 @@ export interface RawConfig {
     config?: Record<string, string>;
   };
   tenants: RawTenant[];
+  clusters?: RawCluster[];
   validation?: { allowKinds?: string[] };
 }
 
@@ -106,7 +110,10 @@ export function resolveTenants(
     if (!validCidr(c)) report(`/platform/egress/deniedCidrs/${i}`, `"${c}" is not a valid CIDR`, 'write an address and prefix length, e.g. 169.254.0.0/16');
   });
 
-  const reserved = new Set(['default', platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
+  const gitops = resolveGitOps(platform.gitops);
+  const clusters = resolveClusters(raw.clusters, gitops, report);
+
+  const reserved = new Set(['default', gitops.namespace, platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
   const isReserved = (name: string) => reserved.has(name) || name.startsWith('kube-');
   const firstSeen = new Map<string, number>();
   const tenants: Tenant[] = [];
@@ -141,8 +148,9 @@ export function resolveTenants(
     if (autoscaling.minReplicas > autoscaling.maxReplicas) {
       fail(`${at}/worker/autoscaling`, `worker autoscaling minReplicas ${autoscaling.minReplicas} exceeds maxReplicas ${autoscaling.maxReplicas}`, 'set minReplicas <= maxReplicas');
     }
+    const cluster = placeTenant(t, at, clusters, raw.clusters !== undefined, (p, m, h) => fail(p, m, h));
     const tier = tiers[tierName];
-    if (!ok || !tier) return;
+    if (!ok || !tier || cluster === undefined) return;
     const quota = Object.fromEntries(Object.entries({ ...tier.quota, ...t.quota }).map(([k, v]) => [k, String(v)]));
     const imageTag = t.imageTag ?? defaults.imageTag;
     tenants.push({
@@ -163,11 +171,13 @@ export function resolveTenants(
       needsApiAccess: t.needsApiAccess ?? false,
       waivers: (t.waivers ?? []).map((w, j) => ({ ...w, pointer: `${at}/waivers/${j}` })),
       pointer: at,
+      cluster,
+      decommissioned: t.decommissioned ?? false,
     });
   });
   if (diagnostics.length > 0) return { diagnostics };
   return {
-    config: { file, platform, tiers, tenants, allowKinds: raw.validation?.allowKinds ?? [], locate },
+    config: { file, platform, tiers, tenants, allowKinds: raw.validation?.allowKinds ?? [], locate, gitops, clusters },
     diagnostics,
   };
 }

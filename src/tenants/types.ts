@@ -27,6 +27,28 @@ export interface Platform {
   dns: { namespace: string; podLabels: Labels; port: number };
   egress: { externalPorts: number[]; deniedCidrs: string[] };
   maxQuota: Record<string, Quantity>;
+  /** As written; the resolved values (defaults applied) are TenantsConfig.gitops. */
+  gitops?: Partial<GitOps>;
+}
+
+export type GitOpsTool = 'argocd' | 'flux';
+
+/** Which controller applies rendered/, and from where it pulls this repository. */
+export interface GitOps {
+  tool: GitOpsTool;
+  repoURL: string;
+  targetRevision: string;
+  /** Namespace of the controller's own objects (Applications, Flux Kustomizations). */
+  namespace: string;
+}
+
+/** A cluster tenants are placed on. Without a `clusters` list there is one implicit cluster. */
+export interface Cluster {
+  name: string;
+  /** Argo CD destination server URL. */
+  server: string;
+  /** Sub-folder of rendered/ for this cluster; '' for the implicit cluster (layout unchanged). */
+  dir: string;
 }
 
 export interface Tier {
@@ -66,6 +88,10 @@ export interface Tenant {
   waivers: Waiver[];
   /** JSON pointer of this tenant's entry in tenants.yaml. */
   pointer: string;
+  /** Name of the cluster the tenant is placed on (always set by resolve). */
+  cluster?: string;
+  /** Workloads are withdrawn; the Namespace and its guardrails stay until the tenant is removed. */
+  decommissioned?: boolean;
 }
 
 export interface TenantsConfig {
@@ -76,6 +102,9 @@ export interface TenantsConfig {
   tenants: Tenant[];
   /** `apiVersion/Kind` entries allowed in rendered/ without a schema. */
   allowKinds: string[];
+  /** Always set by resolve; optional so configs built by hand in tests stay valid. */
+  gitops?: GitOps;
+  clusters?: Cluster[];
   /** Position of a JSON pointer in tenants.yaml. */
   locate(pointer: string): Position;
 }

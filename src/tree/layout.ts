@@ -18,34 +18,87 @@ export function isClusterScoped(kind: string): boolean {
   return clusterScoped.has(kind);
 }
 
-/** `rendered/<namespace>/<kind>-<name>.yaml`; cluster-scoped objects under `_cluster/`. */
-export function pathFor(o: KubeObject, outDir: string): string {
+/**
+ * What the platform owns in a tenant namespace. These stay in the namespace
+ * folder, synced by the platform's Application or Kustomization; everything else a
+ * tenant template renders goes to workloads/, the only folder the tenant's own
+ * Application (or impersonating Flux Kustomization) applies.
+ */
+const platformOwnedKinds = new Set(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding']);
+
+/** Kinds a tenant's Argo CD project may never manage (group, kind). */
+export const guardrailKinds: readonly { group: string; kind: string }[] = [
+  { group: '', kind: 'ResourceQuota' },
+  { group: '', kind: 'LimitRange' },
+  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
+  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
+  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
+];
+
+export const workloadsFolder = 'workloads';
+
+/** Whether an object rendered for a tenant belongs to the tenant's workloads (not the platform). */
+export function isTenantWorkload(o: KubeObject): boolean {
+  if (isClusterScoped(o.kind) || platformOwnedKinds.has(o.kind)) return false;
+  // GitOps objects placed in a tenant namespace are the platform's delivery machinery.
+  return !/(^|\.)(argoproj\.io|fluxcd\.io)\//.test(o.apiVersion);
+}
+
+/** Root of one cluster's tree: rendered/ itself for the implicit cluster, rendered/<cluster>/ otherwise. */
+export function clusterRoot(outDir: string, clusterDir: string): string {
+  return clusterDir ? `${outDir}/${clusterDir}` : outDir;
+}
+
+/** Folder of a tenant's workloads, as a GitOps controller addresses it. */
+export function workloadsPath(outDir: string, clusterDir: string, namespace: string): string {
+  return `${clusterRoot(outDir, clusterDir)}/${namespace}/${workloadsFolder}`;
+}
+
+/**
+ * `<root>/<namespace>/<kind>-<name>.yaml`, where root is rendered/ or
+ * rendered/<cluster>/; cluster-scoped objects under `_cluster/`, a tenant's
+ * workloads under `<namespace>/workloads/`.
+ */
+export function pathFor(o: KubeObject, root: string, opts: { workload?: boolean } = {}): string {
   const folder = isClusterScoped(o.kind) ? clusterFolder : (o.metadata?.namespace ?? clusterFolder);
-  return `${outDir}/${folder}/${o.kind.toLowerCase()}-${o.metadata?.name ?? 'unnamed'}.yaml`;
+  const sub = opts.workload ? `/${workloadsFolder}` : '';
+  return `${root}/${folder}${sub}/${o.kind.toLowerCase()}-${o.metadata?.name ?? 'unnamed'}.yaml`;
 }
 
 export const kustomizationFile = 'kustomization.yaml';
 
+const renderKustomization = (resources: readonly string[]) =>
+  `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
+
+/** A platform entry point: a kustomization at `root` listing its folders except `exclude`. */
+export interface EntryPoint {
+  root: string;
+  exclude?: readonly string[];
+}
+
 /**
- * A kustomization.yaml per folder (listing its files) and one at the top
- * (listing the folders), so `kubectl apply -k`, Argo CD and Flux can take any level.
+ * A kustomization.yaml per folder listing the files directly in it (so a
+ * namespace folder never pulls in its workloads/), and one per entry point
+ * listing the folders under it: the platform's view of a cluster, which
+ * `kubectl apply -k`, Argo CD and Flux can all take.
  */
-export function kustomizations(paths: Iterable<string>, outDir: string): Map<string, string> {
+export function kustomizations(paths: Iterable<string>, entries: readonly EntryPoint[]): Map<string, string> {
   const byFolder = new Map<string, string[]>();
   for (const p of paths) {
-    const rel = p.slice(outDir.length + 1);
-    const slash = rel.indexOf('/');
-    if (slash < 0) continue;
-    const folder = rel.slice(0, slash);
-    const list = byFolder.get(folder) ?? [];
-    list.push(rel.slice(slash + 1));
-    byFolder.set(folder, list);
+    const slash = p.lastIndexOf('/');
+    const folder = p.slice(0, slash);
+    byFolder.set(folder, [...(byFolder.get(folder) ?? []), p.slice(slash + 1)]);
   }
   const out = new Map<string, string>();
-  const render = (resources: string[]) =>
-    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
-  const folders = [...byFolder.keys()].sort();
-  for (const folder of folders) out.set(`${outDir}/${folder}/${kustomizationFile}`, render([...byFolder.get(folder)!].sort()));
-  out.set(`${outDir}/${kustomizationFile}`, render(folders));
+  for (const [folder, files] of byFolder) out.set(`${folder}/${kustomizationFile}`, renderKustomization([...files].sort()));
+  for (const entry of entries) {
+    const children = new Set<string>();
+    for (const folder of byFolder.keys()) {
+      if (!folder.startsWith(`${entry.root}/`)) continue;
+      const child = folder.slice(entry.root.length + 1).split('/')[0]!;
+      if (!(entry.exclude ?? []).includes(child)) children.add(child);
+    }
+    out.set(`${entry.root}/${kustomizationFile}`, renderKustomization([...children].sort()));
+  }
   return out;
 }

@@ -1,5 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 // Siblings of the output folder, so the final renames stay on one filesystem.
@@ -36,11 +36,12 @@ export async function writeTreeAtomically(outAbs: string, outRel: string, files:
     if (!rel.startsWith(`${outRel}/`)) throw new Error(`internal: ${rel} is outside ${outRel}/`);
     const target = path.join(staging, rel.slice(outRel.length + 1));
     const dir = path.dirname(target);
+    // Synchronous: tens of thousands of small files write faster this way.
     if (!made.has(dir)) {
-      await mkdir(dir, { recursive: true });
+      mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    await writeFile(target, text);
+    writeFileSync(target, text);
   }
   if (existsSync(outAbs)) await rename(outAbs, previous);
   await rename(staging, outAbs);

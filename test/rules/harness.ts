@@ -33,20 +33,12 @@ async function committed() {
   return cached;
 }
 
-/** Workload files live in a `workloads/` folder under the tenant's namespace folder. */
-export function resolvePath(texts: ReadonlyMap<string, string>, file: string): string {
-  if (texts.has(file)) return file;
-  const moved = file.replace(/^(rendered\/[^/]+)\/([^/]+)$/, '$1/workloads/$2');
-  return texts.has(moved) ? moved : file;
-}
-
 /** The bundled tenants.yaml and rendered tree with edits applied (in memory). */
 export async function fixture(edits: Edit[] = []): Promise<Fixture> {
   const base = await committed();
   const texts = new Map(base.texts);
   texts.set('tenants.yaml', base.tenants);
-  for (const edit of edits) {
-    const e = { ...edit, file: resolvePath(texts, edit.file) };
+  for (const e of edits) {
     if ('remove' in e) {
       if (!texts.delete(e.file)) throw new Error(`fixture: no file ${e.file}`);
     } else if ('text' in e) {
@@ -90,8 +82,7 @@ export function lineOf(text: string, needle: string, nth = 0): number {
 }
 
 /** Asserts a finding of `ruleId` at `file`:`line` where `needle` is, and returns it. */
-export function expectFinding(ds: Diagnostic[], f: Fixture, ruleId: string, wanted: string, needle: string, nth = 0): Diagnostic {
-  const file = resolvePath(f.texts, wanted);
+export function expectFinding(ds: Diagnostic[], f: Fixture, ruleId: string, file: string, needle: string, nth = 0): Diagnostic {
   const text = file === 'tenants.yaml' ? undefined : f.texts.get(file);
   const line = text === undefined ? undefined : lineOf(text, needle, nth);
   const hit = ds.find((d) => d.ruleId === ruleId && d.file?.path === file && (line === undefined || d.file.line === line));

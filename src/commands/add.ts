@@ -1,0 +1,71 @@
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
+import { formatters } from '../output/index.js';
+import { renderToDisk } from '../pipeline.js';
+import { loadTenantsText } from '../tenants/index.js';
+import { parse, resolveRoot, rootOption, UsageError } from './options.js';
+import type { Command, CommandResult } from './types.js';
+
+const tenantsFile = 'tenants.yaml';
+
+function failed(diagnostics: Diagnostic[], isTTY: boolean, note: string): CommandResult {
+  const text = formatters.text({ diagnostics, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: isTTY, toolVersion: '' });
+  return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
+}
+
+/** Replaces the file in one rename, so a crash never leaves half a tenants.yaml. */
+async function replaceFile(file: string, text: string): Promise<void> {
+  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
+  await writeFile(tmp, text);
+  await rename(tmp, file);
+}
+
+export const add: Command = {
+  summary: 'add a tenant to tenants.yaml (idempotent; keeps the rest of the file byte for byte) and render',
+  usage: 'tenantctl add --tenant-id ID --name NAME [--tier TIER] [--cluster CLUSTER] [--root DIR]',
+  async run(argv, ctx) {
+    const { values } = parse(argv, {
+      ...rootOption,
+      'tenant-id': { type: 'string' },
+      name: { type: 'string' },
+      tier: { type: 'string' },
+      cluster: { type: 'string' },
+    });
+    const id = values['tenant-id'];
+    if (!id) throw new UsageError('--tenant-id is required');
+    const root = resolveRoot(ctx.cwd, values.root);
+    const file = path.join(root, tenantsFile);
+    const text = await readFile(file, 'utf8');
+
+    const current = loadTenantsText(text, tenantsFile);
+    if (!current.config) return failed(current.diagnostics, ctx.isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
+    if (listedIds(text).includes(id)) {
+      return { stdout: `tenant "${id}" already exists in ${tenantsFile}; nothing changed\n`, exitCode: 0 };
+    }
+    if (!values.name) throw new UsageError('--name is required for a new tenant');
+
+    const candidate = appendTenant(text, {
+      id,
+      name: values.name,
+      ...(values.tier !== undefined ? { tier: values.tier } : {}),
+      ...(values.cluster !== undefined ? { cluster: values.cluster } : {}),
+    });
+    // The same checks as any edit of the file: an invalid id fails exactly as validation reports it.
+    const next = loadTenantsText(candidate, tenantsFile);
+    if (!next.config) return failed(next.diagnostics, ctx.isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
+
+    await replaceFile(file, candidate);
+    const r = await renderToDisk({ root });
+    if (!r.written) {
+      await replaceFile(file, text);
+      return failed(r.diagnostics, ctx.isTTY, `tenant "${id}" was not added: rendering failed, ${tenantsFile} was restored and rendered/ is unchanged`);
+    }
+    const tenant = next.config.tenants.find((t) => t.id === id)!;
+    return {
+      stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
+      exitCode: 0,
+    };
+  },
+};

@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadBase, sideOf } from '../lifecycle/base.js';
+import { comparePlans } from '../lifecycle/changes.js';
+import { planMarkdown, planText } from '../lifecycle/plan-format.js';
+import { removalDiagnostics } from '../lifecycle/removal.js';
+import { formatters } from '../output/index.js';
+import { parse, resolveRoot, rootOption, UsageError } from './options.js';
+import type { Command } from './types.js';
+
+const formats = { text: planText, markdown: planMarkdown } as const;
+
+export const plan: Command = {
+  summary: 'what merging tenants.yaml would change against a git ref: tenants added, changed, removed, per object',
+  usage: 'tenantctl plan [--base REF] [--format text|markdown] [--root DIR]',
+  async run(argv, ctx) {
+    const { values } = parse(argv, { ...rootOption, base: { type: 'string' }, format: { type: 'string', default: 'text' } });
+    const format = values.format as keyof typeof formats;
+    if (!(format in formats)) throw new UsageError(`--format must be 'text' or 'markdown', got '${values.format}'`);
+    const root = resolveRoot(ctx.cwd, values.root);
+    const loaded = await loadBase(root, values.base);
+    const failures = loaded.diagnostics.filter((d) => d.kind === 'failure');
+    if (failures.length > 0 || !loaded.base || loaded.ref === undefined) {
+      const diags = failures.length > 0 ? failures : loaded.diagnostics;
+      const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: false, toolVersion: '' });
+      return { stdout: '', stderr: `${text}\nnothing to compare with: pass --base REF\n`, exitCode: 2 };
+    }
+    const head = await sideOf(root, await readFile(path.join(root, 'tenants.yaml'), 'utf8'));
+    if (!head.config) return { stdout: '', stderr: 'tenants.yaml does not validate; run `tenantctl check` for the details\n', exitCode: 2 };
+    const changes = comparePlans(loaded.base, head);
+    const ref = values.base ?? `merge base ${loaded.ref.slice(0, 12)}`;
+    const blocked = new Set(removalDiagnostics(changes, loaded.base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
+    return { stdout: formats[format]({ plan: changes, ref, blocked }), exitCode: 0 };
+  },
+};

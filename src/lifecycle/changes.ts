@@ -1,0 +1,99 @@
+import type { Manifest } from '../manifest/types.js';
+import type { Tenant } from '../tenants/types.js';
+import type { Side } from './base.js';
+
+export type Change = 'added' | 'removed' | 'changed';
+
+export interface ObjectChange {
+  change: Change;
+  path: string;
+  /** `Kind namespace/name`, or `Kind name` for cluster-scoped objects. */
+  ref: string;
+}
+
+export interface TenantChange {
+  id: string;
+  change: Change;
+  namespace?: string;
+  /** The tenant as it is in the base (removed, changed) or the head (added). */
+  tenant?: Tenant;
+  /** Setting-level differences, e.g. `tier: standard → premium`. */
+  fields: string[];
+  objects: ObjectChange[];
+}
+
+export interface Plan {
+  tenants: TenantChange[];
+  /** Objects of no tenant: cluster-wide RBAC, the database policy, the GitOps entry points. */
+  platform: ObjectChange[];
+}
+
+function refOf(m: Manifest | undefined, path: string): string {
+  if (!m) return path;
+  const ns = m.object.metadata?.namespace;
+  return `${m.object.kind} ${ns ? `${ns}/` : ''}${m.object.metadata?.name ?? ''}`;
+}
+
+const shown: (keyof Tenant)[] = ['name', 'tierName', 'cluster', 'decommissioned', 'imageTag'];
+const summarised: (keyof Tenant)[] = ['quota', 'limits', 'api', 'worker', 'config', 'needsApiAccess', 'waivers'];
+
+function fieldChanges(a: Tenant, b: Tenant): string[] {
+  const out: string[] = [];
+  for (const k of shown) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k === 'tierName' ? 'tier' : k}: ${String(a[k] ?? '-')} → ${String(b[k] ?? '-')}`);
+  }
+  for (const k of summarised) {
+    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k} changed`);
+  }
+  return out;
+}
+
+const byId = <T>(a: T, b: T, key: (x: T) => string) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+
+/**
+ * What merging would change, tenant by tenant, from two renders made with the
+ * same templates. Pure: both sides are already loaded and rendered.
+ */
+export function comparePlans(base: Side, head: Side): Plan {
+  const files = (s: Side) => s.render?.files ?? new Map<string, string>();
+  const manifestAt = (s: Side) => new Map((s.render?.manifests ?? []).map((m) => [m.file, m]));
+  const [baseFiles, headFiles] = [files(base), files(head)];
+  const [baseObjs, headObjs] = [manifestAt(base), manifestAt(head)];
+  const ownerOf = (p: string) => head.render?.owners.get(p) ?? base.render?.owners.get(p);
+
+  const perTenant = new Map<string, ObjectChange[]>();
+  const platform: ObjectChange[] = [];
+  for (const p of [...new Set([...baseFiles.keys(), ...headFiles.keys()])].sort()) {
+    if (p.endsWith('/kustomization.yaml')) continue;
+    const was = baseFiles.get(p);
+    const is = headFiles.get(p);
+    if (was === is) continue;
+    const change: Change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
+    const oc = { change, path: p, ref: refOf(headObjs.get(p) ?? baseObjs.get(p), p) };
+    const owner = ownerOf(p);
+    if (owner) perTenant.set(owner, [...(perTenant.get(owner) ?? []), oc]);
+    else platform.push(oc);
+  }
+
+  const baseTenants = new Map((base.config?.tenants ?? []).map((t) => [t.id, t]));
+  const headTenants = new Map((head.config?.tenants ?? []).map((t) => [t.id, t]));
+  const tenants: TenantChange[] = [];
+  for (const id of [...new Set([...base.ids, ...head.ids])].sort()) {
+    const was = baseTenants.get(id);
+    const is = headTenants.get(id);
+    const inBase = base.ids.includes(id);
+    const inHead = head.ids.includes(id);
+    const objects = perTenant.get(id) ?? [];
+    const change: Change | undefined = !inBase ? 'added' : !inHead ? 'removed' : objects.length > 0 || (was && is && fieldChanges(was, is).length > 0) ? 'changed' : undefined;
+    if (!change) continue;
+    const tenant = change === 'added' ? is : (was ?? is);
+    tenants.push({
+      id,
+      change,
+      ...(tenant ? { namespace: tenant.namespace, tenant } : {}),
+      fields: change === 'changed' && was && is ? fieldChanges(was, is) : [],
+      objects,
+    });
+  }
+  return { tenants: tenants.sort((a, b) => byId(a, b, (x) => x.id)), platform };
+}

@@ -1,0 +1,81 @@
+import type { Change, ObjectChange, Plan, TenantChange } from './changes.js';
+import { deletionList } from './removal.js';
+
+export interface PlanView {
+  plan: Plan;
+  /** The ref as the user named it (never a hash that changes per run). */
+  ref: string;
+  /** Removed tenants that `check` would refuse, with the reason. */
+  blocked: ReadonlySet<string>;
+}
+
+const sign: Record<Change, string> = { added: '+', removed: '-', changed: '~' };
+
+function counts(plan: Plan): Record<Change, number> {
+  const c = { added: 0, changed: 0, removed: 0 };
+  for (const t of plan.tenants) c[t.change]++;
+  return c;
+}
+
+function describe(t: TenantChange): string {
+  const bits = [t.namespace, t.tenant ? `tier ${t.tenant.tierName}` : undefined, t.tenant?.cluster ? `cluster ${t.tenant.cluster}` : undefined].filter(Boolean);
+  return bits.length > 0 ? ` (${bits.join(', ')})` : '';
+}
+
+function objectCounts(objects: readonly ObjectChange[]): string {
+  const c = { added: 0, changed: 0, removed: 0 };
+  for (const o of objects) c[o.change]++;
+  const parts = (['added', 'changed', 'removed'] as const).filter((k) => c[k] > 0).map((k) => `${c[k]} ${k}`);
+  return parts.length > 0 ? parts.join(', ') : 'no object changes';
+}
+
+export function planText({ plan, ref, blocked }: PlanView): string {
+  const c = counts(plan);
+  const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed`];
+  if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
+  for (const t of plan.tenants) {
+    out.push('', `${sign[t.change]} tenant ${t.id}${describe(t)}: ${t.change}, ${objectCounts(t.objects)}`);
+    for (const f of t.fields) out.push(`    ${f}`);
+    for (const o of t.objects) out.push(`    ${sign[o.change]} ${o.ref}`);
+    if (t.change === 'removed') {
+      out.push(blocked.has(t.id) ? '    ! BLOCKED: not decommissioned in the base; `check` fails unless --allow-removal is given' : '    removal is deliberate (decommissioned earlier or allowed)');
+      out.push('    deleting the namespace would delete:', ...deletionList(t).slice(0, 2).map((l) => `      ${l}`));
+    }
+  }
+  if (plan.platform.length > 0) {
+    out.push('', `~ platform: ${objectCounts(plan.platform)}`);
+    for (const o of plan.platform) out.push(`    ${sign[o.change]} ${o.ref}`);
+  }
+  return `${out.join('\n')}\n`;
+}
+
+const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
+
+export function planMarkdown({ plan, ref, blocked }: PlanView): string {
+  const c = counts(plan);
+  const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**.`];
+  if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\n\nNo changes.\n`;
+  const removedBlocked = plan.tenants.filter((t) => t.change === 'removed' && blocked.has(t.id));
+  if (removedBlocked.length > 0) {
+    out.push('', '> [!CAUTION]', `> Removing ${removedBlocked.map((t) => `\`${t.id}\``).join(', ')} deletes namespaces and data, and none was decommissioned first: \`check\` fails until it is (or \`--allow-removal\` is given).`);
+  }
+  if (plan.tenants.length > 0) {
+    out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');
+    for (const t of plan.tenants) out.push(`| ${word[t.change]} | \`${t.id}\` | \`${t.namespace ?? '?'}\` | ${objectCounts(t.objects)} |`);
+  }
+  for (const t of plan.tenants) {
+    out.push('', `<details><summary><code>${t.id}</code>: ${t.change}, ${objectCounts(t.objects)}</summary>`, '');
+    for (const f of t.fields) out.push(`- ${f}`);
+    for (const o of t.objects) out.push(`- ${word[o.change]} \`${o.ref}\``);
+    if (t.change === 'removed') {
+      out.push('', 'Deleting the namespace would delete:', '', ...deletionList(t).slice(0, 2).map((l) => `- ${l}`));
+    }
+    out.push('', '</details>');
+  }
+  if (plan.platform.length > 0) {
+    out.push('', `<details><summary>platform: ${objectCounts(plan.platform)}</summary>`, '');
+    for (const o of plan.platform) out.push(`- ${word[o.change]} \`${o.ref}\``);
+    out.push('', '</details>');
+  }
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,101 @@
+import type { ConfigMap } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { RoleBinding } from 'kubernetes-types/rbac/v1.js';
+import { NAMESPACE_NAME_LABEL } from '../../analysis/netpol/model.js';
+import { toPointer } from '../../manifest/locate.js';
+import type { Manifest } from '../../manifest/types.js';
+import type { Tenant } from '../../tenants/types.js';
+import type { Rule, RuleContext } from '../types.js';
+import { asNetworkPolicy, mentionsName, podTemplateWithContainers } from '../util.js';
+
+type Messages = 'misplaced' | 'reference';
+
+/** The label every tenant object carries; it names the owner when the render origin is not known. */
+const TENANT_LABEL = 'tenant';
+
+type Ctx = RuleContext<Messages>;
+
+function owner(m: Manifest, ctx: Ctx): Tenant | undefined {
+  const id = m.origin?.tenant ?? m.object.metadata?.labels?.[TENANT_LABEL];
+  return id === undefined ? undefined : ctx.tenants.get(id);
+}
+
+/** Other tenants named by a selector, by namespace name or by tenant label. */
+function selectorTargets(sel: LabelSelector | undefined, at: string, others: readonly Tenant[]): { pointer: string; tenant: Tenant }[] {
+  const out: { pointer: string; tenant: Tenant }[] = [];
+  const hit = (key: string, value: string) => others.find((t) => (key === NAMESPACE_NAME_LABEL && value === t.namespace) || (key === TENANT_LABEL && value === t.id));
+  for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) {
+    const t = hit(key, value);
+    if (t) out.push({ pointer: `${at}/matchLabels${toPointer([key])}`, tenant: t });
+  }
+  (sel?.matchExpressions ?? []).forEach((e, k) => {
+    if (e.operator !== 'In') return;
+    (e.values ?? []).forEach((v, j) => {
+      const t = hit(e.key, v);
+      if (t) out.push({ pointer: `${at}/matchExpressions/${k}/values/${j}`, tenant: t });
+    });
+  });
+  return out;
+}
+
+/** Every place an object in a tenant namespace can point at another namespace, as pointer → text. */
+function references(m: Manifest, others: readonly Tenant[]): { pointer: string; tenant: Tenant }[] {
+  const out: { pointer: string; tenant: Tenant }[] = [];
+  const text = (pointer: string, value: string | undefined) => {
+    const t = value === undefined ? undefined : others.find((o) => mentionsName(value, o.namespace));
+    if (t) out.push({ pointer, tenant: t });
+  };
+  const o = m.object;
+  if (o.kind === 'RoleBinding') {
+    ((o as unknown as RoleBinding).subjects ?? []).forEach((s, i) => text(`/subjects/${i}/namespace`, s.namespace));
+  }
+  if (o.kind === 'NetworkPolicy') {
+    const spec = asNetworkPolicy(m).spec;
+    spec?.ingress?.forEach((r, i) => r.from?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/ingress/${i}/from/${j}/namespaceSelector`, others))));
+    spec?.egress?.forEach((r, i) => r.to?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/egress/${i}/to/${j}/namespaceSelector`, others))));
+  }
+  if (o.kind === 'ConfigMap') {
+    for (const [key, value] of Object.entries((o as unknown as ConfigMap).data ?? {})) text(toPointer(['data', key]), value);
+  }
+  for (const c of podTemplateWithContainers(m)?.containers ?? []) {
+    (c.container.env ?? []).forEach((e, k) => text(`${c.pointer}/env/${k}/value`, e.value));
+  }
+  return out;
+}
+
+/**
+ * A tenant's objects stay in its namespace and never name another tenant's.
+ * Namespaces are the isolation boundary: one object on the wrong side of it, or
+ * one reference across it, joins two tenants.
+ */
+export const namespaceConfinement: Rule<Messages> = {
+  meta: {
+    id: 'isolation/namespace-confinement',
+    description: "Every object of a tenant lives in that tenant's namespace, and no object in a tenant namespace references another tenant's namespace.",
+    severity: 'error',
+    remediation: "keep tenant objects in ai-agents-<id> and point only at the tenant's own namespace or the shared platform services",
+    unwaivable: true,
+    messages: {
+      misplaced: 'object of tenant {tenant} is in namespace {actual}, not {expected}',
+      reference: 'references namespace {namespace} of tenant {other}',
+    },
+  },
+  checkAll(manifests, ctx) {
+    const tenants = [...ctx.tenants.values()];
+    for (const m of manifests) {
+      const t = owner(m, ctx);
+      const isNamespace = m.object.kind === 'Namespace';
+      const where = isNamespace ? m.object.metadata?.name : m.object.metadata?.namespace;
+      if (t && where !== t.namespace) {
+        const pointer = isNamespace ? '/metadata/name' : '/metadata/namespace';
+        ctx.report({ manifest: m, messageId: 'misplaced', pointer, data: { tenant: t.id, actual: where ?? '(none)', expected: t.namespace }, actual: where, expected: t.namespace });
+      }
+      const home = ctx.tenantOfNamespace(m.object.metadata?.namespace);
+      if (!home) continue;
+      const others = tenants.filter((o) => o.id !== home.id);
+      for (const r of references(m, others)) {
+        ctx.report({ manifest: m, messageId: 'reference', pointer: r.pointer, data: { namespace: r.tenant.namespace, other: r.tenant.id } });
+      }
+    }
+  },
+};

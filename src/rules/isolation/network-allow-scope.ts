@@ -1,0 +1,169 @@
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from 'kubernetes-types/networking/v1.js';
+import { parseCidr, subtractRanges, type IpRange } from '../../analysis/netpol/cidr.js';
+import { NAMESPACE_NAME_LABEL } from '../../analysis/netpol/model.js';
+import { selectorKey } from '../../analysis/netpol/selectors.js';
+import type { Manifest } from '../../manifest/types.js';
+import type { Platform } from '../../tenants/types.js';
+import type { Rule, RuleContext } from '../types.js';
+import { asNetworkPolicy, podTemplateWithContainers, policyRules, selectsAll } from '../util.js';
+
+type Messages = 'everyone' | 'peer' | 'allPorts' | 'port' | 'range' | 'target';
+
+/** A declared destination (or source) and the `PROTO/port` keys tenants.yaml allows for it. */
+interface Declared {
+  what: string;
+  ports: readonly string[];
+}
+
+const API_COMPONENT = { 'app.kubernetes.io/component': 'api' };
+const API_PORT = 'TCP/8000';
+
+/** Extra selector terms only narrow a peer, so a superset of the required labels is still within scope. */
+const pins = (sel: LabelSelector | undefined, labels: Record<string, string>): boolean =>
+  Object.keys(labels).length > 0 && Object.entries(labels).every(([k, v]) => sel?.matchLabels?.[k] === v);
+
+const namespaceOf = (peer: NetworkPolicyPeer): string | undefined => peer.namespaceSelector?.matchLabels?.[NAMESPACE_NAME_LABEL];
+
+function describe(peer: NetworkPolicyPeer): string {
+  if (peer.ipBlock) return `ipBlock ${peer.ipBlock.cidr}${peer.ipBlock.except?.length ? ` except ${peer.ipBlock.except.join(', ')}` : ''}`;
+  const pods = selectsAll(peer.podSelector) ? 'every pod' : `pods ${selectorKey(peer.podSelector)}`;
+  if (!peer.namespaceSelector) return `${pods} of the tenant's own namespace (intra-namespace traffic is not declared)`;
+  if (selectsAll(peer.namespaceSelector)) return `${pods} in every namespace`;
+  const ns = namespaceOf(peer);
+  return ns ? `${pods} in namespace ${ns}` : `${pods} in namespaces ${selectorKey(peer.namespaceSelector)}`;
+}
+
+function overlaps(a: readonly IpRange[], b: IpRange): boolean {
+  return a.some((r) => r.family === b.family && !(b.hi < r.lo || b.lo > r.hi));
+}
+
+/** The external rule must keep the denied ranges (metadata, pod and service CIDRs) out. */
+function external(peer: NetworkPolicyPeer, p: Platform): Declared | string {
+  const block = peer.ipBlock!;
+  const range = parseCidr(block.cidr);
+  if (!range) return `ipBlock ${block.cidr}, which is not a CIDR`;
+  const admitted = subtractRanges([range], (block.except ?? []).flatMap((e) => parseCidr(e) ?? []));
+  const leak = p.egress.deniedCidrs.find((d) => {
+    const r = parseCidr(d);
+    return r !== undefined && overlaps(admitted, r);
+  });
+  if (leak) return `${describe(peer)}, which includes the denied range ${leak}`;
+  return { what: `external ${block.cidr}`, ports: p.egress.externalPorts.map((n) => `TCP/${n}`) };
+}
+
+function egressPeer(peer: NetworkPolicyPeer, p: Platform): Declared | string {
+  if (peer.ipBlock) return external(peer, p);
+  const ns = namespaceOf(peer);
+  if (ns === p.database.namespace) {
+    for (const s of [p.database.postgresql, p.database.redis]) {
+      if (pins(peer.podSelector, s.podLabels)) return { what: `${s.service} pods`, ports: [`TCP/${s.port}`] };
+    }
+  }
+  if (ns === p.dns.namespace && pins(peer.podSelector, p.dns.podLabels)) {
+    return { what: 'DNS pods', ports: [`UDP/${p.dns.port}`, `TCP/${p.dns.port}`] };
+  }
+  return describe(peer);
+}
+
+function ingressPeer(peer: NetworkPolicyPeer, p: Platform): Declared | string {
+  if (!peer.ipBlock && namespaceOf(peer) === p.ingress.namespace) return { what: 'the ingress controller', ports: [API_PORT] };
+  return describe(peer);
+}
+
+/** Named ports resolve through the containers of the policy's own namespace; unknown names stay as written. */
+/** Container port names per namespace: `name` → `PROTO/port` of every container declaring it. */
+function namedPortsByNamespace(all: readonly Manifest[]): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>();
+  for (const m of all) {
+    const ns = m.object.metadata?.namespace ?? '';
+    for (const c of podTemplateWithContainers(m)?.containers ?? []) {
+      for (const port of c.container.ports ?? []) {
+        if (!port.name) continue;
+        const names = out.get(ns) ?? new Map<string, string[]>();
+        names.set(port.name, [...(names.get(port.name) ?? []), `${port.protocol ?? 'TCP'}/${port.containerPort}`]);
+        out.set(ns, names);
+      }
+    }
+  }
+  return out;
+}
+
+interface PortCheck {
+  m: Manifest;
+  at: string;
+  direction: string;
+  declared: readonly Declared[];
+  named: Map<string, string[]>;
+}
+
+/** Ports apply to every peer of the rule, so each port must be declared for each of them. */
+function checkPorts(ports: readonly NetworkPolicyPort[], { m, at, direction, declared, named }: PortCheck, ctx: RuleContext<Messages>): void {
+  ports.forEach((port, k) => {
+    const pointer = `${at}/ports/${k}`;
+    const proto = port.protocol ?? 'TCP';
+    if (port.endPort !== undefined) {
+      return ctx.report({ manifest: m, messageId: 'range', pointer: `${pointer}/endPort`, data: { from: String(port.port), to: port.endPort } });
+    }
+    if (port.port === undefined) return ctx.report({ manifest: m, messageId: 'allPorts', pointer, data: { direction, what: `every ${proto} port` } });
+    const keys = typeof port.port === 'string' ? (named.get(port.port) ?? [`${proto}/${port.port}`]) : [`${proto}/${port.port}`];
+    for (const d of declared) {
+      const bad = keys.find((key) => !d.ports.includes(key));
+      if (bad) {
+        return ctx.report({ manifest: m, messageId: 'port', pointer, data: { port: bad, what: d.what, allowed: d.ports.join(', ') }, actual: bad });
+      }
+    }
+  });
+}
+
+/**
+ * Every allow rule in a tenant namespace stays within what tenants.yaml declares.
+ * The default deny removes everything else, so each wider peer or port here is
+ * a path nobody reviewed.
+ */
+export const networkAllowScope: Rule<Messages> = {
+  meta: {
+    id: 'isolation/network-allow-scope',
+    description: 'NetworkPolicy allow rules in tenant namespaces admit only the ingress controller, the shared database, DNS and the declared external ports.',
+    severity: 'error',
+    remediation: 'narrow the rule to a peer and port declared in the platform section of tenants.yaml (see docs/rules/isolation/network-allow-scope.md)',
+    appliesTo: ['NetworkPolicy'],
+    messages: {
+      everyone: '{direction} rule has no `{field}`: it admits {what}',
+      peer: 'peer admits {what}, which tenants.yaml does not declare',
+      allPorts: '{direction} rule admits {what} to its peers',
+      port: 'port {port} is not declared for {what} (declared: {allowed})',
+      range: 'port range {from}-{to} admits more than the declared ports',
+      target: 'ingress is allowed to pods {selector}; only the api component receives traffic (TCP 8000)',
+    },
+  },
+  checkManifest(m, ctx) {
+    const p = ctx.platform;
+    if (!p || !ctx.tenantOfNamespace(m.object.metadata?.namespace)) return;
+    const spec: Partial<NetworkPolicySpec> = asNetworkPolicy(m).spec ?? {};
+    if ((spec.ingress ?? []).length > 0 && !pins(spec.podSelector, API_COMPONENT)) {
+      ctx.report({ manifest: m, messageId: 'target', pointer: '/spec/podSelector', data: { selector: selectorKey(spec.podSelector) } });
+    }
+    for (const r of policyRules(asNetworkPolicy(m))) {
+      const { direction, pointer: at } = r;
+      const field = direction === 'ingress' ? 'from' : 'to';
+      if (r.peers.length === 0) {
+        const what = `every ${direction === 'ingress' ? 'source' : 'destination'}`;
+        ctx.report({ manifest: m, messageId: 'everyone', pointer: at, data: { direction, field, what } });
+      }
+      if (!r.ports || r.ports.length === 0) ctx.report({ manifest: m, messageId: 'allPorts', pointer: at, data: { direction, what: 'every port and protocol' } });
+      const declared: Declared[] = [];
+      r.peers.forEach((peer, j) => {
+        const c = direction === 'ingress' ? ingressPeer(peer, p) : egressPeer(peer, p);
+        if (typeof c === 'string') ctx.report({ manifest: m, messageId: 'peer', pointer: `${r.peersPointer}/${j}`, data: { what: c } });
+        else declared.push(c);
+      });
+      // Egress named ports belong to pods of other namespaces, which the tree cannot resolve.
+      const named =
+        direction === 'ingress'
+          ? (ctx.shared('isolation/network-allow-scope:named-ports', () => namedPortsByNamespace(ctx.all)).get(m.object.metadata?.namespace ?? '') ?? new Map<string, string[]>())
+          : new Map<string, string[]>();
+      if (declared.length > 0) checkPorts(r.ports ?? [], { m, at, direction, declared, named }, ctx);
+    }
+  },
+};

@@ -1,0 +1,58 @@
+import type { ServiceAccount } from 'kubernetes-types/core/v1.js';
+import type { Rule } from '../types.js';
+import { podTemplateKinds, podTemplateOf } from '../util.js';
+
+type Messages = 'missing' | 'default' | 'otherTenant' | 'foreign' | 'automount' | 'automountInherited';
+
+/**
+ * Pods run as the tenant's own ServiceAccount. `default` is shared by anything
+ * created in the namespace, and another tenant's account is a confused deputy;
+ * both also decide which RoleBindings apply to the pod.
+ */
+export const serviceAccount: Rule<Messages> = {
+  meta: {
+    id: 'isolation/service-account',
+    description: "Every pod template in a tenant namespace runs as sa-<tenant id> and mounts no API token unless the tenant needs the API.",
+    severity: 'error',
+    remediation: 'set serviceAccountName: sa-<tenant id> and automountServiceAccountToken: false in the pod template (or needsApiAccess: true in tenants.yaml)',
+    appliesTo: podTemplateKinds,
+    unwaivable: true,
+    messages: {
+      missing: 'pod template sets no serviceAccountName, so its pods run as `default` instead of {expected}',
+      default: 'pod template runs as `default` instead of {expected}',
+      otherTenant: "pod template runs as {actual}, the ServiceAccount of tenant {other}, instead of {expected}",
+      foreign: 'pod template runs as {actual} instead of {expected}',
+      automount: 'pod template mounts an API token (automountServiceAccountToken: true) but tenant {tenant} does not declare needsApiAccess',
+      automountInherited:
+        'pod template leaves automountServiceAccountToken unset and ServiceAccount {actual} {why}, so an API token is mounted; tenant {tenant} does not declare needsApiAccess',
+    },
+  },
+  checkManifest(m, ctx) {
+    const ns = m.object.metadata?.namespace;
+    const tenant = ctx.tenantOfNamespace(ns);
+    const t = podTemplateOf(m.object);
+    if (!tenant || !t) return;
+    const expected = `sa-${tenant.id}`;
+    const field = t.spec.serviceAccountName !== undefined || t.spec.serviceAccount === undefined ? 'serviceAccountName' : 'serviceAccount';
+    const actual = t.spec.serviceAccountName ?? t.spec.serviceAccount;
+    const pointer = `${t.pointer}/spec/${field}`;
+    if (actual !== expected) {
+      const other = [...ctx.tenants.values()].find((o) => o.id !== tenant.id && actual === `sa-${o.id}`);
+      const messageId = actual === undefined || actual === '' ? 'missing' : actual === 'default' ? 'default' : other ? 'otherTenant' : 'foreign';
+      ctx.report({ manifest: m, messageId, pointer, data: { expected, actual: actual ?? '', other: other?.id ?? '' }, actual, expected });
+    }
+    if (tenant.needsApiAccess) return;
+    const podSetting = t.spec.automountServiceAccountToken;
+    if (podSetting === true) {
+      ctx.report({ manifest: m, messageId: 'automount', pointer: `${t.pointer}/spec/automountServiceAccountToken`, data: { tenant: tenant.id }, actual: true, expected: 'false' });
+      return;
+    }
+    if (podSetting === false) return;
+    const name = actual || 'default';
+    const sa = ctx.all.find((o) => o.object.kind === 'ServiceAccount' && o.object.metadata?.namespace === ns && o.object.metadata?.name === name);
+    const saSetting = (sa?.object as ServiceAccount | undefined)?.automountServiceAccountToken;
+    if (saSetting === false) return;
+    const why = !sa ? 'is not in the tree' : saSetting === true ? 'sets it to true' : 'leaves it unset too';
+    ctx.report({ manifest: m, messageId: 'automountInherited', pointer, data: { tenant: tenant.id, actual: name, why }, expected: 'automountServiceAccountToken: false' });
+  },
+};

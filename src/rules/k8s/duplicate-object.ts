@@ -1,0 +1,59 @@
+import { objectKey, type KubeObject } from '../../manifest/types.js';
+import { clusterFolder, isClusterScoped } from '../../tree/layout.js';
+import type { Manifest, Rule } from '../types.js';
+
+type Messages = 'duplicate';
+
+/** Identity as the API server sees it: the version is not part of it, nor a namespace on a cluster-scoped kind. */
+function identity(o: KubeObject): string {
+  if (!isClusterScoped(o.kind) || o.metadata?.namespace === undefined) return objectKey(o);
+  const { namespace: _ignored, ...metadata } = o.metadata;
+  return objectKey({ ...o, metadata });
+}
+
+/**
+ * The tree may hold one sub-tree per cluster (rendered/<cluster>/<namespace>/…):
+ * the same object in two clusters is two objects. The cluster root is the path
+ * before the object's namespace (or _cluster) folder; '' when the file is not laid out that way.
+ */
+function clusterRootOf(m: Manifest): string {
+  const folder = isClusterScoped(m.object.kind) ? clusterFolder : (m.object.metadata?.namespace ?? clusterFolder);
+  const segments = m.file.split('/');
+  const at = segments.lastIndexOf(folder);
+  return at < 0 ? '' : segments.slice(0, at).join('/');
+}
+
+function describe(o: KubeObject): string {
+  const ns = o.metadata?.namespace;
+  return `${o.kind} ${ns && !isClusterScoped(o.kind) ? `${ns}/` : ''}${o.metadata?.name ?? ''}`;
+}
+
+/**
+ * Two manifests for one object make the applied state depend on apply order,
+ * and a GitOps controller flaps between them. The later one (in tree order) is reported.
+ */
+export const duplicateObject: Rule<Messages> = {
+  meta: {
+    id: 'k8s/duplicate-object',
+    description: 'No two manifests describe the same object (API group, kind, namespace and name), whatever their apiVersion.',
+    severity: 'error',
+    remediation: 'keep one manifest per object: delete or rename the second, or merge the two',
+    messages: {
+      duplicate: '{object} is already defined at {first}; the last one applied would win',
+    },
+  },
+  checkAll(manifests, ctx) {
+    const seen = new Map<string, Manifest>();
+    for (const m of manifests) {
+      if (!m.object.metadata?.name) continue;
+      const key = `${clusterRootOf(m)}|${identity(m.object)}`;
+      const first = seen.get(key);
+      if (!first) {
+        seen.set(key, m);
+        continue;
+      }
+      const at = `${first.file}:${first.locate('/metadata/name').line}`;
+      ctx.report({ manifest: m, messageId: 'duplicate', pointer: '/metadata/name', data: { object: describe(m.object), first: at } });
+    }
+  },
+};

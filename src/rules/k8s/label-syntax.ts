@@ -1,0 +1,107 @@
+import { toPointer } from '../../manifest/locate.js';
+import type { Manifest, Rule, RuleContext } from '../types.js';
+import { labelValue, qualifiedName, totalAnnotationSizeLimit } from './syntax.js';
+
+type Messages = 'key' | 'value' | 'size';
+type Ctx = RuleContext<Messages>;
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * A generator placeholder (an ApplicationSet's `{{.tenant}}`) is substituted
+ * before the object reaches the API server; only the result can be judged.
+ */
+function isPlaceholder(v: unknown): boolean {
+  return typeof v === 'string' && v.includes('{{');
+}
+
+function checkLabels(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: (string | number)[], where: string): void {
+  for (const [key, value] of Object.entries(map)) {
+    if (isPlaceholder(key) || isPlaceholder(value)) continue;
+    const pointer = toPointer([...path, key]);
+    const badKey = qualifiedName(key);
+    if (badKey) ctx.report({ manifest: m, messageId: 'key', pointer, actual: key, data: { where, key, reason: badKey } });
+    if (typeof value !== 'string') continue;
+    const badValue = labelValue(value);
+    if (badValue) ctx.report({ manifest: m, messageId: 'value', pointer, actual: value, data: { where, key, value, reason: badValue } });
+  }
+}
+
+function checkAnnotations(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: (string | number)[]): void {
+  let size = 0;
+  for (const [key, value] of Object.entries(map)) {
+    // Upstream lowercases annotation keys before validating them.
+    const bad = isPlaceholder(key) ? undefined : qualifiedName(key.toLowerCase());
+    if (bad) ctx.report({ manifest: m, messageId: 'key', pointer: toPointer([...path, key]), actual: key, data: { where: 'annotation', key, reason: bad } });
+    size += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
+  }
+  if (size > totalAnnotationSizeLimit) {
+    ctx.report({ manifest: m, messageId: 'size', pointer: toPointer(path), actual: size, expected: `≤ ${totalAnnotationSizeLimit}`, data: { size, limit: totalAnnotationSizeLimit } });
+  }
+}
+
+function byteLength(s: string): number {
+  return new TextEncoder().encode(s).length;
+}
+
+function checkExpressions(m: Manifest, ctx: Ctx, list: unknown[], path: (string | number)[]): void {
+  list.forEach((e, i) => {
+    if (!isRecord(e)) return;
+    if (typeof e.key === 'string') {
+      const bad = qualifiedName(e.key);
+      if (bad) ctx.report({ manifest: m, messageId: 'key', pointer: toPointer([...path, i, 'key']), actual: e.key, data: { where: 'selector', key: e.key, reason: bad } });
+    }
+    if (!Array.isArray(e.values) || (e.operator !== 'In' && e.operator !== 'NotIn')) return;
+    e.values.forEach((v: unknown, j) => {
+      const bad = typeof v === 'string' ? labelValue(v) : undefined;
+      if (bad) ctx.report({ manifest: m, messageId: 'value', pointer: toPointer([...path, i, 'values', j]), actual: v, data: { where: 'selector', key: String(e.key), value: String(v), reason: bad } });
+    });
+  });
+}
+
+// Service and ReplicationController selectors are plain maps at /spec/selector.
+const mapSelectorKinds = new Set(['Service', 'ReplicationController']);
+
+/**
+ * Walks the whole object so every place upstream validates as labels is seen:
+ * object and template metadata (CronJob has two templates), matchLabels and
+ * matchExpressions in any selector, and a pod spec's nodeSelector.
+ */
+function walk(m: Manifest, ctx: Ctx, node: unknown, path: (string | number)[]): void {
+  if (Array.isArray(node)) {
+    node.forEach((item, i) => walk(m, ctx, item, [...path, i]));
+    return;
+  }
+  if (!isRecord(node)) return;
+  const parent = path[path.length - 1];
+  for (const [key, value] of Object.entries(node)) {
+    const here = [...path, key];
+    if (parent === 'metadata' && key === 'labels' && isRecord(value)) checkLabels(m, ctx, value, here, 'label');
+    else if (parent === 'metadata' && key === 'annotations' && isRecord(value)) checkAnnotations(m, ctx, value, here);
+    else if ((key === 'matchLabels' || key === 'nodeSelector') && isRecord(value)) checkLabels(m, ctx, value, here, 'selector');
+    else if (key === 'matchExpressions' && Array.isArray(value)) checkExpressions(m, ctx, value, here);
+    else if (path.length === 1 && path[0] === 'spec' && key === 'selector' && mapSelectorKinds.has(m.object.kind) && isRecord(value)) {
+      checkLabels(m, ctx, value, here, 'selector');
+    } else walk(m, ctx, value, here);
+  }
+}
+
+/** Label keys and values, annotation keys and total annotation size, as apimachinery validates them. */
+export const labelSyntax: Rule<Messages> = {
+  meta: {
+    id: 'k8s/label-syntax',
+    description: 'Label keys and values (in metadata, pod templates and selectors) and annotation keys have valid syntax; annotations total at most 256 KiB.',
+    severity: 'error',
+    remediation: 'keys are [dns-subdomain-prefix/]name with name ≤ 63 characters; label values are ≤ 63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric',
+    messages: {
+      key: '{where} key "{key}" is invalid: {reason}',
+      value: '{where} value "{value}" for key "{key}" is invalid: {reason}',
+      size: 'annotations total {size} bytes; the API server allows at most {limit} bytes per object',
+    },
+  },
+  checkManifest(m, ctx) {
+    walk(m, ctx, m.object, []);
+  },
+};

@@ -1,0 +1,5 @@
+import { namespaceLabels } from './labels.js';
+
+export const namespaceRules = {
+  'namespace/labels': namespaceLabels,
+};

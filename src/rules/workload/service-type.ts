@@ -1,0 +1,40 @@
+import type { Service } from 'kubernetes-types/core/v1.js';
+import type { Rule } from '../types.js';
+import { mentionsName } from '../util.js';
+
+type Messages = 'exposed' | 'externalIP' | 'externalName';
+
+/**
+ * Tenant traffic enters only through the platform ingress, where the network
+ * policies and TLS live. A node port or load balancer opens a side door on
+ * every node; externalIPs let a tenant claim addresses; an ExternalName alias
+ * to another tenant's service reaches across the namespace boundary.
+ */
+export const serviceType: Rule<Messages> = {
+  meta: {
+    id: 'workload/service-type',
+    description: 'Services in tenant namespaces are not NodePort or LoadBalancer, claim no externalIPs and alias no other tenant.',
+    severity: 'error',
+    remediation: 'use type ClusterIP and expose the service through the platform ingress',
+    appliesTo: ['Service'],
+    messages: {
+      exposed: 'Service type {type} exposes the tenant outside the platform ingress',
+      externalIP: 'externalIPs {ip} routes cluster traffic for that address to this tenant',
+      externalName: 'ExternalName {host} points at namespace {namespace} of tenant {other}',
+    },
+  },
+  checkManifest(m, ctx) {
+    const tenant = ctx.tenantOfNamespace(m.object.metadata?.namespace);
+    if (!tenant) return;
+    const spec = (m.object as unknown as Service).spec ?? {};
+    if (spec.type === 'NodePort' || spec.type === 'LoadBalancer') {
+      ctx.report({ manifest: m, messageId: 'exposed', pointer: '/spec/type', data: { type: spec.type }, actual: spec.type, expected: 'ClusterIP' });
+    }
+    (spec.externalIPs ?? []).forEach((ip, i) => ctx.report({ manifest: m, messageId: 'externalIP', pointer: `/spec/externalIPs/${i}`, data: { ip } }));
+    if (spec.type === 'ExternalName' && spec.externalName) {
+      const host = spec.externalName;
+      const other = [...ctx.tenants.values()].find((t) => t.id !== tenant.id && mentionsName(host, t.namespace));
+      if (other) ctx.report({ manifest: m, messageId: 'externalName', pointer: '/spec/externalName', data: { host, namespace: other.namespace, other: other.id } });
+    }
+  },
+};

@@ -1,0 +1,77 @@
+import { nearest } from '../diagnostics/suggest.js';
+import type { Cluster, GitOps, Platform } from './types.js';
+
+export interface RawCluster {
+  name: string;
+  server?: string;
+}
+
+/** Argo CD's name for the cluster it runs in. */
+export const inClusterServer = 'https://kubernetes.default.svc';
+export const implicitClusterName = 'in-cluster';
+
+const defaultNamespace = { argocd: 'argocd', flux: 'flux-system' } as const;
+
+/** `platform.gitops` with defaults: Argo CD, following main, in its usual namespace. */
+export function resolveGitOps(raw: Platform['gitops']): GitOps {
+  const tool = raw?.tool ?? 'argocd';
+  return {
+    tool,
+    // A placeholder that cannot clone: the bundled file sets the real URL.
+    repoURL: raw?.repoURL ?? 'https://git.example.com/platform/tenants.git',
+    targetRevision: raw?.targetRevision ?? 'main',
+    namespace: raw?.namespace ?? defaultNamespace[tool],
+  };
+}
+
+type Report = (pointer: string, message: string, hint: string, tenant?: string) => void;
+
+/**
+ * The clusters tenants can be placed on. Without a list there is one implicit
+ * cluster whose objects keep the flat rendered/<namespace>/ layout.
+ */
+export function resolveClusters(raw: RawCluster[] | undefined, gitops: GitOps, report: Report): Cluster[] {
+  if (!raw) return [{ name: implicitClusterName, server: inClusterServer, dir: '' }];
+  const seen = new Set<string>();
+  const out: Cluster[] = [];
+  raw.forEach((c, i) => {
+    if (seen.has(c.name)) {
+      report(`/clusters/${i}/name`, `cluster "${c.name}" is listed twice`, 'cluster names must be unique');
+      return;
+    }
+    seen.add(c.name);
+    // Argo CD objects live in rendered/<gitops namespace>/ beside the cluster folders.
+    if (gitops.tool === 'argocd' && c.name === gitops.namespace) {
+      report(`/clusters/${i}/name`, `cluster "${c.name}" has the name of the Argo CD namespace, whose folder sits beside the cluster folders`, 'rename the cluster');
+      return;
+    }
+    out.push({ name: c.name, server: c.server ?? inClusterServer, dir: c.name });
+  });
+  return out;
+}
+
+/** The cluster a tenant lands on; reports an unknown or missing reference. */
+export function placeTenant(
+  tenant: { id: string; cluster?: string },
+  at: string,
+  clusters: readonly Cluster[],
+  explicit: boolean,
+  report: Report,
+): string | undefined {
+  const names = clusters.map((c) => c.name);
+  if (tenant.cluster === undefined) {
+    if (clusters.length === 1) return clusters[0]!.name;
+    report(at, `tenant "${tenant.id}" does not say which cluster it runs on`, `add "cluster:" with one of: ${names.join(', ')}`, tenant.id);
+    return undefined;
+  }
+  if (!explicit) {
+    report(`${at}/cluster`, `tenant "${tenant.id}" names cluster "${tenant.cluster}" but tenants.yaml lists no clusters`, 'add a top-level "clusters:" list, or remove "cluster:" from the tenant', tenant.id);
+    return undefined;
+  }
+  if (!names.includes(tenant.cluster)) {
+    const guess = nearest(tenant.cluster, names);
+    report(`${at}/cluster`, `cluster "${tenant.cluster}" is not listed under clusters`, `${guess ? `did you mean "${guess}"? ` : ''}listed clusters: ${names.join(', ')}`, tenant.id);
+    return undefined;
+  }
+  return tenant.cluster;
+}

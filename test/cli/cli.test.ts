@@ -1,0 +1,73 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempRepos, cli, repoRoot, spawnCli, tempRepo } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+describe('tenantctl CLI', () => {
+  it('prints help listing the commands and exit codes', async () => {
+    const r = await spawnCli(repoRoot, ['--help']);
+    expect(r.code).toBe(0);
+    for (const c of ['render', 'check', 'reach', 'can-i']) expect(r.stdout).toContain(`  ${c}`);
+    expect(r.stdout).toContain('Exit codes');
+  });
+
+  it('exits 2 on an unknown command, naming it', async () => {
+    const r = await spawnCli(repoRoot, ['rendr']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('unknown command "rendr"');
+  });
+
+  it('exits 2 on an unknown option', async () => {
+    const r = await spawnCli(repoRoot, ['check', '--colour']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--colour/);
+  });
+
+  it('exits 2 on an unknown format, naming the valid ones', async () => {
+    const r = await spawnCli(repoRoot, ['check', '--format', 'xml']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('must be one of text, json, junit, sarif, github');
+  });
+
+  it('passes check on the committed tree', async () => {
+    const r = await spawnCli(repoRoot, ['check']);
+    expect(r.stdout).toContain('no findings');
+    expect(r.code).toBe(0);
+  });
+
+  it('runs on another copy of the repository with --root', async () => {
+    const root = await tempRepo();
+    const r = await spawnCli(repoRoot, ['render', '--root', root]);
+    expect(r.code).toBe(0);
+    expect((await cli(root, 'check')).exitCode).toBe(0);
+  });
+
+  it('fails check with a readable diff when tenants.yaml changed without a render', async () => {
+    const root = await tempRepo({ rendered: true });
+    const file = path.join(root, 'tenants.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('    LOG_LEVEL: info', '    LOG_LEVEL: warning'));
+    const r = await spawnCli(root, ['check']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('drift/changed');
+    expect(r.stdout).toContain('-  LOG_LEVEL: info');
+    expect(r.stdout).toContain('+  LOG_LEVEL: warning');
+    expect(r.stdout).toContain('npm run render');
+    // Tenant B overrides LOG_LEVEL, so only tenant A's ConfigMap drifts.
+    expect(r.stdout).toContain('ai-agents-test-tenant-a');
+    expect(r.stdout).not.toMatch(/ai-agents-test-tenant-b\S*configmap/);
+  });
+
+  it('reports a hand-deleted file and a stray file as drift', async () => {
+    const root = await tempRepo({ rendered: true });
+    await writeFile(path.join(root, 'rendered/_cluster/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n');
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(root, 'rendered/_cluster/clusterrole-ai-agents-platform-admin.yaml'));
+    const r = await cli(root, 'check', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const ids = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; file?: { path: string } }[] }).diagnostics.map((d) => `${d.ruleId} ${d.file?.path}`);
+    expect(ids).toContain('drift/extra rendered/_cluster/stray.yaml');
+    expect(ids).toContain('drift/missing rendered/_cluster/clusterrole-ai-agents-platform-admin.yaml');
+  });
+});

@@ -1,0 +1,59 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempRepos, cli } from '../helpers.js';
+import { commitAll, editTenants, gitRepo, tenantA } from '../lifecycle/git-fixture.js';
+
+afterAll(cleanupTempRepos);
+
+/** A pull request that adds one tenant, changes one and removes one without decommissioning it. */
+async function pullRequest(): Promise<string> {
+  const root = await gitRepo();
+  await editTenants(root, tenantA, '');
+  await editTenants(root, '      LOG_LEVEL: debug\n', '      LOG_LEVEL: warning\n');
+  expect((await cli(root, 'add', '--tenant-id', 'acme', '--name', 'Acme Corp', '--tier', 'premium')).exitCode).toBe(0);
+  return root;
+}
+
+describe('tenantctl plan', () => {
+  it('text output (golden)', async () => {
+    const root = await pullRequest();
+    const r = await cli(root, 'plan', '--base', 'main');
+    expect(r.exitCode).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('__golden__/plan.txt');
+  });
+
+  it('markdown output for the pull-request summary (golden)', async () => {
+    const root = await pullRequest();
+    const r = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
+    expect(r.exitCode).toBe(0);
+    await expect(r.stdout).toMatchFileSnapshot('__golden__/plan.md');
+  });
+
+  it('is deterministic and says when nothing changes', async () => {
+    const root = await gitRepo();
+    const r = await cli(root, 'plan', '--base', 'main');
+    expect(r.stdout).toBe('Plan against main: 0 tenant(s) added, 0 changed, 0 removed\nNo changes.\n');
+    const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
+    expect(md.stdout).toContain('No changes.');
+  });
+
+  it('shows a decommissioning as a change that withdraws the workloads, and the later removal as deliberate', async () => {
+    const root = await gitRepo();
+    await editTenants(root, '    name: Test Tenant A\n', '    name: Test Tenant A\n    decommissioned: true\n');
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const step1 = await cli(root, 'plan', '--base', 'main');
+    expect(step1.stdout).toContain('~ tenant test-tenant-a');
+    expect(step1.stdout).toContain('decommissioned: false → true');
+    expect(step1.stdout).toContain('- Deployment ai-agents-test-tenant-a/api');
+    expect(step1.stdout).not.toContain('- Namespace ai-agents-test-tenant-a');
+    await commitAll(root, 'decommission');
+    await editTenants(root, '  - id: test-tenant-a\n    name: Test Tenant A\n    decommissioned: true\n    tier: standard\n\n', '');
+    const step2 = await cli(root, 'plan', '--base', 'HEAD');
+    expect(step2.stdout).toContain('removal is deliberate');
+  });
+
+  it('rejects an unknown format and an unknown ref', async () => {
+    const root = await gitRepo();
+    expect((await cli(root, 'plan', '--base', 'main', '--format', 'html')).exitCode).toBe(2);
+    expect((await cli(root, 'plan', '--base', 'nope')).exitCode).toBe(2);
+  });
+});

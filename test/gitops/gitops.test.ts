@@ -1,0 +1,198 @@
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseManifests } from '../../src/manifest/parse.js';
+import type { KubeObject, Manifest } from '../../src/manifest/types.js';
+import { loadSchemaRegistry, validateManifests } from '../../src/schema/validate.js';
+import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo, treeOf } from '../helpers.js';
+import { readTree } from '../../src/tree/read.js';
+
+afterAll(cleanupTempRepos);
+
+const base = await bundledTenants();
+
+function edit(text: string, from: string, to: string): string {
+  if (!text.includes(from)) throw new Error(`fixture anchor not found: ${from}`);
+  return text.replace(from, to);
+}
+
+const flux = edit(base, '    tool: argocd\n', '    tool: flux\n').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+
+function twoClusters(text: string): string {
+  return edit(
+    edit(text, 'tenants:\n  - id: test-tenant-a\n    name: Test Tenant A\n', 'clusters:\n  - name: east\n    server: https://east.example.com:6443\n  - name: west\n    server: https://west.example.com:6443\n\ntenants:\n  - id: test-tenant-a\n    name: Test Tenant A\n    cluster: east\n'),
+    '  - id: test-tenant-b\n    name: Test Tenant B\n',
+    '  - id: test-tenant-b\n    name: Test Tenant B\n    cluster: west\n',
+  );
+}
+
+function manifestsOf(tree: Map<string, string>): Manifest[] {
+  const out: Manifest[] = [];
+  for (const [file, text] of tree) {
+    if (file.endsWith('/kustomization.yaml')) continue;
+    out.push(...parseManifests(text, { file }).manifests);
+  }
+  return out;
+}
+
+function find(ms: Manifest[], kind: string, name: string): Manifest & { object: KubeObject & { spec?: any } } {
+  const m = ms.find((x) => x.object.kind === kind && x.object.metadata?.name === name);
+  if (!m) throw new Error(`no ${kind} ${name} among ${ms.map((x) => `${x.object.kind}/${x.object.metadata?.name}`).join(', ')}`);
+  return m as Manifest & { object: KubeObject & { spec?: any } };
+}
+
+async function renderWith(tenants: string): Promise<{ root: string; tree: Map<string, string>; manifests: Manifest[] }> {
+  const root = await tempRepo({ tenants });
+  const r = await cli(root, 'render');
+  expect(r.stderr ?? '', r.stderr).toBe('');
+  expect(r.exitCode).toBe(0);
+  const tree = await treeOf(root);
+  return { root, tree, manifests: manifestsOf(tree) };
+}
+
+const registry = loadSchemaRegistry({});
+
+describe('Argo CD delivery in the bundled tree', async () => {
+  const tree = await readTree(path.join(repoRoot, 'rendered'), 'rendered');
+  const ms = manifestsOf(tree);
+
+  it('every object validates against the strict schemas', () => {
+    expect(validateManifests(ms, registry)).toEqual([]);
+    expect(ms.filter((m) => m.object.apiVersion === 'argoproj.io/v1alpha1').map((m) => m.object.kind).sort()).toEqual([
+      'AppProject', 'AppProject', 'AppProject', 'Application', 'Application', 'ApplicationSet',
+    ]);
+  });
+
+  it('gives each tenant a project confined to its namespace, without cluster objects or guardrails', () => {
+    const p = find(ms, 'AppProject', 'tenant-test-tenant-a').object.spec;
+    expect(p.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'ai-agents-test-tenant-a' }]);
+    expect(p.sourceRepos).toEqual(['https://github.com/example/ai-agents-tenants.git']);
+    expect(p.clusterResourceWhitelist).toEqual([]);
+    expect(p.namespaceResourceBlacklist.map((k: { kind: string }) => k.kind).sort()).toEqual(['LimitRange', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding']);
+  });
+
+  it('syncs the platform first and each tenant workloads folder with prune and self-heal', () => {
+    const platform = find(ms, 'Application', 'ai-agents-platform').object;
+    expect(platform.metadata?.annotations?.['argocd.argoproj.io/sync-wave']).toBe('-1');
+    expect(platform.spec.source.path).toBe('rendered');
+    const set = find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object;
+    expect(Number(set.metadata?.annotations?.['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
+    expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    const elements = set.spec.generators[0].list.elements;
+    expect(elements.map((e: { path: string }) => e.path)).toEqual(['rendered/ai-agents-test-tenant-a/workloads', 'rendered/ai-agents-test-tenant-b/workloads']);
+  });
+
+  it('keeps guardrails out of the tenant workloads folders and workloads out of the platform entry', () => {
+    const workloads = [...tree.keys()].filter((p) => p.includes('/workloads/') && !p.endsWith('kustomization.yaml'));
+    expect(workloads.length).toBe(10);
+    for (const p of workloads) expect(p).toMatch(/\/(configmap|deployment|service|horizontalpodautoscaler)-[^/]+\.yaml$/);
+    expect(tree.get('rendered/ai-agents-test-tenant-a/kustomization.yaml')).not.toContain('workloads');
+    expect(tree.get('rendered/kustomization.yaml')).not.toContain('argocd');
+  });
+
+  it('protects tenant Namespaces from pruning and deletion', () => {
+    const ns = find(ms, 'Namespace', 'ai-agents-test-tenant-a').object;
+    expect(ns.metadata?.annotations?.['argocd.argoproj.io/sync-options']).toBe('Prune=false,Delete=false');
+  });
+});
+
+describe('Flux delivery', () => {
+  it('renders a GitRepository, a platform Kustomization and an impersonating Kustomization per tenant, all valid', async () => {
+    const { tree, manifests } = await renderWith(flux);
+    expect(validateManifests(manifests, registry)).toEqual([]);
+    expect(manifests.some((m) => m.object.apiVersion.startsWith('argoproj.io'))).toBe(false);
+    find(manifests, 'GitRepository', 'ai-agents-platform');
+    const platform = find(manifests, 'Kustomization', 'ai-agents-platform').object;
+    expect(platform.metadata?.namespace).toBe('flux-system');
+    expect(platform.spec).toMatchObject({ path: './rendered', prune: true });
+    const t = find(manifests, 'Kustomization', 'tenant-test-tenant-a').object;
+    expect(t.metadata?.namespace).toBe('ai-agents-test-tenant-a');
+    expect(t.spec).toMatchObject({
+      path: './rendered/ai-agents-test-tenant-a/workloads',
+      prune: true,
+      serviceAccountName: 'sa-test-tenant-a',
+      targetNamespace: 'ai-agents-test-tenant-a',
+      dependsOn: [{ name: 'ai-agents-platform', namespace: 'flux-system' }],
+    });
+    expect(find(manifests, 'Namespace', 'ai-agents-test-tenant-a').object.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
+    expect(tree.get('rendered/flux-system/kustomization.yaml')).toContain('kustomization-ai-agents-platform.yaml');
+    expect(tree.get('rendered/kustomization.yaml')).not.toContain('flux-system');
+  });
+
+  it('lets the impersonated ServiceAccount apply every workload kind and no guardrail kind', async () => {
+    const { manifests } = await renderWith(flux);
+    const role = find(manifests, 'Role', 'tenant-test-tenant-a-role').object as unknown as { rules: { resources: string[] }[] };
+    const resources = role.rules.flatMap((r) => r.resources);
+    for (const r of ['configmaps', 'deployments', 'services', 'horizontalpodautoscalers']) expect(resources).toContain(r);
+    for (const r of ['resourcequotas', 'limitranges', 'networkpolicies', 'roles', 'rolebindings']) expect(resources).not.toContain(r);
+  });
+});
+
+describe('two clusters', () => {
+  for (const tool of ['argocd', 'flux'] as const) {
+    it(`${tool}: each tenant lands on exactly one cluster and each cluster entry point is valid`, async () => {
+      const { tree, manifests } = await renderWith(twoClusters(tool === 'flux' ? flux : base));
+      expect(validateManifests(manifests, registry)).toEqual([]);
+      const nsFiles = [...tree.keys()].filter((p) => /\/namespace-ai-agents-test-tenant-[ab]\.yaml$/.test(p)).sort();
+      expect(nsFiles).toEqual(['rendered/east/_cluster/namespace-ai-agents-test-tenant-a.yaml', 'rendered/west/_cluster/namespace-ai-agents-test-tenant-b.yaml']);
+      expect([...tree.keys()].filter((p) => p.includes('test-tenant-a/workloads/deployment-api')).length).toBe(1);
+      for (const c of ['east', 'west']) {
+        expect(tree.get(`rendered/${c}/kustomization.yaml`)).toContain('_cluster');
+        expect(tree.has(`rendered/${c}/database/networkpolicy-allow-tenants-to-redis.yaml`)).toBe(true);
+      }
+      expect(tree.has('rendered/kustomization.yaml')).toBe(false);
+      if (tool === 'argocd') {
+        const east = find(manifests, 'Application', 'ai-agents-platform-east').object;
+        expect(east.spec.source.path).toBe('rendered/east');
+        expect(east.spec.destination.server).toBe('https://east.example.com:6443');
+        const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
+        expect(set.spec.generators[0].list.elements.map((e: { server: string; path: string }) => [e.server, e.path])).toEqual([
+          ['https://east.example.com:6443', 'rendered/east/ai-agents-test-tenant-a/workloads'],
+          ['https://west.example.com:6443', 'rendered/west/ai-agents-test-tenant-b/workloads'],
+        ]);
+        expect(find(manifests, 'AppProject', 'tenant-test-tenant-b').object.spec.destinations).toEqual([{ server: 'https://west.example.com:6443', namespace: 'ai-agents-test-tenant-b' }]);
+      } else {
+        for (const c of ['east', 'west']) {
+          const entry = tree.get(`rendered/${c}/flux-system/kustomization.yaml`);
+          expect(entry).toContain('gitrepository-ai-agents-platform.yaml');
+          expect(entry).toContain(`kustomization-ai-agents-platform-${c}.yaml`);
+          expect(tree.get(`rendered/${c}/kustomization.yaml`)).not.toContain('flux-system');
+        }
+        expect(find(manifests, 'Kustomization', 'ai-agents-platform-west').object.spec.path).toBe('./rendered/west');
+      }
+    });
+  }
+
+  it('rejects an unknown cluster with a suggestion at the line of the reference', async () => {
+    const text = twoClusters(base).replace('    cluster: west\n', '    cluster: wset\n');
+    const root = await tempRepo({ tenants: text });
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    const line = text.slice(0, text.indexOf('cluster: wset')).split('\n').length;
+    expect(r.stderr).toContain(`tenants.yaml:${line}:`);
+    expect(r.stderr).toContain('cluster "wset" is not listed under clusters');
+    expect(r.stderr).toContain('did you mean "west"');
+  });
+
+  it('requires a cluster when several are listed', async () => {
+    const text = twoClusters(base).replace('    cluster: west\n', '');
+    const root = await tempRepo({ tenants: text });
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('does not say which cluster it runs on');
+  });
+});
+
+describe('decommissioned tenants', () => {
+  it('keep the Namespace (marked) and guardrails; workloads and delivery are withdrawn', async () => {
+    const text = edit(base, '    name: Test Tenant B\n', '    name: Test Tenant B\n    decommissioned: true\n');
+    const { tree, manifests } = await renderWith(text);
+    expect(validateManifests(manifests, registry)).toEqual([]);
+    const ns = find(manifests, 'Namespace', 'ai-agents-test-tenant-b').object;
+    expect(ns.metadata?.annotations?.['platform.ai-agents.io/decommissioned']).toBe('true');
+    expect([...tree.keys()].some((p) => p.startsWith('rendered/ai-agents-test-tenant-b/workloads/'))).toBe(false);
+    expect(tree.has('rendered/ai-agents-test-tenant-b/resourcequota-tenant-quota.yaml')).toBe(true);
+    expect(manifests.some((m) => m.object.metadata?.name === 'tenant-test-tenant-b')).toBe(false);
+    const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
+    expect(set.spec.generators[0].list.elements.map((e: { tenant: string }) => e.tenant)).toEqual(['test-tenant-a']);
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { duplicateObject } from '../../src/rules/k8s/duplicate-object.js';
+import { expectFinding, fixture as load, runRule, tenantA } from './harness.js';
+
+const id = 'k8s/duplicate-object';
+
+async function committed(file: string): Promise<{ path: string; text: string }> {
+  const { texts } = await load();
+  const text = texts.get(file);
+  if (text === undefined) throw new Error(`no committed file ${file}`);
+  return { path: file, text };
+}
+
+/** A new file next to `file`, sorted after it so it is the second occurrence. */
+function besides(file: string, name: string): string {
+  return `${file.slice(0, file.lastIndexOf('/'))}/${name}`;
+}
+
+describe('k8s/duplicate-object', () => {
+  it('passes on the bundled tree', async () => {
+    const { diagnostics } = await runRule(duplicateObject);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('fails on a second file with the same ConfigMap, naming the first', async () => {
+    const original = await committed(`${tenantA}/workloads/configmap-tenant-config.yaml`);
+    const copy = besides(original.path, 'zz-configmap-copy.yaml');
+    const { diagnostics, fixture } = await runRule(duplicateObject, [{ file: copy, text: original.text }]);
+    const d = expectFinding(diagnostics, fixture, id, copy, 'name: tenant-config');
+    expect(d.message).toBe(`ConfigMap ai-agents-test-tenant-a/tenant-config is already defined at ${original.path}:4; the last one applied would win`);
+  });
+
+  it('treats apps/v1beta1 and apps/v1 as the same Deployment', async () => {
+    const original = await committed(`${tenantA}/workloads/deployment-api.yaml`);
+    const copy = besides(original.path, 'zz-deployment-api-old.yaml');
+    const text = original.text.replace('apiVersion: apps/v1\n', 'apiVersion: apps/v1beta1\n');
+    const { diagnostics, fixture } = await runRule(duplicateObject, [{ file: copy, text }]);
+    expectFinding(diagnostics, fixture, id, copy, 'name: api');
+  });
+
+  it('ignores a stray namespace on a cluster-scoped duplicate', async () => {
+    const copy = 'rendered/_cluster/zz-clusterrole-copy.yaml';
+    const text = (await committed('rendered/_cluster/clusterrole-ai-agents-platform-admin.yaml')).text.replace('  name: ai-agents-platform-admin\n', '  name: ai-agents-platform-admin\n  namespace: default\n');
+    const { diagnostics, fixture } = await runRule(duplicateObject, [{ file: copy, text }]);
+    expectFinding(diagnostics, fixture, id, copy, 'name: ai-agents-platform-admin');
+  });
+
+  it('does not confuse same-named objects of different kinds or namespaces', async () => {
+    const { diagnostics } = await runRule(duplicateObject, [
+      { file: `${tenantA}/zz-secret.yaml`, text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tenant-config\n  namespace: ai-agents-test-tenant-a\n' },
+    ]);
+    expect(diagnostics).toEqual([]);
+  });
+});
