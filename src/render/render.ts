@@ -21,7 +21,9 @@ export interface RenderResult {
  * the selected GitOps tool's templates, into canonical files. A decommissioned
  * tenant keeps its Namespace and guardrails; its workloads and delivery are dropped.
  */
-export function renderTree(config: TenantsConfig, templates: readonly Template[], outDir = 'rendered'): RenderResult {
+export function renderTree(input: TenantsConfig, templates: readonly Template[], outDir = 'rendered'): RenderResult {
+  // Templates see tenants by id, so reordering tenants.yaml changes nothing in the tree.
+  const config: TenantsConfig = { ...input, tenants: [...input.tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
