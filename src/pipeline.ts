@@ -6,7 +6,7 @@ import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { loadTenantsFile } from './tenants/index.js';
 import type { TenantsConfig } from './tenants/types.js';
-import { compareTrees } from './tree/compare.js';
+import { compareTrees, treesDiffer } from './tree/compare.js';
 import { kustomizationFile } from './tree/layout.js';
 import { readTree } from './tree/read.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
@@ -66,7 +66,8 @@ export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState
   await recoverTree(path.join(opts.root, outDir));
   const [r, onDisk] = await Promise.all([renderInMemory(opts), readTree(path.join(opts.root, outDir), outDir)]);
   if (!r.render) return { ...r, manifests: [], onDisk };
-  const diagnostics = [...r.diagnostics, ...compareTrees(r.render.files, onDisk)];
+  const drift = treesDiffer(r.render.files, onDisk) ? compareTrees(r.render.files, onDisk, (await import('diff')).createTwoFilesPatch) : [];
+  const diagnostics = [...r.diagnostics, ...drift];
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.render.manifests) rendered.set(m.file, [...(rendered.get(m.file) ?? []), m]);
   const manifests: Manifest[] = [];

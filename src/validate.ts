@@ -1,8 +1,7 @@
+import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Manifest } from './manifest/types.js';
-import type { RuleDescriptor } from './output/index.js';
-import { runRules } from './rules/engine.js';
-import { rules } from './rules/registry.js';
+import type { Section } from './output/index.js';
 import { loadSchemaRegistry, validateManifests, type SchemaRegistryOptions } from './schema/validate.js';
 import type { TenantsConfig } from './tenants/types.js';
 
@@ -11,24 +10,35 @@ export interface ValidateOptions {
   crdFiles?: readonly string[];
 }
 
-/** Schema validation and the rules over a set of manifests: findings only, no I/O beyond schema files. */
-export function validateTree(manifests: readonly Manifest[], config: TenantsConfig | undefined, opts: ValidateOptions = {}): Diagnostic[] {
+export interface Validation {
+  diagnostics: Diagnostic[];
+  sections: Section[];
+  /** Milliseconds since process start at which each phase began and ended. */
+  timings: { phase: string; start: number; end: number }[];
+}
+
+/**
+ * Schema validation, the rules and (for a tenants repository) the isolation
+ * proofs over a set of manifests. Findings only; no I/O beyond schema files.
+ */
+export async function validateTree(manifests: readonly Manifest[], config: TenantsConfig | undefined, opts: ValidateOptions = {}): Promise<Validation> {
+  const timings: Validation['timings'] = [];
+  const phase = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const result = await fn();
+    timings.push({ phase: name, start, end: performance.now() });
+    return result;
+  };
   const registryOptions: SchemaRegistryOptions = { allowKinds: config?.allowKinds ?? [] };
   if (opts.schemaLocation && opts.schemaLocation.length > 0) registryOptions.schemaLocation = opts.schemaLocation;
   if (opts.crdFiles && opts.crdFiles.length > 0) registryOptions.crdFiles = opts.crdFiles;
   const registry = loadSchemaRegistry(registryOptions);
-  return [...validateManifests(manifests, registry), ...runRules({ manifests, rules, ...(config ? { config } : {}) })];
-}
-
-/** The rule catalogue as formatters need it (SARIF rules, docs links). */
-export function ruleDescriptors(): RuleDescriptor[] {
-  return Object.values(rules)
-    .map((r) => ({
-      id: r.meta.id,
-      description: r.meta.description,
-      severity: r.meta.severity,
-      remediation: r.meta.remediation,
-      helpUri: `docs/rules/${r.meta.id}.md`,
-    }))
-    .sort((a, b) => (a.id < b.id ? -1 : 1));
+  const schema = await phase('schema', () => validateManifests(manifests, registry));
+  // The rule engine and the proofs load after schema validation has started.
+  const found = await phase('rules', async () => {
+    const [{ runRules }, { rules }] = await Promise.all([import('./rules/engine.js'), import('./rules/registry.js')]);
+    return runRules({ manifests, rules, ...(config ? { config } : {}) });
+  });
+  const proofs = config ? await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config)) : { diagnostics: [], sections: [] };
+  return { diagnostics: [...schema, ...found, ...proofs.diagnostics], sections: proofs.sections, timings };
 }

@@ -1,16 +1,19 @@
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatNames, resolveFormat, type CheckResult } from '../output/index.js';
-import { removalCheck } from '../lifecycle/index.js';
+import { formatNames, resolveFormat, type CheckResult, type Section } from '../output/index.js';
 import { loadTreeForCheck } from '../pipeline.js';
-import { CrdError, SchemaLoadError } from '../schema/validate.js';
-import { ruleDescriptors, validateTree } from '../validate.js';
+import type { Validation } from '../validate.js';
 import { parse, resolveRoot, rootOption, UsageError } from './options.js';
 import type { Command } from './types.js';
 
+function formatTimings(timings: Validation['timings']): string {
+  return `${timings.map((t) => `${t.phase.padEnd(8)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`).join('\n')}\n`;
+}
+
 export const check: Command = {
   summary: 're-render in memory, fail on drift, validate schemas and isolation rules',
-  usage: `tenantctl check [--root DIR] [--format ${formatNames.join('|')}] [--schema-location DIR]... [--crd FILE]... [--base REF] [--allow-removal ID]...`,
+  usage: `tenantctl check [--root DIR] [--format ${formatNames.join('|')}] [--schema-location DIR]... [--crd FILE]... [--base REF] [--allow-removal ID]... [--timings]`,
   async run(argv, ctx) {
     const { values } = parse(argv, {
       ...rootOption,
@@ -19,6 +22,7 @@ export const check: Command = {
       crd: { type: 'string', multiple: true },
       base: { type: 'string' },
       'allow-removal': { type: 'string', multiple: true },
+      timings: { type: 'boolean', default: false },
     });
     let formatter;
     try {
@@ -27,31 +31,47 @@ export const check: Command = {
       throw new UsageError((e as Error).message);
     }
     const root = resolveRoot(ctx.cwd, values.root);
+    const loadStart = performance.now();
     const tree = await loadTreeForCheck({ root });
+    const timings: Validation['timings'] = [{ phase: 'load', start: loadStart, end: performance.now() }];
     const diagnostics: Diagnostic[] = [...tree.diagnostics];
+    const sections: Section[] = [];
+    let CrdError: (new (...args: never[]) => Error) | undefined;
+    let SchemaLoadError: (new (...args: never[]) => Error) | undefined;
     // Input that could not be processed makes every later finding unreliable: stop there.
     if (!diagnostics.some((d) => d.kind === 'failure')) {
       try {
-        diagnostics.push(
-          ...validateTree(tree.manifests, tree.config, {
-            schemaLocation: (values['schema-location'] ?? []).map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),
-            crdFiles: (values.crd ?? []).map((f) => path.resolve(ctx.cwd, f)),
-          }),
-        );
+        // Loaded only now, so a cold check starts validating as early as possible.
+        const { validateTree } = await import('../validate.js');
+        ({ CrdError, SchemaLoadError } = await import('../schema/validate.js'));
+        const v = await validateTree(tree.manifests, tree.config, {
+          schemaLocation: (values['schema-location'] ?? []).map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),
+          crdFiles: (values.crd ?? []).map((f) => path.resolve(ctx.cwd, f)),
+        });
+        diagnostics.push(...v.diagnostics);
+        sections.push(...v.sections);
+        timings.push(...v.timings);
       } catch (e) {
-        if (!(e instanceof SchemaLoadError || e instanceof CrdError)) throw e;
+        if (!((SchemaLoadError && e instanceof SchemaLoadError) || (CrdError && e instanceof CrdError))) throw e;
         diagnostics.push({ ruleId: 'schema/load', severity: 'error', kind: 'failure', message: e.message, hint: 'check --schema-location and --crd paths' });
       }
     }
     if (!diagnostics.some((d) => d.kind === 'failure')) {
+      const { removalCheck } = await import('../lifecycle/index.js');
       diagnostics.push(...(await removalCheck(root, tree, { ...(values.base !== undefined ? { base: values.base } : {}), allowRemoval: values['allow-removal'] ?? [] })));
     }
+    const { ruleDescriptors } = await import('../rules/catalogue.js');
     const result: CheckResult = {
       diagnostics,
       summary: { files: tree.onDisk.size, objects: tree.manifests.length, tenants: tree.config?.tenants.length ?? 0 },
       rules: ruleDescriptors(),
+      sections,
     };
     const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';
-    return { stdout: formatter(result, { color, toolVersion: '0.1.0' }), exitCode: exitCodeFor(diagnostics) };
+    return {
+      stdout: formatter(result, { color, toolVersion: '0.1.0' }),
+      ...(values.timings ? { stderr: formatTimings(timings) } : {}),
+      exitCode: exitCodeFor(diagnostics),
+    };
   },
 };

@@ -1,4 +1,5 @@
-import { isMap, isPair, isScalar, isSeq, LineCounter, parseAllDocuments, type Node } from 'yaml';
+import type { Node } from 'yaml';
+import { yamlLib } from './lazy.js';
 import type { Position } from './types.js';
 
 export function pointerSegments(pointer: string): string[] {
@@ -19,6 +20,7 @@ export function toPointer(segments: readonly (string | number)[]): string {
  * stops at the deepest node that exists.
  */
 export function offsetOf(root: Node | null | undefined, pointer: string): number {
+  const { isMap, isPair, isScalar, isSeq } = yamlLib();
   let node: unknown = root;
   let offset = (root as Node | undefined)?.range?.[0] ?? 0;
   for (const seg of pointerSegments(pointer)) {
@@ -42,6 +44,7 @@ export function offsetOf(root: Node | null | undefined, pointer: string): number
 
 /** Position of `pointer` in document `docIndex` of `text`. Parses on demand: only findings pay for it. */
 export function locateInText(text: string, docIndex: number, pointer: string): Position {
+  const { LineCounter, parseAllDocuments } = yamlLib();
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, keepSourceTokens: false });
   const list = Array.isArray(docs) ? docs : [];

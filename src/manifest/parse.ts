@@ -1,5 +1,5 @@
 import jsYaml from 'js-yaml';
-import { LineCounter, parseAllDocuments, isMap } from 'yaml';
+import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locateInText } from './locate.js';
 import type { KubeObject, Manifest, Position } from './types.js';
@@ -67,6 +67,7 @@ function parseFast(text: string, opts: ParseOptions): ParseResult | undefined {
 }
 
 function parsePositioned(text: string, opts: ParseOptions): ParseResult {
+  const { LineCounter, parseAllDocuments, isMap } = yamlLib();
   const ruleId = opts.ruleId ?? 'manifest/yaml-syntax';
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { lineCounter, uniqueKeys: true, prettyErrors: false });

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
-import fg from 'fast-glob';
+import { listFiles } from '../tree/list.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { GitOpsTool } from '../tenants/types.js';
 import type { TemplateContext } from './context.js';
@@ -31,9 +31,9 @@ function failure(file: string, line: number, message: string, hint: string): Dia
  * `&amp;`) and does not quote, so a value could turn into YAML structure.
  */
 export async function loadTemplates(root: string, dir = 'templates'): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
-  const files = (
-    await fg(['tenant/*.yaml.ejs', 'cluster/*.yaml.ejs', 'gitops/{argocd,flux}/{global,cluster,tenant}/*.yaml.ejs'], { cwd: path.join(root, dir) })
-  ).sort();
+  const files = listFiles(path.join(root, dir)).filter((f) =>
+    /^(tenant|cluster|gitops\/(argocd|flux)\/(global|cluster|tenant))\/[^/]+\.yaml\.ejs$/.test(f),
+  );
   const templates: Template[] = [];
   const diagnostics: Diagnostic[] = [];
   if (files.length === 0) {

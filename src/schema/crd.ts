@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { yamlLib } from '../manifest/lazy.js';
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -108,7 +108,7 @@ function isObject(v: unknown): v is JsonObject {
 /** One strict schema per served version of each CustomResourceDefinition in `text`. */
 export function crdSchemas(text: string, file: string): CrdSchema[] {
   const out: CrdSchema[] = [];
-  parseAllDocuments(text, { uniqueKeys: true }).forEach((doc, i) => {
+  yamlLib().parseAllDocuments(text, { uniqueKeys: true }).forEach((doc, i) => {
     if (doc.errors.length > 0) throw new CrdError(`${file}: document ${i + 1}: ${doc.errors[0]!.message.split('\n')[0]}`);
     const crd = doc.toJS() as JsonObject | null;
     if (crd === null) return;

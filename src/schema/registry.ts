@@ -1,7 +1,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Ajv, type AnySchemaObject, type ValidateFunction } from 'ajv';
+import type { Ajv, AnySchemaObject, ValidateFunction } from 'ajv';
+import { ajvLib } from '../manifest/lazy.js';
 import { ajvOptions, registerFormats } from './ajv-options.js';
 import { crdSchemasFromFile } from './crd.js';
 import { DEFINITIONS_FILE, schemaFileName } from './layout.js';
@@ -41,7 +42,7 @@ export interface SchemaRegistry {
 export class SchemaLoadError extends Error {}
 
 function newAjv(allErrors: boolean): Ajv {
-  const ajv = new Ajv(ajvOptions(allErrors));
+  const ajv = new (ajvLib().Ajv)(ajvOptions(allErrors));
   registerFormats(ajv);
   return ajv;
 }

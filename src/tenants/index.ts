@@ -10,9 +10,11 @@ export type { Tenant, TenantsConfig, Platform } from './types.js';
 export function loadTenantsText(text: string, file: string): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
   const parsed = parseInput(text, file);
   if (!parsed.input) return { diagnostics: parsed.diagnostics };
-  const errors = schemaErrors(parsed.input, file);
-  if (errors.length > 0) return { diagnostics: errors };
-  return resolveTenants(parsed.input.data as RawConfig, file, parsed.input.locate);
+  const schema = schemaErrors(parsed.input, file);
+  if (!schema.shapesValid) return { diagnostics: schema.diagnostics };
+  const resolved = resolveTenants(parsed.input.data as RawConfig, file, parsed.input.locate);
+  if (schema.diagnostics.length === 0) return resolved;
+  return { diagnostics: [...schema.diagnostics, ...resolved.diagnostics] };
 }
 
 export async function loadTenantsFile(absPath: string, shownPath: string): Promise<{ config?: TenantsConfig; diagnostics: Diagnostic[] }> {

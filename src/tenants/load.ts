@@ -1,25 +1,40 @@
-import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
-import { isMap, LineCounter, parseDocument, type Node } from 'yaml';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import jsYaml from 'js-yaml';
+import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { offsetOf, pointerSegments } from '../manifest/locate.js';
+import { ajvLib, yamlLib } from '../manifest/lazy.js';
 import type { Position } from '../manifest/types.js';
 
-const schemaUrl = new URL('../../schemas/tenants.schema.json', import.meta.url);
+export const tenantsSchemaUrl = new URL('../../schemas/tenants.schema.json', import.meta.url);
+/** Written by `npm run build`; used while it matches the schema's hash. */
+export const precompiledTenantsValidator = new URL('./tenants-schema.cjs', import.meta.url);
+
+export const tenantsAjvOptions = { allErrors: true, verbose: true, strict: true, allowUnionTypes: true } as const;
+
+export function tenantsSchemaHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
 
 export interface ParsedInput {
   data: unknown;
   locate(pointer: string): Position;
 }
 
-let validator: ReturnType<Ajv['compile']> | undefined;
-function schemaValidator(): ReturnType<Ajv['compile']> {
-  if (!validator) {
-    const schema = JSON.parse(readFileSync(schemaUrl, 'utf8')) as object;
-    validator = new Ajv({ allErrors: true, verbose: true, strict: true, allowUnionTypes: true }).compile(schema);
+let validator: ValidateFunction | undefined;
+function schemaValidator(): ValidateFunction {
+  if (validator) return validator;
+  const text = readFileSync(tenantsSchemaUrl, 'utf8');
+  if (existsSync(precompiledTenantsValidator)) {
+    const mod = createRequire(import.meta.url)(fileURLToPath(precompiledTenantsValidator)) as { default: ValidateFunction; schemaHash: string };
+    if (mod.schemaHash === tenantsSchemaHash(text)) return (validator = mod.default);
   }
-  return validator;
+  return (validator = new (ajvLib().Ajv)(tenantsAjvOptions).compile(JSON.parse(text) as object));
 }
 
 function inputError(file: string, pos: Position, message: string, hint: string, pointer?: string): Diagnostic {
@@ -35,8 +50,46 @@ function inputError(file: string, pos: Position, message: string, hint: string, 
   return d;
 }
 
-/** Parses tenants.yaml keeping positions; every syntax error and duplicate key is reported. */
+/**
+ * Parses tenants.yaml. A clean file takes the fast parser; positions are worked
+ * out only when a diagnostic needs one. Syntax errors and duplicate keys go to
+ * the positioned parser, which reports every one of them.
+ */
 export function parseInput(text: string, file: string): { input?: ParsedInput; diagnostics: Diagnostic[] } {
+  let data: unknown;
+  try {
+    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+  } catch {
+    return positionedErrors(text, file);
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    return { diagnostics: [inputError(file, { line: 1, column: 1 }, 'tenants file must be a YAML mapping', 'start from the bundled tenants.yaml')] };
+  }
+  let locate: ((pointer: string) => Position) | undefined;
+  return {
+    input: {
+      data,
+      locate: (pointer) => {
+        locate ??= positionsOf(text);
+        return locate(pointer);
+      },
+    },
+    diagnostics: [],
+  };
+}
+
+function positionsOf(text: string): (pointer: string) => Position {
+  const { LineCounter, parseDocument } = yamlLib();
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter });
+  return (pointer) => {
+    const { line, col } = lineCounter.linePos(offsetOf(doc.contents as Node, pointer));
+    return { line, column: col };
+  };
+}
+
+function positionedErrors(text: string, file: string): { diagnostics: Diagnostic[] } {
+  const { LineCounter, parseDocument } = yamlLib();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const posAt = (offset: number): Position => {
@@ -53,18 +106,11 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
       dup ? 'each key may appear once per mapping; remove or merge the repeated entry' : 'fix the YAML syntax here (check indentation, quotes and colons)',
     );
   });
-  if (diagnostics.length > 0) return { diagnostics };
-  if (!isMap(doc.contents)) {
-    return { diagnostics: [inputError(file, { line: 1, column: 1 }, 'tenants file must be a YAML mapping', 'start from the bundled tenants.yaml')] };
+  if (diagnostics.length === 0) {
+    // The two parsers disagree on what is valid: report rather than guess.
+    diagnostics.push(inputError(file, { line: 1, column: 1 }, 'tenants file could not be parsed as YAML 1.2', 'check for tabs, anchors or tags the file does not need'));
   }
-  const root = doc.contents as Node;
-  return {
-    input: {
-      data: doc.toJS(),
-      locate: (pointer) => posAt(offsetOf(root, pointer)),
-    },
-    diagnostics: [],
-  };
+  return { diagnostics };
 }
 
 /** The parser notices a missing closing quote at the end of input; point at where the quote opened. */
@@ -137,20 +183,26 @@ export function valueAt(data: unknown, pointer: string): unknown {
   return v;
 }
 
-/** Schema errors for the whole file, one per problem, positioned in the file. */
-export function schemaErrors(input: ParsedInput, file: string): Diagnostic[] {
+/**
+ * Schema errors for the whole file, one per problem, positioned in the file.
+ * `shapesValid` says the only problems are unknown keys, so the semantic checks
+ * can still run and every error is reported in one run.
+ */
+export function schemaErrors(input: ParsedInput, file: string): { diagnostics: Diagnostic[]; shapesValid: boolean } {
   const validate = schemaValidator();
-  if (validate(input.data)) return [];
+  if (validate(input.data)) return { diagnostics: [], shapesValid: true };
   const seen = new Set<string>();
   const out: Diagnostic[] = [];
+  let shapesValid = true;
   for (const e of validate.errors ?? []) {
     // propertyNames reports twice (the name and the keyword); keep the named one.
     if (e.keyword === 'propertyNames') continue;
+    if (e.keyword !== 'additionalProperties') shapesValid = false;
     const { pointer, message, hint } = describeSchemaError(e, input.data);
     const key = `${pointer}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(inputError(file, input.locate(pointer), message, hint, pointer));
   }
-  return out;
+  return { diagnostics: out, shapesValid };
 }

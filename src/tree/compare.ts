@@ -1,4 +1,3 @@
-import { createTwoFilesPatch } from 'diff';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 const hint = 'run `npm run render` (or `tenantctl render`) and commit the result; never edit rendered/ by hand';
@@ -6,8 +5,17 @@ const hint = 'run `npm run render` (or `tenantctl render`) and commit the result
 // A default-wide change can touch every tenant: show enough diffs to act on, count the rest.
 const maxDiffs = 25;
 
+export type CreatePatch = (oldName: string, newName: string, oldText: string, newText: string, oldHeader: string, newHeader: string, opts: { context: number }) => string;
+
+/** Whether the two trees differ at all; cheap, so the diff library loads only when needed. */
+export function treesDiffer(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>): boolean {
+  if (expected.size !== actual.size) return true;
+  for (const [p, text] of expected) if (actual.get(p) !== text) return true;
+  return false;
+}
+
 /** Drift between the tree render would write and the tree on disk, one finding per file. */
-export function compareTrees(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>): Diagnostic[] {
+export function compareTrees(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>, createTwoFilesPatch: CreatePatch): Diagnostic[] {
   const out: Diagnostic[] = [];
   let diffs = 0;
   const patch = (p: string, before: string, after: string): string | undefined => {

@@ -1,6 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import fg from 'fast-glob';
+import { listFiles } from './list.js';
 
 /**
  * Every file under the output folder, keyed like the rendered map (`rendered/...`).
@@ -9,8 +9,6 @@ import fg from 'fast-glob';
  */
 export async function readTree(outAbs: string, outRel: string): Promise<Map<string, string>> {
   const files = new Map<string, string>();
-  if (!existsSync(outAbs)) return files;
-  const rels = (await fg(['**/*'], { cwd: outAbs, onlyFiles: true, dot: true })).sort();
-  for (const r of rels) files.set(`${outRel}/${r}`, readFileSync(path.join(outAbs, r), 'utf8'));
+  for (const r of listFiles(outAbs)) files.set(`${outRel}/${r}`, readFileSync(path.join(outAbs, r), 'utf8'));
   return files;
 }

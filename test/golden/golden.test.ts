@@ -41,8 +41,8 @@ describe('golden rendered trees', () => {
     expect([...actual.keys()]).toEqual([...expected.keys()]);
     for (const [p, text] of actual) expect(text, p).toBe(expected.get(p));
     // Every case is also a valid tree: strict schemas (Argo CD, Flux included) and every rule.
-    const findings = validateTree(r.render!.manifests, r.config);
-    expect(findings.map((d) => `${d.ruleId} ${d.file?.path}:${d.file?.line} ${d.message}`)).toEqual([]);
+    const findings = await validateTree(r.render!.manifests, r.config);
+    expect(findings.diagnostics.map((d) => `${d.ruleId} ${d.file?.path}:${d.file?.line} ${d.message}`)).toEqual([]);
   });
 
   it('the bundled case is the committed rendered/ tree', async () => {

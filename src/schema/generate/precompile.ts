@@ -6,6 +6,8 @@ import { DEFINITIONS_FILE } from '../layout.js';
 import { definitionsHash, PRECOMPILED_DIR, STAMP_FILE, type Stamp } from '../precompiled.js';
 import { ajvOptions, registerFormats } from '../ajv-options.js';
 import { DEFAULT_SCHEMA_LOCATION } from '../registry.js';
+import { fileURLToPath } from 'node:url';
+import { precompiledTenantsValidator, tenantsAjvOptions, tenantsSchemaHash, tenantsSchemaUrl } from '../../tenants/load.js';
 
 /** Build step: one CommonJS module per bundled kind (sync `require` keeps validation synchronous). */
 function main(): void {
@@ -29,7 +31,16 @@ function main(): void {
   }
   const stamp: Stamp = { definitions: definitionsHash(dir) };
   writeFileSync(join(PRECOMPILED_DIR, STAMP_FILE), JSON.stringify(stamp) + '\n');
-  process.stdout.write(`precompiled ${count} validators into ${PRECOMPILED_DIR} in ${Date.now() - started} ms\n`);
+  precompileTenantsSchema(toCode);
+  process.stdout.write(`precompiled ${count + 1} validators into ${PRECOMPILED_DIR} and dist/tenants in ${Date.now() - started} ms\n`);
+}
+
+/** The tenants.yaml validator, stamped with its schema's hash so an edited schema is never checked by a stale build. */
+function precompileTenantsSchema(toCode: (ajv: Ajv, validate: ValidateFunction) => string): void {
+  const text = readFileSync(tenantsSchemaUrl, 'utf8');
+  const ajv = new Ajv({ ...tenantsAjvOptions, code: { source: true, esm: false } });
+  const code = toCode(ajv, ajv.compile(JSON.parse(text) as object));
+  writeFileSync(fileURLToPath(precompiledTenantsValidator), `${code}\nmodule.exports.schemaHash = ${JSON.stringify(tenantsSchemaHash(text))};\n`);
 }
 
 main();

@@ -1,0 +1,196 @@
+/**
+ * The intended connectivity of one tenant, derived from tenants.yaml, checked
+ * against the rendered policies: every declared flow must be open, and the
+ * nearby flows nobody declared (the ones a widened policy would open first)
+ * must stay closed.
+ */
+import {
+  formatPorts,
+  isEmptyPorts,
+  isolatingPolicies,
+  parseCidr,
+  parseIp,
+  portsContain,
+  selectorMatches,
+  type ConnectionVerdict,
+  type DirectionVerdict,
+  type Endpoint,
+  type Protocol,
+  type Remote,
+} from '../netpol/index.js';
+import type { Platform } from '../../tenants/types.js';
+import { allowingPeer, blockingPolicy, type Blame } from './blame.js';
+import { pod, type Evaluator } from './evaluator.js';
+import { witnessLabels } from './namespaces.js';
+import type { TenantNet, World } from './world.js';
+
+export interface FlowFinding {
+  ruleId: 'isolation/declared-flow-blocked' | 'isolation/undeclared-flow';
+  tenant?: string;
+  message: string;
+  blame?: Blame;
+}
+
+export interface FlowTally {
+  checked: number;
+  blocked: number;
+  findings: FlowFinding[];
+}
+
+/** TEST-NET-3 (RFC 5737): an address that is external to every cluster. */
+const EXTERNAL_ADDRESS = '203.0.113.10';
+const METADATA_ADDRESS = '169.254.169.254';
+
+type Named = { name: string; remote: Remote; ports: Endpoint['ports'] };
+
+const named = (ep: Endpoint): Named => ({ name: 'id' in ep && typeof ep.id === 'string' ? ep.id.replace(/\[[^\]]*\]$/, '') : `${ep.namespace}/pod`, remote: pod(ep), ports: ep.ports });
+
+function ipTarget(address: string, label: string): Named | undefined {
+  const ip = parseIp(address);
+  return ip ? { name: `${label} ${address}`, remote: { kind: 'ip', family: ip.family, value: ip.value }, ports: [] } : undefined;
+}
+
+/** An address inside a CIDR (not its network address, which nothing would dial). */
+function insideCidr(cidr: string): Named | undefined {
+  const r = parseCidr(cidr);
+  if (!r) return undefined;
+  const value = r.lo + 1n <= r.hi ? r.lo + 1n : r.lo;
+  return { name: `denied range ${cidr}`, remote: { kind: 'ip', family: r.family, value }, ports: [] };
+}
+
+function sideNames(v: DirectionVerdict): string {
+  return v.policies.join(', ');
+}
+
+export class FlowChecker {
+  readonly tally: FlowTally = { checked: 0, blocked: 0, findings: [] };
+  constructor(
+    private readonly world: World,
+    private readonly ev: Evaluator,
+  ) {}
+
+  declared(tenant: string | undefined, flow: string, src: Named, dst: Named, protocol: Protocol, port: number): void {
+    this.tally.checked++;
+    const c = this.ev.connect(src.remote, dst.remote);
+    if (portsContain(c.ports, protocol, port)) return;
+    this.tally.blocked++;
+    const side = c.egress && !portsContain(c.egress.ports, protocol, port) ? 'egress' : 'ingress';
+    const local = side === 'egress' ? src.remote : dst.remote;
+    const remote = side === 'egress' ? dst.remote : src.remote;
+    const v = side === 'egress' ? c.egress! : c.ingress!;
+    const iso = local.kind === 'pod' ? isolatingPolicies(this.world.policiesByNs.get(local.endpoint.namespace) ?? [], local.endpoint, side) : [];
+    const blame = blockingPolicy(iso, side, remote, protocol, port, dst.ports);
+    const who = side === 'egress' ? 'egress of the source' : 'ingress of the destination';
+    const f: FlowFinding = {
+      ruleId: 'isolation/declared-flow-blocked',
+      message: `declared flow blocked: ${flow}: ${src.name} → ${dst.name} on ${protocol} ${port} is denied by the ${who} (isolated by ${sideNames(v)}; no rule allows ${protocol} ${port} to this peer)`,
+    };
+    if (tenant) f.tenant = tenant;
+    if (blame) f.blame = blame;
+    this.tally.findings.push(f);
+  }
+
+  /** An undeclared flow must be closed: on `only` when given, else on every port. */
+  undeclared(tenant: string | undefined, flow: string, src: Named, dst: Named, only?: { protocol: Protocol; port: number }): void {
+    const c = this.ev.connect(src.remote, dst.remote);
+    const open = only ? portsContain(c.ports, only.protocol, only.port) : !isEmptyPorts(c.ports);
+    if (!open) return;
+    const f: FlowFinding = {
+      ruleId: 'isolation/undeclared-flow',
+      message: `undeclared flow allowed: ${flow}: ${src.name} → ${dst.name} on ${only ? `${only.protocol} ${only.port}` : formatPorts(c.ports)} (${explain(c)})`,
+    };
+    if (tenant) f.tenant = tenant;
+    const blame = openingBlame(this.world, c, src, dst);
+    if (blame) f.blame = blame;
+    this.tally.findings.push(f);
+  }
+}
+
+function explain(c: ConnectionVerdict): string {
+  const side = (v: DirectionVerdict | undefined, what: string) =>
+    !v ? `${what} external` : !v.isolated ? `no policy isolates the ${what}` : `${what} allowed by ${v.allowedBy.map((a) => a.policy).join(', ')}`;
+  return `${side(c.egress, 'source egress')}; ${side(c.ingress, 'destination ingress')}`;
+}
+
+/** The destination's allowing ingress peer when there is one, else the source's egress peer. */
+function openingBlame(world: World, c: ConnectionVerdict, src: Named, dst: Named): Blame | undefined {
+  const find = (v: DirectionVerdict | undefined, dir: 'ingress' | 'egress', remote: Remote): Blame | undefined => {
+    const id = v?.allowedBy[0]?.policy;
+    if (!id) return undefined;
+    const [ns, name] = [id.slice(0, id.indexOf('/')), id.slice(id.indexOf('/') + 1)];
+    const policy = world.policiesByNs.get(ns)?.find((p) => p.name === name);
+    return policy ? allowingPeer(policy, dir, remote, dst.ports) : undefined;
+  };
+  return find(c.ingress, 'ingress', src.remote) ?? find(c.egress, 'egress', dst.remote);
+}
+
+/** Pods of the unrelated namespace the tenant's ingress rules could admit, as anyone there could label them. */
+function unrelatedSources(world: World, t: TenantNet): Named[] {
+  const other = world.shared.other;
+  const out: Named[] = [named(other)];
+  const seen = new Set<string>([JSON.stringify(other.labels)]);
+  for (const p of world.policiesByNs.get(t.namespace) ?? []) {
+    for (const rule of p.ingress) {
+      for (const peer of rule.peers ?? [{ namespaceSelector: {} }]) {
+        if (!peer.namespaceSelector || !selectorMatches(peer.namespaceSelector, other.namespaceLabels)) continue;
+        const w = witnessLabels(peer.podSelector);
+        if (!w || seen.has(JSON.stringify(w))) continue;
+        seen.add(JSON.stringify(w));
+        out.push({ ...named({ ...other, labels: w }), name: `${other.namespace}/pod{${Object.entries(w).map(([k, v]) => `${k}=${v}`).join(',')}}` });
+      }
+    }
+  }
+  return out;
+}
+
+export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, platform: Platform): void {
+  const id = t.tenant.id;
+  const ext = ipTarget(EXTERNAL_ADDRESS, 'external');
+  const metadata = ipTarget(METADATA_ADDRESS, 'metadata');
+  const undeclaredPort = [80, 8080, 22].find((p) => !platform.egress.externalPorts.includes(p)) ?? 1;
+  for (const w of t.workloads) {
+    const src = named(w);
+    for (const pg of world.shared.postgresql) fc.declared(id, 'database (PostgreSQL)', src, named(pg), 'TCP', platform.database.postgresql.port);
+    for (const r of world.shared.redis) fc.declared(id, 'database (Redis)', src, named(r), 'TCP', platform.database.redis.port);
+    for (const d of world.shared.dns) {
+      fc.declared(id, 'DNS over UDP', src, named(d), 'UDP', platform.dns.port);
+      fc.declared(id, 'DNS over TCP', src, named(d), 'TCP', platform.dns.port);
+    }
+    if (ext) {
+      for (const port of platform.egress.externalPorts) fc.declared(id, `external services (TCP ${port})`, src, ext, 'TCP', port);
+      fc.undeclared(id, `external traffic on undeclared port ${undeclaredPort}`, src, ext, { protocol: 'TCP', port: undeclaredPort });
+    }
+    if (metadata) fc.undeclared(id, 'cloud metadata address', src, metadata);
+    for (const cidr of platform.egress.deniedCidrs) {
+      const inside = insideCidr(cidr);
+      if (inside) fc.undeclared(id, `address in denied range ${cidr}`, src, inside);
+    }
+    for (const other of t.workloads) if (other !== w) fc.undeclared(id, 'between workloads of one tenant', src, named(other));
+  }
+  const bystander = world.shared.ingress[0] && { ...world.shared.ingress[0], labels: { app: 'not-the-ingress-controller' }, ports: [] };
+  if (bystander) for (const w of t.workloads) fc.undeclared(id, 'another pod of the ingress namespace', { ...named(bystander), name: `${bystander.namespace}/other-pod` }, named(w));
+  for (const ing of world.shared.ingress) {
+    if (t.api) fc.declared(id, 'api from the ingress controller', named(ing), named(t.api), 'TCP', t.apiPort);
+    for (const w of t.workloads) if (w !== t.api) fc.undeclared(id, 'ingress controller to a non-api workload', named(ing), named(w));
+  }
+  for (const src of unrelatedSources(world, t)) for (const w of t.workloads) fc.undeclared(id, 'from a namespace that is not a tenant', src, named(w));
+}
+
+/** The database admits tenant namespaces only: not the ingress controller, not an unrelated namespace. */
+export function checkDatabaseFlows(world: World, fc: FlowChecker): void {
+  const dbs = [...world.shared.postgresql, ...world.shared.redis];
+  for (const ing of world.shared.ingress) for (const db of dbs) fc.undeclared(undefined, 'database from the ingress namespace', named(ing), named(db));
+  const other = world.shared.other;
+  for (const db of dbs) {
+    const sources: Named[] = [named(other)];
+    for (const p of world.policiesByNs.get(db.namespace) ?? []) {
+      for (const rule of p.ingress) {
+        for (const peer of rule.peers ?? [{}]) {
+          const w = witnessLabels(peer.podSelector);
+          if (w && Object.keys(w).length > 0) sources.push({ ...named({ ...other, labels: w }), name: `${other.namespace}/pod{${Object.entries(w).map(([k, v]) => `${k}=${v}`).join(',')}}` });
+        }
+      }
+    }
+    for (const s of sources) fc.undeclared(undefined, 'database from a namespace that is not a tenant', s, named(db));
+  }
+}

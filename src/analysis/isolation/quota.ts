@@ -1,0 +1,83 @@
+/**
+ * The quota report: per tenant, how much of each quota the declared pods use
+ * at steady state, at HPA maximum and mid-rollout. Findings for pods that do
+ * not fit come from the quota/fit rule; this only reports the numbers.
+ */
+import { formatQuantity } from '../../manifest/quantity.js';
+import type { KubeObject, Manifest } from '../../manifest/types.js';
+import type { Section } from '../../output/types.js';
+import type { TenantsConfig } from '../../tenants/types.js';
+import { analyzeQuota, scenarios, type Scenario } from '../quota/index.js';
+import { MATRIX_MAX_TENANTS } from './matrix.js';
+
+export interface QuotaRow {
+  quota: string;
+  resource: string;
+  hard: number;
+  used: Record<Scenario, number>;
+  /** Headroom in the worst scenario (negative = over). */
+  headroom: number;
+}
+
+export interface TenantQuota {
+  tenant: string;
+  fits: boolean;
+  rejections: number;
+  rows: QuotaRow[];
+}
+
+export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConfig): TenantQuota[] {
+  const byNs = new Map<string, KubeObject[]>();
+  for (const m of manifests) {
+    const ns = m.object.metadata?.namespace;
+    if (!ns) continue;
+    const list = byNs.get(ns);
+    if (list) list.push(m.object);
+    else byNs.set(ns, [m.object]);
+  }
+  return config.tenants.map((t) => {
+    const a = analyzeQuota(byNs.get(t.namespace) ?? []);
+    const rows = new Map<string, QuotaRow>();
+    for (const s of a.scenarios) {
+      for (const q of s.quotas) {
+        for (const r of q.resources) {
+          const key = `${q.quota}\u0000${r.resource}`;
+          const row = rows.get(key) ?? { quota: q.quota, resource: r.resource, hard: r.hard, used: { steady: 0, hpaMax: 0, rollout: 0, rolloutAtHpaMax: 0 }, headroom: r.headroom };
+          row.used[s.scenario] = r.used;
+          row.headroom = Math.min(row.headroom, r.headroom);
+          rows.set(key, row);
+        }
+      }
+    }
+    return { tenant: t.id, fits: a.scenarios.every((s) => s.fits) && a.rejections.length === 0, rejections: a.rejections.length, rows: [...rows.values()] };
+  });
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows.map((r) => r.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+}
+
+export function quotaSection(quotas: readonly TenantQuota[]): Section {
+  const q = (n: number, resource: string) => (n < 0 ? `-${formatQuantity(-n, resource)}` : formatQuantity(n, resource));
+  const lines: string[] = [];
+  if (quotas.length <= MATRIX_MAX_TENANTS) {
+    const rows = [['tenant', 'resource', 'hard', ...scenarios, 'headroom']];
+    for (const t of quotas) {
+      for (const r of t.rows) rows.push([t.tenant, r.resource, q(r.hard, r.resource), ...scenarios.map((s) => q(r.used[s], r.resource)), q(r.headroom, r.resource)]);
+    }
+    if (rows.length > 1) lines.push(...table(rows));
+  }
+  const over = quotas.filter((t) => !t.fits);
+  lines.push(over.length === 0 ? `all ${quotas.length} tenants fit their quotas in every scenario` : `${over.length} of ${quotas.length} tenants do not fit: ${over.slice(0, 10).map((t) => t.tenant).join(', ')}${over.length > 10 ? ` and ${over.length - 10} more` : ''}`);
+  return {
+    title: 'Quota headroom',
+    text: `${lines.join('\n')}\n`,
+    json: quotas.map((t) => ({
+      tenant: t.tenant,
+      fits: t.fits,
+      rejections: t.rejections,
+      resources: t.rows.map((r) => ({ quota: r.quota, resource: r.resource, hard: r.hard, ...r.used, headroom: r.headroom })),
+    })),
+  };
+}

@@ -1,0 +1,28 @@
+/**
+ * What `check` proves after the rules: rules check that the right objects
+ * exist, the proofs check what they mean (network isolation, RBAC, quota fit).
+ */
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import type { Manifest } from '../manifest/types.js';
+import type { Section } from '../output/types.js';
+import type { TenantsConfig } from '../tenants/types.js';
+import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type ProofStats } from './isolation/index.js';
+
+export { proofRuleDescriptors } from './isolation/index.js';
+
+export interface Proofs {
+  diagnostics: Diagnostic[];
+  sections: Section[];
+  /** Cost of the network proof, for benchmarks and tests. */
+  stats: ProofStats;
+}
+
+export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig): Proofs {
+  const network = proveNetwork(manifests, config);
+  const rbac = proveRbac(manifests, config);
+  return {
+    diagnostics: [...network.diagnostics, ...rbac.diagnostics],
+    sections: [network.section, rbac.section, quotaSection(tenantQuotas(manifests, config))],
+    stats: network.stats,
+  };
+}
