@@ -6,6 +6,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import jsYaml from 'js-yaml';
+import { proveIsolation } from '../dist/analysis/proofs.js';
 import { loadTreeForCheck } from '../dist/pipeline.js';
 import { renderTree } from '../dist/render/render.js';
 import { loadTemplates } from '../dist/render/templates.js';
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
     const registry = loadSchemaRegistry({});
     const schema = await time(phases, 'schema', () => validateManifests(tree.manifests, registry));
     const findings = await time(phases, 'rules', () => runRules({ manifests: tree.manifests, rules, config }));
+    const proofs = await time(phases, 'proofs', () => proveIsolation(tree.manifests, config));
     const objects = tree.manifests.length;
     process.stdout.write(
       `${JSON.stringify({
@@ -65,7 +67,8 @@ async function main(): Promise<void> {
         objects,
         files: rendered.files.size,
         phases,
-        findings: schema.length + findings.filter((d) => d.severity === 'error').length + tree.diagnostics.length,
+        findings: schema.length + findings.filter((d) => d.severity === 'error').length + tree.diagnostics.length + proofs.diagnostics.length,
+        proofEvaluations: proofs.stats.evaluations,
         maxRssMiB: process.resourceUsage().maxRSS / 1024,
       })}\n`,
     );

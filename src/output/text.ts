@@ -57,6 +57,12 @@ function indentLines(s: string, indent: string): string {
   return clean(s).replace(/\n/g, `\n${indent}`);
 }
 
+// A whole object as `actual`, or every allowed field as `expected`, drowns the finding; json keeps them in full.
+const maxFieldText = 160;
+function shorten(s: string): string {
+  return s.length <= maxFieldText ? s : `${s.slice(0, maxFieldText - 1)}…`;
+}
+
 function paintDiffLine(line: string, p: Palette): string {
   // File headers (`+++`/`---`) are context, not changes.
   if (line.startsWith('+++') || line.startsWith('---')) return p.bold(line);
@@ -84,8 +90,8 @@ function formatDiagnostic(d: Diagnostic, p: Palette): string[] {
 
   if (d.field) {
     const parts = [`field: ${d.field.pointer}`];
-    if (d.field.actual !== undefined) parts.push(`actual: ${JSON.stringify(d.field.actual)}`);
-    if (d.field.expected !== undefined) parts.push(`expected: ${d.field.expected}`);
+    if (d.field.actual !== undefined) parts.push(`actual: ${shorten(JSON.stringify(d.field.actual) ?? 'undefined')}`);
+    if (d.field.expected !== undefined) parts.push(`expected: ${shorten(d.field.expected)}`);
     lines.push(INDENT + indentLines(parts.join('  '), INDENT));
   }
   if (d.hint) lines.push(`${INDENT}hint: ${indentLines(d.hint, INDENT)}`);
