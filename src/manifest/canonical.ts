@@ -43,14 +43,14 @@ function isPlainSafe(s: string): boolean {
   return true;
 }
 
-/** A JSON string is a valid YAML double-quoted scalar once the characters YAML forbids raw are escaped. */
-export function quoteString(s: string): string {
-  return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+/** JSON is valid YAML (strings double-quoted, objects as flow maps) once the characters YAML forbids raw are escaped. */
+export function yamlSafeJson(value: unknown): string {
+  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function scalar(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return isPlainSafe(v) ? v : quoteString(v);
+  if (typeof v === 'string') return isPlainSafe(v) ? v : yamlSafeJson(v);
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return '.nan';
     if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';

@@ -1,3 +1,4 @@
+import { yamlSafeJson } from '../manifest/canonical.js';
 import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
 import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
 import { clusterRoot, guardrailKinds, workloadsPath } from '../tree/layout.js';
@@ -10,7 +11,7 @@ import { clusterRoot, guardrailKinds, workloadsPath } from '../tree/layout.js';
  */
 export function yamlValue(value: unknown): string {
   if (value === undefined) throw new Error('v(): value is undefined (a misspelt field in the template?)');
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return yamlSafeJson(value);
 }
 
 const podSecurityContext = {

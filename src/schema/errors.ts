@@ -1,4 +1,5 @@
 import type { ErrorObject } from 'ajv';
+import { nearest } from '../diagnostics/suggest.js';
 import { pointerSegments, toPointer } from '../manifest/locate.js';
 
 /** One readable problem, before it is tied to a manifest's file and line. */
@@ -110,30 +111,4 @@ function typeName(v: unknown): string {
 function short(v: unknown): string {
   const s = JSON.stringify(v) ?? String(v);
   return s.length > 40 ? `${s.slice(0, 37)}…` : s;
-}
-
-/** Closest candidate within a typo's distance, or undefined. */
-export function nearest(word: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Math.max(2, Math.floor(word.length / 3)) + 1;
-  for (const c of candidates) {
-    const d = levenshtein(word.toLowerCase(), c.toLowerCase());
-    if (d < bestDistance) {
-      best = c;
-      bestDistance = d;
-    }
-  }
-  return best;
-}
-
-export function levenshtein(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length]!;
 }

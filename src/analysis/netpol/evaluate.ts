@@ -13,7 +13,7 @@ import {
   type PortSet,
   type Protocol,
 } from './ports.js';
-import { selectorMatches } from './selectors.js';
+import { selectorMatches } from '../../manifest/selectors.js';
 
 export type Direction = 'ingress' | 'egress';
 

@@ -1,6 +1,6 @@
 export * from './cidr.js';
 export * from './ports.js';
-export * from './selectors.js';
+export * from '../../manifest/selectors.js';
 export * from './model.js';
 export * from './evaluate.js';
 export * from './connections.js';

@@ -1,10 +1,11 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
-import type { Container, PodSpec, PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Manifest } from '../../manifest/types.js';
 import { parseCidr, subtractRanges, type IpRange } from './cidr.js';
 import { isProtocol, type Protocol } from './ports.js';
-import type { Labels } from './selectors.js';
+import type { Labels } from '../../manifest/selectors.js';
+import { podTemplateOf } from '../../manifest/pod-template.js';
 
 /** Namespaces always carry this label (Kubernetes 1.21+ sets it automatically). */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
@@ -140,23 +141,11 @@ function buildPort(p: NetworkPolicyPort, where: string, warn: (m: string) => voi
 }
 
 function podSpecOf(o: KubeObject): PodSpec | undefined {
-  const spec = o.spec as Record<string, unknown> | undefined;
-  if (o.kind === 'Pod') return spec as PodSpec | undefined;
-  if (o.kind === 'CronJob') {
-    const jt = (spec?.jobTemplate as { spec?: { template?: PodTemplateSpec } } | undefined)?.spec?.template;
-    return jt?.spec;
-  }
-  return (spec?.template as PodTemplateSpec | undefined)?.spec;
+  return podTemplateOf(o)?.spec;
 }
 
 function podLabelsOf(o: KubeObject): Record<string, string> {
-  const spec = o.spec as Record<string, unknown> | undefined;
-  if (o.kind === 'Pod') return { ...(o.metadata?.labels ?? {}) };
-  if (o.kind === 'CronJob') {
-    const jt = (spec?.jobTemplate as { spec?: { template?: PodTemplateSpec } } | undefined)?.spec?.template;
-    return { ...(jt?.metadata?.labels ?? {}) };
-  }
-  return { ...((spec?.template as PodTemplateSpec | undefined)?.metadata?.labels ?? {}) };
+  return { ...(podTemplateOf(o)?.metadata.labels ?? {}) };
 }
 
 function containerPorts(spec: PodSpec | undefined): NamedPort[] {

@@ -1,6 +1,6 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import { toPointer } from '../../manifest/locate.js';
-import { listContainers } from './pod-template.js';
+import { listContainers } from '../../manifest/pod-template.js';
 import { containersPhrase, joinQuote, pluralize, sortedUnique } from './format.js';
 import { allowed, forbid, type CheckResult, type PodMeta } from './types.js';
 

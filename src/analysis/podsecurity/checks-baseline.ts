@@ -1,5 +1,5 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
-import { listContainers } from './pod-template.js';
+import { listContainers } from '../../manifest/pod-template.js';
 import { containersPhrase, joinQuote, pluralize, sortedUnique } from './format.js';
 import { allowed, forbid, type Check, type CheckResult, type PodMeta } from './types.js';
 import {

@@ -1,5 +1,5 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
-import { listContainers } from './pod-template.js';
+import { listContainers } from '../../manifest/pod-template.js';
 import { containersPhrase, joinQuote, pluralize, sortedUnique } from './format.js';
 import { inUserNamespace, procMountStrict, validSeccompType } from './checks-baseline-profiles.js';
 import { allowed, forbid, type Check, type CheckFn, type CheckResult, type PodMeta } from './types.js';

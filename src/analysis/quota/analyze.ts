@@ -1,6 +1,6 @@
 import type { Container } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../manifest/types.js';
-import { listContainers, podTemplateOf } from '../podsecurity/pod-template.js';
+import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
 import { admissionRejections, type QuotaRef } from './admission.js';
 import { nonPodCharges, type Charge } from './objects.js';
 import { effectiveContainer, podTotal, quotaUsage, toResourceMap, type LimitRangeRef } from './resources.js';

@@ -7,38 +7,9 @@
  * transitive union; we compute that fixed point directly.
  */
 import type { PolicyRule } from './types.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { selectorMatches } from '../../manifest/selectors.js';
 import { ruleKey } from './match.js';
-
-export interface LabelSelector {
-  matchLabels?: Record<string, string>;
-  matchExpressions?: { key: string; operator: string; values?: string[] }[];
-}
-
-/** metav1.LabelSelectorAsSelector semantics; an unknown operator matches nothing. */
-export function selectorMatches(sel: LabelSelector, labels: Record<string, string>): boolean {
-  for (const [k, v] of Object.entries(sel.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of sel.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const values = e.values ?? [];
-    switch (e.operator) {
-      case 'In':
-        if (!has || !values.includes(labels[e.key] ?? '')) return false;
-        break;
-      case 'NotIn':
-        if (has && values.includes(labels[e.key] ?? '')) return false;
-        break;
-      case 'Exists':
-        if (!has) return false;
-        break;
-      case 'DoesNotExist':
-        if (has) return false;
-        break;
-      default:
-        return false;
-    }
-  }
-  return true;
-}
 
 export interface ClusterRoleInput {
   name: string;

@@ -5,7 +5,8 @@
  * (we keep looking so an answer can name every binding that grants it).
  */
 import type { Manifest } from '../../manifest/types.js';
-import { aggregateClusterRoles, type ClusterRoleInput, type LabelSelector } from './aggregate.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
+import { aggregateClusterRoles, type ClusterRoleInput } from './aggregate.js';
 import { ruleAllows, toPolicyRule } from './match.js';
 import { buildResourceTable, type ResourceTable } from './resources.js';
 import type {

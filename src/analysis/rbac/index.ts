@@ -5,7 +5,7 @@ export { ruleAllows, verbMatches, apiGroupMatches, resourceMatches, resourceName
 export { userInfo, serviceAccountUser, splitServiceAccountUser, serviceAccountGroups } from './user.js';
 export { parseResourceArg, buildResourceTable, BUILTIN_RESOURCES } from './resources.js';
 export type { ParsedResource, ResourceInfo, ResourceTable } from './resources.js';
-export { aggregateClusterRoles, selectorMatches } from './aggregate.js';
+export { aggregateClusterRoles } from './aggregate.js';
 export { formatRuleTable, listRows, SUPERUSER_RULES } from './list.js';
 export { crossNamespaceGrants, clusterGrants, canModifyGuardrails, guardrailTargets } from './proofs.js';
 export type { ProofSubject, BindingFinding, GuardrailTarget, GuardrailFinding } from './proofs.js';

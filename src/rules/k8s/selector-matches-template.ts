@@ -1,5 +1,5 @@
 import type { LabelSelector, LabelSelectorRequirement } from 'kubernetes-types/meta/v1.js';
-import { selectorMatches } from '../../analysis/netpol/selectors.js';
+import { selectorMatches } from '../../manifest/selectors.js';
 import type { Rule } from '../types.js';
 import { podTemplateOf, selectsAll } from '../util.js';
 

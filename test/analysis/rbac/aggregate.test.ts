@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { aggregateClusterRoles, selectorMatches, type ClusterRoleInput } from '../../../src/analysis/rbac/aggregate.js';
+import { aggregateClusterRoles, type ClusterRoleInput } from '../../../src/analysis/rbac/aggregate.js';
+import { selectorMatches } from '../../../src/manifest/selectors.js';
 import { toPolicyRule } from '../../../src/analysis/rbac/match.js';
 
 const rule = (verb: string) => toPolicyRule({ verbs: [verb], apiGroups: [''], resources: ['pods'] });

@@ -1,6 +1,6 @@
 import type { ObjectMeta } from 'kubernetes-types/meta/v1.js';
 import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
-import { toPointer } from '../../manifest/locate.js';
+import { toPointer } from './locate.js';
 
 /** The pod template inside any workload object, and where it sits in that object. */
 export interface PodTemplateRef {
