@@ -10,6 +10,7 @@ import { compareTrees, treesDiffer } from './tree/compare.js';
 import { kustomizationFile } from './tree/layout.js';
 import { readTree } from './tree/read.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
+import { pushTo } from './collections.js';
 
 export interface PipelineOptions {
   /** Repository root; every path in findings is relative to it. */
@@ -42,18 +43,38 @@ export async function renderInMemory(opts: PipelineOptions): Promise<Rendered> {
 }
 
 /** Renders and, only if everything rendered cleanly, swaps the new tree in. */
-export async function renderToDisk(opts: PipelineOptions): Promise<Rendered & { written: boolean }> {
+export interface TreeChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+}
+
+/**
+ * Renders and, only if everything rendered cleanly and something differs,
+ * swaps the new tree in. An unchanged tree is left alone (timestamps included).
+ */
+export async function renderToDisk(opts: PipelineOptions): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
   const outDir = opts.outDir ?? defaults.outDir;
-  await writeTreeAtomically(path.join(opts.root, outDir), outDir, r.render.files);
-  return { ...r, written: true };
+  const outAbs = path.join(opts.root, outDir);
+  await recoverTree(outAbs);
+  const before = await readTree(outAbs, outDir);
+  const files = r.render.files;
+  const changes: TreeChanges = {
+    added: [...files.keys()].filter((p) => !before.has(p)),
+    changed: [...files.keys()].filter((p) => before.has(p) && before.get(p) !== files.get(p)),
+    removed: [...before.keys()].filter((p) => !files.has(p)),
+  };
+  if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files);
+  return { ...r, written: true, changes };
 }
 
 export interface TreeState extends Rendered {
   /** What is committed on disk (or would be, for files render would create). */
   manifests: Manifest[];
-  onDisk: Map<string, string>;
+  /** How many files the committed tree has (the texts are not kept: at 10,000 tenants they cost hundreds of MiB). */
+  filesOnDisk: number;
 }
 
 /**
@@ -65,11 +86,11 @@ export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState
   const outDir = opts.outDir ?? defaults.outDir;
   await recoverTree(path.join(opts.root, outDir));
   const [r, onDisk] = await Promise.all([renderInMemory(opts), readTree(path.join(opts.root, outDir), outDir)]);
-  if (!r.render) return { ...r, manifests: [], onDisk };
+  if (!r.render) return { ...r, manifests: [], filesOnDisk: onDisk.size };
   const drift = treesDiffer(r.render.files, onDisk) ? compareTrees(r.render.files, onDisk, (await import('diff')).createTwoFilesPatch) : [];
   const diagnostics = [...r.diagnostics, ...drift];
   const rendered = new Map<string, Manifest[]>();
-  for (const m of r.render.manifests) rendered.set(m.file, [...(rendered.get(m.file) ?? []), m]);
+  for (const m of r.render.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
   const paths = [...new Set([...rendered.keys(), ...onDisk.keys()])].sort();
   for (const p of paths) {
@@ -87,5 +108,5 @@ export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState
     manifests.push(...parsed.manifests);
     diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, kind: 'finding' as const })));
   }
-  return { ...r, diagnostics, manifests, onDisk };
+  return { ...r, diagnostics, manifests, filesOnDisk: onDisk.size };
 }

@@ -63,7 +63,7 @@ export const check: Command = {
     const { ruleDescriptors } = await import('../rules/catalogue.js');
     const result: CheckResult = {
       diagnostics,
-      summary: { files: tree.onDisk.size, objects: tree.manifests.length, tenants: tree.config?.tenants.length ?? 0 },
+      summary: { files: tree.filesOnDisk, objects: tree.manifests.length, tenants: tree.config?.tenants.length ?? 0 },
       rules: ruleDescriptors(),
       sections,
     };

@@ -21,6 +21,11 @@ export const render: Command = {
     }
     const files = r.render?.files.size ?? 0;
     const tenants = r.config?.tenants.length ?? 0;
-    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants into rendered/\n`, exitCode: 0 };
+    const c = r.changes ?? { added: [], changed: [], removed: [] };
+    const what =
+      c.added.length + c.changed.length + c.removed.length === 0
+        ? 'rendered/ was already up to date'
+        : `rendered/ updated: ${c.added.length} added, ${c.changed.length} changed, ${c.removed.length} removed`;
+    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants; ${what}\n`, exitCode: 0 };
   },
 };

@@ -1,6 +1,7 @@
 import type { Manifest } from '../manifest/types.js';
 import type { Tenant } from '../tenants/types.js';
 import type { Side } from './base.js';
+import { pushTo } from '../collections.js';
 
 export type Change = 'added' | 'removed' | 'changed';
 
@@ -71,7 +72,7 @@ export function comparePlans(base: Side, head: Side): Plan {
     const change: Change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
     const oc = { change, path: p, ref: refOf(headObjs.get(p) ?? baseObjs.get(p), p) };
     const owner = ownerOf(p);
-    if (owner) perTenant.set(owner, [...(perTenant.get(owner) ?? []), oc]);
+    if (owner) pushTo(perTenant, owner, oc);
     else platform.push(oc);
   }
 

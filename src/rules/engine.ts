@@ -1,3 +1,4 @@
+import { pushTo } from '../collections.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { objectRef, type Manifest } from '../manifest/types.js';
@@ -35,11 +36,11 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
     return memo.get(key) as T;
   };
   const byKind = new Map<string, Manifest[]>();
-  for (const m of manifests) byKind.set(m.object.kind, [...(byKind.get(m.object.kind) ?? []), m]);
+  for (const m of manifests) pushTo(byKind, m.object.kind, m);
   const byTenant = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const t = tenantOfManifest(m, byNamespace);
-    if (t) byTenant.set(t.id, [...(byTenant.get(t.id) ?? []), m]);
+    if (t) pushTo(byTenant, t.id, m);
   }
 
   for (const rule of Object.values(rules)) {

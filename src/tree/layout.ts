@@ -1,4 +1,5 @@
 import type { KubeObject } from '../manifest/types.js';
+import { pushTo } from '../collections.js';
 
 /** Folder for cluster-scoped objects; no namespace can be named with an underscore. */
 export const clusterFolder = '_cluster';
@@ -87,7 +88,7 @@ export function kustomizations(paths: Iterable<string>, entries: readonly EntryP
   for (const p of paths) {
     const slash = p.lastIndexOf('/');
     const folder = p.slice(0, slash);
-    byFolder.set(folder, [...(byFolder.get(folder) ?? []), p.slice(slash + 1)]);
+    pushTo(byFolder, folder, p.slice(slash + 1));
   }
   const out = new Map<string, string>();
   for (const [folder, files] of byFolder) out.set(`${folder}/${kustomizationFile}`, renderKustomization([...files].sort()));

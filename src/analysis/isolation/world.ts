@@ -15,6 +15,7 @@ import {
   type PolicyModel,
   type Workload,
 } from '../netpol/index.js';
+import { pushTo } from '../../collections.js';
 
 /** A namespace nothing in tenants.yaml declares: stands for "any other workload of the cluster". */
 export const UNRELATED_NAMESPACE = 'other';
@@ -124,7 +125,7 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
   for (const m of manifests) {
     const o = m.object;
     const ns = o.metadata?.namespace ?? 'default';
-    if (o.kind === 'Service') servicesByNs.set(ns, [...(servicesByNs.get(ns) ?? []), o as unknown as Service]);
+    if (o.kind === 'Service') pushTo(servicesByNs, ns, o as unknown as Service);
     else if (o.kind === 'NetworkPolicy') policyManifests.set(`${ns}/${o.metadata?.name ?? ''}`, m);
   }
   const tenants: TenantNet[] = config.tenants.map((tenant) => {

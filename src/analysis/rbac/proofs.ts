@@ -9,6 +9,7 @@ import { subjectKey, type Authorizer, type ResolvedBinding } from './authorizer.
 import { ruleAllows } from './match.js';
 import type { ResourceTable } from './resources.js';
 import type { Decision, PolicyRule, RbacObjectRef, ResourceRequest, Subject, UserInfo } from './types.js';
+import { pushTo } from '../../collections.js';
 
 /** An identity to prove things about, with the namespace it belongs to. */
 export interface ProofSubject {
@@ -182,7 +183,7 @@ export function canModifyGuardrails(
   targets: readonly GuardrailTarget[] = [],
 ): GuardrailFinding[] {
   const byNs = new Map<string, GuardrailTarget[]>();
-  for (const t of targets) byNs.set(t.namespace, [...(byNs.get(t.namespace) ?? []), t]);
+  for (const t of targets) pushTo(byNs, t.namespace, t);
   const out: GuardrailFinding[] = [];
   for (const s of subjects) {
     const ns = s.namespace;

@@ -6,7 +6,7 @@ import { toPointer } from '../../manifest/locate.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Tenant } from '../../tenants/types.js';
 import type { Rule, RuleContext } from '../types.js';
-import { asNetworkPolicy, mentionsName, podTemplateWithContainers } from '../util.js';
+import { asNetworkPolicy, podTemplateWithContainers } from '../util.js';
 
 type Messages = 'misplaced' | 'reference';
 
@@ -20,10 +20,22 @@ function owner(m: Manifest, ctx: Ctx): Tenant | undefined {
   return id === undefined ? undefined : ctx.tenants.get(id);
 }
 
+/** Tenants by id and by namespace, so a reference is looked up, never searched for among thousands. */
+interface Index {
+  byId: ReadonlyMap<string, Tenant>;
+  byNamespace: ReadonlyMap<string, Tenant>;
+  home: Tenant;
+}
+
+function other(t: Tenant | undefined, index: Index): Tenant | undefined {
+  return t && t.id !== index.home.id ? t : undefined;
+}
+
 /** Other tenants named by a selector, by namespace name or by tenant label. */
-function selectorTargets(sel: LabelSelector | undefined, at: string, others: readonly Tenant[]): { pointer: string; tenant: Tenant }[] {
+function selectorTargets(sel: LabelSelector | undefined, at: string, index: Index): { pointer: string; tenant: Tenant }[] {
   const out: { pointer: string; tenant: Tenant }[] = [];
-  const hit = (key: string, value: string) => others.find((t) => (key === NAMESPACE_NAME_LABEL && value === t.namespace) || (key === TENANT_LABEL && value === t.id));
+  const hit = (key: string, value: string) =>
+    other(key === NAMESPACE_NAME_LABEL ? index.byNamespace.get(value) : key === TENANT_LABEL ? index.byId.get(value) : undefined, index);
   for (const [key, value] of Object.entries(sel?.matchLabels ?? {})) {
     const t = hit(key, value);
     if (t) out.push({ pointer: `${at}/matchLabels${toPointer([key])}`, tenant: t });
@@ -38,11 +50,23 @@ function selectorTargets(sel: LabelSelector | undefined, at: string, others: rea
   return out;
 }
 
+/**
+ * The first other tenant whose namespace appears in `value` as a whole name
+ * (`api.ai-agents-b.svc` names ai-agents-b, `ai-agents-bx` does not).
+ */
+function namedIn(value: string, index: Index): Tenant | undefined {
+  for (const token of value.match(/[a-z0-9-]+/gi) ?? []) {
+    const t = other(index.byNamespace.get(token), index);
+    if (t) return t;
+  }
+  return undefined;
+}
+
 /** Every place an object in a tenant namespace can point at another namespace, as pointer → text. */
-function references(m: Manifest, others: readonly Tenant[]): { pointer: string; tenant: Tenant }[] {
+function references(m: Manifest, index: Index): { pointer: string; tenant: Tenant }[] {
   const out: { pointer: string; tenant: Tenant }[] = [];
   const text = (pointer: string, value: string | undefined) => {
-    const t = value === undefined ? undefined : others.find((o) => mentionsName(value, o.namespace));
+    const t = value === undefined ? undefined : namedIn(value, index);
     if (t) out.push({ pointer, tenant: t });
   };
   const o = m.object;
@@ -51,8 +75,8 @@ function references(m: Manifest, others: readonly Tenant[]): { pointer: string; 
   }
   if (o.kind === 'NetworkPolicy') {
     const spec = asNetworkPolicy(m).spec;
-    spec?.ingress?.forEach((r, i) => r.from?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/ingress/${i}/from/${j}/namespaceSelector`, others))));
-    spec?.egress?.forEach((r, i) => r.to?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/egress/${i}/to/${j}/namespaceSelector`, others))));
+    spec?.ingress?.forEach((r, i) => r.from?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/ingress/${i}/from/${j}/namespaceSelector`, index))));
+    spec?.egress?.forEach((r, i) => r.to?.forEach((p, j) => out.push(...selectorTargets(p.namespaceSelector, `/spec/egress/${i}/to/${j}/namespaceSelector`, index))));
   }
   if (o.kind === 'ConfigMap') {
     for (const [key, value] of Object.entries((o as unknown as ConfigMap).data ?? {})) text(toPointer(['data', key]), value);
@@ -81,7 +105,7 @@ export const namespaceConfinement: Rule<Messages> = {
     },
   },
   checkAll(manifests, ctx) {
-    const tenants = [...ctx.tenants.values()];
+    const byNamespace = new Map([...ctx.tenants.values()].map((t) => [t.namespace, t]));
     for (const m of manifests) {
       const t = owner(m, ctx);
       const isNamespace = m.object.kind === 'Namespace';
@@ -92,8 +116,7 @@ export const namespaceConfinement: Rule<Messages> = {
       }
       const home = ctx.tenantOfNamespace(m.object.metadata?.namespace);
       if (!home) continue;
-      const others = tenants.filter((o) => o.id !== home.id);
-      for (const r of references(m, others)) {
+      for (const r of references(m, { byId: ctx.tenants, byNamespace, home })) {
         ctx.report({ manifest: m, messageId: 'reference', pointer: r.pointer, data: { namespace: r.tenant.namespace, other: r.tenant.id } });
       }
     }

@@ -7,6 +7,7 @@ import type { Manifest } from '../../manifest/types.js';
 import type { Platform } from '../../tenants/types.js';
 import type { Rule, RuleContext } from '../types.js';
 import { asNetworkPolicy, podTemplateWithContainers, policyRules, selectsAll } from '../util.js';
+import { pushTo } from '../../collections.js';
 
 type Messages = 'everyone' | 'peer' | 'allPorts' | 'port' | 'range' | 'target';
 
@@ -81,7 +82,7 @@ function namedPortsByNamespace(all: readonly Manifest[]): Map<string, Map<string
       for (const port of c.container.ports ?? []) {
         if (!port.name) continue;
         const names = out.get(ns) ?? new Map<string, string[]>();
-        names.set(port.name, [...(names.get(port.name) ?? []), `${port.protocol ?? 'TCP'}/${port.containerPort}`]);
+        pushTo(names, port.name, `${port.protocol ?? 'TCP'}/${port.containerPort}`);
         out.set(ns, names);
       }
     }

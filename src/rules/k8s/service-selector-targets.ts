@@ -1,6 +1,7 @@
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { Manifest, Rule } from '../types.js';
 import { podTemplateWithContainers } from '../util.js';
+import { pushTo } from '../../collections.js';
 
 type Messages = 'noPods' | 'noPortName';
 
@@ -30,7 +31,7 @@ function podsByNamespace(all: readonly Manifest[]): Map<string, PodShape[]> {
       for (const p of c.container.ports ?? []) if (p.name) portNames.add(p.name);
     }
     const ns = m.object.metadata?.namespace ?? '';
-    out.set(ns, [...(out.get(ns) ?? []), { manifest: m, labels: (t.metadata.labels ?? {}) as Record<string, string>, portNames }]);
+    pushTo(out, ns, { manifest: m, labels: (t.metadata.labels ?? {}) as Record<string, string>, portNames });
   }
   return out;
 }

@@ -4,6 +4,7 @@ import type { Platform } from '../../tenants/types.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
 import { asNetworkPolicy, effectivePolicyTypes, manifestsOfKind, policyRules, selectsAll } from '../util.js';
+import { pushTo } from '../../collections.js';
 
 type Messages = 'missing';
 
@@ -55,7 +56,7 @@ export const dnsEgress: Rule<Messages> = {
     const byNamespace = new Map<string, Manifest[]>();
     for (const m of manifestsOfKind(manifests, 'NetworkPolicy')) {
       const ns = m.object.metadata.namespace ?? '';
-      byNamespace.set(ns, [...(byNamespace.get(ns) ?? []), m]);
+      pushTo(byNamespace, ns, m);
     }
     for (const [namespace, policies] of byNamespace) {
       const isolating = policies.filter((m) => isolatesAll(asNetworkPolicy(m)));
