@@ -47,8 +47,6 @@ export interface GitOpsContext extends GitOps {
   /** The cluster being rendered (cluster and tenant scope). */
   cluster?: Cluster;
   multiCluster: boolean;
-  /** Tenants whose workloads are delivered (decommissioned ones are not). */
-  activeTenants: readonly Tenant[];
   guardrailKinds: typeof guardrailKinds;
   /** Server URL Argo CD uses for the cluster it runs in. */
   inClusterServer: string;
@@ -61,6 +59,8 @@ export interface GitOpsContext extends GitOps {
   /** Name of the platform's AppProject, Application, GitRepository, Kustomization. */
   platformName: string;
   platformNameFor(cluster: Cluster): string;
+  /** Prefix of every per-tenant GitOps object name (AppProject, Application, Kustomization). */
+  tenantNamePrefix: string;
   tenantName(tenant: Tenant): string;
 }
 
@@ -76,7 +76,6 @@ export function gitopsContext(config: TenantsConfig, outDir: string, cluster?: C
     clusters,
     ...(cluster ? { cluster } : {}),
     multiCluster,
-    activeTenants: config.tenants.filter((t) => !t.decommissioned),
     guardrailKinds,
     inClusterServer,
     platformPath: (c) => clusterRoot(outDir, c.dir),
@@ -85,6 +84,7 @@ export function gitopsContext(config: TenantsConfig, outDir: string, cluster?: C
     clusterOf,
     platformName,
     platformNameFor: (c) => (multiCluster ? `${platformName}-${c.name}` : platformName),
+    tenantNamePrefix: 'tenant-',
     tenantName: (t) => `tenant-${t.id}`,
   };
 }

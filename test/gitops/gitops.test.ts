@@ -5,6 +5,7 @@ import type { KubeObject, Manifest } from '../../src/manifest/types.js';
 import { loadSchemaRegistry, validateManifests } from '../../src/schema/validate.js';
 import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo, treeOf } from '../helpers.js';
 import { readTree } from '../../src/tree/read.js';
+import { expandApplicationSet } from './appset.js';
 
 afterAll(cleanupTempRepos);
 
@@ -77,8 +78,14 @@ describe('Argo CD delivery in the bundled tree', async () => {
     const set = find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object;
     expect(Number(set.metadata?.annotations?.['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
     expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
-    const elements = set.spec.generators[0].list.elements;
-    expect(elements.map((e: { path: string }) => e.path)).toEqual(['rendered/ai-agents-test-tenant-a/workloads', 'rendered/ai-agents-test-tenant-b/workloads']);
+    expect(expandApplicationSet(set, tree.keys())).toEqual([
+      { name: 'tenant-test-tenant-a', project: 'tenant-test-tenant-a', namespace: 'ai-agents-test-tenant-a', path: 'rendered/ai-agents-test-tenant-a/workloads', server: 'https://kubernetes.default.svc' },
+      { name: 'tenant-test-tenant-b', project: 'tenant-test-tenant-b', namespace: 'ai-agents-test-tenant-b', path: 'rendered/ai-agents-test-tenant-b/workloads', server: 'https://kubernetes.default.svc' },
+    ]);
+    // Every generated project exists as an AppProject confined to the generated namespace.
+    for (const app of expandApplicationSet(set, tree.keys())) {
+      expect(find(ms, 'AppProject', app.project).object.spec.destinations).toEqual([{ server: app.server, namespace: app.namespace }]);
+    }
   });
 
   it('keeps guardrails out of the tenant workloads folders and workloads out of the platform entry', () => {
@@ -145,7 +152,7 @@ describe('two clusters', () => {
         expect(east.spec.source.path).toBe('rendered/east');
         expect(east.spec.destination.server).toBe('https://east.example.com:6443');
         const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
-        expect(set.spec.generators[0].list.elements.map((e: { server: string; path: string }) => [e.server, e.path])).toEqual([
+        expect(expandApplicationSet(set, tree.keys()).map((e) => [e.server, e.path])).toEqual([
           ['https://east.example.com:6443', 'rendered/east/ai-agents-test-tenant-a/workloads'],
           ['https://west.example.com:6443', 'rendered/west/ai-agents-test-tenant-b/workloads'],
         ]);
@@ -193,6 +200,6 @@ describe('decommissioned tenants', () => {
     expect(tree.has('rendered/ai-agents-test-tenant-b/resourcequota-tenant-quota.yaml')).toBe(true);
     expect(manifests.some((m) => m.object.metadata?.name === 'tenant-test-tenant-b')).toBe(false);
     const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
-    expect(set.spec.generators[0].list.elements.map((e: { tenant: string }) => e.tenant)).toEqual(['test-tenant-a']);
+    expect(expandApplicationSet(set, tree.keys()).map((e) => e.project)).toEqual(['tenant-test-tenant-a']);
   });
 });
