@@ -37,6 +37,12 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
   };
   const byKind = new Map<string, Manifest[]>();
   for (const m of manifests) pushTo(byKind, m.object.kind, m);
+  const byIdentity = new Map<string, Manifest>();
+  const identity = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
+  for (const m of manifests) {
+    const key = identity(m.object.kind, m.object.metadata?.namespace, m.object.metadata?.name ?? '');
+    if (!byIdentity.has(key)) byIdentity.set(key, m);
+  }
   const byTenant = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const t = tenantOfManifest(m, byNamespace);
@@ -50,6 +56,8 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
       tenants,
       tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
       all: manifests,
+      ofKind: (kind) => byKind.get(kind) ?? [],
+      lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),
       shared,
       report(r: Report<string>) {
         const pointer = r.pointer ?? '';

@@ -35,8 +35,12 @@ export interface RuleContext<M extends string> {
   tenants: ReadonlyMap<string, Tenant>;
   /** Tenant owning a namespace, if any. */
   tenantOfNamespace(ns: string | undefined): Tenant | undefined;
-  /** Every manifest in the tree (for cross-object lookups). */
+  /** Every manifest in the tree. Prefer ofKind/lookup: scanning this per object is quadratic. */
   all: readonly Manifest[];
+  /** Every manifest of a kind. */
+  ofKind(kind: string): readonly Manifest[];
+  /** The object of a kind with this namespace (undefined for cluster-scoped) and name. */
+  lookup(kind: string, namespace: string | undefined, name: string): Manifest | undefined;
   report(r: Report<M>): void;
   /**
    * Computes a value once per run and shares it between calls and rules, so a

@@ -39,7 +39,8 @@ function fill(template: string, params: { path: string; segments: string[]; valu
   });
 }
 
-export function expandApplicationSet(set: AppSet, files: Iterable<string>): Generated[] {
+export function expandApplicationSet(object: unknown, files: Iterable<string>): Generated[] {
+  const set = object as AppSet;
   const folders = new Set<string>();
   for (const f of files) {
     const parts = f.split('/');

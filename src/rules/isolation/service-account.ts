@@ -49,7 +49,7 @@ export const serviceAccount: Rule<Messages> = {
     }
     if (podSetting === false) return;
     const name = actual || 'default';
-    const sa = ctx.all.find((o) => o.object.kind === 'ServiceAccount' && o.object.metadata?.namespace === ns && o.object.metadata?.name === name);
+    const sa = ctx.lookup('ServiceAccount', ns, name);
     const saSetting = (sa?.object as ServiceAccount | undefined)?.automountServiceAccountToken;
     if (saSetting === false) return;
     const why = !sa ? 'is not in the tree' : saSetting === true ? 'sets it to true' : 'leaves it unset too';

@@ -48,7 +48,7 @@ export const namespaceRequired: Rule<Messages> = {
     const known = new Set([
       ...builtinNamespaces,
       ...(p ? [p.database.namespace, p.ingress.namespace, p.dns.namespace, resolveGitOps(p.gitops).namespace] : []),
-      ...ctx.all.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata?.name ?? ''),
+      ...ctx.ofKind('Namespace').map((m) => m.object.metadata?.name ?? ''),
     ]);
     for (const m of manifests) {
       const { kind, apiVersion, metadata } = m.object;

@@ -63,7 +63,7 @@ export const serviceSelectorTargets: Rule<Messages> = {
     if (svc.spec?.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return;
     const ns = m.object.metadata?.namespace ?? '';
     const name = m.object.metadata?.name ?? '';
-    const selected = (podsByNamespace(ctx.all).get(ns) ?? []).filter((p) => selects(selector, p.labels));
+    const selected = (ctx.shared('k8s/service-selector-targets:pods', () => podsByNamespace(ctx.all)).get(ns) ?? []).filter((p) => selects(selector, p.labels));
     if (selected.length === 0) {
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
       ctx.report({ manifest: m, messageId: 'noPods', pointer: '/spec/selector', actual: selector, data: { name, namespace: ns, selector: text } });

@@ -59,7 +59,7 @@ export const namespaceLabels: Rule<Messages> = {
     },
   },
   checkTenant(tenant, manifests, ctx) {
-    const m = ctx.all.find((x) => x.object.kind === 'Namespace' && x.object.metadata.name === tenant.namespace);
+    const m = ctx.lookup('Namespace', undefined, tenant.namespace);
     if (!m) {
       const at = manifests[0];
       if (at) ctx.report({ manifest: at, messageId: 'noNamespace', pointer: '/metadata/namespace', data: { tenant: tenant.id, namespace: tenant.namespace } });

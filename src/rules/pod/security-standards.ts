@@ -22,7 +22,7 @@ export const podSecurityStandards: Rule<Messages> = {
     },
   },
   checkTenant(tenant, manifests, ctx) {
-    const ns = ctx.all.find((m) => m.object.kind === 'Namespace' && m.object.metadata.name === tenant.namespace);
+    const ns = ctx.lookup('Namespace', undefined, tenant.namespace);
     const labels = ns?.object.metadata.labels;
     // A namespace that pins nothing is namespace/labels' finding; the platform level still applies here.
     const policy: LevelVersion =

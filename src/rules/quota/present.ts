@@ -58,7 +58,7 @@ export const quotaPresent: Rule<Messages> = {
     const quotas = manifestsOfKind(manifests, 'ResourceQuota');
     const [first, ...rest] = quotas;
     if (!first) {
-      const at = ctx.all.find((m) => m.object.kind === 'Namespace' && m.object.metadata.name === tenant.namespace) ?? manifests[0];
+      const at = ctx.lookup('Namespace', undefined, tenant.namespace) ?? manifests[0];
       if (at) ctx.report({ manifest: at, messageId: 'missing', data: { namespace: tenant.namespace, tier } });
       return;
     }
