@@ -38,6 +38,7 @@ async function time<T>(phases: Record<string, number>, name: string, fn: () => P
 
 async function main(): Promise<void> {
   const n = Number(process.argv[2] ?? 100);
+  const keep = process.argv.includes('--keep');
   const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bench-'));
   try {
     await cp(path.join(repo, 'templates'), path.join(root, 'templates'), { recursive: true });
@@ -70,10 +71,11 @@ async function main(): Promise<void> {
         findings: schema.length + findings.filter((d) => d.severity === 'error').length + tree.diagnostics.length + proofs.diagnostics.length,
         proofEvaluations: proofs.stats.evaluations,
         maxRssMiB: process.resourceUsage().maxRSS / 1024,
+        ...(keep ? { root } : {}),
       })}\n`,
     );
   } finally {
-    await rm(root, { recursive: true, force: true });
+    if (!keep) await rm(root, { recursive: true, force: true });
   }
 }
 

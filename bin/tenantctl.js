@@ -1,4 +1,7 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-old-space-size=1280
+// The heap cap keeps a check of 10,000 tenants under 1.5 GiB of memory: without
+// it V8 grows the heap far past the live set. For larger repositories run
+// `node --max-old-space-size=<MiB> node_modules/.bin/tenantctl …`.
 import { main } from '../dist/cli.js';
 
 main(process.argv.slice(2));

@@ -1,14 +1,16 @@
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatNames, resolveFormat, type CheckResult, type Section } from '../output/index.js';
+import { formatNames, isFormatName, unknownFormat } from '../output/names.js';
+import type { CheckResult, Section } from '../output/types.js';
 import { loadTreeForCheck } from '../pipeline.js';
 import type { Validation } from '../validate.js';
 import { parse, resolveRoot, rootOption, UsageError } from './options.js';
 import type { Command } from './types.js';
 
 function formatTimings(timings: Validation['timings']): string {
-  return `${timings.map((t) => `${t.phase.padEnd(8)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`).join('\n')}\n`;
+  const lines = timings.map((t) => `${t.phase.padEnd(8)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`);
+  return `${lines.join('\n')}\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`;
 }
 
 export const check: Command = {
@@ -24,12 +26,8 @@ export const check: Command = {
       'allow-removal': { type: 'string', multiple: true },
       timings: { type: 'boolean', default: false },
     });
-    let formatter;
-    try {
-      formatter = resolveFormat(values.format);
-    } catch (e) {
-      throw new UsageError((e as Error).message);
-    }
+    // Checked before any work; the formatters themselves load once there is a result.
+    if (!isFormatName(values.format)) throw new UsageError(unknownFormat(values.format).message);
     const root = resolveRoot(ctx.cwd, values.root);
     const loadStart = performance.now();
     const tree = await loadTreeForCheck({ root });
@@ -68,8 +66,9 @@ export const check: Command = {
       sections,
     };
     const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';
+    const { formatters } = await import('../output/index.js');
     return {
-      stdout: formatter(result, { color, toolVersion: '0.1.0' }),
+      stdout: formatters[values.format](result, { color, toolVersion: '0.1.0' }),
       ...(values.timings ? { stderr: formatTimings(timings) } : {}),
       exitCode: exitCodeFor(diagnostics),
     };
