@@ -1,3 +1,4 @@
+import { version } from './version.js';
 import type { Command, CommandContext, CommandResult } from './commands/types.js';
 
 // Each command module is imported only when it runs, so `--help` stays instant.
@@ -10,7 +11,6 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   reach: { summary: 'NetworkPolicy reachability between workloads of any manifests', load: async () => (await import('./commands/reach.js')).reach },
 };
 
-const version = '0.1.0';
 
 function help(): string {
   const width = Math.max(...Object.keys(commands).map((c) => c.length));

@@ -7,6 +7,7 @@ import { loadTreeForCheck } from '../pipeline.js';
 import type { Validation } from '../validate.js';
 import { parse, resolveRoot, rootOption, UsageError } from './options.js';
 import type { Command } from './types.js';
+import { version } from '../version.js';
 
 function formatTimings(timings: Validation['timings']): string {
   const lines = timings.map((t) => `${t.phase.padEnd(8)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`);
@@ -68,7 +69,7 @@ export const check: Command = {
     const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     return {
-      stdout: formatters[values.format](result, { color, toolVersion: '0.1.0' }),
+      stdout: formatters[values.format](result, { color, toolVersion: version }),
       ...(values.timings ? { stderr: formatTimings(timings) } : {}),
       exitCode: exitCodeFor(diagnostics),
     };

@@ -1,7 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { renderInMemory } from '../../src/pipeline.js';
-import { bundledTenants, tempRepo } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, tempRepo } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
 
 // Values that would become structure, a bool, a number, null or HTML entities if
 // a template pasted them unquoted or through EJS's escaping `<%= %>`.
