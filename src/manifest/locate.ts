@@ -14,6 +14,15 @@ export function toPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => '/' + String(s).replace(/~/g, '~0').replace(/\//g, '~1')).join('');
 }
 
+/** A pointer as a reader writes the path: `/spec/containers/0/image` → `spec.containers[0].image`. */
+export function dotted(pointer: string): string {
+  let out = '';
+  for (const seg of pointerSegments(pointer)) {
+    out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
+  }
+  return out || '(object)';
+}
+
 /**
  * Offset of the node a JSON pointer names inside a parsed YAML node. A map entry
  * resolves to its key (that is the line a reader looks for); a missing segment

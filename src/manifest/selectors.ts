@@ -2,6 +2,9 @@ import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 
 export type Labels = Readonly<Record<string, string>>;
 
+/** The label the API server sets on every namespace (its own name); the only namespace label nobody can forge. */
+export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+
 /**
  * Kubernetes label selector semantics: matchLabels and every matchExpression
  * must hold (AND); an empty selector matches everything. An unknown operator

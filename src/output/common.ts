@@ -1,4 +1,4 @@
-import type { Diagnostic, ObjectRef, Severity } from '../diagnostics/diagnostic.js';
+import type { Diagnostic, ObjectRef } from '../diagnostics/diagnostic.js';
 
 export interface Counts {
   errors: number;
@@ -40,7 +40,6 @@ export function severityPhrase(c: Counts): string {
   return parts.join(', ');
 }
 
-export const severityOrder: readonly Severity[] = ['error', 'warning', 'info'];
 
 /** Plain `<`, not localeCompare: output must not depend on the machine's locale. */
 export function compareStrings(a: string, b: string): number {

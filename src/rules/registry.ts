@@ -22,5 +22,3 @@ export const rules = {
   ...rbacRules,
   ...workloadRules,
 } satisfies Record<string, AnyRule>;
-
-export type RuleId = keyof typeof rules;

@@ -1,6 +1,6 @@
 import type { ErrorObject } from 'ajv';
 import { nearest } from '../diagnostics/suggest.js';
-import { pointerSegments, toPointer } from '../manifest/locate.js';
+import { dotted, toPointer } from '../manifest/locate.js';
 
 /** One readable problem, before it is tied to a manifest's file and line. */
 export interface SchemaProblem {
@@ -93,13 +93,6 @@ function describe(e: ErrorObject): SchemaProblem {
 }
 
 /** `/spec/containers/0/name` → `spec.containers[0].name`: how people write field paths. */
-export function dotted(pointer: string): string {
-  let out = '';
-  for (const seg of pointerSegments(pointer)) {
-    out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
-  }
-  return out || '(object)';
-}
 
 function typeName(v: unknown): string {
   if (v === null) return 'null';

@@ -7,7 +7,7 @@ import jsYaml from 'js-yaml';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { offsetOf, pointerSegments } from '../manifest/locate.js';
+import { dotted, offsetOf, pointerSegments, toPointer } from '../manifest/locate.js';
 import { ajvLib, yamlLib } from '../manifest/lazy.js';
 import type { Position } from '../manifest/types.js';
 
@@ -121,19 +121,14 @@ function openingQuote(text: string, end: number): number {
 }
 
 function label(pointer: string): string {
-  const segs = pointerSegments(pointer);
-  return segs.length === 0 ? 'the file' : segs.map((s) => (/^\d+$/.test(s) ? `[${s}]` : `.${s}`)).join('').replace(/^\./, '');
-}
-
-export function escapeSegment(key: string): string {
-  return key.replace(/~/g, '~0').replace(/\//g, '~1');
+  return pointer === '' ? 'the file' : dotted(pointer);
 }
 
 function describeSchemaError(e: ErrorObject, data: unknown): { pointer: string; message: string; hint: string } {
   const at = e.instancePath;
   if (e.propertyName !== undefined) {
     return {
-      pointer: `${at}/${escapeSegment(e.propertyName)}`,
+      pointer: `${at}${toPointer([e.propertyName])}`,
       message: `key "${e.propertyName}" in ${label(at)} is not a valid name (${e.message ?? 'invalid'})`,
       hint: 'names are lowercase letters, digits and hyphens (DNS-1123 label)',
     };
@@ -144,7 +139,7 @@ function describeSchemaError(e: ErrorObject, data: unknown): { pointer: string; 
       const allowed = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {}).sort();
       const guess = nearest(key, allowed);
       return {
-        pointer: `${at}/${escapeSegment(key)}`,
+        pointer: `${at}${toPointer([key])}`,
         message: `unknown key "${key}" in ${label(at)}`,
         hint: guess ? `did you mean "${guess}"? valid keys: ${allowed.join(', ')}` : `valid keys: ${allowed.join(', ')}`,
       };

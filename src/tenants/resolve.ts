@@ -1,5 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
+import { parseCidr } from '../manifest/cidr.js';
+import { toPointer } from '../manifest/locate.js';
+import { dns1123Label } from '../manifest/names.js';
 import { isQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
 import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
@@ -37,7 +40,6 @@ export interface RawConfig {
   validation?: { allowKinds?: string[] };
 }
 
-const dns1123Label = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 function mergeResources(base: Resources | undefined, over: Resources | undefined): Resources {
   return {
@@ -49,18 +51,11 @@ function mergeResources(base: Resources | undefined, over: Resources | undefined
 function quantityErrors(values: Record<string, unknown> | undefined, pointer: string, report: (p: string, m: string, h: string) => void): void {
   for (const [k, v] of Object.entries(values ?? {})) {
     if (!isQuantity(v)) {
-      report(`${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, `${k}: ${JSON.stringify(v)} is not a Kubernetes quantity`, 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi');
+      report(`${pointer}${toPointer([k])}`, `${k}: ${JSON.stringify(v)} is not a Kubernetes quantity`, 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi');
     }
   }
 }
 
-function validCidr(cidr: string): boolean {
-  const [addr, bits] = cidr.split('/');
-  if (addr === undefined || bits === undefined) return false;
-  if (addr.includes(':')) return Number(bits) <= 128;
-  const octets = addr.split('.');
-  return octets.length === 4 && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255) && Number(bits) <= 32;
-}
 
 /**
  * Checks what the schema cannot (ids, references, quantities) and applies tiers
@@ -107,7 +102,7 @@ export function resolveTenants(
   resourceErrors(defaults.api?.resources, '/defaults/api/resources');
   resourceErrors(defaults.worker?.resources, '/defaults/worker/resources');
   platform.egress.deniedCidrs.forEach((c, i) => {
-    if (!validCidr(c)) report(`/platform/egress/deniedCidrs/${i}`, `"${c}" is not a valid CIDR`, 'write an address and prefix length, e.g. 169.254.0.0/16');
+    if (!parseCidr(c)) report(`/platform/egress/deniedCidrs/${i}`, `"${c}" is not a valid CIDR`, 'write an address and prefix length, e.g. 169.254.0.0/16');
   });
 
   const gitops = resolveGitOps(platform.gitops);
@@ -125,7 +120,8 @@ export function resolveTenants(
       ok = false;
       report(pointer, message, hint, t.id);
     };
-    if (!dns1123Label.test(t.id)) {
+    // Length is judged on the whole namespace name below, where the prefix counts too.
+    if (t.id.length <= 63 && dns1123Label(t.id) !== undefined) {
       fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
     } else if (namespace.length > 63) {
       fail(`${at}/id`, `namespace "${namespace}" is ${namespace.length} characters; Kubernetes allows 63`, `shorten the id to at most ${63 - platform.namespacePrefix.length} characters (the prefix "${platform.namespacePrefix}" counts)`);

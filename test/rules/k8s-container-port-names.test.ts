@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { containerPortNames } from '../../src/rules/k8s/container-port-names.js';
-import { portName } from '../../src/rules/k8s/syntax.js';
+import { portName } from '../../src/manifest/names.js';
 import { expectFinding, runRule, tenantA } from './harness.js';
 
 const id = 'k8s/container-port-names';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { labelSyntax } from '../../src/rules/k8s/label-syntax.js';
-import { labelValue, qualifiedName } from '../../src/rules/k8s/syntax.js';
+import { labelValue, qualifiedName } from '../../src/manifest/names.js';
 import { expectFinding, runRule, tenantA } from './harness.js';
 
 const id = 'k8s/label-syntax';
@@ -67,6 +67,12 @@ describe('k8s/label-syntax', () => {
       'apiVersion: argoproj.io/v1alpha1\nkind: ApplicationSet\nmetadata:\n  name: tenants\n  namespace: argocd\nspec:\n  template:\n    metadata:\n      name: "tenant-{{.tenant}}"\n      labels:\n        tenant: "{{.tenant}}"\n        "{{.labelKey}}": x\n';
     const { diagnostics } = await runRule(labelSyntax, [{ file, text }]);
     expect(diagnostics).toEqual([]);
+  });
+
+  it('fails on a placeholder outside an ApplicationSet, where nothing substitutes it', async () => {
+    const file = `${tenantA}/workloads/configmap-tenant-config.yaml`;
+    const { diagnostics, fixture } = await runRule(labelSyntax, [{ file, from: '    tenant: test-tenant-a', to: '    tenant: "{{.tenant}}"' }]);
+    expectFinding(diagnostics, fixture, id, file, 'tenant: "{{.tenant}}"');
   });
 
   it.each([

@@ -1,4 +1,4 @@
-import { atomize, compareRanges, formatRange, fullRange, type IpFamily, type IpRange } from './cidr.js';
+import { atomize, compareRanges, formatRange, fullRange, type IpFamily, type IpRange } from '../../manifest/cidr.js';
 import { connection, type EvalOptions, type Remote } from './evaluate.js';
 import type { NetpolModel, PolicyModel, Workload } from './model.js';
 import { equalPorts, isEmptyPorts, type PortSet } from './ports.js';

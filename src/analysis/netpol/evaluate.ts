@@ -1,4 +1,4 @@
-import { rangesContain, parseIp, type IpFamily } from './cidr.js';
+import { rangesContain, parseIp, type IpFamily } from '../../manifest/cidr.js';
 import type { Endpoint, NamedPort, PeerModel, PolicyModel, RuleModel } from './model.js';
 import { policyId } from './model.js';
 import {
@@ -42,16 +42,6 @@ export function policyAffects(p: PolicyModel, dir: Direction): boolean {
 /** Policies that isolate `ep` in `dir`; none means the direction is unrestricted. */
 export function isolatingPolicies(policies: readonly PolicyModel[], ep: Endpoint, dir: Direction): PolicyModel[] {
   return policies.filter((p) => policyAffects(p, dir) && policySelects(p, ep));
-}
-
-/** The rules that can open `dir` for `ep`: the abstract (peer, port) allow-list. */
-export function directionRules(
-  policies: readonly PolicyModel[],
-  ep: Endpoint,
-  dir: Direction,
-): { isolated: boolean; policies: PolicyModel[]; rules: { policy: PolicyModel; rule: RuleModel }[] } {
-  const iso = isolatingPolicies(policies, ep, dir);
-  return { isolated: iso.length > 0, policies: iso, rules: iso.flatMap((policy) => (dir === 'ingress' ? policy.ingress : policy.egress).map((rule) => ({ policy, rule }))) };
 }
 
 function ipInBlock(peer: PeerModel, family: IpFamily, value: bigint): boolean {

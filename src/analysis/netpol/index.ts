@@ -1,4 +1,4 @@
-export * from './cidr.js';
+export * from '../../manifest/cidr.js';
 export * from './ports.js';
 export * from '../../manifest/selectors.js';
 export * from './model.js';

@@ -1,14 +1,13 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
-import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
+import type { PodSpec } from 'kubernetes-types/core/v1.js';
 import type { KubeObject, Manifest } from '../../manifest/types.js';
-import { parseCidr, subtractRanges, type IpRange } from './cidr.js';
+import { parseCidr, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import { isProtocol, type Protocol } from './ports.js';
-import type { Labels } from '../../manifest/selectors.js';
-import { podTemplateOf } from '../../manifest/pod-template.js';
+import { NAMESPACE_NAME_LABEL, type Labels } from '../../manifest/selectors.js';
+import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
 
 /** Namespaces always carry this label (Kubernetes 1.21+ sets it automatically). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 const DEFAULT_NAMESPACE = 'default';
 
 export interface NamedPort {
@@ -148,11 +147,12 @@ function podLabelsOf(o: KubeObject): Record<string, string> {
   return { ...(podTemplateOf(o)?.metadata.labels ?? {}) };
 }
 
+/** Ports of the containers that serve traffic: regular and init (sidecar) containers, not ephemeral ones. */
 function containerPorts(spec: PodSpec | undefined): NamedPort[] {
-  const cs: Container[] = [...(spec?.initContainers ?? []), ...(spec?.containers ?? [])];
   const out: NamedPort[] = [];
-  for (const c of cs) {
-    for (const p of c.ports ?? []) {
+  for (const { kind, container } of spec ? listContainers(spec) : []) {
+    if (kind === 'ephemeralContainers') continue;
+    for (const p of container.ports ?? []) {
       if (typeof p.containerPort !== 'number') continue;
       const protocol = p.protocol ?? 'TCP';
       if (!isProtocol(protocol)) continue;

@@ -1,7 +1,7 @@
 import type { ConfigMap } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { RoleBinding } from 'kubernetes-types/rbac/v1.js';
-import { NAMESPACE_NAME_LABEL } from '../../analysis/netpol/model.js';
+import { NAMESPACE_NAME_LABEL } from '../../manifest/selectors.js';
 import { toPointer } from '../../manifest/locate.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Tenant } from '../../tenants/types.js';

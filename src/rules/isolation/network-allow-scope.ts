@@ -1,7 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from 'kubernetes-types/networking/v1.js';
-import { parseCidr, subtractRanges, type IpRange } from '../../analysis/netpol/cidr.js';
-import { NAMESPACE_NAME_LABEL } from '../../analysis/netpol/model.js';
+import { parseCidr, subtractRanges, type IpRange } from '../../manifest/cidr.js';
+import { NAMESPACE_NAME_LABEL } from '../../manifest/selectors.js';
 import { selectorKey } from '../../manifest/selectors.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Platform } from '../../tenants/types.js';

@@ -1,6 +1,6 @@
 import type { Rule } from '../types.js';
 import { podTemplateKinds, podTemplateWithContainers } from '../util.js';
-import { portName } from './syntax.js';
+import { portName } from '../../manifest/names.js';
 
 type Messages = 'syntax' | 'duplicate';
 

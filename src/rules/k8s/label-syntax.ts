@@ -1,6 +1,6 @@
 import { toPointer } from '../../manifest/locate.js';
 import type { Manifest, Rule, RuleContext } from '../types.js';
-import { labelValue, qualifiedName, totalAnnotationSizeLimit } from './syntax.js';
+import { labelValue, qualifiedName, totalAnnotationSizeLimit } from '../../manifest/names.js';
 
 type Messages = 'key' | 'value' | 'size';
 type Ctx = RuleContext<Messages>;
@@ -10,16 +10,17 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 /**
- * A generator placeholder (an ApplicationSet's `{{.tenant}}`) is substituted
- * before the object reaches the API server; only the result can be judged.
+ * An ApplicationSet's generator placeholder (`{{.tenant}}`) is substituted
+ * before the generated object reaches the API server; only the result can be
+ * judged. In any other kind `{{` is just an invalid character.
  */
-function isPlaceholder(v: unknown): boolean {
-  return typeof v === 'string' && v.includes('{{');
+function isPlaceholder(m: Manifest, v: unknown): boolean {
+  return m.object.kind === 'ApplicationSet' && typeof v === 'string' && v.includes('{{');
 }
 
 function checkLabels(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: (string | number)[], where: string): void {
   for (const [key, value] of Object.entries(map)) {
-    if (isPlaceholder(key) || isPlaceholder(value)) continue;
+    if (isPlaceholder(m, key) || isPlaceholder(m, value)) continue;
     const pointer = toPointer([...path, key]);
     const badKey = qualifiedName(key);
     if (badKey) ctx.report({ manifest: m, messageId: 'key', pointer, actual: key, data: { where, key, reason: badKey } });
@@ -33,7 +34,7 @@ function checkAnnotations(m: Manifest, ctx: Ctx, map: Record<string, unknown>, p
   let size = 0;
   for (const [key, value] of Object.entries(map)) {
     // Upstream lowercases annotation keys before validating them.
-    const bad = isPlaceholder(key) ? undefined : qualifiedName(key.toLowerCase());
+    const bad = isPlaceholder(m, key) ? undefined : qualifiedName(key.toLowerCase());
     if (bad) ctx.report({ manifest: m, messageId: 'key', pointer: toPointer([...path, key]), actual: key, data: { where: 'annotation', key, reason: bad } });
     size += byteLength(key) + (typeof value === 'string' ? byteLength(value) : 0);
   }

@@ -1,5 +1,5 @@
 import type { Rule } from '../types.js';
-import { dns1035Label, dns1123Label, dns1123Subdomain, pathSegmentName } from './syntax.js';
+import { dns1035Label, dns1123Label, dns1123Subdomain, pathSegmentName } from '../../manifest/names.js';
 
 type Messages = 'name' | 'namespace';
 

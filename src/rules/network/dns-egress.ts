@@ -1,5 +1,5 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
-import { selectorMatches } from '../../analysis/netpol/index.js';
+import { NAMESPACE_NAME_LABEL, selectorMatches } from '../../manifest/selectors.js';
 import type { Platform } from '../../tenants/types.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
@@ -27,7 +27,7 @@ function reachesDns(peers: NetworkPolicyPeer[], dns: Platform['dns']): boolean {
     (p) =>
       !p.ipBlock &&
       p.namespaceSelector !== undefined &&
-      selectorMatches(p.namespaceSelector, { 'kubernetes.io/metadata.name': dns.namespace }) &&
+      selectorMatches(p.namespaceSelector, { [NAMESPACE_NAME_LABEL]: dns.namespace }) &&
       (p.podSelector === undefined || selectorMatches(p.podSelector, dns.podLabels)),
   );
 }

@@ -1,5 +1,5 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { selectorMatches, type Labels } from '../../analysis/netpol/index.js';
+import { NAMESPACE_NAME_LABEL, selectorMatches, type Labels } from '../../manifest/selectors.js';
 import { toPointer } from '../../manifest/locate.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Rule, RuleContext } from '../types.js';
@@ -7,7 +7,6 @@ import { asNetworkPolicy, policyRules, selectsAll } from '../util.js';
 
 type Messages = 'matchesNothing';
 
-const nameLabel = 'kubernetes.io/metadata.name';
 
 /**
  * Labels of every namespace the tree can vouch for: rendered Namespace objects
@@ -24,10 +23,10 @@ function collectKnown(ctx: RuleContext<Messages>): Labels[] {
   const p = ctx.platform;
   const external = ['kube-system', ...(p ? [p.ingress.namespace, p.database.namespace, p.dns.namespace] : [])];
   for (const m of ctx.all) if (m.object.metadata.namespace) external.push(m.object.metadata.namespace);
-  for (const name of external) out.set(name, { [nameLabel]: name });
+  for (const name of external) out.set(name, { [NAMESPACE_NAME_LABEL]: name });
   for (const m of ctx.all) {
     const name = m.object.metadata.name;
-    if (m.object.kind === 'Namespace' && name) out.set(name, { ...m.object.metadata.labels, [nameLabel]: name });
+    if (m.object.kind === 'Namespace' && name) out.set(name, { ...m.object.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
   }
   return [...out.values()];
 }
