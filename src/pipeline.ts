@@ -7,10 +7,11 @@ import { loadTemplates } from './render/templates.js';
 import { loadTenantsFile } from './tenants/index.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees, treesDiffer } from './tree/compare.js';
-import { kustomizationFile } from './tree/layout.js';
+import { kustomizationFile } from './platform/layout.js';
 import { readTree } from './tree/read.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 import { pushTo } from './collections.js';
+import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 
 export interface PipelineOptions {
   /** Repository root; every path in findings is relative to it. */
@@ -27,7 +28,7 @@ export interface Rendered {
   diagnostics: Diagnostic[];
 }
 
-const defaults = { tenantsFile: 'tenants.yaml', templatesDir: 'templates', outDir: 'rendered' };
+const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
 
 /** load → render, in memory. Diagnostics here are input or template failures. */
 export async function renderInMemory(opts: PipelineOptions): Promise<Rendered> {

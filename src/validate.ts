@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Manifest } from './manifest/types.js';
-import type { Section } from './output/index.js';
+import type { Section } from './diagnostics/result.js';
 import { loadSchemaRegistry, validateManifests, type SchemaRegistryOptions } from './schema/validate.js';
 import type { TenantsConfig } from './tenants/types.js';
 

@@ -4,7 +4,7 @@
  */
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Section } from '../output/types.js';
+import type { Section } from '../diagnostics/result.js';
 import type { TenantsConfig } from '../tenants/types.js';
 import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type ProofStats } from './isolation/index.js';
 

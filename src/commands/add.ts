@@ -7,8 +7,9 @@ import { renderToDisk } from '../pipeline.js';
 import { loadTenantsText } from '../tenants/index.js';
 import { parse, resolveRoot, rootOption, UsageError } from './options.js';
 import type { Command, CommandResult } from './types.js';
+import { TENANTS_FILE } from '../platform/index.js';
 
-const tenantsFile = 'tenants.yaml';
+const tenantsFile = TENANTS_FILE;
 
 function failed(diagnostics: Diagnostic[], isTTY: boolean, note: string): CommandResult {
   const text = formatters.text({ diagnostics, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: isTTY, toolVersion: '' });

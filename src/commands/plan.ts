@@ -7,6 +7,7 @@ import { removalDiagnostics } from '../lifecycle/removal.js';
 import { formatters } from '../output/index.js';
 import { parse, resolveRoot, rootOption, UsageError } from './options.js';
 import type { Command } from './types.js';
+import { TENANTS_FILE } from '../platform/index.js';
 
 const formats = { text: planText, markdown: planMarkdown } as const;
 
@@ -25,7 +26,7 @@ export const plan: Command = {
       const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: false, toolVersion: '' });
       return { stdout: '', stderr: `${text}\nnothing to compare with: pass --base REF\n`, exitCode: 2 };
     }
-    const head = await sideOf(root, await readFile(path.join(root, 'tenants.yaml'), 'utf8'));
+    const head = await sideOf(root, await readFile(path.join(root, TENANTS_FILE), 'utf8'));
     if (!head.config) return { stdout: '', stderr: 'tenants.yaml does not validate; run `tenantctl check` for the details\n', exitCode: 2 };
     const changes = comparePlans(loaded.base, head);
     const ref = values.base ?? `merge base ${loaded.ref.slice(0, 12)}`;

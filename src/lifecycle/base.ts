@@ -5,6 +5,7 @@ import { loadTenantsText } from '../tenants/index.js';
 import type { TenantsConfig } from '../tenants/types.js';
 import { GitError, isWorkTree, showFile, upstreamMergeBase } from './git.js';
 import { listedIds } from './tenants-edit.js';
+import { TENANTS_FILE } from '../platform/index.js';
 
 export interface Side {
   config?: TenantsConfig;
@@ -20,7 +21,7 @@ export interface BaseLoad {
   diagnostics: Diagnostic[];
 }
 
-const file = 'tenants.yaml';
+const file = TENANTS_FILE;
 
 function info(message: string, hint: string): Diagnostic {
   return { ruleId: 'lifecycle/base', severity: 'info', kind: 'finding', message, hint };

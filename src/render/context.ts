@@ -1,7 +1,8 @@
 import { yamlSafeJson } from '../manifest/canonical.js';
 import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
 import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
-import { clusterRoot, guardrailKinds, workloadsPath } from '../tree/layout.js';
+import { clusterRoot, guardrailKinds, workloadsPath } from '../platform/layout.js';
+import { API_COMPONENT, API_PORT, COMPONENT_LABEL, tenantServiceAccount, WORKER_COMPONENT } from '../platform/index.js';
 
 /**
  * The one way values reach YAML from a template: a JSON literal is valid YAML,
@@ -36,6 +37,10 @@ export interface TemplateContext {
   tenant?: Tenant;
   commonLabels: Record<string, string>;
   selectors: { api: Record<string, string>; worker: Record<string, string> };
+  /** The port the api listens on, as the ingress policy and the proofs expect it. */
+  apiPort: number;
+  /** A tenant's ServiceAccount name: `serviceAccountOf(tenant.id)`. */
+  serviceAccountOf: (tenantId: string) => string;
   podSecurityContext: typeof podSecurityContext;
   containerSecurityContext: typeof containerSecurityContext;
   gitops: GitOpsContext;
@@ -97,7 +102,7 @@ export function tenantContext(config: TenantsConfig, tenant: Tenant, gitops: Git
   };
   const component = (name: string) => ({
     'app.kubernetes.io/name': config.platform.labels.app,
-    'app.kubernetes.io/component': name,
+    [COMPONENT_LABEL]: name,
     tenant: tenant.id,
   });
   return {
@@ -106,7 +111,9 @@ export function tenantContext(config: TenantsConfig, tenant: Tenant, gitops: Git
     tenants: config.tenants,
     tenant,
     commonLabels,
-    selectors: { api: component('api'), worker: component('worker') },
+    selectors: { api: component(API_COMPONENT), worker: component(WORKER_COMPONENT) },
+    apiPort: API_PORT,
+    serviceAccountOf: tenantServiceAccount,
     podSecurityContext,
     containerSecurityContext,
     gitops,
@@ -122,6 +129,8 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
     tenants: here ? config.tenants.filter((t) => gitops.clusterOf(t).name === here.name) : config.tenants,
     commonLabels: { app: config.platform.labels.app, 'managed-by': config.platform.labels.managedBy },
     selectors: { api: {}, worker: {} },
+    apiPort: API_PORT,
+    serviceAccountOf: tenantServiceAccount,
     podSecurityContext,
     containerSecurityContext,
     gitops,

@@ -3,7 +3,7 @@ import { toCanonicalYaml } from '../manifest/canonical.js';
 import { makeManifest, parseManifests } from '../manifest/parse.js';
 import { objectKey, type Manifest } from '../manifest/types.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { clusterRoot, isTenantWorkload, kustomizations, pathFor, type EntryPoint } from '../tree/layout.js';
+import { clusterRoot, isTenantWorkload, kustomizations, pathFor, type EntryPoint } from '../platform/layout.js';
 import { clusterContext, gitopsContext, tenantContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 

@@ -1,5 +1,5 @@
 import { proofRuleDescriptors } from '../analysis/proofs.js';
-import type { RuleDescriptor } from '../output/index.js';
+import type { RuleDescriptor } from '../diagnostics/result.js';
 import { rules } from './registry.js';
 
 /** The rule catalogue as formatters need it (SARIF rules, docs links). */

@@ -1,4 +1,4 @@
-import type { RuleDescriptor } from '../../output/types.js';
+import type { RuleDescriptor } from '../../diagnostics/result.js';
 import type { ProofRuleId } from './diagnostics.js';
 
 const DOC = 'docs/analysis/isolation.md';

@@ -1,4 +1,4 @@
-import type { Section } from '../../output/types.js';
+import type { Section } from '../../diagnostics/result.js';
 import { toPortJson } from '../netpol/index.js';
 import type { CrossTenantPath } from './cross-tenant.js';
 import type { ProofStats } from './evaluator.js';

@@ -1,7 +1,7 @@
 /** The network half of the isolation proof: declared flows, undeclared flows, tenant-to-tenant paths. */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Manifest } from '../../manifest/types.js';
-import type { Section } from '../../output/types.js';
+import type { Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { formatPorts } from '../netpol/index.js';
 import { crossTenantPaths, MAX_PATHS_PER_TENANT, type CrossTenantPath } from './cross-tenant.js';

@@ -5,7 +5,7 @@
  */
 import { formatQuantity } from '../../manifest/quantity.js';
 import type { KubeObject, Manifest } from '../../manifest/types.js';
-import type { Section } from '../../output/types.js';
+import type { Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { analyzeQuota, scenarios, type Scenario } from '../quota/index.js';
 import { MATRIX_MAX_TENANTS } from './matrix.js';

@@ -6,7 +6,7 @@
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Manifest } from '../../manifest/types.js';
-import type { Section } from '../../output/types.js';
+import type { Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import {
   buildAuthorizer,
@@ -27,6 +27,7 @@ import {
 } from '../rbac/index.js';
 import { ruleKey, toPolicyRule } from '../rbac/match.js';
 import { finding } from './diagnostics.js';
+import { tenantServiceAccount } from '../../platform/index.js';
 
 /** What platform admins must be able to do in every tenant namespace. */
 const ADMIN_VERBS = ['get', 'list', 'create', 'update', 'patch', 'delete'];
@@ -84,7 +85,7 @@ export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig)
   const tenantOfNs = new Map(config.tenants.map((t) => [t.namespace, t.id]));
   const namespaces = config.tenants.map((t) => t.namespace);
   const subjects: ProofSubject[] = config.tenants.flatMap((t) =>
-    [`sa-${t.id}`, 'default'].map((name) => ({ user: userInfo(serviceAccountUser(t.namespace, name)), namespace: t.namespace })),
+    [tenantServiceAccount(t.id), 'default'].map((name) => ({ user: userInfo(serviceAccountUser(t.namespace, name)), namespace: t.namespace })),
   );
   const tenantOf = (user: string | undefined) => tenantOfNs.get(splitServiceAccountUser(user ?? '')?.namespace ?? '');
   const diagnostics: Diagnostic[] = [];

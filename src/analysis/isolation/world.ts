@@ -16,6 +16,7 @@ import {
   type Workload,
 } from '../netpol/index.js';
 import { pushTo } from '../../collections.js';
+import { API_PORT } from '../../platform/index.js';
 
 /** A namespace nothing in tenants.yaml declares: stands for "any other workload of the cluster". */
 export const UNRELATED_NAMESPACE = 'other';
@@ -47,7 +48,7 @@ export interface World {
   warnings: readonly string[];
 }
 
-const DEFAULT_API_PORT = 8000;
+const DEFAULT_API_PORT = API_PORT;
 
 /** The policies that can bear on a connection: only those of either end's namespace select anything. */
 export function policiesFor(world: World, a: string, b: string): readonly PolicyModel[] {

@@ -10,6 +10,7 @@ import { ruleAllows } from './match.js';
 import type { ResourceTable } from './resources.js';
 import type { Decision, PolicyRule, RbacObjectRef, ResourceRequest, Subject, UserInfo } from './types.js';
 import { pushTo } from '../../collections.js';
+import { GUARDRAILS } from '../../platform/index.js';
 
 /** An identity to prove things about, with the namespace it belongs to. */
 export interface ProofSubject {
@@ -136,13 +137,9 @@ export interface GuardrailTarget {
   name: string;
 }
 
-const GUARDRAIL_KINDS: Record<string, { group: string; resource: string }> = {
-  ResourceQuota: { group: '', resource: 'resourcequotas' },
-  LimitRange: { group: '', resource: 'limitranges' },
-  NetworkPolicy: { group: 'networking.k8s.io', resource: 'networkpolicies' },
-  Role: { group: 'rbac.authorization.k8s.io', resource: 'roles' },
-  RoleBinding: { group: 'rbac.authorization.k8s.io', resource: 'rolebindings' },
-};
+const GUARDRAIL_KINDS: Record<string, { group: string; resource: string }> = Object.fromEntries(
+  GUARDRAILS.map((g) => [g.kind, { group: g.group, resource: g.resource }]),
+);
 
 /** The quota, limit range, network policy and RBAC objects of each namespace. */
 export function guardrailTargets(manifests: readonly Manifest[]): GuardrailTarget[] {

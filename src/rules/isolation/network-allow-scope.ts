@@ -8,6 +8,7 @@ import type { Platform } from '../../tenants/types.js';
 import type { Rule, RuleContext } from '../types.js';
 import { asNetworkPolicy, podTemplateWithContainers, policyRules, selectsAll } from '../util.js';
 import { pushTo } from '../../collections.js';
+import { API_COMPONENT, API_PORT, API_PORT_PROTOCOL, COMPONENT_LABEL } from '../../platform/index.js';
 
 type Messages = 'everyone' | 'peer' | 'allPorts' | 'port' | 'range' | 'target';
 
@@ -17,8 +18,8 @@ interface Declared {
   ports: readonly string[];
 }
 
-const API_COMPONENT = { 'app.kubernetes.io/component': 'api' };
-const API_PORT = 'TCP/8000';
+const API_SELECTOR = { [COMPONENT_LABEL]: API_COMPONENT };
+const API_PORT_KEY = `${API_PORT_PROTOCOL}/${API_PORT}`;
 
 /** Extra selector terms only narrow a peer, so a superset of the required labels is still within scope. */
 const pins = (sel: LabelSelector | undefined, labels: Record<string, string>): boolean =>
@@ -68,7 +69,7 @@ function egressPeer(peer: NetworkPolicyPeer, p: Platform): Declared | string {
 }
 
 function ingressPeer(peer: NetworkPolicyPeer, p: Platform): Declared | string {
-  if (!peer.ipBlock && namespaceOf(peer) === p.ingress.namespace) return { what: 'the ingress controller', ports: [API_PORT] };
+  if (!peer.ipBlock && namespaceOf(peer) === p.ingress.namespace) return { what: 'the ingress controller', ports: [API_PORT_KEY] };
   return describe(peer);
 }
 
@@ -135,14 +136,14 @@ export const networkAllowScope: Rule<Messages> = {
       allPorts: '{direction} rule admits {what} to its peers',
       port: 'port {port} is not declared for {what} (declared: {allowed})',
       range: 'port range {from}-{to} admits more than the declared ports',
-      target: 'ingress is allowed to pods {selector}; only the api component receives traffic (TCP 8000)',
+      target: `ingress is allowed to pods {selector}; only the api component receives traffic (${API_PORT_PROTOCOL} ${API_PORT})`,
     },
   },
   checkManifest(m, ctx) {
     const p = ctx.platform;
     if (!p || !ctx.tenantOfNamespace(m.object.metadata?.namespace)) return;
     const spec: Partial<NetworkPolicySpec> = asNetworkPolicy(m).spec ?? {};
-    if ((spec.ingress ?? []).length > 0 && !pins(spec.podSelector, API_COMPONENT)) {
+    if ((spec.ingress ?? []).length > 0 && !pins(spec.podSelector, API_SELECTOR)) {
       ctx.report({ manifest: m, messageId: 'target', pointer: '/spec/podSelector', data: { selector: selectorKey(spec.podSelector) } });
     }
     for (const r of policyRules(asNetworkPolicy(m))) {

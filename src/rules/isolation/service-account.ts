@@ -1,6 +1,7 @@
 import type { ServiceAccount } from 'kubernetes-types/core/v1.js';
 import type { Rule } from '../types.js';
 import { podTemplateKinds, podTemplateOf } from '../util.js';
+import { tenantServiceAccount } from '../../platform/index.js';
 
 type Messages = 'missing' | 'default' | 'otherTenant' | 'foreign' | 'automount' | 'automountInherited';
 
@@ -32,12 +33,12 @@ export const serviceAccount: Rule<Messages> = {
     const tenant = ctx.tenantOfNamespace(ns);
     const t = podTemplateOf(m.object);
     if (!tenant || !t) return;
-    const expected = `sa-${tenant.id}`;
+    const expected = tenantServiceAccount(tenant.id);
     const field = t.spec.serviceAccountName !== undefined || t.spec.serviceAccount === undefined ? 'serviceAccountName' : 'serviceAccount';
     const actual = t.spec.serviceAccountName ?? t.spec.serviceAccount;
     const pointer = `${t.pointer}/spec/${field}`;
     if (actual !== expected) {
-      const other = [...ctx.tenants.values()].find((o) => o.id !== tenant.id && actual === `sa-${o.id}`);
+      const other = [...ctx.tenants.values()].find((o) => o.id !== tenant.id && actual === tenantServiceAccount(o.id));
       const messageId = actual === undefined || actual === '' ? 'missing' : actual === 'default' ? 'default' : other ? 'otherTenant' : 'foreign';
       ctx.report({ manifest: m, messageId, pointer, data: { expected, actual: actual ?? '', other: other?.id ?? '' }, actual, expected });
     }

@@ -1,5 +1,5 @@
 import { objectKey, type KubeObject } from '../../manifest/types.js';
-import { clusterFolder, isClusterScoped } from '../../tree/layout.js';
+import { clusterFolder, isClusterScoped } from '../../platform/layout.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'duplicate';

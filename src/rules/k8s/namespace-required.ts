@@ -1,6 +1,6 @@
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import { resolveGitOps } from '../../tenants/placement.js';
-import { isClusterScoped } from '../../tree/layout.js';
+import { isClusterScoped } from '../../platform/layout.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'missing' | 'clusterScoped' | 'notCreated';

@@ -3,11 +3,12 @@ import { buildResourceTable, type ResourceTable } from '../../analysis/rbac/inde
 import type { Manifest } from '../../manifest/types.js';
 import type { Rule, RuleContext } from '../types.js';
 import { manifestsOfKind } from '../util.js';
+import { GUARDRAILS, NAMESPACE_GUARDRAIL } from '../../platform/index.js';
 
 type Messages = 'wildcard' | 'escalation' | 'clusterScoped' | 'guardrail' | 'unknownClusterRole';
 
 /** Objects that fence a tenant in: editing them undoes isolation or quota. */
-const GUARDRAILS = new Set(['roles', 'rolebindings', 'resourcequotas', 'limitranges', 'networkpolicies', 'namespaces']);
+const GUARDRAIL_RESOURCES = new Set([...GUARDRAILS, NAMESPACE_GUARDRAIL].map((g) => g.resource));
 const ESCALATION = new Set(['escalate', 'bind', 'impersonate']);
 /** Reading a guardrail is harmless (and helps debugging); changing it is not. */
 const WRITES = new Set(['create', 'update', 'patch', 'delete', 'deletecollection', '*']);
@@ -34,7 +35,7 @@ function checkRules(m: Manifest, rules: readonly PolicyRule[], table: ResourceTa
       const base = res.split('/')[0]!;
       if (res === '*') ctx.report({ manifest: m, messageId: 'wildcard', pointer, data: { field: 'resources' } });
       else if (clusterScoped(table, res, groups)) ctx.report({ manifest: m, messageId: 'clusterScoped', pointer, data: { resource: res } });
-      else if (GUARDRAILS.has(base) && write) ctx.report({ manifest: m, messageId: 'guardrail', pointer, data: { resource: res, verb: write } });
+      else if (GUARDRAIL_RESOURCES.has(base) && write) ctx.report({ manifest: m, messageId: 'guardrail', pointer, data: { resource: res, verb: write } });
     });
   });
 }

@@ -1,5 +1,6 @@
-import type { KubeObject } from '../manifest/types.js';
 import { pushTo } from '../collections.js';
+import type { KubeObject } from '../manifest/types.js';
+import { GUARDRAILS } from './index.js';
 
 /** Folder for cluster-scoped objects; no namespace can be named with an underscore. */
 export const clusterFolder = '_cluster';
@@ -28,13 +29,7 @@ export function isClusterScoped(kind: string): boolean {
 const platformOwnedKinds = new Set(['Namespace', 'ResourceQuota', 'LimitRange', 'NetworkPolicy', 'ServiceAccount', 'Role', 'RoleBinding']);
 
 /** Kinds a tenant's Argo CD project may never manage (group, kind). */
-export const guardrailKinds: readonly { group: string; kind: string }[] = [
-  { group: '', kind: 'ResourceQuota' },
-  { group: '', kind: 'LimitRange' },
-  { group: 'networking.k8s.io', kind: 'NetworkPolicy' },
-  { group: 'rbac.authorization.k8s.io', kind: 'Role' },
-  { group: 'rbac.authorization.k8s.io', kind: 'RoleBinding' },
-];
+export const guardrailKinds: readonly { group: string; kind: string }[] = GUARDRAILS.map(({ group, kind }) => ({ group, kind }));
 
 export const workloadsFolder = 'workloads';
 
