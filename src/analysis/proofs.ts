@@ -8,7 +8,6 @@ import type { Section } from '../diagnostics/result.js';
 import type { TenantsConfig } from '../tenants/types.js';
 import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type ProofStats } from './isolation/index.js';
 
-export { proofRuleDescriptors } from './isolation/index.js';
 
 export interface Proofs {
   diagnostics: Diagnostic[];

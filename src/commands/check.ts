@@ -1,3 +1,4 @@
+import { findingDescriptors } from '../diagnostics/catalogue.js';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/diagnostic.js';
@@ -59,11 +60,10 @@ export const check: Command = {
       const { removalCheck } = await import('../lifecycle/index.js');
       diagnostics.push(...(await removalCheck(root, tree, { ...(values.base !== undefined ? { base: values.base } : {}), allowRemoval: values['allow-removal'] ?? [] })));
     }
-    const { ruleDescriptors } = await import('../rules/catalogue.js');
     const result: CheckResult = {
       diagnostics,
       summary: { files: tree.filesOnDisk, objects: tree.manifests.length, tenants: tree.config?.tenants.length ?? 0 },
-      rules: ruleDescriptors(),
+      rules: findingDescriptors(),
       sections,
     };
     const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';

@@ -1,3 +1,5 @@
+import type { FindingId } from './catalogue.js';
+
 export type Severity = 'error' | 'warning' | 'info';
 
 /** Identity of a Kubernetes object as reported in findings. */
@@ -23,7 +25,8 @@ export interface FileLocation {
  * so exit codes and formatters can tell them apart.
  */
 export interface Diagnostic {
-  ruleId: string;
+  /** One of the catalogue's ids (src/diagnostics/catalogue.ts). */
+  ruleId: FindingId;
   severity: Severity;
   message: string;
   /** 'failure' = input could not be processed (exit 2); 'finding' = processed and wrong (exit 1). */

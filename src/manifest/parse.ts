@@ -1,3 +1,4 @@
+import type { FindingId } from '../diagnostics/catalogue.js';
 import jsYaml from 'js-yaml';
 import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -9,7 +10,7 @@ export interface ParseOptions {
   file: string;
   origin?: { template: string; tenant?: string };
   /** Rule id for YAML syntax errors (input errors and rendered-tree errors differ). */
-  ruleId?: string;
+  ruleId?: FindingId;
 }
 
 export interface ParseResult {

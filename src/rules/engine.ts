@@ -4,6 +4,7 @@ import { nearest } from '../diagnostics/suggest.js';
 import { objectRef, type Manifest } from '../manifest/types.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import type { AnyRule, Report, RuleContext } from './types.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
 
 function fill(template: string, data: Record<string, string | number> | undefined): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
@@ -62,22 +63,16 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
       report(r: Report<string>) {
         const pointer = r.pointer ?? '';
         const tenant = tenantOfManifest(r.manifest, byNamespace)?.id ?? r.manifest.origin?.tenant;
-        const d: Diagnostic = {
-          ruleId: meta.id,
-          severity: meta.severity,
-          kind: 'finding',
-          message: fill(meta.messages[r.messageId] ?? r.messageId, r.data),
+        const field: Diagnostic['field'] = r.pointer === undefined ? undefined : { pointer };
+        if (field && r.actual !== undefined) field.actual = r.actual;
+        if (field && r.expected !== undefined) field.expected = r.expected;
+        const d = diagnostic(meta.id, fill(meta.messages[r.messageId] ?? r.messageId, r.data), {
           object: objectRef(r.manifest.object),
           file: { path: r.manifest.file, ...r.manifest.locate(pointer) },
-          hint: meta.remediation,
-        };
-        if (tenant) d.tenant = tenant;
-        if (r.manifest.origin) d.origin = r.manifest.origin;
-        if (r.pointer !== undefined) {
-          d.field = { pointer };
-          if (r.actual !== undefined) d.field.actual = r.actual;
-          if (r.expected !== undefined) d.field.expected = r.expected;
-        }
+          ...(tenant ? { tenant } : {}),
+          ...(r.manifest.origin ? { origin: r.manifest.origin } : {}),
+          ...(field ? { field } : {}),
+        });
         if (r.detail) d.detail = r.detail;
         out.push(d);
       },

@@ -1,13 +1,14 @@
-import type { Diagnostic, Severity } from '../diagnostics/diagnostic.js';
+import type { FindingId } from '../diagnostics/catalogue.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { KubeObject, Manifest } from '../manifest/types.js';
 import type { Platform, Tenant } from '../tenants/types.js';
 
 export interface RuleMeta<M extends string> {
-  /** Registry key, e.g. `isolation/default-deny`; docs live at docs/rules/<id>.md. */
-  id: string;
-  description: string;
-  severity: Severity;
-  remediation: string;
+  /**
+   * Registry key, e.g. `isolation/default-deny`. Description, severity,
+   * remediation and doc page are its entry in src/diagnostics/catalogue.ts.
+   */
+  id: FindingId;
   /** Kinds the rule looks at; omitted = every kind. */
   appliesTo?: readonly string[];
   /** Core isolation rules cannot be waived in tenants.yaml. */

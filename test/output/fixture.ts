@@ -24,18 +24,18 @@ export const fixture: CheckResult = {
       helpUri: 'docs/rules/isolation/default-deny.md',
     },
     {
-      id: 'quota/requests-required',
+      id: 'pod/resources',
       description: 'Pods in a namespace with a cpu/memory quota declare requests',
       severity: 'warning',
       remediation: 'Set resources.requests or ship a LimitRange with defaults',
-      helpUri: 'docs/rules/quota/requests-required.md',
+      helpUri: 'docs/rules/pod/resources.md',
     },
     {
-      id: 'naming/dns-1123',
+      id: 'k8s/name-syntax',
       description: 'Object names are DNS-1123 labels',
       severity: 'error',
       remediation: 'Use lower-case letters, digits and dashes',
-      helpUri: 'https://example.org/tenantctl/docs/rules/naming/dns-1123.md',
+      helpUri: 'https://example.org/tenantctl/docs/rules/k8s/name-syntax.md',
     },
   ],
   diagnostics: [
@@ -51,7 +51,7 @@ export const fixture: CheckResult = {
       hint: 'restrict "from" to, e.g., namespaceSelector: {kubernetes.io/metadata.name: beta}',
     },
     {
-      ruleId: 'tree/drift',
+      ruleId: 'drift/changed',
       severity: 'error',
       kind: 'finding',
       message: 'rendered file differs from what the templates produce',
@@ -73,7 +73,7 @@ export const fixture: CheckResult = {
       origin: { template: 'templates/app.yaml.ejs', tenant: 'acme' },
     },
     {
-      ruleId: 'quota/requests-required',
+      ruleId: 'pod/resources',
       severity: 'warning',
       kind: 'finding',
       message: 'container "sidecar" declares no cpu request',
@@ -83,7 +83,7 @@ export const fixture: CheckResult = {
       waived: { reason: 'sidecar injected by the mesh; LimitRange covers it (TICKET-12)' },
     },
     {
-      ruleId: 'render/template-error',
+      ruleId: 'render/template',
       severity: 'error',
       kind: 'failure',
       message: 'templates/app.yaml.ejs threw: ReferenceError: replicas is not defined',
@@ -91,7 +91,7 @@ export const fixture: CheckResult = {
       origin: { template: 'templates/app.yaml.ejs', tenant: 'beta' },
     },
     {
-      ruleId: 'quota/headroom',
+      ruleId: 'quota/fit',
       severity: 'info',
       kind: 'finding',
       message: 'rolling update needs 3 cpu of a 4 cpu quota',

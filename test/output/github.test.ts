@@ -44,10 +44,10 @@ describe('github formatter', () => {
   it('maps severities, waivers and file-less findings', () => {
     const lines = github(fixture, opts).trimEnd().split('\n').map(parse);
     const by = (id: string) => lines.find((l) => l.props['title'] === id)!;
-    expect(by('quota/headroom').command).toBe('notice');
-    expect(by('quota/requests-required').command).toBe('notice');
-    expect(by('quota/requests-required').message).toMatch(/^waived \(sidecar injected by the mesh; LimitRange covers it \(TICKET-12\)\): /);
-    expect(by('render/template-error').props).toEqual({ title: 'render/template-error' });
+    expect(by('quota/fit').command).toBe('notice');
+    expect(by('pod/resources').command).toBe('notice');
+    expect(by('pod/resources').message).toMatch(/^waived \(sidecar injected by the mesh; LimitRange covers it \(TICKET-12\)\): /);
+    expect(by('render/template').props).toEqual({ title: 'render/template' });
   });
 
   it('escapes like @actions/core', () => {

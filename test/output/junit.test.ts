@@ -29,22 +29,22 @@ describe('junit formatter', () => {
     const root = parseXml(junit(fixture, opts));
     const names = suites(root).map((s) => s.attrs['name']);
     expect(names).toEqual([
+      'drift/changed',
       'isolation/default-deny',
-      'naming/dns-1123',
-      'quota/headroom',
-      'quota/requests-required',
-      'render/template-error',
+      'k8s/name-syntax',
+      'pod/resources',
+      'quota/fit',
+      'render/template',
       'schema/invalid',
-      'tree/drift',
     ]);
     expect(root.attrs).toMatchObject({ tests: '7', failures: '3', errors: '1', skipped: '1' });
     for (const s of suites(root)) {
       expect(Number(s.attrs['tests'])).toBe(s.children.length);
     }
     const byName = Object.fromEntries(suites(root).map((s) => [s.attrs['name'], s]));
-    expect(byName['render/template-error']!.children[0]!.children[0]!.name).toBe('error');
-    expect(byName['quota/requests-required']!.children[0]!.children[0]!.name).toBe('skipped');
-    expect(byName['naming/dns-1123']!.children[0]!.children).toEqual([]);
+    expect(byName['render/template']!.children[0]!.children[0]!.name).toBe('error');
+    expect(byName['pod/resources']!.children[0]!.children[0]!.name).toBe('skipped');
+    expect(byName['k8s/name-syntax']!.children[0]!.children).toEqual([]);
   });
 
   it('shows the run with one passing testcase when nothing was found', () => {

@@ -74,19 +74,19 @@ describe('sarif formatter', () => {
       expect(region.startColumn).toBeGreaterThanOrEqual(1);
       expect(run.tool.driver.rules[r['ruleIndex']]!.id).toBe(r['ruleId']);
     }
-    const failure = run.results.find((r) => r['ruleId'] === 'render/template-error')!;
+    const failure = run.results.find((r) => r['ruleId'] === 'render/template')!;
     expect(failure['locations'][0].physicalLocation.artifactLocation.uri).toBe(FALLBACK_ARTIFACT);
   });
 
   it('maps levels and waivers', () => {
     const run = parse(sarif(fixture, opts)).runs[0];
     const by = (id: string) => run.results.find((r) => r['ruleId'] === id)!;
-    expect(by('quota/headroom')['level']).toBe('note');
-    expect(by('tree/drift')['level']).toBe('error');
-    expect(by('quota/requests-required')['suppressions']).toEqual([
+    expect(by('quota/fit')['level']).toBe('note');
+    expect(by('drift/changed')['level']).toBe('error');
+    expect(by('pod/resources')['suppressions']).toEqual([
       { kind: 'external', justification: 'sidecar injected by the mesh; LimitRange covers it (TICKET-12)' },
     ]);
-    expect(by('tree/drift')['suppressions']).toBeUndefined();
+    expect(by('drift/changed')['suppressions']).toBeUndefined();
   });
 
   it('keeps fingerprints stable when a finding moves', () => {

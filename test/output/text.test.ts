@@ -52,7 +52,7 @@ describe('text formatter hygiene', () => {
   it('never sends control characters from findings to the terminal', () => {
     const hostile = {
       ...emptyResult,
-      diagnostics: [{ ruleId: 'x/y', severity: 'error' as const, message: 'bad\u001b[2J\u0007\r\nnext', hint: 'h\u0000' }],
+      diagnostics: [{ ruleId: 'schema/invalid' as const, severity: 'error' as const, message: 'bad\u001b[2J\u0007\r\nnext', hint: 'h\u0000' }],
     };
     const out = text(hostile, opts);
     expect(out).toContain('bad\\u001b[2J\\u0007\n    next');

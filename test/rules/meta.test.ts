@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { findingEntry, type FindingId } from '../../src/diagnostics/catalogue.js';
 import { rules } from '../../src/rules/registry.js';
 import { repoRoot } from '../helpers.js';
 
@@ -30,9 +31,8 @@ describe('rule conventions', () => {
     expect(text).toMatch(/expectFinding|ruleId/);
   });
 
-  it.each(entries)('%s: has description, remediation and messages', (_key, rule) => {
-    expect(rule.meta.description.length).toBeGreaterThan(10);
-    expect(rule.meta.remediation.length).toBeGreaterThan(10);
+  it.each(entries)('%s: has a catalogue entry pointing at its page, and messages', (key, rule) => {
+    expect(findingEntry(key as FindingId).doc).toBe(`docs/rules/${key}.md`);
     expect(Object.keys(rule.meta.messages).length).toBeGreaterThan(0);
   });
 });

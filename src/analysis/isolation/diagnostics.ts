@@ -1,9 +1,11 @@
+import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectRef, type Manifest } from '../../manifest/types.js';
 import { policyId } from '../netpol/index.js';
 import type { Blame } from './blame.js';
 import type { World } from './world.js';
 
+/** The ids the proofs report; each has its entry in src/diagnostics/catalogue.ts. */
 export type ProofRuleId =
   | 'isolation/cross-tenant-path'
   | 'isolation/declared-flow-blocked'
@@ -20,7 +22,7 @@ export function finding(
   hint: string,
   at: { manifest?: Manifest | undefined; pointer?: string; tenant?: string | undefined },
 ): Diagnostic {
-  const d: Diagnostic = { ruleId, severity: 'error', kind: 'finding', message, hint };
+  const d = diagnostic(ruleId, message, { hint });
   if (at.tenant) d.tenant = at.tenant;
   const m = at.manifest;
   if (m) {

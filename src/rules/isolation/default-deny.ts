@@ -10,9 +10,6 @@ type Messages = 'missing' | 'partial';
 export const defaultDeny: Rule<Messages> = {
   meta: {
     id: 'isolation/default-deny',
-    description: 'Every tenant namespace has a NetworkPolicy that selects all pods and denies all ingress and egress.',
-    severity: 'error',
-    remediation: 'keep templates/tenant/networkpolicy-default-deny.yaml.ejs: podSelector {} with policyTypes [Ingress, Egress] and no rules',
     unwaivable: true,
     messages: {
       missing: 'namespace {namespace} has no default-deny NetworkPolicy (podSelector {} denying {direction})',

@@ -95,9 +95,6 @@ function references(m: Manifest, index: Index): { pointer: string; tenant: Tenan
 export const namespaceConfinement: Rule<Messages> = {
   meta: {
     id: 'isolation/namespace-confinement',
-    description: "Every object of a tenant lives in that tenant's namespace, and no object in a tenant namespace references another tenant's namespace.",
-    severity: 'error',
-    remediation: "keep tenant objects in ai-agents-<id> and point only at the tenant's own namespace or the shared platform services",
     unwaivable: true,
     messages: {
       misplaced: 'object of tenant {tenant} is in namespace {actual}, not {expected}',

@@ -126,9 +126,6 @@ function checkPorts(ports: readonly NetworkPolicyPort[], { m, at, direction, dec
 export const networkAllowScope: Rule<Messages> = {
   meta: {
     id: 'isolation/network-allow-scope',
-    description: 'NetworkPolicy allow rules in tenant namespaces admit only the ingress controller, the shared database, DNS and the declared external ports.',
-    severity: 'error',
-    remediation: 'narrow the rule to a peer and port declared in the platform section of tenants.yaml (see docs/rules/isolation/network-allow-scope.md)',
     appliesTo: ['NetworkPolicy'],
     messages: {
       everyone: '{direction} rule has no `{field}`: it admits {what}',

@@ -13,9 +13,6 @@ type Messages = 'missing' | 'default' | 'otherTenant' | 'foreign' | 'automount' 
 export const serviceAccount: Rule<Messages> = {
   meta: {
     id: 'isolation/service-account',
-    description: "Every pod template in a tenant namespace runs as sa-<tenant id> and mounts no API token unless the tenant needs the API.",
-    severity: 'error',
-    remediation: 'set serviceAccountName: sa-<tenant id> and automountServiceAccountToken: false in the pod template (or needsApiAccess: true in tenants.yaml)',
     appliesTo: podTemplateKinds,
     unwaivable: true,
     messages: {

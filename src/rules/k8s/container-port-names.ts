@@ -13,9 +13,6 @@ type Messages = 'syntax' | 'duplicate';
 export const containerPortNames: Rule<Messages> = {
   meta: {
     id: 'k8s/container-port-names',
-    description: 'Every container port name is an IANA_SVC_NAME (≤ 15 lower-case alphanumerics and "-", at least one letter) and unique within the pod.',
-    severity: 'error',
-    remediation: 'shorten the name to 15 characters or fewer (e.g. "metrics" rather than "http-metrics-endpoint") and give each port of the pod its own name',
     appliesTo: podTemplateKinds,
     messages: {
       syntax: 'container {container} port name "{port}" is invalid: {reason}',

@@ -35,9 +35,6 @@ function describe(o: KubeObject): string {
 export const duplicateObject: Rule<Messages> = {
   meta: {
     id: 'k8s/duplicate-object',
-    description: 'No two manifests describe the same object (API group, kind, namespace and name), whatever their apiVersion.',
-    severity: 'error',
-    remediation: 'keep one manifest per object: delete or rename the second, or merge the two',
     messages: {
       duplicate: '{object} is already defined at {first}; the last one applied would win',
     },

@@ -93,9 +93,6 @@ function walk(m: Manifest, ctx: Ctx, node: unknown, path: (string | number)[]): 
 export const labelSyntax: Rule<Messages> = {
   meta: {
     id: 'k8s/label-syntax',
-    description: 'Label keys and values (in metadata, pod templates and selectors) and annotation keys have valid syntax; annotations total at most 256 KiB.',
-    severity: 'error',
-    remediation: 'keys are [dns-subdomain-prefix/]name with name ≤ 63 characters; label values are ≤ 63 characters of [A-Za-z0-9-_.], starting and ending alphanumeric',
     messages: {
       key: '{where} key "{key}" is invalid: {reason}',
       value: '{where} value "{value}" for key "{key}" is invalid: {reason}',

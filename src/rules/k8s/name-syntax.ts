@@ -41,9 +41,6 @@ export function nameFormatOf(kind: string): NameFormat {
 export const nameSyntax: Rule<Messages> = {
   meta: {
     id: 'k8s/name-syntax',
-    description: 'metadata.name is valid for its kind (DNS-1123 label, DNS-1035 label, subdomain or path segment) and metadata.namespace is a DNS-1123 label.',
-    severity: 'error',
-    remediation: 'use lower-case letters, digits and "-" (and "." where the kind allows it), starting and ending with a letter or digit',
     messages: {
       name: '{kind} name "{value}" is not a valid {format}: {reason}',
       namespace: 'namespace "{value}" is not a valid DNS-1123 label: {reason}',

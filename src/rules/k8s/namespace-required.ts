@@ -33,9 +33,6 @@ function clusterScopedCustomKinds(all: readonly Manifest[]): Set<string> {
 export const namespaceRequired: Rule<Messages> = {
   meta: {
     id: 'k8s/namespace-required',
-    description: 'Namespaced objects set metadata.namespace to a namespace the tree creates (or a shared platform or system namespace); cluster-scoped objects set none.',
-    severity: 'error',
-    remediation: 'set metadata.namespace on namespaced objects (and add the Namespace object to the tree); remove it from cluster-scoped ones',
     messages: {
       missing: '{kind} {name} is namespaced but has no metadata.namespace; it would land in whatever namespace the applier defaults to',
       clusterScoped: '{kind} {name} is cluster-scoped but sets metadata.namespace "{namespace}"',

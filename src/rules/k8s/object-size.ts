@@ -35,9 +35,6 @@ function payloadSize(kind: string, o: Record<string, unknown>): number | undefin
 export const objectSize: Rule<Messages> = {
   meta: {
     id: 'k8s/object-size',
-    description: 'An object serialises to at most 1 MiB, and a ConfigMap or Secret payload totals at most 1 MiB.',
-    severity: 'error',
-    remediation: 'split the data across several ConfigMaps/Secrets, or ship it as an image layer or volume instead of an API object',
     messages: {
       object: '{kind} {name} is {size} bytes serialised; the limit is {limit} bytes',
       data: '{kind} {name} data totals {size} bytes: Too long: must have at most {limit} bytes',

@@ -34,9 +34,6 @@ function badOperator(e: LabelSelectorRequirement): string | undefined {
 export const selectorMatchesTemplate: Rule<Messages> = {
   meta: {
     id: 'k8s/selector-matches-template',
-    description: 'A Deployment, StatefulSet, DaemonSet, ReplicaSet (or Job with manualSelector) has a non-empty spec.selector that selects spec.template.metadata.labels.',
-    severity: 'error',
-    remediation: 'make every matchLabels pair and matchExpressions term of spec.selector hold for spec.template.metadata.labels',
     appliesTo: workloadKinds,
     messages: {
       missing: '{kind} {name} has no spec.selector; the API server requires one',

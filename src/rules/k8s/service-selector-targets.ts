@@ -48,9 +48,6 @@ function selects(selector: Record<string, string>, labels: Record<string, string
 export const serviceSelectorTargets: Rule<Messages> = {
   meta: {
     id: 'k8s/service-selector-targets',
-    description: 'A Service with a selector selects the pod template of a workload in its namespace, and each named targetPort is a port name on those pods.',
-    severity: 'error',
-    remediation: "make spec.selector a subset of the workload's spec.template.metadata.labels, and name targetPort after a containers[].ports[].name of that workload",
     appliesTo: ['Service'],
     messages: {
       noPods: 'Service {name} selects no pods: no workload in namespace {namespace} has pod labels {selector}',

@@ -47,9 +47,6 @@ function checkPodSecurity(m: Manifest, labels: Record<string, string>, ctx: Rule
 export const namespaceLabels: Rule<Messages> = {
   meta: {
     id: 'namespace/labels',
-    description: 'Each tenant Namespace exists and carries app, tenant, managed-by, the tenant-namespace label and consistent Pod Security labels.',
-    severity: 'error',
-    remediation: 'render templates/cluster/namespace.yaml.ejs from tenants.yaml (platform.labels, tenantNamespaceLabel, podSecurity); do not edit rendered/',
     messages: {
       noNamespace: 'tenant {tenant} has no Namespace object {namespace}',
       missing: 'label {key} is missing (expected "{expected}")',

@@ -41,9 +41,6 @@ const isolatesAll = (np: NetworkPolicy) => selectsAll(np.spec?.podSelector) && e
 export const dnsEgress: Rule<Messages> = {
   meta: {
     id: 'network/dns-egress',
-    description: 'Where egress is denied for all pods, DNS to the cluster resolver stays open on both UDP and TCP.',
-    severity: 'error',
-    remediation: 'keep templates/tenant/networkpolicy-allow-egress-to-dns.yaml.ejs: podSelector {}, egress to the DNS namespace on UDP and TCP port 53',
     appliesTo: ['NetworkPolicy'],
     messages: {
       missing: 'egress is denied for every pod in {namespace} but DNS over {protocol} port {port} to {dns} is not allowed',

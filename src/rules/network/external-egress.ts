@@ -21,9 +21,6 @@ function intersect(a: IpRange, b: IpRange): IpRange | undefined {
 export const externalEgress: Rule<Messages> = {
   meta: {
     id: 'network/external-egress',
-    description: 'Every egress ipBlock excludes link-local (169.254.0.0/16) and the configured cluster CIDRs it would otherwise cover.',
-    severity: 'error',
-    remediation: 'list 169.254.0.0/16 and every platform.egress.deniedCidrs range under the ipBlock `except` (templates/tenant/networkpolicy-allow-egress-to-external.yaml.ejs)',
     appliesTo: ['NetworkPolicy'],
     messages: {
       notExcepted: 'ipBlock {cidr} reaches {denied} ({range} not excepted)',

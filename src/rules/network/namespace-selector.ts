@@ -75,9 +75,6 @@ function describe(sel: LabelSelector): string {
 export const namespaceSelector: Rule<Messages> = {
   meta: {
     id: 'network/namespace-selector',
-    description: 'Every NetworkPolicy namespaceSelector selects namespaces by kubernetes.io/metadata.name or by labels a rendered Namespace really carries.',
-    severity: 'error',
-    remediation: 'select namespaces with `kubernetes.io/metadata.name: <namespace>`, or by a label the platform sets on the rendered Namespace',
     appliesTo: ['NetworkPolicy'],
     messages: {
       matchesNothing: 'namespaceSelector {selector} matches no known namespace; no rendered Namespace carries it and kubernetes.io/metadata.name is not used',

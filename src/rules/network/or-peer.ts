@@ -16,9 +16,6 @@ const only = (p: NetworkPolicyPeer, key: 'namespaceSelector' | 'podSelector') =>
 export const orPeer: Rule<Messages> = {
   meta: {
     id: 'network/or-peer',
-    description: 'A from/to list does not OR a namespaceSelector-only peer with a podSelector-only peer where one AND peer was meant.',
-    severity: 'error',
-    remediation: 'put namespaceSelector and podSelector in ONE peer item (no dash before podSelector); if OR is really meant, split them into two rules',
     appliesTo: ['NetworkPolicy'],
     messages: {
       ored: 'these two peers are OR-ed ({list}/{pod} is podSelector-only): pods matching the podSelector in the policy\'s own namespace OR every pod in the selected namespaces; to mean \'these pods in that namespace\' put both selectors in ONE item',

@@ -15,9 +15,6 @@ const fields = ['requests', 'limits'] as const;
 export const podResources: Rule<Messages> = {
   meta: {
     id: 'pod/resources',
-    description: 'Every init and regular container sets cpu and memory requests and limits, with each limit at least its request.',
-    severity: 'error',
-    remediation: 'set api/worker resources (requests and limits for cpu and memory) in tenants.yaml defaults or per tenant',
     appliesTo: podTemplateKinds,
     messages: {
       missing: 'container "{container}" sets no {resource} {field}',

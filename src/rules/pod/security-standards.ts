@@ -14,9 +14,6 @@ const enforceLabel = 'pod-security.kubernetes.io/enforce';
 export const podSecurityStandards: Rule<Messages> = {
   meta: {
     id: 'pod/security-standards',
-    description: 'Every pod template in a tenant namespace satisfies the Pod Security Standard its Namespace enforces, at the pinned version.',
-    severity: 'error',
-    remediation: 'keep the securityContext of templates/tenant/deployment-*.yaml.ejs: non-root, no privilege escalation, drop ALL capabilities, RuntimeDefault seccomp, no host namespaces or hostPath',
     messages: {
       violation: 'violates Pod Security "{level}" ({version}): {check}: {reason}{detail}',
     },

@@ -85,9 +85,6 @@ function reportFits(manifests: readonly Manifest[], ctx: RuleContext<Messages>, 
 export const quotaFit: Rule<Messages> = {
   meta: {
     id: 'quota/fit',
-    description: 'Workloads fit the namespace ResourceQuota at steady state, at HPA maxReplicas and during rolling updates, and no pod is rejected by admission.',
-    severity: 'error',
-    remediation: 'lower replicas, maxSurge, HPA maxReplicas or container resources in tenants.yaml, or move the tenant to a larger tier',
     messages: {
       overQuota: 'ResourceQuota {quota} (tier {tier}) is exceeded {scenario}: {arithmetic}',
       rejected: 'admission would reject this pod: {reason}',

@@ -38,9 +38,6 @@ function checkLimitRange(m: Manifest, hard: Record<string, unknown>, manifests: 
 export const quotaPresent: Rule<Messages> = {
   meta: {
     id: 'quota/present',
-    description: 'Each tenant namespace has exactly one ResourceQuota equal to its tier, within platform maxima, with object counts, and a LimitRange with defaults.',
-    severity: 'error',
-    remediation: 'render templates/tenant/resourcequota.yaml.ejs and limitrange.yaml.ejs from tenants.yaml; change quotas in tenants.yaml, not in rendered/',
     messages: {
       missing: 'namespace {namespace} has no ResourceQuota (tier {tier})',
       duplicate: 'namespace {namespace} has more than one ResourceQuota; the tier {tier} quota must be the only one',

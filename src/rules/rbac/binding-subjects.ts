@@ -24,10 +24,6 @@ function tenantSubject(s: Subject, ctx: RuleContext<Messages>): Tenant | undefin
 export const bindingSubjects: Rule<Messages> = {
   meta: {
     id: 'rbac/binding-subjects',
-    description:
-      'RoleBindings in tenant namespaces bind only ServiceAccounts of that namespace or the platform admins group; no ClusterRoleBinding binds a tenant subject.',
-    severity: 'error',
-    remediation: "bind the tenant's own ServiceAccount (sa-<tenant id>) through a RoleBinding in its namespace; platform operators come in through the admins group",
     appliesTo: ['RoleBinding', 'ClusterRoleBinding'],
     unwaivable: true,
     messages: {

@@ -47,10 +47,6 @@ function checkRules(m: Manifest, rules: readonly PolicyRule[], table: ResourceTa
 export const roleHygiene: Rule<Messages> = {
   meta: {
     id: 'rbac/role-hygiene',
-    description:
-      'Roles of tenants (and ClusterRoles bound into tenant namespaces for non-platform subjects) grant no wildcards, no escalate/bind/impersonate, nothing cluster-scoped and no writes to guardrail objects.',
-    severity: 'error',
-    remediation: 'list explicit verbs and namespaced workload resources; leave roles, rolebindings, resourcequotas, limitranges and networkpolicies to the platform',
     appliesTo: ['Role'],
     messages: {
       wildcard: '`*` in {field} grants everything, including what the API adds later',

@@ -23,9 +23,6 @@ export function imageTag(image: string): { digest: boolean; tag?: string } {
 export const imagePinned: Rule<Messages> = {
   meta: {
     id: 'workload/image-pinned',
-    description: 'Every container image names a tag other than `latest`, or a digest.',
-    severity: 'error',
-    remediation: 'pin the image to a release tag (imageTag in tenants.yaml) or to @sha256:<digest>',
     appliesTo: podTemplateKinds,
     messages: {
       untagged: 'container {container} image {image} has no tag, so it runs whatever `latest` is at pull time',

@@ -13,9 +13,6 @@ type Messages = 'exposed' | 'externalIP' | 'externalName';
 export const serviceType: Rule<Messages> = {
   meta: {
     id: 'workload/service-type',
-    description: 'Services in tenant namespaces are not NodePort or LoadBalancer, claim no externalIPs and alias no other tenant.',
-    severity: 'error',
-    remediation: 'use type ClusterIP and expose the service through the platform ingress',
     appliesTo: ['Service'],
     messages: {
       exposed: 'Service type {type} exposes the tenant outside the platform ingress',
