@@ -1,30 +1,32 @@
 import { version } from './version.js';
+import { helpText, UsageError, usageMessage } from './commands/options.js';
+import { commandSpecs } from './commands/specs.js';
 import type { Command, CommandContext, CommandResult } from './commands/types.js';
+import { nearest } from './diagnostics/suggest.js';
 
 // Each command module is imported only when it runs, so `--help` stays instant.
-const commands: Record<string, { summary: string; load: () => Promise<Command> }> = {
-  render: { summary: 'render tenants.yaml into rendered/ (atomic; nothing written on error)', load: async () => (await import('./commands/render.js')).render },
-  check: { summary: 're-render in memory; fail on drift, schema errors and isolation findings', load: async () => (await import('./commands/check.js')).check },
-  'can-i': { summary: 'offline `kubectl auth can-i` over the RBAC objects of any manifests', load: async () => (await import('./commands/can-i.js')).canI },
-  add: { summary: 'add a tenant to tenants.yaml (idempotent, keeps formatting) and render', load: async () => (await import('./commands/add.js')).add },
-  plan: { summary: 'tenants added, changed and removed against a git ref, per object (text or markdown)', load: async () => (await import('./commands/plan.js')).plan },
-  reach: { summary: 'NetworkPolicy reachability between workloads of any manifests', load: async () => (await import('./commands/reach.js')).reach },
+const commands: Record<string, () => Promise<Command>> = {
+  render: async () => (await import('./commands/render.js')).render,
+  check: async () => (await import('./commands/check.js')).check,
+  add: async () => (await import('./commands/add.js')).add,
+  plan: async () => (await import('./commands/plan.js')).plan,
+  reach: async () => (await import('./commands/reach.js')).reach,
+  'can-i': async () => (await import('./commands/can-i.js')).canI,
 };
 
-
 function help(): string {
-  const width = Math.max(...Object.keys(commands).map((c) => c.length));
+  const width = Math.max(...commandSpecs.map((c) => c.name.length));
   return [
     'tenantctl: policy-validated GitOps manifests for namespace-per-tenant Kubernetes',
     '',
     'Usage: tenantctl <command> [options]',
     '',
     'Commands:',
-    ...Object.entries(commands).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    ...commandSpecs.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
-    'Common options:',
-    '  --root DIR     repository root holding tenants.yaml, templates/ and rendered/ (default: .)',
-    '  --help         show help for a command',
+    'Options:',
+    '  -h, --help     show help (tenantctl <command> --help for a command\'s options)',
+    '  -v, --version  print the version',
     '',
     'Exit codes: 0 clean; 1 findings or drift; 2 usage error or input that cannot be processed.',
     '',
@@ -35,15 +37,20 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<Comma
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') return { stdout: help(), exitCode: name === undefined ? 2 : 0 };
   if (name === '--version' || name === '-v') return { stdout: `${version}\n`, exitCode: 0 };
-  const entry = commands[name];
-  if (!entry) return { stdout: '', stderr: `tenantctl: unknown command "${name}"\n\n${help()}`, exitCode: 2 };
-  const command = await entry.load();
-  if (rest.includes('--help') || rest.includes('-h')) return { stdout: `${command.summary}\n\nUsage: ${command.usage}\n`, exitCode: 0 };
+  const load = commands[name];
+  if (!load) {
+    const guess = nearest(name, Object.keys(commands));
+    return { stdout: '', stderr: `tenantctl: unknown command "${name}"${guess ? `; did you mean ${guess}?` : ''}\n\n${help()}`, exitCode: 2 };
+  }
+  const command = await load();
+  // Options after `--` are arguments (can-i takes a literal "--help" as a resource name that way).
+  const end = rest.indexOf('--');
+  const flags = end < 0 ? rest : rest.slice(0, end);
+  if (flags.includes('--help') || flags.includes('-h')) return { stdout: helpText(command.spec), exitCode: 0 };
   try {
     return await command.run(rest, ctx);
   } catch (e) {
-    const { UsageError } = await import('./commands/options.js');
-    if (e instanceof UsageError) return { stdout: '', stderr: `tenantctl ${name}: ${e.message}\nUsage: ${command.usage}\n`, exitCode: 2 };
+    if (e instanceof UsageError) return { stdout: '', stderr: usageMessage(command.spec, e), exitCode: 2 };
     throw e;
   }
 }

@@ -5,7 +5,8 @@ import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
 import { formatters } from '../output/index.js';
 import { renderToDisk } from '../pipeline.js';
 import { loadTenantsText } from '../tenants/index.js';
-import { parse, resolveRoot, rootOption, UsageError } from './options.js';
+import { parseOptions, resolveRoot, UsageError } from './options.js';
+import { addSpec } from './specs.js';
 import type { Command, CommandResult } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
@@ -24,18 +25,10 @@ async function replaceFile(file: string, text: string): Promise<void> {
 }
 
 export const add: Command = {
-  summary: 'add a tenant to tenants.yaml (idempotent; keeps the rest of the file byte for byte) and render',
-  usage: 'tenantctl add --tenant-id ID --name NAME [--tier TIER] [--cluster CLUSTER] [--root DIR]',
+  spec: addSpec,
   async run(argv, ctx) {
-    const { values } = parse(argv, {
-      ...rootOption,
-      'tenant-id': { type: 'string' },
-      name: { type: 'string' },
-      tier: { type: 'string' },
-      cluster: { type: 'string' },
-    });
+    const { values } = parseOptions(addSpec, argv);
     const id = values['tenant-id'];
-    if (!id) throw new UsageError('--tenant-id is required');
     const root = resolveRoot(ctx.cwd, values.root);
     const file = path.join(root, tenantsFile);
     const text = await readFile(file, 'utf8');

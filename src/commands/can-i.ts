@@ -7,29 +7,9 @@ import { refString, type AccessRequest, type ResourceRequest } from '../analysis
 import { userInfo } from '../analysis/rbac/user.js';
 import { formatLocation } from '../diagnostics/diagnostic.js';
 import { readManifestDir } from '../manifest/read-dir.js';
+import { parseOptions, UsageError } from './options.js';
+import { canISpec } from './specs.js';
 import type { Command, CommandContext, CommandResult } from './types.js';
-
-const usage = `Usage:
-  tenantctl can-i VERB RESOURCE[.GROUP][/SUBRESOURCE] [NAME] --as USER [flags]
-  tenantctl can-i VERB /NON-RESOURCE-URL --as USER [flags]
-  tenantctl can-i --list --as USER [flags]
-
-Answers whether USER may do VERB, from the RBAC objects in the manifests alone
-(no cluster needed), with the arguments and semantics of kubectl auth can-i.
-
-Flags:
-  --as USER              user to evaluate for (system:serviceaccount:NS:NAME for a ServiceAccount)
-  --as-group GROUP       group to evaluate with (repeatable; replaces a ServiceAccount's implicit groups)
-  -n, --namespace NS     namespace of the request (default "default")
-  -A, --all-namespaces   evaluate the request across all namespaces
-  --subresource SUB      subresource, as an alternative to RESOURCE/SUB
-  --manifests DIR        directory of manifests (default "rendered")
-  --list                 print every rule the user holds in the namespace
-  --no-headers           with --list, omit the header row
-  --explain              name the bindings and roles behind the answer
-  -q, --quiet            print nothing; answer with the exit code only
-
-Exit codes: 0 yes (or --list printed), 1 no, 2 usage or input error.`;
 
 const KNOWN_VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete', 'deletecollection']);
 const NON_STANDARD_VERBS = new Set(['use', 'bind', 'impersonate', 'escalate', 'approve', 'sign', '*', 'proxy']);
@@ -48,61 +28,30 @@ interface Options {
   quiet: boolean;
 }
 
-class UsageError extends Error {}
-
-const VALUE_FLAGS: Record<string, keyof Options> = {
-  '--as': 'as',
-  '--as-group': 'groups',
-  '-n': 'namespace',
-  '--namespace': 'namespace',
-  '--subresource': 'subresource',
-  '--manifests': 'manifests',
-};
-const BOOL_FLAGS: Record<string, keyof Options> = {
-  '-A': 'allNamespaces',
-  '--all-namespaces': 'allNamespaces',
-  '--list': 'list',
-  '--no-headers': 'noHeaders',
-  '--explain': 'explain',
-  '-q': 'quiet',
-  '--quiet': 'quiet',
-};
-
-function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { positional: [], groups: [], manifests: 'rendered', allNamespaces: false, list: false, noHeaders: false, explain: false, quiet: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? '';
-    const eq = arg.startsWith('-') ? arg.indexOf('=') : -1;
-    const flag = eq > 0 ? arg.slice(0, eq) : arg;
-    const bool = BOOL_FLAGS[flag];
-    const key = VALUE_FLAGS[flag];
-    if (bool && eq < 0) (o[bool] as boolean) = true;
-    else if (key) {
-      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
-      if (value === undefined || value === '') throw new UsageError(`flag ${flag} needs a value`);
-      if (key === 'groups') o.groups.push(value);
-      else (o[key] as string) = value;
-    } else if (arg === '--') {
-      o.positional.push(...argv.slice(i + 1));
-      break;
-    } else if (arg.startsWith('-') && arg !== '-') throw new UsageError(`unknown flag: ${arg}`);
-    else o.positional.push(arg);
-  }
+function options(argv: readonly string[]): Options {
+  const { values: v, positionals } = parseOptions(canISpec, argv);
+  const o: Options = {
+    positional: positionals,
+    groups: v['as-group'],
+    manifests: v.manifests,
+    allNamespaces: v['all-namespaces'],
+    list: v.list,
+    noHeaders: v['no-headers'],
+    explain: v.explain,
+    quiet: v.quiet,
+  };
+  if (v.as !== undefined) o.as = v.as;
+  if (v.namespace !== undefined) o.namespace = v.namespace;
+  if (v.subresource !== undefined) o.subresource = v.subresource;
   return o;
 }
 
-function fail(message: string): CommandResult {
-  return { stdout: '', stderr: `error: ${message}\n\n${usage}\n`, exitCode: 2 };
+function fail(message: string): never {
+  throw new UsageError(message);
 }
 
 async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> {
-  let o: Options;
-  try {
-    o = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) return fail(e.message);
-    throw e;
-  }
+  const o = options(argv);
   if (o.as === undefined) return fail('--as USER is required: offline there is no logged-in identity to fall back to');
   if (o.list && o.positional.length > 0) return fail('list option must be specified with no arguments');
   if (!o.list && (o.positional.length < 2 || o.positional.length > 3)) {
@@ -168,7 +117,6 @@ async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> 
 }
 
 export const canI: Command = {
-  summary: 'Answer whether a user may do something, from the manifests\' RBAC (like kubectl auth can-i)',
-  usage,
+  spec: canISpec,
   run,
 };

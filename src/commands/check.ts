@@ -2,11 +2,11 @@ import { findingDescriptors } from '../diagnostics/catalogue.js';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { exitCodeFor, type Diagnostic } from '../diagnostics/diagnostic.js';
-import { formatNames, isFormatName, unknownFormat } from '../output/names.js';
 import type { CheckResult, Section } from '../output/types.js';
 import { loadTreeForCheck } from '../pipeline.js';
 import type { Validation } from '../validate.js';
-import { parse, resolveRoot, rootOption, UsageError } from './options.js';
+import { parseOptions, resolveRoot } from './options.js';
+import { checkSpec } from './specs.js';
 import type { Command } from './types.js';
 import { version } from '../version.js';
 
@@ -16,20 +16,10 @@ function formatTimings(timings: Validation['timings']): string {
 }
 
 export const check: Command = {
-  summary: 're-render in memory, fail on drift, validate schemas and isolation rules',
-  usage: `tenantctl check [--root DIR] [--format ${formatNames.join('|')}] [--schema-location DIR]... [--crd FILE]... [--base REF] [--allow-removal ID]... [--timings]`,
+  spec: checkSpec,
   async run(argv, ctx) {
-    const { values } = parse(argv, {
-      ...rootOption,
-      format: { type: 'string', default: 'text' },
-      'schema-location': { type: 'string', multiple: true },
-      crd: { type: 'string', multiple: true },
-      base: { type: 'string' },
-      'allow-removal': { type: 'string', multiple: true },
-      timings: { type: 'boolean', default: false },
-    });
-    // Checked before any work; the formatters themselves load once there is a result.
-    if (!isFormatName(values.format)) throw new UsageError(unknownFormat(values.format).message);
+    // --format is checked here, before any work; the formatters themselves load once there is a result.
+    const { values } = parseOptions(checkSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
     const loadStart = performance.now();
     const tree = await loadTreeForCheck({ root });
@@ -45,8 +35,8 @@ export const check: Command = {
         const { validateTree } = await import('../validate.js');
         ({ CrdError, SchemaLoadError } = await import('../schema/validate.js'));
         const v = await validateTree(tree.manifests, tree.config, {
-          schemaLocation: (values['schema-location'] ?? []).map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),
-          crdFiles: (values.crd ?? []).map((f) => path.resolve(ctx.cwd, f)),
+          schemaLocation: values['schema-location'].map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),
+          crdFiles: values.crd.map((f) => path.resolve(ctx.cwd, f)),
         });
         diagnostics.push(...v.diagnostics);
         sections.push(...v.sections);
@@ -58,7 +48,7 @@ export const check: Command = {
     }
     if (!diagnostics.some((d) => d.kind === 'failure')) {
       const { removalCheck } = await import('../lifecycle/index.js');
-      diagnostics.push(...(await removalCheck(root, tree, { ...(values.base !== undefined ? { base: values.base } : {}), allowRemoval: values['allow-removal'] ?? [] })));
+      diagnostics.push(...(await removalCheck(root, tree, { ...(values.base !== undefined ? { base: values.base } : {}), allowRemoval: values['allow-removal'] })));
     }
     const result: CheckResult = {
       diagnostics,

@@ -5,19 +5,18 @@ import { comparePlans } from '../lifecycle/changes.js';
 import { planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
 import { formatters } from '../output/index.js';
-import { parse, resolveRoot, rootOption, UsageError } from './options.js';
+import { parseOptions, resolveRoot } from './options.js';
+import { planSpec } from './specs.js';
 import type { Command } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
 const formats = { text: planText, markdown: planMarkdown } as const;
 
 export const plan: Command = {
-  summary: 'what merging tenants.yaml would change against a git ref: tenants added, changed, removed, per object',
-  usage: 'tenantctl plan [--base REF] [--format text|markdown] [--root DIR]',
+  spec: planSpec,
   async run(argv, ctx) {
-    const { values } = parse(argv, { ...rootOption, base: { type: 'string' }, format: { type: 'string', default: 'text' } });
-    const format = values.format as keyof typeof formats;
-    if (!(format in formats)) throw new UsageError(`--format must be 'text' or 'markdown', got '${values.format}'`);
+    const { values } = parseOptions(planSpec, argv);
+    const format: keyof typeof formats = values.format === 'markdown' ? 'markdown' : 'text';
     const root = resolveRoot(ctx.cwd, values.root);
     const loaded = await loadBase(root, values.base);
     const failures = loaded.diagnostics.filter((d) => d.kind === 'failure');

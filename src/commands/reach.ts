@@ -22,23 +22,9 @@ import {
   type Remote,
   type Workload,
 } from '../analysis/netpol/index.js';
+import { parseOptions, UsageError } from './options.js';
+import { reachSpec } from './specs.js';
 import type { Command, CommandContext, CommandResult } from './types.js';
-
-const usage = `Usage: tenantctl reach --manifests DIR [options]
-
-Lists the connections NetworkPolicies allow between workloads, and to and from
-external addresses; or, with --from and --to, answers one question.
-
-Options:
-  --manifests DIR          directory of manifests (YAML or JSON, List kinds too); required
-  --from NS/WORKLOAD|CIDR  source workload (ns/name, or ns/name[Kind]) or external address/CIDR
-  --to NS/WORKLOAD|CIDR    destination workload or external address/CIDR
-  --port N[/PROTO]         port and protocol (TCP, UDP, SCTP; default TCP); without it the
-                           answer is the full set of allowed ports
-  --format text|json       output format (default text)
-  --ipblock-matches-pods   let ipBlock peers match in-cluster pods by their IPs too
-
-Exit codes: 0 allowed (or listing), 1 denied, 2 usage or input error.`;
 
 interface Options {
   manifests: string;
@@ -49,37 +35,19 @@ interface Options {
   eval: EvalOptions;
 }
 
-class UsageError extends Error {}
-
-function parseArgs(argv: readonly string[]): Options {
-  const vals: Record<string, string> = {};
-  let ipblock = false;
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--ipblock-matches-pods') {
-      ipblock = true;
-      continue;
-    }
-    const m = /^--(manifests|from|to|port|format)(?:=(.*))?$/.exec(a);
-    if (!m) throw new UsageError(`unknown argument "${a}"`);
-    const v = m[2] ?? argv[++i];
-    if (v === undefined || v === '') throw new UsageError(`--${m[1]} needs a value`);
-    vals[m[1]!] = v;
-  }
-  if (!vals.manifests) throw new UsageError('--manifests DIR is required');
-  const format = vals.format ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`--format must be 'text' or 'json', not "${format}"`);
-  if ((vals.from === undefined) !== (vals.to === undefined)) throw new UsageError('--from and --to go together');
-  if (vals.port !== undefined && vals.from === undefined) throw new UsageError('--port needs --from and --to');
-  const opts: Options = { manifests: vals.manifests, format, eval: { ipBlockMatchesPods: ipblock } };
-  if (vals.from !== undefined) opts.from = vals.from;
-  if (vals.to !== undefined) opts.to = vals.to;
-  if (vals.port !== undefined) {
-    const pm = /^(\d+)(?:\/([A-Za-z]+))?$/.exec(vals.port);
+function options(argv: readonly string[]): Options {
+  const { values } = parseOptions(reachSpec, argv);
+  if ((values.from === undefined) !== (values.to === undefined)) throw new UsageError('--from and --to go together');
+  if (values.port !== undefined && values.from === undefined) throw new UsageError('--port needs --from and --to');
+  const opts: Options = { manifests: values.manifests, format: values.format, eval: { ipBlockMatchesPods: values['ipblock-matches-pods'] } };
+  if (values.from !== undefined) opts.from = values.from;
+  if (values.to !== undefined) opts.to = values.to;
+  if (values.port !== undefined) {
+    const pm = /^(\d+)(?:\/([A-Za-z]+))?$/.exec(values.port);
     const protocol = (pm?.[2] ?? 'TCP').toUpperCase();
     const port = Number(pm?.[1]);
     if (!pm || !isProtocol(protocol) || port < 1 || port > 65535) {
-      throw new UsageError(`--port must look like 8000/TCP (port 1-65535; TCP, UDP or SCTP), not "${vals.port}"`);
+      throw new UsageError(`--port must look like 8000/TCP (port 1-65535; TCP, UDP or SCTP), not "${values.port}"`);
     }
     opts.port = { port, protocol };
   }
@@ -176,13 +144,7 @@ function listing(model: NetpolModel, opts: Options, names: Map<Workload, string>
 
 async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> {
   const fail = (msg: string): CommandResult => ({ stdout: '', stderr: `tenantctl reach: ${msg}\n`, exitCode: 2 });
-  let opts: Options;
-  try {
-    opts = parseArgs(argv);
-  } catch (e) {
-    if (e instanceof UsageError) return fail(`${e.message}\n\n${usage}`);
-    throw e;
-  }
+  const opts = options(argv);
   const dir = path.resolve(ctx.cwd, opts.manifests);
   const st = await stat(dir).catch(() => undefined);
   if (!st?.isDirectory()) return fail(`--manifests ${opts.manifests}: not a directory`);
@@ -196,17 +158,11 @@ async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> 
   const model = buildModel(read.manifests);
   const names = displayNames(model.workloads);
   const stderrLines = [...notes, ...model.warnings.map((w) => `warning: ${w}`)];
-  try {
-    const r = opts.from !== undefined ? answer(model, opts, names) : listing(model, opts, names);
-    return stderrLines.length ? { ...r, stderr: `${stderrLines.join('\n')}\n` } : r;
-  } catch (e) {
-    if (e instanceof UsageError) return fail(e.message);
-    throw e;
-  }
+  const r = opts.from !== undefined ? answer(model, opts, names) : listing(model, opts, names);
+  return stderrLines.length ? { ...r, stderr: `${stderrLines.join('\n')}\n` } : r;
 }
 
 export const reach: Command = {
-  summary: 'list or query the connections NetworkPolicies allow',
-  usage,
+  spec: reachSpec,
   run,
 };

@@ -1,14 +1,14 @@
 import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import { renderToDisk } from '../pipeline.js';
 import { formatters } from '../output/index.js';
-import { parse, resolveRoot, rootOption } from './options.js';
+import { parseOptions, resolveRoot } from './options.js';
+import { renderSpec } from './specs.js';
 import type { Command } from './types.js';
 
 export const render: Command = {
-  summary: 'render tenants.yaml through templates/ into rendered/ (atomically)',
-  usage: 'tenantctl render [--root DIR]',
+  spec: renderSpec,
   async run(argv, ctx) {
-    const { values } = parse(argv, { ...rootOption });
+    const { values } = parseOptions(renderSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
     const r = await renderToDisk({ root });
     if (!r.written) {

@@ -1,3 +1,5 @@
+import type { CommandSpec } from './options.js';
+
 /** What a subcommand returns; only src/cli.ts writes it out and exits. */
 export interface CommandResult {
   stdout: string;
@@ -13,7 +15,7 @@ export interface CommandContext {
 }
 
 export interface Command {
-  summary: string;
-  usage: string;
+  /** Its options, declared once (src/commands/specs.ts); help and parsing come from it. */
+  spec: CommandSpec;
   run(argv: string[], ctx: CommandContext): Promise<CommandResult>;
 }

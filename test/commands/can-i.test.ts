@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { canI } from '../../src/commands/can-i.js';
+import { runCli } from '../../src/cli.js';
 import type { CommandContext } from '../../src/commands/types.js';
 
 let dir: string;
@@ -56,7 +56,8 @@ subjects: [{kind: ServiceAccount, name: deployer, namespace: team-a}]
 };
 
 const SA = 'system:serviceaccount:team-a:deployer';
-const run = (...argv: string[]) => canI.run(argv, ctx);
+// Through the CLI, as a user runs it: usage errors are formatted there.
+const run = (...argv: string[]) => runCli(['can-i', ...argv], ctx);
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-can-i-'));
@@ -140,8 +141,8 @@ describe('tenantctl can-i', () => {
     [['get', 'pods', '--list', '--as', 'x'], 'list option must be specified with no arguments'],
     [['get', '/healthz', 'name', '--as', 'x'], 'NonResourceURL and ResourceName can not specified together'],
     [['get', '/healthz', '--subresource', 'log', '--as', 'x'], '--subresource can not be used with NonResourceURL'],
-    [['get', 'pods', '--as'], 'flag --as needs a value'],
-    [['get', 'pods', '--as', 'x', '--bogus'], 'unknown flag: --bogus'],
+    [['get', 'pods', '--as'], '--as needs a value'],
+    [['get', 'pods', '--as', 'x', '--bogus'], 'unknown option --bogus'],
     [['get', 'pods', '--as', 'x', '--manifests', 'missing'], 'manifest directory missing does not exist'],
     [['get', 'pods', '--as', 'x', '--manifests', 'other'], 'cannot evaluate RBAC over unreadable manifests'],
   ])('usage error %j', async (argv, message) => {

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { reach } from '../../src/commands/reach.js';
+import { runCli } from '../../src/cli.js';
 
 const manifests = `
 apiVersion: v1
@@ -33,7 +33,8 @@ spec:
 
 let dir: string;
 const ctx = () => ({ cwd: dir, env: {}, isTTY: false });
-const run = (...argv: string[]) => reach.run(argv, ctx());
+// Through the CLI, as a user runs it: usage errors are formatted there.
+const run = (...argv: string[]) => runCli(['reach', ...argv], ctx());
 
 beforeAll(async () => {
   dir = await mkdtemp(path.join(os.tmpdir(), 'reach-'));
@@ -100,15 +101,16 @@ describe('tenantctl reach', () => {
   });
 
   it.each([
-    [[], /--manifests DIR is required/],
+    [[], /--manifests PATH is required/],
     [['--manifests', 'nope'], /not a directory/],
     [['--manifests', '.', '--from', 'shop/api'], /--from and --to go together/],
     [['--manifests', '.', '--from', 'shop/api', '--to', 'shop/x', '--port', '80'], /no workload "shop\/x"/],
     [['--manifests', '.', '--from', 'shop/api', '--to', 'shop/web', '--port', '80/ICMP'], /--port must look like/],
     [['--manifests', '.', '--format', 'xml'], /--format must be/],
-    [['--manifests', '.', '--bogus'], /unknown argument/],
+    [['--manifests', '.', '--bogus'], /unknown option --bogus/],
+    [['--manifests', '.', '--form', 'json'], /unknown option --form; did you mean --format\?/],
   ])('usage error %j exits 2', async (argv, msg) => {
-    const r = await reach.run(argv as string[], ctx());
+    const r = await run(...(argv as string[]));
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(msg);
   });
@@ -116,7 +118,7 @@ describe('tenantctl reach', () => {
   it('exits 2 on broken YAML', async () => {
     const bad = await mkdtemp(path.join(os.tmpdir(), 'reach-bad-'));
     await writeFile(path.join(bad, 'x.yaml'), 'kind: [unclosed\n');
-    const r = await reach.run(['--manifests', bad], ctx());
+    const r = await run('--manifests', bad);
     await rm(bad, { recursive: true, force: true });
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/x\.yaml:\d+:\d+/);
@@ -128,7 +130,7 @@ if (!existsSync(corpusCase)) console.warn(`netpol-analyzer corpus not found at $
 
 (existsSync(corpusCase) ? describe : describe.skip)('tenantctl reach on an upstream corpus input', () => {
   it('answers a question on acs-security-demos and warns about non-Kubernetes files', async () => {
-    const r = await reach.run(['--manifests', path.join(corpusCase, 'input'), '--from', 'backend/checkout', '--to', 'payments/gateway', '--port', '8080/TCP'], ctx());
+    const r = await run('--manifests', path.join(corpusCase, 'input'), '--from', 'backend/checkout', '--to', 'payments/gateway', '--port', '8080/TCP');
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toContain('allowed by backend/checkout-netpol');
     expect(r.stdout).toContain('allowed by payments/gateway-netpol');

@@ -1,0 +1,93 @@
+import { formatNames } from '../output/names.js';
+import { rootOption, type CommandSpec, type OptionSpecs } from './options.js';
+
+/**
+ * Every command's options, declared once. Kept apart from the commands so the
+ * top-level help lists them without loading any command module.
+ */
+
+export const renderSpec = {
+  name: 'render',
+  summary: 'render tenants.yaml through templates/ into rendered/ (atomic: nothing written on error)',
+  options: { ...rootOption },
+} as const satisfies CommandSpec;
+
+export const checkSpec = {
+  name: 'check',
+  summary: 're-render in memory; fail on drift, schema errors, rule findings and isolation-proof failures',
+  options: {
+    ...rootOption,
+    format: { type: 'string', default: 'text', choices: formatNames, help: 'output format' },
+    'schema-location': { type: 'string', multiple: true, value: 'DIR', help: 'extra directory of JSON schemas (`default` for the bundled ones)' },
+    crd: { type: 'string', multiple: true, value: 'FILE', help: 'CustomResourceDefinition whose schema validates its custom resources' },
+    base: { type: 'string', value: 'REF', help: 'git ref to compare with for removed tenants (default: the upstream merge base)' },
+    'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal is intended' },
+    timings: { type: 'boolean', help: 'print the time of each phase and the peak RSS to stderr' },
+  },
+} as const satisfies CommandSpec;
+
+export const addSpec = {
+  name: 'add',
+  summary: 'add a tenant to tenants.yaml (idempotent; keeps the rest of the file byte for byte) and render',
+  options: {
+    ...rootOption,
+    'tenant-id': { type: 'string', value: 'ID', required: true, help: 'tenant id (lower-case DNS label; becomes the namespace suffix)' },
+    name: { type: 'string', value: 'NAME', help: 'display name (required for a new tenant)' },
+    tier: { type: 'string', value: 'TIER', help: 'tier from tenants.yaml (default: the platform default tier)' },
+    cluster: { type: 'string', value: 'CLUSTER', help: 'cluster to place the tenant on (multi-cluster repositories)' },
+  },
+} as const satisfies CommandSpec;
+
+export const planSpec = {
+  name: 'plan',
+  summary: 'what merging tenants.yaml would change against a git ref: tenants added, changed, removed, per object',
+  options: {
+    ...rootOption,
+    base: { type: 'string', value: 'REF', help: 'git ref to compare with (default: the upstream merge base)' },
+    format: { type: 'string', default: 'text', choices: ['text', 'markdown'], help: 'output format (markdown for a pull-request comment)' },
+  },
+} as const satisfies CommandSpec;
+
+export const reachSpec = {
+  name: 'reach',
+  summary: 'list or query the connections NetworkPolicies allow between workloads of any manifests',
+  description:
+    'Lists the connections NetworkPolicies allow between workloads, and to and from external\naddresses; or, with --from and --to, answers one question.',
+  options: {
+    manifests: { type: 'string', value: 'PATH', required: true, help: 'directory of manifests (YAML or JSON, List kinds too)' },
+    from: { type: 'string', value: 'NS/WORKLOAD|CIDR', help: 'source workload (ns/name, or ns/name[Kind]) or external address/CIDR' },
+    to: { type: 'string', value: 'NS/WORKLOAD|CIDR', help: 'destination workload or external address/CIDR' },
+    port: { type: 'string', value: 'N[/PROTO]', help: 'port and protocol (TCP, UDP, SCTP; default TCP); without it, the full set of allowed ports' },
+    format: { type: 'string', default: 'text', choices: ['text', 'json'], help: 'output format' },
+    'ipblock-matches-pods': { type: 'boolean', help: 'let ipBlock peers match in-cluster pods by their IPs too' },
+  },
+  exitCodes: '0 allowed (or listing); 1 denied; 2 usage or input error.',
+} as const satisfies CommandSpec;
+
+export const canISpec = {
+  name: 'can-i',
+  summary: 'offline `kubectl auth can-i` over the RBAC objects of any manifests',
+  synopsis: [
+    'tenantctl can-i VERB RESOURCE[.GROUP][/SUBRESOURCE] [NAME] --as USER [flags]',
+    'tenantctl can-i VERB /NON-RESOURCE-URL --as USER [flags]',
+    'tenantctl can-i --list --as USER [flags]',
+  ],
+  description: 'Answers whether USER may do VERB, from the RBAC objects in the manifests alone\n(no cluster needed), with the arguments and semantics of kubectl auth can-i.',
+  positionals: { name: 'VERB RESOURCE [NAME]', help: 'what is asked, as for kubectl auth can-i' },
+  options: {
+    as: { type: 'string', value: 'USER', help: 'user to evaluate for (system:serviceaccount:NS:NAME for a ServiceAccount); required' },
+    'as-group': { type: 'string', multiple: true, value: 'GROUP', help: "group to evaluate with (replaces a ServiceAccount's implicit groups)" },
+    namespace: { type: 'string', short: 'n', value: 'NS', help: 'namespace of the request (default "default")' },
+    'all-namespaces': { type: 'boolean', short: 'A', help: 'evaluate the request across all namespaces' },
+    subresource: { type: 'string', value: 'SUB', help: 'subresource, as an alternative to RESOURCE/SUB' },
+    manifests: { type: 'string', value: 'PATH', default: 'rendered', help: 'directory or file of manifests' },
+    list: { type: 'boolean', help: 'print every rule the user holds in the namespace' },
+    'no-headers': { type: 'boolean', help: 'with --list, omit the header row' },
+    explain: { type: 'boolean', help: 'name the bindings and roles behind the answer' },
+    quiet: { type: 'boolean', short: 'q', help: 'print nothing; answer with the exit code only' },
+  },
+  exitCodes: '0 yes (or --list printed); 1 no; 2 usage or input error.',
+} as const satisfies CommandSpec;
+
+/** The commands in the order the top-level help lists them. */
+export const commandSpecs: readonly CommandSpec<OptionSpecs>[] = [renderSpec, checkSpec, addSpec, planSpec, reachSpec, canISpec];
