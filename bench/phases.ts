@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import jsYaml from 'js-yaml';
 import { proveIsolation } from '../dist/analysis/proofs.js';
-import { loadTreeForCheck } from '../dist/pipeline.js';
+import { runPipeline } from '../dist/pipeline.js';
 import { renderTree } from '../dist/render/render.js';
 import { loadTemplates } from '../dist/render/templates.js';
 import { runRules } from '../dist/rules/engine.js';
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
       const texts = await readTree(path.join(root, 'rendered'), 'rendered');
       for (const t of texts.values()) jsYaml.loadAll(t, undefined, { schema: jsYaml.CORE_SCHEMA });
     });
-    const tree = await time(phases, 'compare', () => loadTreeForCheck({ root }));
+    const tree = await time(phases, 'compare', () => runPipeline({ root, stages: ['drift'] }));
     const registry = loadSchemaRegistry({});
     const schema = await time(phases, 'schema', () => validateManifests(tree.manifests, registry));
     const findings = await time(phases, 'rules', () => runRules({ manifests: tree.manifests, rules, config }));

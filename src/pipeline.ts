@@ -1,25 +1,94 @@
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { pushTo } from './collections.js';
+import { diagnostic } from './diagnostics/catalogue.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
+import type { Section } from './diagnostics/result.js';
 import { parseManifests } from './manifest/parse.js';
 import type { Manifest } from './manifest/types.js';
+import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
+import { kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
-import { loadTemplates } from './render/templates.js';
-import { loadTenantsFile } from './tenants/index.js';
+import { loadTemplates, type Template } from './render/templates.js';
+import type { SchemaRegistryOptions } from './schema/validate.js';
+import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
+import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees, treesDiffer } from './tree/compare.js';
-import { kustomizationFile } from './platform/layout.js';
 import { readTree } from './tree/read.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
-import { pushTo } from './collections.js';
-import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 
-export interface PipelineOptions {
+/**
+ * The one pipeline: load → render → drift → schema → rules → proofs →
+ * lifecycle. Every command runs it with the stages it needs (check: all;
+ * verify: schema, rules and proofs over given manifests; plan and the base
+ * ref: load and render), so each stage is assembled here and nowhere else.
+ * The stages after render load their modules only when they run, which keeps
+ * a cold `render` or `--help` fast.
+ */
+
+export type Stage = 'drift' | 'schema' | 'rules' | 'proofs' | 'lifecycle';
+
+export const ALL_STAGES: readonly Stage[] = ['drift', 'schema', 'rules', 'proofs', 'lifecycle'];
+
+export interface RepoPaths {
   /** Repository root; every path in findings is relative to it. */
   root: string;
-  /** tenants file, relative to root. */
+  /** Relative to root. */
   tenantsFile?: string;
   templatesDir?: string;
   outDir?: string;
+}
+
+export interface PipelineOptions extends RepoPaths {
+  stages?: readonly Stage[];
+  /**
+   * Objects to check instead of a tenants repository (`verify`): load, render
+   * and drift are skipped, and rules that need tenants.yaml find no tenants.
+   */
+  manifests?: readonly Manifest[];
+  /** With `manifests`: how many files they came from. */
+  files?: number;
+  /** With `manifests`: the tenants they belong to, when known (rules and proofs then run as for a repository). */
+  config?: TenantsConfig;
+  schema?: { schemaLocation?: readonly string[]; crdFiles?: readonly string[] };
+  /** Lifecycle: the git ref to compare with (default: the upstream merge base). */
+  base?: string;
+  allowRemoval?: readonly string[];
+}
+
+export interface Timing {
+  phase: string;
+  /** Milliseconds since process start. */
+  start: number;
+  end: number;
+}
+
+export interface PipelineResult {
+  config?: TenantsConfig;
+  render?: RenderResult;
+  /** What would be synced: committed files where they exist, the fresh render where they do not. */
+  manifests: Manifest[];
+  /** Files in the committed tree (or given to verify). */
+  files: number;
+  diagnostics: Diagnostic[];
+  sections: Section[];
+  timings: Timing[];
+}
+
+const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
+
+function paths(o: RepoPaths): Required<RepoPaths> {
+  return { ...defaults, ...o };
+}
+
+const failed = (ds: readonly Diagnostic[]) => ds.some((d) => d.kind === 'failure');
+
+/** A schema location or CRD that cannot be loaded is an input failure, not a crash. */
+async function schemaLoadFailure(e: unknown): Promise<Diagnostic | undefined> {
+  const { CrdError, SchemaLoadError } = await import('./schema/validate.js');
+  if (!(e instanceof SchemaLoadError || e instanceof CrdError)) return undefined;
+  return diagnostic('schema/load', e.message);
 }
 
 export interface Rendered {
@@ -28,22 +97,24 @@ export interface Rendered {
   diagnostics: Diagnostic[];
 }
 
-const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
+/** load → render from a tenants.yaml text (the working tree's, or a base ref's). */
+export function renderText(text: string, templates: readonly Template[], o: Required<RepoPaths>): Rendered {
+  const loaded = loadTenantsText(text, o.tenantsFile);
+  if (!loaded.config) return { diagnostics: loaded.diagnostics };
+  const render = renderTree(loaded.config, templates, o.outDir);
+  return { config: loaded.config, render, diagnostics: [...loaded.diagnostics, ...render.diagnostics] };
+}
 
 /** load → render, in memory. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: PipelineOptions): Promise<Rendered> {
-  const o = { ...defaults, ...opts };
-  const [loaded, tpl] = await Promise.all([
-    loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile),
-    loadTemplates(o.root, o.templatesDir),
-  ]);
+export async function renderInMemory(opts: RepoPaths): Promise<Rendered> {
+  const o = paths(opts);
+  const [loaded, tpl] = await Promise.all([loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile), loadTemplates(o.root, o.templatesDir)]);
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
   const render = renderTree(loaded.config, tpl.templates, o.outDir);
   return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
 }
 
-/** Renders and, only if everything rendered cleanly, swaps the new tree in. */
 export interface TreeChanges {
   added: string[];
   changed: string[];
@@ -54,11 +125,11 @@ export interface TreeChanges {
  * Renders and, only if everything rendered cleanly and something differs,
  * swaps the new tree in. An unchanged tree is left alone (timestamps included).
  */
-export async function renderToDisk(opts: PipelineOptions): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+export async function renderToDisk(opts: RepoPaths): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
-  const outDir = opts.outDir ?? defaults.outDir;
-  const outAbs = path.join(opts.root, outDir);
+  const { root, outDir } = paths(opts);
+  const outAbs = path.join(root, outDir);
   await recoverTree(outAbs);
   const before = await readTree(outAbs, outDir);
   const files = r.render.files;
@@ -71,35 +142,23 @@ export async function renderToDisk(opts: PipelineOptions): Promise<Rendered & { 
   return { ...r, written: true, changes };
 }
 
-export interface TreeState extends Rendered {
-  /** What is committed on disk (or would be, for files render would create). */
-  manifests: Manifest[];
-  /** How many files the committed tree has (the texts are not kept: at 10,000 tenants they cost hundreds of MiB). */
-  filesOnDisk: number;
-}
-
 /**
- * re-render → compare with disk → parse what would be synced. Objects are taken
- * from disk where the file exists (that is what Argo CD or Flux applies, hand
- * edits included) and from the fresh render where it does not.
+ * drift: compare the fresh render with the committed tree, and take the
+ * objects to check from disk where the file exists (that is what Argo CD or
+ * Flux applies, hand edits included) and from the render where it does not.
  */
-export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState> {
-  const outDir = opts.outDir ?? defaults.outDir;
-  await recoverTree(path.join(opts.root, outDir));
-  const [r, onDisk] = await Promise.all([renderInMemory(opts), readTree(path.join(opts.root, outDir), outDir)]);
-  if (!r.render) return { ...r, manifests: [], filesOnDisk: onDisk.size };
-  const drift = treesDiffer(r.render.files, onDisk) ? compareTrees(r.render.files, onDisk, (await import('diff')).createTwoFilesPatch) : [];
-  const diagnostics = [...r.diagnostics, ...drift];
+async function driftStage(r: RenderResult, onDisk: ReadonlyMap<string, string>, compare: boolean): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
+  const diagnostics = compare && treesDiffer(r.files, onDisk) ? compareTrees(r.files, onDisk, (await import('diff')).createTwoFilesPatch) : [];
+  if (!compare) return { manifests: [...r.manifests], diagnostics };
   const rendered = new Map<string, Manifest[]>();
-  for (const m of r.render.manifests) pushTo(rendered, m.file, m);
+  for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
-  const paths = [...new Set([...rendered.keys(), ...onDisk.keys()])].sort();
-  for (const p of paths) {
+  for (const p of [...new Set([...rendered.keys(), ...onDisk.keys()])].sort()) {
     if (p.endsWith(`/${kustomizationFile}`)) continue;
     const text = onDisk.get(p);
     const fresh = rendered.get(p);
     // Unchanged files are the rendered objects already parsed: no second parse.
-    if (text === undefined || (fresh && text === r.render.files.get(p))) {
+    if (text === undefined || (fresh && text === r.files.get(p))) {
       manifests.push(...(fresh ?? []));
       continue;
     }
@@ -107,7 +166,103 @@ export async function loadTreeForCheck(opts: PipelineOptions): Promise<TreeState
     const origin = fresh?.[0]?.origin;
     const parsed = parseManifests(text, { file: p, ...(origin ? { origin } : {}), ruleId: 'manifest/yaml-syntax' });
     manifests.push(...parsed.manifests);
+    // A committed file that does not parse is drift to fix, not an input the run cannot process.
     diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, kind: 'finding' as const })));
   }
-  return { ...r, diagnostics, manifests, filesOnDisk: onDisk.size };
+  return { manifests, diagnostics };
+}
+
+/** The one pipeline; see the module comment. */
+export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+  const o = paths(opts);
+  const stages = new Set(opts.stages ?? ALL_STAGES);
+  const timings: Timing[] = [];
+  const phase = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    const start = performance.now();
+    const value = await fn();
+    timings.push({ phase: name, start, end: performance.now() });
+    return value;
+  };
+  const result: PipelineResult = { manifests: [], files: opts.files ?? 0, diagnostics: [], sections: [], timings };
+
+  if (opts.manifests) {
+    result.manifests = [...opts.manifests];
+    if (opts.config) result.config = opts.config;
+  } else {
+    const outAbs = path.join(o.root, o.outDir);
+    if (stages.has('drift')) await recoverTree(outAbs);
+    const [r, onDisk] = await phase('load', () =>
+      Promise.all([renderInMemory(o), stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>())]),
+    );
+    if (r.config) result.config = r.config;
+    if (r.render) result.render = r.render;
+    result.files = onDisk.size;
+    result.diagnostics.push(...r.diagnostics);
+    if (!r.render) return result;
+    const drift = await phase('drift', () => driftStage(r.render!, onDisk, stages.has('drift')));
+    result.manifests = drift.manifests;
+    result.diagnostics.push(...drift.diagnostics);
+  }
+  // Input that could not be processed makes every later finding unreliable: stop there.
+  if (failed(result.diagnostics)) return result;
+
+  const { manifests, config } = result;
+  if (stages.has('schema')) {
+    try {
+      const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
+      const registryOptions: SchemaRegistryOptions = { allowKinds: config?.allowKinds ?? [] };
+      if (opts.schema?.schemaLocation?.length) registryOptions.schemaLocation = opts.schema.schemaLocation;
+      if (opts.schema?.crdFiles?.length) registryOptions.crdFiles = opts.schema.crdFiles;
+      const registry = loadSchemaRegistry(registryOptions);
+      result.diagnostics.push(...(await phase('schema', () => validateManifests(manifests, registry))));
+    } catch (e) {
+      const d = await schemaLoadFailure(e);
+      if (!d) throw e;
+      result.diagnostics.push(d);
+      return result;
+    }
+  }
+  if (stages.has('rules')) {
+    const found = await phase('rules', async () => {
+      const [{ runRules }, { rules }] = await Promise.all([import('./rules/engine.js'), import('./rules/registry.js')]);
+      return runRules({ manifests, rules, ...(config ? { config } : {}) });
+    });
+    result.diagnostics.push(...found);
+  }
+  if (stages.has('proofs') && config) {
+    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config));
+    result.diagnostics.push(...proofs.diagnostics);
+    result.sections.push(...proofs.sections);
+  }
+  if (stages.has('lifecycle') && config && !opts.manifests) {
+    const found = await phase('lifecycle', () => lifecycleStage(o, result, opts));
+    result.diagnostics.push(...found);
+  }
+  return result;
+}
+
+/**
+ * tenants.yaml at the base ref, rendered with today's templates through the
+ * same load and render stages, so a comparison shows only what the tenants change.
+ */
+export async function renderBase(opts: RepoPaths, ref: string | undefined): Promise<BaseSide> {
+  const o = paths(opts);
+  const { baseTenantsText, listedIds } = await import('./lifecycle/index.js');
+  const base = await baseTenantsText(o.root, ref, o.tenantsFile);
+  if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
+  // A base without tenants.yaml had no tenants: everything is added.
+  if (base.text === undefined) return { ref: base.ref, ids: [], diagnostics: base.diagnostics };
+  const tpl = await loadTemplates(o.root, o.templatesDir);
+  const r = renderText(base.text, tpl.templates, o);
+  const side: BaseSide = { ref: base.ref, ids: r.config ? r.config.tenants.map((t) => t.id) : listedIds(base.text), diagnostics: base.diagnostics };
+  if (r.config) side.config = r.config;
+  if (r.render) side.render = r.render;
+  return side;
+}
+
+async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
+  const base = await renderBase(o, opts.base);
+  const { removalCheck } = await import('./lifecycle/index.js');
+  const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };
+  return removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: opts.allowRemoval ?? [] });
 }

@@ -1,6 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import { loadBase, sideOf } from '../lifecycle/base.js';
+import { headSide } from '../lifecycle/index.js';
+import { renderBase, renderInMemory } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
 import { planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
@@ -18,18 +17,18 @@ export const plan: Command = {
     const { values } = parseOptions(planSpec, argv);
     const format: keyof typeof formats = values.format === 'markdown' ? 'markdown' : 'text';
     const root = resolveRoot(ctx.cwd, values.root);
-    const loaded = await loadBase(root, values.base);
-    const failures = loaded.diagnostics.filter((d) => d.kind === 'failure');
-    if (failures.length > 0 || !loaded.base || loaded.ref === undefined) {
-      const diags = failures.length > 0 ? failures : loaded.diagnostics;
+    const base = await renderBase({ root }, values.base);
+    const failures = base.diagnostics.filter((d) => d.kind === 'failure');
+    if (failures.length > 0 || base.ref === undefined) {
+      const diags = failures.length > 0 ? failures : base.diagnostics;
       const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: false, toolVersion: '' });
       return { stdout: '', stderr: `${text}\nnothing to compare with: pass --base REF\n`, exitCode: 2 };
     }
-    const head = await sideOf(root, await readFile(path.join(root, TENANTS_FILE), 'utf8'));
-    if (!head.config) return { stdout: '', stderr: 'tenants.yaml does not validate; run `tenantctl check` for the details\n', exitCode: 2 };
-    const changes = comparePlans(loaded.base, head);
-    const ref = values.base ?? `merge base ${loaded.ref.slice(0, 12)}`;
-    const blocked = new Set(removalDiagnostics(changes, loaded.base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
+    const head = await renderInMemory({ root });
+    if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };
+    const changes = comparePlans(base, headSide(head.config, head.render));
+    const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
+    const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
     return { stdout: formats[format]({ plan: changes, ref, blocked }), exitCode: 0 };
   },
 };

@@ -1,12 +1,11 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { renderTree, type RenderResult } from '../render/render.js';
-import { loadTemplates } from '../render/templates.js';
-import { loadTenantsText } from '../tenants/index.js';
+import type { RenderResult } from '../render/render.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { GitError, isWorkTree, showFile, upstreamMergeBase } from './git.js';
-import { listedIds } from './tenants-edit.js';
 import { TENANTS_FILE } from '../platform/index.js';
+import { GitError, isWorkTree, showFile, upstreamMergeBase } from './git.js';
 
+/** One side of a comparison: a tenants.yaml loaded and rendered (by the pipeline). */
 export interface Side {
   config?: TenantsConfig;
   render?: RenderResult;
@@ -14,48 +13,45 @@ export interface Side {
   ids: string[];
 }
 
-export interface BaseLoad {
+/** What the pipeline hands the lifecycle checks about the base ref. */
+export interface BaseSide extends Side {
   /** The ref compared with; undefined when there is nothing to compare with. */
   ref?: string;
-  base?: Side;
   diagnostics: Diagnostic[];
 }
 
-const file = TENANTS_FILE;
-
-function info(message: string, hint: string): Diagnostic {
-  return { ruleId: 'lifecycle/base', severity: 'info', kind: 'finding', message, hint };
+export interface BaseText {
+  ref?: string;
+  /** tenants.yaml at the ref; undefined when the ref has none or there is no ref. */
+  text?: string;
+  diagnostics: Diagnostic[];
 }
 
 /**
- * tenants.yaml at the base ref, rendered with today's templates, so a
- * comparison shows only what the tenants change. Without an explicit ref the
- * merge base with the upstream branch is used; with neither, nothing is compared.
+ * tenants.yaml as it is at the base ref. Without an explicit ref the merge
+ * base with the upstream branch is used; with neither, nothing is compared.
  */
-export async function loadBase(root: string, ref: string | undefined, templatesDir = 'templates'): Promise<BaseLoad> {
+export async function baseTenantsText(root: string, ref: string | undefined, file = TENANTS_FILE): Promise<BaseText> {
   let resolved = ref;
   if (resolved === undefined) {
     if (!(await isWorkTree(root))) return { diagnostics: [] };
     resolved = await upstreamMergeBase(root);
     if (resolved === undefined) {
-      return { diagnostics: [info('no upstream branch to compare with: the tenant removal check was skipped', 'pass --base REF (e.g. --base origin/main) to compare with a branch or commit')] };
+      return {
+        diagnostics: [
+          diagnostic('lifecycle/base', 'no upstream branch to compare with: the tenant removal check was skipped', {
+            hint: 'pass --base REF (e.g. --base origin/main) to compare with a branch or commit',
+          }),
+        ],
+      };
     }
   }
-  let text: string | undefined;
   try {
-    text = await showFile(root, resolved, file);
+    const text = await showFile(root, resolved, file);
+    return { ref: resolved, ...(text !== undefined ? { text } : {}), diagnostics: [] };
   } catch (e) {
     if (!(e instanceof GitError)) throw e;
-    return { diagnostics: [{ ruleId: 'lifecycle/base', severity: 'error', kind: 'failure', message: e.message, hint: 'pass a branch, tag or commit that exists locally (fetch it first in CI: fetch-depth: 0)' }] };
+    const d = diagnostic('lifecycle/base', e.message, { severity: 'error', hint: 'pass a branch, tag or commit that exists locally (fetch it first in CI: fetch-depth: 0)' });
+    return { diagnostics: [{ ...d, kind: 'failure' }] };
   }
-  if (text === undefined) return { ref: resolved, base: { ids: [] }, diagnostics: [] };
-  return { ref: resolved, base: await sideOf(root, text, templatesDir), diagnostics: [] };
-}
-
-export async function sideOf(root: string, text: string, templatesDir = 'templates'): Promise<Side> {
-  const loaded = loadTenantsText(text, file);
-  if (!loaded.config) return { ids: listedIds(text) };
-  const tpl = await loadTemplates(root, templatesDir);
-  const render = renderTree(loaded.config, tpl.templates);
-  return { config: loaded.config, render, ids: loaded.config.tenants.map((t) => t.id) };
 }

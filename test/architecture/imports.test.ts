@@ -18,7 +18,7 @@ const layers: readonly (readonly string[])[] = [
   ['rules'],
   ['lifecycle'],
   ['output'],
-  ['pipeline', 'validate'],
+  ['pipeline'],
   ['commands'],
   ['cli'],
 ];

@@ -2,8 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderInMemory } from '../../src/pipeline.js';
-import { validateTree } from '../../src/validate.js';
+import { renderInMemory, runPipeline } from '../../src/pipeline.js';
 import { readTree } from '../../src/tree/read.js';
 import { cleanupTempRepos, repoRoot, tempRepo } from '../helpers.js';
 
@@ -41,7 +40,7 @@ describe('golden rendered trees', () => {
     expect([...actual.keys()]).toEqual([...expected.keys()]);
     for (const [p, text] of actual) expect(text, p).toBe(expected.get(p));
     // Every case is also a valid tree: strict schemas (Argo CD, Flux included) and every rule.
-    const findings = await validateTree(r.render!.manifests, r.config);
+    const findings = await runPipeline({ root, manifests: r.render!.manifests, stages: ['schema', 'rules', 'proofs'], ...(r.config ? { config: r.config } : {}) });
     expect(findings.diagnostics.map((d) => `${d.ruleId} ${d.file?.path}:${d.file?.line} ${d.message}`)).toEqual([]);
   });
 

@@ -1,0 +1,61 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { parseManifests } from '../../src/manifest/parse.js';
+import { runPipeline } from '../../src/pipeline.js';
+import { cleanupTempRepos, cli, tempRepo } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+const ids = (ds: readonly { ruleId: string }[]) => [...new Set(ds.map((d) => d.ruleId))].sort();
+
+/** A committed Service edited by hand: drift, a schema error and a rule finding at once. */
+async function editedRepo(): Promise<string> {
+  const root = await tempRepo({ rendered: true });
+  const file = path.join(root, 'rendered/ai-agents-test-tenant-a/workloads/service-api.yaml');
+  const text = await readFile(file, 'utf8');
+  await writeFile(file, text.replace('  type: ClusterIP\n', '  type: NodePort\n  bogusField: 1\n'));
+  return root;
+}
+
+describe('the one pipeline', () => {
+  it('runs only the stages asked for, in order, and reports each one', async () => {
+    const root = await editedRepo();
+    const driftOnly = await runPipeline({ root, stages: ['drift'] });
+    expect(ids(driftOnly.diagnostics)).toEqual(['drift/changed']);
+    expect(driftOnly.timings.map((t) => t.phase)).toEqual(['load', 'drift']);
+    const all = await runPipeline({ root });
+    expect(ids(all.diagnostics)).toEqual(expect.arrayContaining(['drift/changed', 'schema/invalid', 'workload/service-type']));
+    expect(all.timings.map((t) => t.phase)).toEqual(['load', 'drift', 'schema', 'rules', 'proofs', 'lifecycle']);
+    expect(all.sections.map((s) => s.title)).toContain('RBAC');
+  });
+
+  it('is what check reports: the same findings, the same exit code', async () => {
+    const root = await editedRepo();
+    const direct = await runPipeline({ root });
+    const viaCli = await cli(root, 'check', '--format', 'json');
+    const reported = JSON.parse(viaCli.stdout) as { diagnostics: { ruleId: string }[] };
+    expect(viaCli.exitCode).toBe(1);
+    expect(ids(reported.diagnostics)).toEqual(ids(direct.diagnostics));
+    expect(reported.diagnostics).toHaveLength(direct.diagnostics.length);
+  });
+
+  it('stops after input that cannot be processed', async () => {
+    const root = await tempRepo({ rendered: true, tenants: 'platform: [\n' });
+    const r = await runPipeline({ root });
+    expect(r.diagnostics.every((d) => d.kind === 'failure')).toBe(true);
+    expect(ids(r.diagnostics)).toEqual(['input/tenants-file']);
+    expect(r.timings.map((t) => t.phase)).toEqual(['load']);
+  });
+
+  it('checks given manifests without a tenants repository', async () => {
+    const text = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  ports:\n    - port: 80\n  colour: blue\n';
+    const { manifests } = parseManifests(text, { file: 'svc.yaml' });
+    const r = await runPipeline({ root: '.', manifests, files: 1, stages: ['schema', 'rules', 'proofs'] });
+    // No Namespace object for "shop" among the given manifests: a rule that applies to any tree.
+    expect(ids(r.diagnostics)).toEqual(['k8s/namespace-required', 'schema/invalid']);
+    expect(r.diagnostics.find((d) => d.ruleId === 'schema/invalid')!.file).toMatchObject({ path: 'svc.yaml', line: 9 });
+    expect(r.config).toBeUndefined();
+    expect(r.timings.map((t) => t.phase)).toEqual(['schema', 'rules']);
+  });
+});
