@@ -8,6 +8,7 @@ import { nearest } from './diagnostics/suggest.js';
 const commands: Record<string, () => Promise<Command>> = {
   render: async () => (await import('./commands/render.js')).render,
   check: async () => (await import('./commands/check.js')).check,
+  verify: async () => (await import('./commands/verify.js')).verify,
   add: async () => (await import('./commands/add.js')).add,
   plan: async () => (await import('./commands/plan.js')).plan,
   reach: async () => (await import('./commands/reach.js')).reach,
@@ -55,10 +56,16 @@ export async function runCli(argv: string[], ctx: CommandContext): Promise<Comma
   }
 }
 
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /** The process entry point: the only place that writes to stdout/stderr and sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
   try {
-    const r = await runCli(argv, { cwd: process.cwd(), env: process.env, isTTY: Boolean(process.stdout.isTTY) });
+    const r = await runCli(argv, { cwd: process.cwd(), env: process.env, isTTY: Boolean(process.stdout.isTTY), stdin: readStdin });
     if (r.stdout) process.stdout.write(r.stdout);
     if (r.stderr) process.stderr.write(r.stderr);
     process.exitCode = r.exitCode;

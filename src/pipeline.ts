@@ -5,11 +5,12 @@ import { diagnostic } from './diagnostics/catalogue.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
 import { parseManifests } from './manifest/parse.js';
-import type { Manifest } from './manifest/types.js';
+import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates, type Template } from './render/templates.js';
+import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
@@ -51,7 +52,14 @@ export interface PipelineOptions extends RepoPaths {
   files?: number;
   /** With `manifests`: the tenants they belong to, when known (rules and proofs then run as for a repository). */
   config?: TenantsConfig;
-  schema?: { schemaLocation?: readonly string[]; crdFiles?: readonly string[] };
+  schema?: {
+    schemaLocation?: readonly string[];
+    crdFiles?: readonly string[];
+    /** Objects with no schema anywhere are skipped instead of reported (kubeconform's -ignore-missing-schemas). */
+    ignoreMissingSchemas?: boolean;
+    /** Report API versions the target release no longer serves or deprecates (default: the bundled schemas' release). */
+    kubernetesVersion?: MinorVersion;
+  };
   /** Lifecycle: the git ref to compare with (default: the upstream merge base). */
   base?: string;
   allowRemoval?: readonly string[];
@@ -83,6 +91,39 @@ function paths(o: RepoPaths): Required<RepoPaths> {
 }
 
 const failed = (ds: readonly Diagnostic[]) => ds.some((d) => d.kind === 'failure');
+
+/**
+ * Objects whose API version the target release removed or deprecates. They are
+ * not schema-validated: the bundled schemas are the newest release's, which no
+ * longer carry those versions, and "no schema" would only repeat the finding.
+ */
+function apiVersionFindings(manifests: readonly Manifest[], target: MinorVersion): { diagnostics: Diagnostic[]; unserved: Set<Manifest> } {
+  const diagnostics: Diagnostic[] = [];
+  const unserved = new Set<Manifest>();
+  const release = `${target.major}.${target.minor}`;
+  for (const m of manifests) {
+    const { apiVersion, kind } = m.object;
+    const s = apiStatus(apiVersion, kind, target);
+    if (s.status === 'served') continue;
+    unserved.add(m);
+    const r = s.removal;
+    const instead = r.replacement ? `use ${r.replacement}` : (r.note ?? 'no replacement API');
+    const message =
+      s.status === 'removed'
+        ? `${apiVersion} ${kind} is not served by Kubernetes ${release}: removed in ${r.removedIn}${r.deprecatedIn ? ` (deprecated since ${r.deprecatedIn})` : ''}; ${instead}`
+        : `${apiVersion} ${kind} is deprecated in Kubernetes ${release} (since ${r.deprecatedIn}) and removed in ${r.removedIn}; ${instead}`;
+    diagnostics.push(
+      diagnostic(s.status === 'removed' ? 'api/removed' : 'api/deprecated', message, {
+        object: objectRef(m.object),
+        file: { path: m.file, ...m.locate('/apiVersion') },
+        field: { pointer: '/apiVersion', actual: apiVersion, ...(r.replacement ? { expected: r.replacement } : {}) },
+        ...(m.origin ? { origin: m.origin } : {}),
+        ...(r.note ? { hint: r.note } : r.replacement ? { hint: `change apiVersion to ${r.replacement} (see https://kubernetes.io/docs/reference/using-api/deprecation-guide/#v${r.removedIn.replace('.', '-')})` } : {}),
+      }),
+    );
+  }
+  return { diagnostics, unserved };
+}
 
 /** A schema location or CRD that cannot be loaded is an input failure, not a crash. */
 async function schemaLoadFailure(e: unknown): Promise<Diagnostic | undefined> {
@@ -214,7 +255,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (opts.schema?.schemaLocation?.length) registryOptions.schemaLocation = opts.schema.schemaLocation;
       if (opts.schema?.crdFiles?.length) registryOptions.crdFiles = opts.schema.crdFiles;
       const registry = loadSchemaRegistry(registryOptions);
-      result.diagnostics.push(...(await phase('schema', () => validateManifests(manifests, registry))));
+      const found = await phase('schema', () => {
+        // The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown.
+        const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
+        const versions = apiVersionFindings(manifests, target);
+        const validated = versions.unserved.size ? manifests.filter((m) => !versions.unserved.has(m)) : manifests;
+        const schema = validateManifests(validated, registry);
+        return [...versions.diagnostics, ...(opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema)];
+      });
+      result.diagnostics.push(...found);
     } catch (e) {
       const d = await schemaLoadFailure(e);
       if (!d) throw e;

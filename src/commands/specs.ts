@@ -89,5 +89,26 @@ export const canISpec = {
   exitCodes: '0 yes (or --list printed); 1 no; 2 usage or input error.',
 } as const satisfies CommandSpec;
 
+export const verifySpec = {
+  name: 'verify',
+  summary: 'validate any manifests (files, directories, stdin): strict schemas, the rules that need no tenants.yaml, isolation',
+  description:
+    'Reads .yaml, .yml and .json files (multi-document, List kinds too), directories recursively, and -\nfor standard input. Without a tenants.yaml, tenants are recognised by --tenant-label or\n--tenant-prefix; otherwise the isolation matrix is per namespace.',
+  positionals: { name: 'PATH|-', help: 'files, directories, or - for standard input', min: 1 },
+  options: {
+    output: { type: 'string', short: 'o', choices: formatNames, help: 'output format (default: text)' },
+    format: { type: 'string', choices: formatNames, help: 'same as --output' },
+    'kubernetes-version': { type: 'string', value: 'X.Y', help: 'target Kubernetes release: report API versions it removed or deprecates (1.16 to 1.36)' },
+    skip: { type: 'string', multiple: true, value: 'KINDS', help: 'comma-separated kinds or GROUP/VERSION/KIND to ignore (e.g. Secret,v1/ConfigMap)' },
+    reject: { type: 'string', multiple: true, value: 'KINDS', help: 'comma-separated kinds or GROUP/VERSION/KIND whose presence is an error' },
+    'ignore-missing-schemas': { type: 'boolean', help: 'skip objects no schema location knows instead of reporting them' },
+    'schema-location': { type: 'string', multiple: true, value: 'DIR', help: 'extra directory of JSON schemas (`default` for the bundled ones)' },
+    crd: { type: 'string', multiple: true, value: 'FILE', help: 'CustomResourceDefinition whose schema validates its custom resources' },
+    'tenant-label': { type: 'string', value: 'KEY', help: 'namespaces with this label are tenants, named by its value' },
+    'tenant-prefix': { type: 'string', value: 'PREFIX', help: 'namespaces named PREFIX<id> are tenants' },
+    summary: { type: 'boolean', help: 'print a summary line: objects and files, valid, invalid, skipped' },
+  },
+} as const satisfies CommandSpec;
+
 /** The commands in the order the top-level help lists them. */
-export const commandSpecs: readonly CommandSpec<OptionSpecs>[] = [renderSpec, checkSpec, addSpec, planSpec, reachSpec, canISpec];
+export const commandSpecs: readonly CommandSpec<OptionSpecs>[] = [renderSpec, checkSpec, verifySpec, addSpec, planSpec, reachSpec, canISpec];

@@ -12,6 +12,8 @@ export interface CommandContext {
   env: Record<string, string | undefined>;
   /** Whether stdout is a terminal (colour decisions). */
   isTTY: boolean;
+  /** Standard input, read whole; only src/cli.ts touches the process streams. */
+  stdin?: () => Promise<string>;
 }
 
 export interface Command {

@@ -80,6 +80,32 @@ export const FINDINGS = {
     remediation: 'give the document apiVersion and kind, or remove it',
     doc: `${FINDINGS_DOC}#manifest-not-an-object`,
   },
+  'manifest/rejected-kind': {
+    description: 'An object of a kind that `verify --reject` names is present.',
+    severity: 'error',
+    remediation: 'remove the object, or drop its kind from --reject',
+    doc: `${FINDINGS_DOC}#manifest-rejected-kind`,
+  },
+  'input/manifests': {
+    description: 'A path given to `verify` (or --manifests) does not exist, cannot be read, or holds no manifests.',
+    severity: 'error',
+    kind: 'failure',
+    remediation: 'pass existing files or directories of .yaml, .yml or .json manifests, or - for standard input',
+    doc: `${FINDINGS_DOC}#input-manifests`,
+  },
+  // API versions against the target Kubernetes release (--kubernetes-version).
+  'api/removed': {
+    description: 'The object uses an API version the target Kubernetes release no longer serves; the API server rejects it.',
+    severity: 'error',
+    remediation: 'migrate the object to the replacement API version named in the message (Kubernetes deprecated API migration guide)',
+    doc: `${FINDINGS_DOC}#api-removed`,
+  },
+  'api/deprecated': {
+    description: 'The object uses an API version that is deprecated in the target Kubernetes release and will be removed in a later one.',
+    severity: 'warning',
+    remediation: 'migrate the object to the replacement API version before the release that removes it',
+    doc: `${FINDINGS_DOC}#api-deprecated`,
+  },
   // Drift: the committed tree against a fresh render.
   'drift/missing': {
     description: 'A file a fresh render produces is missing from the committed tree.',

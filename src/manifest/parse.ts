@@ -1,4 +1,4 @@
-import type { FindingId } from '../diagnostics/catalogue.js';
+import { diagnostic, type FindingId } from '../diagnostics/catalogue.js';
 import jsYaml from 'js-yaml';
 import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
@@ -61,7 +61,9 @@ function parseFast(text: string, opts: ParseOptions): ParseResult | undefined {
     if (doc === null || doc === undefined) continue;
     const o = doc as Record<string, unknown>;
     if (typeof o !== 'object' || Array.isArray(o) || typeof o.apiVersion !== 'string' || typeof o.kind !== 'string') return undefined;
+    if (isBuildConfig(o.apiVersion)) continue;
     if (/List$/.test(o.kind) && Array.isArray(o.items)) return undefined;
+    if (!isMapping(o.metadata)) return undefined;
     manifests.push(makeManifest(o as KubeObject, opts.file, text, docIndex, opts.origin));
   }
   return { manifests, diagnostics: [] };
@@ -123,6 +125,7 @@ function parsePositioned(text: string, opts: ParseOptions): ParseResult {
       });
       return;
     }
+    if (isBuildConfig(value.apiVersion)) return;
     // A v1 List (kubectl get -o yaml) carries its objects in items.
     if (/List$/.test(value.kind) && Array.isArray(value.items)) {
       // Typed lists (PodList) may omit each item's kind; it is the list's kind minus "List".
@@ -136,13 +139,39 @@ function parsePositioned(text: string, opts: ParseOptions): ParseResult {
             : itemKind
               ? { apiVersion: value.apiVersion, kind: itemKind, ...o }
               : undefined;
-        if (typed) manifests.push(makeManifest(typed as KubeObject, opts.file, text, docIndex, opts.origin, `/items/${i}`));
+        if (!typed) return;
+        if (!isMapping(typed.metadata)) {
+          diagnostics.push(noMetadata(opts, text, docIndex, `/items/${i}`, originFields));
+          return;
+        }
+        manifests.push(makeManifest(typed as KubeObject, opts.file, text, docIndex, opts.origin, `/items/${i}`));
       });
+      return;
+    }
+    if (!isMapping(value.metadata)) {
+      diagnostics.push(noMetadata(opts, text, docIndex, '', originFields));
       return;
     }
     manifests.push(makeManifest(value as KubeObject, opts.file, text, docIndex, opts.origin));
   });
   return { manifests, diagnostics };
+}
+
+/** kustomization.yaml and its kin configure a build; the API server never sees them. */
+function isBuildConfig(apiVersion: string): boolean {
+  return apiVersion.startsWith('kustomize.config.k8s.io/');
+}
+
+function isMapping(v: unknown): boolean {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function noMetadata(opts: ParseOptions, text: string, docIndex: number, base: string, originFields: Partial<Diagnostic>): Diagnostic {
+  return {
+    ...diagnostic('manifest/not-an-object', 'object has no metadata mapping, so it has no name and cannot be applied', { hint: 'add metadata with at least a name' }),
+    file: { path: opts.file, ...locateInText(text, docIndex, `${base}/kind`) },
+    ...originFields,
+  };
 }
 
 function firstLine(s: string): string {

@@ -51,6 +51,7 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
   }
 
   for (const rule of Object.values(rules)) {
+    if (rule.meta.needsTenantsFile && !config) continue;
     const { meta } = rule;
     const ctx: RuleContext<string> = {
       ...(config ? { platform: config.platform } : {}),

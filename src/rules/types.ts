@@ -13,6 +13,12 @@ export interface RuleMeta<M extends string> {
   appliesTo?: readonly string[];
   /** Core isolation rules cannot be waived in tenants.yaml. */
   unwaivable?: boolean;
+  /**
+   * The rule judges the tree as the whole platform (which namespaces exist,
+   * which are shared), so it needs tenants.yaml; `verify` of arbitrary
+   * manifests skips it rather than report every namespace a chart expects.
+   */
+  needsTenantsFile?: boolean;
   /** Message templates with `{name}` placeholders filled from `data`. */
   messages: Record<M, string>;
 }

@@ -33,6 +33,7 @@ function clusterScopedCustomKinds(all: readonly Manifest[]): Set<string> {
 export const namespaceRequired: Rule<Messages> = {
   meta: {
     id: 'k8s/namespace-required',
+    needsTenantsFile: true,
     messages: {
       missing: '{kind} {name} is namespaced but has no metadata.namespace; it would land in whatever namespace the applier defaults to',
       clusterScoped: '{kind} {name} is cluster-scoped but sets metadata.namespace "{namespace}"',

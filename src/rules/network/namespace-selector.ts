@@ -75,6 +75,7 @@ function describe(sel: LabelSelector): string {
 export const namespaceSelector: Rule<Messages> = {
   meta: {
     id: 'network/namespace-selector',
+    needsTenantsFile: true,
     appliesTo: ['NetworkPolicy'],
     messages: {
       matchesNothing: 'namespaceSelector {selector} matches no known namespace; no rendered Namespace carries it and kubernetes.io/metadata.name is not used',
