@@ -1,10 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Two projects. `unit` is `npm test`: everything a change needs to be proven,
+ * in memory where possible. `slow` holds what measures time or kills processes
+ * (the atomic-render kill test, proof scaling, schema regeneration); `.ci/run`
+ * runs it too, as `npm run test:slow`.
+ */
+const slow = ['test/tree/atomic.test.ts', 'test/analysis/isolation/scale.test.ts', 'test/schema/generate.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: ['test/**/*.test.ts'], exclude: slow, isolate: false } },
+      { extends: true, test: { name: 'slow', include: slow } },
+    ],
   },
 });

@@ -11,7 +11,7 @@ import { kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates, type Template } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
-import type { SchemaRegistryOptions } from './schema/validate.js';
+import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
@@ -123,6 +123,24 @@ function apiVersionFindings(manifests: readonly Manifest[], target: MinorVersion
     );
   }
   return { diagnostics, unserved };
+}
+
+/**
+ * Validators compile on first use of a kind; a process that runs the pipeline
+ * more than once (the base and the head, a test suite) reuses them.
+ */
+const registries = new Map<string, SchemaRegistry>();
+
+function registryFor(o: SchemaRegistryOptions, load: (o: SchemaRegistryOptions) => SchemaRegistry): SchemaRegistry {
+  // Files given on the command line may change between runs; only the bundled schemas are shared.
+  if (o.crdFiles || o.schemaLocation) return load(o);
+  const key = JSON.stringify(o);
+  let r = registries.get(key);
+  if (!r) {
+    r = load(o);
+    registries.set(key, r);
+  }
+  return r;
 }
 
 /** A schema location or CRD that cannot be loaded is an input failure, not a crash. */
@@ -254,7 +272,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const registryOptions: SchemaRegistryOptions = { allowKinds: config?.allowKinds ?? [] };
       if (opts.schema?.schemaLocation?.length) registryOptions.schemaLocation = opts.schema.schemaLocation;
       if (opts.schema?.crdFiles?.length) registryOptions.crdFiles = opts.schema.crdFiles;
-      const registry = loadSchemaRegistry(registryOptions);
+      const registry = registryFor(registryOptions, loadSchemaRegistry);
       const found = await phase('schema', () => {
         // The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown.
         const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;

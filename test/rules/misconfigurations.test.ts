@@ -1,8 +1,10 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
-import { cleanupTempRepos, cli, tempRepo } from '../helpers.js';
+import { exitCodeFor, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { parseManifests } from '../../src/manifest/parse.js';
+import { renderInMemory, runPipeline } from '../../src/pipeline.js';
+import { cleanupTempRepos, repoRoot, tempRepo } from '../helpers.js';
 import { lineOf } from './harness.js';
 
 afterAll(cleanupTempRepos);
@@ -55,20 +57,39 @@ const rows: Row[] = [
   { name: 'label value with a space', file: `${W}/configmap-tenant-config.yaml`, from: '    tenant: test-tenant-a', to: '    tenant: test tenant a', rule: 'k8s/label-syntax', at: `${W}/configmap-tenant-config.yaml`, needle: 'tenant: test tenant a' },
 ];
 
+/**
+ * The edit applied in memory and run through the pipeline's validation stages
+ * (schema, rules, proofs) on the bundled tree, rendered once and shared: what
+ * `check` reports for these objects, without copying the repository per row.
+ * A template edit renders a temporary copy of the inputs (tenants.yaml and
+ * templates only).
+ */
 async function checkAfter(row: Row): Promise<{ diagnostics: Diagnostic[]; text: string }> {
-  const root = await tempRepo({ rendered: true });
-  const file = path.join(root, row.file);
-  const before = await readFile(file, 'utf8');
-  if (!before.includes(row.from)) throw new Error(`${row.file} does not contain ${JSON.stringify(row.from)}`);
-  await writeFile(file, before.replace(row.from, row.to));
+  let side = await bundled;
+  let editedText: string | undefined;
   if (row.file.startsWith('templates/')) {
-    await rm(path.join(root, 'rendered'), { recursive: true });
-    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const root = await tempRepo();
+    const file = path.join(root, row.file);
+    const before = await readFile(file, 'utf8');
+    if (!before.includes(row.from)) throw new Error(`${row.file} does not contain ${JSON.stringify(row.from)}`);
+    await writeFile(file, before.replace(row.from, row.to));
+    side = await renderInMemory({ root });
+  } else {
+    const before = side.render!.files.get(row.file);
+    if (before === undefined || !before.includes(row.from)) throw new Error(`${row.file} does not contain ${JSON.stringify(row.from)}`);
+    editedText = before.replace(row.from, row.to);
   }
-  const r = await cli(root, 'check', '--format', 'json');
-  expect(r.exitCode).toBe(1);
-  return { diagnostics: (JSON.parse(r.stdout) as { diagnostics: Diagnostic[] }).diagnostics, text: await readFile(path.join(root, row.at), 'utf8') };
+  const manifests = side.render!.manifests.filter((m) => editedText === undefined || m.file !== row.file);
+  if (editedText !== undefined) {
+    const origin = side.render!.manifests.find((m) => m.file === row.file)?.origin;
+    manifests.push(...parseManifests(editedText, { file: row.file, ...(origin ? { origin } : {}) }).manifests);
+  }
+  const r = await runPipeline({ root: repoRoot, manifests, config: side.config!, stages: ['schema', 'rules', 'proofs'] });
+  expect(exitCodeFor(r.diagnostics)).toBe(1);
+  return { diagnostics: r.diagnostics, text: editedText ?? side.render!.files.get(row.at)! };
 }
+
+const bundled = renderInMemory({ root: repoRoot });
 
 describe('realistic misconfigurations are caught by the right rule at the right line', () => {
   it('covers at least 25 cases', () => {
