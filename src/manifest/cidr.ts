@@ -25,7 +25,8 @@ export function fullRange(f: IpFamily): IpRange {
 
 export function parseIp(s: string): { family: IpFamily; value: bigint } | undefined {
   const t = s.trim();
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(t)) {
+  // Leading zeros are refused: some readers take 010 as octal 8 and others as decimal 10 (CVE-2021-29923).
+  if (/^(0|[1-9]\d{0,2})(\.(0|[1-9]\d{0,2})){3}$/.test(t)) {
     const parts = t.split('.').map(Number);
     if (parts.some((n) => n > 255)) return undefined;
     return { family: 4, value: parts.reduce((acc, n) => (acc << 8n) | BigInt(n), 0n) };
@@ -55,6 +56,22 @@ export function parseIp(s: string): { family: IpFamily; value: bigint } | undefi
   return { family: 6, value: all.reduce((acc, n) => (acc << 16n) | BigInt(n), 0n) };
 }
 
+/**
+ * Why a CIDR written in our own input is not acceptable, or undefined when it
+ * is: unparseable, or with host bits set (`10.0.0.1/8`), which the API server's
+ * sloppy parsing would silently widen to the network and a reader would take
+ * for a single host.
+ */
+export function cidrProblem(s: string): string | undefined {
+  const r = parseCidr(s);
+  if (!r) return `"${s}" is not an address/prefix-length CIDR (IPv4 octets without leading zeros, or IPv6)`;
+  if (!s.includes('/')) return `"${s}" has no prefix length`;
+  const [addr, len] = s.trim().split('/');
+  const ip = parseIp(addr!)!;
+  if (ip.value !== r.lo) return `"${s}" has host bits set; the network is ${formatIp(r.family, r.lo)}/${len}`;
+  return undefined;
+}
+
 /** `10.0.0.0/8`, or a bare address as a single-address range. */
 export function parseCidr(s: string): IpRange | undefined {
   const [addr, len, extra] = s.trim().split('/');
@@ -62,7 +79,7 @@ export function parseCidr(s: string): IpRange | undefined {
   const ip = parseIp(addr);
   if (!ip) return undefined;
   const bits = BITS[ip.family];
-  const prefix = len === undefined ? bits : /^\d+$/.test(len) ? Number(len) : NaN;
+  const prefix = len === undefined ? bits : /^(0|[1-9]\d*)$/.test(len) ? Number(len) : NaN;
   if (!(prefix >= 0 && prefix <= bits)) return undefined;
   const host = (1n << BigInt(bits - prefix)) - 1n;
   // Host bits are ignored, as the API server's CIDR parsing does for the network address.

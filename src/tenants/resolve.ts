@@ -1,6 +1,6 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { parseCidr } from '../manifest/cidr.js';
+import { cidrProblem } from '../manifest/cidr.js';
 import { toPointer } from '../manifest/locate.js';
 import { dns1123Label } from '../manifest/names.js';
 import { isQuantity } from '../manifest/quantity.js';
@@ -102,7 +102,8 @@ export function resolveTenants(
   resourceErrors(defaults.api?.resources, '/defaults/api/resources');
   resourceErrors(defaults.worker?.resources, '/defaults/worker/resources');
   platform.egress.deniedCidrs.forEach((c, i) => {
-    if (!parseCidr(c)) report(`/platform/egress/deniedCidrs/${i}`, `"${c}" is not a valid CIDR`, 'write an address and prefix length, e.g. 169.254.0.0/16');
+    const problem = cidrProblem(c);
+    if (problem) report(`/platform/egress/deniedCidrs/${i}`, problem, 'write the network address and prefix length, e.g. 169.254.0.0/16 or fd00::/8');
   });
 
   const gitops = resolveGitOps(platform.gitops);
