@@ -17,6 +17,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees, treesDiffer } from './tree/compare.js';
 import { readTree } from './tree/read.js';
+import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
 /**
@@ -184,7 +185,18 @@ export interface TreeChanges {
  * Renders and, only if everything rendered cleanly and something differs,
  * swaps the new tree in. An unchanged tree is left alone (timestamps included).
  */
-export async function renderToDisk(opts: RepoPaths): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+export async function renderToDisk(opts: RepoPaths & { holdsLock?: boolean }): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+  const { root } = paths(opts);
+  if (opts.holdsLock) return renderToDiskLocked(opts);
+  try {
+    return await withRepoLock(root, () => renderToDiskLocked(opts));
+  } catch (e) {
+    if (!(e instanceof LockedError)) throw e;
+    return { diagnostics: [diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], written: false };
+  }
+}
+
+async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
   const { root, outDir } = paths(opts);

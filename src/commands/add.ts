@@ -5,7 +5,9 @@ import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
 import { formatters } from '../output/index.js';
 import { renderToDisk } from '../pipeline.js';
 import { loadTenantsText } from '../tenants/index.js';
-import { parseOptions, resolveRoot, UsageError } from './options.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
+import { LockedError, withRepoLock } from '../tree/lock.js';
+import { parseOptions, resolveRoot, UsageError, type Values } from './options.js';
 import { addSpec } from './specs.js';
 import type { Command, CommandResult } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
@@ -28,38 +30,48 @@ export const add: Command = {
   spec: addSpec,
   async run(argv, ctx) {
     const { values } = parseOptions(addSpec, argv);
-    const id = values['tenant-id'];
     const root = resolveRoot(ctx.cwd, values.root);
-    const file = path.join(root, tenantsFile);
-    const text = await readFile(file, 'utf8');
-
-    const current = loadTenantsText(text, tenantsFile);
-    if (!current.config) return failed(current.diagnostics, ctx.isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
-    if (listedIds(text).includes(id)) {
-      return { stdout: `tenant "${id}" already exists in ${tenantsFile}; nothing changed\n`, exitCode: 0 };
+    try {
+      // One lock over the edit and the render: a concurrent render never sees half of an add.
+      return await withRepoLock(root, () => addLocked(values, root, ctx.isTTY));
+    } catch (e) {
+      if (!(e instanceof LockedError)) throw e;
+      return failed([diagnostic('render/locked', e.message)], ctx.isTTY, `tenant "${values['tenant-id']}" was not added: nothing was changed`);
     }
-    if (!values.name) throw new UsageError('--name is required for a new tenant');
-
-    const candidate = appendTenant(text, {
-      id,
-      name: values.name,
-      ...(values.tier !== undefined ? { tier: values.tier } : {}),
-      ...(values.cluster !== undefined ? { cluster: values.cluster } : {}),
-    });
-    // The same checks as any edit of the file: an invalid id fails exactly as validation reports it.
-    const next = loadTenantsText(candidate, tenantsFile);
-    if (!next.config) return failed(next.diagnostics, ctx.isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
-
-    await replaceFile(file, candidate);
-    const r = await renderToDisk({ root });
-    if (!r.written) {
-      await replaceFile(file, text);
-      return failed(r.diagnostics, ctx.isTTY, `tenant "${id}" was not added: rendering failed, ${tenantsFile} was restored and rendered/ is unchanged`);
-    }
-    const tenant = next.config.tenants.find((t) => t.id === id)!;
-    return {
-      stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
-      exitCode: 0,
-    };
   },
 };
+
+async function addLocked(values: Values<typeof addSpec.options>, root: string, isTTY: boolean): Promise<CommandResult> {
+  const id = values['tenant-id'];
+  const file = path.join(root, tenantsFile);
+  const text = await readFile(file, 'utf8');
+
+  const current = loadTenantsText(text, tenantsFile);
+  if (!current.config) return failed(current.diagnostics, isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
+  if (listedIds(text).includes(id)) {
+    return { stdout: `tenant "${id}" already exists in ${tenantsFile}; nothing changed\n`, exitCode: 0 };
+  }
+  if (!values.name) throw new UsageError('--name is required for a new tenant');
+
+  const candidate = appendTenant(text, {
+    id,
+    name: values.name,
+    ...(values.tier !== undefined ? { tier: values.tier } : {}),
+    ...(values.cluster !== undefined ? { cluster: values.cluster } : {}),
+  });
+  // The same checks as any edit of the file: an invalid id fails exactly as validation reports it.
+  const next = loadTenantsText(candidate, tenantsFile);
+  if (!next.config) return failed(next.diagnostics, isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
+
+  await replaceFile(file, candidate);
+  const r = await renderToDisk({ root, holdsLock: true });
+  if (!r.written) {
+    await replaceFile(file, text);
+    return failed(r.diagnostics, isTTY, `tenant "${id}" was not added: rendering failed, ${tenantsFile} was restored and rendered/ is unchanged`);
+  }
+  const tenant = next.config.tenants.find((t) => t.id === id)!;
+  return {
+    stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
+    exitCode: 0,
+  };
+}

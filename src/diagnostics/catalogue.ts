@@ -65,6 +65,20 @@ export const FINDINGS = {
     remediation: 'give each rendered object a distinct name, or drop one of the templates',
     doc: `${FINDINGS_DOC}#render-duplicate-object`,
   },
+  'render/unsafe-path': {
+    description: 'An object would be written outside rendered/ (a name or label with `..`, `/` or a control character in it).',
+    severity: 'error',
+    kind: 'failure',
+    remediation: 'object names are DNS subdomains and label values are plain words: fix the value in tenants.yaml or the template that makes the file name',
+    doc: `${FINDINGS_DOC}#render-unsafe-path`,
+  },
+  'render/locked': {
+    description: 'Another tenantctl is writing rendered/ or tenants.yaml in this repository.',
+    severity: 'error',
+    kind: 'failure',
+    remediation: 'wait for the other run to finish; if it was killed, delete the lock file named in the message',
+    doc: `${FINDINGS_DOC}#render-locked`,
+  },
   // Manifest: committed or given files that are not Kubernetes objects.
   'manifest/yaml-syntax': {
     description: 'A manifest file is not valid YAML (or JSON), or exceeds the parser limits.',

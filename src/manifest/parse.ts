@@ -3,6 +3,7 @@ import jsYaml from 'js-yaml';
 import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locateInText } from './locate.js';
+import { boundExceeded, MAX_ALIASES, mayHaveAliases, tooLarge } from './yaml-bounds.js';
 import type { KubeObject, Manifest, Position } from './types.js';
 
 export interface ParseOptions {
@@ -41,7 +42,24 @@ export function makeManifest(
  * Kubernetes object (no apiVersion/kind) are reported, never silently dropped.
  */
 export function parseManifests(text: string, opts: ParseOptions): ParseResult {
-  return parseFast(text, opts) ?? parsePositioned(text, opts);
+  const fail = (message: string, line = 1): ParseResult => ({
+    manifests: [],
+    diagnostics: [{ ...diagnostic(opts.ruleId ?? 'manifest/yaml-syntax', message, { hint: 'this file is refused as a whole; write it without deep nesting or chains of aliases' }), file: { path: opts.file, line, column: 1 } }],
+  });
+  const big = tooLarge(text);
+  if (big) return fail(big);
+  try {
+    return (mayHaveAliases(text) ? undefined : parseFast(text, opts)) ?? parsePositioned(text, opts);
+  } catch (e) {
+    const why = boundExceeded(e);
+    if (!why) throw e;
+    return fail(why, firstAliasLine(text));
+  }
+}
+
+function firstAliasLine(text: string): number {
+  const m = /(^|[\s[{,])\*[^\s,[\]{}]/m.exec(text);
+  return m ? text.slice(0, m.index).split('\n').length + (m[1] === '\n' ? 1 : 0) : 1;
 }
 
 /**
@@ -111,7 +129,7 @@ function parsePositioned(text: string, opts: ParseOptions): ParseResult {
       });
       return;
     }
-    const value = doc.toJS({ maxAliasCount: 100 }) as Record<string, unknown>;
+    const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
     if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
       const pos = locateInText(text, docIndex, typeof value.apiVersion !== 'string' ? '/apiVersion' : '/kind');
       diagnostics.push({

@@ -51,6 +51,21 @@ export function workloadsPath(outDir: string, clusterDir: string, namespace: str
 }
 
 /**
+ * Why a path the renderer is about to write is unsafe, or undefined: every
+ * segment must be a plain name (no `..`, no empty or absolute parts, no
+ * backslash or control character) and the path must start with `outDir/`.
+ * Values from tenants.yaml and from templates end up in these paths, so this
+ * is what keeps a hostile value from writing outside rendered/.
+ */
+export function unsafePath(p: string, outDir: string): string | undefined {
+  if (!p.startsWith(`${outDir}/`)) return `${p} is not under ${outDir}/`;
+  if (/[\\\u0000-\u001f]/.test(p)) return `${p} contains a backslash or a control character`;
+  const bad = p.split('/').find((s) => s === '' || s === '.' || s === '..');
+  if (bad !== undefined) return `${p} contains the path segment "${bad}"`;
+  return undefined;
+}
+
+/**
  * `<root>/<namespace>/<kind>-<name>.yaml`, where root is rendered/ or
  * rendered/<cluster>/; cluster-scoped objects under `_cluster/`, a tenant's
  * workloads under `<namespace>/workloads/`.

@@ -3,7 +3,8 @@ import { toCanonicalYaml } from '../manifest/canonical.js';
 import { makeManifest, parseManifests } from '../manifest/parse.js';
 import { objectKey, type Manifest } from '../manifest/types.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { clusterRoot, isTenantWorkload, kustomizations, pathFor, type EntryPoint } from '../platform/layout.js';
+import { diagnostic } from '../diagnostics/catalogue.js';
+import { clusterRoot, isTenantWorkload, kustomizations, pathFor, unsafePath, type EntryPoint } from '../platform/layout.js';
 import { clusterContext, gitopsContext, tenantContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
@@ -91,6 +92,15 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
       const workload = at.tenantTemplate === true && isTenantWorkload(m.object);
       if (workload && at.decommissioned) continue;
       const path = pathFor(m.object, at.root, { workload });
+      const unsafe = unsafePath(path, outDir);
+      if (unsafe) {
+        diagnostics.push({
+          ...diagnostic('render/unsafe-path', `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} would be written to ${unsafe}`),
+          file: { path: template.path, line: 1, column: 1 },
+          origin,
+        });
+        continue;
+      }
       // The same object may exist once per cluster.
       const key = `${at.root}\u0000${objectKey(m.object)}`;
       const prev = firstOrigin.get(path) ?? firstOrigin.get(key);

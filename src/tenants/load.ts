@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import jsYaml from 'js-yaml';
+import { boundExceeded, MAX_ALIASES, mayHaveAliases, tooLarge } from '../manifest/yaml-bounds.js';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
@@ -56,10 +57,14 @@ function inputError(file: string, pos: Position, message: string, hint: string, 
  * the positioned parser, which reports every one of them.
  */
 export function parseInput(text: string, file: string): { input?: ParsedInput; diagnostics: Diagnostic[] } {
+  const big = tooLarge(text);
+  if (big) return { diagnostics: [inputError(file, { line: 1, column: 1 }, big, 'tenants.yaml this large is not a tenants file; check what was written to it')] };
   let data: unknown;
   try {
-    data = jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
-  } catch {
+    data = mayHaveAliases(text) ? withAliases(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
+  } catch (e) {
+    const why = boundExceeded(e);
+    if (why) return { diagnostics: [inputError(file, aliasPosition(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
     return positionedErrors(text, file);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -76,6 +81,25 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     },
     diagnostics: [],
   };
+}
+
+/**
+ * Files with aliases are read by the parser that counts alias expansions, so a
+ * "billion laughs" document stops at the limit instead of filling the heap.
+ */
+function withAliases(text: string): unknown {
+  const { parseDocument } = yamlLib();
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) throw doc.errors[0];
+  return doc.toJS({ maxAliasCount: MAX_ALIASES });
+}
+
+function aliasPosition(text: string): Position {
+  const m = /(^|[\s[{,])\*[^\s,[\]{}]/m.exec(text);
+  if (!m) return { line: 1, column: 1 };
+  const before = text.slice(0, m.index + m[1]!.length);
+  const lines = before.split('\n');
+  return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
 function positionsOf(text: string): (pointer: string) => Position {

@@ -1,8 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { cidrProblem } from '../manifest/cidr.js';
+import { dns1123Label, labelValue } from '../manifest/names.js';
 import { toPointer } from '../manifest/locate.js';
-import { dns1123Label } from '../manifest/names.js';
 import { isQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
 import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
@@ -89,6 +89,11 @@ export function resolveTenants(
     }
   };
   checkTier(defaults.tier, '/defaults/tier');
+  // managedBy names the platform's GitOps objects and folders as well as labelling everything: a DNS label, nothing else.
+  const managedBy = dns1123Label(platform.labels.managedBy);
+  if (managedBy) report('/platform/labels/managedBy', `"${platform.labels.managedBy}" ${managedBy}`, 'use lower-case letters, digits and dashes, e.g. ai-agents-platform; it names the ApplicationSet, projects and folders');
+  const app = platform.labels.app === '' ? 'must not be empty' : labelValue(platform.labels.app);
+  if (app) report('/platform/labels/app', `"${platform.labels.app}" ${app}`, 'use a plain label value, e.g. ai-agents');
 
   quantityErrors(platform.maxQuota, '/platform/maxQuota', report);
   for (const [name, tier] of Object.entries(tiers)) {

@@ -34,7 +34,9 @@ export async function writeTreeAtomically(outAbs: string, outRel: string, files:
   const made = new Set<string>();
   for (const [rel, text] of files) {
     if (!rel.startsWith(`${outRel}/`)) throw new Error(`internal: ${rel} is outside ${outRel}/`);
-    const target = path.join(staging, rel.slice(outRel.length + 1));
+    const target = path.resolve(staging, rel.slice(outRel.length + 1));
+    // The renderer refuses unsafe paths; this is the last line, before anything is written.
+    if (!target.startsWith(`${staging}${path.sep}`)) throw new Error(`internal: ${rel} resolves outside ${outRel}/`);
     const dir = path.dirname(target);
     // Synchronous: tens of thousands of small files write faster this way.
     if (!made.has(dir)) {

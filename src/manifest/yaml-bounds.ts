@@ -1,0 +1,32 @@
+/**
+ * Limits every YAML reader in tenantctl applies, so a hostile file is an input
+ * error with a position instead of a hang, an exhausted heap or a crash.
+ */
+
+/** Alias resolutions per document: the `yaml` package's own default (billion-laughs guard). */
+export const MAX_ALIASES = 100;
+
+/** Larger than any object etcd stores (1.5 MiB) times a generous number of objects per file. */
+export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Whether the text may use aliases (`*name` where a node starts). Such files
+ * skip the fast parser, which would share the aliased nodes and let a later
+ * walk of the data expand them exponentially.
+ */
+export function mayHaveAliases(text: string): boolean {
+  return /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+}
+
+/** What went wrong, for an error a parser threw while building data: too many aliases, or nesting deeper than the stack. */
+export function boundExceeded(e: unknown): string | undefined {
+  if (e instanceof RangeError) return 'nesting is too deep to read (or the document is too large)';
+  if (e instanceof Error && /alias/i.test(e.message) && /excessive|resource exhaustion/i.test(e.message)) {
+    return `more than ${MAX_ALIASES} alias expansions: refused as a resource exhaustion attack (a "billion laughs" document)`;
+  }
+  return undefined;
+}
+
+export function tooLarge(text: string): string | undefined {
+  return text.length > MAX_INPUT_BYTES ? `file is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB` : undefined;
+}

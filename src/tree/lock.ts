@@ -1,0 +1,56 @@
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import path from 'node:path';
+
+/** Lives next to tenants.yaml; git users add it to .gitignore like any editor lock. */
+export const LOCK_FILE = '.tenantctl.lock';
+
+export class LockedError extends Error {
+  constructor(
+    message: string,
+    readonly lockPath: string,
+  ) {
+    super(message);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: it exists but belongs to someone else.
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Runs `fn` holding the repository's write lock, so two renders (or an add and
+ * a render) never interleave their swaps. The lock holds the owner's pid; a
+ * lock whose process is gone is stale and taken over.
+ */
+export async function withRepoLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
+  const lockPath = path.join(root, LOCK_FILE);
+  let fd: number | undefined;
+  for (let attempt = 0; fd === undefined; attempt++) {
+    try {
+      fd = openSync(lockPath, 'wx');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LockedError(`another tenantctl took ${LOCK_FILE} at the same moment; run again`, lockPath);
+        throw e;
+      }
+      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+        throw new LockedError(`another tenantctl (pid ${pid}) is writing this repository (${LOCK_FILE}); wait for it to finish`, lockPath);
+      }
+      rmSync(lockPath, { force: true });
+    }
+  }
+  try {
+    writeSync(fd, `${process.pid}\n`);
+    closeSync(fd);
+    return await fn();
+  } finally {
+    rmSync(lockPath, { force: true });
+  }
+}

@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli.js';
+import { LOCK_FILE } from '../../src/tree/lock.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+/** A depth-8 "billion laughs": 9^8 strings if anything expanded it. */
+function aliasBomb(key: string): string {
+  const lines = [`${key}_a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
+  let prev = 'a';
+  for (const n of 'bcdefghi') {
+    lines.push(`${key}_${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    prev = n;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+describe('no write outside rendered/', () => {
+  it('refuses a managedBy label that would make a folder outside the repository', async () => {
+    const tenants = (await bundledTenants()).replace(/managedBy: .*/, 'managedBy: /../../escaped');
+    const root = await tempRepo({ tenants });
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/tenants\.yaml:\d+:\d+ .*input\/tenants-file.*"\/\.\.\/\.\.\/escaped" a lowercase RFC 1123 label/);
+    expect(existsSync(path.join(root, 'rendered'))).toBe(false);
+    expect((await readdir(path.dirname(root))).filter((n) => n === 'escaped')).toEqual([]);
+  });
+
+  it('refuses an object name from a template that climbs out of rendered/', async () => {
+    const root = await tempRepo();
+    const file = path.join(root, 'templates/tenant/configmap.yaml.ejs');
+    const text = await readFile(file, 'utf8');
+    await writeFile(file, text.replace(/name: .*/, 'name: ../../../../escaped-<%- tenant.id %>'));
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('render/unsafe-path');
+    expect(r.stderr).toContain('contains the path segment ".."');
+    expect(existsSync(path.join(root, 'rendered'))).toBe(false);
+    expect((await readdir(path.dirname(root))).some((n) => n.startsWith('escaped'))).toBe(false);
+  });
+});
+
+describe('one writer at a time', () => {
+  it('a render while another holds the lock stops with the holder\'s pid and writes nothing', async () => {
+    const root = await tempRepo({ rendered: true });
+    const before = await treeOf(root);
+    // This test process is alive, so its pid is a lock held by a running tenantctl.
+    await writeFile(path.join(root, LOCK_FILE), `${process.pid}\n`);
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`render/locked`);
+    expect(r.stderr).toContain(`pid ${process.pid}`);
+    expect(await treeOf(root)).toEqual(before);
+    const add = await cli(root, 'add', '--tenant-id', 'acme', '--name', 'Acme');
+    expect(add.exitCode).toBe(2);
+    expect(await readFile(path.join(root, 'tenants.yaml'), 'utf8')).not.toContain('acme');
+  });
+
+  it('takes over a stale lock whose process is gone, and releases its own', async () => {
+    const root = await tempRepo();
+    await writeFile(path.join(root, LOCK_FILE), '999999999\n');
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(0);
+    expect(existsSync(path.join(root, LOCK_FILE))).toBe(false);
+  });
+});
+
+describe('bounded reading', () => {
+  it('an alias bomb in tenants.yaml is an input error at its line, not a hang or a crash', async () => {
+    const tenants = `${aliasBomb('x')}${await bundledTenants()}`;
+    const root = await tempRepo({ tenants });
+    const r = await cli(root, 'check');
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/tenants\.yaml:2:\d+ +error +input\/tenants-file .*alias expansions/);
+  });
+
+  it('an alias bomb in a committed file is reported at that file', async () => {
+    const root = await tempRepo({ rendered: true });
+    const file = 'rendered/ai-agents-test-tenant-a/workloads/configmap-tenant-config.yaml';
+    const text = await readFile(path.join(root, file), 'utf8');
+    await writeFile(path.join(root, file), `${text}${aliasBomb('extra').replace(/^/gm, '  ').replace(/^ {2}/, 'extra:\n  ')}`);
+    const r = await cli(root, 'check', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string } }[] }).diagnostics;
+    expect(ds.some((d) => d.ruleId === 'manifest/yaml-syntax' && d.file?.path === file && /alias expansions/.test(d.message))).toBe(true);
+  });
+
+  it('deep nesting is refused with a position', async () => {
+    const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
+    const r = await runCli(['verify', '-'], { cwd: '.', env: {}, isTTY: false, stdin: async () => deep });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/<stdin>:1:\d+ +error +manifest\/yaml-syntax/);
+  });
+});
