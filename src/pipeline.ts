@@ -64,6 +64,8 @@ export interface PipelineOptions extends RepoPaths {
   /** Lifecycle: the git ref to compare with (default: the upstream merge base). */
   base?: string;
   allowRemoval?: readonly string[];
+  /** Lifecycle in a git work tree with no base to compare with: warn (default), fail (CI), or accept. */
+  noBase?: 'warn' | 'error' | 'ignore';
 }
 
 export interface Timing {
@@ -343,5 +345,5 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
   const base = await renderBase(o, opts.base);
   const { removalCheck } = await import('./lifecycle/index.js');
   const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };
-  return removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: opts.allowRemoval ?? [] });
+  return removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: opts.allowRemoval ?? [], noBase: opts.noBase ?? 'warn' });
 }

@@ -1,12 +1,10 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
 import { buildAuthorizer } from '../analysis/rbac/authorizer.js';
 import { formatRuleTable, SUPERUSER_RULES } from '../analysis/rbac/list.js';
 import { parseResourceArg } from '../analysis/rbac/resources.js';
 import { refString, type AccessRequest, type ResourceRequest } from '../analysis/rbac/types.js';
 import { userInfo } from '../analysis/rbac/user.js';
 import { formatLocation } from '../diagnostics/diagnostic.js';
-import { readManifestDir } from '../manifest/read-dir.js';
+import { readInputs } from '../manifest/read-inputs.js';
 import { parseOptions, UsageError } from './options.js';
 import { canISpec } from './specs.js';
 import type { Command, CommandContext, CommandResult } from './types.js';
@@ -60,10 +58,10 @@ async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> 
   const warnings: string[] = [];
   const namespace = o.allNamespaces ? '' : (o.namespace ?? 'default');
 
-  const dir = path.resolve(ctx.cwd, o.manifests);
-  const isDir = await stat(dir).then((s) => s.isDirectory(), () => false);
-  if (!isDir) return { stdout: '', stderr: `error: manifest directory ${o.manifests} does not exist\n`, exitCode: 2 };
-  const read = await readManifestDir(dir, { relativeTo: ctx.cwd });
+  // A directory or a single file (a rendered tree, a kubectl get -o yaml dump).
+  const read = await readInputs([o.manifests], { cwd: ctx.cwd });
+  const missing = read.diagnostics.find((d) => d.ruleId === 'input/manifests');
+  if (missing) return { stdout: '', stderr: `error: --manifests ${missing.message}\n`, exitCode: 2 };
   const broken = read.diagnostics.filter((d) => d.severity === 'error');
   if (broken.length > 0) {
     const lines = broken.map((d) => `${formatLocation(d.file) || d.file?.path || o.manifests}: ${d.message}`);

@@ -27,6 +27,7 @@ export const check: Command = {
       },
       ...(values.base !== undefined ? { base: values.base } : {}),
       allowRemoval: values['allow-removal'],
+      noBase: values['allow-no-base'] ? 'ignore' : ctx.env.CI === 'true' || ctx.env.CI === '1' ? 'error' : 'warn',
     });
     const result: CheckResult = {
       diagnostics: r.diagnostics,

@@ -1,6 +1,4 @@
-import { stat } from 'node:fs/promises';
-import path from 'node:path';
-import { readManifestDir } from '../manifest/read-dir.js';
+import { readInputs } from '../manifest/read-inputs.js';
 import {
   allowed,
   buildModel,
@@ -145,10 +143,10 @@ function listing(model: NetpolModel, opts: Options, names: Map<Workload, string>
 async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> {
   const fail = (msg: string): CommandResult => ({ stdout: '', stderr: `tenantctl reach: ${msg}\n`, exitCode: 2 });
   const opts = options(argv);
-  const dir = path.resolve(ctx.cwd, opts.manifests);
-  const st = await stat(dir).catch(() => undefined);
-  if (!st?.isDirectory()) return fail(`--manifests ${opts.manifests}: not a directory`);
-  const read = await readManifestDir(dir, { relativeTo: ctx.cwd });
+  // A directory or a single file.
+  const read = await readInputs([opts.manifests], { cwd: ctx.cwd });
+  const missing = read.diagnostics.find((d) => d.ruleId === 'input/manifests');
+  if (missing) return fail(`--manifests ${missing.message}`);
   // Unparseable YAML could hide a policy, so the answer would be unsound; other skipped documents are only noted.
   const broken = read.diagnostics.filter((d) => d.ruleId === 'manifest/yaml-syntax');
   const notes = read.diagnostics.filter((d) => d.ruleId !== 'manifest/yaml-syntax').map((d) => `warning: ${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`);

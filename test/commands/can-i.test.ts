@@ -101,6 +101,17 @@ describe('tenantctl can-i', () => {
     expect([r.stdout, r.exitCode]).toEqual([stdout, code]);
   });
 
+  it('reads a single manifest file as well as a directory', async () => {
+    // A ClusterRole and its binding in one stream, as `kubectl get -o yaml` would dump them.
+    const file = path.join(dir, 'dump.yaml');
+    await writeFile(
+      file,
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: {name: reader}\nrules: [{apiGroups: [""], resources: [pods], verbs: [get]}]\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: reader}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: reader}\nsubjects: [{kind: User, name: alice, apiGroup: rbac.authorization.k8s.io}]\n',
+    );
+    expect(await run('get', 'pods', '--as', 'alice', '--manifests', 'dump.yaml')).toMatchObject({ stdout: 'yes\n', exitCode: 0 });
+    expect(await run('delete', 'pods', '--as', 'alice', '--manifests', 'dump.yaml')).toMatchObject({ stdout: 'no\n', exitCode: 1 });
+  });
+
   it('explains which binding and role allowed it', async () => {
     const r = await run('get', 'pods', '-n', 'team-a', '--as', SA, '--explain');
     expect(r.stdout).toBe(
@@ -143,7 +154,7 @@ describe('tenantctl can-i', () => {
     [['get', '/healthz', '--subresource', 'log', '--as', 'x'], '--subresource can not be used with NonResourceURL'],
     [['get', 'pods', '--as'], '--as needs a value'],
     [['get', 'pods', '--as', 'x', '--bogus'], 'unknown option --bogus'],
-    [['get', 'pods', '--as', 'x', '--manifests', 'missing'], 'manifest directory missing does not exist'],
+    [['get', 'pods', '--as', 'x', '--manifests', 'missing'], '--manifests missing does not exist'],
     [['get', 'pods', '--as', 'x', '--manifests', 'other'], 'cannot evaluate RBAC over unreadable manifests'],
   ])('usage error %j', async (argv, message) => {
     const r = await run(...argv);

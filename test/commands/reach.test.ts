@@ -102,7 +102,7 @@ describe('tenantctl reach', () => {
 
   it.each([
     [[], /--manifests PATH is required/],
-    [['--manifests', 'nope'], /not a directory/],
+    [['--manifests', 'nope'], /--manifests nope does not exist/],
     [['--manifests', '.', '--from', 'shop/api'], /--from and --to go together/],
     [['--manifests', '.', '--from', 'shop/api', '--to', 'shop/x', '--port', '80'], /no workload "shop\/x"/],
     [['--manifests', '.', '--from', 'shop/api', '--to', 'shop/web', '--port', '80/ICMP'], /--port must look like/],

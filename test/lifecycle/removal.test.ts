@@ -1,3 +1,4 @@
+import { runCli } from '../../src/cli.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempRepos, cli } from '../helpers.js';
 import { commitAll, editTenants, git, gitRepo, tenantA } from './git-fixture.js';
@@ -55,18 +56,33 @@ describe('check --base: removing a tenant is deliberate', () => {
     expect(r.stdout).toContain('allowed by --allow-removal');
   });
 
-  it('uses the merge base with the upstream branch by default, and skips quietly when there is none', async () => {
+  it('uses the merge base with the upstream branch by default, and never skips without saying so', async () => {
     const root = await gitRepo();
     git(root, 'checkout', '-q', '-b', 'feature');
     await editTenants(root, tenantA, '');
     await rendered(root);
     const none = await cli(root, 'check');
-    expect(none.stdout).not.toContain('lifecycle/');
+    expect(none.stdout).toMatch(/warning\s+lifecycle\/base\s+no upstream branch to compare with: the tenant removal check was skipped/);
+    expect(none.exitCode).toBe(0);
+    // In CI the guard must run: a missing base fails the job unless it is accepted explicitly.
+    const inCi = await runCli(['check'], { cwd: root, env: { CI: 'true' }, isTTY: false });
+    expect(inCi.exitCode).toBe(1);
+    expect(inCi.stdout).toMatch(/error\s+lifecycle\/base .*in CI \(CI=true\) the removal check must run/);
+    const accepted = await runCli(['check', '--allow-no-base'], { cwd: root, env: { CI: 'true' }, isTTY: false });
+    expect(accepted.stdout).not.toContain('lifecycle/');
+    expect(accepted.exitCode).toBe(0);
     expect((await cli(root, 'plan')).stderr).toContain('no upstream branch to compare with');
     git(root, 'branch', '--set-upstream-to=main');
     const r = await cli(root, 'check');
     expect(r.stdout).toMatch(/error\s+lifecycle\/tenant-removal/);
     expect(r.stdout).toContain('compared with merge base');
+  });
+
+  it('refuses an --allow-removal that names no removed tenant', async () => {
+    const root = await gitRepo();
+    const r = await cli(root, 'check', '--base', 'HEAD', '--allow-removal', 'nope');
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toContain('--allow-removal nope matches no removed tenant');
   });
 
   it('reports an unknown ref as a failure (exit 2)', async () => {
