@@ -149,7 +149,7 @@ export const FINDINGS = {
   'schema/invalid': {
     description: 'An object does not match its strict schema: an unknown field, a wrong type, a value outside its enum or format.',
     severity: 'error',
-    remediation: 'fix the field named in the message (the path, the value and what the schema expects are given)',
+    remediation: 'fix the field where it comes from (the template, or the tenants.yaml value it renders); `kubectl explain KIND.FIELD` shows what the API accepts',
     doc: `${FINDINGS_DOC}#schema-invalid`,
   },
   'schema/unknown-kind': {
@@ -397,6 +397,8 @@ export function findingDescriptors(ids: Iterable<FindingId> = FINDING_IDS): Rule
 /** What a stage knows about one finding beyond its id and message. */
 export interface FindingFields {
   severity?: Severity;
+  /** Overrides the catalogue's kind for one occurrence (a waiver naming an unknown rule cannot be processed). */
+  kind?: 'finding' | 'failure';
   tenant?: string;
   object?: ObjectRef;
   file?: FileLocation;
@@ -405,6 +407,7 @@ export interface FindingFields {
   /** Defaults to the catalogue's remediation. */
   hint?: string;
   detail?: string;
+  waived?: { reason: string };
 }
 
 /**
@@ -413,8 +416,9 @@ export interface FindingFields {
  */
 export function diagnostic(id: FindingId, message: string, fields: FindingFields = {}): Diagnostic {
   const e: FindingEntry = FINDINGS[id];
-  const d: Diagnostic = { ruleId: id, severity: fields.severity ?? e.severity, kind: e.kind ?? 'finding', message };
+  const d: Diagnostic = { ruleId: id, severity: fields.severity ?? e.severity, kind: fields.kind ?? e.kind ?? 'finding', message };
   if (fields.tenant !== undefined) d.tenant = fields.tenant;
+  if (fields.waived !== undefined) d.waived = fields.waived;
   if (fields.object !== undefined) d.object = fields.object;
   if (fields.file !== undefined) d.file = fields.file;
   if (fields.field !== undefined) d.field = fields.field;

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Side } from './base.js';
 import type { Plan, TenantChange } from './changes.js';
@@ -26,26 +27,10 @@ export function removalDiagnostics(plan: Plan, base: Side, allow: readonly strin
     const decommissioned = base.config?.tenants.find((b) => b.id === t.id)?.decommissioned === true;
     const detail = deletionList(t).map((l) => `  - ${l}`).join('\n');
     if (decommissioned || allow.includes(t.id)) {
-      out.push({
-        ruleId: 'lifecycle/tenant-removal',
-        severity: 'info',
-        kind: 'finding',
-        tenant: t.id,
-        message: `tenant "${t.id}" is removed (${decommissioned ? `decommissioned in ${ref}` : 'allowed by --allow-removal'}); its Namespace is protected from pruning and stays until deleted by hand`,
-        detail: `would be deleted once the namespace is deleted:\n${detail}`,
-        hint: `after merging, back up what must be kept, then: kubectl delete namespace ${t.namespace ?? ''}`.trimEnd(),
-      });
+      out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" is removed (${decommissioned ? `decommissioned in ${ref}` : 'allowed by --allow-removal'}); its Namespace is protected from pruning and stays until deleted by hand`, { severity: 'info', tenant: t.id, detail: `would be deleted once the namespace is deleted:\n${detail}`, hint: `after merging, back up what must be kept, then: kubectl delete namespace ${t.namespace ?? ''}`.trimEnd() }));
       continue;
     }
-    out.push({
-      ruleId: 'lifecycle/tenant-removal',
-      severity: 'error',
-      kind: 'finding',
-      tenant: t.id,
-      message: `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref})`,
-      detail: `would be deleted:\n${detail}`,
-      hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}`,
-    });
+    out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref})`, { tenant: t.id, detail: `would be deleted:\n${detail}`, hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}` }));
   }
   return out;
 }

@@ -104,43 +104,19 @@ function parsePositioned(text: string, opts: ParseOptions): ParseResult {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) {
         const dup = /unique/i.test(e.message);
-        diagnostics.push({
-          ruleId,
-          severity: 'error',
-          kind: 'failure',
-          message: dup ? `duplicate key: ${firstLine(e.message)}` : `invalid YAML: ${firstLine(e.message)}`,
-          file: where(e.pos[0]),
-          hint: dup ? 'remove or rename one of the repeated keys' : 'fix the YAML syntax at this position',
-          ...originFields,
-        });
+        diagnostics.push(diagnostic(ruleId, dup ? `duplicate key: ${firstLine(e.message)}` : `invalid YAML: ${firstLine(e.message)}`, { severity: 'error', kind: 'failure', file: where(e.pos[0]), hint: dup ? 'remove or rename one of the repeated keys' : 'fix the YAML syntax at this position', ...originFields }));
       }
       return;
     }
     if (doc.contents === null) return;
     if (!isMap(doc.contents)) {
-      diagnostics.push({
-        ruleId: 'manifest/not-an-object',
-        severity: 'error',
-        kind: 'failure',
-        message: 'YAML document is not a mapping, so it cannot be a Kubernetes object',
-        file: where(doc.contents.range?.[0] ?? 0),
-        hint: 'each document must be a map with apiVersion, kind and metadata',
-        ...originFields,
-      });
+      diagnostics.push(diagnostic('manifest/not-an-object', 'YAML document is not a mapping, so it cannot be a Kubernetes object', { file: where(doc.contents.range?.[0] ?? 0), hint: 'each document must be a map with apiVersion, kind and metadata', ...originFields }));
       return;
     }
     const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
     if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
       const pos = locateInText(text, docIndex, typeof value.apiVersion !== 'string' ? '/apiVersion' : '/kind');
-      diagnostics.push({
-        ruleId: 'manifest/not-an-object',
-        severity: 'error',
-        kind: 'failure',
-        message: 'document has no string apiVersion and kind, so it is not a Kubernetes object',
-        file: { path: opts.file, ...pos },
-        hint: 'add apiVersion and kind, or remove the document',
-        ...originFields,
-      });
+      diagnostics.push(diagnostic('manifest/not-an-object', 'document has no string apiVersion and kind, so it is not a Kubernetes object', { file: { path: opts.file, ...pos }, hint: 'add apiVersion and kind, or remove the document', ...originFields }));
       return;
     }
     if (isBuildConfig(value.apiVersion)) return;

@@ -53,16 +53,7 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
       text = template.render(ctx);
     } catch (cause) {
       const err = cause as Error;
-      diagnostics.push({
-        ruleId: 'render/template',
-        severity: 'error',
-        kind: 'failure',
-        message: `template threw${where}: ${templateErrorMessage(err)}`,
-        file: { path: template.path, line: templateErrorLine(err), column: 1 },
-        origin,
-        ...(tenant ? { tenant } : {}),
-        hint: 'fix the expression on this line of the template',
-      });
+      diagnostics.push(diagnostic('render/template', `template threw${where}: ${templateErrorMessage(err)}`, { file: { path: template.path, line: templateErrorLine(err), column: 1 }, origin, ...(tenant ? { tenant } : {}), hint: 'fix the expression on this line of the template' }));
       return;
     }
     const parsed = parseManifests(text, { file: template.path, origin, ruleId: 'render/invalid-yaml' });
@@ -77,15 +68,7 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
     }
     if (parsed.diagnostics.length > 0) return;
     if (parsed.manifests.length > 1) {
-      diagnostics.push({
-        ruleId: 'render/one-object-per-template',
-        severity: 'error',
-        kind: 'failure',
-        message: `template produced ${parsed.manifests.length} objects${where}; each template renders exactly one`,
-        file: { path: template.path, line: 1, column: 1 },
-        origin,
-        hint: 'split the template into one file per object',
-      });
+      diagnostics.push(diagnostic('render/one-object-per-template', `template produced ${parsed.manifests.length} objects${where}; each template renders exactly one`, { file: { path: template.path, line: 1, column: 1 }, origin, hint: 'split the template into one file per object' }));
       return;
     }
     for (const m of parsed.manifests) {
@@ -105,15 +88,7 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
       const key = `${at.root}\u0000${objectKey(m.object)}`;
       const prev = firstOrigin.get(path) ?? firstOrigin.get(key);
       if (prev !== undefined) {
-        diagnostics.push({
-          ruleId: 'render/duplicate-object',
-          severity: 'error',
-          kind: 'failure',
-          message: `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} is also rendered by ${prev}`,
-          file: { path: template.path, line: 1, column: 1 },
-          origin,
-          hint: 'object names must be unique per kind and namespace; rename one of them',
-        });
+        diagnostics.push(diagnostic('render/duplicate-object', `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} is also rendered by ${prev}`, { file: { path: template.path, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
         continue;
       }
       const desc = `${template.path}${where}`;

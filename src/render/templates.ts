@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
@@ -23,7 +24,7 @@ function classify(rel: string): Pick<Template, 'scope' | 'tool'> {
 }
 
 function failure(file: string, line: number, message: string, hint: string): Diagnostic {
-  return { ruleId: 'render/template', severity: 'error', kind: 'failure', message, file: { path: file, line, column: 1 }, hint };
+  return diagnostic('render/template', message, { file: { path: file, line, column: 1 }, hint });
 }
 
 /**
@@ -37,13 +38,7 @@ export async function loadTemplates(root: string, dir = 'templates'): Promise<{ 
   const templates: Template[] = [];
   const diagnostics: Diagnostic[] = [];
   if (files.length === 0) {
-    diagnostics.push({
-      ruleId: 'render/template',
-      severity: 'error',
-      kind: 'failure',
-      message: `no templates found under ${dir}/tenant or ${dir}/cluster`,
-      hint: 'templates are EJS files named <name>.yaml.ejs, one Kubernetes object each',
-    });
+    diagnostics.push(diagnostic('render/template', `no templates found under ${dir}/tenant or ${dir}/cluster`, { hint: 'templates are EJS files named <name>.yaml.ejs, one Kubernetes object each' }));
   }
   for (const rel of files) {
     const shown = `${dir}/${rel}`;

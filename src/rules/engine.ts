@@ -103,27 +103,11 @@ export function applyWaivers(diagnostics: Diagnostic[], rules: Readonly<Record<s
       const rule = rules[w.rule];
       if (!rule) {
         const guess = nearest(w.rule, Object.keys(rules));
-        extra.push({
-          ruleId: 'input/waiver',
-          severity: 'error',
-          kind: 'failure',
-          message: `waiver names unknown rule "${w.rule}"`,
-          tenant: tenant.id,
-          file: at(`${w.pointer}/rule`),
-          hint: guess ? `did you mean "${guess}"?` : 'see docs/rules/ for rule ids',
-        });
+        extra.push(diagnostic('input/waiver', `waiver names unknown rule "${w.rule}"`, { kind: 'failure', tenant: tenant.id, file: at(`${w.pointer}/rule`), hint: guess ? `did you mean "${guess}"?` : 'see docs/rules/ for rule ids' }));
         continue;
       }
       if (rule.meta.unwaivable) {
-        extra.push({
-          ruleId: 'input/waiver',
-          severity: 'error',
-          kind: 'finding',
-          message: `rule ${w.rule} is a core isolation rule and cannot be waived`,
-          tenant: tenant.id,
-          file: at(`${w.pointer}/rule`),
-          hint: 'fix the finding instead; remove this waiver',
-        });
+        extra.push(diagnostic('input/waiver', `rule ${w.rule} is a core isolation rule and cannot be waived`, { tenant: tenant.id, file: at(`${w.pointer}/rule`), hint: 'fix the finding instead; remove this waiver' }));
         continue;
       }
       let used = false;
@@ -134,15 +118,7 @@ export function applyWaivers(diagnostics: Diagnostic[], rules: Readonly<Record<s
         used = true;
       }
       if (!used) {
-        extra.push({
-          ruleId: 'input/waiver',
-          severity: 'warning',
-          kind: 'finding',
-          message: `waiver for ${w.rule}${w.object ? ` on ${w.object}` : ''} matches no finding`,
-          tenant: tenant.id,
-          file: at(w.pointer),
-          hint: 'remove the stale waiver so it cannot hide a future finding',
-        });
+        extra.push(diagnostic('input/waiver', `waiver for ${w.rule}${w.object ? ` on ${w.object}` : ''} matches no finding`, { severity: 'warning', tenant: tenant.id, file: at(w.pointer), hint: 'remove the stale waiver so it cannot hide a future finding' }));
       }
     }
   }

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { objectRef, type Manifest } from '../manifest/types.js';
 import { problemsFrom } from './errors.js';
@@ -28,16 +29,7 @@ export function validateManifests(manifests: readonly Manifest[], registry: Sche
       const field: NonNullable<Diagnostic['field']> = { pointer: p.pointer };
       if (p.actual !== undefined) field.actual = p.actual;
       if (p.expected !== undefined) field.expected = p.expected;
-      out.push({
-        ruleId: 'schema/invalid',
-        severity: 'error',
-        kind: 'finding',
-        message: p.message,
-        file: { path: m.file, ...m.locate(p.pointer) },
-        field,
-        ...context(m),
-        ...(p.hint ? { hint: p.hint } : {}),
-      });
+      out.push(diagnostic('schema/invalid', p.message, { file: { path: m.file, ...m.locate(p.pointer) }, field, ...context(m), ...(p.hint ? { hint: p.hint } : {}) }));
     }
   }
   return out;
@@ -45,16 +37,7 @@ export function validateManifests(manifests: readonly Manifest[], registry: Sche
 
 function unknownKind(m: Manifest, registry: SchemaRegistry): Diagnostic {
   const { apiVersion, kind } = m.object;
-  return {
-    ruleId: 'schema/unknown-kind',
-    severity: 'error',
-    kind: 'finding',
-    message: `no schema for ${apiVersion} ${kind} (searched ${registry.locations.join(', ')})`,
-    file: { path: m.file, ...m.locate('/kind') },
-    field: { pointer: '/kind', actual: kind },
-    ...context(m),
-    hint: 'pass its CustomResourceDefinition with --crd, a schema directory with --schema-location, or allow-list the kind',
-  };
+  return diagnostic('schema/unknown-kind', `no schema for ${apiVersion} ${kind} (searched ${registry.locations.join(', ')})`, { file: { path: m.file, ...m.locate('/kind') }, field: { pointer: '/kind', actual: kind }, ...context(m), hint: 'pass its CustomResourceDefinition with --crd, a schema directory with --schema-location, or allow-list the kind' });
 }
 
 function context(m: Manifest): Pick<Diagnostic, 'object' | 'origin' | 'tenant'> {

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { parseInput, schemaErrors } from './load.js';
@@ -24,13 +25,7 @@ export async function loadTenantsFile(absPath: string, shownPath: string): Promi
   } catch (cause) {
     return {
       diagnostics: [
-        {
-          ruleId: 'input/tenants-file',
-          severity: 'error',
-          kind: 'failure',
-          message: `cannot read ${shownPath}: ${(cause as Error).message}`,
-          hint: 'run from the repository root or pass --root DIR',
-        },
+        diagnostic('input/tenants-file', `cannot read ${shownPath}: ${(cause as Error).message}`, { hint: 'run from the repository root or pass --root DIR' }),
       ],
     };
   }

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,14 +40,7 @@ function schemaValidator(): ValidateFunction {
 }
 
 function inputError(file: string, pos: Position, message: string, hint: string, pointer?: string): Diagnostic {
-  const d: Diagnostic = {
-    ruleId: 'input/tenants-file',
-    severity: 'error',
-    kind: 'failure',
-    message,
-    file: { path: file, line: pos.line, column: pos.column },
-    hint,
-  };
+  const d: Diagnostic = diagnostic('input/tenants-file', message, { file: { path: file, line: pos.line, column: pos.column }, hint });
   if (pointer !== undefined) d.field = { pointer };
   return d;
 }

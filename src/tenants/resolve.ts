@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { cidrProblem } from '../manifest/cidr.js';
@@ -68,15 +69,7 @@ export function resolveTenants(
 ): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
   const diagnostics: Diagnostic[] = [];
   const report = (pointer: string, message: string, hint: string, tenant?: string): void => {
-    const d: Diagnostic = {
-      ruleId: 'input/tenants-file',
-      severity: 'error',
-      kind: 'failure',
-      message,
-      file: { path: file, ...locate(pointer) },
-      field: { pointer },
-      hint,
-    };
+    const d: Diagnostic = diagnostic('input/tenants-file', message, { file: { path: file, ...locate(pointer) }, field: { pointer }, hint });
     if (tenant) d.tenant = tenant;
     diagnostics.push(d);
   };

@@ -1,3 +1,4 @@
+import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 
 const hint = 'run `npm run render` (or `tenantctl render`) and commit the result; never edit rendered/ by hand';
@@ -32,17 +33,16 @@ export function compareTrees(expected: ReadonlyMap<string, string>, actual: Read
     const want = expected.get(p);
     const have = actual.get(p);
     if (want === have) continue;
-    const base = { severity: 'error' as const, kind: 'finding' as const, hint };
     if (have === undefined) {
-      out.push({ ...base, ruleId: 'drift/missing', message: `${p} is missing: render would create it`, file: { path: p, line: 1, column: 1 }, ...detail(patch(p, '', want!)) });
+      out.push(diagnostic('drift/missing', `${p} is missing: render would create it`, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, '', want!)) }));
     } else if (want === undefined) {
-      out.push({ ...base, ruleId: 'drift/extra', message: `${p} is not produced by any template: render would delete it`, file: { path: p, line: 1, column: 1 }, ...detail(patch(p, have, '')) });
+      out.push(diagnostic('drift/extra', `${p} is not produced by any template: render would delete it`, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, have, '')) }));
     } else {
-      out.push({ ...base, ruleId: 'drift/changed', message: `${p} differs from what render produces`, file: { path: p, line: firstDifferentLine(have, want), column: 1 }, ...detail(patch(p, have, want)) });
+      out.push(diagnostic('drift/changed', `${p} differs from what render produces`, { file: { path: p, line: firstDifferentLine(have, want), column: 1 }, hint, ...detail(patch(p, have, want)) }));
     }
   }
   if (diffs >= maxDiffs && out.length > maxDiffs) {
-    out.push({ ruleId: 'drift/summary', severity: 'info', kind: 'finding', message: `${out.length} files drift; diffs shown for the first ${maxDiffs}`, hint });
+    out.push(diagnostic('drift/summary', `${out.length} files drift; diffs shown for the first ${maxDiffs}`, { hint }));
   }
   return out;
 }
