@@ -53,6 +53,8 @@ export interface PipelineOptions extends RepoPaths {
   files?: number;
   /** With `manifests`: the tenants they belong to, when known (rules and proofs then run as for a repository). */
   config?: TenantsConfig;
+  /** tenants.yaml as text instead of the file on disk (the base ref's, read from git). */
+  tenantsText?: string;
   schema?: {
     schemaLocation?: readonly string[];
     crdFiles?: readonly string[];
@@ -265,7 +267,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const outAbs = path.join(o.root, o.outDir);
     if (stages.has('drift')) await recoverTree(outAbs);
     const [r, onDisk] = await phase('load', () =>
-      Promise.all([renderInMemory(o), stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>())]),
+      Promise.all([
+        opts.tenantsText === undefined ? renderInMemory(o) : loadTemplates(o.root, o.templatesDir).then((t) => renderText(opts.tenantsText!, t.templates, o)),
+        stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>()),
+      ]),
     );
     if (r.config) result.config = r.config;
     if (r.render) result.render = r.render;
@@ -333,8 +338,7 @@ export async function renderBase(opts: RepoPaths, ref: string | undefined): Prom
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
   // A base without tenants.yaml had no tenants: everything is added.
   if (base.text === undefined) return { ref: base.ref, ids: [], diagnostics: base.diagnostics };
-  const tpl = await loadTemplates(o.root, o.templatesDir);
-  const r = renderText(base.text, tpl.templates, o);
+  const r = await runPipeline({ ...o, tenantsText: base.text, stages: [] });
   const side: BaseSide = { ref: base.ref, ids: r.config ? r.config.tenants.map((t) => t.id) : listedIds(base.text), diagnostics: base.diagnostics };
   if (r.config) side.config = r.config;
   if (r.render) side.render = r.render;

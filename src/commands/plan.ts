@@ -1,5 +1,5 @@
 import { headSide } from '../lifecycle/index.js';
-import { renderBase, renderInMemory } from '../pipeline.js';
+import { renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
 import { planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
@@ -24,7 +24,7 @@ export const plan: Command = {
       const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: false, toolVersion: '' });
       return { stdout: '', stderr: `${text}\nnothing to compare with: pass --base REF\n`, exitCode: 2 };
     }
-    const head = await renderInMemory({ root });
+    const head = await runPipeline({ root, stages: [] });
     if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };
     const changes = comparePlans(base, headSide(head.config, head.render));
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
