@@ -20,6 +20,7 @@ export interface FindingEntry {
 
 const FINDINGS_DOC = 'docs/findings.md';
 const ISOLATION_DOC = 'docs/analysis/isolation.md';
+const DELIVERY_DOC = 'docs/analysis/delivery.md';
 
 export const FINDINGS = {
   // Input: tenants.yaml and command-line arguments.
@@ -177,6 +178,19 @@ export const FINDINGS = {
     severity: 'error',
     remediation: 'set the tenant to `state: decommissioned` in one change, merge it, and remove the entry in a later change (or pass --allow-removal ID)',
     doc: `${FINDINGS_DOC}#lifecycle-tenant-removal`,
+  },
+  // Delivery: what Argo CD or Flux does when the change is synced (src/analysis/delivery/).
+  'delivery/cascade-deletion': {
+    description: 'Syncing the change makes the GitOps controller delete live objects of tenants that stay: a removed or renamed ApplicationSet, Application or Kustomization that cascades.',
+    severity: 'error',
+    remediation: 'keep the name (rename in two steps: first add the new object and set preserveResourcesOnDeletion or remove the finalizer on the old one, merge, then remove the old one), or decommission the tenants first',
+    doc: `${DELIVERY_DOC}#cascade-deletion`,
+  },
+  'delivery/guardrail-removed': {
+    description: "A tenant's guardrail (deny-all or another NetworkPolicy, ResourceQuota, LimitRange, Role or RoleBinding) would be pruned while its namespace stays.",
+    severity: 'error',
+    remediation: 'keep the guardrail template; a namespace loses its guardrails only when it is deleted',
+    doc: `${DELIVERY_DOC}#guardrail-removed`,
   },
   // Isolation proofs (src/analysis/isolation/).
   'isolation/cross-tenant-path': {

@@ -1,0 +1,157 @@
+import type { Manifest } from '../../manifest/types.js';
+
+/**
+ * What Argo CD or Flux does with a tree, as far as deletion goes: which
+ * delivery units (Applications, ApplicationSet-generated Applications, Flux
+ * Kustomizations) exist, which files each one applies, and what happens to
+ * those objects when the unit disappears. Each rule below is one documented
+ * behaviour; test/analysis/delivery/semantics.test.ts quotes the page it
+ * encodes, row by row.
+ */
+
+export interface SemanticsRow {
+  rule: string;
+  /** The documentation page and the sentence the rule encodes. */
+  source: string;
+  quote: string;
+}
+
+export const SEMANTICS = {
+  autoPrune: {
+    rule: 'an Application with syncPolicy.automated.prune deletes the objects removed from its path',
+    source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-pruning',
+    quote: 'By default (and as a safety mechanism), automated sync will not delete resources when Argo CD detects the resource is no longer defined in Git. To prune the resources, a manual sync can always be performed [...] Pruning can also be enabled to happen automatically as part of the automated sync by running: ... prune: true',
+  },
+  appsetCascade: {
+    rule: 'deleting an ApplicationSet deletes the Applications it generated and, through their resources finalizer, their deployed objects, unless syncPolicy.preserveResourcesOnDeletion is true',
+    source: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Application-Deletion/',
+    quote: 'when an ApplicationSet is deleted [...] Any Application resources that were created from this ApplicationSet (as identified by owner reference) will be deleted [...] To preserve deployed resources, set .syncPolicy.preserveResourcesOnDeletion to true in the ApplicationSet.',
+  },
+  appFinalizer: {
+    rule: 'deleting an Application deletes its deployed objects only when it carries resources-finalizer.argocd.argoproj.io',
+    source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/app_deletion/#about-the-deletion-finalizer',
+    quote: 'For the technical amongst you, the Argo CD application controller watches for this finalizer: metadata: finalizers: - resources-finalizer.argocd.argoproj.io [...] Argo CD\'s app controller watches for this finalizer and will perform a cascading delete.',
+  },
+  noPrune: {
+    rule: 'objects annotated argocd.argoproj.io/sync-options Prune=false are never pruned, Delete=false are kept when the Application is deleted',
+    source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources',
+    quote: 'You may wish to prevent an object from being pruned: argocd.argoproj.io/sync-options: Prune=false [...] For certain resources you might want to retain them even after your application is deleted [...] argocd.argoproj.io/sync-options: Delete=false',
+  },
+  fluxPrune: {
+    rule: 'a Kustomization with spec.prune deletes objects removed from its path and, when it is itself deleted, every object it applied, unless deletionPolicy is Orphan',
+    source: 'https://fluxcd.io/flux/components/kustomize/kustomizations/#prune',
+    quote: 'When enabled, if a Kubernetes object that was previously applied is removed from the source, it will be deleted from the cluster. [...] when the Kustomization object is deleted, the controller will also delete all the objects it applied (deletionPolicy MirrorPrune, the default) [...] Orphan: keeps the objects',
+  },
+} as const satisfies Record<string, SemanticsRow>;
+
+export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
+const SYNC_OPTIONS = 'argocd.argoproj.io/sync-options';
+
+export interface Unit {
+  /** `Application argocd/name`, `ApplicationSet argocd/name → tenant-a`, `Kustomization ns/name`. */
+  id: string;
+  kind: 'Application' | 'GeneratedApplication' | 'Kustomization';
+  /** The object that defines the unit (for a generated Application: its ApplicationSet). */
+  manifest: Manifest;
+  /** Folder (repo-relative, no trailing slash) whose files the unit applies. */
+  path: string;
+  /** Folders below `path` that belong to another unit and are not applied by this one. */
+  excludes: readonly string[];
+  /** Removed files are deleted by the controller. */
+  prunes: boolean;
+  /** When the unit itself is deleted, its objects are deleted too. */
+  cascades: boolean;
+  /** For a generated Application: the ApplicationSet and whether deleting it keeps the Application's objects. */
+  appset?: { id: string; preserves: boolean };
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+
+function ref(m: Manifest): string {
+  return `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`;
+}
+
+function trimPath(p: string): string {
+  return p.replace(/^\.\//, '').replace(/\/+$/, '');
+}
+
+/** The delivery units a tree declares. `generated` lists, per ApplicationSet, the workloads folders its git generator matches. */
+export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<string>): Unit[] {
+  const units: Unit[] = [];
+  const folders = new Set<string>();
+  for (const f of files) folders.add(f.slice(0, f.lastIndexOf('/')));
+  for (const m of manifests) {
+    const spec = obj(m.object.spec);
+    const group = m.object.apiVersion.split('/')[0];
+    if (m.object.kind === 'Application' && group === 'argoproj.io') {
+      const path = str(obj(spec.source).path);
+      if (path === undefined) continue;
+      const automated = obj(obj(spec.syncPolicy).automated);
+      units.push({
+        id: ref(m),
+        kind: 'Application',
+        manifest: m,
+        path: trimPath(path),
+        excludes: [],
+        prunes: automated.prune === true,
+        cascades: (m.object.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER),
+      });
+    } else if (m.object.kind === 'ApplicationSet' && group === 'argoproj.io') {
+      const template = obj(spec.template);
+      const finalizers = (obj(template.metadata).finalizers as unknown[] | undefined) ?? [];
+      const preserves = obj(spec.syncPolicy).preserveResourcesOnDeletion === true;
+      const automated = obj(obj(obj(template.spec).syncPolicy).automated);
+      for (const g of (spec.generators as unknown[] | undefined) ?? []) {
+        for (const d of (obj(obj(g).git).directories as unknown[] | undefined) ?? []) {
+          const pattern = str(obj(d).path);
+          if (!pattern || obj(d).exclude === true) continue;
+          // Git directory generator: one Application per matching folder; `*` matches one path segment.
+          const re = new RegExp(`^${trimPath(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+          for (const folder of [...folders].filter((f) => re.test(f)).sort()) {
+            units.push({
+              id: `${ref(m)} → ${folder}`,
+              kind: 'GeneratedApplication',
+              manifest: m,
+              path: folder,
+              excludes: [],
+              prunes: automated.prune === true,
+              cascades: finalizers.includes(RESOURCES_FINALIZER),
+              appset: { id: ref(m), preserves },
+            });
+          }
+        }
+      }
+    } else if (m.object.kind === 'Kustomization' && group === 'kustomize.toolkit.fluxcd.io') {
+      const path = str(spec.path);
+      if (path === undefined) continue;
+      const prunes = spec.prune === true;
+      units.push({
+        id: ref(m),
+        kind: 'Kustomization',
+        manifest: m,
+        path: trimPath(path),
+        excludes: [],
+        prunes,
+        cascades: prunes && spec.deletionPolicy !== 'Orphan',
+      });
+    }
+  }
+  // A folder that another unit applies is that unit's, not its parent's: kustomizations list
+  // subfolders, and the platform entry point leaves the workloads folders to the tenant units.
+  return units.map((u) => ({
+    ...u,
+    excludes: units.filter((o) => o !== u && o.path.startsWith(`${u.path}/`)).map((o) => o.path),
+  }));
+}
+
+/** Whether a unit applies the file at `file`. */
+export function applies(u: Unit, file: string): boolean {
+  if (!file.startsWith(`${u.path}/`)) return false;
+  return !u.excludes.some((e) => file.startsWith(`${e}/`));
+}
+
+export function syncOptions(m: Manifest): string[] {
+  const v = m.object.metadata?.annotations?.[SYNC_OPTIONS];
+  return typeof v === 'string' ? v.split(',').map((s) => s.trim()) : [];
+}

@@ -1,0 +1,129 @@
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deliveryFindings, SEMANTICS } from '../../../src/analysis/delivery/index.js';
+import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
+import { renderInMemory } from '../../../src/pipeline.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../../helpers.js';
+import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
+
+afterAll(cleanupTempRepos);
+
+type Edit = { file: string; from: string; to: string } | { remove: string };
+
+async function side(tenants: string, edits: readonly Edit[] = []) {
+  const root = await tempRepo({ tenants });
+  for (const e of edits) {
+    if ('remove' in e) {
+      await rm(path.join(root, e.remove));
+      continue;
+    }
+    const file = path.join(root, e.file);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes(e.from)) throw new Error(`${e.file} lacks ${e.from}`);
+    await writeFile(file, text.replace(e.from, e.to));
+  }
+  const r = await renderInMemory({ root });
+  expect(r.diagnostics).toEqual([]);
+  return r;
+}
+
+async function verdict(base: { tenants: string; edits?: Edit[] }, head: { tenants: string; edits?: Edit[] }) {
+  const b = await side(base.tenants, base.edits);
+  const h = await side(head.tenants, head.edits);
+  const ns = (c: NonNullable<typeof b.config>) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
+  const inBase = new Set(b.config!.tenants.map((t) => t.id));
+  const staying = new Set(h.config!.tenants.filter((t) => !t.decommissioned && inBase.has(t.id)).map((t) => t.id));
+  const headNs = new Set(h.render!.manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name!));
+  return deliveryFindings(
+    { manifests: b.render!.manifests, files: b.render!.files.keys(), tenantOfNamespace: ns(b.config!) },
+    { manifests: h.render!.manifests, files: h.render!.files.keys(), tenantOfNamespace: ns(h.config!) },
+    staying,
+    headNs,
+  );
+}
+
+const APPSET = 'templates/gitops/argocd/global/applicationset-tenants.yaml.ejs';
+
+describe('what the GitOps controller does with a change', async () => {
+  const bundled = await bundledTenants();
+  const flux = bundled.replace('tool: argocd', 'tool: flux');
+  const renamed = (t: string) => t.replace(/managedBy: .*/, 'managedBy: ai-agents-core');
+
+  // Each row: a change a pull request can make, the documented behaviour it triggers, and the verdict.
+  const rows: { name: string; semantics: SemanticsRow[]; base: { tenants: string; edits?: Edit[] }; head: { tenants: string; edits?: Edit[] }; findings: string[]; tenants?: string[] }[] = [
+    {
+      name: 'rename managedBy (Argo CD): the ApplicationSet is replaced, its Applications and their workloads deleted',
+      semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade, SEMANTICS.appFinalizer],
+      base: { tenants: bundled },
+      head: { tenants: renamed(bundled) },
+      findings: ['delivery/cascade-deletion'],
+      tenants: ['test-tenant-a', 'test-tenant-b'],
+    },
+    {
+      name: 'rename managedBy with preserveResourcesOnDeletion already merged: Applications go, workloads stay',
+      semantics: [SEMANTICS.appsetCascade],
+      base: { tenants: bundled, edits: [{ file: APPSET, from: '  goTemplate: true\n', to: '  goTemplate: true\n  syncPolicy:\n    preserveResourcesOnDeletion: true\n' }] },
+      head: { tenants: renamed(bundled), edits: [{ file: APPSET, from: '  goTemplate: true\n', to: '  goTemplate: true\n  syncPolicy:\n    preserveResourcesOnDeletion: true\n' }] },
+      findings: [],
+    },
+    {
+      name: 'rename managedBy when generated Applications carry no resources finalizer: nothing cascades',
+      semantics: [SEMANTICS.appFinalizer],
+      base: { tenants: bundled, edits: [{ file: APPSET, from: '      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n', to: '' }] },
+      head: { tenants: renamed(bundled), edits: [{ file: APPSET, from: '      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n', to: '' }] },
+      findings: [],
+    },
+    {
+      name: 'drop the LimitRange template: pruned from namespaces that stay',
+      semantics: [SEMANTICS.autoPrune],
+      base: { tenants: bundled },
+      head: { tenants: bundled, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+    },
+    {
+      name: 'drop the LimitRange template under Flux: pruned just the same',
+      semantics: [SEMANTICS.fluxPrune],
+      base: { tenants: flux },
+      head: { tenants: flux, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+    },
+    {
+      name: 'decommission a tenant: its workloads go, as intended',
+      semantics: [SEMANTICS.appsetCascade],
+      base: { tenants: bundled },
+      head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n') },
+      findings: [],
+    },
+    { name: 'add a tenant', semantics: [], base: { tenants: bundled }, head: { tenants: `${bundled.trimEnd()}\n  - id: acme\n    name: Acme\n` }, findings: [] },
+    { name: 'change a tier', semantics: [], base: { tenants: bundled }, head: { tenants: bundled.replace(/(id: test-tenant-a\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium') }, findings: [] },
+    { name: 'no change', semantics: [], base: { tenants: bundled }, head: { tenants: bundled }, findings: [] },
+  ];
+
+  it('cites the documentation page and sentence of every semantic rule it applies', () => {
+    for (const row of Object.values(SEMANTICS)) {
+      expect(row.source).toMatch(/^https:\/\/(argo-cd\.readthedocs\.io|fluxcd\.io)\//);
+      expect(row.quote.length).toBeGreaterThan(40);
+    }
+    const used = new Set(rows.flatMap((r) => r.semantics));
+    expect(Object.values(SEMANTICS).filter((s) => !used.has(s) && s !== SEMANTICS.noPrune)).toEqual([]);
+  });
+
+  it.each(rows)('$name', async (row) => {
+    const found = await verdict(row.base, row.head);
+    expect(found.map((d) => d.ruleId)).toEqual(row.findings);
+    if (row.tenants) for (const t of row.tenants) expect(found[0]!.message).toContain(t);
+  });
+
+  it('check --base fails the rename with the blast radius, in a real repository', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'rename');
+    await writeFile(path.join(root, 'tenants.yaml'), renamed(await readFile(path.join(root, 'tenants.yaml'), 'utf8')));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--base', 'main');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/error +delivery\/cascade-deletion +merging would delete 10 live object\(s\) of 2 tenant\(s\) that stay in tenants\.yaml: test-tenant-a, test-tenant-b; cause: ApplicationSet argocd\/ai-agents-platform-tenants is removed from Git \(the head has ApplicationSet argocd\/ai-agents-core-tenants in its place/);
+  });
+});
