@@ -1,10 +1,10 @@
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { chmod, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
 import { formatters } from '../output/index.js';
 import { renderToDisk } from '../pipeline.js';
-import { loadTenantsText } from '../tenants/index.js';
+import { loadTenantsText, type TenantsConfig } from '../tenants/index.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { LockedError, withRepoLock } from '../tree/lock.js';
 import { parseOptions, resolveRoot, UsageError, type Values } from './options.js';
@@ -19,11 +19,18 @@ function failed(diagnostics: Diagnostic[], isTTY: boolean, note: string): Comman
   return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
 }
 
-/** Replaces the file in one rename, so a crash never leaves half a tenants.yaml. */
+/**
+ * Replaces the file in one rename, so a crash never leaves half a tenants.yaml.
+ * A symlinked tenants.yaml keeps its link (the target is replaced) and the
+ * file keeps its permissions.
+ */
 async function replaceFile(file: string, text: string): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.tmp`);
-  await writeFile(tmp, text);
-  await rename(tmp, file);
+  const target = await realpath(file);
+  const { mode } = await stat(target);
+  const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp`);
+  await writeFile(tmp, text, { mode: mode & 0o7777 });
+  await chmod(tmp, mode & 0o7777);
+  await rename(tmp, target);
 }
 
 export const add: Command = {
@@ -48,9 +55,7 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
 
   const current = loadTenantsText(text, tenantsFile);
   if (!current.config) return failed(current.diagnostics, isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
-  if (listedIds(text).includes(id)) {
-    return { stdout: `tenant "${id}" already exists in ${tenantsFile}; nothing changed\n`, exitCode: 0 };
-  }
+  if (listedIds(text).includes(id)) return alreadyListed(values, root, current.config, isTTY);
   if (!values.name) throw new UsageError('--name is required for a new tenant');
 
   const candidate = appendTenant(text, {
@@ -72,6 +77,35 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   const tenant = next.config.tenants.find((t) => t.id === id)!;
   return {
     stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
+    exitCode: 0,
+  };
+}
+
+/**
+ * `add` of a tenant that is already listed: the same request again finishes
+ * what an interrupted run started (the render); a different one is refused,
+ * saying what differs, because silently keeping the old values would drop it.
+ */
+async function alreadyListed(values: Values<typeof addSpec.options>, root: string, config: TenantsConfig, isTTY: boolean): Promise<CommandResult> {
+  const id = values['tenant-id'];
+  const t = config.tenants.find((x) => x.id === id);
+  const differs: string[] = [];
+  if (t && values.name !== undefined && values.name !== t.name) differs.push(`name is "${t.name}", not "${values.name}"`);
+  if (t && values.tier !== undefined && values.tier !== t.tierName) differs.push(`tier is ${t.tierName}, not ${values.tier}`);
+  if (t && values.cluster !== undefined && values.cluster !== t.cluster) differs.push(`cluster is ${t.cluster ?? '(default)'}, not ${values.cluster}`);
+  if (differs.length > 0) {
+    const d = diagnostic('input/tenants-file', `tenant "${id}" already exists with other attributes: ${differs.join('; ')}`, {
+      tenant: id,
+      hint: `add does not change existing tenants: edit its entry in ${tenantsFile} and run tenantctl render`,
+    });
+    return failed([d], isTTY, `nothing was changed`);
+  }
+  const r = await renderToDisk({ root, holdsLock: true });
+  if (!r.written) return failed(r.diagnostics, isTTY, `tenant "${id}" is listed but rendered/ could not be brought up to date`);
+  const c = r.changes ?? { added: [], changed: [], removed: [] };
+  const n = c.added.length + c.changed.length + c.removed.length;
+  return {
+    stdout: n === 0 ? `tenant "${id}" already exists in ${tenantsFile} and rendered/ is up to date; nothing changed\n` : `tenant "${id}" already exists in ${tenantsFile}; finished rendering it (${c.added.length} added, ${c.changed.length} changed, ${c.removed.length} removed in rendered/)\n`,
     exitCode: 0,
   };
 }

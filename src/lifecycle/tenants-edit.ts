@@ -1,4 +1,5 @@
-import { isMap, isScalar, isSeq, parseDocument, stringify, type YAMLSeq } from 'yaml';
+import { isMap, isScalar, isSeq, parseDocument, type YAMLSeq } from 'yaml';
+import { yamlString } from '../manifest/canonical.js';
 
 export interface NewTenant {
   id: string;
@@ -18,15 +19,13 @@ export function listedIds(text: string): string[] {
   });
 }
 
-function scalar(value: string): string {
-  return stringify(value, { lineWidth: 0 }).trimEnd();
-}
+const scalar = yamlString;
 
-function entryLines(t: NewTenant, indent: string): string {
+function entryLines(t: NewTenant, indent: string, eol: string): string {
   const lines = [`${indent}- id: ${scalar(t.id)}`, `${indent}  name: ${scalar(t.name)}`];
   if (t.tier !== undefined) lines.push(`${indent}  tier: ${scalar(t.tier)}`);
   if (t.cluster !== undefined) lines.push(`${indent}  cluster: ${scalar(t.cluster)}`);
-  return `${lines.join('\n')}\n`;
+  return `${lines.join(eol)}${eol}`;
 }
 
 /**
@@ -52,11 +51,13 @@ export function appendTenant(text: string, t: NewTenant): string {
       // Keep the blank line between entries when the file uses one.
       const second = items[1] as { range?: [number, number, number] } | undefined;
       const between = second?.range && first.range ? text.slice(first.range[1] - 1, second.range[0]) : '';
-      const gap = /\n[ \t]*\n/.test(between) ? '\n' : '';
+      // The file's own line ending: a CRLF file stays CRLF.
+      const nl = /\r\n/.test(text) ? '\r\n' : '\n';
+      const gap = /\n[ \t]*\r?\n/.test(between) ? nl : '';
       const eol = text.indexOf('\n', end - 1);
       const at = eol < 0 ? text.length : eol + 1;
       const before = text.slice(0, at);
-      return `${before}${before.endsWith('\n') ? '' : '\n'}${gap}${entryLines(t, indent)}${text.slice(at)}`;
+      return `${before}${before.endsWith('\n') ? '' : nl}${gap}${entryLines(t, indent, nl)}${text.slice(at)}`;
     }
   }
   const node = doc.createNode({ id: t.id, name: t.name, ...(t.tier ? { tier: t.tier } : {}), ...(t.cluster ? { cluster: t.cluster } : {}) });

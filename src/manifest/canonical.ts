@@ -48,6 +48,15 @@ export function yamlSafeJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u007f-\u009f\u2028\u2029\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
+/**
+ * A string as one YAML scalar that every reader, YAML 1.1 or 1.2, loads back
+ * as that same string: plain when nothing could mistake it, else double-quoted.
+ * The renderer and `add` both write values through it.
+ */
+export function yamlString(s: string): string {
+  return isPlainSafe(s) ? s : yamlSafeJson(s);
+}
+
 function scalar(v: unknown): string {
   if (v === null) return 'null';
   if (typeof v === 'string') return isPlainSafe(v) ? v : yamlSafeJson(v);

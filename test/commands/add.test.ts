@@ -39,9 +39,9 @@ describe('tenantctl add', () => {
     const root = await tempRepo({ rendered: true });
     const before = await read(root);
     const treeBefore = await treeOf(root);
-    const r = await cli(root, 'add', '--tenant-id', 'test-tenant-a', '--name', 'Something Else');
+    const r = await cli(root, 'add', '--tenant-id', 'test-tenant-a', '--name', 'Test Tenant A');
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toBe('tenant "test-tenant-a" already exists in tenants.yaml; nothing changed\n');
+    expect(r.stdout).toBe('tenant "test-tenant-a" already exists in tenants.yaml and rendered/ is up to date; nothing changed\n');
     expect(await read(root)).toBe(before);
     expect(await treeOf(root)).toEqual(treeBefore);
     const again = await cli(root, 'add', '--tenant-id', 'acme', '--name', 'Acme');
