@@ -26,6 +26,21 @@ export function resolveGitOps(raw: Platform['gitops']): GitOps {
 
 type Report = (pointer: string, message: string, hint: string, tenant?: string) => void;
 
+/** Why a cluster server is not an https URL the GitOps controller could use, or undefined. */
+function serverProblem(server: string): string | undefined {
+  if (/[\s<>%{}"\\^`|]/.test(server)) return 'contains whitespace or characters a URL cannot hold';
+  let u: URL;
+  try {
+    u = new URL(server);
+  } catch {
+    return 'is not a URL';
+  }
+  if (u.protocol !== 'https:') return 'must use https';
+  if (u.username || u.password) return 'must not carry credentials';
+  if (u.search || u.hash) return 'must not have a query or fragment';
+  return undefined;
+}
+
 /**
  * The clusters tenants can be placed on. Without a list there is one implicit
  * cluster whose objects keep the flat rendered/<namespace>/ layout.
@@ -43,6 +58,11 @@ export function resolveClusters(raw: RawCluster[] | undefined, gitops: GitOps, r
     // Argo CD objects live in rendered/<gitops namespace>/ beside the cluster folders.
     if (gitops.tool === 'argocd' && c.name === gitops.namespace) {
       report(`/clusters/${i}/name`, `cluster "${c.name}" has the name of the Argo CD namespace, whose folder sits beside the cluster folders`, 'rename the cluster');
+      return;
+    }
+    const bad = c.server === undefined ? undefined : serverProblem(c.server);
+    if (bad) {
+      report(`/clusters/${i}/server`, `cluster "${c.name}" server ${JSON.stringify(c.server)} ${bad}`, 'write the API server URL as Argo CD lists it, e.g. https://10.0.0.1:6443 or https://kubernetes.default.svc');
       return;
     }
     out.push({ name: c.name, server: c.server ?? inClusterServer, dir: c.name });

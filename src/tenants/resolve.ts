@@ -4,7 +4,7 @@ import { nearest } from '../diagnostics/suggest.js';
 import { cidrProblem } from '../manifest/cidr.js';
 import { dns1123Label, labelValue } from '../manifest/names.js';
 import { toPointer } from '../manifest/locate.js';
-import { isQuantity } from '../manifest/quantity.js';
+import { isQuantity, parseQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
 import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
@@ -53,6 +53,9 @@ function quantityErrors(values: Record<string, unknown> | undefined, pointer: st
   for (const [k, v] of Object.entries(values ?? {})) {
     if (!isQuantity(v)) {
       report(`${pointer}${toPointer([k])}`, `${k}: ${JSON.stringify(v)} is not a Kubernetes quantity`, 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi');
+    } else if ((parseQuantity(v) ?? 0) < 0) {
+      // The API server rejects negative quota and resource values (apimachinery ValidateNonnegativeQuantity).
+      report(`${pointer}${toPointer([k])}`, `${k}: ${JSON.stringify(v)} is negative; the API server rejects negative quantities`, 'write zero or a positive quantity');
     }
   }
 }
