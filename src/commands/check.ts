@@ -13,6 +13,17 @@ export function formatTimings(timings: readonly Timing[]): string {
   return `${lines.join('\n')}\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`;
 }
 
+/**
+ * Where the docs of this repository are on the web, from the variables GitHub
+ * Actions sets ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY", "GITHUB_SHA"), so
+ * code scanning can link each rule to its page at the commit checked.
+ */
+export function docsBase(env: Record<string, string | undefined>): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_SHA: sha } = env;
+  if (!server || !repo || !/^[\w.-]+\/[\w.-]+$/.test(repo)) return undefined;
+  return `${server.replace(/\/+$/, '')}/${repo}/blob/${sha && /^[0-9a-f]{7,40}$/.test(sha) ? sha : 'HEAD'}/`;
+}
+
 export const check: Command = {
   spec: checkSpec,
   async run(argv, ctx) {
@@ -37,8 +48,9 @@ export const check: Command = {
     };
     const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';
     const { formatters } = await import('../output/index.js');
+    const docsBaseUrl = docsBase(ctx.env);
     return {
-      stdout: formatters[values.format](result, { color, toolVersion: version }),
+      stdout: formatters[values.format](result, { color, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }),
       ...(values.timings ? { stderr: formatTimings(r.timings) } : {}),
       exitCode: exitCodeFor(r.diagnostics),
     };

@@ -400,6 +400,22 @@ export function findingEntry(id: FindingId): FindingEntry {
   return FINDINGS[id];
 }
 
+/**
+ * GitHub code scanning ranks results by a rule's `security-severity`, "a score
+ * between 0.0 and 10.0 [...] over 9.0 is critical, 7.0 to 8.9 is high, 4.0 to
+ * 6.9 is medium and 0.1 to 3.9 is low" (docs.github.com, SARIF support for code
+ * scanning). Isolation breaks rank high; hygiene medium; tool and input
+ * problems carry none.
+ */
+export function securitySeverityOf(id: FindingId): number | undefined {
+  const group = id.split('/')[0]!;
+  const high: Record<string, number> = { isolation: 8.5, delivery: 8.0, rbac: 8.0, network: 7.5, namespace: 7.5, pod: 7.0, api: 6.0 };
+  if (id === 'pod/resources') return 5.0;
+  if (group in high) return high[group];
+  if (['quota', 'workload', 'k8s', 'schema', 'lifecycle', 'manifest'].includes(group) && findingEntry(id).kind !== 'failure') return group === 'lifecycle' ? 8.0 : 4.0;
+  return undefined;
+}
+
 /** The catalogue as SARIF and the docs links need it, in id order. */
 export function findingDescriptors(ids: Iterable<FindingId> = FINDING_IDS): RuleDescriptor[] {
   return [...new Set(ids)].sort().map((id) => {

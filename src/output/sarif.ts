@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
+import { isFindingId, securitySeverityOf } from '../diagnostics/catalogue.js';
 import { compareStrings, formatObject } from './common.js';
 import type { CheckResult, Formatter, RuleDescriptor } from './types.js';
 
@@ -19,7 +20,7 @@ const levels: Record<Severity, Level> = { error: 'error', warning: 'warning', in
 const isAbsoluteUri = (s: string): boolean => /^[a-z][a-z0-9+.-]*:/i.test(s);
 const sentence = (s: string): string => (/[.!?]$/.test(s) ? s : `${s}.`);
 
-function ruleEntry(r: RuleDescriptor): Record<string, unknown> {
+function ruleEntry(r: RuleDescriptor, docsBaseUrl: string | undefined): Record<string, unknown> {
   const entry: Record<string, unknown> = {
     id: r.id,
     shortDescription: { text: r.description },
@@ -29,14 +30,18 @@ function ruleEntry(r: RuleDescriptor): Record<string, unknown> {
   const help = r.remediation ? sentence(r.remediation) : '';
   if (!r.helpUri) {
     if (help) entry['help'] = { text: help };
-  } else if (isAbsoluteUri(r.helpUri)) {
+  } else if (isAbsoluteUri(r.helpUri) || docsBaseUrl) {
     if (help) entry['help'] = { text: help };
-    entry['helpUri'] = r.helpUri;
+    entry['helpUri'] = isAbsoluteUri(r.helpUri) ? r.helpUri : new URL(r.helpUri, docsBaseUrl).href;
   } else {
     // SARIF requires helpUri to be absolute; a repo-relative doc path goes into the help
     // text instead of producing a log that fails validation.
     entry['help'] = { text: help ? `${help} See ${r.helpUri}.` : `See ${r.helpUri}.` };
     entry['properties'] = { docs: r.helpUri };
+  }
+  const score = isFindingId(r.id) ? securitySeverityOf(r.id) : undefined;
+  if (score !== undefined) {
+    entry['properties'] = { ...(entry['properties'] as object | undefined), 'security-severity': score.toFixed(1), tags: ['security'] };
   }
   return entry;
 }
@@ -115,7 +120,7 @@ export const sarif: Formatter = (result, opts) => {
     version: '2.1.0',
     runs: [
       {
-        tool: { driver: { name: 'tenantctl', version: opts.toolVersion, rules: rules.map(ruleEntry) } },
+        tool: { driver: { name: 'tenantctl', version: opts.toolVersion, rules: rules.map((r) => ruleEntry(r, opts.docsBaseUrl)) } },
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
         invocations: [{ executionSuccessful: !result.diagnostics.some((d) => d.kind === 'failure') }],
         results,

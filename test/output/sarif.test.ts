@@ -4,6 +4,8 @@ import { Ajv, type ValidateFunction } from 'ajv';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
+import { docsBase } from '../../src/commands/check.js';
+import { findingDescriptors } from '../../src/diagnostics/catalogue.js';
 import { FALLBACK_ARTIFACT, sarif } from '../../src/output/sarif.js';
 import { emptyResult, fixture, opts } from './fixture.js';
 
@@ -63,6 +65,25 @@ describe('sarif formatter', () => {
       expect(validate!.errors ?? []).toEqual([]);
       expect(ok).toBe(true);
     }
+  });
+
+  it.skipIf(!validate)('links every rule to its page and ranks security rules for code scanning, and stays valid', () => {
+    const withDocs = { ...opts, docsBaseUrl: 'https://github.com/acme/tenants/blob/0123abc/' };
+    const log = JSON.parse(sarif({ ...fixture, rules: findingDescriptors() }, withDocs));
+    expect(validate!(log), JSON.stringify(validate!.errors)).toBe(true);
+    const rules = log.runs[0].tool.driver.rules as { id: string; helpUri?: string; properties?: Record<string, unknown> }[];
+    const byId = new Map(rules.map((r) => [r.id, r]));
+    expect(byId.get('isolation/cross-tenant-path')!.helpUri).toBe('https://github.com/acme/tenants/blob/0123abc/docs/analysis/isolation.md#cross-tenant-path');
+    // GitHub: "security-severity" between 0.0 and 10.0; 7.0 to 8.9 is high.
+    expect(Number(byId.get('isolation/cross-tenant-path')!.properties!['security-severity'])).toBeGreaterThanOrEqual(7);
+    expect(Number(byId.get('workload/image-pinned')!.properties!['security-severity'])).toBeLessThan(7);
+    expect(byId.get('render/template')!.properties?.['security-severity']).toBeUndefined();
+  });
+
+  it('takes the docs location from the variables GitHub Actions sets', () => {
+    expect(docsBase({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: 'acme/tenants', GITHUB_SHA: '0123abcd' })).toBe('https://github.com/acme/tenants/blob/0123abcd/');
+    expect(docsBase({})).toBeUndefined();
+    expect(docsBase({ GITHUB_SERVER_URL: 'https://github.com', GITHUB_REPOSITORY: '../../evil' })).toBeUndefined();
   });
 
   it('gives every result a region and a rule index that points at its rule', () => {
