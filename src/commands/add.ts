@@ -40,10 +40,10 @@ export const add: Command = {
     const root = resolveRoot(ctx.cwd, values.root);
     try {
       // One lock over the edit and the render: a concurrent render never sees half of an add.
-      return await withRepoLock(root, () => addLocked(values, root, ctx.isTTY));
+      return await withRepoLock(root, () => addLocked(values, root, ctx.isTTY && !ctx.env.NO_COLOR));
     } catch (e) {
       if (!(e instanceof LockedError)) throw e;
-      return failed([diagnostic('render/locked', e.message)], ctx.isTTY, `tenant "${values['tenant-id']}" was not added: nothing was changed`);
+      return failed([diagnostic('render/locked', e.message)], ctx.isTTY && !ctx.env.NO_COLOR, `tenant "${values['tenant-id']}" was not added: nothing was changed`);
     }
   },
 };

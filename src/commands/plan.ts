@@ -21,8 +21,9 @@ export const plan: Command = {
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
     if (failures.length > 0 || base.ref === undefined) {
       const diags = failures.length > 0 ? failures : base.diagnostics;
-      const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: false, toolVersion: '' });
-      return { stdout: '', stderr: `${text}\nnothing to compare with: pass --base REF\n`, exitCode: 2 };
+      const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: ctx.isTTY && !ctx.env.NO_COLOR, toolVersion: '' });
+      const note = failures.length > 0 ? `nothing to compare with: ${values.base !== undefined ? `the base "${values.base}"` : 'the upstream merge base'} could not be read (see above)` : 'nothing to compare with: pass --base REF';
+      return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
     }
     const head = await runPipeline({ root, stages: [] });
     if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };

@@ -14,7 +14,7 @@ export const render: Command = {
     if (!r.written) {
       const text = formatters.text(
         { diagnostics: r.diagnostics, summary: { files: 0, objects: 0, tenants: r.config?.tenants.length ?? 0 }, rules: [] },
-        { color: ctx.isTTY, toolVersion: '' },
+        { color: ctx.isTTY && !ctx.env.NO_COLOR, toolVersion: '' },
       );
       const code = exitCodeFor(r.diagnostics);
       return { stdout: '', stderr: `${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };

@@ -38,8 +38,36 @@ function annotation(d: Diagnostic): string {
   return `::${command} ${props.join(',')}::${escapeData(message)}`;
 }
 
-/** One workflow command per finding; findings without a file become annotations without one. */
+/**
+ * GitHub shows "a maximum of 10 warning annotations and 10 error annotations per step"
+ * (and as many notices); the rest of a step's annotations are dropped silently. So at most
+ * that many of each go out as annotations, errors that fail the check first, and the log
+ * ends with a summary that lists every finding, so none is invisible.
+ */
+export const ANNOTATIONS_PER_STEP = 10;
+
+const rank = (d: Diagnostic): number => (d.waived ? 2 : d.severity === 'error' ? 0 : d.severity === 'warning' ? 1 : 2);
+
 export const github: Formatter = (result) => {
-  const lines = sortDiagnostics(result.diagnostics).map(annotation);
-  return lines.length ? `${lines.join('\n')}\n` : '';
+  const sorted = sortDiagnostics(result.diagnostics);
+  if (sorted.length === 0) return '';
+  const shown = new Set<Diagnostic>();
+  const used: Record<Command, number> = { error: 0, warning: 0, notice: 0 };
+  for (const d of [...sorted].sort((a, b) => rank(a) - rank(b))) {
+    const c: Command = d.waived ? 'notice' : commands[d.severity];
+    if (used[c] >= ANNOTATIONS_PER_STEP) continue;
+    used[c]++;
+    shown.add(d);
+  }
+  const lines = sorted.filter((d) => shown.has(d)).map(annotation);
+  const count = (sev: Severity) => sorted.filter((d) => d.severity === sev && !d.waived).length;
+  const hidden = sorted.filter((d) => !shown.has(d));
+  lines.push(
+    `tenantctl: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + sorted.filter((d) => d.waived).length} notice(s) in ${result.summary.objects} objects of ${result.summary.tenants} tenants`,
+  );
+  if (hidden.length > 0) {
+    lines.push(`${hidden.length} more finding(s) below are not annotations (GitHub shows ${ANNOTATIONS_PER_STEP} errors and ${ANNOTATIONS_PER_STEP} warnings per step):`);
+    for (const d of hidden) lines.push(`  ${d.severity}  ${d.ruleId}  ${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}  ` : ''}${d.message.split('\n')[0]}`);
+  }
+  return `${lines.join('\n')}\n`;
 };

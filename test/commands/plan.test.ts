@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempRepos, cli } from '../helpers.js';
+import { cleanupTempRepos, cli, tempRepo } from '../helpers.js';
 import { commitAll, editTenants, gitRepo, tenantA } from '../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
@@ -55,5 +55,29 @@ describe('tenantctl plan', () => {
     const root = await gitRepo();
     expect((await cli(root, 'plan', '--base', 'main', '--format', 'html')).exitCode).toBe(2);
     expect((await cli(root, 'plan', '--base', 'nope')).exitCode).toBe(2);
+  });
+});
+
+describe('plan against a ref that does not exist', () => {
+  it('says the ref could not be read, not that none was passed', async () => {
+    const root = await gitRepo();
+    const r = await cli(root, 'plan', '--base', 'nonexistent');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain('git cannot resolve "nonexistent"');
+    expect(r.stderr).toContain('nothing to compare with: the base "nonexistent" could not be read (see above)');
+    expect(r.stderr).not.toContain('pass --base REF');
+  });
+});
+
+describe('NO_COLOR', () => {
+  it('keeps escape codes out of every command on a terminal', async () => {
+    const { runCli } = await import('../../src/cli.js');
+    const root = await tempRepo({ tenants: 'platform: [\n' });
+    for (const argv of [['render'], ['check'], ['add', '--tenant-id', 'x', '--name', 'X']]) {
+      const r = await runCli(argv, { cwd: root, env: { NO_COLOR: '1' }, isTTY: true });
+      expect(`${r.stdout}${r.stderr ?? ''}`, argv.join(' ')).not.toMatch(/\u001b\[/);
+      const coloured = await runCli(argv, { cwd: root, env: {}, isTTY: true });
+      expect(`${coloured.stdout}${coloured.stderr ?? ''}`, argv.join(' ')).toMatch(/\u001b\[/);
+    }
   });
 });

@@ -21,14 +21,33 @@ describe('github formatter', () => {
     await expect(github(fixture, opts)).toMatchFileSnapshot('__snapshots__/github.txt');
   });
 
-  it('writes one command per finding, each on one line', () => {
+  const commandsOf = (text: string) => text.trimEnd().split('\n').filter((l) => l.startsWith('::'));
+
+  it('writes one command per finding, each on one line, then a summary line', () => {
     const lines = github(fixture, opts).trimEnd().split('\n');
-    expect(lines).toHaveLength(fixture.diagnostics.length);
-    for (const l of lines) expect(l.startsWith('::')).toBe(true);
+    expect(commandsOf(github(fixture, opts))).toHaveLength(fixture.diagnostics.length);
+    expect(lines.at(-1)).toMatch(/^tenantctl: 4 error\(s\), \d+ warning\(s\), \d+ notice\(s\)/);
+  });
+
+  it('annotates at most 10 errors and 10 warnings per step, failures first, and lists the rest', () => {
+    const many = {
+      ...fixture,
+      diagnostics: [
+        ...Array.from({ length: 14 }, (_, i) => ({ ruleId: 'schema/invalid' as const, severity: 'error' as const, message: `bad ${i}`, file: { path: `rendered/x${String(i).padStart(2, '0')}.yaml`, line: 1, column: 1 } })),
+        ...Array.from({ length: 12 }, (_, i) => ({ ruleId: 'input/waiver' as const, severity: 'warning' as const, message: `stale ${i}` })),
+      ],
+    };
+    const text = github(many, opts);
+    const cmds = commandsOf(text).map(parse);
+    expect(cmds.filter((c) => c.command === 'error')).toHaveLength(10);
+    expect(cmds.filter((c) => c.command === 'warning')).toHaveLength(10);
+    expect(text).toContain('6 more finding(s) below are not annotations (GitHub shows 10 errors and 10 warnings per step):');
+    // Every finding is somewhere in the log.
+    for (const d of many.diagnostics) expect(text).toContain(d.message);
   });
 
   it('round-trips escaped messages and properties', () => {
-    const lines = github(fixture, opts).trimEnd().split('\n').map(parse);
+    const lines = commandsOf(github(fixture, opts)).map(parse);
     const deny = lines.find((l) => l.props['title'] === 'isolation/default-deny')!;
     const original = fixture.diagnostics.find((d) => d.ruleId === 'isolation/default-deny')!;
     expect(deny.command).toBe('error');
@@ -42,7 +61,7 @@ describe('github formatter', () => {
   });
 
   it('maps severities, waivers and file-less findings', () => {
-    const lines = github(fixture, opts).trimEnd().split('\n').map(parse);
+    const lines = commandsOf(github(fixture, opts)).map(parse);
     const by = (id: string) => lines.find((l) => l.props['title'] === id)!;
     expect(by('quota/fit').command).toBe('notice');
     expect(by('pod/resources').command).toBe('notice');
