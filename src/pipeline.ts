@@ -16,6 +16,7 @@ import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees, treesDiffer } from './tree/compare.js';
+import { listSymlinks } from './tree/list.js';
 import { readTree } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
@@ -280,6 +281,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const drift = await phase('drift', () => driftStage(r.render!, onDisk, stages.has('drift')));
     result.manifests = drift.manifests;
     result.diagnostics.push(...drift.diagnostics);
+    if (stages.has('drift')) {
+      for (const link of listSymlinks(outAbs)) {
+        result.diagnostics.push(
+          diagnostic('drift/extra', `${o.outDir}/${link.path} is a symbolic link (to ${link.target}); rendered/ holds only files the renderer writes, and check does not follow links`, {
+            file: { path: `${o.outDir}/${link.path}`, line: 1, column: 1 },
+            hint: 'remove the link (render replaces the tree without it) and commit the regular file render writes, if any',
+          }),
+        );
+      }
+    }
   }
   // Input that could not be processed makes every later finding unreliable: stop there.
   if (failed(result.diagnostics)) return result;

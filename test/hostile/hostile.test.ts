@@ -96,3 +96,22 @@ describe('bounded reading', () => {
     expect(r.stdout).toMatch(/<stdin>:1:\d+ +error +manifest\/yaml-syntax/);
   });
 });
+
+describe('symbolic links in rendered/', () => {
+  it('are reported, not followed', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    await symlink('/etc/hostname', path.join(root, 'rendered/ai-agents-test-tenant-a/workloads/secret.yaml'));
+    await symlink('/etc', path.join(root, 'rendered/ai-agents-test-tenant-a/etc'));
+    const r = await cli(root, 'check', '--format', 'json', '--allow-no-base');
+    expect(r.exitCode).toBe(1);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string }[] }).diagnostics;
+    const links = ds.filter((d) => /is a symbolic link/.test(d.message));
+    expect(links.map((d) => [d.ruleId, d.message.split(' is ')[0]])).toEqual([
+      ['drift/extra', 'rendered/ai-agents-test-tenant-a/etc'],
+      ['drift/extra', 'rendered/ai-agents-test-tenant-a/workloads/secret.yaml'],
+    ]);
+    // Nothing behind the links was read as a manifest.
+    expect(ds.filter((d) => d.message.includes('secret.yaml') && !/is a symbolic link/.test(d.message))).toEqual([]);
+  });
+});
