@@ -326,6 +326,12 @@ export const FINDINGS = {
     remediation: 'list 169.254.0.0/16 and every platform.egress.deniedCidrs range under the ipBlock `except` (templates/tenant/networkpolicy-allow-egress-to-external.yaml.ejs)',
     doc: 'docs/rules/network/external-egress.md',
   },
+  'network/ipblock': {
+    description: 'Every NetworkPolicy ipBlock has a valid cidr, and each except is a valid CIDR of the same family strictly inside it (what the API server accepts).',
+    severity: 'error',
+    remediation: 'write network addresses without leading zeros or host bits, and keep each except inside its cidr and of its IP family (an IPv6 range needs its own ipBlock with an IPv6 cidr)',
+    doc: 'docs/rules/network/ipblock.md',
+  },
   'network/namespace-selector': {
     description: 'Every NetworkPolicy namespaceSelector selects namespaces by kubernetes.io/metadata.name or by labels a rendered Namespace really carries.',
     severity: 'error',
