@@ -1,28 +1,64 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-// Siblings of the output folder, so the final renames stay on one filesystem.
+// Siblings of the output folder, so every rename stays on one filesystem.
 const stagingName = (out: string) => `.${path.basename(out)}.staging`;
 const previousName = (out: string) => `.${path.basename(out)}.previous`;
+/** Written once the staging tree is complete: from then on a swap rolls forward, never back. */
+const journalName = (out: string) => `.${path.basename(out)}.swap`;
 
 /**
- * Finishes or rolls back a swap that a killed process left half-done: if the
- * output folder is missing but the previous tree is beside it, put it back.
- * Leftover staging folders are discarded.
+ * Moves the staged entries into the output folder one top-level entry at a
+ * time, old entries aside into `previous`. The output folder itself is never
+ * renamed, so it exists at every instant a kill can hit (a working tree never
+ * shows the whole of rendered/ deleted). Re-running it after an interruption
+ * finishes the job: an entry already moved in has left the staging folder.
+ */
+async function swapEntries(outAbs: string, staging: string, previous: string, names: readonly string[]): Promise<void> {
+  await mkdir(outAbs, { recursive: true });
+  await mkdir(previous, { recursive: true });
+  const keep = new Set(names);
+  for (const name of readdirSync(outAbs).sort()) {
+    if (!keep.has(name)) await rename(path.join(outAbs, name), path.join(previous, name));
+  }
+  for (const name of names) {
+    const from = path.join(staging, name);
+    if (!existsSync(from)) continue;
+    const to = path.join(outAbs, name);
+    if (existsSync(to)) await rename(to, path.join(previous, name));
+    await rename(from, to);
+  }
+}
+
+/**
+ * Finishes a swap that a killed process left half-done (the staging tree was
+ * complete, so it rolls forward to it) or discards a staging tree that was
+ * never complete. An output folder moved aside by an older, whole-folder swap
+ * is put back. Leftovers are removed.
  */
 export async function recoverTree(outAbs: string): Promise<void> {
   const parent = path.dirname(outAbs);
   const previous = path.join(parent, previousName(outAbs));
-  if (!existsSync(outAbs) && existsSync(previous)) await rename(previous, outAbs);
+  const staging = path.join(parent, stagingName(outAbs));
+  const journal = path.join(parent, journalName(outAbs));
+  if (existsSync(journal)) {
+    const names = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    await swapEntries(outAbs, staging, previous, names);
+  } else if (!existsSync(outAbs) && existsSync(previous)) {
+    await rename(previous, outAbs);
+  }
   await rm(previous, { recursive: true, force: true });
-  await rm(path.join(parent, stagingName(outAbs)), { recursive: true, force: true });
+  await rm(staging, { recursive: true, force: true });
+  await rm(journal, { force: true });
+  await rm(`${journal}.tmp`, { force: true });
 }
 
 /**
- * Writes the whole tree into a staging folder, then swaps it in with two
- * renames. A crash before the swap leaves the old tree untouched; a crash
- * between the renames is repaired by recoverTree on the next run.
+ * Writes the whole tree into a staging folder, then swaps it in entry by
+ * entry. A crash before the staging tree is complete leaves the old tree
+ * untouched; a crash during the swap leaves rendered/ in place, and the next
+ * run (recoverTree) completes the swap.
  * `files` keys are paths relative to the output folder's parent (`rendered/...`).
  */
 export async function writeTreeAtomically(outAbs: string, outRel: string, files: ReadonlyMap<string, string>): Promise<void> {
@@ -30,6 +66,7 @@ export async function writeTreeAtomically(outAbs: string, outRel: string, files:
   const parent = path.dirname(outAbs);
   const staging = path.join(parent, stagingName(outAbs));
   const previous = path.join(parent, previousName(outAbs));
+  const journal = path.join(parent, journalName(outAbs));
   await mkdir(staging, { recursive: true });
   const made = new Set<string>();
   for (const [rel, text] of files) {
@@ -45,7 +82,12 @@ export async function writeTreeAtomically(outAbs: string, outRel: string, files:
     }
     writeFileSync(target, text);
   }
-  if (existsSync(outAbs)) await rename(outAbs, previous);
-  await rename(staging, outAbs);
+  const names = readdirSync(staging).sort();
+  // The journal appears in one rename, and only once every file is staged.
+  await writeFile(`${journal}.tmp`, `${names.join('\n')}\n`);
+  await rename(`${journal}.tmp`, journal);
+  await swapEntries(outAbs, staging, previous, names);
+  await rm(journal, { force: true });
   await rm(previous, { recursive: true, force: true });
+  await rm(staging, { recursive: true, force: true });
 }

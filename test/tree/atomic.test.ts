@@ -86,6 +86,52 @@ describe('atomic render', () => {
     expect(existsSync(staging(root))).toBe(false);
   });
 
+  it('never leaves rendered/ missing, even when killed in the middle of the swap, and the next run completes it', async () => {
+    const root = await tempRepo();
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 400));
+    const out = path.join(root, 'rendered');
+    let missing = 0;
+    const watch = setInterval(() => {
+      if (!existsSync(out)) missing++;
+    }, 1);
+    const outcome = await renderAndKill(root, (r) => existsSync(path.join(r, '.rendered.swap')));
+    clearInterval(watch);
+    expect(missing).toBe(0);
+    await recoverTree(out);
+    expect(existsSync(path.join(root, '.rendered.swap'))).toBe(false);
+    // The staging tree was complete when the swap began, so recovery rolls forward to it.
+    const after = await treeOf(root);
+    expect(after.size, outcome).toBeGreaterThan(400 * 16);
+    expect((await cli(root, 'check')).exitCode).toBe(0);
+  }, 60_000);
+
+  it('rolls a half-done swap forward from any point', async () => {
+    const root = await tempRepo();
+    await cli(root, 'render');
+    const old = await treeOf(root);
+    const out = path.join(root, 'rendered');
+    // Stage a tree without tenant b, as a render of the shorter tenants.yaml would.
+    const text = (await bundledTenants()).replace(/\n  - id: test-tenant-b[\s\S]*$/, '\n');
+    const next = await tempRepo({ tenants: text });
+    await cli(next, 'render');
+    const expected = await treeOf(next);
+    const { cp } = await import('node:fs/promises');
+    await cp(path.join(next, 'rendered'), staging(root), { recursive: true });
+    const names = readdirSync(staging(root)).sort();
+    await writeFile(path.join(root, '.rendered.swap'), `${names.join('\n')}\n`);
+    // Half of the entries already moved, as if killed half-way.
+    await mkdir(path.join(root, '.rendered.previous'));
+    for (const name of names.slice(0, Math.floor(names.length / 2))) {
+      if (existsSync(path.join(out, name))) await rename(path.join(out, name), path.join(root, '.rendered.previous', name));
+      await rename(path.join(staging(root), name), path.join(out, name));
+    }
+    expect(old.size).toBeGreaterThan(expected.size);
+    await recoverTree(out);
+    expect(await treeOf(root)).toEqual(expected);
+    for (const leftover of ['.rendered.swap', '.rendered.previous', '.rendered.staging']) expect(existsSync(path.join(root, leftover))).toBe(false);
+  });
+
   it('removes the files of a removed tenant', async () => {
     const root = await tempRepo();
     await cli(root, 'render');
