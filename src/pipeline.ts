@@ -359,17 +359,21 @@ export async function renderBase(opts: RepoPaths, ref: string | undefined): Prom
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
   const base = await renderBase(o, opts.base);
   const { removalCheck } = await import('./lifecycle/index.js');
-  const delivery = base.render && head.render && base.config ? await deliveryStage(base.config, base.render, head.config!, head.render) : [];
+  const allow = opts.allowRemoval ?? [];
+  // A tenant placed on another cluster is removed from the one it leaves: guarded, and acknowledged, like a removal.
+  const clusterOf = new Map((base.config?.tenants ?? []).map((t) => [t.id, t.cluster]));
+  const moved = head.config!.tenants.filter((t) => clusterOf.has(t.id) && clusterOf.get(t.id) !== t.cluster).map((t) => t.id);
+  const delivery = base.render && head.render && base.config ? await deliveryStage(base.config, base.render, head.config!, head.render, allow) : [];
   const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };
-  return [...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: opts.allowRemoval ?? [], noBase: opts.noBase ?? 'warn' }), ...delivery];
+  return [...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: allow, moved, noBase: opts.noBase ?? 'warn' }), ...delivery];
 }
 
 /** What the GitOps controller would delete when the head is synced over the base, for tenants that stay. */
-async function deliveryStage(baseConfig: TenantsConfig, base: RenderResult, headConfig: TenantsConfig, head: RenderResult): Promise<Diagnostic[]> {
+async function deliveryStage(baseConfig: TenantsConfig, base: RenderResult, headConfig: TenantsConfig, head: RenderResult, allow: readonly string[]): Promise<Diagnostic[]> {
   const { deliveryFindings } = await import('./analysis/delivery/index.js');
   const ns = (c: TenantsConfig) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
   const inBase = new Set(baseConfig.tenants.map((t) => t.id));
-  const staying = new Set(headConfig.tenants.filter((t) => !t.decommissioned && inBase.has(t.id)).map((t) => t.id));
+  const staying = new Set(headConfig.tenants.filter((t) => !t.decommissioned && inBase.has(t.id) && !allow.includes(t.id)).map((t) => t.id));
   const headNamespaces = new Set(head.manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata?.name ?? ''));
   return deliveryFindings(
     { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig) },

@@ -21,7 +21,7 @@ export const checkSpec = {
     'schema-location': { type: 'string', multiple: true, value: 'DIR', help: 'extra directory of JSON schemas (`default` for the bundled ones)' },
     crd: { type: 'string', multiple: true, value: 'FILE', help: 'CustomResourceDefinition whose schema validates its custom resources' },
     base: { type: 'string', value: 'REF', help: 'git ref to compare with for removed tenants (default: the upstream merge base)' },
-    'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal is intended (must name a removed tenant)' },
+    'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal, or move to another cluster, is intended (must name such a tenant)' },
     'allow-no-base': { type: 'boolean', help: 'accept running without a base to compare with (otherwise a warning, and an error when CI=true)' },
     timings: { type: 'boolean', help: 'print the time of each phase and the peak RSS to stderr' },
   },

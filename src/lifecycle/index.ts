@@ -17,7 +17,7 @@ export function headSide(config: TenantsConfig, render: RenderResult | undefined
 export function removalCheck(
   base: BaseSide,
   head: { config?: TenantsConfig; render?: RenderResult },
-  opts: { base?: string; allowRemoval?: readonly string[]; noBase?: 'warn' | 'error' | 'ignore' },
+  opts: { base?: string; allowRemoval?: readonly string[]; moved?: readonly string[]; noBase?: 'warn' | 'error' | 'ignore' },
 ): Diagnostic[] {
   if (!head.config) return [];
   const allow = opts.allowRemoval ?? [];
@@ -30,7 +30,7 @@ export function removalCheck(
   }
   const plan = comparePlans(base, headSide(head.config, head.render));
   const removed = plan.tenants.filter((t) => t.change === 'removed').map((t) => t.id);
-  return [...base.diagnostics, ...removalDiagnostics(plan, base, allow, opts.base ?? `merge base ${base.ref.slice(0, 12)}`), ...unmatchedAllowances(allow, removed)];
+  return [...base.diagnostics, ...removalDiagnostics(plan, base, allow, opts.base ?? `merge base ${base.ref.slice(0, 12)}`), ...unmatchedAllowances(allow, [...removed, ...(opts.moved ?? [])])];
 }
 
 function noBaseFinding(d: Diagnostic, mode: 'warn' | 'error' | 'ignore'): Diagnostic | undefined {
@@ -49,7 +49,7 @@ function unmatchedAllowances(allow: readonly string[], removed: readonly string[
   return allow
     .filter((id) => !removed.includes(id))
     .map((id) => ({
-      ...diagnostic('lifecycle/tenant-removal', `--allow-removal ${id} matches no removed tenant${removed.length ? ` (removed: ${removed.join(', ')})` : ''}`, {
+      ...diagnostic('lifecycle/tenant-removal', `--allow-removal ${id} matches no removed or moved tenant${removed.length ? ` (removed or moved: ${removed.join(', ')})` : ''}`, {
         severity: 'error',
         hint: 'pass --allow-removal only for tenants this change removes from tenants.yaml',
       }),

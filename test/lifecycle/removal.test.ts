@@ -82,7 +82,7 @@ describe('check --base: removing a tenant is deliberate', () => {
     const root = await gitRepo();
     const r = await cli(root, 'check', '--base', 'HEAD', '--allow-removal', 'nope');
     expect(r.exitCode).toBe(2);
-    expect(r.stdout).toContain('--allow-removal nope matches no removed tenant');
+    expect(r.stdout).toContain('--allow-removal nope matches no removed or moved tenant');
   });
 
   it('reports an unknown ref as a failure (exit 2)', async () => {

@@ -45,7 +45,9 @@ function replacement(m: Manifest, head: readonly Manifest[], base: readonly Mani
  */
 export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
   const baseUnits = deliveryUnits(base.manifests, base.files);
-  const headUnits = new Set(deliveryUnits(head.manifests, head.files).map((u) => u.id));
+  const headUnitList = deliveryUnits(head.manifests, head.files);
+  const headUnits = new Set(headUnitList.map((u) => u.id));
+  const headById = new Map(headUnitList.map((u) => [u.id, u]));
   const headObjects = new Set(head.manifests.map((m) => `${m.file}\u0000${ref(m)}`));
   const out: Deletion[] = [];
   const tenantOf = (m: Manifest) => base.tenantOfNamespace.get(m.object.metadata?.namespace ?? (m.object.kind === 'Namespace' ? (m.object.metadata?.name ?? '') : ''));
@@ -87,7 +89,10 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
     if (!headUnits.has(u.id) || !u.prunes) continue;
     for (const m of base.manifests) {
       if (!applies(u, m.file) || ownerOf(baseUnits, m.file) !== u) continue;
-      if (headObjects.has(`${m.file}\u0000${ref(m)}`) || head.manifests.some((h) => ref(h) === ref(m))) continue;
+      // Still applied by the same unit (the file may have moved inside its path): not pruned. The
+      // same object under another unit (another cluster's platform) is another object.
+      const same = headById.get(u.id)!;
+      if (headObjects.has(`${m.file}\u0000${ref(m)}`) || head.manifests.some((h) => ref(h) === ref(m) && ownerOf(headUnitList, h.file) === same)) continue;
       if (syncOptions(m).includes('Prune=false')) continue;
       push(m, u.id, `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
     }

@@ -4,7 +4,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deliveryFindings, SEMANTICS } from '../../../src/analysis/delivery/index.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
 import { renderInMemory } from '../../../src/pipeline.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo } from '../../helpers.js';
+
+/** NetworkPolicies (5), ResourceQuota, LimitRange, the tenant Role and its two RoleBindings. */
+const GUARDRAILS_PER_TENANT = 10;
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
@@ -47,6 +50,7 @@ const APPSET = 'templates/gitops/argocd/global/applicationset-tenants.yaml.ejs';
 
 describe('what the GitOps controller does with a change', async () => {
   const bundled = await bundledTenants();
+  const twoClusters = await readFile(path.join(repoRoot, 'test/golden/cases/two-clusters/tenants.yaml'), 'utf8');
   const flux = bundled.replace('tool: argocd', 'tool: flux');
   const renamed = (t: string) => t.replace(/managedBy: .*/, 'managedBy: ai-agents-core');
 
@@ -95,6 +99,13 @@ describe('what the GitOps controller does with a change', async () => {
       head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n') },
       findings: [],
     },
+    {
+      name: 'move a tenant to another cluster: its workloads and guardrails leave the cluster it was on',
+      semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade],
+      base: { tenants: twoClusters },
+      head: { tenants: twoClusters.replace('    cluster: us-east\n', '    cluster: eu-west\n') },
+      findings: ['delivery/cascade-deletion', ...Array(GUARDRAILS_PER_TENANT).fill('delivery/guardrail-removed')],
+    },
     { name: 'add a tenant', semantics: [], base: { tenants: bundled }, head: { tenants: `${bundled.trimEnd()}\n  - id: acme\n    name: Acme\n` }, findings: [] },
     { name: 'change a tier', semantics: [], base: { tenants: bundled }, head: { tenants: bundled.replace(/(id: test-tenant-a\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium') }, findings: [] },
     { name: 'no change', semantics: [], base: { tenants: bundled }, head: { tenants: bundled }, findings: [] },
@@ -125,5 +136,21 @@ describe('what the GitOps controller does with a change', async () => {
     const r = await cli(root, 'check', '--base', 'main');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/error +delivery\/cascade-deletion +merging would delete 10 live object\(s\) of 2 tenant\(s\) that stay in tenants\.yaml: test-tenant-a, test-tenant-b; cause: ApplicationSet argocd\/ai-agents-platform-tenants is removed from Git \(the head has ApplicationSet argocd\/ai-agents-core-tenants in its place/);
+  });
+
+  it('check --base guards a cluster move like a removal, and --allow-removal acknowledges it', async () => {
+    const root = await gitRepo(twoClusters);
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'move');
+    await writeFile(path.join(root, 'tenants.yaml'), twoClusters.replace('    cluster: us-east\n', '    cluster: eu-west\n'));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--base', 'main');
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/delivery\/cascade-deletion .*test-tenant-b/);
+    expect(r.stdout).toContain('delivery/guardrail-removed');
+    const allowed = await cli(root, 'check', '--base', 'main', '--allow-removal', 'test-tenant-b');
+    expect(allowed.stdout).not.toContain('delivery/');
+    expect(allowed.exitCode).toBe(0);
   });
 });
