@@ -1,3 +1,4 @@
+import { connectivityDelta } from '../analysis/delta/connectivity.js';
 import { headSide } from '../lifecycle/index.js';
 import { renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
@@ -30,6 +31,8 @@ export const plan: Command = {
     const changes = comparePlans(base, headSide(head.config, head.render));
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
     const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
-    return { stdout: formats[format]({ plan: changes, ref, blocked }), exitCode: 0 };
+    const tenantOfNamespace = new Map([...(base.config?.tenants ?? []), ...head.config.tenants].map((t) => [t.namespace, t.id]));
+    const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace);
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity }), exitCode: 0 };
   },
 };

@@ -1,4 +1,5 @@
 import type { Change, ObjectChange, Plan, TenantChange } from './changes.js';
+import type { FlowChange } from '../analysis/delta/connectivity.js';
 import { deletionList } from './removal.js';
 
 export interface PlanView {
@@ -7,6 +8,14 @@ export interface PlanView {
   ref: string;
   /** Removed tenants that `check` would refuse, with the reason. */
   blocked: ReadonlySet<string>;
+  /** Flows the change opens or closes (src/analysis/delta). */
+  connectivity?: readonly FlowChange[];
+}
+
+/** A flow's before and after, as a reviewer reads it. */
+function flowLine(f: FlowChange): string {
+  const verb = f.before === 'denied' || f.before === 'no such workload' ? 'opens' : f.after === 'denied' || f.after === 'no such workload' ? 'closes' : 'changes';
+  return `${f.from} -> ${f.to}: ${verb} (${f.before} → ${f.after})`;
 }
 
 const sign: Record<Change, string> = { added: '+', removed: '-', changed: '~' };
@@ -29,10 +38,14 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [] }: PlanView): string {
   const c = counts(plan);
   const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed`];
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
+  if (connectivity.length > 0) {
+    out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)`);
+    for (const f of connectivity) out.push(`    ${flowLine(f)}`);
+  }
   for (const t of plan.tenants) {
     out.push('', `${sign[t.change]} tenant ${t.id}${describe(t)}: ${t.change}, ${objectCounts(t.objects)}`);
     for (const f of t.fields) out.push(`    ${f}`);
@@ -51,13 +64,17 @@ export function planText({ plan, ref, blocked }: PlanView): string {
 
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
-export function planMarkdown({ plan, ref, blocked }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [] }: PlanView): string {
   const c = counts(plan);
   const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**.`];
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\n\nNo changes.\n`;
   const removedBlocked = plan.tenants.filter((t) => t.change === 'removed' && blocked.has(t.id));
   if (removedBlocked.length > 0) {
     out.push('', '> [!CAUTION]', `> Removing ${removedBlocked.map((t) => `\`${t.id}\``).join(', ')} deletes namespaces and data, and none was decommissioned first: \`check\` fails until it is (or \`--allow-removal\` is given).`);
+  }
+  if (connectivity.length > 0) {
+    out.push('', `### Connectivity: ${connectivity.length} flow(s) change`, '', '| From | To | Before | After |', '| --- | --- | --- | --- |');
+    for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |`);
   }
   if (plan.tenants.length > 0) {
     out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');

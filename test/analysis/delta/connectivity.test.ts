@@ -1,0 +1,80 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { connectivityDelta } from '../../../src/analysis/delta/connectivity.js';
+import { parseManifests } from '../../../src/manifest/parse.js';
+import { renderInMemory } from '../../../src/pipeline.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../../helpers.js';
+import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
+
+afterAll(cleanupTempRepos);
+
+async function rendered(tenants: string, template?: { file: string; from: string; to: string }) {
+  const root = await tempRepo({ tenants });
+  if (template) {
+    const file = path.join(root, template.file);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes(template.from)) throw new Error(`${template.file} lacks ${template.from}`);
+    await writeFile(file, text.replace(template.from, template.to));
+  }
+  const r = await renderInMemory({ root });
+  expect(r.diagnostics).toEqual([]);
+  return r;
+}
+
+const tenantsOf = (r: Awaited<ReturnType<typeof rendered>>) => new Map(r.config!.tenants.map((t) => [t.namespace, t.id]));
+
+describe('connectivity delta', async () => {
+  const bundled = await bundledTenants();
+  const base = await rendered(bundled);
+
+  it('is empty when nothing that decides a connection changed', async () => {
+    const head = await rendered(bundled.replace('name: Test Tenant A', 'name: Test Tenant A (renamed)'));
+    expect(connectivityDelta(base.render!.manifests, head.render!.manifests, tenantsOf(head))).toEqual([]);
+  });
+
+  it('says that every tenant can now reach the internet on port 80', async () => {
+    const head = await rendered(bundled.replace('externalPorts: [443]', 'externalPorts: [443, 80]'));
+    const flows = connectivityDelta(base.render!.manifests, head.render!.manifests, tenantsOf(head));
+    expect(flows.map((f) => `${f.from} -> ${f.to}`)).toEqual(
+      ['a/api', 'a/worker', 'b/api', 'b/worker'].map(
+        (w) => `ai-agents-test-tenant-${w} -> all IPv4 except 10.96.0.0-10.111.255.255, 10.244.0.0-10.244.255.255, 169.254.0.0-169.254.255.255`,
+      ),
+    );
+    for (const f of flows) expect([f.before, f.after]).toEqual(['TCP 443', 'TCP 80,443']);
+    expect(new Set(flows.map((f) => f.tenant))).toEqual(new Set(['test-tenant-a', 'test-tenant-b']));
+  });
+
+  it('shows a path between tenants that a change opens, and only that', async () => {
+    const deploy = (ns: string) =>
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec: {containers: [{name: web, image: "x:1", ports: [{containerPort: 8080}]}]}\n`;
+    const ns = (n: string) => `apiVersion: v1\nkind: Namespace\nmetadata: {name: ${n}}\n`;
+    const deny = (n: string) => `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: deny, namespace: ${n}}\nspec: {podSelector: {}, policyTypes: [Ingress, Egress]}\n`;
+    const tree = (...docs: string[]) => parseManifests(docs.join('---\n'), { file: 'tree.yaml' }).manifests;
+    const before = tree(ns('a'), ns('b'), deploy('a'), deploy('b'), deny('a'), deny('b'));
+    const after = tree(ns('a'), ns('b'), deploy('a'), deploy('b'), deny('a'));
+    const tenants = new Map([['a', 'tenant-a'], ['b', 'tenant-b']]);
+    // b's deny-all is gone: b is open to and from the outside, but a still denies, so a <-> b stays closed.
+    expect(connectivityDelta(before, after, tenants)).toEqual([
+      { from: 'all IPv4', to: 'b/web', before: 'denied', after: 'All Connections', tenant: 'tenant-b' },
+      { from: 'b/web', to: 'all IPv4', before: 'denied', after: 'All Connections', tenant: 'tenant-b' },
+    ]);
+    // Removing deny-all from a as well opens a <-> b.
+    const open = connectivityDelta(before, tree(ns('a'), ns('b'), deploy('a'), deploy('b')), tenants);
+    expect(open.find((f) => f.from === 'a/web' && f.to === 'b/web')).toEqual({ from: 'a/web', to: 'b/web', before: 'denied', after: 'All Connections', tenant: 'tenant-a' });
+  });
+
+  it('is in the plan a reviewer reads', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'port80');
+    await writeFile(path.join(root, 'tenants.yaml'), bundled.replace('externalPorts: [443]', 'externalPorts: [443, 80]'));
+    await cli(root, 'render');
+    const text = await cli(root, 'plan', '--base', 'main');
+    expect(text.stdout).toContain('Connectivity: 4 flow(s) change');
+    expect(text.stdout).toMatch(/ai-agents-test-tenant-a\/api -> all IPv4 except .*: changes \(TCP 443 → TCP 80,443\)/);
+    const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
+    expect(md.stdout).toContain('| `ai-agents-test-tenant-b/worker` | `all IPv4 except');
+  });
+});
