@@ -16,7 +16,7 @@ export interface TenantChange {
   id: string;
   change: Change;
   namespace?: string;
-  /** The tenant as it is in the base (removed, changed) or the head (added). */
+  /** The tenant as it is in the base (removed) or the head (added, changed: a reviewer reads the header as the new state). */
   tenant?: Tenant;
   /** Setting-level differences, e.g. `tier: standard → premium`. */
   fields: string[];
@@ -38,15 +38,33 @@ function refOf(m: Manifest | undefined, path: string): string {
 const shown: (keyof Tenant)[] = ['name', 'tierName', 'cluster', 'decommissioned', 'imageTag'];
 const summarised: (keyof Tenant)[] = ['quota', 'limits', 'api', 'worker', 'config', 'needsApiAccess', 'waivers'];
 
+/** `{limits: {cpu: '4'}}` → `limits.cpu` = `4`: resolved settings as dotted keys a reviewer can read. */
+function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<string, string> {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (value !== undefined) {
+    out.set(prefix, typeof value === 'string' ? value : JSON.stringify(value));
+  }
+  return out;
+}
+
+/** Per tenant, at most this many setting lines; the objects list the rest. */
+const MAX_FIELD_LINES = 25;
+
 function fieldChanges(a: Tenant, b: Tenant): string[] {
   const out: string[] = [];
   for (const k of shown) {
     if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k === 'tierName' ? 'tier' : k}: ${String(a[k] ?? '-')} → ${String(b[k] ?? '-')}`);
   }
   for (const k of summarised) {
-    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k} changed`);
+    if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
+    const before = flatten(a[k], k, new Map());
+    const after = flatten(b[k], k, new Map());
+    for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+      if (before.get(key) !== after.get(key)) out.push(`${key}: ${before.get(key) ?? '-'} → ${after.get(key) ?? '-'}`);
+    }
   }
-  return out;
+  return out.length > MAX_FIELD_LINES ? [...out.slice(0, MAX_FIELD_LINES), `… and ${out.length - MAX_FIELD_LINES} more settings`] : out;
 }
 
 const byId = <T>(a: T, b: T, key: (x: T) => string) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
@@ -87,7 +105,7 @@ export function comparePlans(base: Side, head: Side): Plan {
     const objects = perTenant.get(id) ?? [];
     const change: Change | undefined = !inBase ? 'added' : !inHead ? 'removed' : objects.length > 0 || (was && is && fieldChanges(was, is).length > 0) ? 'changed' : undefined;
     if (!change) continue;
-    const tenant = change === 'added' ? is : (was ?? is);
+    const tenant = change === 'removed' ? (was ?? is) : (is ?? was);
     tenants.push({
       id,
       change,

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanupTempRepos, cli, tempRepo } from '../helpers.js';
-import { commitAll, editTenants, gitRepo, tenantA } from '../lifecycle/git-fixture.js';
+import { commitAll, editTenants, git, gitRepo, tenantA } from '../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
 
@@ -79,5 +79,21 @@ describe('NO_COLOR', () => {
       const coloured = await runCli(argv, { cwd: root, env: {}, isTTY: true });
       expect(`${coloured.stdout}${coloured.stderr ?? ''}`, argv.join(' ')).toMatch(/\u001b\[/);
     }
+  });
+});
+
+describe('plan of a tier change', () => {
+  it('shows the new tier in the header and each quota key with its values', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'upgrade');
+    await editTenants(root, '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: standard\n', '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: premium\n');
+    await cli(root, 'render');
+    const r = await cli(root, 'plan', '--base', 'main');
+    expect(r.stdout).toContain('~ tenant test-tenant-a (ai-agents-test-tenant-a, tier premium');
+    expect(r.stdout).toContain('    tier: standard → premium');
+    expect(r.stdout).toContain('    quota.limits.cpu: 4 → 16');
+    expect(r.stdout).toContain('    quota.requests.cpu: 2 → 8');
   });
 });
