@@ -1,4 +1,5 @@
-import { chmod, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { access, chmod, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
@@ -14,6 +15,8 @@ import { TENANTS_FILE } from '../platform/index.js';
 
 const tenantsFile = TENANTS_FILE;
 
+class ReadOnlyError extends Error {}
+
 function failed(diagnostics: Diagnostic[], isTTY: boolean, note: string): CommandResult {
   const text = formatters.text({ diagnostics, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: isTTY, toolVersion: '' });
   return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
@@ -27,6 +30,10 @@ function failed(diagnostics: Diagnostic[], isTTY: boolean, note: string): Comman
 async function replaceFile(file: string, text: string): Promise<void> {
   const target = await realpath(file);
   const { mode } = await stat(target);
+  // A read-only tenants.yaml is a decision not to edit it here; renaming over it (which the
+  // directory's permissions allow, and root always may) would ignore that.
+  const denied = (mode & 0o222) === 0 || (await access(target, constants.W_OK).then(() => false, () => true));
+  if (denied) throw new ReadOnlyError(`${path.basename(file)} is read-only; make it writable to add a tenant`);
   const tmp = path.join(path.dirname(target), `.${path.basename(target)}.tmp`);
   await writeFile(tmp, text, { mode: mode & 0o7777 });
   await chmod(tmp, mode & 0o7777);
@@ -68,7 +75,12 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   const next = loadTenantsText(candidate, tenantsFile);
   if (!next.config) return failed(next.diagnostics, isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
 
-  await replaceFile(file, candidate);
+  try {
+    await replaceFile(file, candidate);
+  } catch (e) {
+    if (!(e instanceof ReadOnlyError)) throw e;
+    return failed([diagnostic('input/tenants-file', e.message, { file: { path: tenantsFile, line: 1, column: 1 } })], isTTY, `tenant "${id}" was not added: nothing was changed`);
+  }
   const r = await renderToDisk({ root, holdsLock: true });
   if (!r.written) {
     await replaceFile(file, text);

@@ -1,5 +1,5 @@
 import { isMap, isScalar, isSeq, parseDocument, type YAMLSeq } from 'yaml';
-import { yamlString } from '../manifest/canonical.js';
+import { yamlSafeJson, yamlString } from '../manifest/canonical.js';
 
 export interface NewTenant {
   id: string;
@@ -58,6 +58,18 @@ export function appendTenant(text: string, t: NewTenant): string {
       const at = eol < 0 ? text.length : eol + 1;
       const before = text.slice(0, at);
       return `${before}${before.endsWith('\n') ? '' : nl}${gap}${entryLines(t, indent, nl)}${text.slice(at)}`;
+    }
+  }
+  // A flow list gets the entry as flow text before its closing bracket, quoted as JSON
+  // (flow context forbids plain `,[]{}`), so the rest of the file stays as written.
+  if (isSeq(seq) && seq.flow && seq.range) {
+    const close = text.lastIndexOf(']', seq.range[1]);
+    if (close >= 0) {
+      const fields = [`id: ${yamlSafeJson(t.id)}`, `name: ${yamlSafeJson(t.name)}`];
+      if (t.tier !== undefined) fields.push(`tier: ${yamlSafeJson(t.tier)}`);
+      if (t.cluster !== undefined) fields.push(`cluster: ${yamlSafeJson(t.cluster)}`);
+      const sep = seq.items.length > 0 ? ', ' : '';
+      return `${text.slice(0, close)}${sep}{${fields.join(', ')}}${text.slice(close)}`;
     }
   }
   const node = doc.createNode({ id: t.id, name: t.name, ...(t.tier ? { tier: t.tier } : {}), ...(t.cluster ? { cluster: t.cluster } : {}) });
