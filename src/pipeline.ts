@@ -369,7 +369,7 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
 }
 
 /** What the GitOps controller would delete when the head is synced over the base, for tenants that stay. */
-async function deliveryStage(baseConfig: TenantsConfig, base: RenderResult, headConfig: TenantsConfig, head: RenderResult, allow: readonly string[]): Promise<Diagnostic[]> {
+export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResult, headConfig: TenantsConfig, head: RenderResult, allow: readonly string[]): Promise<Diagnostic[]> {
   const { deliveryFindings } = await import('./analysis/delivery/index.js');
   const ns = (c: TenantsConfig) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
   const inBase = new Set(baseConfig.tenants.map((t) => t.id));

@@ -1,6 +1,6 @@
 import { connectivityDelta } from '../analysis/delta/connectivity.js';
 import { headSide } from '../lifecycle/index.js';
-import { renderBase, runPipeline } from '../pipeline.js';
+import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
 import { planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
@@ -33,6 +33,8 @@ export const plan: Command = {
     const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
     const tenantOfNamespace = new Map([...(base.config?.tenants ?? []), ...head.config.tenants].map((t) => [t.namespace, t.id]));
     const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace);
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity }), exitCode: 0 };
+    const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];
+    const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions }), exitCode: 0 };
   },
 };

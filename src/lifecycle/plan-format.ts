@@ -10,6 +10,8 @@ export interface PlanView {
   blocked: ReadonlySet<string>;
   /** Flows the change opens or closes (src/analysis/delta). */
   connectivity?: readonly FlowChange[];
+  /** What the GitOps controller would delete for tenants that stay (delivery findings), shown first. */
+  deletions?: readonly string[];
 }
 
 /** A flow's before and after, as a reviewer reads it. */
@@ -38,9 +40,10 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [] }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
   const c = counts(plan);
-  const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed`];
+  const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed${deletions.length ? `; ${deletions.length} unintended deletion(s) by the GitOps controller` : ''}`];
+  for (const d of deletions) out.push(`! ${d}`);
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
   if (connectivity.length > 0) {
     out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)`);
@@ -64,9 +67,10 @@ export function planText({ plan, ref, blocked, connectivity = [] }: PlanView): s
 
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [] }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
   const c = counts(plan);
-  const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**.`];
+  const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];
+  if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\n\nNo changes.\n`;
   const removedBlocked = plan.tenants.filter((t) => t.change === 'removed' && blocked.has(t.id));
   if (removedBlocked.length > 0) {

@@ -133,6 +133,9 @@ describe('what the GitOps controller does with a change', async () => {
     git(root, 'checkout', '-q', '-b', 'rename');
     await writeFile(path.join(root, 'tenants.yaml'), renamed(await readFile(path.join(root, 'tenants.yaml'), 'utf8')));
     expect((await cli(root, 'render')).exitCode).toBe(0);
+    const plan = await cli(root, 'plan', '--base', 'main');
+    expect(plan.stdout.split('\n')[0]).toMatch(/; 1 unintended deletion\(s\) by the GitOps controller$/);
+    expect(plan.stdout.split('\n')[1]).toMatch(/^! delivery\/cascade-deletion: merging would delete 10 live object/);
     const r = await cli(root, 'check', '--base', 'main');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/error +delivery\/cascade-deletion +merging would delete 10 live object\(s\) of 2 tenant\(s\) that stay in tenants\.yaml: test-tenant-a, test-tenant-b; cause: ApplicationSet argocd\/ai-agents-platform-tenants is removed from Git \(the head has ApplicationSet argocd\/ai-agents-core-tenants in its place/);
