@@ -43,6 +43,13 @@ describe('canonical YAML', () => {
     for (const t of ['yes', 'on', 'y', '017']) expect(text).toContain(`"${t}"`);
   });
 
+  it('escapes invisible and bidi-override characters so a reviewer sees them, and loads them back', () => {
+    const name = 'Acme\u202Eevil\u200B';
+    const text = toCanonicalYaml({ name });
+    expect(text).toBe('name: "Acme\\u202eevil\\u200b"\n');
+    expect(jsYaml.load(text)).toEqual({ name });
+  });
+
   it('is deterministic: the same value in any key order gives the same bytes', () => {
     expect(toCanonicalYaml({ b: 1, a: { d: 2, c: 3 } })).toBe(toCanonicalYaml({ a: { c: 3, d: 2 }, b: 1 }));
   });
