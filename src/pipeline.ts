@@ -206,16 +206,44 @@ async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written
   if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
   const { root, outDir } = paths(opts);
   const outAbs = path.join(root, outDir);
-  await recoverTree(outAbs);
-  const before = await readTree(outAbs, outDir);
-  const files = r.render.files;
-  const changes: TreeChanges = {
-    added: [...files.keys()].filter((p) => !before.has(p)),
-    changed: [...files.keys()].filter((p) => before.has(p) && before.get(p) !== files.get(p)),
-    removed: [...before.keys()].filter((p) => !files.has(p)),
-  };
-  if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files);
-  return { ...r, written: true, changes };
+  try {
+    await recoverTree(outAbs);
+    const before = await readTree(outAbs, outDir);
+    const files = r.render.files;
+    const changes: TreeChanges = {
+      added: [...files.keys()].filter((p) => !before.has(p)),
+      changed: [...files.keys()].filter((p) => before.has(p) && before.get(p) !== files.get(p)),
+      removed: [...before.keys()].filter((p) => !files.has(p)),
+    };
+    if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files);
+    return { ...r, written: true, changes };
+  } catch (e) {
+    const d = filesystemFailure(e, root);
+    if (!d) throw e;
+    // Nothing was swapped in unless the staging tree was complete; the next run finishes or discards it.
+    await recoverTree(outAbs).catch(() => undefined);
+    return { ...r, diagnostics: [d], written: false };
+  }
+}
+
+const ERRNO_HINTS: Record<string, string> = {
+  ENOTDIR: 'a path the tree needs is a file: move it away (rendered/ must be a folder)',
+  EISDIR: 'a path the tree needs is a folder where a file belongs: remove it',
+  EACCES: 'give the user running tenantctl write access to the repository folder and rendered/',
+  EPERM: 'give the user running tenantctl write access to the repository folder and rendered/',
+  EROFS: 'the file system is read-only: run tenantctl where the repository can be written',
+  ENOSPC: 'the disk is full: free space and run again (the next run cleans up what this one left)',
+  EDQUOT: 'the disk quota is exhausted: free space and run again',
+  EMFILE: 'too many open files: raise the limit (ulimit -n) and run again',
+};
+
+/** A file system error with a known cause, as a failure naming the path (repo-relative) and what to do. */
+export function filesystemFailure(e: unknown, root: string): Diagnostic | undefined {
+  const err = e as NodeJS.ErrnoException;
+  const hint = err?.code ? ERRNO_HINTS[err.code] : undefined;
+  if (!hint) return undefined;
+  const where = err.path ? path.relative(root, err.path).split(path.sep).join('/') || '.' : undefined;
+  return diagnostic('input/filesystem', `${err.code}: cannot ${err.syscall ?? 'use'} ${where ?? 'a file'}`, { hint, ...(where ? { file: { path: where, line: 1, column: 1 } } : {}) });
 }
 
 /**
@@ -266,13 +294,22 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     if (opts.config) result.config = opts.config;
   } else {
     const outAbs = path.join(o.root, o.outDir);
-    if (stages.has('drift')) await recoverTree(outAbs);
-    const [r, onDisk] = await phase('load', () =>
-      Promise.all([
-        opts.tenantsText === undefined ? renderInMemory(o) : loadTemplates(o.root, o.templatesDir).then((t) => renderText(opts.tenantsText!, t.templates, o)),
-        stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>()),
-      ]),
-    );
+    let loaded: [Rendered, Map<string, string>];
+    try {
+      if (stages.has('drift')) await recoverTree(outAbs);
+      loaded = await phase('load', () =>
+        Promise.all([
+          opts.tenantsText === undefined ? renderInMemory(o) : loadTemplates(o.root, o.templatesDir).then((t) => renderText(opts.tenantsText!, t.templates, o)),
+          stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>()),
+        ]),
+      );
+    } catch (e) {
+      const d = filesystemFailure(e, o.root);
+      if (!d) throw e;
+      result.diagnostics.push(d);
+      return result;
+    }
+    const [r, onDisk] = loaded;
     if (r.config) result.config = r.config;
     if (r.render) result.render = r.render;
     result.files = onDisk.size;

@@ -101,6 +101,13 @@ export const FINDINGS = {
     remediation: 'remove the object, or drop its kind from --reject',
     doc: `${FINDINGS_DOC}#manifest-rejected-kind`,
   },
+  'input/filesystem': {
+    description: 'A file or folder the command reads or writes cannot be used: not a folder, no permission, a read-only file system, a full disk.',
+    severity: 'error',
+    kind: 'failure',
+    remediation: 'fix the path named in the message as the hint says and run again; an interrupted render is finished or discarded by the next run',
+    doc: `${FINDINGS_DOC}#input-filesystem`,
+  },
   'input/manifests': {
     description: 'A path given to `verify` (or --manifests) does not exist, cannot be read, or holds no manifests.',
     severity: 'error',

@@ -115,3 +115,19 @@ describe('symbolic links in rendered/', () => {
     expect(ds.filter((d) => d.message.includes('secret.yaml') && !/is a symbolic link/.test(d.message))).toEqual([]);
   });
 });
+
+describe('file system errors', () => {
+  it('rendered/ as a file: render and check say so with the path, exit 2, and change nothing', async () => {
+    const root = await tempRepo();
+    await writeFile(path.join(root, 'rendered'), 'not a folder\n');
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/input\/filesystem +could not process: ENOTDIR: cannot \w+ rendered/);
+    expect(r.stderr).toContain('rendered/ must be a folder');
+    expect(await readFile(path.join(root, 'rendered'), 'utf8')).toBe('not a folder\n');
+    const c = await cli(root, 'check', '--allow-no-base');
+    expect(c.exitCode).toBe(2);
+    expect(c.stdout).toMatch(/input\/filesystem +could not process: ENOTDIR/);
+    expect(c.stdout).not.toContain('internal error');
+  });
+});
