@@ -64,6 +64,9 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   if (!current.config) return failed(current.diagnostics, isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
   if (listedIds(text).includes(id)) return alreadyListed(values, root, current.config, isTTY);
   if (!values.name) throw new UsageError('--name is required for a new tenant');
+  // A display name is one line of text: a newline or an invisible character is a mistake in the argument, not in tenants.yaml.
+  const odd = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.exec(values.name);
+  if (odd) throw new UsageError(`--name contains U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (a line break, control or invisible character); pass the name as one line of visible text`);
 
   const candidate = appendTenant(text, {
     id,

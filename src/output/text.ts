@@ -44,12 +44,14 @@ const INDENT = '    ';
 
 /**
  * Control characters in a message (from a template, a tenant name, a YAML value) could move
- * the cursor or recolour the terminal, so they are shown as escapes, never sent raw.
+ * the cursor or recolour the terminal, and invisible or bidirectional-override characters
+ * (U+200B…U+200F, U+202A…U+202E, U+2060…U+2069) would hide what a value really is, so all
+ * of them are shown as escapes, never sent raw.
  */
 export function clean(s: string): string {
   return s
     .replace(/\r\n/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Continuation lines of a multi-line value are indented so they stay under their finding. */

@@ -122,10 +122,14 @@ export function resolveTenants(
       ok = false;
       report(pointer, message, hint, t.id);
     };
-    // Length is judged on the whole namespace name below, where the prefix counts too.
-    if (t.id.length <= 63 && dns1123Label(t.id) !== undefined) {
-      fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
-    } else if (namespace.length > 63) {
+    // Length is judged on the whole namespace name below, where the prefix counts too; the
+    // characters are judged on their own, so an over-long id with `_` hears about both.
+    const badChars = !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.id);
+    if (badChars) {
+      const odd = [...new Set([...t.id].filter((c) => !/[-a-z0-9]/.test(c)))].map((c) => (/[\x21-\x7e]/.test(c) ? `"${c}"` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+      fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label${odd.length ? ` (it contains ${odd.join(', ')})` : ''}`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
+    }
+    if (namespace.length > 63) {
       fail(`${at}/id`, `namespace "${namespace}" is ${namespace.length} characters; Kubernetes allows 63`, `shorten the id to at most ${63 - platform.namespacePrefix.length} characters (the prefix "${platform.namespacePrefix}" counts)`);
     }
     if (isReserved(t.id) || isReserved(namespace)) {

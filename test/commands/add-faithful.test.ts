@@ -65,3 +65,16 @@ describe('add edits tenants.yaml faithfully', () => {
     expect(again.stdout).toContain('rendered/ is up to date; nothing changed');
   });
 });
+
+describe('add arguments', () => {
+  it('blames --name, not tenants.yaml, for a line break or an invisible character', async () => {
+    const root = await tempRepo();
+    const before = await read(root);
+    for (const name of ['Acme\nCorp', 'Acme\u202eCorp']) {
+      const r = await cli(root, 'add', '--tenant-id', 'acme', '--name', name);
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr).toMatch(/^tenantctl add: --name contains U\+(000A|202E)/);
+    }
+    expect(await read(root)).toBe(before);
+  });
+});

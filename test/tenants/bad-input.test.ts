@@ -56,6 +56,8 @@ const cases: Case[] = [
   { name: 'negative quota', text: replace('      requests.cpu: "2"\n', '      requests.cpu: "-2"\n'), message: 'is negative; the API server rejects negative quantities', at: 'requests.cpu: "-2"' },
   { name: 'cluster server that is not a URL', text: replace('\ntenants:\n', '\nclusters:\n  - name: eu\n    server: "https://a b<%= x %>"\n\ntenants:\n'), message: 'contains whitespace or characters a URL cannot hold', at: 'server: "https://a b' },
   { name: 'cluster server over plain http', text: replace('\ntenants:\n', '\nclusters:\n  - name: eu\n    server: http://eu.example.com\n\ntenants:\n'), message: 'must use https', at: 'server: http://eu.example.com' },
+  { name: 'over-long id with an underscore', text: addTenant(`  - id: ${'a'.repeat(70)}_x\n    name: Long\n`), message: 'is not a DNS-1123 label (it contains "_")', at: `id: ${'a'.repeat(70)}_x` },
+  { name: 'id with an invisible character', text: addTenant('  - id: "ac\\u200bme"\n    name: Acme\n'), message: 'it contains U+200B', at: 'id: "ac' },
   { name: 'invalid CIDR', text: replace('      - 169.254.0.0/16', '      - 300.254.0.0/16'), message: 'is not an address/prefix-length CIDR', at: '300.254.0.0/16' },
   { name: 'CIDR with leading zeros (CVE-2021-29923)', text: replace('      - 169.254.0.0/16', '      - 169.254.000.0/16'), message: 'without leading zeros', at: '169.254.000.0/16' },
   { name: 'CIDR with host bits', text: replace('      - 169.254.0.0/16', '      - 169.254.0.1/16'), message: 'has host bits set; the network is 169.254.0.0/16', at: '169.254.0.1/16' },
