@@ -2,7 +2,7 @@ import { connectivityDelta } from '../analysis/delta/connectivity.js';
 import { headSide } from '../lifecycle/index.js';
 import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
-import { planMarkdown, planText } from '../lifecycle/plan-format.js';
+import { planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
 import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
@@ -10,13 +10,13 @@ import { planSpec } from './specs.js';
 import type { Command } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
-const formats = { text: planText, markdown: planMarkdown } as const;
+const formats = { text: planText, markdown: planMarkdown, json: planJson } as const;
 
 export const plan: Command = {
   spec: planSpec,
   async run(argv, ctx) {
     const { values } = parseOptions(planSpec, argv);
-    const format: keyof typeof formats = values.format === 'markdown' ? 'markdown' : 'text';
+    const format: keyof typeof formats = values.format;
     const root = resolveRoot(ctx.cwd, values.root);
     const base = await renderBase({ root }, values.base);
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');

@@ -45,7 +45,7 @@ export const planSpec = {
   options: {
     ...rootOption,
     base: { type: 'string', value: 'REF', help: 'git ref to compare with (default: the upstream merge base)' },
-    format: { type: 'string', default: 'text', choices: ['text', 'markdown'], help: 'output format (markdown for a pull-request comment)' },
+    format: { type: 'string', default: 'text', choices: ['text', 'markdown', 'json'], help: 'output format (markdown for a pull-request comment, json for tools)' },
   },
 } as const satisfies CommandSpec;
 

@@ -67,6 +67,29 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
 
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
+/** The plan as data, versioned, keys in a stable order: for bots and dashboards. */
+export function planJson({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
+  const c = counts(plan);
+  const out = {
+    version: 1,
+    ref,
+    summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
+    deletions,
+    connectivity,
+    tenants: plan.tenants.map((t) => ({
+      id: t.id,
+      change: t.change,
+      ...(t.namespace ? { namespace: t.namespace } : {}),
+      ...(t.tenant ? { tier: t.tenant.tierName } : {}),
+      ...(t.change === 'removed' ? { blocked: blocked.has(t.id) } : {}),
+      settings: t.fields,
+      objects: t.objects,
+    })),
+    platform: plan.platform,
+  };
+  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
 export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
   const c = counts(plan);
   const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];

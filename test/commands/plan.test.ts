@@ -21,6 +21,17 @@ describe('tenantctl plan', () => {
     await expect(r.stdout).toMatchFileSnapshot('__golden__/plan.txt');
   });
 
+  it('json output for tools (golden), the same plan as data', async () => {
+    const root = await pullRequest();
+    const r = await cli(root, 'plan', '--base', 'main', '--format', 'json');
+    expect(r.exitCode).toBe(0);
+    const plan = JSON.parse(r.stdout) as { version: number; summary: Record<string, number>; tenants: { id: string; change: string }[] };
+    expect(plan.version).toBe(1);
+    expect(plan.summary).toMatchObject({ added: 1, changed: 1, removed: 1 });
+    expect(plan.tenants.map((t) => `${t.change} ${t.id}`)).toEqual(expect.arrayContaining(['added acme']));
+    await expect(r.stdout).toMatchFileSnapshot('__golden__/plan.json');
+  });
+
   it('markdown output for the pull-request summary (golden)', async () => {
     const root = await pullRequest();
     const r = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
