@@ -1,4 +1,5 @@
 import { connectivityDelta } from '../analysis/delta/connectivity.js';
+import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
 import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
@@ -35,6 +36,7 @@ export const plan: Command = {
     const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace);
     const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];
     const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions }), exitCode: 0 };
+    const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions }), exitCode: 0 };
   },
 };

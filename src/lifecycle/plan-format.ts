@@ -1,5 +1,6 @@
 import type { Change, ObjectChange, Plan, TenantChange } from './changes.js';
 import type { FlowChange } from '../analysis/delta/connectivity.js';
+import type { PermissionChange } from '../analysis/delta/permissions.js';
 import { deletionList } from './removal.js';
 
 export interface PlanView {
@@ -12,6 +13,15 @@ export interface PlanView {
   connectivity?: readonly FlowChange[];
   /** What the GitOps controller would delete for tenants that stay (delivery findings), shown first. */
   deletions?: readonly string[];
+  /** What each bound subject gains or loses (src/analysis/delta). */
+  permissions?: readonly PermissionChange[];
+}
+
+function permissionLine(p: PermissionChange): string {
+  const where = p.namespace ? `in ${p.namespace}` : 'cluster-wide';
+  const parts = [...p.gained.map((g) => `+ ${g}`), ...p.lost.map((l) => `- ${l}`)];
+  const shown = parts.length > 12 ? [...parts.slice(0, 12), `… ${parts.length - 12} more`] : parts;
+  return `${p.subject} ${where}: ${shown.join('; ')}`;
 }
 
 /** A flow's before and after, as a reviewer reads it. */
@@ -40,7 +50,7 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
   const c = counts(plan);
   const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed${deletions.length ? `; ${deletions.length} unintended deletion(s) by the GitOps controller` : ''}`];
   for (const d of deletions) out.push(`! ${d}`);
@@ -48,6 +58,10 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
   if (connectivity.length > 0) {
     out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)`);
     for (const f of connectivity) out.push(`    ${flowLine(f)}`);
+  }
+  if (permissions.length > 0) {
+    out.push('', `Permissions: ${permissions.length} subject(s) gain or lose access (RBAC evaluation of base and head)`);
+    for (const p of permissions) out.push(`    ${permissionLine(p)}`);
   }
   for (const t of plan.tenants) {
     out.push('', `${sign[t.change]} tenant ${t.id}${describe(t)}: ${t.change}, ${objectCounts(t.objects)}`);
@@ -68,7 +82,7 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 /** The plan as data, versioned, keys in a stable order: for bots and dashboards. */
-export function planJson({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
+export function planJson({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
   const c = counts(plan);
   const out = {
     version: 1,
@@ -76,6 +90,7 @@ export function planJson({ plan, ref, blocked, connectivity = [], deletions = []
     summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
     deletions,
     connectivity,
+    permissions,
     tenants: plan.tenants.map((t) => ({
       id: t.id,
       change: t.change,
@@ -90,7 +105,7 @@ export function planJson({ plan, ref, blocked, connectivity = [], deletions = []
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [] }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
   const c = counts(plan);
   const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];
   if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
@@ -102,6 +117,10 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions 
   if (connectivity.length > 0) {
     out.push('', `### Connectivity: ${connectivity.length} flow(s) change`, '', '| From | To | Before | After |', '| --- | --- | --- | --- |');
     for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |`);
+  }
+  if (permissions.length > 0) {
+    out.push('', `### Permissions: ${permissions.length} subject(s) change`, '', '| Subject | Where | Gains | Loses |', '| --- | --- | --- | --- |');
+    for (const p of permissions) out.push(`| \`${p.subject}\` | ${p.namespace ? `\`${p.namespace}\`` : 'cluster-wide'} | ${p.gained.map((g) => `\`${g}\``).join(', ') || '–'} | ${p.lost.map((l) => `\`${l}\``).join(', ') || '–'} |`);
   }
   if (plan.tenants.length > 0) {
     out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');

@@ -1,0 +1,93 @@
+import type { RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
+import type { Manifest } from '../../manifest/types.js';
+import { buildAuthorizer, type Authorizer } from '../rbac/authorizer.js';
+import { serviceAccountUser, userInfo } from '../rbac/user.js';
+
+/**
+ * What each subject of a RoleBinding or ClusterRoleBinding gains or loses,
+ * from the same RBAC evaluator as `can-i` and the proofs: the rules it holds
+ * in each namespace it is bound in (and cluster-wide), before and after.
+ */
+export interface PermissionChange {
+  /** `ServiceAccount ns/name`, `User name` or `Group name`. */
+  subject: string;
+  /** '' for cluster-wide. */
+  namespace: string;
+  gained: string[];
+  lost: string[];
+}
+
+const RBAC_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
+
+function subjectsOf(ms: readonly Manifest[]): { subject: Subject; namespace: string }[] {
+  const out: { subject: Subject; namespace: string }[] = [];
+  for (const m of ms) {
+    if (m.object.kind !== 'RoleBinding' && m.object.kind !== 'ClusterRoleBinding') continue;
+    const b = m.object as unknown as RoleBinding;
+    const ns = m.object.kind === 'RoleBinding' ? (m.object.metadata?.namespace ?? '') : '';
+    for (const s of b.subjects ?? []) out.push({ subject: s, namespace: ns });
+  }
+  return out;
+}
+
+function label(s: Subject, bindingNs: string): string {
+  return s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace ?? bindingNs}/${s.name}` : `${s.kind} ${s.name}`;
+}
+
+function user(s: Subject, bindingNs: string) {
+  if (s.kind === 'ServiceAccount') return userInfo(serviceAccountUser(s.namespace ?? bindingNs, s.name));
+  if (s.kind === 'Group') return userInfo('reviewer:anyone', [s.name]);
+  return userInfo(s.name, ['system:authenticated']);
+}
+
+/** `verb resource.group [name]` per allowed combination, so two rule layouts that grant the same compare equal. */
+function grants(authz: Authorizer, s: Subject, bindingNs: string, namespace: string): Set<string> {
+  const out = new Set<string>();
+  for (const { rule } of authz.rulesFor(user(s, bindingNs), namespace)) {
+    const groups = rule.apiGroups ?? [''];
+    for (const verb of rule.verbs) {
+      for (const url of rule.nonResourceURLs ?? []) out.add(`${verb} ${url}`);
+      for (const g of groups) {
+        for (const r of rule.resources ?? []) {
+          const names = rule.resourceNames?.length ? rule.resourceNames : [''];
+          for (const n of names) out.add(verb === '*' && r === '*' && g === '*' && !n ? 'everything (* on *.*)' : `${verb} ${r}${g ? `.${g}` : ''}${n ? ` ${n}` : ''}`);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+function rbacFingerprint(ms: readonly Manifest[]): string {
+  return ms
+    .filter((m) => RBAC_KINDS.has(m.object.kind))
+    .map((m) => JSON.stringify([m.object.kind, m.object.metadata?.namespace, m.object.metadata?.name, m.object.metadata?.labels, (m.object as Record<string, unknown>).rules, (m.object as Record<string, unknown>).aggregationRule, (m.object as Record<string, unknown>).roleRef, (m.object as Record<string, unknown>).subjects]))
+    .sort()
+    .join('\n');
+}
+
+export function permissionsDelta(base: readonly Manifest[], head: readonly Manifest[]): PermissionChange[] {
+  if (rbacFingerprint(base) === rbacFingerprint(head)) return [];
+  const a = buildAuthorizer(base);
+  const b = buildAuthorizer(head);
+  const seen = new Set<string>();
+  const out: PermissionChange[] = [];
+  // A namespace that only one side has belongs to a tenant being added or removed: the object
+  // list shows that; the delta is about namespaces that stay.
+  const namespaces = (ms: readonly Manifest[]) => new Set(ms.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata?.name ?? ''));
+  const before = namespaces(base);
+  const staying = new Set([...namespaces(head)].filter((n) => before.has(n)));
+  for (const { subject, namespace } of [...subjectsOf(base), ...subjectsOf(head)]) {
+    if (namespace !== '' && !staying.has(namespace) && (before.size > 0 || staying.size > 0)) continue;
+    const who = label(subject, namespace);
+    const key = `${who}\u0000${namespace}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const had = grants(a, subject, namespace, namespace);
+    const has = grants(b, subject, namespace, namespace);
+    const gained = [...has].filter((g) => !had.has(g)).sort();
+    const lost = [...had].filter((g) => !has.has(g)).sort();
+    if (gained.length || lost.length) out.push({ subject: who, namespace, gained, lost });
+  }
+  return out.sort((x, y) => (x.subject < y.subject ? -1 : x.subject > y.subject ? 1 : x.namespace < y.namespace ? -1 : x.namespace > y.namespace ? 1 : 0));
+}
