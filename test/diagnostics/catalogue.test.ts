@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { diagnostic, FINDING_IDS, findingDescriptors, findingEntry, isFindingId } from '../../src/diagnostics/catalogue.js';
@@ -48,5 +48,17 @@ describe('the diagnostic builder', () => {
     const d = diagnostic('input/waiver', 'stale', { severity: 'warning', hint: 'delete it', tenant: 'a' });
     expect(d).toMatchObject({ severity: 'warning', hint: 'delete it', tenant: 'a' });
     expect(exitCodeFor([d])).toBe(0);
+  });
+});
+
+describe('the docs name only ids the tool reports', () => {
+  const groups = [...new Set(FINDING_IDS.map((id) => id.split('/')[0]!))];
+  const pattern = new RegExp(`\`((?:${groups.join('|')})/[a-z0-9-]+)\``, 'g');
+  const docs = ['README.md', ...readdirSync(path.join(repoRoot, 'docs'), { recursive: true }).map(String).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+
+  it.each(docs)('%s', (file) => {
+    const text = readFileSync(path.join(repoRoot, file), 'utf8');
+    const named = [...text.matchAll(pattern)].map((m) => m[1]!);
+    expect(named.filter((id) => !isFindingId(id))).toEqual([]);
   });
 });
