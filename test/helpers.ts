@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli.js';
+import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
 import { readTree } from '../src/tree/read.js';
 
@@ -47,4 +48,25 @@ export async function treeOf(root: string): Promise<Map<string, string>> {
 
 export async function bundledTenants(): Promise<string> {
   return readFile(path.join(repoRoot, 'tenants.yaml'), 'utf8');
+}
+
+/** A change to a temporary copy's inputs: replace text in a file (once), or remove the file. */
+export type InputEdit = { file: string; from: string; to: string } | { remove: string };
+
+/** A temporary copy with `tenants`, the edits applied, rendered in memory (and required to render cleanly). */
+export async function renderedWith(tenants: string, edits: readonly InputEdit[] = []): Promise<Rendered> {
+  const root = await tempRepo({ tenants });
+  for (const e of edits) {
+    if ('remove' in e) {
+      await rm(path.join(root, e.remove));
+      continue;
+    }
+    const file = path.join(root, e.file);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes(e.from)) throw new Error(`${e.file} lacks ${e.from}`);
+    await writeFile(file, text.replace(e.from, e.to));
+  }
+  const r = await renderInMemory({ root });
+  if (r.diagnostics.length > 0) throw new Error(`the edited copy does not render: ${r.diagnostics.map((d) => d.message).join('; ')}`);
+  return r;
 }

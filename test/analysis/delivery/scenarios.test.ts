@@ -1,10 +1,9 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deliveryFindings, SEMANTICS } from '../../../src/analysis/delivery/index.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
-import { renderInMemory } from '../../../src/pipeline.js';
-import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo } from '../../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
 /** NetworkPolicies (5), ResourceQuota, LimitRange, the tenant Role and its two RoleBindings. */
 const GUARDRAILS_PER_TENANT = 10;
@@ -12,24 +11,8 @@ import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
 
-type Edit = { file: string; from: string; to: string } | { remove: string };
-
-async function side(tenants: string, edits: readonly Edit[] = []) {
-  const root = await tempRepo({ tenants });
-  for (const e of edits) {
-    if ('remove' in e) {
-      await rm(path.join(root, e.remove));
-      continue;
-    }
-    const file = path.join(root, e.file);
-    const text = await readFile(file, 'utf8');
-    if (!text.includes(e.from)) throw new Error(`${e.file} lacks ${e.from}`);
-    await writeFile(file, text.replace(e.from, e.to));
-  }
-  const r = await renderInMemory({ root });
-  expect(r.diagnostics).toEqual([]);
-  return r;
-}
+type Edit = InputEdit;
+const side = renderedWith;
 
 async function verdict(base: { tenants: string; edits?: Edit[] }, head: { tenants: string; edits?: Edit[] }) {
   const b = await side(base.tenants, base.edits);

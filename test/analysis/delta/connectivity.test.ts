@@ -1,26 +1,14 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectivityDelta } from '../../../src/analysis/delta/connectivity.js';
 import { parseManifests } from '../../../src/manifest/parse.js';
-import { renderInMemory } from '../../../src/pipeline.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, renderedWith } from '../../helpers.js';
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
 
-async function rendered(tenants: string, template?: { file: string; from: string; to: string }) {
-  const root = await tempRepo({ tenants });
-  if (template) {
-    const file = path.join(root, template.file);
-    const text = await readFile(file, 'utf8');
-    if (!text.includes(template.from)) throw new Error(`${template.file} lacks ${template.from}`);
-    await writeFile(file, text.replace(template.from, template.to));
-  }
-  const r = await renderInMemory({ root });
-  expect(r.diagnostics).toEqual([]);
-  return r;
-}
+const rendered = (tenants: string, edit?: { file: string; from: string; to: string }) => renderedWith(tenants, edit ? [edit] : []);
 
 const tenantsOf = (r: Awaited<ReturnType<typeof rendered>>) => new Map(r.config!.tenants.map((t) => [t.namespace, t.id]));
 
