@@ -1,3 +1,4 @@
+import { capacityDelta } from '../analysis/delta/capacity.js';
 import { connectivityDelta } from '../analysis/delta/connectivity.js';
 import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
@@ -37,6 +38,7 @@ export const plan: Command = {
     const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];
     const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions }), exitCode: 0 };
+    const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions, capacity }), exitCode: 0 };
   },
 };

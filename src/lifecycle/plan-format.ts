@@ -1,5 +1,6 @@
 import type { Change, ObjectChange, Plan, TenantChange } from './changes.js';
 import type { FlowChange } from '../analysis/delta/connectivity.js';
+import type { CapacityChange } from '../analysis/delta/capacity.js';
 import type { PermissionChange } from '../analysis/delta/permissions.js';
 import { deletionList } from './removal.js';
 
@@ -15,6 +16,14 @@ export interface PlanView {
   deletions?: readonly string[];
   /** What each bound subject gains or loses (src/analysis/delta). */
   permissions?: readonly PermissionChange[];
+  /** Quota, peak use and headroom before and after, per tenant and resource (src/analysis/delta). */
+  capacity?: readonly CapacityChange[];
+}
+
+function capacityLine(c: CapacityChange): string {
+  const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
+  const fit = c.fits[0] === c.fits[1] ? '' : c.fits[1] ? ' (fits again)' : ' (NO LONGER FITS)';
+  return `${c.tenant} ${c.resource}: hard ${pair(c.hard)}, peak use ${pair(c.peak)}, headroom ${pair(c.headroom)}${fit}`;
 }
 
 function permissionLine(p: PermissionChange): string {
@@ -50,7 +59,7 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed${deletions.length ? `; ${deletions.length} unintended deletion(s) by the GitOps controller` : ''}`];
   for (const d of deletions) out.push(`! ${d}`);
@@ -62,6 +71,10 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
   if (permissions.length > 0) {
     out.push('', `Permissions: ${permissions.length} subject(s) gain or lose access (RBAC evaluation of base and head)`);
     for (const p of permissions) out.push(`    ${permissionLine(p)}`);
+  }
+  if (capacity.length > 0) {
+    out.push('', `Capacity: ${capacity.length} quota resource(s) change (peak = mid-rollout at the HPA maximum)`);
+    for (const c of capacity) out.push(`    ${capacityLine(c)}`);
   }
   for (const t of plan.tenants) {
     out.push('', `${sign[t.change]} tenant ${t.id}${describe(t)}: ${t.change}, ${objectCounts(t.objects)}`);
@@ -82,7 +95,7 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 /** The plan as data, versioned, keys in a stable order: for bots and dashboards. */
-export function planJson({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
+export function planJson({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = {
     version: 1,
@@ -91,6 +104,7 @@ export function planJson({ plan, ref, blocked, connectivity = [], deletions = []
     deletions,
     connectivity,
     permissions,
+    capacity,
     tenants: plan.tenants.map((t) => ({
       id: t.id,
       change: t.change,
@@ -105,7 +119,7 @@ export function planJson({ plan, ref, blocked, connectivity = [], deletions = []
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [] }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];
   if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
@@ -121,6 +135,11 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions 
   if (permissions.length > 0) {
     out.push('', `### Permissions: ${permissions.length} subject(s) change`, '', '| Subject | Where | Gains | Loses |', '| --- | --- | --- | --- |');
     for (const p of permissions) out.push(`| \`${p.subject}\` | ${p.namespace ? `\`${p.namespace}\`` : 'cluster-wide'} | ${p.gained.map((g) => `\`${g}\``).join(', ') || '–'} | ${p.lost.map((l) => `\`${l}\``).join(', ') || '–'} |`);
+  }
+  if (capacity.length > 0) {
+    out.push('', `### Capacity: ${capacity.length} quota resource(s) change`, '', '| Tenant | Resource | Hard | Peak use | Headroom |', '| --- | --- | --- | --- | --- |');
+    const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
+    for (const c of capacity) out.push(`| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.fits[0] !== c.fits[1] && !c.fits[1] ? ' **no longer fits**' : ''} |`);
   }
   if (plan.tenants.length > 0) {
     out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');

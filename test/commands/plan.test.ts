@@ -106,5 +106,7 @@ describe('plan of a tier change', () => {
     expect(r.stdout).toContain('    tier: standard → premium');
     expect(r.stdout).toContain('    quota.limits.cpu: 4 → 16');
     expect(r.stdout).toContain('    quota.requests.cpu: 2 → 8');
+    expect(r.stdout).toMatch(/Capacity: \d+ quota resource\(s\) change/);
+    expect(r.stdout).toContain('    test-tenant-a limits.cpu: hard 4 → 16, peak use 3, headroom 1 → 13');
   });
 });

@@ -1,0 +1,69 @@
+import { formatQuantity } from '../../manifest/quantity.js';
+import type { Manifest } from '../../manifest/types.js';
+import type { TenantsConfig } from '../../tenants/types.js';
+import { tenantQuotas, type QuotaRow } from '../isolation/quota.js';
+
+/**
+ * What a change does to each tenant's quota: the hard limit, the peak use
+ * (mid-rollout at the HPA maximum, the worst scenario) and the headroom, before
+ * and after, from the same quota analysis as `check`. Only tenants whose quota,
+ * limit range or workloads changed are analysed.
+ */
+export interface CapacityChange {
+  tenant: string;
+  resource: string;
+  hard: [string, string];
+  peak: [string, string];
+  headroom: [string, string];
+  /** The tenant no longer fits (or fits again) in some scenario. */
+  fits: [boolean, boolean];
+}
+
+const CAPACITY_KINDS = new Set(['ResourceQuota', 'LimitRange', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'HorizontalPodAutoscaler']);
+
+function fingerprints(ms: readonly Manifest[]): Map<string, string> {
+  const out = new Map<string, string[]>();
+  for (const m of ms) {
+    if (!CAPACITY_KINDS.has(m.object.kind)) continue;
+    const ns = m.object.metadata?.namespace ?? '';
+    const list = out.get(ns) ?? [];
+    list.push(JSON.stringify([m.object.kind, m.object.metadata?.name, m.object.spec]));
+    out.set(ns, list);
+  }
+  return new Map([...out].map(([k, v]) => [k, v.sort().join('\n')]));
+}
+
+const fmt = (v: number | undefined, resource: string) => (v === undefined ? '-' : formatQuantity(v, resource));
+
+export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConfig, head: readonly Manifest[], headConfig: TenantsConfig): CapacityChange[] {
+  const [fa, fb] = [fingerprints(base), fingerprints(head)];
+  const inBase = new Map(baseConfig.tenants.map((t) => [t.id, t]));
+  const changed = headConfig.tenants.filter((t) => inBase.has(t.id) && inBase.get(t.id)!.namespace === t.namespace && fa.get(t.namespace) !== fb.get(t.namespace));
+  if (changed.length === 0) return [];
+  const only = (c: TenantsConfig) => ({ ...c, tenants: c.tenants.filter((t) => changed.some((x) => x.id === t.id)) });
+  const before = new Map(tenantQuotas(base, only(baseConfig)).map((q) => [q.tenant, q]));
+  const after = new Map(tenantQuotas(head, only(headConfig)).map((q) => [q.tenant, q]));
+  const out: CapacityChange[] = [];
+  for (const t of changed) {
+    const a = before.get(t.id);
+    const b = after.get(t.id);
+    if (!a || !b) continue;
+    const rows = (q: typeof a) => new Map(q.rows.map((r) => [r.resource, r]));
+    const [ra, rb] = [rows(a), rows(b)];
+    const peak = (r: QuotaRow | undefined) => (r ? Math.max(...Object.values(r.used)) : undefined);
+    for (const resource of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
+      const x = ra.get(resource);
+      const y = rb.get(resource);
+      if (x && y && x.hard === y.hard && peak(x) === peak(y) && x.headroom === y.headroom) continue;
+      out.push({
+        tenant: t.id,
+        resource,
+        hard: [fmt(x?.hard, resource), fmt(y?.hard, resource)],
+        peak: [fmt(peak(x), resource), fmt(peak(y), resource)],
+        headroom: [fmt(x?.headroom, resource), fmt(y?.headroom, resource)],
+        fits: [a.fits, b.fits],
+      });
+    }
+  }
+  return out;
+}
