@@ -61,6 +61,14 @@ describe('tenantctl reach', () => {
     );
   });
 
+  it('reads a single manifest file as well as a directory, with the same answer', async () => {
+    const fromDir = await run('--manifests', '.');
+    const fromFile = await run('--manifests', 'all.yaml');
+    expect(fromFile.exitCode).toBe(0);
+    expect(fromFile.stdout).toBe(fromDir.stdout);
+    expect(fromFile.stdout).toContain('shop/api => shop/web : TCP 8000');
+  });
+
   it('lists in versioned json', async () => {
     const r = await run('--manifests', dir, '--format', 'json');
     const j = JSON.parse(r.stdout);
