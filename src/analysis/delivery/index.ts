@@ -1,8 +1,9 @@
+import { pushTo } from '../../collections.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
-import { applies, deliveryUnits, syncOptions, type Unit } from './model.js';
+import { deliveryUnits, ownerIndex, syncOptions, type Unit } from './model.js';
 
 export { deliveryUnits, SEMANTICS, type Unit } from './model.js';
 
@@ -19,82 +20,85 @@ export interface Deletion {
   tenant?: string;
   /** The unit whose deletion or pruning removes the object. */
   by: string;
+  /** cascade: the unit itself goes and takes its objects; pruned: the file left a path the unit keeps syncing. */
+  reason: 'cascade' | 'pruned';
   cause: string;
 }
 
 const ref = (m: Manifest) => `${m.object.kind} ${m.object.metadata?.namespace ? `${m.object.metadata.namespace}/` : ''}${m.object.metadata?.name ?? ''}`;
 const guardrailKinds = new Set([...GUARDRAILS.map((g) => g.kind)]);
 
-/** The unit (of `units`) that applies a file: the deepest folder wins. */
-function ownerOf(units: readonly Unit[], file: string): Unit | undefined {
-  return units.filter((u) => applies(u, file)).sort((a, b) => b.path.length - a.path.length)[0];
-}
-
-/** A same-kind object that appears in the head in the same folder: what the removed one was most likely renamed to. */
-function replacement(m: Manifest, head: readonly Manifest[], base: readonly Manifest[]): string | undefined {
-  const folder = m.file.slice(0, m.file.lastIndexOf('/'));
-  const before = new Set(base.map(ref));
-  const candidates = head.filter((h) => h.object.kind === m.object.kind && h.file.startsWith(`${folder}/`) && !before.has(ref(h)));
-  return candidates.length === 1 ? ref(candidates[0]!) : undefined;
-}
-
 /**
  * Every object of the base tree that the GitOps controller would delete when
  * the head is synced, with the reason: a unit that disappears and cascades, or
- * a file removed from a pruning unit's path.
+ * a file removed from a pruning unit's path. Linear in the size of both trees:
+ * each object is looked up by identity, never searched for.
  */
 export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
   const baseUnits = deliveryUnits(base.manifests, base.files);
-  const headUnitList = deliveryUnits(head.manifests, head.files);
-  const headUnits = new Set(headUnitList.map((u) => u.id));
-  const headById = new Map(headUnitList.map((u) => [u.id, u]));
-  const headObjects = new Set(head.manifests.map((m) => `${m.file}\u0000${ref(m)}`));
+  const headUnits = deliveryUnits(head.manifests, head.files);
+  const baseOwner = ownerIndex(baseUnits);
+  const headOwner = ownerIndex(headUnits);
+  const headUnitIds = new Set(headUnits.map((u) => u.id));
+  const headRefs = new Set(head.manifests.map(ref));
+  // An object stays when the same unit still applies it, whichever file it moved to; the same
+  // object under another unit (another cluster's platform) is another object.
+  const headApplied = new Set(head.manifests.map((h) => `${ref(h)}\u0000${headOwner(h.file)?.id ?? ''}`));
+  const baseRefs = new Set(base.manifests.map(ref));
+  const newInHead = head.manifests.filter((h) => !baseRefs.has(ref(h)));
+  const appliedBy = new Map<Unit, Manifest[]>();
+  for (const m of base.manifests) {
+    const u = baseOwner(m.file);
+    if (u) pushTo(appliedBy, u, m);
+  }
+  /** A same-kind object new in the head, in the same folder: what the removed one was most likely renamed to. */
+  const replacement = (m: Manifest): string | undefined => {
+    const folder = m.file.slice(0, m.file.lastIndexOf('/'));
+    const candidates = newInHead.filter((h) => h.object.kind === m.object.kind && h.file.startsWith(`${folder}/`));
+    return candidates.length === 1 ? ref(candidates[0]!) : undefined;
+  };
+  const removedBy = (u: Unit, parent: Unit) => {
+    const to = replacement(u.manifest);
+    return `${ref(u.manifest)} is removed from Git${to ? ` (the head has ${to} in its place: a rename is a delete plus a create)` : ''} and pruned by ${parent.id}`;
+  };
   const out: Deletion[] = [];
-  const tenantOf = (m: Manifest) => base.tenantOfNamespace.get(m.object.metadata?.namespace ?? (m.object.kind === 'Namespace' ? (m.object.metadata?.name ?? '') : ''));
-  const push = (object: Manifest, by: string, cause: string) => {
-    const tenant = tenantOf(object);
-    out.push({ object, by, cause, ...(tenant ? { tenant } : {}) });
+  const push = (object: Manifest, by: string, reason: Deletion['reason'], cause: string) => {
+    const ns = object.object.metadata?.namespace ?? (object.object.kind === 'Namespace' ? (object.object.metadata?.name ?? '') : '');
+    const tenant = base.tenantOfNamespace.get(ns);
+    out.push({ object, by, reason, cause, ...(tenant ? { tenant } : {}) });
   };
   for (const u of baseUnits) {
-    if (headUnits.has(u.id)) continue;
+    if (headUnitIds.has(u.id)) continue;
     // How the unit goes away: its defining object pruned by the unit that applies it, or (generated
     // Applications) its ApplicationSet deleted or no longer generating it.
-    const parent = ownerOf(baseUnits, u.manifest.file);
-    const definingGone = !head.manifests.some((m) => ref(m) === ref(u.manifest));
-    let cause: string | undefined;
+    const parent = baseOwner(u.manifest.file);
+    const definingGone = !headRefs.has(ref(u.manifest));
+    let cause: string;
     let cascades = u.cascades;
-    if (u.kind === 'GeneratedApplication') {
-      if (definingGone) {
-        if (!parent?.prunes) continue;
-        const to = replacement(u.manifest, head.manifests, base.manifests);
-        cause = `${ref(u.manifest)} is removed from Git${to ? ` (the head has ${to} in its place: a rename is a delete plus a create)` : ''} and pruned by ${parent.id}; deleting an ApplicationSet deletes the Applications it generated`;
-        cascades = u.cascades && !u.appset!.preserves;
-      } else {
-        cause = `${ref(u.manifest)} no longer generates an Application for ${u.path}`;
-      }
+    if (u.kind === 'GeneratedApplication' && !definingGone) {
+      cause = `${ref(u.manifest)} no longer generates an Application for ${u.path}`;
     } else {
       if (!definingGone || !parent?.prunes) continue;
-      const to = replacement(u.manifest, head.manifests, base.manifests);
-      cause = `${ref(u.manifest)} is removed from Git${to ? ` (the head has ${to} in its place: a rename is a delete plus a create)` : ''} and pruned by ${parent.id}`;
+      cause = removedBy(u, parent);
+      if (u.kind === 'GeneratedApplication') {
+        cause += '; deleting an ApplicationSet deletes the Applications it generated';
+        cascades = u.cascades && !u.appset!.preserves;
+      }
     }
     if (!cascades) continue;
-    for (const m of base.manifests) {
-      if (!applies(u, m.file)) continue;
-      if (syncOptions(m).includes('Delete=false') || syncOptions(m).includes('Prune=false')) continue;
-      push(m, u.id, cause);
+    for (const m of appliedBy.get(u) ?? []) {
+      const options = syncOptions(m);
+      if (options.includes('Delete=false') || options.includes('Prune=false')) continue;
+      push(m, u.id, 'cascade', cause);
     }
   }
   // Files removed from the path of a unit that stays and prunes.
   for (const u of baseUnits) {
-    if (!headUnits.has(u.id) || !u.prunes) continue;
-    for (const m of base.manifests) {
-      if (!applies(u, m.file) || ownerOf(baseUnits, m.file) !== u) continue;
-      // Still applied by the same unit (the file may have moved inside its path): not pruned. The
-      // same object under another unit (another cluster's platform) is another object.
-      const same = headById.get(u.id)!;
-      if (headObjects.has(`${m.file}\u0000${ref(m)}`) || head.manifests.some((h) => ref(h) === ref(m) && ownerOf(headUnitList, h.file) === same)) continue;
+    if (!headUnitIds.has(u.id) || !u.prunes) continue;
+    for (const m of appliedBy.get(u) ?? []) {
+      if (headApplied.has(`${ref(m)}\u0000${u.id}`)) continue;
       if (syncOptions(m).includes('Prune=false')) continue;
-      push(m, u.id, `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
+      push(m, u.id, 'pruned', `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
     }
   }
   return out;
@@ -110,10 +114,8 @@ export function deliveryFindings(base: DeliverySide, head: DeliverySide, staying
   const out: Diagnostic[] = [];
   const byCause = new Map<string, Deletion[]>();
   for (const d of all) {
-    if (d.cause.includes(' is removed from the path ')) continue;
-    const list = byCause.get(d.cause) ?? [];
-    list.push(d);
-    byCause.set(d.cause, list);
+    if (d.reason !== 'cascade') continue;
+    pushTo(byCause, d.cause, d);
   }
   for (const [cause, list] of byCause) {
     const tenants = [...new Set(list.map((d) => d.tenant!))].sort();
@@ -127,7 +129,7 @@ export function deliveryFindings(base: DeliverySide, head: DeliverySide, staying
     );
   }
   for (const d of all) {
-    if (!d.cause.includes(' is removed from the path ')) continue;
+    if (d.reason !== 'pruned') continue;
     const ns = d.object.object.metadata?.namespace;
     const isGuardrail = guardrailKinds.has(d.object.object.kind);
     if (!isGuardrail || !ns || !headNamespaces.has(ns)) continue;

@@ -53,10 +53,8 @@ export interface Unit {
   kind: 'Application' | 'GeneratedApplication' | 'Kustomization';
   /** The object that defines the unit (for a generated Application: its ApplicationSet). */
   manifest: Manifest;
-  /** Folder (repo-relative, no trailing slash) whose files the unit applies. */
+  /** Folder (repo-relative, no trailing slash) whose files the unit applies, except the folders of units below it. */
   path: string;
-  /** Folders below `path` that belong to another unit and are not applied by this one. */
-  excludes: readonly string[];
   /** Removed files are deleted by the controller. */
   prunes: boolean;
   /** When the unit itself is deleted, its objects are deleted too. */
@@ -93,7 +91,6 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         kind: 'Application',
         manifest: m,
         path: trimPath(path),
-        excludes: [],
         prunes: automated.prune === true,
         cascades: (m.object.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER),
       });
@@ -114,8 +111,7 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
               kind: 'GeneratedApplication',
               manifest: m,
               path: folder,
-              excludes: [],
-              prunes: automated.prune === true,
+                    prunes: automated.prune === true,
               cascades: finalizers.includes(RESOURCES_FINALIZER),
               appset: { id: ref(m), preserves },
             });
@@ -131,24 +127,31 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         kind: 'Kustomization',
         manifest: m,
         path: trimPath(path),
-        excludes: [],
         prunes,
         cascades: prunes && spec.deletionPolicy !== 'Orphan',
       });
     }
   }
-  // A folder that another unit applies is that unit's, not its parent's: kustomizations list
-  // subfolders, and the platform entry point leaves the workloads folders to the tenant units.
-  return units.map((u) => ({
-    ...u,
-    excludes: units.filter((o) => o !== u && o.path.startsWith(`${u.path}/`)).map((o) => o.path),
-  }));
+  return units;
 }
 
-/** Whether a unit applies the file at `file`. */
-export function applies(u: Unit, file: string): boolean {
-  if (!file.startsWith(`${u.path}/`)) return false;
-  return !u.excludes.some((e) => file.startsWith(`${e}/`));
+/**
+ * Which unit applies a file: the one whose folder is the file's nearest
+ * ancestor. A folder that another unit applies is that unit's, not its
+ * parent's: kustomizations list subfolders, and the platform entry point
+ * leaves the workloads folders to the tenant units. One walk up the file's
+ * folders, so it stays linear in the tree at any number of units.
+ */
+export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | undefined {
+  const byPath = new Map<string, Unit>();
+  for (const u of units) if (!byPath.has(u.path)) byPath.set(u.path, u);
+  return (file) => {
+    for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) {
+      const u = byPath.get(file.slice(0, i));
+      if (u) return u;
+    }
+    return undefined;
+  };
 }
 
 export function syncOptions(m: Manifest): string[] {
