@@ -2,6 +2,7 @@ import { formatQuantity } from '../../manifest/quantity.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { tenantQuotas, type QuotaRow } from '../isolation/quota.js';
+import { namespaceFingerprints } from './fingerprint.js';
 
 /**
  * What a change does to each tenant's quota: the hard limit, the peak use
@@ -21,22 +22,10 @@ export interface CapacityChange {
 
 const CAPACITY_KINDS = new Set(['ResourceQuota', 'LimitRange', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'HorizontalPodAutoscaler']);
 
-function fingerprints(ms: readonly Manifest[]): Map<string, string> {
-  const out = new Map<string, string[]>();
-  for (const m of ms) {
-    if (!CAPACITY_KINDS.has(m.object.kind)) continue;
-    const ns = m.object.metadata?.namespace ?? '';
-    const list = out.get(ns) ?? [];
-    list.push(JSON.stringify([m.object.kind, m.object.metadata?.name, m.object.spec]));
-    out.set(ns, list);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.sort().join('\n')]));
-}
-
 const fmt = (v: number | undefined, resource: string) => (v === undefined ? '-' : formatQuantity(v, resource));
 
 export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConfig, head: readonly Manifest[], headConfig: TenantsConfig): CapacityChange[] {
-  const [fa, fb] = [fingerprints(base), fingerprints(head)];
+  const [fa, fb] = [namespaceFingerprints(base, CAPACITY_KINDS), namespaceFingerprints(head, CAPACITY_KINDS)];
   const inBase = new Map(baseConfig.tenants.map((t) => [t.id, t]));
   const changed = headConfig.tenants.filter((t) => inBase.has(t.id) && inBase.get(t.id)!.namespace === t.namespace && fa.get(t.namespace) !== fb.get(t.namespace));
   if (changed.length === 0) return [];

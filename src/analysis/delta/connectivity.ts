@@ -1,5 +1,6 @@
 import { formatRange, fullRange, normalizeRanges, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import type { Manifest } from '../../manifest/types.js';
+import { namespaceFingerprints } from './fingerprint.js';
 import { buildModel, connection, equalPorts, externalAtoms, formatPorts, ipRemote, isEmptyPorts, type NetpolModel, type PortSet, type Workload } from '../netpol/index.js';
 
 /**
@@ -20,22 +21,9 @@ export interface FlowChange {
 
 const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
 
-function namespacesOf(ms: readonly Manifest[]): Map<string, string> {
-  // A fingerprint per namespace of everything that can change a connection there.
-  const out = new Map<string, string[]>();
-  for (const m of ms) {
-    if (!NETWORK_KINDS.has(m.object.kind)) continue;
-    const ns = m.object.kind === 'Namespace' ? (m.object.metadata?.name ?? '') : (m.object.metadata?.namespace ?? '');
-    const list = out.get(ns) ?? [];
-    list.push(JSON.stringify([m.object.kind, m.object.metadata?.name, m.object.kind === 'Namespace' ? m.object.metadata?.labels : m.object.spec]));
-    out.set(ns, list);
-  }
-  return new Map([...out].map(([k, v]) => [k, v.sort().join('\n')]));
-}
-
 function changedNamespaces(base: readonly Manifest[], head: readonly Manifest[]): Set<string> {
-  const a = namespacesOf(base);
-  const b = namespacesOf(head);
+  const a = namespaceFingerprints(base, NETWORK_KINDS);
+  const b = namespaceFingerprints(head, NETWORK_KINDS);
   return new Set([...new Set([...a.keys(), ...b.keys()])].filter((ns) => a.get(ns) !== b.get(ns)));
 }
 

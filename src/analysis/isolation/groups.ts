@@ -2,6 +2,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { Section } from '../../diagnostics/result.js';
 import type { Manifest } from '../../manifest/types.js';
+import { grid, MATRIX_MAX_TENANTS } from './matrix.js';
 import { buildModel, connection, formatPorts, isEmptyPorts, type Workload } from '../netpol/index.js';
 
 /**
@@ -34,18 +35,6 @@ function groupOf(g: Grouping, namespace: string, labels: Readonly<Record<string,
   return namespace.startsWith(g.prefix) && namespace.length > g.prefix.length ? namespace.slice(g.prefix.length) : undefined;
 }
 
-const MAX_GRID = 30;
-
-function grid(groups: readonly string[], open: (a: string, b: string) => boolean): string[] {
-  const w = String(groups.length).length;
-  const label = (i: number) => String(i + 1).padStart(w);
-  const names = groups.map((g, i) => `${label(i)} ${g}`);
-  const left = Math.max('from \\ to'.length, ...names.map((n) => n.length));
-  return [
-    `${'from \\ to'.padEnd(left)}  ${groups.map((_, i) => label(i)).join(' ')}`,
-    ...groups.map((a, i) => `${names[i]!.padEnd(left)}  ${groups.map((b) => (a === b ? '-' : open(a, b) ? '✗' : '·').padStart(w)).join(' ')}`),
-  ];
-}
 
 /** Every pair of groups between which some pod can open a connection to another's pod. */
 export function proveGroups(manifests: readonly Manifest[], grouping: Grouping): GroupProof {
@@ -70,8 +59,8 @@ export function proveGroups(manifests: readonly Manifest[], grouping: Grouping):
   const noun = grouping.by === 'namespace' ? 'namespace' : 'tenant';
   const how = grouping.by === 'label' ? ` (namespaces labelled ${grouping.key})` : grouping.by === 'prefix' ? ` (namespaces named ${grouping.prefix}*)` : '';
   const lines: string[] = [];
-  if (groups.length > 0 && groups.length <= MAX_GRID) {
-    lines.push(...grid(groups, (a, b) => byPair.has(`${a}\u0000${b}`)), `· no path   ✗ path   - same ${noun}`);
+  if (groups.length > 0 && groups.length <= MATRIX_MAX_TENANTS) {
+    lines.push(...grid(groups, (a, b) => (byPair.has(`${a}\u0000${b}`) ? '✗' : '·')), `· no path   ✗ path   - same ${noun}`);
   }
   lines.push(paths.length === 0 ? `no cross-${noun} path among ${groups.length} ${noun}s` : `${paths.length} cross-${noun} path(s) among ${groups.length} ${noun}s`);
   const sections: Section[] = [

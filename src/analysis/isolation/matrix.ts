@@ -8,7 +8,8 @@ export const MATRIX_MAX_TENANTS = 30;
 
 const MARK = { none: '·', both: '✗', ingress: '!', egress: '!' } as const;
 
-function grid(tenants: readonly string[], cell: (from: string, to: string) => string): string[] {
+/** A numbered from × to grid, the diagonal marked `-`; `cell` gives every other mark. */
+export function grid(tenants: readonly string[], cell: (from: string, to: string) => string): string[] {
   const width = String(tenants.length).length;
   const label = (i: number) => String(i + 1).padStart(width);
   const names = tenants.map((t, i) => `${label(i)} ${t}`);
