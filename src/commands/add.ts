@@ -12,6 +12,7 @@ import { parseOptions, resolveRoot, UsageError, type Values } from './options.js
 import { addSpec } from './specs.js';
 import type { Command, CommandResult } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
+import { codePointName, hiddenChar } from '../diagnostics/characters.js';
 
 const tenantsFile = TENANTS_FILE;
 
@@ -65,8 +66,8 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   if (listedIds(text).includes(id)) return alreadyListed(values, root, current.config, isTTY);
   if (!values.name) throw new UsageError('--name is required for a new tenant');
   // A display name is one line of text: a newline or an invisible character is a mistake in the argument, not in tenants.yaml.
-  const odd = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/.exec(values.name);
-  if (odd) throw new UsageError(`--name contains U+${odd[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')} (a line break, control or invisible character); pass the name as one line of visible text`);
+  const odd = hiddenChar.exec(values.name);
+  if (odd) throw new UsageError(`--name contains ${codePointName(odd[0])} (a line break, control or invisible character); pass the name as one line of visible text`);
 
   const candidate = appendTenant(text, {
     id,

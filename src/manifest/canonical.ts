@@ -1,3 +1,5 @@
+import { escapeChar, hiddenChar, hiddenCharAfterJson } from '../diagnostics/characters.js';
+
 // Kubernetes readers conventionally put these first; everything else is alphabetical.
 const leading = ['apiVersion', 'kind', 'metadata', 'name', 'namespace'];
 const rank = new Map(leading.map((k, i) => [k, i]));
@@ -36,7 +38,7 @@ const indicatorStart = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
 function isPlainSafe(s: string): boolean {
   if (s === '' || reserved.has(s) || numberLike.test(s) || specialFloat.test(s)) return false;
-  if (/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffe\uffff]/.test(s)) return false;
+  if (hiddenChar.test(s)) return false;
   if (s !== s.trim() || s.includes(': ') || s.includes(' #') || s.endsWith(':')) return false;
   // A leading `-` is plain when it cannot start a sequence entry (`--port`, `-v`).
   if (indicatorStart.test(s) && !/^-[^\s-]|^--/.test(s)) return false;
@@ -47,7 +49,7 @@ function isPlainSafe(s: string): boolean {
 export function yamlSafeJson(value: unknown): string {
   // Invisible and bidirectional-override characters (U+200B…U+200F, U+202A…U+202E, U+2060…U+2069)
   // are escaped too, so a reviewer sees them in the diff instead of text that reads otherwise.
-  return JSON.stringify(value).replace(/[\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufffe\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(value).replace(hiddenCharAfterJson, escapeChar);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { formatLocation, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
 import { countDiagnostics, formatObject, plural, severityPhrase } from './common.js';
 import type { CheckResult, Formatter } from './types.js';
+import { escapeChar, hiddenCharInText } from '../diagnostics/characters.js';
 
 /** Heading for findings that belong to no file (tool failures, tenant-level or whole-tree findings). */
 export const GENERAL_HEADING = 'general (not tied to a file)';
@@ -51,7 +52,7 @@ const INDENT = '    ';
 export function clean(s: string): string {
   return s
     .replace(/\r\n/g, '\n')
-    .replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    .replace(hiddenCharInText, escapeChar);
 }
 
 /** Continuation lines of a multi-line value are indented so they stay under their finding. */

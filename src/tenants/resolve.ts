@@ -8,6 +8,7 @@ import { isQuantity, parseQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
 import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
+import { codePointName } from '../diagnostics/characters.js';
 
 interface RawTenant {
   id: string;
@@ -126,7 +127,7 @@ export function resolveTenants(
     // characters are judged on their own, so an over-long id with `_` hears about both.
     const badChars = !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.id);
     if (badChars) {
-      const odd = [...new Set([...t.id].filter((c) => !/[-a-z0-9]/.test(c)))].map((c) => (/[\x21-\x7e]/.test(c) ? `"${c}"` : `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`));
+      const odd = [...new Set([...t.id].filter((c) => !/[-a-z0-9]/.test(c)))].map((c) => (/[\x21-\x7e]/.test(c) ? `"${c}"` : codePointName(c)));
       fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label${odd.length ? ` (it contains ${odd.join(', ')})` : ''}`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
     }
     if (namespace.length > 63) {
