@@ -3,7 +3,7 @@ import jsYaml from 'js-yaml';
 import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locateInText } from './locate.js';
-import { boundExceeded, MAX_ALIASES, mayHaveAliases, tooLarge } from './yaml-bounds.js';
+import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge } from './yaml-bounds.js';
 import type { KubeObject, Manifest, Position } from './types.js';
 
 export interface ParseOptions {
@@ -53,13 +53,8 @@ export function parseManifests(text: string, opts: ParseOptions): ParseResult {
   } catch (e) {
     const why = boundExceeded(e);
     if (!why) throw e;
-    return fail(why, firstAliasLine(text));
+    return fail(why, firstAlias(text).line);
   }
-}
-
-function firstAliasLine(text: string): number {
-  const m = /(^|[\s[{,])\*[^\s,[\]{}]/m.exec(text);
-  return m ? text.slice(0, m.index).split('\n').length + (m[1] === '\n' ? 1 : 0) : 1;
 }
 
 /**

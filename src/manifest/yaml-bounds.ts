@@ -9,13 +9,23 @@ export const MAX_ALIASES = 100;
 /** Larger than any object etcd stores (1.5 MiB) times a generous number of objects per file. */
 export const MAX_INPUT_BYTES = 64 * 1024 * 1024;
 
+const ALIAS = /(^|[\s[{,])\*[^\s,[\]{}]/m;
+
 /**
  * Whether the text may use aliases (`*name` where a node starts). Such files
  * skip the fast parser, which would share the aliased nodes and let a later
  * walk of the data expand them exponentially.
  */
 export function mayHaveAliases(text: string): boolean {
-  return /(^|[\s[{,])\*[^\s,[\]{}]/m.test(text);
+  return ALIAS.test(text);
+}
+
+/** Line and column (1-based) of the first alias, where a bound it broke is reported. */
+export function firstAlias(text: string): { line: number; column: number } {
+  const m = ALIAS.exec(text);
+  if (!m) return { line: 1, column: 1 };
+  const lines = text.slice(0, m.index + m[1]!.length).split('\n');
+  return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
 /** What went wrong, for an error a parser threw while building data: too many aliases, or nesting deeper than the stack. */

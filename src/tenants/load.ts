@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import jsYaml from 'js-yaml';
-import { boundExceeded, MAX_ALIASES, mayHaveAliases, tooLarge } from '../manifest/yaml-bounds.js';
+import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge } from '../manifest/yaml-bounds.js';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
@@ -58,7 +58,7 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     data = mayHaveAliases(text) ? withAliases(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch (e) {
     const why = boundExceeded(e);
-    if (why) return { diagnostics: [inputError(file, aliasPosition(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
+    if (why) return { diagnostics: [inputError(file, firstAlias(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
     return positionedErrors(text, file);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -86,14 +86,6 @@ function withAliases(text: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   return doc.toJS({ maxAliasCount: MAX_ALIASES });
-}
-
-function aliasPosition(text: string): Position {
-  const m = /(^|[\s[{,])\*[^\s,[\]{}]/m.exec(text);
-  if (!m) return { line: 1, column: 1 };
-  const before = text.slice(0, m.index + m[1]!.length);
-  const lines = before.split('\n');
-  return { line: lines.length, column: lines.at(-1)!.length + 1 };
 }
 
 function positionsOf(text: string): (pointer: string) => Position {

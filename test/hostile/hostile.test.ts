@@ -85,8 +85,10 @@ describe('bounded reading', () => {
     await writeFile(path.join(root, file), `${text}${aliasBomb('extra').replace(/^/gm, '  ').replace(/^ {2}/, 'extra:\n  ')}`);
     const r = await cli(root, 'check', '--format', 'json');
     expect(r.exitCode).toBe(1);
-    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string } }[] }).diagnostics;
-    expect(ds.some((d) => d.ruleId === 'manifest/yaml-syntax' && d.file?.path === file && /alias expansions/.test(d.message))).toBe(true);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string; line: number } }[] }).diagnostics;
+    const written = await readFile(path.join(root, file), 'utf8');
+    const aliasLine = written.split('\n').findIndex((l) => l.includes('*a')) + 1;
+    expect(ds.filter((d) => d.ruleId === 'manifest/yaml-syntax' && /alias expansions/.test(d.message)).map((d) => [d.file?.path, d.file?.line])).toEqual([[file, aliasLine]]);
   });
 
   it('deep nesting is refused with a position', async () => {
