@@ -1,13 +1,15 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { deliveryFindings, SEMANTICS } from '../../../src/analysis/delivery/index.js';
+import { SEMANTICS } from '../../../src/analysis/delivery/index.js';
+import { deliveryStage } from '../../../src/pipeline.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
 import { bundledTenants, cleanupTempRepos, cli, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
+import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
+
 /** NetworkPolicies (5), ResourceQuota, LimitRange, the tenant Role and its two RoleBindings. */
 const GUARDRAILS_PER_TENANT = 10;
-import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
 
@@ -17,16 +19,7 @@ const side = renderedWith;
 async function verdict(base: { tenants: string; edits?: Edit[] }, head: { tenants: string; edits?: Edit[] }) {
   const b = await side(base.tenants, base.edits);
   const h = await side(head.tenants, head.edits);
-  const ns = (c: NonNullable<typeof b.config>) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
-  const inBase = new Set(b.config!.tenants.map((t) => t.id));
-  const staying = new Set(h.config!.tenants.filter((t) => !t.decommissioned && inBase.has(t.id)).map((t) => t.id));
-  const headNs = new Set(h.render!.manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata.name!));
-  return deliveryFindings(
-    { manifests: b.render!.manifests, files: b.render!.files.keys(), tenantOfNamespace: ns(b.config!) },
-    { manifests: h.render!.manifests, files: h.render!.files.keys(), tenantOfNamespace: ns(h.config!) },
-    staying,
-    headNs,
-  );
+  return deliveryStage(b.config!, b.render!, h.config!, h.render!, []);
 }
 
 const APPSET = 'templates/gitops/argocd/global/applicationset-tenants.yaml.ejs';
