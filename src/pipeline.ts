@@ -16,8 +16,7 @@ import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees, treesDiffer } from './tree/compare.js';
-import { listSymlinks } from './tree/list.js';
-import { readTree } from './tree/read.js';
+import { readTree, readTreeAndLinks } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
@@ -294,13 +293,13 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     if (opts.config) result.config = opts.config;
   } else {
     const outAbs = path.join(o.root, o.outDir);
-    let loaded: [Rendered, Map<string, string>];
+    let loaded: [Rendered, Awaited<ReturnType<typeof readTreeAndLinks>>];
     try {
       if (stages.has('drift')) await recoverTree(outAbs);
       loaded = await phase('load', () =>
         Promise.all([
           opts.tenantsText === undefined ? renderInMemory(o) : loadTemplates(o.root, o.templatesDir).then((t) => renderText(opts.tenantsText!, t.templates, o)),
-          stages.has('drift') ? readTree(outAbs, o.outDir) : Promise.resolve(new Map<string, string>()),
+          stages.has('drift') ? readTreeAndLinks(outAbs, o.outDir) : Promise.resolve({ files: new Map<string, string>(), links: [] }),
         ]),
       );
     } catch (e) {
@@ -309,7 +308,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       result.diagnostics.push(d);
       return result;
     }
-    const [r, onDisk] = loaded;
+    const [r, { files: onDisk, links }] = loaded;
     if (r.config) result.config = r.config;
     if (r.render) result.render = r.render;
     result.files = onDisk.size;
@@ -319,7 +318,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.manifests = drift.manifests;
     result.diagnostics.push(...drift.diagnostics);
     if (stages.has('drift')) {
-      for (const link of listSymlinks(outAbs)) {
+      for (const link of links) {
         result.diagnostics.push(
           diagnostic('drift/extra', `${o.outDir}/${link.path} is a symbolic link (to ${link.target}); rendered/ holds only files the renderer writes, and check does not follow links`, {
             file: { path: `${o.outDir}/${link.path}`, line: 1, column: 1 },

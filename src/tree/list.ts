@@ -1,30 +1,39 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 import path from 'node:path';
 
-/**
- * Files below `dir` as sorted forward-slash relative paths. Built on readdirSync
- * so the start-up path does not load a glob library.
- */
-export function listFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath ?? e.path, e.name)).split(path.sep).join('/'))
-    .sort();
+export interface Listing {
+  /** Regular files as sorted forward-slash relative paths. */
+  files: string[];
+  /**
+   * Symbolic links (never followed), with where they point. The renderer writes
+   * only regular files, so any link in rendered/ was put there by hand and could
+   * point outside the repository.
+   */
+  links: { path: string; target: string }[];
 }
 
+const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
 /**
- * Symbolic links below `dir` (never followed), with where they point. The
- * renderer writes only regular files, so any link in rendered/ was put there
- * by hand and could point outside the repository.
+ * Files and links below `dir` in one walk. Built on readdirSync so the start-up
+ * path does not load a glob library.
  */
-export function listSymlinks(dir: string): { path: string; target: string }[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isSymbolicLink())
-    .map((e) => {
-      const abs = path.join(e.parentPath ?? e.path, e.name);
-      return { path: path.relative(dir, abs).split(path.sep).join('/'), target: readlinkSync(abs) };
-    })
-    .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+export function listTree(dir: string): Listing {
+  if (!existsSync(dir)) return { files: [], links: [] };
+  const files: string[] = [];
+  const links: Listing['links'] = [];
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (!e.isFile() && !e.isSymbolicLink()) continue;
+    const abs = path.join(e.parentPath ?? e.path, e.name);
+    const rel = path.relative(dir, abs).split(path.sep).join('/');
+    if (e.isFile()) files.push(rel);
+    else links.push({ path: rel, target: readlinkSync(abs) });
+  }
+  files.sort(byPath);
+  links.sort((a, b) => byPath(a.path, b.path));
+  return { files, links };
+}
+
+export function listFiles(dir: string): string[] {
+  return listTree(dir).files;
 }
