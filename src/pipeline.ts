@@ -9,7 +9,7 @@ import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
-import { loadTemplates, type Template } from './render/templates.js';
+import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
@@ -161,22 +161,25 @@ export interface Rendered {
   diagnostics: Diagnostic[];
 }
 
-/** load → render from a tenants.yaml text (the working tree's, or a base ref's). */
-export function renderText(text: string, templates: readonly Template[], o: Required<RepoPaths>): Rendered {
-  const loaded = loadTenantsText(text, o.tenantsFile);
-  if (!loaded.config) return { diagnostics: loaded.diagnostics };
-  const render = renderTree(loaded.config, templates, o.outDir);
-  return { config: loaded.config, render, diagnostics: [...loaded.diagnostics, ...render.diagnostics] };
-}
+type Loaded = { config?: TenantsConfig; diagnostics: Diagnostic[] };
+type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 
-/** load → render, in memory. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths): Promise<Rendered> {
-  const o = paths(opts);
-  const [loaded, tpl] = await Promise.all([loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile), loadTemplates(o.root, o.templatesDir)]);
+/** Renders only when both inputs loaded cleanly; otherwise returns why not. */
+function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, outDir: string): Rendered {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const render = renderTree(loaded.config, tpl.templates, o.outDir);
+  const render = renderTree(loaded.config, tpl.templates, outDir);
   return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
+}
+
+/** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
+export async function renderInMemory(opts: RepoPaths & { tenantsText?: string }): Promise<Rendered> {
+  const o = paths(opts);
+  const [loaded, tpl] = await Promise.all([
+    opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
+    loadTemplates(o.root, o.templatesDir),
+  ]);
+  return renderLoaded(loaded, tpl, o.outDir);
 }
 
 export interface TreeChanges {
@@ -298,7 +301,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (stages.has('drift')) await recoverTree(outAbs);
       loaded = await phase('load', () =>
         Promise.all([
-          opts.tenantsText === undefined ? renderInMemory(o) : loadTemplates(o.root, o.templatesDir).then((t) => renderText(opts.tenantsText!, t.templates, o)),
+          renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }) }),
           stages.has('drift') ? readTreeAndLinks(outAbs, o.outDir) : Promise.resolve({ files: new Map<string, string>(), links: [] }),
         ]),
       );

@@ -5,6 +5,11 @@
  */
 
 const label1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** The characters of an RFC 1123 label, ignoring its length: namespace names add a prefix before length counts. */
+export function isLabel1123Shape(v: string): boolean {
+  return label1123.test(v);
+}
 const label1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
 const subdomain1123 = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const qualifiedNamePart = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;

@@ -2,7 +2,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { cidrProblem } from '../manifest/cidr.js';
-import { dns1123Label, labelValue } from '../manifest/names.js';
+import { dns1123Label, isLabel1123Shape, labelValue } from '../manifest/names.js';
 import { toPointer } from '../manifest/locate.js';
 import { isQuantity, parseQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
@@ -125,7 +125,7 @@ export function resolveTenants(
     };
     // Length is judged on the whole namespace name below, where the prefix counts too; the
     // characters are judged on their own, so an over-long id with `_` hears about both.
-    const badChars = !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(t.id);
+    const badChars = !isLabel1123Shape(t.id);
     if (badChars) {
       const odd = [...new Set([...t.id].filter((c) => !/[-a-z0-9]/.test(c)))].map((c) => (/[\x21-\x7e]/.test(c) ? `"${c}"` : codePointName(c)));
       fail(`${at}/id`, `tenant id "${t.id}" is not a DNS-1123 label${odd.length ? ` (it contains ${odd.join(', ')})` : ''}`, 'use lowercase letters, digits and hyphens, starting and ending with a letter or digit, e.g. acme-corp');
