@@ -393,6 +393,12 @@ export const FINDINGS = {
     remediation: 'pin the image to a release tag (imageTag in tenants.yaml) or to @sha256:<digest>',
     doc: 'docs/rules/workload/image-pinned.md',
   },
+  'workload/image-repository': {
+    description: 'Every container of a pod template in a tenant namespace runs an image from the platform repository (platform.image.repository).',
+    severity: 'error',
+    remediation: 'use the platform image (its repository is platform.image.repository in tenants.yaml); mirror other images into it first',
+    doc: 'docs/rules/workload/image-repository.md',
+  },
   'workload/service-type': {
     description: 'Services in tenant namespaces are not NodePort or LoadBalancer, claim no externalIPs and alias no other tenant.',
     severity: 'error',

@@ -1,7 +1,9 @@
 import { imagePinned } from './image-pinned.js';
+import { imageRepository } from './image-repository.js';
 import { serviceType } from './service-type.js';
 
 export const workloadRules = {
   'workload/image-pinned': imagePinned,
+  'workload/image-repository': imageRepository,
   'workload/service-type': serviceType,
 };
