@@ -21,6 +21,7 @@ export interface FindingEntry {
 const FINDINGS_DOC = 'docs/findings.md';
 const ISOLATION_DOC = 'docs/analysis/isolation.md';
 const DELIVERY_DOC = 'docs/analysis/delivery.md';
+const ADMISSION_DOC = 'docs/analysis/admission.md';
 
 export const FINDINGS = {
   // Input: tenants.yaml and command-line arguments.
@@ -187,6 +188,31 @@ export const FINDINGS = {
     doc: `${FINDINGS_DOC}#lifecycle-tenant-removal`,
   },
   // Delivery: what Argo CD or Flux does when the change is synced (src/analysis/delivery/).
+  // Admission: the ValidatingAdmissionPolicies rendered into _cluster/.
+  'admission/coverage': {
+    description: 'Every tenancy label and guardrail kind is guarded by a rendered ValidatingAdmissionPolicy with a binding: a platform admin changing it outside Git is refused (or audited, in a rollout mode).',
+    severity: 'error',
+    remediation: 'keep the policies and bindings of templates/cluster/validatingadmissionpolicy*.yaml.ejs; a guardrail kind added to the platform needs a resource rule in the guardrails policy',
+    doc: `${ADMISSION_DOC}#admission-coverage`,
+  },
+  'admission/policy': {
+    description: 'Every rendered admission policy compiles (CEL syntax, known variables, functions and fields), is bound, never errors on the requests it is evaluated against, and admits every rendered object from the identity that applies it.',
+    severity: 'error',
+    remediation: 'fix the expression at the reported line (docs/analysis/admission.md lists the variables and functions available), or bind the policy',
+    doc: `${ADMISSION_DOC}#admission-policy`,
+  },
+  'admission/tenant-labels': {
+    description: 'Reported by the cluster, not by check: someone other than the GitOps controller set, changed or removed the tenant-namespace or tenant label on a Namespace.',
+    severity: 'error',
+    remediation: 'add or change the tenant in tenants.yaml and let the GitOps controller apply it',
+    doc: `${ADMISSION_DOC}#admission-tenant-labels`,
+  },
+  'admission/guardrails': {
+    description: "Reported by the cluster, not by check: someone other than the GitOps controller tried to create, change or delete a guardrail in a tenant namespace.",
+    severity: 'error',
+    remediation: 'change the guardrail in Git (tenants.yaml or templates/) and let the GitOps controller apply it',
+    doc: `${ADMISSION_DOC}#admission-guardrails`,
+  },
   'delivery/cascade-deletion': {
     description: 'Syncing the change makes the GitOps controller delete live objects of tenants that stay: a removed or renamed ApplicationSet, Application or Kustomization that cascades.',
     severity: 'error',

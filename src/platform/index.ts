@@ -17,10 +17,16 @@ export const COMPONENT_LABEL = 'app.kubernetes.io/component';
 export const API_COMPONENT = 'api';
 export const WORKER_COMPONENT = 'worker';
 
+/** Tenant ServiceAccounts are this prefix plus the tenant id (admission policies rebuild the name from the namespace's tenant label). */
+export const TENANT_SERVICE_ACCOUNT_PREFIX = 'sa-';
+
 /** The ServiceAccount every tenant pod runs as. */
 export function tenantServiceAccount(tenantId: string): string {
-  return `sa-${tenantId}`;
+  return `${TENANT_SERVICE_ACCOUNT_PREFIX}${tenantId}`;
 }
+
+/** The Namespace label naming the tenant (set by the platform, guarded by admission). */
+export const TENANT_LABEL = 'tenant';
 
 /**
  * Objects that keep a tenant inside its limits. A tenant may read them but

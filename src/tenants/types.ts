@@ -29,6 +29,17 @@ export interface Platform {
   maxQuota: Record<string, Quantity>;
   /** As written; the resolved values (defaults applied) are TenantsConfig.gitops. */
   gitops?: Partial<GitOps>;
+  /** As written; the resolved values are TenantsConfig.admission. */
+  admission?: Partial<Admission>;
+}
+
+export type ValidationAction = 'Deny' | 'Warn' | 'Audit';
+
+/** The cluster-side guardrails: how a violation is acted on, and who is exempt. */
+export interface Admission {
+  validationActions: ValidationAction[];
+  /** Usernames of the GitOps controller; the only identities that may change tenancy labels and guardrails. */
+  controllers: string[];
 }
 
 export type GitOpsTool = 'argocd' | 'flux';
@@ -104,6 +115,8 @@ export interface TenantsConfig {
   allowKinds: string[];
   /** Always set by resolve; optional so configs built by hand in tests stay valid. */
   gitops?: GitOps;
+  /** Always set by resolve. */
+  admission?: Admission;
   clusters?: Cluster[];
   /** Position of a JSON pointer in tenants.yaml. */
   locate(pointer: string): Position;

@@ -1,0 +1,182 @@
+import type { KubeObject } from '../../manifest/types.js';
+import { compile, isCompileError, toCel } from './cel.js';
+import { resourcesMatch } from './match.js';
+import { readPaths, valueAt } from './memo.js';
+import type { AdmissionRequest, Decision, Verdict } from './model.js';
+import type { Binding, Policy, PolicySet } from './policy.js';
+import { isExemptConfiguration } from './resources.js';
+
+/** Namespaces of the cluster, by name: `namespaceObject` and namespaceSelector read them. */
+export type NamespaceLookup = (name: string) => KubeObject | undefined;
+
+function requestValue(r: AdmissionRequest): Map<string, unknown> {
+  return toCel(requestPlain(r)) as Map<string, unknown>;
+}
+
+function requestPlain(r: AdmissionRequest): Record<string, unknown> {
+  return {
+    uid: '',
+    kind: r.kind,
+    resource: r.resource,
+    ...(r.subResource ? { subResource: r.subResource } : {}),
+    requestKind: r.kind,
+    requestResource: r.resource,
+    name: r.name,
+    namespace: r.namespace ?? '',
+    operation: r.operation,
+    userInfo: { username: r.user.username, groups: [...r.user.groups] },
+    dryRun: false,
+  };
+}
+
+const namespaceValues = new WeakMap<KubeObject, unknown>();
+
+/**
+ * The variables of one request as CEL sees them. Getters build each value on
+ * first read (a Deployment is converted only if an expression reads `object`);
+ * `variables` is set per evaluation stage.
+ */
+class Activation {
+  variables = new Map<string, unknown>();
+  readonly params = null;
+  private objectValue?: unknown;
+  private oldObjectValue?: unknown;
+  private requestValueMemo?: unknown;
+
+  constructor(
+    private readonly r: AdmissionRequest,
+    private readonly namespace: KubeObject | null,
+  ) {}
+
+  get object(): unknown {
+    if (this.objectValue === undefined) this.objectValue = this.r.object === null ? null : toCel(this.r.object);
+    return this.objectValue;
+  }
+  get oldObject(): unknown {
+    if (this.oldObjectValue === undefined) this.oldObjectValue = this.r.oldObject === null ? null : toCel(this.r.oldObject);
+    return this.oldObjectValue;
+  }
+  get request(): unknown {
+    return (this.requestValueMemo ??= requestValue(this.r));
+  }
+  get namespaceObject(): unknown {
+    const ns = this.namespace;
+    if (ns === null) return null;
+    if (!namespaceValues.has(ns)) namespaceValues.set(ns, toCel(ns));
+    return namespaceValues.get(ns);
+  }
+}
+
+type Outcome = { value: unknown } | { error: string };
+
+const pathsOf = new Map<string, ReturnType<typeof readPaths>>();
+const memo = new Map<string, Outcome>();
+const MEMO_LIMIT = 200_000;
+
+/** Evaluates, or reuses the result for the same expression over the same values at the paths it reads. */
+function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain): Outcome {
+  const c = compile(text);
+  if (isCompileError(c)) return { error: `compile error: ${c.message}` };
+  if (!plain) return c.run(bindings);
+  if (!pathsOf.has(text)) pathsOf.set(text, readPaths(c.ast));
+  const paths = pathsOf.get(text);
+  if (!paths) return c.run(bindings);
+  const key = `${text}\u0000${JSON.stringify(paths.map((p) => valueAt(plain[p[0] as keyof Plain](), p) ?? '\u0000absent'))}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  const out = c.run(bindings);
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, out);
+  return out;
+}
+
+/** The plain JSON of a request's variables, for memo keys. */
+type Plain = Record<'object' | 'oldObject' | 'request' | 'namespaceObject' | 'params', () => unknown>;
+
+/**
+ * One policy under one binding: every failed validation (the API server
+ * evaluates them all, records each in the audit and warnings, and words a
+ * refusal from the first). Empty = not matched, skipped, or all held.
+ */
+function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, namespaceObject: KubeObject | null, lazyBase: () => Activation, plain: Plain): Verdict[] {
+  if (!resourcesMatch(policy.spec.matchConstraints, r, namespaceObject, { emptyRulesMatch: false })) return [];
+  // semantics: bindingScope
+  if (!resourcesMatch(binding.spec.matchResources, r, namespaceObject, { emptyRulesMatch: true })) return [];
+  const fail = (policy.spec.failurePolicy ?? 'Fail') === 'Fail';
+  const actions = binding.spec.validationActions ?? [];
+  const verdict = (message: string, validation: number, pointer: string, error?: string): Verdict => ({ policy: policy.name, binding: binding.name, actions, message, validation, pointer, ...(error ? { error } : {}) });
+  const base = lazyBase();
+  const withVariables = (variables: Map<string, unknown>) => {
+    base.variables = variables;
+    return base as unknown as Record<string, unknown>;
+  };
+  // semantics: matchConditions
+  let conditionError: { message: string; pointer: string } | undefined;
+  for (const [j, c] of (policy.spec.matchConditions ?? []).entries()) {
+    const o = evalExpr(c.expression, withVariables(new Map()), plain);
+    if ('error' in o) conditionError ??= { message: `matchCondition ${c.name}: ${o.error}`, pointer: `/spec/matchConditions/${j}/expression` };
+    else if (o.value === false) return [];
+  }
+  if (conditionError) return fail ? [verdict(conditionError.message, -1, conditionError.pointer, conditionError.message)] : [];
+  // Variables are computed in order; one that fails is left out, so only a validation that reads it errors (as with the API server's lazy evaluation).
+  const variables = new Map<string, unknown>();
+  for (const v of policy.spec.variables ?? []) {
+    const o = evalExpr(v.expression, withVariables(variables));
+    if ('value' in o) variables.set(v.name, o.value);
+  }
+  const bindings = withVariables(variables);
+  const failed: Verdict[] = [];
+  for (const [i, v] of (policy.spec.validations ?? []).entries()) {
+    const o = evalExpr(v.expression, bindings, plain);
+    if ('error' in o) {
+      // semantics: failurePolicy
+      if (fail) failed.push(verdict(`validation ${i}: ${o.error}`, i, `/spec/validations/${i}/expression`, o.error));
+      continue;
+    }
+    if (o.value === true) continue;
+    let message = v.message ?? `failed expression: ${v.expression}`;
+    if (v.messageExpression) {
+      const m = evalExpr(v.messageExpression, bindings);
+      if ('value' in m && typeof m.value === 'string' && m.value.trim() !== '') message = m.value;
+    }
+    failed.push(verdict(message, i, `/spec/validations/${i}/expression`));
+  }
+  return failed;
+}
+
+const bindingIndex = new WeakMap<PolicySet, Map<string, Binding[]>>();
+
+function bindingsOf(set: PolicySet, policy: string): readonly Binding[] {
+  let index = bindingIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const b of set.bindings) {
+      const list = index.get(b.spec.policyName ?? '');
+      if (list) list.push(b);
+      else index.set(b.spec.policyName ?? '', [b]);
+    }
+    bindingIndex.set(set, index);
+  }
+  return index.get(policy) ?? [];
+}
+
+/** What the cluster's ValidatingAdmissionPolicies decide about one request. */
+export function admit(set: PolicySet, r: AdmissionRequest, namespaces: NamespaceLookup): Decision {
+  // semantics: exemptConfiguration
+  if (isExemptConfiguration(r.resource)) return { allowed: true, failures: [] };
+  const namespaceObject = r.namespace ? (namespaces(r.namespace) ?? null) : null;
+  const failures: Verdict[] = [];
+  // Each CEL value is built once per request, and only when an expression reads it.
+  let base: Activation | undefined;
+  const lazyBase = () => (base ??= new Activation(r, namespaceObject));
+  let request: Record<string, unknown> | undefined;
+  const plain: Plain = { object: () => r.object, oldObject: () => r.oldObject, request: () => (request ??= requestPlain(r)), namespaceObject: () => namespaceObject, params: () => null };
+  for (const policy of set.policies) {
+    // semantics: bindingRequired
+    for (const binding of bindingsOf(set, policy.name)) {
+      failures.push(...evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain));
+    }
+  }
+  // semantics: validationActions
+  return { allowed: !failures.some((f) => f.actions.includes('Deny')), failures };
+}

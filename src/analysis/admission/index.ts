@@ -1,0 +1,268 @@
+import { diagnostic } from '../../diagnostics/catalogue.js';
+import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import { toPointer } from '../../manifest/locate.js';
+import { objectRef, type KubeObject, type Manifest } from '../../manifest/types.js';
+import { GUARDRAILS, TENANT_LABEL, tenantServiceAccount } from '../../platform/index.js';
+import { isTenantWorkload } from '../../platform/layout.js';
+import type { TenantsConfig } from '../../tenants/types.js';
+import { compile, isCompileError } from './cel.js';
+import { admit, type NamespaceLookup } from './evaluate.js';
+import type { AdmissionRequest, Decision, Operation } from './model.js';
+import { policiesOf, type Policy, type PolicySet } from './policy.js';
+import { kindOf, knownResources, resourceOf } from './resources.js';
+import { DYN, record, REQUEST_TYPE, typeCheck, type SchemaSource, type Type } from './typecheck.js';
+
+export { admit } from './evaluate.js';
+export { policiesOf } from './policy.js';
+export { SEMANTICS } from './semantics.js';
+export type { AdmissionRequest, Decision, Verdict } from './model.js';
+export type { SchemaSource } from './typecheck.js';
+
+export interface User {
+  username: string;
+  groups: readonly string[];
+}
+
+/** A request for applying, changing or deleting an object, as the API server builds it. */
+export function requestFor(operation: Operation, user: User, object: KubeObject | null, oldObject: KubeObject | null = null): AdmissionRequest {
+  const o = (object ?? oldObject)!;
+  const { group, version, resource } = resourceOf(o.apiVersion, o.kind);
+  const r: AdmissionRequest = {
+    operation,
+    user: { username: user.username, groups: [...user.groups] },
+    resource: { group, version, resource },
+    kind: { group, version, kind: o.kind },
+    name: o.metadata?.name ?? '',
+    object,
+    oldObject,
+  };
+  if (o.metadata?.namespace) r.namespace = o.metadata.namespace;
+  return r;
+}
+
+function at(m: Manifest | undefined, pointer: string, fields: { tenant?: string } = {}) {
+  if (!m) return fields;
+  const pos = m.locate(pointer);
+  return { ...fields, object: objectRef(m.object), file: { path: m.file, line: pos.line, column: pos.column }, field: { pointer }, ...(m.origin ? { origin: m.origin } : {}) };
+}
+
+/** Folder a manifest's cluster starts at (rendered/ or rendered/<cluster>/): policies guard only their own cluster. */
+function clusterRootOf(m: Manifest): string {
+  const i = m.file.indexOf('/_cluster/');
+  if (i >= 0) return m.file.slice(0, i);
+  const ns = m.object.metadata?.namespace;
+  const j = ns ? m.file.indexOf(`/${ns}/`) : -1;
+  return j >= 0 ? m.file.slice(0, j) : m.file.slice(0, m.file.lastIndexOf('/'));
+}
+
+/** The type `object` has in a policy's expressions: the union of the kinds its rules match. */
+function objectType(p: Policy, src: SchemaSource): Type {
+  const schemas = [];
+  for (const rule of p.spec.matchConstraints?.resourceRules ?? []) {
+    for (const pattern of rule.resources ?? []) {
+      const [res, sub] = pattern.split('/') as [string, string | undefined];
+      if (sub === 'scale' || sub === '*') return DYN;
+      const candidates = knownResources.filter((k) => (rule.apiGroups ?? []).some((g) => g === '*' || g === k.group) && (res === '*' || res === k.resource));
+      if (candidates.length === 0) return DYN;
+      for (const c of candidates) {
+        const kind = kindOf(c.group, c.resource)!;
+        const s = src.kind(kind.apiVersion, kind.kind);
+        if (!s) return DYN;
+        schemas.push(s);
+      }
+    }
+  }
+  return schemas.length ? { schemas, label: 'object' } : DYN;
+}
+
+/** Compiles and type-checks every expression of a policy. */
+function compileFindings(p: Policy, src: SchemaSource): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const object = objectType(p, src);
+  const namespace = src.kind('v1', 'Namespace');
+  const roots = new Map<string, Type | string>([
+    ['object', object],
+    ['oldObject', object],
+    ['request', REQUEST_TYPE],
+    ['namespaceObject', namespace ? { schemas: [namespace], label: 'namespaceObject' } : DYN],
+    ['params', p.spec.paramKind ? DYN : 'params is null: the policy declares no paramKind'],
+    ['authorizer', 'authorizer checks need the cluster and are not evaluated offline; express the rule without them'],
+    ['variables', 'variables are not available in matchConditions'],
+  ]);
+  const check = (text: unknown, pointer: string, scope: Map<string, Type | string>): Type => {
+    if (typeof text !== 'string') return DYN;
+    const c = compile(text);
+    const report = (message: string, offset: number) =>
+      out.push(diagnostic('admission/policy', `policy ${p.name}: ${message} (at character ${offset + 1} of the expression)`, at(p.manifest, pointer)));
+    if (isCompileError(c)) {
+      report(`CEL syntax error: ${c.message}`, c.offset);
+      return DYN;
+    }
+    const { type, problems } = typeCheck(c.ast, scope, src);
+    for (const pr of problems) report(pr.message, pr.offset);
+    return type;
+  };
+  (p.spec.matchConditions ?? []).forEach((c, i) => check(c.expression, `/spec/matchConditions/${i}/expression`, roots));
+  const variables = new Map<string, Type>();
+  const withVariables = () => new Map([...roots, ['variables', record('variables', Object.fromEntries(variables))]]);
+  (p.spec.variables ?? []).forEach((v, i) => variables.set(v.name, check(v.expression, `/spec/variables/${i}/expression`, withVariables())));
+  (p.spec.validations ?? []).forEach((v, i) => {
+    check(v.expression, `/spec/validations/${i}/expression`, withVariables());
+    if (v.messageExpression !== undefined) check(v.messageExpression, `/spec/validations/${i}/messageExpression`, withVariables());
+  });
+  return out;
+}
+
+function bindingFindings(set: PolicySet): Diagnostic[] {
+  const out: Diagnostic[] = [];
+  const names = new Set(set.policies.map((p) => p.name));
+  for (const b of set.bindings) {
+    if (!b.spec.policyName || !names.has(b.spec.policyName)) {
+      out.push(diagnostic('admission/policy', `binding ${b.name} names policy ${JSON.stringify(b.spec.policyName ?? '')}, which is not in the tree: the binding does nothing`, at(b.manifest, '/spec/policyName')));
+    }
+    const actions = b.spec.validationActions ?? [];
+    if (actions.length === 0 || (actions.includes('Deny') && actions.includes('Warn'))) {
+      out.push(diagnostic('admission/policy', `binding ${b.name} has validationActions ${JSON.stringify(actions)}; the API server needs at least one and refuses Deny with Warn`, at(b.manifest, '/spec/validationActions')));
+    }
+    if (b.spec.paramRef !== undefined) {
+      out.push(diagnostic('admission/policy', `binding ${b.name} uses paramRef; parameter resources are not evaluated offline, so check cannot prove what it admits`, { ...at(b.manifest, '/spec/paramRef'), severity: 'warning' }));
+    }
+  }
+  const bound = new Set(set.bindings.map((b) => b.spec.policyName));
+  for (const p of set.policies) {
+    if (!bound.has(p.name)) out.push(diagnostic('admission/policy', `policy ${p.name} has no ValidatingAdmissionPolicyBinding, so the cluster never evaluates it`, at(p.manifest, '/metadata/name')));
+  }
+  return out;
+}
+
+/** Requests aggregated by what they show, so one broken policy is one finding, not one per tenant. */
+class Tally {
+  private readonly groups = new Map<string, { manifest?: Manifest; pointer: string; message: string; id: 'admission/coverage' | 'admission/policy'; subjects: string[] }>();
+  add(key: string, id: 'admission/coverage' | 'admission/policy', message: string, subject: string, manifest: Manifest | undefined, pointer: string): void {
+    const g = this.groups.get(key);
+    if (g) g.subjects.push(subject);
+    else this.groups.set(key, { id, message, manifest, pointer, subjects: [subject] });
+  }
+  diagnostics(): Diagnostic[] {
+    return [...this.groups.values()].map((g) => {
+      const more = g.subjects.length > 1 ? ` (and ${g.subjects.length - 1} more: ${g.subjects.slice(1, 4).join(', ')}${g.subjects.length > 4 ? ', …' : ''})` : '';
+      return diagnostic(g.id, `${g.message}${more}`, at(g.manifest, g.pointer));
+    });
+  }
+}
+
+const withLabels = (o: KubeObject, labels: Record<string, string>): KubeObject => ({ ...o, metadata: { ...o.metadata, labels } });
+
+/**
+ * The admission stage of check: every rendered policy compiles and is bound;
+ * each tenant's tenancy labels and guardrails are refused to a platform admin
+ * acting outside Git; every rendered object is admitted when its GitOps
+ * applier applies it; no evaluation errors.
+ */
+export function admissionFindings(manifests: readonly Manifest[], config: TenantsConfig, src: SchemaSource): Diagnostic[] {
+  const all = policiesOf(manifests);
+  const out: Diagnostic[] = [];
+  for (const p of all.policies) out.push(...compileFindings(p, src));
+  out.push(...bindingFindings(all));
+
+  const byRoot = new Map<string, PolicySet>();
+  const setOf = (root: string) => {
+    let s = byRoot.get(root);
+    if (!s) {
+      s = {
+        policies: all.policies.filter((p) => p.manifest && clusterRootOf(p.manifest) === root),
+        bindings: all.bindings.filter((b) => b.manifest && clusterRootOf(b.manifest) === root),
+      };
+      byRoot.set(root, s);
+    }
+    return s;
+  };
+  const namespaceManifests = new Map<string, Manifest[]>();
+  const inNamespace = new Map<string, Manifest[]>();
+  for (const m of manifests) {
+    const root = clusterRootOf(m);
+    if (m.object.kind === 'Namespace' && !namespaceManifests.has(`${root}\n${m.object.metadata?.name}`)) namespaceManifests.set(`${root}\n${m.object.metadata?.name}`, [m]);
+    const ns = m.object.metadata?.namespace;
+    if (ns) {
+      const k = `${root}\n${ns}`;
+      const list = inNamespace.get(k);
+      if (list) list.push(m);
+      else inNamespace.set(k, [m]);
+    }
+  }
+  const lookup = (root: string): NamespaceLookup => (name) => namespaceManifests.get(`${root}\n${name}`)?.[0]?.object;
+
+  const tally = new Tally();
+  const errors = (d: Decision, set: PolicySet, subject: string) => {
+    for (const f of d.failures.filter((x) => x.error)) {
+      const p = set.policies.find((x) => x.name === f.policy);
+      tally.add(`error\n${f.policy}\n${f.pointer}`, 'admission/policy', `policy ${f.policy} fails to evaluate: ${f.error}; under failurePolicy Fail this refuses the request`, subject, p?.manifest, f.pointer);
+    }
+  };
+  const admission = config.admission;
+  const controller = admission?.controllers[0];
+  const admin: User = { username: 'platform-admin', groups: [config.platform.admins.group, 'system:authenticated'] };
+  const key = config.platform.tenantNamespaceLabel.key;
+
+  const tenantOf = new Map(config.tenants.map((t) => [t.namespace, t]));
+  const probedCreate = new Set<string>();
+  for (const [k, [nsManifest]] of namespaceManifests) {
+    const [root, name] = k.split('\n') as [string, string];
+    const tenant = tenantOf.get(name);
+    if (!tenant || !nsManifest) continue;
+    const set = setOf(root);
+    const namespaces = lookup(root);
+    const ns = nsManifest.object;
+    const labels = (ns.metadata?.labels ?? {}) as Record<string, string>;
+    const refused = (r: AdmissionRequest) => {
+      const d = admit(set, r, namespaces);
+      errors(d, set, tenant.id);
+      return d.failures.length > 0;
+    };
+    const probe = (what: string, r: AdmissionRequest, m: Manifest, pointer: string) => {
+      if (!refused(r)) tally.add(`coverage\n${root}\n${what}`, 'admission/coverage', `a platform admin outside Git can ${what} of tenant ${tenant.id} (${name}): no admission policy refuses it`, tenant.id, m, pointer);
+    };
+    const { [key]: _removed, ...withoutKey } = labels;
+    probe(`remove the label ${key} from the Namespace`, requestFor('UPDATE', admin, withLabels(ns, withoutKey), ns), nsManifest, toPointer(['metadata', 'labels', key]));
+    probe(`change the label ${TENANT_LABEL} of the Namespace`, requestFor('UPDATE', admin, withLabels(ns, { ...labels, [TENANT_LABEL]: `${tenant.id}-other` }), ns), nsManifest, toPointer(['metadata', 'labels', TENANT_LABEL]));
+    // The same request for every tenant of a cluster: asked once per cluster.
+    if (!probedCreate.has(root)) {
+      probedCreate.add(root);
+      probe(`create a Namespace carrying ${key}, like the one`, requestFor('CREATE', admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${name}-copy`, labels: { [key]: labels[key] ?? 'true' } } }), nsManifest, toPointer(['metadata', 'labels', key]));
+    }
+    const objects = inNamespace.get(`${root}\n${name}`) ?? [];
+    for (const g of GUARDRAILS) {
+      const existing = objects.find((m) => m.object.kind === g.kind && m.object.apiVersion.split('/').length === (g.group ? 2 : 1) && (g.group === '' || m.object.apiVersion.startsWith(`${g.group}/`)));
+      if (existing) {
+        const o = existing.object;
+        probe(`delete the ${g.kind} guardrail`, requestFor('DELETE', admin, null, o), existing, '/metadata/name');
+        probe(`change the ${g.kind} guardrail`, requestFor('UPDATE', admin, withLabels(o, { ...(o.metadata?.labels ?? {}), edited: 'by-hand' }), o), existing, '/metadata/name');
+      }
+      const apiVersion = g.group ? `${g.group}/v1` : 'v1';
+      probe(`create a ${g.kind} in the namespace`, requestFor('CREATE', admin, { apiVersion, kind: g.kind, metadata: { name: 'added-by-hand', namespace: name } }), nsManifest, '/metadata/name');
+    }
+  }
+
+  // Lockout: what the GitOps controller (or, under Flux, the tenant ServiceAccount it impersonates for workloads/) applies must be admitted.
+  if (controller) {
+    const controllerUser: User = { username: controller, groups: ['system:serviceaccounts', 'system:authenticated'] };
+    for (const m of manifests) {
+      const o = m.object;
+      const root = clusterRootOf(m);
+      const set = setOf(root);
+      if (set.policies.length === 0) continue;
+      const tenant = tenantOf.get(o.metadata?.namespace ?? '');
+      const impersonated = config.gitops?.tool === 'flux' && tenant && isTenantWorkload(o);
+      const user: User = impersonated
+        ? { username: `system:serviceaccount:${tenant.namespace}:${tenantServiceAccount(tenant.id)}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${tenant.namespace}`, 'system:authenticated'] }
+        : controllerUser;
+      const d = admit(set, requestFor('CREATE', user, o), lookup(root));
+      errors(d, set, `${o.kind}/${o.metadata?.name}`);
+      for (const f of d.failures.filter((x) => !x.error)) {
+        tally.add(`lockout\n${f.policy}\n${f.pointer}`, 'admission/policy', `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, `${o.kind}/${o.metadata?.name}`, m, '/metadata/name');
+      }
+    }
+  }
+  out.push(...tally.diagnostics());
+  return out;
+}

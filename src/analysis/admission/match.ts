@@ -1,0 +1,65 @@
+import { selectorMatches, type Labels } from '../../manifest/selectors.js';
+import type { KubeObject } from '../../manifest/types.js';
+import type { AdmissionRequest } from './model.js';
+import type { MatchResources, RuleWithOperations } from './policy.js';
+
+/**
+ * Whether a request is in a policy's matchConstraints or a binding's
+ * matchResources, as the API server's matcher decides it
+ * (k8s.io/apiserver pkg/admission/plugin/policy/matching; rows in semantics.ts).
+ */
+
+const any = (list: readonly string[] | undefined, value: string) => !!list && (list.includes('*') || list.includes(value));
+
+/** semantics: resourceWildcards. */
+function resourceMatches(patterns: readonly string[] | undefined, resource: string, subResource: string | undefined): boolean {
+  if (!patterns) return false;
+  const full = subResource ? `${resource}/${subResource}` : resource;
+  return patterns.some((p) => {
+    if (p === '*/*') return true;
+    if (p === full) return true;
+    const [res, sub] = p.split('/') as [string, string | undefined];
+    if (sub === undefined) return res === '*' && !subResource;
+    if (!subResource) return false;
+    return (res === '*' || res === resource) && (sub === '*' || sub === subResource);
+  });
+}
+
+export function ruleMatches(rule: RuleWithOperations, r: AdmissionRequest): boolean {
+  if (!any(rule.operations, r.operation)) return false;
+  if (!any(rule.apiGroups, r.resource.group)) return false;
+  if (!any(rule.apiVersions, r.resource.version)) return false;
+  if (!resourceMatches(rule.resources, r.resource.resource, r.subResource)) return false;
+  if (rule.resourceNames?.length && !rule.resourceNames.includes(r.name)) return false;
+  const scope = rule.scope ?? '*';
+  if (scope === 'Cluster' && r.namespace) return false;
+  if (scope === 'Namespaced' && !r.namespace) return false;
+  return true;
+}
+
+const labelsOf = (o: KubeObject | null): Labels | undefined => (o ? ((o.metadata?.labels ?? {}) as Labels) : undefined);
+
+/** The namespace's labels, as the matcher sees them (semantics: namespaceSelectorOnNamespace). */
+function namespaceLabels(r: AdmissionRequest, namespaceObject: KubeObject | null): Labels | 'always' {
+  if (r.resource.group === '' && r.resource.resource === 'namespaces' && !r.subResource) return labelsOf(r.object ?? r.oldObject) ?? {};
+  if (!r.namespace) return 'always';
+  return labelsOf(namespaceObject) ?? {};
+}
+
+export function resourcesMatch(m: MatchResources | undefined, r: AdmissionRequest, namespaceObject: KubeObject | null, opts: { emptyRulesMatch: boolean }): boolean {
+  if (!m) return opts.emptyRulesMatch;
+  const rules = m.resourceRules ?? [];
+  if (rules.length === 0 ? !opts.emptyRulesMatch : !rules.some((rule) => ruleMatches(rule, r))) return false;
+  // semantics: excludeWins
+  if ((m.excludeResourceRules ?? []).some((rule) => ruleMatches(rule, r))) return false;
+  if (m.namespaceSelector) {
+    const labels = namespaceLabels(r, namespaceObject);
+    if (labels !== 'always' && !selectorMatches(m.namespaceSelector, labels)) return false;
+  }
+  if (m.objectSelector) {
+    // semantics: objectSelectorEither
+    const either = [r.object, r.oldObject].some((o) => o !== null && selectorMatches(m.objectSelector!, labelsOf(o)!));
+    if (!either) return false;
+  }
+  return true;
+}
