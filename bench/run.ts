@@ -89,7 +89,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const report: Record<string, unknown>[] = [];
   const lines: string[] = [];
-  const checkLines: string[] = ['', '`tenantctl check` as a process (median):', '', '| tenants | wall | load (render+read+compare) | schema | rules | proofs | peak RSS MiB | exit |', '|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  const checkLines: string[] = ['', '`tenantctl check` as a process (median):', '', '| tenants | wall | load (render+read+compare) | schema | rules | proofs | admission | peak RSS MiB | exit |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
   const phaseNames = ['load', 'render', 'write', 'floor', 'compare', 'schema', 'rules', 'proofs'];
   lines.push(`| tenants | objects | ${phaseNames.map((p) => `${p} ms (obj/s)`).join(' | ')} | peak RSS MiB |`);
   lines.push(`|---:|---:|${phaseNames.map(() => '---:').join('|')}|---:|`);
@@ -108,10 +108,10 @@ async function main(): Promise<void> {
       runs: checks.length,
       wallMsMedian: median(checks.map((c) => c.wallMs)),
       peakRssMiBMedian: median(checks.map((c) => c.peakRssMiB)),
-      phasesMsMedian: Object.fromEntries(['load', 'schema', 'rules', 'proofs'].map((p) => [p, median(checks.map((c) => c.phases[p] ?? NaN))])),
+      phasesMsMedian: Object.fromEntries(['load', 'schema', 'rules', 'proofs', 'admission'].map((p) => [p, median(checks.map((c) => c.phases[p] ?? NaN))])),
       exitCodes: checks.map((c) => c.exitCode),
     };
-    checkLines.push(`| ${n} | ${(check.wallMsMedian / 1000).toFixed(1)} s | ${['load', 'schema', 'rules', 'proofs'].map((p) => `${((check.phasesMsMedian[p] ?? 0) / 1000).toFixed(1)} s`).join(' | ')} | ${check.peakRssMiBMedian.toFixed(0)} | ${check.exitCodes.join(',')} |`);
+    checkLines.push(`| ${n} | ${(check.wallMsMedian / 1000).toFixed(1)} s | ${['load', 'schema', 'rules', 'proofs', 'admission'].map((p) => `${((check.phasesMsMedian[p] ?? 0) / 1000).toFixed(1)} s`).join(' | ')} | ${check.peakRssMiBMedian.toFixed(0)} | ${check.exitCodes.join(',')} |`);
     report.push({ tenants: n, objects, files: results[0]!.files, runs: count, checkProcess: check, medianMs: phases, objectsPerSecond: Object.fromEntries(phaseNames.map((p) => [p, Math.round(objects / (phases[p]! / 1000))])), peakRssMiB: Math.round(rss), findings: results[0]!.findings });
     lines.push(`| ${n} | ${objects} | ${phaseNames.map((p) => `${phases[p]!.toFixed(0)} (${Math.round(objects / (phases[p]! / 1000)).toLocaleString('en-US')})`).join(' | ')} | ${rss.toFixed(0)} |`);
     process.stderr.write(`done: ${n} tenants\n`);
