@@ -11,6 +11,7 @@ import { kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
+import type { SchemaSource } from './analysis/admission/index.js';
 import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
@@ -369,6 +370,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config));
     result.diagnostics.push(...proofs.diagnostics);
     result.sections.push(...proofs.sections);
+    const admission = await phase('admission', async () => {
+      const [{ admissionFindings }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
+      return admissionFindings(manifests, config, rawSchemas() as SchemaSource);
+    });
+    result.diagnostics.push(...admission);
   }
   if (stages.has('lifecycle') && config && !opts.manifests) {
     const found = await phase('lifecycle', () => lifecycleStage(o, result, opts));

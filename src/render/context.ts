@@ -2,7 +2,10 @@ import { yamlSafeJson } from '../manifest/canonical.js';
 import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
 import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
 import { clusterRoot, guardrailKinds, workloadsPath } from '../platform/layout.js';
-import { API_COMPONENT, API_PORT, COMPONENT_LABEL, tenantServiceAccount, WORKER_COMPONENT } from '../platform/index.js';
+import { API_COMPONENT, API_PORT, COMPONENT_LABEL, GUARDRAILS, TENANT_LABEL, TENANT_SERVICE_ACCOUNT_PREFIX, tenantServiceAccount, WORKER_COMPONENT, type Guardrail } from '../platform/index.js';
+import { FINDINGS, type FindingId } from '../diagnostics/catalogue.js';
+import { resolveAdmission } from '../tenants/placement.js';
+import type { Admission } from '../tenants/types.js';
 
 /**
  * The one way values reach YAML from a template: a JSON literal is valid YAML,
@@ -44,6 +47,31 @@ export interface TemplateContext {
   podSecurityContext: typeof podSecurityContext;
   containerSecurityContext: typeof containerSecurityContext;
   gitops: GitOpsContext;
+  admission: AdmissionContext;
+}
+
+/** What admission policy templates need: the resolved settings and the tables check uses. */
+export interface AdmissionContext extends Admission {
+  guardrails: readonly Guardrail[];
+  tenantLabel: string;
+  serviceAccountPrefix: string;
+  /** `<id> (<doc page>)`, so a refusal names the same rule and page as check. */
+  cite(id: FindingId): string;
+  /** A CEL list literal of strings. */
+  celList(values: readonly string[]): string;
+}
+
+export function admissionContext(config: TenantsConfig, gitops: GitOps): AdmissionContext {
+  const resolved = config.admission ?? resolveAdmission(config.platform.admission, gitops, () => {});
+  return {
+    ...resolved,
+    guardrails: GUARDRAILS,
+    tenantLabel: TENANT_LABEL,
+    serviceAccountPrefix: TENANT_SERVICE_ACCOUNT_PREFIX,
+    cite: (id) => `${id} (${FINDINGS[id].doc})`,
+    // JSON string literals are CEL string literals for the characters tenants.yaml allows in them.
+    celList: (values) => `[${values.map((v) => JSON.stringify(v)).join(', ')}]`,
+  };
 }
 
 /** What GitOps templates need: where things are in rendered/ and what they are called. */
@@ -117,6 +145,7 @@ export function tenantContext(config: TenantsConfig, tenant: Tenant, gitops: Git
     podSecurityContext,
     containerSecurityContext,
     gitops,
+    admission: admissionContext(config, gitops),
   };
 }
 
@@ -134,5 +163,6 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
     podSecurityContext,
     containerSecurityContext,
     gitops,
+    admission: admissionContext(config, gitops),
   };
 }

@@ -1,5 +1,5 @@
 import { nearest } from '../diagnostics/suggest.js';
-import type { Cluster, GitOps, Platform } from './types.js';
+import type { Admission, Cluster, GitOps, Platform } from './types.js';
 
 export interface RawCluster {
   name: string;
@@ -21,6 +21,27 @@ export function resolveGitOps(raw: Platform['gitops']): GitOps {
     repoURL: raw?.repoURL ?? 'https://git.example.com/platform/tenants.git',
     targetRevision: raw?.targetRevision ?? 'main',
     namespace: raw?.namespace ?? defaultNamespace[tool],
+  };
+}
+
+/** The identity each controller applies objects as, in its default installation. */
+const controllerAccount = { argocd: 'argocd-application-controller', flux: 'kustomize-controller' } as const;
+
+/**
+ * `platform.admission` with defaults: Deny, and the controller's ServiceAccount
+ * (Argo CD's application controller, or Flux's kustomize-controller) in the
+ * gitops namespace. The API server refuses a binding that combines Deny and
+ * Warn ("Deny and Warn may not be used together", ValidatingAdmissionPolicyBinding
+ * validation), so that is an input error here.
+ */
+export function resolveAdmission(raw: Platform['admission'], gitops: GitOps, report: Report): Admission {
+  const validationActions = raw?.validationActions ?? ['Deny'];
+  if (validationActions.includes('Deny') && validationActions.includes('Warn')) {
+    report('/platform/admission/validationActions', 'validationActions combines Deny and Warn, which the API server rejects', 'use [Deny] to enforce, or [Warn, Audit] to roll out without refusing');
+  }
+  return {
+    validationActions: [...validationActions],
+    controllers: [...(raw?.controllers ?? [`system:serviceaccount:${gitops.namespace}:${controllerAccount[gitops.tool]}`])],
   };
 }
 

@@ -6,7 +6,7 @@ import { dns1123Label, isLabel1123Shape, labelValue } from '../manifest/names.js
 import { toPointer } from '../manifest/locate.js';
 import { isQuantity, parseQuantity } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
-import { placeTenant, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
+import { placeTenant, resolveAdmission, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
 import { codePointName } from '../diagnostics/characters.js';
 
@@ -110,6 +110,7 @@ export function resolveTenants(
 
   const gitops = resolveGitOps(platform.gitops);
   const clusters = resolveClusters(raw.clusters, gitops, report);
+  const admission = resolveAdmission(platform.admission, gitops, report);
 
   const reserved = new Set(['default', gitops.namespace, platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
   const isReserved = (name: string) => reserved.has(name) || name.startsWith('kube-');
@@ -180,7 +181,7 @@ export function resolveTenants(
   });
   if (diagnostics.length > 0) return { diagnostics };
   return {
-    config: { file, platform, tiers, tenants, allowKinds: raw.validation?.allowKinds ?? [], locate, gitops, clusters },
+    config: { file, platform, tiers, tenants, allowKinds: raw.validation?.allowKinds ?? [], locate, gitops, admission, clusters },
     diagnostics,
   };
 }

@@ -26,7 +26,7 @@ describe('the one pipeline', () => {
     expect(driftOnly.timings.map((t) => t.phase)).toEqual(['load', 'drift']);
     const all = await runPipeline({ root });
     expect(ids(all.diagnostics)).toEqual(expect.arrayContaining(['drift/changed', 'schema/invalid', 'workload/service-type']));
-    expect(all.timings.map((t) => t.phase)).toEqual(['load', 'drift', 'schema', 'rules', 'proofs', 'lifecycle']);
+    expect(all.timings.map((t) => t.phase)).toEqual(['load', 'drift', 'schema', 'rules', 'proofs', 'admission', 'lifecycle']);
     expect(all.sections.map((s) => s.title)).toContain('RBAC');
   });
 

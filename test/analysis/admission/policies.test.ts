@@ -1,0 +1,105 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { admissionFindings } from '../../../src/analysis/admission/index.js';
+import { rawSchemas } from '../../../src/schema/raw.js';
+import type { SchemaSource } from '../../../src/analysis/admission/index.js';
+import { bundledTenants, cleanupTempRepos, renderedWith, type InputEdit } from '../../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+const src = rawSchemas() as SchemaSource;
+const T = 'templates/cluster/';
+const PODS = `${T}validatingadmissionpolicy-tenant-pods.yaml.ejs`;
+const GUARD = `${T}validatingadmissionpolicy-tenant-guardrails.yaml.ejs`;
+const LABELS = `${T}validatingadmissionpolicy-tenant-namespace-labels.yaml.ejs`;
+
+async function findings(edits: InputEdit[], tenants?: string) {
+  const r = await renderedWith(tenants ?? (await bundledTenants()), edits);
+  const ds = admissionFindings(r.render!.manifests, r.config!, src);
+  const text = (path: string) => r.render!.files.get(path)!;
+  return { ds, text };
+}
+
+/** Line (1-based) of the first line of `file` containing `needle`. */
+const lineOf = (text: string, needle: string) => text.split('\n').findIndex((l) => l.includes(needle)) + 1;
+
+describe('admission policies in check', () => {
+  it('the bundled tree has none', async () => {
+    expect((await findings([])).ds).toEqual([]);
+  });
+
+  it('a typo in CEL fails with the rule id at the expression line', async () => {
+    const { ds, text } = await findings([{ file: PODS, from: '"variables.serviceAccount == variables.expectedServiceAccount"', to: '"variables.serviceAccount == = variables.expectedServiceAccount"' }]);
+    const file = 'rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-pods.yaml';
+    const syntax = ds.filter((d) => d.ruleId === 'admission/policy' && /CEL syntax error/.test(d.message));
+    expect(syntax.map((d) => [d.file?.path, d.file?.line])).toEqual([[file, lineOf(text(file), '== = variables')]]);
+  });
+
+  it('an unknown field is reported against the schemas of the matched kinds', async () => {
+    const { ds, text } = await findings([{ file: `${T}validatingadmissionpolicy-tenant-services.yaml.ejs`, from: '!has(object.spec.externalIPs) ||', to: '!has(object.spec.externalIP) ||' }]);
+    const file = 'rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-services.yaml';
+    const d = ds.find((x) => /has no field 'externalIP'/.test(x.message));
+    expect(d?.ruleId).toBe('admission/policy');
+    expect([d?.file?.path, d?.file?.line]).toEqual([file, lineOf(text(file), 'object.spec.externalIP)')]);
+  });
+
+  it('an unknown function and an undeclared variable are reported', async () => {
+    const { ds } = await findings([
+      { file: PODS, from: '"variables.template.spec"', to: '"variables.template.spec.orValue(null)"' },
+      { file: PODS, from: `"variables.spec.containers + `, to: `"containerz + ` },
+    ]);
+    const messages = ds.filter((d) => d.ruleId === 'admission/policy').map((d) => d.message);
+    expect(messages.some((m) => /function 'orValue' is not available/.test(m))).toBe(true);
+    expect(messages.some((m) => /undeclared reference to 'containerz'/.test(m))).toBe(true);
+  });
+
+  it('a wrong controller username locks the controller out of its own guardrails', async () => {
+    const { ds } = await findings([{ file: GUARD, from: 'request.userInfo.username in ${admission.celList(admission.controllers)}', to: "request.userInfo.username in ['system:serviceaccount:argocd:argocd-server']" }]);
+    const lockout = ds.filter((d) => d.ruleId === 'admission/policy' && /is refused by policy ai-agents-tenant-guardrails/.test(d.message));
+    expect(lockout).toHaveLength(1);
+    expect(lockout[0]!.message).toMatch(/system:serviceaccount:argocd:argocd-application-controller applying the rendered/);
+    expect(lockout[0]!.message).toMatch(/and \d+ more/);
+  });
+
+  it('a missing binding leaves the policy without effect and the guardrails uncovered', async () => {
+    const { ds } = await findings([{ remove: `${T}validatingadmissionpolicybinding-tenant-guardrails.yaml.ejs` }]);
+    const policy = ds.filter((d) => d.ruleId === 'admission/policy');
+    expect(policy.map((d) => [d.file?.path, d.file?.line, d.message])).toEqual([
+      ['rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-guardrails.yaml', 4, 'policy ai-agents-tenant-guardrails has no ValidatingAdmissionPolicyBinding, so the cluster never evaluates it'],
+    ]);
+    const coverage = ds.filter((d) => d.ruleId === 'admission/coverage').map((d) => d.message);
+    for (const kind of ['NetworkPolicy', 'ResourceQuota', 'LimitRange', 'Role', 'RoleBinding']) {
+      expect(coverage.some((m) => m.includes(`delete the ${kind} guardrail of tenant test-tenant-a`)), kind).toBe(true);
+    }
+  });
+
+  it('a guardrail kind missing from the policy is uncovered, at the object', async () => {
+    const { ds } = await findings([{ file: GUARD, from: 'const groups = [...new Set(admission.guardrails.map((g) => g.group))];', to: "const groups = [...new Set(admission.guardrails.map((g) => g.group))].filter((g) => g !== 'networking.k8s.io');" }]);
+    const coverage = ds.filter((d) => d.ruleId === 'admission/coverage');
+    expect(coverage.length).toBeGreaterThan(0);
+    expect(coverage.every((d) => /NetworkPolicy/.test(d.message))).toBe(true);
+    expect(coverage.find((d) => /delete the NetworkPolicy/.test(d.message))?.file?.path).toMatch(/^rendered\/ai-agents-test-tenant-a\/networkpolicy-/);
+  });
+
+  it('the namespace label policy with a namespaceSelector lets an update that removes the label through', async () => {
+    const { ds } = await findings([{ file: LABELS, from: '  matchConstraints:\n', to: '  matchConstraints:\n    namespaceSelector:\n      matchLabels:\n        <%- v(platform.tenantNamespaceLabel.key) %>: <%- v(platform.tenantNamespaceLabel.value) %>\n' }]);
+    const coverage = ds.filter((d) => d.ruleId === 'admission/coverage').map((d) => d.message);
+    expect(coverage.some((m) => m.startsWith('a platform admin outside Git can remove the label platform.ai-agents.io/tenant-namespace from the Namespace of tenant test-tenant-a'))).toBe(true);
+    expect(coverage.some((m) => /change the label tenant/.test(m))).toBe(false);
+  });
+
+  it('Flux: workloads are applied as the tenant ServiceAccount and still admitted; a waived finding that admission refuses is reported', async () => {
+    const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux');
+    expect((await findings([], flux)).ds).toEqual([]);
+    const { ds } = await findings([{ file: 'templates/tenant/deployment-api.yaml.ejs', from: 'image: <%- v(tenant.image) %>', to: 'image: "docker.io/library/nginx:1.27"' }], flux);
+    const refused = ds.filter((d) => /is refused by policy ai-agents-tenant-pods/.test(d.message));
+    expect(refused.map((d) => d.message.split(' applying')[0])).toEqual(['system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a']);
+  });
+
+  it('Audit mode still covers every guardrail (failures are recorded, not refused)', async () => {
+    const audit = (await bundledTenants()).replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Audit]\n');
+    const r = await renderedWith(audit);
+    const binding = r.render!.files.get('rendered/_cluster/validatingadmissionpolicybinding-ai-agents-tenant-guardrails.yaml')!;
+    expect(binding).toMatch(/validationActions:\n\s+- Audit/);
+    expect(admissionFindings(r.render!.manifests, r.config!, src)).toEqual([]);
+  });
+});
