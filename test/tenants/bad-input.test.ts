@@ -63,6 +63,9 @@ const cases: Case[] = [
   { name: 'CIDR with host bits', text: replace('      - 169.254.0.0/16', '      - 169.254.0.1/16'), message: 'has host bits set; the network is 169.254.0.0/16', at: '169.254.0.1/16' },
   { name: 'image tag with a space', text: addTenant('  - id: acme\n    name: Acme\n    imageTag: "1.0 beta"\n'), message: 'does not match', at: 'imageTag: "1.0 beta"' },
   { name: 'tenants is a map', text: replace('tenants:\n  - id: test-tenant-a', 'tenants:\n  test-tenant-a:\n    x: 1\n  other:') .replace('  - id: test-tenant-b', '  - id: test-tenant-b'), message: 'invalid YAML', at: '  - id: test-tenant-b' },
+  { name: 'admission Deny with Warn', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Deny, Warn]\n'), message: 'combines Deny and Warn, which the API server rejects', at: 'validationActions: [Deny, Warn]' },
+  { name: 'admission action misspelt', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Deny, Audt]\n'), message: 'must be one of', at: 'validationActions: [Deny, Audt]' },
+  { name: 'admission controller that is not a username (it ends up in CEL)', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    controllers: ["argocd application controller"]\n'), message: 'does not match', at: 'controllers:' },
   { name: 'waiver without a real reason', text: addTenant('  - id: acme\n    name: Acme\n    waivers:\n      - rule: isolation/image-pinned\n        reason: later\n'), message: 'reason', at: 'reason: later' },
 ];
 

@@ -95,6 +95,17 @@ describe('admission policies in check', () => {
     expect(refused.map((d) => d.message.split(' applying')[0])).toEqual(['system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a']);
   });
 
+  it('the controller identity follows platform.gitops, or platform.admission.controllers', async () => {
+    const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+    const r = await renderedWith(flux);
+    const guard = r.render!.files.get('rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-guardrails.yaml')!;
+    expect(guard).toContain('request.userInfo.username in ["system:serviceaccount:flux-system:kustomize-controller"]');
+    const custom = (await bundledTenants()).replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    controllers: [system:serviceaccount:gitops:applier, system:serviceaccount:argocd:argocd-application-controller]\n');
+    const c = await renderedWith(custom);
+    expect(c.render!.files.get('rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-guardrails.yaml')).toContain('["system:serviceaccount:gitops:applier", "system:serviceaccount:argocd:argocd-application-controller"]');
+    expect(admissionFindings(c.render!.manifests, c.config!, src)).toEqual([]);
+  });
+
   it('Audit mode still covers every guardrail (failures are recorded, not refused)', async () => {
     const audit = (await bundledTenants()).replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Audit]\n');
     const r = await renderedWith(audit);
