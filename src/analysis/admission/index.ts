@@ -259,7 +259,10 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       const d = admit(set, requestFor('CREATE', user, o), lookup(root));
       errors(d, set, `${o.kind}/${o.metadata?.name}`);
       for (const f of d.failures.filter((x) => !x.error)) {
-        tally.add(`lockout\n${f.policy}\n${f.pointer}`, 'admission/policy', `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, `${o.kind}/${o.metadata?.name}`, m, '/metadata/name');
+        // The controller is never to be refused: the policy is what to fix. An impersonated tenant account is judged on content: the object is.
+        const policy = set.policies.find((x) => x.name === f.policy);
+        const [where, pointer] = impersonated || !policy?.manifest ? [m, '/metadata/name'] : [policy.manifest, f.pointer];
+        tally.add(`lockout\n${f.policy}\n${f.pointer}\n${impersonated ? m.file : ''}`, 'admission/policy', `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, `${o.kind}/${o.metadata?.name}`, where, pointer);
       }
     }
   }

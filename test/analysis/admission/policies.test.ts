@@ -53,9 +53,11 @@ describe('admission policies in check', () => {
   });
 
   it('a wrong controller username locks the controller out of its own guardrails', async () => {
-    const { ds } = await findings([{ file: GUARD, from: 'request.userInfo.username in ${admission.celList(admission.controllers)}', to: "request.userInfo.username in ['system:serviceaccount:argocd:argocd-server']" }]);
+    const { ds, text } = await findings([{ file: GUARD, from: 'request.userInfo.username in ${admission.celList(admission.controllers)}', to: "request.userInfo.username in ['system:serviceaccount:argocd:argocd-server']" }]);
     const lockout = ds.filter((d) => d.ruleId === 'admission/policy' && /is refused by policy ai-agents-tenant-guardrails/.test(d.message));
     expect(lockout).toHaveLength(1);
+    const file = 'rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-guardrails.yaml';
+    expect([lockout[0]!.file?.path, lockout[0]!.file?.line]).toEqual([file, lineOf(text(file), 'argocd-server')]);
     expect(lockout[0]!.message).toMatch(/system:serviceaccount:argocd:argocd-application-controller applying the rendered/);
     expect(lockout[0]!.message).toMatch(/and \d+ more/);
   });
@@ -92,7 +94,10 @@ describe('admission policies in check', () => {
     expect((await findings([], flux)).ds).toEqual([]);
     const { ds } = await findings([{ file: 'templates/tenant/deployment-api.yaml.ejs', from: 'image: <%- v(tenant.image) %>', to: 'image: "docker.io/library/nginx:1.27"' }], flux);
     const refused = ds.filter((d) => /is refused by policy ai-agents-tenant-pods/.test(d.message));
-    expect(refused.map((d) => d.message.split(' applying')[0])).toEqual(['system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a']);
+    expect(refused.map((d) => [d.message.split(' applying')[0], d.file?.path])).toEqual([
+      ['system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a', 'rendered/ai-agents-test-tenant-a/workloads/deployment-api.yaml'],
+      ['system:serviceaccount:ai-agents-test-tenant-b:sa-test-tenant-b', 'rendered/ai-agents-test-tenant-b/workloads/deployment-api.yaml'],
+    ]);
   });
 
   it('the controller identity follows platform.gitops, or platform.admission.controllers', async () => {
