@@ -365,6 +365,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       return runRules({ manifests, rules, ...(config ? { config } : {}) });
     });
     result.diagnostics.push(...found);
+    if (!config) {
+      // Without tenants.yaml there is no tenant to probe, but admission policies can still be compiled and checked for bindings.
+      const [{ policyFindings, policiesOf }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
+      const set = policiesOf(manifests);
+      if (set.policies.length || set.bindings.length) result.diagnostics.push(...policyFindings(set, rawSchemas() as SchemaSource));
+    }
   }
   if (stages.has('proofs') && config) {
     const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config));

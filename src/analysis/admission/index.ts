@@ -102,6 +102,9 @@ function compileFindings(p: Policy, src: SchemaSource): Diagnostic[] {
     for (const pr of problems) report(pr.message, pr.offset);
     return type;
   };
+  if (!p.spec.matchConstraints?.resourceRules?.length) {
+    out.push(diagnostic('admission/policy', `policy ${p.name} has no matchConstraints.resourceRules; the API server requires them, and without them the policy matches nothing`, at(p.manifest, '/spec')));
+  }
   (p.spec.matchConditions ?? []).forEach((c, i) => check(c.expression, `/spec/matchConditions/${i}/expression`, roots));
   const variables = new Map<string, Type>();
   const withVariables = () => new Map([...roots, ['variables', record('variables', Object.fromEntries(variables))]]);
@@ -135,6 +138,15 @@ function bindingFindings(set: PolicySet): Diagnostic[] {
   return out;
 }
 
+/**
+ * What needs no tenants.yaml: every policy compiles and type-checks, every
+ * binding names a policy and valid actions, every policy is bound. `verify`
+ * runs this on any manifests.
+ */
+export function policyFindings(set: PolicySet, src: SchemaSource): Diagnostic[] {
+  return [...set.policies.flatMap((p) => compileFindings(p, src)), ...bindingFindings(set)];
+}
+
 /** Requests aggregated by what they show, so one broken policy is one finding, not one per tenant. */
 class Tally {
   private readonly groups = new Map<string, { manifest?: Manifest; pointer: string; message: string; id: 'admission/coverage' | 'admission/policy'; subjects: string[] }>();
@@ -161,9 +173,7 @@ const withLabels = (o: KubeObject, labels: Record<string, string>): KubeObject =
  */
 export function admissionFindings(manifests: readonly Manifest[], config: TenantsConfig, src: SchemaSource): Diagnostic[] {
   const all = policiesOf(manifests);
-  const out: Diagnostic[] = [];
-  for (const p of all.policies) out.push(...compileFindings(p, src));
-  out.push(...bindingFindings(all));
+  const out = policyFindings(all, src);
 
   const byRoot = new Map<string, PolicySet>();
   const setOf = (root: string) => {

@@ -2,7 +2,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { admissionFindings } from '../../../src/analysis/admission/index.js';
 import { rawSchemas } from '../../../src/schema/raw.js';
 import type { SchemaSource } from '../../../src/analysis/admission/index.js';
-import { bundledTenants, cleanupTempRepos, renderedWith, type InputEdit } from '../../helpers.js';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { bundledTenants, cleanupTempRepos, cli, renderedWith, repoRoot, type InputEdit } from '../../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -117,5 +120,40 @@ describe('admission policies in check', () => {
     const binding = r.render!.files.get('rendered/_cluster/validatingadmissionpolicybinding-ai-agents-tenant-guardrails.yaml')!;
     expect(binding).toMatch(/validationActions:\n\s+- Audit/);
     expect(admissionFindings(r.render!.manifests, r.config!, src)).toEqual([]);
+  });
+});
+
+describe('malformed admission objects (schema validation reports them; the evaluator must not crash)', () => {
+  const policy = (spec: unknown) => `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicy\nmetadata:\n  name: broken\nspec: ${JSON.stringify(spec)}\n`;
+  const binding = `apiVersion: admissionregistration.k8s.io/v1\nkind: ValidatingAdmissionPolicyBinding\nmetadata:\n  name: broken\nspec:\n  policyName: broken\n  validationActions: [Deny]\n`;
+  it.each([
+    ['validations is a string', { matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE'], resources: ['configmaps'] }] }, validations: 'false' }],
+    ['matchConstraints is null', { matchConstraints: null, validations: [{ expression: 'false' }] }],
+    ['resource rule fields are strings', { matchConstraints: { resourceRules: [{ apiGroups: '*', apiVersions: '*', operations: '*', resources: '*' }] }, validations: [{ expression: 'false' }] }],
+    ['expression is a number', { matchConstraints: { resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] }, matchConditions: [{ name: 'x', expression: 42 }], variables: [null], validations: [{ expression: 7 }, null] }],
+    ['selector is a string', { matchConstraints: { namespaceSelector: 'all', resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] }, validations: [{ expression: 'true' }] }],
+    ['a deeply nested expression', { matchConstraints: { resourceRules: [{ apiGroups: ['*'], apiVersions: ['*'], operations: ['*'], resources: ['*'] }] }, validations: [{ expression: `${'('.repeat(2000)}true${')'.repeat(2000)}` }] }],
+  ])('%s', async (_name, spec) => {
+    const { runPipeline } = await import('../../../src/pipeline.js');
+    const { parseManifests } = await import('../../../src/manifest/parse.js');
+    const r = await renderedWith(await bundledTenants());
+    const extra = parseManifests(`${policy(spec)}---\n${binding}`, { file: 'rendered/_cluster/broken.yaml' }).manifests;
+    const result = await runPipeline({ root: '.', manifests: [...r.render!.manifests, ...extra], config: r.config!, stages: ['schema', 'rules', 'proofs'] });
+    const ids = new Set(result.diagnostics.map((d) => d.ruleId));
+    expect(ids.has('schema/invalid') || ids.has('admission/policy')).toBe(true);
+    expect([...ids].filter((id) => id.startsWith('internal'))).toEqual([]);
+  });
+});
+
+describe('verify checks admission policies in any manifests', () => {
+  it('a CEL error in a policy outside a tenants repository is reported at its line, exit 1', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-vap-'));
+    const text = (await readFile(path.join(repoRoot, 'rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-pods.yaml'), 'utf8')).replace('expression: variables.serviceAccount == variables.expectedServiceAccount', 'expression: variables.serviceAccount === variables.expectedServiceAccount');
+    const binding = await readFile(path.join(repoRoot, 'rendered/_cluster/validatingadmissionpolicybinding-ai-agents-tenant-pods.yaml'), 'utf8');
+    await writeFile(path.join(dir, 'vap.yaml'), `${text}---\n${binding}`);
+    const r = await cli(dir, 'verify', 'vap.yaml', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string; line: number } }[] }).diagnostics;
+    expect(ds.map((d) => [d.ruleId, d.file?.line, /CEL syntax error/.test(d.message)])).toEqual([['admission/policy', lineOf(text, '=== variables'), true]]);
   });
 });
