@@ -3,10 +3,14 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Side } from './base.js';
 import type { Plan, TenantChange } from './changes.js';
 
-/** What deleting a tenant takes with it, one line each, for review. */
+/**
+ * What deleting the tenant's namespace takes with it, one line each, for
+ * review. The namespace is protected from pruning, so this happens only when
+ * someone deletes it by hand; the removed objects (the rest of the list) go on sync.
+ */
 export function deletionList(t: TenantChange): string[] {
   const lines: string[] = [];
-  lines.push(`namespace ${t.namespace ?? '(unknown: the base tenants.yaml does not validate)'} and everything in it, including objects created outside Git`);
+  lines.push(`namespace ${t.namespace ?? '(unknown: the base tenants.yaml does not validate)'} (kept on sync: it is protected from pruning) and, once deleted by hand, everything in it, including objects created outside Git`);
   const storage = t.tenant?.quota['requests.storage'];
   const pvcs = t.tenant?.quota['persistentvolumeclaims'];
   if (t.tenant) {
@@ -30,7 +34,7 @@ export function removalDiagnostics(plan: Plan, base: Side, allow: readonly strin
       out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" is removed (${decommissioned ? `decommissioned in ${ref}` : 'allowed by --allow-removal'}); its Namespace is protected from pruning and stays until deleted by hand`, { severity: 'info', tenant: t.id, detail: `would be deleted once the namespace is deleted:\n${detail}`, hint: `after merging, back up what must be kept, then: kubectl delete namespace ${t.namespace ?? ''}`.trimEnd() }));
       continue;
     }
-    out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref})`, { tenant: t.id, detail: `would be deleted:\n${detail}`, hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}` }));
+    out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref}): on sync its workloads are deleted and its guardrails pruned in one step, while its namespace stays`, { tenant: t.id, detail: `what goes:\n${detail}`, hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}` }));
   }
   return out;
 }

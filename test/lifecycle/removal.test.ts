@@ -17,8 +17,10 @@ describe('check --base: removing a tenant is deliberate', () => {
     const r = await cli(root, 'check', '--base', 'main');
     const out = r.stdout;
     expect(out).toContain('lifecycle/tenant-removal');
-    expect(out).toContain('tenant "test-tenant-a" was removed from tenants.yaml without being decommissioned first (compared with main)');
-    expect(out).toContain('namespace ai-agents-test-tenant-a and everything in it');
+    expect(out).toContain('tenant "test-tenant-a" was removed from tenants.yaml without being decommissioned first (compared with main): on sync its workloads are deleted and its guardrails pruned in one step, while its namespace stays');
+    // The namespace is never said to be erased on sync: it is protected from pruning (the --allow-removal message says the same).
+    expect(out).toContain('namespace ai-agents-test-tenant-a (kept on sync: it is protected from pruning) and, once deleted by hand, everything in it');
+    expect(out).not.toMatch(/namespace ai-agents-test-tenant-a and everything in it/);
     expect(out).toContain('storage: up to 20Gi of PersistentVolumeClaims');
     expect(out).toContain('Deployment ai-agents-test-tenant-a/api');
     expect(out).toContain('ResourceQuota ai-agents-test-tenant-a/tenant-quota');
