@@ -413,6 +413,12 @@ export const FINDINGS = {
     remediation: 'list explicit verbs and namespaced workload resources; leave roles, rolebindings, resourcequotas, limitranges and networkpolicies to the platform',
     doc: 'docs/rules/rbac/role-hygiene.md',
   },
+  'workload/delivery-kind': {
+    description: "Every object in a tenant's workloads/ folder is of a kind the tenant's delivery may apply: its Argo CD project's allow-list, or the tenant Role that Flux impersonates.",
+    severity: 'error',
+    remediation: 'render the object into the platform part of the tree (the namespace folder) or add its kind to the tenant workload kinds (TENANT_WORKLOAD_KINDS), which the Role and the project are rendered from',
+    doc: 'docs/rules/workload/delivery-kind.md',
+  },
   'workload/image-pinned': {
     description: 'Every container image names a tag other than `latest`, or a digest.',
     severity: 'error',

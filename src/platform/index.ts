@@ -40,6 +40,22 @@ export interface Guardrail {
   resource: string;
 }
 
+/**
+ * What a tenant's own delivery may apply in its namespace, and nothing else:
+ * the tenant Role (which Flux impersonates) and the tenant Argo CD project's
+ * allow-list are both rendered from this table. Anything else in a tenant's
+ * workloads/ (an extra NetworkPolicy, a CNI's policy CRD, an Ingress) is
+ * refused by the controller and reported by `workload/delivery-kind`.
+ */
+export const TENANT_WORKLOAD_KINDS: readonly Guardrail[] = [
+  { group: '', kind: 'Pod', resource: 'pods' },
+  { group: '', kind: 'Service', resource: 'services' },
+  { group: '', kind: 'ConfigMap', resource: 'configmaps' },
+  { group: '', kind: 'Secret', resource: 'secrets' },
+  { group: 'apps', kind: 'Deployment', resource: 'deployments' },
+  { group: 'autoscaling', kind: 'HorizontalPodAutoscaler', resource: 'horizontalpodautoscalers' },
+];
+
 export const GUARDRAILS: readonly Guardrail[] = [
   { group: '', kind: 'ResourceQuota', resource: 'resourcequotas' },
   { group: '', kind: 'LimitRange', resource: 'limitranges' },

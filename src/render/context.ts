@@ -2,7 +2,7 @@ import { yamlSafeJson } from '../manifest/canonical.js';
 import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
 import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
 import { clusterRoot, guardrailKinds, workloadsPath } from '../platform/layout.js';
-import { API_COMPONENT, API_PORT, COMPONENT_LABEL, GUARDRAILS, TENANT_LABEL, TENANT_SERVICE_ACCOUNT_PREFIX, tenantServiceAccount, WORKER_COMPONENT, type Guardrail } from '../platform/index.js';
+import { API_COMPONENT, API_PORT, COMPONENT_LABEL, GUARDRAILS, TENANT_LABEL, TENANT_WORKLOAD_KINDS, TENANT_SERVICE_ACCOUNT_PREFIX, tenantServiceAccount, WORKER_COMPONENT, type Guardrail } from '../platform/index.js';
 import { FINDINGS, type FindingId } from '../diagnostics/catalogue.js';
 import { resolveAdmission } from '../tenants/placement.js';
 import type { Admission } from '../tenants/types.js';
@@ -81,6 +81,8 @@ export interface GitOpsContext extends GitOps {
   cluster?: Cluster;
   multiCluster: boolean;
   guardrailKinds: typeof guardrailKinds;
+  /** The kinds a tenant's own delivery may apply: its Role and its project's allow-list. */
+  tenantWorkloadKinds: readonly Guardrail[];
   /** Server URL Argo CD uses for the cluster it runs in. */
   inClusterServer: string;
   /** Repo-relative folder of a cluster's platform entry point. */
@@ -110,6 +112,7 @@ export function gitopsContext(config: TenantsConfig, outDir: string, cluster?: C
     ...(cluster ? { cluster } : {}),
     multiCluster,
     guardrailKinds,
+    tenantWorkloadKinds: TENANT_WORKLOAD_KINDS,
     inClusterServer,
     platformPath: (c) => clusterRoot(outDir, c.dir),
     workloadsPath: (t) => workloadsPath(outDir, clusterOf(t).dir, t.namespace),

@@ -69,6 +69,23 @@ describe('Argo CD delivery in the bundled tree', async () => {
     expect(p.sourceRepos).toEqual(['https://github.com/example/ai-agents-tenants.git']);
     expect(p.clusterResourceWhitelist).toEqual([]);
     expect(p.namespaceResourceBlacklist.map((k: { kind: string }) => k.kind).sort()).toEqual(['LimitRange', 'NetworkPolicy', 'ResourceQuota', 'Role', 'RoleBinding']);
+    // An allow-list, not only a blacklist: a CNI's policy CRD or an Ingress is not a tenant's to apply.
+    expect(p.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`).sort()).toEqual(['/ConfigMap', '/Pod', '/Secret', '/Service', 'apps/Deployment', 'autoscaling/HorizontalPodAutoscaler']);
+  });
+
+  it("the project's allow-list and the tenant Role (what Flux impersonates) grant the same kinds", () => {
+    const p = find(ms, 'AppProject', 'tenant-test-tenant-a').object.spec;
+    const role = find(ms, 'Role', 'tenant-test-tenant-a-role').object as unknown as { rules: { apiGroups: string[]; resources: string[] }[] };
+    const plural = (kind: string) => (kind === 'HorizontalPodAutoscaler' ? 'horizontalpodautoscalers' : `${kind.toLowerCase()}s`);
+    const fromProject = p.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${plural(k.kind)}`).sort();
+    const fromRole = role.rules.flatMap((r) => r.apiGroups.flatMap((g) => r.resources.map((res) => `${g}/${res}`))).sort();
+    expect(fromProject).toEqual(fromRole);
+  });
+
+  it('retries failed syncs with backoff in every Application, the generated ones included', () => {
+    const apps = [...ms.filter((m) => m.object.kind === 'Application').map((m) => m.object.spec), find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object.spec.template.spec];
+    expect(apps).toHaveLength(3);
+    for (const spec of apps) expect(spec.syncPolicy.retry).toEqual({ limit: 10, backoff: { duration: '10s', factor: 2, maxDuration: '5m' } });
   });
 
   it('syncs the platform first and each tenant workloads folder with prune and self-heal', () => {
