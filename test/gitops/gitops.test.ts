@@ -219,4 +219,16 @@ describe('decommissioned tenants', () => {
     const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
     expect(expandApplicationSet(set, tree.keys()).map((e) => e.project)).toEqual(['tenant-test-tenant-a']);
   });
+
+  it('lose database access in the same change that withdraws their workloads (a pod left behind cannot reach PostgreSQL)', async () => {
+    const text = edit(base, '    name: Test Tenant B\n', '    name: Test Tenant B\n    decommissioned: true\n');
+    const root = await tempRepo({ tenants: text });
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const pod = (ns: string, name: string, labels: Record<string, string>) => JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: ns, labels }, spec: { containers: [{ name: 'c', image: 'x:1' }] } });
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path.join(root, 'rendered', 'pods.json'), `{"apiVersion":"v1","kind":"List","items":[${pod('database', 'postgresql-0', { app: 'ai-agents-postgresql' })},${pod('ai-agents-test-tenant-b', 'leftover', { app: 'x' })},${pod('ai-agents-test-tenant-a', 'api-0', { 'app.kubernetes.io/component': 'api' })}]}`);
+    const reach = (from: string) => cli(root, 'reach', '--manifests', 'rendered', '--from', from, '--to', 'database/postgresql-0', '--port', '5432');
+    expect((await reach('ai-agents-test-tenant-b/leftover')).exitCode).toBe(1);
+    expect((await reach('ai-agents-test-tenant-a/api-0')).exitCode).toBe(0);
+  });
 });
