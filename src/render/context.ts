@@ -81,6 +81,12 @@ export interface GitOpsContext extends GitOps {
   cluster?: Cluster;
   multiCluster: boolean;
   guardrailKinds: typeof guardrailKinds;
+  /**
+   * Annotations that keep an object while its namespace exists: pruning and the
+   * deletion of its Application or Kustomization leave it (the tenant Namespace
+   * carries the same), so a namespace is never left without its core guardrails.
+   */
+  keepWithNamespace: Record<string, string>;
   /** The kinds a tenant's own delivery may apply: its Role and its project's allow-list. */
   tenantWorkloadKinds: readonly Guardrail[];
   /** Server URL Argo CD uses for the cluster it runs in. */
@@ -113,6 +119,7 @@ export function gitopsContext(config: TenantsConfig, outDir: string, cluster?: C
     multiCluster,
     guardrailKinds,
     tenantWorkloadKinds: TENANT_WORKLOAD_KINDS,
+    keepWithNamespace: gitops.tool === 'argocd' ? { 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' } : { 'kustomize.toolkit.fluxcd.io/prune': 'disabled' },
     inClusterServer,
     platformPath: (c) => clusterRoot(outDir, c.dir),
     workloadsPath: (t) => workloadsPath(outDir, clusterOf(t).dir, t.namespace),

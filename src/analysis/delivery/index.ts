@@ -3,7 +3,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
-import { deliveryUnits, ownerIndex, syncOptions, type Unit } from './model.js';
+import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, type Unit } from './model.js';
 
 export { deliveryUnits, SEMANTICS, type Unit } from './model.js';
 
@@ -87,8 +87,7 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
     }
     if (!cascades) continue;
     for (const m of appliedBy.get(u) ?? []) {
-      const options = syncOptions(m);
-      if (options.includes('Delete=false') || options.includes('Prune=false')) continue;
+      if (keptOnDelete(m)) continue;
       push(m, u.id, 'cascade', cause);
     }
   }
@@ -97,7 +96,7 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
     if (!headUnitIds.has(u.id) || !u.prunes) continue;
     for (const m of appliedBy.get(u) ?? []) {
       if (headApplied.has(`${ref(m)}\u0000${u.id}`)) continue;
-      if (syncOptions(m).includes('Prune=false')) continue;
+      if (keptOnPrune(m)) continue;
       push(m, u.id, 'pruned', `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
     }
   }

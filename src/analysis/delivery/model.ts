@@ -42,6 +42,11 @@ export const SEMANTICS = {
     source: 'https://fluxcd.io/flux/components/kustomize/kustomizations/#prune',
     quote: 'When enabled, if a Kubernetes object that was previously applied is removed from the source, it will be deleted from the cluster. [...] when the Kustomization object is deleted, the controller will also delete all the objects it applied (deletionPolicy MirrorPrune, the default) [...] Orphan: keeps the objects',
   },
+  fluxNoPrune: {
+    rule: 'objects annotated kustomize.toolkit.fluxcd.io/prune: disabled are never garbage collected: not when removed from the source, not when their Kustomization is deleted',
+    source: 'https://fluxcd.io/flux/components/kustomize/kustomizations/#prune',
+    quote: 'To keep track of the Kubernetes objects reconciled from a Kustomization, Flux creates an inventory [...] You can disable pruning for certain resources by either labelling or annotating them with: kustomize.toolkit.fluxcd.io/prune: disabled',
+  },
 } as const satisfies Record<string, SemanticsRow>;
 
 export const RESOURCES_FINALIZER = 'resources-finalizer.argocd.argoproj.io';
@@ -152,6 +157,22 @@ export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | und
     }
     return undefined;
   };
+}
+
+/** Whether pruning leaves the object in place (Argo CD Prune=false, or Flux's prune: disabled). */
+export function keptOnPrune(m: Manifest): boolean {
+  return syncOptions(m).includes('Prune=false') || fluxPruneDisabled(m);
+}
+
+/** Whether deleting the unit that applied it leaves the object in place (Argo CD Delete=false or Prune=false as the cascade treats it, or Flux's prune: disabled). */
+export function keptOnDelete(m: Manifest): boolean {
+  const options = syncOptions(m);
+  return options.includes('Delete=false') || options.includes('Prune=false') || fluxPruneDisabled(m);
+}
+
+function fluxPruneDisabled(m: Manifest): boolean {
+  const key = 'kustomize.toolkit.fluxcd.io/prune';
+  return m.object.metadata?.annotations?.[key] === 'disabled' || m.object.metadata?.labels?.[key] === 'disabled';
 }
 
 export function syncOptions(m: Manifest): string[] {

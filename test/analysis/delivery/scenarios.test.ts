@@ -1,15 +1,20 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SEMANTICS } from '../../../src/analysis/delivery/index.js';
+import { deletions, SEMANTICS } from '../../../src/analysis/delivery/index.js';
 import { deliveryStage } from '../../../src/pipeline.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
 import { bundledTenants, cleanupTempRepos, cli, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
-/** NetworkPolicies (5), ResourceQuota, LimitRange, the tenant Role and its two RoleBindings. */
-const GUARDRAILS_PER_TENANT = 10;
+/**
+ * Guardrails pruned when a tenant's namespace stays: the four allow policies, the tenant Role and its
+ * RoleBinding. Deny-all, ResourceQuota, LimitRange and the platform-admin RoleBinding are kept with
+ * the namespace (Prune=false,Delete=false), like the Namespace itself.
+ */
+const PRUNED_GUARDRAILS_PER_TENANT = 6;
+const DNS = 'templates/tenant/networkpolicy-allow-egress-dns.yaml.ejs';
 
 afterAll(cleanupTempRepos);
 
@@ -55,18 +60,32 @@ describe('what the GitOps controller does with a change', async () => {
       findings: [],
     },
     {
-      name: 'drop the LimitRange template: pruned from namespaces that stay',
+      name: 'drop the DNS egress policy template: pruned from namespaces that stay',
       semantics: [SEMANTICS.autoPrune],
       base: { tenants: bundled },
-      head: { tenants: bundled, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      head: { tenants: bundled, edits: [{ remove: DNS }] },
       findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
     },
     {
-      name: 'drop the LimitRange template under Flux: pruned just the same',
+      name: 'drop the DNS egress policy template under Flux: pruned just the same',
       semantics: [SEMANTICS.fluxPrune],
       base: { tenants: flux },
-      head: { tenants: flux, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      head: { tenants: flux, edits: [{ remove: DNS }] },
       findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+    },
+    {
+      name: 'drop the LimitRange template: kept with the namespace (Prune=false), nothing is deleted',
+      semantics: [SEMANTICS.noPrune],
+      base: { tenants: bundled },
+      head: { tenants: bundled, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      findings: [],
+    },
+    {
+      name: 'drop the LimitRange template under Flux: kept with the namespace (prune: disabled)',
+      semantics: [SEMANTICS.fluxNoPrune],
+      base: { tenants: flux },
+      head: { tenants: flux, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
+      findings: [],
     },
     {
       name: 'decommission a tenant: its workloads go, as intended',
@@ -80,7 +99,7 @@ describe('what the GitOps controller does with a change', async () => {
       semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade],
       base: { tenants: twoClusters },
       head: { tenants: twoClusters.replace('    cluster: us-east\n', '    cluster: eu-west\n') },
-      findings: ['delivery/cascade-deletion', ...Array(GUARDRAILS_PER_TENANT).fill('delivery/guardrail-removed')],
+      findings: ['delivery/cascade-deletion', ...Array(PRUNED_GUARDRAILS_PER_TENANT).fill('delivery/guardrail-removed')],
     },
     { name: 'add a tenant', semantics: [], base: { tenants: bundled }, head: { tenants: `${bundled.trimEnd()}\n  - id: acme\n    name: Acme\n` }, findings: [] },
     { name: 'change a tier', semantics: [], base: { tenants: bundled }, head: { tenants: bundled.replace(/(id: test-tenant-a\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium') }, findings: [] },
@@ -93,13 +112,35 @@ describe('what the GitOps controller does with a change', async () => {
       expect(row.quote.length).toBeGreaterThan(40);
     }
     const used = new Set(rows.flatMap((r) => r.semantics));
-    expect(Object.values(SEMANTICS).filter((s) => !used.has(s) && s !== SEMANTICS.noPrune)).toEqual([]);
+    expect(Object.values(SEMANTICS).filter((s) => !used.has(s))).toEqual([]);
   });
 
   it.each(rows)('$name', async (row) => {
     const found = await verdict(row.base, row.head);
     expect(found.map((d) => d.ruleId)).toEqual(row.findings);
     if (row.tenants) for (const t of row.tenants) expect(found[0]!.message).toContain(t);
+  });
+
+  it.each([
+    ['Argo CD', bundled],
+    ['Flux', flux],
+  ])('%s: decommission then remove never leaves the namespace without deny-all, quota, LimitRange or admin binding, nor with database access', async (_tool, tenants) => {
+    const decommissioned = tenants.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n');
+    const removed = tenants.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '');
+    expect(removed).not.toContain('test-tenant-a');
+    const sides = await Promise.all([tenants, decommissioned, removed].map((t) => side(t)));
+    const ns = 'ai-agents-test-tenant-a';
+    const live = (i: number) => sides[i]!.render!.manifests.filter((m) => m.object.metadata?.namespace === ns || m.object.metadata?.name === ns);
+    const deliverySide = (i: number) => ({ manifests: sides[i]!.render!.manifests, files: sides[i]!.render!.files.keys(), tenantOfNamespace: new Map(sides[i]!.config!.tenants.map((t) => [t.namespace, t.id])) });
+    // Step 1: decommission. The workloads go and so does the database egress; the core guardrails stay.
+    const step1 = deletions(deliverySide(0), deliverySide(1)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`);
+    expect(step1).toContain('NetworkPolicy/allow-egress-to-database');
+    expect(step1).toEqual(expect.arrayContaining(['Deployment/api', 'Deployment/worker']));
+    // Step 2: remove. What is pruned never includes the core guardrails or the Namespace.
+    const step2 = new Set(deletions(deliverySide(1), deliverySide(2)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`));
+    const kept = live(1).map((m) => `${m.object.kind}/${m.object.metadata?.name}`).filter((k) => !step2.has(k));
+    expect(kept).toEqual(expect.arrayContaining([`Namespace/${ns}`, 'NetworkPolicy/default-deny-all', 'ResourceQuota/tenant-quota', 'LimitRange/tenant-limits', 'RoleBinding/platform-admin']));
+    expect(kept).not.toContain('NetworkPolicy/allow-egress-to-database');
   });
 
   it('check --base fails the rename with the blast radius, in a real repository', async () => {
