@@ -73,6 +73,14 @@ describe('Argo CD delivery in the bundled tree', async () => {
     expect(p.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`).sort()).toEqual(['/ConfigMap', '/Pod', '/Secret', '/Service', 'apps/Deployment', 'autoscaling/HorizontalPodAutoscaler']);
   });
 
+  it('keeps each tenant project until no Application uses it (decommissioning cannot strand the Application)', () => {
+    // Argo CD issues 4369 and 21111: an Application whose project is deleted first is stuck in
+    // "DeletionError ... appproject not found"; the project finalizer (argo-cd PR 3967) holds the project.
+    for (const m of ms.filter((x) => x.object.kind === 'AppProject' && x.object.metadata?.labels?.['platform.ai-agents.io/tenant'])) {
+      expect(m.object.metadata?.finalizers).toEqual(['resources-finalizer.argocd.argoproj.io']);
+    }
+  });
+
   it("the project's allow-list and the tenant Role (what Flux impersonates) grant the same kinds", () => {
     const p = find(ms, 'AppProject', 'tenant-test-tenant-a').object.spec;
     const role = find(ms, 'Role', 'tenant-test-tenant-a-role').object as unknown as { rules: { apiGroups: string[]; resources: string[] }[] };
