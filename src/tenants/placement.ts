@@ -21,6 +21,7 @@ export function resolveGitOps(raw: Platform['gitops']): GitOps {
     repoURL: raw?.repoURL ?? 'https://git.example.com/platform/tenants.git',
     targetRevision: raw?.targetRevision ?? 'main',
     namespace: raw?.namespace ?? defaultNamespace[tool],
+    ...(raw?.secretRef ? { secretRef: raw.secretRef } : {}),
   };
 }
 

@@ -111,6 +111,9 @@ export function resolveTenants(
   const gitops = resolveGitOps(platform.gitops);
   const clusters = resolveClusters(raw.clusters, gitops, report);
   const admission = resolveAdmission(platform.admission, gitops, report);
+  if (gitops.secretRef && gitops.tool === 'argocd') {
+    report('/platform/gitops/secretRef', 'secretRef applies to Flux only; Argo CD does not reference repository credentials from its Applications', 'for Argo CD, create a Secret labelled argocd.argoproj.io/secret-type: repository in the Argo CD namespace, and remove secretRef');
+  }
 
   const reserved = new Set(['default', gitops.namespace, platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
   const isReserved = (name: string) => reserved.has(name) || name.startsWith('kube-');

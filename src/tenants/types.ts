@@ -51,6 +51,8 @@ export interface GitOps {
   targetRevision: string;
   /** Namespace of the controller's own objects (Applications, Flux Kustomizations). */
   namespace: string;
+  /** Flux: the Secret (in `namespace`) with the credentials to clone a private repository. */
+  secretRef?: string;
 }
 
 /** A cluster tenants are placed on. Without a `clusters` list there is one implicit cluster. */

@@ -240,3 +240,23 @@ describe('decommissioned tenants', () => {
     expect((await reach('ai-agents-test-tenant-a/api-0')).exitCode).toBe(0);
   });
 });
+
+describe('private repositories', () => {
+  it('Flux: platform.gitops.secretRef becomes the GitRepository secretRef', async () => {
+    const { manifests } = await renderWith(flux.replace('    namespace: flux-system\n', '    namespace: flux-system\n    secretRef: tenants-repo-credentials\n'));
+    expect(validateManifests(manifests, registry)).toEqual([]);
+    expect(find(manifests, 'GitRepository', 'ai-agents-platform').object.spec.secretRef).toEqual({ name: 'tenants-repo-credentials' });
+    const without = await renderWith(flux);
+    expect(find(without.manifests, 'GitRepository', 'ai-agents-platform').object.spec.secretRef).toBeUndefined();
+  });
+
+  it('Argo CD: secretRef is an input error that says how Argo CD takes credentials', async () => {
+    const text = base.replace('    namespace: argocd\n', '    namespace: argocd\n    secretRef: tenants-repo-credentials\n');
+    const root = await tempRepo({ tenants: text });
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toContain(`tenants.yaml:${text.split('\n').findIndex((l) => l.includes('secretRef:')) + 1}:`);
+    expect(r.stderr).toContain('secretRef applies to Flux only');
+    expect(r.stderr).toContain('argocd.argoproj.io/secret-type: repository');
+  });
+});
