@@ -5,7 +5,7 @@ import type { SchemaSource } from '../../../src/analysis/admission/index.js';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { bundledTenants, cleanupTempRepos, cli, renderedWith, repoRoot, type InputEdit } from '../../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, renderedWith, repoRoot, tempRepo, type InputEdit } from '../../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -155,5 +155,39 @@ describe('verify checks admission policies in any manifests', () => {
     expect(r.exitCode).toBe(1);
     const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string; line: number } }[] }).diagnostics;
     expect(ds.map((d) => [d.ruleId, d.file?.line, /CEL syntax error/.test(d.message)])).toEqual([['admission/policy', lineOf(text, '=== variables'), true]]);
+  });
+});
+
+describe('check in a repository whose policy template is broken', () => {
+  it.each([
+    ['a typo in CEL', 'validatingadmissionpolicy-tenant-services.yaml.ejs', '"!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0"', '"!has(object.spec.externalIPs) || size(object.spec.externalIPs) == 0)"', 'size(object.spec.externalIPs) == 0)'],
+    ['a wrong controller username', 'validatingadmissionpolicy-tenant-guardrails.yaml.ejs', 'request.userInfo.username in ${admission.celList(admission.controllers)}', "request.userInfo.username in ['system:serviceaccount:argocd:argocd-repo-server']", 'argocd-repo-server'],
+  ])('%s: exit 1, admission/policy at the line to fix', async (_name, template, from, to, needle) => {
+    const root = await tempRepo();
+    const file = path.join(root, 'templates/cluster', template);
+    await writeFile(file, (await readFile(file, 'utf8')).replace(from, to));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const rendered = `rendered/_cluster/${template.replace('.yaml.ejs', '').replace('validatingadmissionpolicy-', 'validatingadmissionpolicy-ai-agents-')}.yaml`;
+    const text = await readFile(path.join(root, rendered), 'utf8');
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; file?: { path: string; line: number } }[] }).diagnostics.filter((d) => d.ruleId === 'admission/policy');
+    expect(ds.map((d) => [d.file?.path, d.file?.line])).toEqual([[rendered, lineOf(text, needle)]]);
+  });
+
+  it('a missing binding: exit 1, admission/policy at the policy and admission/coverage for what it leaves open', async () => {
+    const root = await tempRepo();
+    const { rm } = await import('node:fs/promises');
+    await rm(path.join(root, 'templates/cluster/validatingadmissionpolicybinding-tenant-namespace-labels.yaml.ejs'));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string } }[] }).diagnostics;
+    expect(ds.filter((d) => d.ruleId === 'admission/policy').map((d) => d.file?.path)).toEqual(['rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-namespace-labels.yaml']);
+    expect(ds.filter((d) => d.ruleId === 'admission/coverage').map((d) => d.message.split(' of tenant')[0]).sort()).toEqual([
+      'a platform admin outside Git can change the label tenant of the Namespace',
+      'a platform admin outside Git can create a Namespace carrying platform.ai-agents.io/tenant-namespace, like the one',
+      'a platform admin outside Git can remove the label platform.ai-agents.io/tenant-namespace from the Namespace',
+    ]);
   });
 });
