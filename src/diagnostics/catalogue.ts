@@ -219,6 +219,12 @@ export const FINDINGS = {
     remediation: 'keep the name (rename in two steps: first add the new object and set preserveResourcesOnDeletion or remove the finalizer on the old one, merge, then remove the old one), or decommission the tenants first',
     doc: `${DELIVERY_DOC}#cascade-deletion`,
   },
+  'delivery/coupled-tenants': {
+    description: 'No Flux Kustomization waits for the health of Kustomizations it applies while they depend on it (a cycle that holds every tenant back on one failure).',
+    severity: 'error',
+    remediation: 'drop wait (and health checks of the child Kustomizations) from the parent: without them it is Ready once applied, which is what dependsOn needs',
+    doc: 'docs/rules/delivery/coupled-tenants.md',
+  },
   'delivery/guardrail-removed': {
     description: "A tenant's guardrail (deny-all or another NetworkPolicy, ResourceQuota, LimitRange, Role or RoleBinding) would be pruned while its namespace stays.",
     severity: 'error',

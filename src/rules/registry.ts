@@ -1,3 +1,4 @@
+import { deliveryRules } from './delivery/index.js';
 import { isolationRules } from './isolation/index.js';
 import { k8sRules } from './k8s/index.js';
 import { namespaceRules } from './namespace/index.js';
@@ -13,6 +14,7 @@ import { workloadRules } from './workload/index.js';
  * side effect. Each group lists its own rules; a meta-test checks key = meta.id.
  */
 export const rules = {
+  ...deliveryRules,
   ...isolationRules,
   ...k8sRules,
   ...namespaceRules,

@@ -1,0 +1,5 @@
+import { coupled } from './coupled.js';
+
+export const deliveryRules = {
+  'delivery/coupled-tenants': coupled,
+};

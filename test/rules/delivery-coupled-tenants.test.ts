@@ -1,0 +1,37 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { runRules } from '../../src/rules/engine.js';
+import { coupled } from '../../src/rules/delivery/coupled.js';
+import { bundledTenants, cleanupTempRepos, renderedWith } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+
+const id = 'delivery/coupled-tenants';
+const PLATFORM = 'templates/gitops/flux/cluster/kustomization-platform.yaml.ejs';
+
+describe(id, async () => {
+  const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+  const run = async (edits: { file: string; from: string; to: string }[] = []) => {
+    const r = await renderedWith(flux, edits);
+    return runRules({ manifests: r.render!.manifests, rules: { [id]: coupled }, config: r.config! });
+  };
+
+  it('passes on the rendered Flux tree (the platform does not wait for the tenants it applies)', async () => {
+    expect(await run()).toEqual([]);
+  });
+
+  it('fails when the platform Kustomization waits for the tenant Kustomizations that depend on it', async () => {
+    const ds = await run([{ file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' }]);
+    expect(ds.map((d) => [d.ruleId, d.file?.path, d.message])).toEqual([
+      [id, 'rendered/flux-system/kustomization-ai-agents-platform.yaml', 'Kustomization flux-system/ai-agents-platform waits for the health of the 2 Kustomization(s) it applies (ai-agents-test-tenant-a/tenant-test-tenant-a, ai-agents-test-tenant-b/tenant-test-tenant-b), which depend on it: a cycle, so none becomes Ready and one failing tenant holds back the others'],
+    ]);
+    expect(ds[0]!.file?.line).toBeGreaterThan(1);
+  });
+
+  it('passes when the platform waits but the tenants do not depend on it', async () => {
+    const ds = await run([
+      { file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' },
+      { file: 'templates/gitops/flux/tenant/kustomization-tenant.yaml.ejs', from: '  dependsOn:\n    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n      namespace: <%- v(gitops.namespace) %>\n', to: '' },
+    ]);
+    expect(ds).toEqual([]);
+  });
+});
