@@ -3,10 +3,11 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects. `unit` is `npm test`: everything a change needs to be proven,
  * in memory where possible. `slow` holds what measures time or kills processes
- * (the atomic-render kill test, proof scaling, schema regeneration); `.ci/run`
+ * (the atomic-render kill test, proof scaling, schema regeneration) or runs an
+ * external binary (kubectl kustomize on the golden trees); `.ci/run`
  * runs it too, as `npm run test:slow`.
  */
-const slow = ['test/tree/atomic.test.ts', 'test/analysis/isolation/scale.test.ts', 'test/schema/generate.test.ts'];
+const slow = ['test/tree/atomic.test.ts', 'test/analysis/isolation/scale.test.ts', 'test/schema/generate.test.ts', 'test/gitops/kustomize.test.ts'];
 
 export default defineConfig({
   test: {

