@@ -9,7 +9,19 @@ export interface RawSchemas {
   definition(name: string): Record<string, unknown> | undefined;
 }
 
+const sources = new Map<string, RawSchemas>();
+
+/** One reader per directory for the life of the process: the definitions file is large and never changes while it runs. */
 export function rawSchemas(dir: string = DEFAULT_SCHEMA_LOCATION): RawSchemas {
+  let source = sources.get(dir);
+  if (!source) {
+    source = readRawSchemas(dir);
+    sources.set(dir, source);
+  }
+  return source;
+}
+
+function readRawSchemas(dir: string): RawSchemas {
   const kinds = new Map<string, Record<string, unknown> | undefined>();
   let definitions: Record<string, Record<string, unknown>> | undefined;
   const read = (file: string) => (existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>) : undefined);
