@@ -7,6 +7,7 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import { clusterRoot, isTenantWorkload, kustomizations, pathFor, unsafePath, type EntryPoint } from '../platform/layout.js';
 import { clusterContext, gitopsContext, tenantContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
+import { bounded, TEMPLATE_TIME_LIMIT_MS, TemplateTimeout } from './bounded.js';
 
 export interface RenderResult {
   /** Every file of the tree, path → canonical text, including kustomization.yaml files. */
@@ -22,7 +23,9 @@ export interface RenderResult {
  * the selected GitOps tool's templates, into canonical files. A decommissioned
  * tenant keeps its Namespace and guardrails; its workloads and delivery are dropped.
  */
-export function renderTree(input: TenantsConfig, templates: readonly Template[], outDir = 'rendered'): RenderResult {
+const TENANTS_PER_BATCH = 64;
+
+export function renderTree(input: TenantsConfig, templates: readonly Template[], outDir = 'rendered', opts: { timeLimitMs?: number } = {}): RenderResult {
   // Templates see tenants by id, so reordering tenants.yaml changes nothing in the tree.
   const config: TenantsConfig = { ...input, tenants: [...input.tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
   const files = new Map<string, string>();
@@ -44,14 +47,19 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
      */
     platformOwned?: boolean;
   }
+  // The template running now, so a batch that times out names it.
+  let running: { template: Template; tenant?: string } | undefined;
   const renderOne = (template: Template, ctx: TemplateContext, at: Placement): void => {
     const tenant = at.tenant;
+    running = { template, ...(tenant ? { tenant } : {}) };
     const origin = tenant && !at.platformOwned ? { template: template.path, tenant } : { template: template.path };
     const where = tenant ? ` for tenant ${tenant}` : '';
     let text: string;
     try {
       text = template.render(ctx);
+      running = undefined;
     } catch (cause) {
+      running = undefined;
       const err = cause as Error;
       diagnostics.push(diagnostic('render/template', `template threw${where}: ${templateErrorMessage(err)}`, { file: { path: template.path, line: templateErrorLine(err), column: 1 }, origin, ...(tenant ? { tenant } : {}), hint: 'fix the expression on this line of the template' }));
       return;
@@ -105,17 +113,46 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
   const selected = templates.filter((t) => t.tool === undefined || t.tool === base.tool);
   // Argo CD runs once and reaches every cluster; Flux runs in (or for) each cluster.
   const gitopsRoot = (clusterDir: string) => (base.tool === 'argocd' ? outDir : clusterRoot(outDir, clusterDir));
-  for (const template of selected) {
-    if (template.scope === 'global') renderOne(template, clusterContext(config, base), { root: outDir });
-  }
+  const limit = opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS;
+  /** Runs a batch of template calls under the time limit; a timeout is a template failure naming the template. */
+  const batch = (fn: () => void): boolean => {
+    try {
+      bounded(limit, fn);
+      return true;
+    } catch (e) {
+      if (!(e instanceof TemplateTimeout)) throw e;
+      const at = running;
+      running = undefined;
+      diagnostics.push(
+        diagnostic('render/template', `template ${e.message}${at?.tenant ? ` for tenant ${at.tenant}` : ''}: an endless loop or a runaway computation`, {
+          file: { path: at?.template.path ?? 'templates/', line: 1, column: 1 },
+          ...(at ? { origin: { template: at.template.path, ...(at.tenant ? { tenant: at.tenant } : {}) } } : {}),
+          ...(at?.tenant ? { tenant: at.tenant } : {}),
+          hint: 'look for a loop whose condition never changes, or recursion without an end, in this template',
+        }),
+      );
+      return false;
+    }
+  };
+  const globalOk = batch(() => {
+    for (const template of selected) {
+      if (template.scope === 'global') renderOne(template, clusterContext(config, base), { root: outDir });
+    }
+  });
+  if (!globalOk) return { files: new Map(), manifests: [], diagnostics, owners };
   for (const cluster of base.clusters) {
     const ctx = clusterContext(config, gitopsContext(config, outDir, cluster));
-    for (const template of selected) {
-      if (template.scope !== 'cluster') continue;
-      renderOne(template, ctx, { root: template.tool ? gitopsRoot(cluster.dir) : clusterRoot(outDir, cluster.dir) });
-    }
+    if (
+      !batch(() => {
+        for (const template of selected) {
+          if (template.scope !== 'cluster') continue;
+          renderOne(template, ctx, { root: template.tool ? gitopsRoot(cluster.dir) : clusterRoot(outDir, cluster.dir) });
+        }
+      })
+    )
+      return { files: new Map(), manifests: [], diagnostics, owners };
   }
-  for (const tenant of config.tenants) {
+  const renderTenant = (tenant: TenantsConfig['tenants'][number]) => {
     const cluster = base.clusterOf(tenant);
     const ctx = tenantContext(config, tenant, gitopsContext(config, outDir, cluster));
     const decommissioned = tenant.decommissioned === true;
@@ -127,6 +164,12 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
         renderOne(template, ctx, { root: clusterRoot(outDir, cluster.dir), tenant: tenant.id, tenantTemplate: true, decommissioned });
       }
     }
+  };
+  // Tenants in batches: the limit's watchdog costs about 0.15 ms per bounded call.
+  for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
+    const ok = batch(() => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach(renderTenant));
+    // A template that loops for one tenant loops for the others: one report, not one per tenant.
+    if (!ok) return { files: new Map(), manifests: [], diagnostics, owners };
   }
   const entries: EntryPoint[] = base.multiCluster
     ? base.clusters.map((c) => ({ root: clusterRoot(outDir, c.dir), exclude: base.tool === 'flux' ? [base.namespace] : [] }))

@@ -78,3 +78,38 @@ describe('template errors', () => {
     expect(await treeOf(root)).toEqual(before);
   });
 });
+
+describe('a template that never finishes', () => {
+  it.each([
+    ['an endless loop', 'templates/tenant/configmap.yaml.ejs', '<% while (true) {} %>'],
+    ['endless recursion through a tight loop', 'templates/cluster/clusterrole-platform-admin.yaml.ejs', '<% for (let i = 0; i >= 0; i = (i + 1) % 10) {} %>'],
+  ])('%s: a render/template failure naming the template, nothing written', async (_name, template, code) => {
+    const { loadTemplates } = await import('../../src/render/templates.js');
+    const { renderTree } = await import('../../src/render/render.js');
+    const { loadTenantsFile } = await import('../../src/tenants/index.js');
+    const root = await tempRepo({ rendered: true });
+    const file = path.join(root, template);
+    const { readFile } = await import('node:fs/promises');
+    await writeFile(file, `${code}\n${await readFile(file, 'utf8')}`);
+    const tpl = await loadTemplates(root);
+    const loaded = await loadTenantsFile(path.join(root, 'tenants.yaml'), 'tenants.yaml');
+    const started = Date.now();
+    const r = renderTree(loaded.config!, tpl.templates, 'rendered', { timeLimitMs: 300 });
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(r.files.size).toBe(0);
+    expect(r.diagnostics.map((d) => [d.ruleId, d.kind, d.file?.path])).toEqual([['render/template', 'failure', template]]);
+    expect(r.diagnostics[0]!.message).toMatch(/^template did not finish within 0\.3 s/);
+  });
+
+  it('the limit costs nothing a render notices: the bundled tree renders identically under it', async () => {
+    const { loadTemplates } = await import('../../src/render/templates.js');
+    const { renderTree } = await import('../../src/render/render.js');
+    const { loadTenantsFile } = await import('../../src/tenants/index.js');
+    const root = await tempRepo({ rendered: true });
+    const tpl = await loadTemplates(root);
+    const loaded = await loadTenantsFile(path.join(root, 'tenants.yaml'), 'tenants.yaml');
+    const r = renderTree(loaded.config!, tpl.templates);
+    expect(r.diagnostics).toEqual([]);
+    expect(r.files).toEqual(new Map([...(await treeOf(root))].filter(([p]) => p.startsWith('rendered/'))));
+  });
+});
