@@ -40,7 +40,7 @@ export const FINDINGS = {
   },
   // Render: templates and what they produce.
   'render/template': {
-    description: 'A template cannot be found, compiled or run (an EJS syntax error, an exception, an undefined variable).',
+    description: 'A template cannot be found, compiled or run (an EJS syntax error, an exception, an undefined variable, a loop that does not finish within 10 s).',
     severity: 'error',
     kind: 'failure',
     remediation: 'fix the template at the reported line; templates see the context documented in docs/operations/tenant-namespace-provisioning.md',
