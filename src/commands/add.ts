@@ -11,6 +11,7 @@ import { LockedError, withRepoLock } from '../tree/lock.js';
 import { parseOptions, resolveRoot, UsageError, type Values } from './options.js';
 import { addSpec } from './specs.js';
 import type { Command, CommandResult } from './types.js';
+import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 import { codePointName, hiddenChar } from '../diagnostics/characters.js';
 
@@ -48,10 +49,10 @@ export const add: Command = {
     const root = resolveRoot(ctx.cwd, values.root);
     try {
       // One lock over the edit and the render: a concurrent render never sees half of an add.
-      return await withRepoLock(root, () => addLocked(values, root, ctx.isTTY && !ctx.env.NO_COLOR));
+      return await withRepoLock(root, () => addLocked(values, root, wantsColor(ctx)));
     } catch (e) {
       if (!(e instanceof LockedError)) throw e;
-      return failed([diagnostic('render/locked', e.message)], ctx.isTTY && !ctx.env.NO_COLOR, `tenant "${values['tenant-id']}" was not added: nothing was changed`);
+      return failed([diagnostic('render/locked', e.message)], wantsColor(ctx), `tenant "${values['tenant-id']}" was not added: nothing was changed`);
     }
   },
 };

@@ -7,6 +7,7 @@ import { version } from '../version.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { checkSpec } from './specs.js';
 import type { Command } from './types.js';
+import { wantsColor } from './types.js';
 
 export function formatTimings(timings: readonly Timing[]): string {
   const lines = timings.map((t) => `${t.phase.padEnd(9)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`);
@@ -46,7 +47,7 @@ export const check: Command = {
       rules: findingDescriptors(),
       sections: r.sections,
     };
-    const color = ctx.isTTY && !ctx.env.NO_COLOR && values.format === 'text';
+    const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);
     return {

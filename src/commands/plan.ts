@@ -10,6 +10,7 @@ import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { planSpec } from './specs.js';
 import type { Command } from './types.js';
+import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
 const formats = { text: planText, markdown: planMarkdown, json: planJson } as const;
@@ -24,7 +25,7 @@ export const plan: Command = {
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
     if (failures.length > 0 || base.ref === undefined) {
       const diags = failures.length > 0 ? failures : base.diagnostics;
-      const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: ctx.isTTY && !ctx.env.NO_COLOR, toolVersion: '' });
+      const text = formatters.text({ diagnostics: diags, summary: { files: 0, objects: 0, tenants: 0 }, rules: [] }, { color: wantsColor(ctx), toolVersion: '' });
       const note = failures.length > 0 ? `nothing to compare with: ${values.base !== undefined ? `the base "${values.base}"` : 'the upstream merge base'} could not be read (see above)` : 'nothing to compare with: pass --base REF';
       return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
     }

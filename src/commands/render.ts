@@ -4,6 +4,7 @@ import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { renderSpec } from './specs.js';
 import type { Command } from './types.js';
+import { wantsColor } from './types.js';
 
 export const render: Command = {
   spec: renderSpec,
@@ -14,7 +15,7 @@ export const render: Command = {
     if (!r.written) {
       const text = formatters.text(
         { diagnostics: r.diagnostics, summary: { files: 0, objects: 0, tenants: r.config?.tenants.length ?? 0 }, rules: [] },
-        { color: ctx.isTTY && !ctx.env.NO_COLOR, toolVersion: '' },
+        { color: wantsColor(ctx), toolVersion: '' },
       );
       const code = exitCodeFor(r.diagnostics);
       return { stdout: '', stderr: `${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };

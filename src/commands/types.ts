@@ -16,6 +16,19 @@ export interface CommandContext {
   stdin?: () => Promise<string>;
 }
 
+/**
+ * Whether a command colours its text output: NO_COLOR (any non-empty value,
+ * no-color.org) turns colour off and wins; FORCE_COLOR (non-empty, not "0" or
+ * "false") turns it on without a terminal, as CI logs that render ANSI want;
+ * otherwise colour follows whether stdout is a terminal.
+ */
+export function wantsColor(ctx: Pick<CommandContext, 'env' | 'isTTY'>): boolean {
+  if (ctx.env.NO_COLOR) return false;
+  const force = ctx.env.FORCE_COLOR;
+  if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
+  return ctx.isTTY;
+}
+
 export interface Command {
   /** Its options, declared once (src/commands/specs.ts); help and parsing come from it. */
   spec: CommandSpec;

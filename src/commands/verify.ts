@@ -11,6 +11,7 @@ import { version } from '../version.js';
 import { parseOptions, UsageError } from './options.js';
 import { verifySpec } from './specs.js';
 import type { Command } from './types.js';
+import { wantsColor } from './types.js';
 
 /** `Kind` or `GROUP/VERSION/KIND` (`v1/Secret` for the core group), comma-separated and repeatable, as kubeconform takes them. */
 function kindMatcher(lists: readonly string[]): (m: Manifest) => boolean {
@@ -95,7 +96,7 @@ export const verify: Command = {
       rules: findingDescriptors(),
       sections,
     };
-    const color = ctx.isTTY && !ctx.env.NO_COLOR && format === 'text';
+    const color = wantsColor(ctx) && format === 'text';
     const { formatters } = await import('../output/index.js');
     const out = formatters[format](result, { color, toolVersion: version });
     const summary = values.summary ? summaryLine(read.manifests.length, read.files, skipped, sorted) : '';

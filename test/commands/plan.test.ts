@@ -91,6 +91,21 @@ describe('NO_COLOR', () => {
       expect(`${coloured.stdout}${coloured.stderr ?? ''}`, argv.join(' ')).toMatch(/\u001b\[/);
     }
   });
+
+  it('FORCE_COLOR colours output without a terminal (CI logs), and NO_COLOR still wins', async () => {
+    const { runCli } = await import('../../src/cli.js');
+    const root = await tempRepo({ tenants: 'platform: [\n' });
+    for (const argv of [['render'], ['check'], ['add', '--tenant-id', 'x', '--name', 'X']]) {
+      const out = async (env: Record<string, string>) => {
+        const r = await runCli(argv, { cwd: root, env, isTTY: false });
+        return `${r.stdout}${r.stderr ?? ''}`;
+      };
+      expect(await out({}), argv.join(' ')).not.toMatch(/\u001b\[/);
+      expect(await out({ FORCE_COLOR: '1' }), argv.join(' ')).toMatch(/\u001b\[/);
+      expect(await out({ FORCE_COLOR: '0' }), argv.join(' ')).not.toMatch(/\u001b\[/);
+      expect(await out({ FORCE_COLOR: '1', NO_COLOR: '1' }), argv.join(' ')).not.toMatch(/\u001b\[/);
+    }
+  });
 });
 
 describe('plan of a tier change', () => {
