@@ -62,10 +62,23 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Progress on a terminal's stderr, once a run has taken a second: a
+ * 1,000-tenant check says what it is doing instead of staying silent, and a
+ * quick run prints nothing extra. Pipes and CI logs never get it.
+ */
+function progressLine(command: string): (step: string) => void {
+  return (step) => {
+    const elapsed = performance.now();
+    if (elapsed < 1000) return;
+    process.stderr.write(`tenantctl ${command}: ${step}… (${(elapsed / 1000).toFixed(1)} s)\n`);
+  };
+}
+
 /** The process entry point: the only place that writes to stdout/stderr and sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
   try {
-    const r = await runCli(argv, { cwd: process.cwd(), env: process.env, isTTY: Boolean(process.stdout.isTTY), stdin: readStdin });
+    const r = await runCli(argv, { cwd: process.cwd(), env: process.env, isTTY: Boolean(process.stdout.isTTY), stdin: readStdin, ...(process.stderr.isTTY ? { progress: progressLine(argv[0] ?? '') } : {}) });
     if (r.stdout) process.stdout.write(r.stdout);
     if (r.stderr) process.stderr.write(r.stderr);
     process.exitCode = r.exitCode;

@@ -45,6 +45,8 @@ export interface RepoPaths {
 
 export interface PipelineOptions extends RepoPaths {
   stages?: readonly Stage[];
+  /** Called as each phase starts (progress for long runs). */
+  onPhase?: (phase: string) => void;
   /**
    * Objects to check instead of a tenants repository (`verify`): load, render
    * and drift are skipped, and rules that need tenants.yaml find no tenants.
@@ -285,6 +287,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const stages = new Set(opts.stages ?? ALL_STAGES);
   const timings: Timing[] = [];
   const phase = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+    opts.onPhase?.(name);
     const start = performance.now();
     const value = await fn();
     timings.push({ phase: name, start, end: performance.now() });

@@ -7,7 +7,7 @@ import { version } from '../version.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { checkSpec } from './specs.js';
 import type { Command } from './types.js';
-import { wantsColor } from './types.js';
+import { PHASE_STEP, wantsColor } from './types.js';
 
 export function formatTimings(timings: readonly Timing[]): string {
   const lines = timings.map((t) => `${t.phase.padEnd(9)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`);
@@ -32,6 +32,7 @@ export const check: Command = {
     const { values } = parseOptions(checkSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
     const r = await runPipeline({
+      ...(ctx.progress ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root,
       schema: {
         schemaLocation: values['schema-location'].map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),

@@ -14,6 +14,8 @@ export interface CommandContext {
   isTTY: boolean;
   /** Standard input, read whole; only src/cli.ts touches the process streams. */
   stdin?: () => Promise<string>;
+  /** Where a long command says what it is doing (the CLI shows it on a terminal's stderr). */
+  progress?: (step: string) => void;
 }
 
 /**
@@ -28,6 +30,17 @@ export function wantsColor(ctx: Pick<CommandContext, 'env' | 'isTTY'>): boolean 
   if (force !== undefined && force !== '' && force !== '0' && force !== 'false') return true;
   return ctx.isTTY;
 }
+
+/** What each pipeline phase is doing, as a progress line says it. */
+export const PHASE_STEP: Record<string, string> = {
+  load: 'rendering tenants.yaml and reading rendered/',
+  drift: 'comparing with rendered/',
+  schema: 'validating against the schemas',
+  rules: 'running the rules',
+  proofs: 'proving isolation (network, RBAC, quota)',
+  admission: 'evaluating the admission policies',
+  lifecycle: 'comparing with the base ref',
+};
 
 export interface Command {
   /** Its options, declared once (src/commands/specs.ts); help and parsing come from it. */

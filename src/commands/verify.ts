@@ -11,7 +11,7 @@ import { version } from '../version.js';
 import { parseOptions, UsageError } from './options.js';
 import { verifySpec } from './specs.js';
 import type { Command } from './types.js';
-import { wantsColor } from './types.js';
+import { PHASE_STEP, wantsColor } from './types.js';
 
 /** `Kind` or `GROUP/VERSION/KIND` (`v1/Secret` for the core group), comma-separated and repeatable, as kubeconform takes them. */
 function kindMatcher(lists: readonly string[]): (m: Manifest) => boolean {
@@ -71,6 +71,7 @@ export const verify: Command = {
     const noInput = read.manifests.length === 0 && !read.diagnostics.some((d) => d.kind === 'failure');
     if (noInput) diagnostics.push(diagnostic('input/manifests', `no Kubernetes objects found in ${positionals.join(', ')}`));
     const r = await runPipeline({
+      ...(ctx.progress ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root: ctx.cwd,
       manifests: kept,
       files: read.files,

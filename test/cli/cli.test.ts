@@ -72,3 +72,23 @@ describe('tenantctl CLI', () => {
     expect(ids).toContain('drift/missing rendered/_cluster/clusterrole-ai-agents-platform-admin.yaml');
   });
 });
+
+describe('progress of a long run', () => {
+  it('check reports each phase as it starts, in order, to the progress channel (never to stdout)', async () => {
+    const { runCli } = await import('../../src/cli.js');
+    const root = await tempRepo({ rendered: true });
+    const steps: string[] = [];
+    const r = await runCli(['check', '--allow-no-base'], { cwd: root, env: {}, isTTY: false, progress: (s) => steps.push(s) });
+    expect(r.exitCode).toBe(0);
+    expect(steps).toEqual([
+      'rendering tenants.yaml and reading rendered/',
+      'comparing with rendered/',
+      'validating against the schemas',
+      'running the rules',
+      'proving isolation (network, RBAC, quota)',
+      'evaluating the admission policies',
+      'comparing with the base ref',
+    ]);
+    expect(r.stdout).not.toContain('rendering tenants.yaml');
+  });
+});
