@@ -187,11 +187,13 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
     }
     return s;
   };
-  const namespaceManifests = new Map<string, Manifest[]>();
+  // Namespaces, and the objects in each, keyed by cluster root and namespace name.
+  const namespaceManifests = new Map<string, Manifest>();
   const inNamespace = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const root = clusterRootOf(m);
-    if (m.object.kind === 'Namespace' && !namespaceManifests.has(`${root}\n${m.object.metadata?.name}`)) namespaceManifests.set(`${root}\n${m.object.metadata?.name}`, [m]);
+    const nsKey = `${root}\n${m.object.metadata?.name}`;
+    if (m.object.kind === 'Namespace' && !namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
     const ns = m.object.metadata?.namespace;
     if (ns) {
       const k = `${root}\n${ns}`;
@@ -200,7 +202,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       else inNamespace.set(k, [m]);
     }
   }
-  const lookup = (root: string): NamespaceLookup => (name) => namespaceManifests.get(`${root}\n${name}`)?.[0]?.object;
+  const lookup = (root: string): NamespaceLookup => (name) => namespaceManifests.get(`${root}\n${name}`)?.object;
 
   const tally = new Tally();
   const errors = (d: Decision, set: PolicySet, subject: string) => {
@@ -216,7 +218,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
 
   const tenantOf = new Map(config.tenants.map((t) => [t.namespace, t]));
   const probedCreate = new Set<string>();
-  for (const [k, [nsManifest]] of namespaceManifests) {
+  for (const [k, nsManifest] of namespaceManifests) {
     const [root, name] = k.split('\n') as [string, string];
     const tenant = tenantOf.get(name);
     if (!tenant || !nsManifest) continue;
