@@ -1,6 +1,7 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { readFile } from 'node:fs/promises';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { forbiddenCharacter, invalidUtf8 } from '../manifest/encoding.js';
 import { parseInput, schemaErrors } from './load.js';
 import { resolveTenants, type RawConfig } from './resolve.js';
 import type { TenantsConfig } from './types.js';
@@ -9,6 +10,17 @@ export type { Tenant, TenantsConfig, Platform } from './types.js';
 
 /** Loads, validates and resolves a tenants file; diagnostics are input failures (exit 2). */
 export function loadTenantsText(text: string, file: string): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
+  const bad = forbiddenCharacter(text);
+  if (bad) {
+    return {
+      diagnostics: [
+        diagnostic('input/tenants-file', `${file} contains ${bad.name}, a control character YAML does not allow`, {
+          file: { path: file, line: bad.line, column: bad.column },
+          hint: 'delete the character (an editor may show it as a blank, or not at all); tabs and line breaks are fine',
+        }),
+      ],
+    };
+  }
   const parsed = parseInput(text, file);
   if (!parsed.input) return { diagnostics: parsed.diagnostics };
   const schema = schemaErrors(parsed.input, file);
@@ -19,9 +31,9 @@ export function loadTenantsText(text: string, file: string): { config?: TenantsC
 }
 
 export async function loadTenantsFile(absPath: string, shownPath: string): Promise<{ config?: TenantsConfig; diagnostics: Diagnostic[] }> {
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readFile(absPath, 'utf8');
+    bytes = await readFile(absPath);
   } catch (cause) {
     return {
       diagnostics: [
@@ -29,5 +41,16 @@ export async function loadTenantsFile(absPath: string, shownPath: string): Promi
       ],
     };
   }
-  return loadTenantsText(text, shownPath);
+  const notUtf8 = invalidUtf8(bytes);
+  if (notUtf8) {
+    return {
+      diagnostics: [
+        diagnostic('input/tenants-file', `${shownPath} is not UTF-8: byte 0x${notUtf8.byte.toString(16).toUpperCase().padStart(2, '0')} cannot start or continue a character`, {
+          file: { path: shownPath, line: notUtf8.line, column: notUtf8.column },
+          hint: 'save the file as UTF-8 (it was probably written in Latin-1 or Windows-1252)',
+        }),
+      ],
+    };
+  }
+  return loadTenantsText(bytes.toString('utf8'), shownPath);
 }

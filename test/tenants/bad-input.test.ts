@@ -66,6 +66,8 @@ const cases: Case[] = [
   { name: 'admission Deny with Warn', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Deny, Warn]\n'), message: 'combines Deny and Warn, which the API server rejects', at: 'validationActions: [Deny, Warn]' },
   { name: 'admission action misspelt', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    validationActions: [Deny, Audt]\n'), message: 'must be one of', at: 'validationActions: [Deny, Audt]' },
   { name: 'admission controller that is not a username (it ends up in CEL)', text: replace('    namespace: argocd\n', '    namespace: argocd\n  admission:\n    controllers: ["argocd application controller"]\n'), message: 'does not match', at: 'controllers:' },
+  { name: 'a NUL character', text: addTenant('  - id: acme\n    name: "Ac\u0000me"\n'), message: 'contains U+0000, a control character YAML does not allow', at: 'name: "Ac' },
+  { name: 'a C1 control character', text: addTenant('  - id: acme\n    name: Ac\u0085me\u009bx\n'), message: 'contains U+009B, a control character YAML does not allow', at: 'name: Ac' },
   { name: 'waiver without a real reason', text: addTenant('  - id: acme\n    name: Acme\n    waivers:\n      - rule: isolation/image-pinned\n        reason: later\n'), message: 'reason', at: 'reason: later' },
 ];
 
@@ -86,6 +88,24 @@ describe('bad tenants.yaml inputs', () => {
     expect(out).toContain(`tenants.yaml:${lineOf(c.text, c.at, c.nth)}:`);
     if (c.hint) expect(out).toContain(c.hint);
     expect(out).toContain('nothing was written');
+    expect(await treeOf(root)).toEqual(before);
+  });
+
+  it('bytes that are not UTF-8 are an error at their line and column, not a silent replacement character', async () => {
+    const root = await tempRepo({ rendered: true });
+    const before = await treeOf(root);
+    const { writeFile } = await import('node:fs/promises');
+    const text = addTenant('  - id: acme\n    name: "Caf\u00e9"\n');
+    // "é" as Windows-1252 (0xE9), as an editor with the wrong encoding saves it.
+    const bytes = Buffer.from(text.replace('\u00e9', '\u0000'), 'utf8');
+    bytes[bytes.indexOf(0)] = 0xe9;
+    await writeFile(`${root}/tenants.yaml`, bytes);
+    const r = await cli(root, 'render');
+    expect(r.exitCode).toBe(2);
+    const line = lineOf(text, 'name: "Caf');
+    expect(r.stderr).toContain(`tenants.yaml:${line}:15`);
+    expect(r.stderr).toContain('tenants.yaml is not UTF-8: byte 0xE9 cannot start or continue a character');
+    expect(r.stderr).toContain('save the file as UTF-8');
     expect(await treeOf(root)).toEqual(before);
   });
 
