@@ -33,7 +33,8 @@ const payloads = [
 
 /** A tenants.yaml whose tenant carries `payload` in every free-text field. */
 function tenantsWith(base: string, payload: string): string {
-  const q = JSON.stringify(payload);
+  // YAML escapes for the controls JSON leaves raw (DEL, C1): the value carries them, the file stays valid YAML.
+  const q = JSON.stringify(payload).replace(/[\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return `${base.trimEnd()}\n\n  - id: injected\n    name: ${q}\n    config:\n      FREE_TEXT: ${q}\n      ${JSON.stringify(`KEY_${payload.length}`)}: ${q}\n`;
 }
 
