@@ -1,0 +1,57 @@
+// Whether dist/ was compiled from the sources in this checkout. After a pull,
+// a checkout or an edit, running the old dist/ against new templates fails in
+// ways that point at the templates ("v(): value is undefined"), not at the
+// build. The build records a digest of what it compiled; the CLI and the npm
+// scripts compare it with the sources before running anything.
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const DIGEST = path.join(root, 'dist', '.source-digest');
+const INPUTS = ['tsconfig.json', 'tsconfig.build.json'];
+
+/** SHA-256 over every file under src/ and the compiler settings, by path and content. */
+export function sourceDigest(dir = root) {
+  const files = [];
+  const walk = (d) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile()) files.push(p);
+    }
+  };
+  walk(path.join(dir, 'src'));
+  for (const f of INPUTS) if (existsSync(path.join(dir, f))) files.push(path.join(dir, f));
+  const hash = createHash('sha256');
+  for (const f of files.map((p) => path.relative(dir, p).split(path.sep).join('/')).sort()) {
+    hash.update(`${f}\0`);
+    hash.update(readFileSync(path.join(dir, f)));
+    hash.update('\0');
+  }
+  return hash.digest('hex');
+}
+
+/** Why dist/ cannot be trusted, or undefined. Without src/ (an installed package) there is nothing to compare. */
+export function staleness(dir = root) {
+  if (!existsSync(path.join(dir, 'src'))) return undefined;
+  const digest = path.join(dir, 'dist', '.source-digest');
+  if (!existsSync(digest)) return 'dist/ has not been built from these sources';
+  return readFileSync(digest, 'utf8').trim() === sourceDigest(dir) ? undefined : 'dist/ was built from other sources than src/ (after a pull, a checkout or an edit)';
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const mode = process.argv[2];
+  if (mode === '--write') {
+    writeFileSync(DIGEST, `${sourceDigest()}\n`);
+  } else if (mode === '--ensure') {
+    const why = staleness();
+    if (why) {
+      process.stderr.write(`tenantctl: ${why}; rebuilding (npm run build)…\n`);
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+      if (r.status !== 0) process.exit(r.status ?? 2);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers.js';
+
+/**
+ * The entry point refuses a dist/ compiled from other sources than src/ (a pull
+ * without a rebuild made `check` fail on the templates, far from the cause), and
+ * runs it when the digest the build recorded matches. A copy of bin/ with a
+ * stand-in dist/cli.js, so no real build is needed.
+ */
+const dirs: string[] = [];
+afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function layout(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tenantctl-fresh-'));
+  dirs.push(dir);
+  cpSync(path.join(repoRoot, 'bin'), path.join(dir, 'bin'), { recursive: true });
+  mkdirSync(path.join(dir, 'src/render'), { recursive: true });
+  writeFileSync(path.join(dir, 'src/render/context.ts'), 'export const a = 1;\n');
+  mkdirSync(path.join(dir, 'dist'));
+  writeFileSync(path.join(dir, 'dist/cli.js'), "export async function main(argv) { process.stdout.write(`ran ${argv.join(' ')}\\n`); }\n");
+  return dir;
+}
+const run = (dir: string, script: string, ...args: string[]) => spawnSync(process.execPath, [path.join(dir, 'bin', script), ...args], { cwd: dir, encoding: 'utf8' });
+
+describe('dist/ built from these sources, or not run', () => {
+  it('runs once the build recorded the digest of src/', () => {
+    const dir = layout();
+    expect(run(dir, 'freshness.js', '--write').status).toBe(0);
+    const r = run(dir, 'tenantctl.js');
+    expect([r.status, r.stdout]).toEqual([0, 'ran \n']);
+  });
+
+  it('refuses with exit 2 and says what to run when src/ changed after the build', () => {
+    const dir = layout();
+    run(dir, 'freshness.js', '--write');
+    writeFileSync(path.join(dir, 'src/render/context.ts'), 'export const a = 2;\n');
+    const r = run(dir, 'tenantctl.js');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('dist/ was built from other sources than src/');
+    expect(r.stderr).toContain('npm run build');
+  });
+
+  it('refuses a dist/ with no recorded digest, and a new source file counts', () => {
+    const dir = layout();
+    expect(run(dir, 'tenantctl.js').stderr).toContain('dist/ has not been built from these sources');
+    run(dir, 'freshness.js', '--write');
+    writeFileSync(path.join(dir, 'src/render/extra.ts'), 'export {};\n');
+    expect(run(dir, 'tenantctl.js').status).toBe(2);
+  });
+
+  it('an installed package (no src/) is not compared', () => {
+    const dir = layout();
+    rmSync(path.join(dir, 'src'), { recursive: true });
+    expect(run(dir, 'tenantctl.js').status).toBe(0);
+  });
+});
