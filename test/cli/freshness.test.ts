@@ -53,6 +53,17 @@ describe('dist/ built from these sources, or not run', () => {
     expect(run(dir, 'tenantctl.js').status).toBe(2);
   });
 
+  it('npm run check on a stale dist/ with other dependencies installed says to run npm ci, instead of a failing build', () => {
+    const dir = layout();
+    const lock = (version: string) => JSON.stringify({ packages: { '': {}, 'node_modules/@bufbuild/cel': { version }, 'node_modules/@rolldown/binding-other-os': { version: '1.0.0', optional: true } } });
+    writeFileSync(path.join(dir, 'package-lock.json'), lock('0.6.1'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'node_modules/.package-lock.json'), lock('0.5.0'));
+    const r = run(dir, 'freshness.js', '--ensure');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('node_modules does not match package-lock.json: run `npm ci`');
+  });
+
   it('an installed package (no src/) is not compared', () => {
     const dir = layout();
     rmSync(path.join(dir, 'src'), { recursive: true });
