@@ -35,9 +35,13 @@ export function objectRef(o: KubeObject): ObjectRef {
   return ref;
 }
 
+/** The API group of an apiVersion ('' for the core group, `v1`). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.indexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /** `group/kind/namespace/name` identity used for duplicate detection and lookups. */
 export function objectKey(o: KubeObject): string {
-  const slash = o.apiVersion.indexOf('/');
-  const group = slash < 0 ? '' : o.apiVersion.slice(0, slash);
-  return `${group}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  return `${apiGroupOf(o.apiVersion)}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }

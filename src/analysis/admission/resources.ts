@@ -1,3 +1,4 @@
+import { apiGroupOf } from '../../manifest/types.js';
 import type { GroupVersionResource } from './model.js';
 
 /**
@@ -41,8 +42,8 @@ const TABLE: readonly [apiVersion: string, kind: string, resource: string, names
 ];
 
 export function splitApiVersion(apiVersion: string): { group: string; version: string } {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? { group: '', version: apiVersion } : { group: apiVersion.slice(0, slash), version: apiVersion.slice(slash + 1) };
+  const group = apiGroupOf(apiVersion);
+  return { group, version: group ? apiVersion.slice(group.length + 1) : apiVersion };
 }
 
 const byKind = new Map(TABLE.map(([apiVersion, kind, resource]) => [`${splitApiVersion(apiVersion).group}/${kind}`, resource]));

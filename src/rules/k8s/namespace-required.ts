@@ -1,17 +1,13 @@
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import { resolveGitOps } from '../../tenants/placement.js';
 import { isClusterScoped } from '../../platform/layout.js';
+import { apiGroupOf } from '../../manifest/types.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'missing' | 'clusterScoped' | 'notCreated';
 
 /** Namespaces every cluster has; objects may live there without this tree creating them. */
 const builtinNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
-
-function groupOf(apiVersion: string): string {
-  const slash = apiVersion.indexOf('/');
-  return slash < 0 ? '' : apiVersion.slice(0, slash);
-}
 
 /** `group/Kind` of every custom kind a CRD in the tree declares cluster-scoped. */
 function clusterScopedCustomKinds(all: readonly Manifest[]): Set<string> {
@@ -52,7 +48,7 @@ export const namespaceRequired: Rule<Messages> = {
       const { kind, apiVersion, metadata } = m.object;
       const name = metadata?.name ?? '';
       const ns = metadata?.namespace;
-      const clusterScoped = isClusterScoped(kind) || customClusterKinds.has(`${groupOf(apiVersion)}/${kind}`);
+      const clusterScoped = isClusterScoped(kind) || customClusterKinds.has(`${apiGroupOf(apiVersion)}/${kind}`);
       if (clusterScoped) {
         if (ns) ctx.report({ manifest: m, messageId: 'clusterScoped', pointer: '/metadata/namespace', actual: ns, data: { kind, name, namespace: ns } });
       } else if (!ns) {

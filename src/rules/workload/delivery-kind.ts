@@ -1,5 +1,6 @@
 import { buildAuthorizer, userInfo, type Authorizer } from '../../analysis/rbac/index.js';
 import { tenantServiceAccount } from '../../platform/index.js';
+import { apiGroupOf } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
 
 type Messages = 'project' | 'role';
@@ -11,8 +12,6 @@ type AppProject = { metadata?: { name?: string }; spec?: { namespaceResourceWhit
 /** Argo CD project resource lists match group and kind, with `*` for any. */
 const listed = (list: readonly KindRule[] | undefined, group: string, kind: string) =>
   (list ?? []).some((e) => (e.group === '*' || (e.group ?? '') === group) && (e.kind === '*' || e.kind === kind));
-
-const groupOf = (apiVersion: string) => (apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.indexOf('/')) : '');
 
 /**
  * A tenant's workloads are delivered under the tenant's own identity: the
@@ -36,7 +35,7 @@ export const deliveryKind: Rule<Messages> = {
     const tenant = ctx.tenantOfNamespace(o.metadata?.namespace);
     // Judged by where the object is, not by its kind: whatever sits in workloads/ is synced under the tenant's identity.
     if (!tenant || !/\/workloads\/[^/]+$/.test(m.file)) return;
-    const group = groupOf(o.apiVersion);
+    const group = apiGroupOf(o.apiVersion);
     const project = ctx.shared('delivery-kind/projects', () => {
       const byTenant = new Map<string, AppProject>();
       for (const p of ctx.ofKind('AppProject')) {
@@ -51,8 +50,16 @@ export const deliveryKind: Rule<Messages> = {
       if (!allowed) ctx.report({ manifest: m, messageId: 'project', pointer: '/kind', data: { kind: o.kind, project: project.metadata?.name ?? '' } });
       return;
     }
-    const impersonating = ctx.ofKind('Kustomization').some((k) => k.object.metadata?.namespace === tenant.namespace && (k.object as unknown as { spec?: { serviceAccountName?: string } }).spec?.serviceAccountName === tenantServiceAccount(tenant.id));
-    if (!impersonating) return;
+    // Namespaces with a Kustomization that impersonates an account, indexed once per run (not per object).
+    const impersonated = ctx.shared('delivery-kind/impersonated', () => {
+      const out = new Set<string>();
+      for (const k of ctx.ofKind('Kustomization')) {
+        const sa = (k.object as unknown as { spec?: { serviceAccountName?: string } }).spec?.serviceAccountName;
+        if (sa) out.add(`${k.object.metadata?.namespace}/${sa}`);
+      }
+      return out;
+    });
+    if (!impersonated.has(`${tenant.namespace}/${tenantServiceAccount(tenant.id)}`)) return;
     const authz = ctx.shared<Authorizer>('delivery-kind/rbac', () => buildAuthorizer(ctx.all));
     const resource = authz.resources.find(o.kind.toLowerCase(), group)?.resource ?? `${o.kind.toLowerCase()}s`;
     const user = `system:serviceaccount:${tenant.namespace}:${tenantServiceAccount(tenant.id)}`;
