@@ -73,6 +73,41 @@ function scalar(v: unknown): string {
   throw new Error(`cannot serialise ${typeof v} as YAML`);
 }
 
+// Hidden characters other than tab and line feed; those two read fine in a literal block.
+const hiddenInBlock = new RegExp(`(?![\\t\\n])${hiddenChar.source}`);
+
+/**
+ * A multi-line string as a YAML literal block (`|`, `|-`, `|+`), so a reviewer
+ * diffs it line by line, or undefined when a literal block could not carry it
+ * exactly and it stays double-quoted: hidden characters (CR included, which
+ * readers fold into line feeds) keep their visible escapes, and whitespace at a
+ * line's end would be invisible in a diff and is stripped by editors.
+ * `header` follows the key or dash; `lines` are the content, unindented ('' for an empty line).
+ */
+export function literalBlock(s: string): { header: string; lines: string[] } | undefined {
+  if (!s.includes('\n') || hiddenInBlock.test(s)) return undefined;
+  const body = s.replace(/\n+$/, '');
+  if (body === '' || /[ \t]$/m.test(body)) return undefined;
+  const trailing = s.length - body.length;
+  const chomp = trailing === 0 ? '-' : trailing === 1 ? '' : '+';
+  const lines = body.split('\n');
+  // A reader guesses the indentation from the first non-empty line, so a leading space must be announced.
+  const first = lines.find((l) => l !== '')!;
+  const indicator = /^[ \t]/.test(first) ? '2' : '';
+  for (let i = 1; i < trailing; i++) lines.push('');
+  return { header: `|${indicator}${chomp}`, lines };
+}
+
+function pushValue(prefix: string, v: unknown, contentIndent: string, out: string[]): void {
+  const block = typeof v === 'string' ? literalBlock(v) : undefined;
+  if (block === undefined) {
+    out.push(`${prefix}${inline(v)}`);
+    return;
+  }
+  out.push(`${prefix}${block.header}`);
+  for (const l of block.lines) out.push(l === '' ? '' : `${contentIndent}${l}`);
+}
+
 function isCollection(v: unknown): v is object {
   return v !== null && typeof v === 'object' && !(Array.isArray(v) && v.length === 0) && !(!Array.isArray(v) && sortedKeys(v).length === 0);
 }
@@ -91,9 +126,10 @@ function emit(v: unknown, indent: string, out: string[]): void {
         const lines: string[] = [];
         emit(item, '', lines);
         out.push(`${indent}- ${lines[0]}`);
-        for (const l of lines.slice(1)) out.push(`${indent}  ${l}`);
+        // Empty lines (inside a literal block) stay empty: no trailing spaces.
+        for (const l of lines.slice(1)) out.push(l === '' ? '' : `${indent}  ${l}`);
       } else {
-        out.push(`${indent}- ${inline(item)}`);
+        pushValue(`${indent}- `, item, `${indent}  `, out);
       }
     }
     return;
@@ -106,7 +142,7 @@ function emit(v: unknown, indent: string, out: string[]): void {
       out.push(`${indent}${key}:`);
       emit(val, Array.isArray(val) ? `${indent}  ` : `${indent}  `, out);
     } else {
-      out.push(`${indent}${key}: ${inline(val)}`);
+      pushValue(`${indent}${key}: `, val, `${indent}  `, out);
     }
   }
 }
