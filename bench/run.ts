@@ -1,136 +1,238 @@
-// npm run bench: medians of several runs per size, per phase, as a table and as JSON.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cp, mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+// npm run bench: the real `tenantctl` processes on synthetic N-tenant repositories, side by side
+// with kubeconform on the same tree; medians over --runs, peak RSS of each child; a readable
+// table on stdout and every number in the --json file (rewritten after each size).
+import { readFileSync, existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { kubeconformChild, parseSummary, validationProblem, type KubeconformSummary } from './kubeconform.js';
+import { measure, median, rssAvailable, summarise, type Child, type Measured, type Summary } from './measure.js';
+import { bundledRepo, syntheticRepo } from './repo.js';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, '..');
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = path.join(repo, 'bin/tenantctl.js');
+const SCENARIOS = ['check', 'nocap', 'kubeconform', 'shards', 'pr', 'bundled'] as const;
+type Scenario = (typeof SCENARIOS)[number];
 
-interface RunResult {
-  root?: string;
+/** What this build of tenantctl offers, read from its own help so the bench runs before and after a flag lands. */
+interface Features {
+  noCache: boolean;
+  /** The option that names the cache folder, if any. */
+  cacheFlag: string | null;
+  shard: boolean;
+  allowNoBase: boolean;
+  /** --max-old-space-size on the bin's shebang: the cap a user gets by running `tenantctl`. */
+  binHeapCapMiB: number | null;
+  /** V8's own limit for a plain `node` on this machine (it depends on physical memory). */
+  nodeDefaultHeapMiB: number;
+}
+
+function features(): Features {
+  const help = spawnSync(process.execPath, [bin, 'check', '--help'], { encoding: 'utf8' }).stdout;
+  const cap = /--max-old-space-size=(\d+)/.exec(readFileSync(bin, 'utf8').split('\n')[0]!);
+  const heap = spawnSync(process.execPath, ['-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout;
+  return {
+    noCache: /--no-cache\b/.test(help),
+    cacheFlag: /^\s*(--cache[\w-]*)\s+[A-Z]+/m.exec(help)?.[1] ?? null,
+    shard: /--shard\b/.test(help),
+    allowNoBase: /--allow-no-base\b/.test(help),
+    binHeapCapMiB: cap ? Number(cap[1]) : null,
+    nodeDefaultHeapMiB: Math.round(Number(heap) / 2 ** 20),
+  };
+}
+
+interface CheckSummary extends Summary {
+  objects: number;
+  files: number;
+  /** From --timings: where the time goes inside the process. */
+  phasesMsMedian: Record<string, number>;
+}
+
+interface SizeResult {
   tenants: number;
   objects: number;
   files: number;
-  phases: Record<string, number>;
-  findings: number;
-  maxRssMiB: number;
+  loadavgBefore: number[];
+  loadavgAfter: number[];
+  renderFull: Summary;
+  check?: CheckSummary;
+  checkNoHeapCap?: CheckSummary;
+  kubeconform?: Summary & { summary: KubeconformSummary | null; problem: string | null };
+  checkOverKubeconform?: number;
+  shards?: { of: number; perShard: Summary[]; sumMs: number; slowestMs: number }[];
+  onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary };
 }
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+function repeat(runs: number, child: () => Child, ok: (m: Measured) => boolean = (m) => m.status === 0 || m.status === 1): Measured[] {
+  return Array.from({ length: runs }, () => {
+    const c = child();
+    const m = measure(c);
+    if (!ok(m)) throw new Error(`${path.basename(c.cmd)} ${c.args.join(' ')} exited ${m.status}:\n${m.stderr.slice(-4000)}`);
+    return m;
+  });
 }
 
-function runOnce(n: number, keep = false): RunResult {
-  const args = ['--max-old-space-size=4096', path.join(here, 'phases.js'), String(n), ...(keep ? ['--keep'] : [])];
-  const out = execFileSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  return JSON.parse(out.trim().split('\n').pop()!) as RunResult;
+function withCounts(ms: Measured[]): CheckSummary {
+  const summary = (JSON.parse(ms[0]!.stdout) as { summary: { objects: number; files: number } }).summary;
+  const phases = ms.map((m) => Object.fromEntries([...m.stderr.matchAll(/^(\w+)\s+\d+ ms → +\d+ ms +\((\d+) ms\)/gm)].map((p) => [p[1]!, Number(p[2])])));
+  const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
+  return { ...summarise(ms), objects: summary.objects, files: summary.files, phasesMsMedian: Object.fromEntries(names.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))])) };
 }
 
-interface CheckRun {
-  wallMs: number;
-  peakRssMiB: number;
-  phases: Record<string, number>;
-  exitCode: number | null;
-}
-
-/** The real CLI, as CI runs it, on a rendered tree: wall time, per-phase times and peak RSS from --timings. */
-function checkProcess(root: string): CheckRun {
-  const start = performance.now();
-  const r = spawnSync(path.join(repo, 'bin/tenantctl.js'), ['check', '--timings', '--format', 'json', '--root', root], { encoding: 'utf8', maxBuffer: 1 << 28 });
-  const wallMs = performance.now() - start;
-  const phases: Record<string, number> = {};
-  for (const m of r.stderr.matchAll(/^(\w+)\s+\d+ ms → +\d+ ms +\((\d+) ms\)/gm)) phases[m[1]!] = Number(m[2]);
-  const rss = /^peak RSS (\d+) MiB/m.exec(r.stderr);
-  return { wallMs, peakRssMiB: rss ? Number(rss[1]) : NaN, phases, exitCode: r.status };
-}
-
-interface Cold {
-  /** Whole process, spawn to exit. */
-  wallMs: number;
-  /** When schema validation began, from process start (check --timings). */
-  validatingAtMs: number;
-}
-
-/** A cold `tenantctl check` process on the bundled repository, and a cold `--help`. */
-async function coldCheck(runs: number): Promise<{ check: Cold[]; helpMs: number[] }> {
-  const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-cold-'));
+async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f: Features, kubeconform: string | undefined): Promise<SizeResult> {
+  const r = await syntheticRepo(repo, n);
+  const env = { ...process.env, XDG_CACHE_HOME: path.join(r.root, '.xdg-cache') };
+  // Without heap flags: memory as the design makes it, not as a cap forces it.
+  const plain = (args: string[]): Child => ({ cmd: process.execPath, args: [bin, ...args], cwd: r.root, env });
+  const shipped = (args: string[]): Child => ({ cmd: bin, args, cwd: r.root, env });
+  const cache = f.cacheFlag ? [f.cacheFlag, path.join(r.root, '.bench-cache')] : [];
+  const check = ['check', '--format', 'json', '--timings', '--root', '.', ...(f.allowNoBase ? ['--allow-no-base'] : []), ...cache];
+  const cold = [...check, ...(f.noCache ? ['--no-cache'] : [])];
   try {
-    for (const part of ['tenants.yaml', 'templates', 'rendered']) await cp(path.join(repo, part), path.join(root, part), { recursive: true });
-    const check: Cold[] = [];
-    const helpMs: number[] = [];
-    for (let i = 0; i < runs; i++) {
-      const start = performance.now();
-      const r = spawnSync(process.execPath, [path.join(repo, 'bin/tenantctl.js'), 'check', '--timings', '--root', root], { encoding: 'utf8' });
-      const wallMs = performance.now() - start;
-      if (r.status !== 0) throw new Error(`check failed on the bundled tree:\n${r.stdout}${r.stderr}`);
-      const m = /^schema\s+(\d+) ms/m.exec(r.stderr);
-      check.push({ wallMs, validatingAtMs: m ? Number(m[1]) : NaN });
-      const h = performance.now();
-      spawnSync(process.execPath, [path.join(repo, 'bin/tenantctl.js'), '--help']);
-      helpMs.push(performance.now() - h);
+    const result: SizeResult = { tenants: n, objects: 0, files: 0, loadavgBefore: loadavg(), loadavgAfter: [], renderFull: summarise(repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0)) };
+    if (only.has('check') && f.binHeapCapMiB !== null) result.check = withCounts(repeat(runs, () => shipped(cold)));
+    if (only.has('nocap')) result.checkNoHeapCap = withCounts(repeat(runs, () => plain(cold)));
+    const counted = result.checkNoHeapCap ?? result.check ?? withCounts(repeat(1, () => plain(cold)));
+    result.objects = counted.objects;
+    result.files = counted.files;
+    if (only.has('kubeconform') && kubeconform) {
+      const ms = repeat(runs, () => kubeconformChild(kubeconform, repo, r.root), () => true);
+      const summary = parseSummary(ms[0]!.stdout);
+      result.kubeconform = { ...summarise(ms), summary, problem: validationProblem(summary, result.objects, ms[0]!.stdout + ms[0]!.stderr) };
+      result.checkOverKubeconform = counted.wallMsMedian / result.kubeconform.wallMsMedian;
     }
-    return { check, helpMs };
+    if (only.has('shards') && f.shard) {
+      // Large shards take a minute each; one run per shard there.
+      const shardRuns = n >= 10000 ? 1 : runs;
+      result.shards = [1, 2, 4].map((of) => {
+        const perShard = Array.from({ length: of }, (_, i) => summarise(repeat(shardRuns, () => plain([...cold, '--shard', `${i + 1}/${of}`]))));
+        const walls = perShard.map((s) => s.wallMsMedian);
+        return { of, perShard, sumMs: walls.reduce((a, b) => a + b, 0), slowestMs: Math.max(...walls) };
+      });
+    }
+    if (only.has('pr')) {
+      // A pull request that changes one tenant's tier: render, then check with the cache the
+      // previous commit's check left. Each run changes a different tenant, so no run is a repeat.
+      if (f.noCache || f.cacheFlag) repeat(1, () => plain(check));
+      const flipped = new Set<number>();
+      const renders: Measured[] = [];
+      const checks: Measured[] = [];
+      for (let i = 0; i < runs; i++) {
+        flipped.add(Math.floor(((i + 1) * n) / (runs + 1)));
+        await r.flip(flipped);
+        renders.push(...repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0));
+        checks.push(...repeat(1, () => plain(check)));
+      }
+      result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', render: summarise(renders), check: summarise(checks) };
+    }
+    result.loadavgAfter = loadavg();
+    return result;
   } finally {
-    await rm(root, { recursive: true, force: true });
+    await r.dispose();
   }
+}
+
+/** A cold check of the bundled repository, and a cold --help: the latency a developer feels. */
+async function bundled(runs: number): Promise<{ check: Summary; help: Summary }> {
+  const r = await bundledRepo(repo);
+  try {
+    return {
+      check: summarise(repeat(runs, () => ({ cmd: process.execPath, args: [bin, 'check', '--root', '.', '--allow-no-base'], cwd: r.root }), (m) => m.status === 0)),
+      help: summarise(repeat(runs, () => ({ cmd: process.execPath, args: [bin, '--help'], cwd: r.root }), (m) => m.status === 0)),
+    };
+  } finally {
+    await r.dispose();
+  }
+}
+
+const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+const mib = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${Math.round(x)} MiB`);
+const int = (x: number): string => x.toLocaleString('en-US');
+
+function tables(results: SizeResult[], f: Features, kubeconform: string | undefined): string {
+  const capped = f.binHeapCapMiB === null ? 'bin has no heap cap' : `bin as shipped, heap cap ${f.binHeapCapMiB} MiB`;
+  const out = [
+    `Full cold check${f.noCache ? ' (--no-cache)' : ''}; "no heap cap" runs \`node bin/tenantctl.js\` with V8's default limit (${f.nodeDefaultHeapMiB} MiB on this machine). Medians; peak RSS of the child process.`,
+    kubeconform ? `kubeconform: ${kubeconform} -strict -n 2 with schemas/ via -schema-location.` : 'kubeconform: not given (pass --kubeconform PATH for the side-by-side ratio).',
+    '',
+    `| tenants | objects / files | runs | check (${capped}) | its peak RSS | check, no heap cap | its peak RSS | kubeconform | its peak RSS | check ÷ kubeconform |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of results) {
+    const kc = r.kubeconform;
+    const ratio = r.checkOverKubeconform === undefined ? '–' : `${r.checkOverKubeconform.toFixed(2)}${kc?.problem ? ` (INVALID: ${kc.problem})` : ''}`;
+    const runs = r.checkNoHeapCap?.runs ?? r.check?.runs ?? 1;
+    out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${sec(r.check?.wallMsMedian)} | ${mib(r.check?.peakRssMiBMedian)} | ${sec(r.checkNoHeapCap?.wallMsMedian)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${sec(kc?.wallMsMedian)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
+  }
+  out.push('', 'Rendering and the one-tenant pull request (no heap cap; a different tenant changes tier in each run):', '', '| tenants | full render | its peak RSS | render, one tenant changed | one-tenant PR check | cache | its peak RSS |', '|---:|---:|---:|---:|---:|---|---:|');
+  for (const r of results) {
+    const pr = r.onePr;
+    out.push(`| ${int(r.tenants)} | ${sec(r.renderFull.wallMsMedian)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${sec(pr?.render.wallMsMedian)} | ${sec(pr?.check.wallMsMedian)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} |`);
+  }
+  out.push('');
+  if (!f.shard) out.push('check --shard I/N: not available in this build.');
+  else {
+    out.push('check --shard I/N (no heap cap; median wall of each shard):', '', '| tenants | N | each shard | sum | slowest | peak RSS (max) |', '|---:|---:|---|---:|---:|---:|');
+    for (const r of results) {
+      for (const s of r.shards ?? []) {
+        out.push(`| ${int(r.tenants)} | ${s.of} | ${s.perShard.map((p) => sec(p.wallMsMedian)).join(', ')} | ${sec(s.sumMs)} | ${sec(s.slowestMs)} | ${mib(Math.max(...s.perShard.map((p) => p.peakRssMiBMax ?? NaN)))} |`);
+      }
+    }
+  }
+  out.push('', ...results.map((r) => `load average (1/5/15 min) at ${int(r.tenants)}: before ${r.loadavgBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadavgAfter.map((x) => x.toFixed(2)).join('/')} on ${cpus().length} cores`));
+  if (!rssAvailable) out.push('peak RSS: /usr/bin/time (GNU time) is not installed, so it is not measured.');
+  return out.join('\n');
 }
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { sizes: { type: 'string', default: '100,1000,10000' }, runs: { type: 'string', default: '5' }, json: { type: 'string' } },
+    options: {
+      sizes: { type: 'string', default: '100,1000,10000' },
+      runs: { type: 'string', default: '5' },
+      json: { type: 'string' },
+      kubeconform: { type: 'string' },
+      only: { type: 'string', default: SCENARIOS.join(',') },
+    },
   });
-  const sizes = values.sizes.split(',').map(Number);
+  const sizes = values.sizes.split(',').map((s) => Number(s.replace(/[_,]/g, '')));
   const runs = Number(values.runs);
-  const report: Record<string, unknown>[] = [];
-  const lines: string[] = [];
-  const checkLines: string[] = ['', '`tenantctl check` as a process (median):', '', '| tenants | wall | load (render+read+compare) | schema | rules | proofs | admission | peak RSS MiB | exit |', '|---:|---:|---:|---:|---:|---:|---:|---:|---:|'];
-  const phaseNames = ['load', 'render', 'write', 'floor', 'compare', 'schema', 'rules', 'proofs'];
-  lines.push(`| tenants | objects | ${phaseNames.map((p) => `${p} ms (obj/s)`).join(' | ')} | peak RSS MiB |`);
-  lines.push(`|---:|---:|${phaseNames.map(() => '---:').join('|')}|---:|`);
-  for (const n of sizes) {
-    // Large sizes take minutes per run; three runs still give a median.
-    const count = n >= 10000 ? Math.min(runs, 3) : runs;
-    const results = Array.from({ length: count }, (_, i) => runOnce(n, i === count - 1));
-    const kept = results[count - 1]!.root!;
-    // Whole `tenantctl check` processes on the last run's tree: the numbers a CI job sees.
-    const checks = Array.from({ length: n >= 10000 ? 1 : 3 }, () => checkProcess(kept));
-    await rm(kept, { recursive: true, force: true });
-    const objects = results[0]!.objects;
-    const phases = Object.fromEntries(phaseNames.map((p) => [p, median(results.map((r) => r.phases[p] ?? 0))]));
-    const rss = median(results.map((r) => r.maxRssMiB));
-    const check = {
-      runs: checks.length,
-      wallMsMedian: median(checks.map((c) => c.wallMs)),
-      peakRssMiBMedian: median(checks.map((c) => c.peakRssMiB)),
-      phasesMsMedian: Object.fromEntries(['load', 'schema', 'rules', 'proofs', 'admission'].map((p) => [p, median(checks.map((c) => c.phases[p] ?? NaN))])),
-      exitCodes: checks.map((c) => c.exitCode),
-    };
-    checkLines.push(`| ${n} | ${(check.wallMsMedian / 1000).toFixed(1)} s | ${['load', 'schema', 'rules', 'proofs', 'admission'].map((p) => `${((check.phasesMsMedian[p] ?? 0) / 1000).toFixed(1)} s`).join(' | ')} | ${check.peakRssMiBMedian.toFixed(0)} | ${check.exitCodes.join(',')} |`);
-    report.push({ tenants: n, objects, files: results[0]!.files, runs: count, checkProcess: check, medianMs: phases, objectsPerSecond: Object.fromEntries(phaseNames.map((p) => [p, Math.round(objects / (phases[p]! / 1000))])), peakRssMiB: Math.round(rss), findings: results[0]!.findings });
-    lines.push(`| ${n} | ${objects} | ${phaseNames.map((p) => `${phases[p]!.toFixed(0)} (${Math.round(objects / (phases[p]! / 1000)).toLocaleString('en-US')})`).join(' | ')} | ${rss.toFixed(0)} |`);
-    process.stderr.write(`done: ${n} tenants\n`);
+  const only = new Set(values.only.split(',')) as Set<Scenario>;
+  const unknown = [...only].filter((s) => !SCENARIOS.includes(s));
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1) || !(runs >= 1) || unknown.length) {
+    throw new Error(`usage: npm run bench -- [--sizes 100,1000] [--runs 5] [--kubeconform PATH] [--only ${SCENARIOS.join(',')}] [--json FILE]${unknown.length ? `; unknown scenario ${unknown.join(', ')}` : ''}`);
   }
-  lines.push(...checkLines);
-  const cold = await coldCheck(Math.max(runs, 7));
-  const wall = cold.check.map((c) => c.wallMs);
-  const validating = cold.check.map((c) => c.validatingAtMs);
-  lines.push(
-    '',
-    `cold \`tenantctl check\` on the bundled tree (${wall.length} runs): validation starts at median ${median(validating).toFixed(0)} ms after process start (min ${Math.min(...validating).toFixed(0)}, max ${Math.max(...validating).toFixed(0)}); whole process median ${median(wall).toFixed(0)} ms`,
-    `cold \`tenantctl --help\`: median ${median(cold.helpMs).toFixed(0)} ms`,
-  );
-  const json = { version: 1, node: process.version, sizes: report, coldCheck: { validatingAtMsMedian: median(validating), wallMsMedian: median(wall), runs: cold.check }, helpMsMedian: median(cold.helpMs) };
-  if (values.json) {
+  const kubeconform = values.kubeconform ? path.resolve(values.kubeconform) : undefined;
+  if (kubeconform && !existsSync(kubeconform)) throw new Error(`--kubeconform ${kubeconform}: no such file`);
+  const f = features();
+  const json = {
+    version: 2,
+    node: process.version,
+    cores: cpus().length,
+    features: f,
+    kubeconform: kubeconform ? { path: kubeconform, version: spawnSync(kubeconform, ['-v'], { encoding: 'utf8' }).stdout.trim() } : null,
+    sizes: [] as SizeResult[],
+    bundled: undefined as Awaited<ReturnType<typeof bundled>> | undefined,
+  };
+  const save = async (): Promise<void> => {
+    if (!values.json) return;
     await mkdir(path.dirname(values.json), { recursive: true });
     await writeFile(values.json, `${JSON.stringify(json, null, 2)}\n`);
+  };
+  for (const n of sizes) {
+    process.stderr.write(`bench: ${int(n)} tenants, ${runs} runs…\n`);
+    json.sizes.push(await benchSize(n, runs, only, f, kubeconform));
+    await save();
   }
-  process.stdout.write(`${lines.join('\n')}\n\n${JSON.stringify(json)}\n`);
+  if (only.has('bundled')) {
+    json.bundled = await bundled(Math.max(runs, 7));
+    await save();
+  }
+  const lines = [tables(json.sizes, f, kubeconform)];
+  if (json.bundled) lines.push(`cold \`tenantctl check\` on the bundled repository: median ${sec(json.bundled.check.wallMsMedian)}; cold \`tenantctl --help\`: median ${sec(json.bundled.help.wallMsMedian)} (${json.bundled.check.runs} runs)`);
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 await main();
