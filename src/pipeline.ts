@@ -58,6 +58,8 @@ export interface PipelineOptions extends RepoPaths {
   config?: TenantsConfig;
   /** tenants.yaml as text instead of the file on disk (the base ref's, read from git). */
   tenantsText?: string;
+  /** The templates instead of the folder on disk (the base ref's, read from git): path relative to the folder → source. */
+  templatesText?: ReadonlyMap<string, string>;
   schema?: {
     schemaLocation?: readonly string[];
     crdFiles?: readonly string[];
@@ -176,11 +178,11 @@ function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, outDir: string): Ren
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & { tenantsText?: string }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & { tenantsText?: string; templatesText?: ReadonlyMap<string, string> }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
-    loadTemplates(o.root, o.templatesDir),
+    loadTemplates(o.root, o.templatesDir, opts.templatesText),
   ]);
   return renderLoaded(loaded, tpl, o.outDir);
 }
@@ -305,7 +307,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (stages.has('drift')) await recoverTree(outAbs);
       loaded = await phase('load', () =>
         Promise.all([
-          renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }) }),
+          renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) }),
           stages.has('drift') ? readTreeAndLinks(outAbs, o.outDir) : Promise.resolve({ files: new Map<string, string>(), links: [] }),
         ]),
       );
@@ -399,12 +401,29 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 export async function renderBase(opts: RepoPaths, ref: string | undefined): Promise<BaseSide> {
   const o = paths(opts);
   const { baseTenantsText, listedIds } = await import('./lifecycle/index.js');
-  const base = await baseTenantsText(o.root, ref, o.tenantsFile);
+  const base = await baseTenantsText(o.root, ref, o.tenantsFile, o.templatesDir);
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
   // A base without tenants.yaml had no tenants: everything is added.
   if (base.text === undefined) return { ref: base.ref, ids: [], diagnostics: base.diagnostics };
-  const r = await runPipeline({ ...o, tenantsText: base.text, stages: [] });
-  const side: BaseSide = { ref: base.ref, ids: r.config ? r.config.tenants.map((t) => t.id) : listedIds(base.text), diagnostics: base.diagnostics };
+  // The base is rendered with its own templates, so a template edit (a wider selector, a
+  // granted verb) is part of the comparison. Templates this version can no longer render
+  // fall back to the head's, and the comparison then covers tenants.yaml only: said as a warning.
+  let r = await runPipeline({ ...o, tenantsText: base.text, ...(base.templates ? { templatesText: base.templates } : {}), stages: [] });
+  const notes: Diagnostic[] = [];
+  const why = r.diagnostics.find((d) => d.ruleId === 'render/template');
+  if (base.templates && why) {
+    const own = await runPipeline({ ...o, tenantsText: base.text, stages: [] });
+    if (!own.diagnostics.some((d) => d.ruleId === 'render/template')) {
+      notes.push(
+        diagnostic('lifecycle/base', `the templates at "${ref ?? base.ref}" do not render with this version of tenantctl (${why.file?.path ?? 'templates'}: ${why.message}): the base was rendered with the current templates, so template changes are not compared`, {
+          severity: 'warning',
+          hint: 'compare with a more recent base, or review the template changes by hand',
+        }),
+      );
+      r = own;
+    }
+  }
+  const side: BaseSide = { ref: base.ref, ids: r.config ? r.config.tenants.map((t) => t.id) : listedIds(base.text), diagnostics: [...base.diagnostics, ...notes] };
   if (r.config) side.config = r.config;
   if (r.render) side.render = r.render;
   return side;
@@ -419,7 +438,8 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
   const moved = head.config!.tenants.filter((t) => clusterOf.has(t.id) && clusterOf.get(t.id) !== t.cluster).map((t) => t.id);
   const delivery = base.render && head.render && base.config ? await deliveryStage(base.config, base.render, head.config!, head.render, allow) : [];
   const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };
-  return [...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: allow, moved, noBase: opts.noBase ?? 'warn' }), ...delivery];
+  const baseNotes = base.ref !== undefined ? base.diagnostics.filter((d) => d.severity === 'warning') : [];
+  return [...baseNotes, ...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: allow, moved, noBase: opts.noBase ?? 'warn' }), ...delivery];
 }
 
 /** What the GitOps controller would delete when the head is synced over the base, for tenants that stay. */

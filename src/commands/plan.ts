@@ -40,6 +40,7 @@ export const plan: Command = {
     const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions, capacity }), exitCode: 0 };
+    const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions, capacity }), ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
   },
 };

@@ -2,8 +2,8 @@ import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { RenderResult } from '../render/render.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { TENANTS_FILE } from '../platform/index.js';
-import { GitError, isWorkTree, showFile, upstreamMergeBase } from './git.js';
+import { TEMPLATES_DIR, TENANTS_FILE } from '../platform/index.js';
+import { GitError, isWorkTree, showFile, showTree, upstreamMergeBase } from './git.js';
 
 /** One side of a comparison: a tenants.yaml loaded and rendered (by the pipeline). */
 export interface Side {
@@ -24,6 +24,8 @@ export interface BaseText {
   ref?: string;
   /** tenants.yaml at the ref; undefined when the ref has none or there is no ref. */
   text?: string;
+  /** The templates at the ref (path relative to the templates folder → source); undefined when it has none. */
+  templates?: Map<string, string>;
   diagnostics: Diagnostic[];
 }
 
@@ -31,7 +33,7 @@ export interface BaseText {
  * tenants.yaml as it is at the base ref. Without an explicit ref the merge
  * base with the upstream branch is used; with neither, nothing is compared.
  */
-export async function baseTenantsText(root: string, ref: string | undefined, file = TENANTS_FILE): Promise<BaseText> {
+export async function baseTenantsText(root: string, ref: string | undefined, file = TENANTS_FILE, templatesDir = TEMPLATES_DIR): Promise<BaseText> {
   let resolved = ref;
   if (resolved === undefined) {
     if (!(await isWorkTree(root))) return { diagnostics: [] };
@@ -47,8 +49,8 @@ export async function baseTenantsText(root: string, ref: string | undefined, fil
     }
   }
   try {
-    const text = await showFile(root, resolved, file);
-    return { ref: resolved, ...(text !== undefined ? { text } : {}), diagnostics: [] };
+    const [text, templates] = await Promise.all([showFile(root, resolved, file), showTree(root, resolved, templatesDir)]);
+    return { ref: resolved, ...(text !== undefined ? { text } : {}), ...(templates ? { templates } : {}), diagnostics: [] };
   } catch (e) {
     if (!(e instanceof GitError)) throw e;
     const d = diagnostic('lifecycle/base', e.message, { severity: 'error', hint: 'pass a branch, tag or commit that exists locally (fetch it first in CI: fetch-depth: 0)' });

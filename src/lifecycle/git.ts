@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 
 export class GitError extends Error {}
 
@@ -29,4 +29,37 @@ export async function showFile(root: string, ref: string, file: string): Promise
   if (!commit.ok) throw new GitError(`git cannot resolve "${ref}" in ${root}${commit.stderr ? `: ${commit.stderr.trim()}` : ''}`);
   const r = await git(root, ['show', `${commit.stdout.trim()}:${file}`]);
   return r.ok ? r.stdout : undefined;
+}
+
+/**
+ * Every file under `dir` at a ref, keyed by its path relative to `dir`; undefined
+ * when the ref has no such folder. One `git cat-file --batch` reads them all.
+ */
+export async function showTree(root: string, ref: string, dir: string): Promise<Map<string, string> | undefined> {
+  const commit = await git(root, ['rev-parse', '--verify', '--quiet', `${ref}^{commit}`]);
+  if (!commit.ok) throw new GitError(`git cannot resolve "${ref}" in ${root}${commit.stderr ? `: ${commit.stderr.trim()}` : ''}`);
+  const sha = commit.stdout.trim();
+  const list = await git(root, ['ls-tree', '-r', '-z', '--name-only', sha, '--', `${dir}/`]);
+  const files = list.ok ? list.stdout.split('\0').filter((f) => f.startsWith(`${dir}/`)) : [];
+  if (files.length === 0) return undefined;
+  const out = await new Promise<Buffer>((resolve, reject) => {
+    const child = spawn('git', ['cat-file', '--batch'], { cwd: root, stdio: ['pipe', 'pipe', 'ignore'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => chunks.push(c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(Buffer.concat(chunks)) : reject(new GitError(`git cat-file failed reading ${dir}/ at "${ref}"`))));
+    child.stdin.end(files.map((f) => `${sha}:${f}\n`).join(''));
+  });
+  // Each answer is "<sha> blob <size>\n<content>\n".
+  const tree = new Map<string, string>();
+  let at = 0;
+  for (const f of files) {
+    const eol = out.indexOf(0x0a, at);
+    const header = out.subarray(at, eol).toString('utf8').split(' ');
+    if (header[1] !== 'blob') throw new GitError(`git cat-file could not read ${f} at "${ref}"`);
+    const size = Number(header[2]);
+    tree.set(f.slice(dir.length + 1), out.subarray(eol + 1, eol + 1 + size).toString('utf8'));
+    at = eol + 1 + size + 1;
+  }
+  return tree;
 }

@@ -31,8 +31,9 @@ function failure(file: string, line: number, message: string, hint: string): Dia
  * Compiles every template once. `<%= %>` is refused: it HTML-escapes (`&` becomes
  * `&amp;`) and does not quote, so a value could turn into YAML structure.
  */
-export async function loadTemplates(root: string, dir = 'templates'): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
-  const files = listFiles(path.join(root, dir)).filter((f) =>
+export async function loadTemplates(root: string, dir = 'templates', sources?: ReadonlyMap<string, string>): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
+  // `sources` (path relative to dir → text) stands for the folder: the templates of a git ref.
+  const files = (sources ? [...sources.keys()].sort() : listFiles(path.join(root, dir))).filter((f) =>
     /^(tenant|cluster|gitops\/(argocd|flux)\/(global|cluster|tenant))\/[^/]+\.yaml\.ejs$/.test(f),
   );
   const templates: Template[] = [];
@@ -42,7 +43,7 @@ export async function loadTemplates(root: string, dir = 'templates'): Promise<{ 
   }
   for (const rel of files) {
     const shown = `${dir}/${rel}`;
-    const source = await readFile(path.join(root, dir, rel), 'utf8');
+    const source = sources?.get(rel) ?? (await readFile(path.join(root, dir, rel), 'utf8'));
     const escaped = source.indexOf('<%=');
     if (escaped >= 0) {
       const line = source.slice(0, escaped).split('\n').length;

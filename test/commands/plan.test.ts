@@ -125,3 +125,24 @@ describe('plan of a tier change', () => {
     expect(r.stdout).toContain('    test-tenant-a limits.cpu: hard 4 → 16, peak use 3, headroom 1 → 13');
   });
 });
+
+describe('plan renders the base with its own templates', () => {
+  it('falls back to the current templates, with a warning, when the base templates no longer render', async () => {
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const root = await gitRepo();
+    const file = path.join(root, 'templates/tenant/configmap.yaml.ejs');
+    const good = await readFile(file, 'utf8');
+    await writeFile(file, `<%- helperThisVersionLacks() %>\n${good}`);
+    await commitAll(root, 'a base whose template calls a helper that is gone');
+    git(root, 'checkout', '-q', '-b', 'fix');
+    await writeFile(file, good);
+    await editTenants(root, '      LOG_LEVEL: debug\n', '      LOG_LEVEL: warning\n');
+    await commitAll(root, 'fix');
+    const r = await cli(root, 'plan', '--base', 'main~0');
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr).toContain('warning: the templates at "main~0" do not render with this version of tenantctl (templates/tenant/configmap.yaml.ejs');
+    expect(r.stderr).toContain('template changes are not compared');
+    expect(r.stdout).toContain('config.LOG_LEVEL: debug → warning');
+  });
+});

@@ -1,0 +1,100 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempRepos, cli, repoRoot } from '../helpers.js';
+import { commitAll, git, gitRepo } from '../lifecycle/git-fixture.js';
+
+afterAll(cleanupTempRepos);
+
+// The semantic delta of `plan --base main` for one change each, pinned in the three
+// formats a reviewer reads: test/golden/delta/<change>.{txt,md,json}. The base commit is
+// the bundled example; the head is the change, edited in a real git repository.
+// `UPDATE_GOLDEN=1 npx vitest run test/golden/delta.test.ts` rewrites the expectations.
+const dir = path.join(repoRoot, 'test/golden/delta');
+const update = process.env.UPDATE_GOLDEN === '1';
+
+interface Edit {
+  file: string;
+  from: string;
+  to: string;
+}
+
+interface Case {
+  name: string;
+  edits: Edit[];
+}
+
+const tenants = 'tenants.yaml';
+
+const cases: Case[] = [
+  {
+    name: 'open-port',
+    edits: [{ file: tenants, from: 'externalPorts: [443]', to: 'externalPorts: [443, 80]' }],
+  },
+  {
+    name: 'add-tenant',
+    edits: [{ file: tenants, from: '    config:\n      LOG_LEVEL: debug\n', to: '    config:\n      LOG_LEVEL: debug\n\n  - id: acme\n    name: Acme Corp\n    tier: premium\n' }],
+  },
+  {
+    name: 'remove-tenant',
+    edits: [{ file: tenants, from: '\n  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n    config:\n      LOG_LEVEL: debug\n', to: '' }],
+  },
+  {
+    name: 'change-tier',
+    edits: [{ file: tenants, from: '    name: Test Tenant A\n    tier: standard\n', to: '    name: Test Tenant A\n    tier: premium\n' }],
+  },
+  {
+    name: 'widen-namespace-selector',
+    edits: [{ file: 'templates/tenant/networkpolicy-allow-egress-database.yaml.ejs', from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: <%- v(platform.database.namespace) %>\n', to: '        - namespaceSelector: {}\n' }],
+  },
+  {
+    name: 'grant-verb',
+    edits: [{ file: 'templates/tenant/role.yaml.ejs', from: '  - apiGroups: <%- v([group]) %>', to: '  - apiGroups: [""]\n    resources: ["pods/exec"]\n    verbs: ["create"]\n  - apiGroups: <%- v([group]) %>' }],
+  },
+  {
+    name: 'change-denied-cidrs',
+    edits: [{ file: tenants, from: '      - 169.254.0.0/16\n', to: '' }],
+  },
+  {
+    name: 'raise-hpa-max',
+    edits: [{ file: tenants, from: '      minReplicas: 1\n      maxReplicas: 3\n', to: '      minReplicas: 1\n      maxReplicas: 6\n' }],
+  },
+];
+
+async function headRepo(c: Case): Promise<string> {
+  const root = await gitRepo();
+  git(root, 'checkout', '-q', '-b', c.name);
+  for (const e of c.edits) {
+    const file = path.join(root, e.file);
+    const text = await readFile(file, 'utf8');
+    if (!text.includes(e.from)) throw new Error(`${e.file} lacks ${JSON.stringify(e.from)}`);
+    await writeFile(file, text.replace(e.from, e.to));
+  }
+  await commitAll(root, c.name);
+  return root;
+}
+
+const formats = [
+  ['txt', 'text'],
+  ['md', 'markdown'],
+  ['json', 'json'],
+] as const;
+
+describe('semantic delta of plan, one golden per change and format', () => {
+  it.each(cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const root = await headRepo(c);
+    for (const [ext, format] of formats) {
+      const r = await cli(root, 'plan', '--base', 'main', '--format', format);
+      expect(r.stderr ?? '', `${c.name} ${format}`).toBe('');
+      expect(r.exitCode).toBe(0);
+      const file = path.join(dir, `${c.name}.${ext}`);
+      if (update) {
+        await mkdir(dir, { recursive: true });
+        await writeFile(file, r.stdout);
+      }
+      expect(existsSync(file), `${file} is missing: UPDATE_GOLDEN=1 writes it`).toBe(true);
+      expect(r.stdout, `${c.name}.${ext}`).toBe(await readFile(file, 'utf8'));
+    }
+  });
+});
