@@ -47,6 +47,7 @@ export const check: Command = {
       summary: { files: r.files, objects: r.manifests.length, tenants: r.config?.tenants.length ?? 0 },
       rules: findingDescriptors(),
       sections: r.sections,
+      ...(r.config ? { tenants: r.config.tenants.map((t) => ({ id: t.id, name: t.name, namespace: t.namespace, tier: t.tierName, ...(t.cluster ? { cluster: t.cluster } : {}) })) } : {}),
     };
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');

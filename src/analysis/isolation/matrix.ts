@@ -1,4 +1,4 @@
-import type { Section } from '../../diagnostics/result.js';
+import type { Section, TenantMatrixJson } from '../../diagnostics/result.js';
 import { toPortJson } from '../netpol/index.js';
 import type { CrossTenantPath } from './cross-tenant.js';
 import type { ProofStats } from './evaluator.js';
@@ -24,6 +24,7 @@ export function matrixSection(
   paths: readonly CrossTenantPath[],
   declared: { checked: number; blocked: number },
   stats: ProofStats,
+  policies: TenantMatrixJson['policies'] = {},
 ): Section {
   const byPair = new Map(paths.map((p) => [`${p.from}\u0000${p.to}`, p]));
   const full = paths.filter((p) => p.open === 'both').length;
@@ -42,6 +43,7 @@ export function matrixSection(
   lines.push(`evaluated ${stats.evaluations} connections over ${stats.candidatePairs} candidate tenant pairs`);
   return {
     title: 'Tenant isolation matrix',
+    kind: 'tenant-matrix',
     text: `${lines.join('\n')}\n`,
     json: {
       tenants: [...tenants],
@@ -55,8 +57,9 @@ export function matrixSection(
         egressPolicies: p.egressPolicies,
         ingressPolicies: p.ingressPolicies,
       })),
+      policies,
       declaredFlows: declared,
       stats: { ...stats },
-    },
+    } satisfies TenantMatrixJson,
   };
 }

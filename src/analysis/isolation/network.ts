@@ -65,9 +65,14 @@ export function proveNetwork(manifests: readonly Manifest[], config: TenantsConf
   diagnostics.push(...pathDiagnostics(world, cross.paths, cross.skipped));
   const declaredFlows = { checked: fc.tally.checked, blocked: fc.tally.blocked };
   const tenants = world.tenants.map((t) => t.tenant.id);
+  const policies: Record<string, { ingress: string[]; egress: string[] }> = {};
+  for (const t of world.tenants) {
+    const own = world.policiesByNs.get(t.namespace) ?? [];
+    policies[t.tenant.id] = { ingress: own.filter((p) => p.affectsIngress).map((p) => p.name), egress: own.filter((p) => p.affectsEgress).map((p) => p.name) };
+  }
   return {
     diagnostics,
-    section: matrixSection(tenants, cross.paths, declaredFlows, ev.stats),
+    section: matrixSection(tenants, cross.paths, declaredFlows, ev.stats, policies),
     paths: cross.paths,
     declaredFlows,
     stats: ev.stats,

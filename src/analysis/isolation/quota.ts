@@ -5,7 +5,7 @@
  */
 import { formatQuantity } from '../../manifest/quantity.js';
 import type { KubeObject, Manifest } from '../../manifest/types.js';
-import type { Section } from '../../diagnostics/result.js';
+import type { QuotaHeadroomJson, Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { analyzeQuota, scenarios, type Scenario } from '../quota/index.js';
 import { MATRIX_MAX_TENANTS } from './matrix.js';
@@ -72,12 +72,13 @@ export function quotaSection(quotas: readonly TenantQuota[]): Section {
   lines.push(over.length === 0 ? `all ${quotas.length} tenants fit their quotas in every scenario` : `${over.length} of ${quotas.length} tenants do not fit: ${over.slice(0, 10).map((t) => t.tenant).join(', ')}${over.length > 10 ? ` and ${over.length - 10} more` : ''}`);
   return {
     title: 'Quota headroom',
+    kind: 'quota-headroom',
     text: `${lines.join('\n')}\n`,
     json: quotas.map((t) => ({
       tenant: t.tenant,
       fits: t.fits,
       rejections: t.rejections,
       resources: t.rows.map((r) => ({ quota: r.quota, resource: r.resource, hard: r.hard, ...r.used, headroom: r.headroom })),
-    })),
+    })) satisfies QuotaHeadroomJson,
   };
 }
