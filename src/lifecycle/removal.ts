@@ -34,7 +34,7 @@ export function removalDiagnostics(plan: Plan, base: Side, allow: readonly strin
       out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" is removed (${decommissioned ? `decommissioned in ${ref}` : 'allowed by --allow-removal'}); its Namespace is protected from pruning and stays until deleted by hand`, { severity: 'info', tenant: t.id, detail: `would be deleted once the namespace is deleted:\n${detail}`, hint: `after merging, back up what must be kept, then: kubectl delete namespace ${t.namespace ?? ''}`.trimEnd() }));
       continue;
     }
-    out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref}): on sync its workloads are deleted and its guardrails pruned in one step, while its namespace stays`, { tenant: t.id, detail: `what goes:\n${detail}`, hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}` }));
+    out.push(diagnostic('lifecycle/tenant-removal', `tenant "${t.id}" was removed from tenants.yaml without being decommissioned first (compared with ${ref}): on sync its guardrails are pruned in the same step as its workloads leave delivery (Flux deletes them; Argo CD leaves them running, unmanaged, as its ApplicationSet preserves resources), while its namespace stays`, { tenant: t.id, detail: `what goes:\n${detail}`, hint: `mark the tenant "decommissioned: true" and merge that first, then remove it in a later pull request; or acknowledge this removal with --allow-removal ${t.id}` }));
   }
   return out;
 }

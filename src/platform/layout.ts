@@ -81,6 +81,13 @@ export const kustomizationFile = 'kustomization.yaml';
 const renderKustomization = (resources: readonly string[]) =>
   `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n${resources.map((r) => `  - ${r}\n`).join('')}`;
 
+/**
+ * The kustomization of a delivery unit's folder that applies nothing: what a
+ * decommissioned tenant's workloads folder keeps under Argo CD, so that its
+ * Application stays and prunes the workloads rather than being deleted.
+ */
+export const emptyKustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
+
 /** A platform entry point: a kustomization at `root` listing its folders except `exclude`. */
 export interface EntryPoint {
   root: string;

@@ -4,7 +4,7 @@ import { makeManifest, parseManifests } from '../manifest/parse.js';
 import { objectKey, type Manifest } from '../manifest/types.js';
 import type { TenantsConfig } from '../tenants/types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { clusterRoot, isTenantWorkload, kustomizations, pathFor, unsafePath, type EntryPoint } from '../platform/layout.js';
+import { clusterRoot, emptyKustomization, isTenantWorkload, kustomizations, kustomizationFile, pathFor, unsafePath, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import { clusterContext, gitopsContext, tenantContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 import { bounded, TEMPLATE_TIME_LIMIT_MS, TemplateTimeout } from './bounded.js';
@@ -21,7 +21,11 @@ export interface RenderResult {
 /**
  * Renders every template for every tenant, cluster templates once per cluster and
  * the selected GitOps tool's templates, into canonical files. A decommissioned
- * tenant keeps its Namespace and guardrails; its workloads and delivery are dropped.
+ * tenant keeps its Namespace and guardrails; its workloads are dropped. Under
+ * Flux its Kustomization goes too (deleting it garbage-collects the workloads).
+ * Under Argo CD deleting a generated Application never deletes workloads (the
+ * ApplicationSet preserves them), so the tenant keeps its project and an empty
+ * workloads folder: its Application stays and prunes the workloads.
  */
 const TENANTS_PER_BATCH = 64;
 
@@ -152,14 +156,17 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
     )
       return { files: new Map(), manifests: [], diagnostics, owners };
   }
+  const withdrawByPruning = base.tool === 'argocd';
+  const emptyWorkloads: string[] = [];
   const renderTenant = (tenant: TenantsConfig['tenants'][number]) => {
     const cluster = base.clusterOf(tenant);
     const ctx = tenantContext(config, tenant, gitopsContext(config, outDir, cluster));
     const decommissioned = tenant.decommissioned === true;
+    if (decommissioned && withdrawByPruning) emptyWorkloads.push(`${workloadsPath(outDir, cluster.dir, tenant.namespace)}/${kustomizationFile}`);
     for (const template of selected) {
       if (template.scope !== 'tenant') continue;
       if (template.tool) {
-        if (!decommissioned) renderOne(template, ctx, { root: gitopsRoot(cluster.dir), tenant: tenant.id, platformOwned: true });
+        if (!decommissioned || withdrawByPruning) renderOne(template, ctx, { root: gitopsRoot(cluster.dir), tenant: tenant.id, platformOwned: true });
       } else {
         renderOne(template, ctx, { root: clusterRoot(outDir, cluster.dir), tenant: tenant.id, tenantTemplate: true, decommissioned });
       }
@@ -175,6 +182,7 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
     ? base.clusters.map((c) => ({ root: clusterRoot(outDir, c.dir), exclude: base.tool === 'flux' ? [base.namespace] : [] }))
     : [{ root: outDir, exclude: [base.namespace] }];
   for (const [p, text] of kustomizations(files.keys(), entries)) files.set(p, text);
+  for (const p of emptyWorkloads) files.set(p, emptyKustomization);
   return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, diagnostics, owners };
 }
 

@@ -90,6 +90,12 @@ describe('Argo CD delivery in the bundled tree', async () => {
     expect(fromProject).toEqual(fromRole);
   });
 
+  it('deleting or renaming the ApplicationSet cannot cascade into workloads: it preserves resources and its template lists no finalizer (one listed there would win)', () => {
+    const set = find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object;
+    expect(set.spec.syncPolicy).toEqual({ preserveResourcesOnDeletion: true });
+    expect(set.spec.template.metadata.finalizers).toBeUndefined();
+  });
+
   it('retries failed syncs with backoff in every Application, the generated ones included', () => {
     const apps = [...ms.filter((m) => m.object.kind === 'Application').map((m) => m.object.spec), find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object.spec.template.spec];
     expect(apps).toHaveLength(3);
@@ -102,7 +108,7 @@ describe('Argo CD delivery in the bundled tree', async () => {
     expect(platform.spec.source.path).toBe('rendered');
     const set = find(ms, 'ApplicationSet', 'ai-agents-platform-tenants').object;
     expect(Number(set.metadata?.annotations?.['argocd.argoproj.io/sync-wave'])).toBeGreaterThan(-1);
-    expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true });
+    expect(set.spec.template.spec.syncPolicy.automated).toEqual({ prune: true, selfHeal: true, allowEmpty: true });
     expect(expandApplicationSet(set, tree.keys())).toEqual([
       { name: 'tenant-test-tenant-a', project: 'tenant-test-tenant-a', namespace: 'ai-agents-test-tenant-a', path: 'rendered/ai-agents-test-tenant-a/workloads', server: 'https://kubernetes.default.svc' },
       { name: 'tenant-test-tenant-b', project: 'tenant-test-tenant-b', namespace: 'ai-agents-test-tenant-b', path: 'rendered/ai-agents-test-tenant-b/workloads', server: 'https://kubernetes.default.svc' },
@@ -215,17 +221,29 @@ describe('two clusters', () => {
 });
 
 describe('decommissioned tenants', () => {
-  it('keep the Namespace (marked) and guardrails; workloads and delivery are withdrawn', async () => {
+  it('Argo CD: keep the Namespace (marked), guardrails and project; an empty workloads folder keeps their Application, which prunes the workloads', async () => {
     const text = edit(base, '    name: Test Tenant B\n', '    name: Test Tenant B\n    decommissioned: true\n');
     const { tree, manifests } = await renderWith(text);
     expect(validateManifests(manifests, registry)).toEqual([]);
     const ns = find(manifests, 'Namespace', 'ai-agents-test-tenant-b').object;
     expect(ns.metadata?.annotations?.['platform.ai-agents.io/decommissioned']).toBe('true');
+    // Deleting the Application would not delete the workloads (the ApplicationSet preserves them): it must stay and prune.
+    expect([...tree.keys()].filter((p) => p.startsWith('rendered/ai-agents-test-tenant-b/workloads/'))).toEqual(['rendered/ai-agents-test-tenant-b/workloads/kustomization.yaml']);
+    expect(tree.get('rendered/ai-agents-test-tenant-b/workloads/kustomization.yaml')).toBe('apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n');
+    expect(tree.has('rendered/ai-agents-test-tenant-b/resourcequota-tenant-quota.yaml')).toBe(true);
+    expect(find(manifests, 'AppProject', 'tenant-test-tenant-b').object.spec.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'ai-agents-test-tenant-b' }]);
+    const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
+    expect(expandApplicationSet(set, tree.keys()).map((e) => e.project)).toEqual(['tenant-test-tenant-a', 'tenant-test-tenant-b']);
+    expect(set.spec.template.spec.syncPolicy.automated.allowEmpty).toBe(true);
+  });
+
+  it('Flux: keep the Namespace and guardrails; the tenant Kustomization goes and garbage-collects the workloads', async () => {
+    const text = edit(flux, '    name: Test Tenant B\n', '    name: Test Tenant B\n    decommissioned: true\n');
+    const { tree, manifests } = await renderWith(text);
+    expect(validateManifests(manifests, registry)).toEqual([]);
     expect([...tree.keys()].some((p) => p.startsWith('rendered/ai-agents-test-tenant-b/workloads/'))).toBe(false);
     expect(tree.has('rendered/ai-agents-test-tenant-b/resourcequota-tenant-quota.yaml')).toBe(true);
-    expect(manifests.some((m) => m.object.metadata?.name === 'tenant-test-tenant-b')).toBe(false);
-    const set = find(manifests, 'ApplicationSet', 'ai-agents-platform-tenants').object;
-    expect(expandApplicationSet(set, tree.keys()).map((e) => e.project)).toEqual(['tenant-test-tenant-a']);
+    expect(manifests.some((m) => m.object.kind === 'Kustomization' && m.object.metadata?.name === 'tenant-test-tenant-b')).toBe(false);
   });
 
   it('lose database access in the same change that withdraws their workloads (a pod left behind cannot reach PostgreSQL)', async () => {

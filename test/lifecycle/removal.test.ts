@@ -17,7 +17,7 @@ describe('check --base: removing a tenant is deliberate', () => {
     const r = await cli(root, 'check', '--base', 'main');
     const out = r.stdout;
     expect(out).toContain('lifecycle/tenant-removal');
-    expect(out).toContain('tenant "test-tenant-a" was removed from tenants.yaml without being decommissioned first (compared with main): on sync its workloads are deleted and its guardrails pruned in one step, while its namespace stays');
+    expect(out).toContain('tenant "test-tenant-a" was removed from tenants.yaml without being decommissioned first (compared with main): on sync its guardrails are pruned in the same step as its workloads leave delivery (Flux deletes them; Argo CD leaves them running, unmanaged, as its ApplicationSet preserves resources), while its namespace stays');
     // The namespace is never said to be erased on sync: it is protected from pruning (the --allow-removal message says the same).
     expect(out).toContain('namespace ai-agents-test-tenant-a (kept on sync: it is protected from pruning) and, once deleted by hand, everything in it');
     expect(out).not.toMatch(/namespace ai-agents-test-tenant-a and everything in it/);

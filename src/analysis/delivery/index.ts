@@ -74,16 +74,13 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
     const parent = baseOwner(u.manifest.file);
     const definingGone = !headRefs.has(ref(u.manifest));
     let cause: string;
-    let cascades = u.cascades;
+    const cascades = u.cascades;
     if (u.kind === 'GeneratedApplication' && !definingGone) {
       cause = `${ref(u.manifest)} no longer generates an Application for ${u.path}`;
     } else {
       if (!definingGone || !parent?.prunes) continue;
       cause = removedBy(u, parent);
-      if (u.kind === 'GeneratedApplication') {
-        cause += '; deleting an ApplicationSet deletes the Applications it generated';
-        cascades = u.cascades && !u.appset!.preserves;
-      }
+      if (u.kind === 'GeneratedApplication') cause += '; deleting an ApplicationSet deletes the Applications it generated';
     }
     if (!cascades) continue;
     for (const m of appliedBy.get(u) ?? []) {
@@ -91,9 +88,18 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
       push(m, u.id, 'cascade', cause);
     }
   }
-  // Files removed from the path of a unit that stays and prunes.
+  // Files removed from the path of a unit that stays and prunes (Argo CD refuses to prune a unit
+  // down to nothing unless it allows empty).
+  const headUnit = new Map(headUnits.map((u) => [u.id, u]));
+  const headCount = new Map<string, number>();
+  for (const h of head.manifests) {
+    const id = headOwner(h.file)?.id;
+    if (id) headCount.set(id, (headCount.get(id) ?? 0) + 1);
+  }
   for (const u of baseUnits) {
-    if (!headUnitIds.has(u.id) || !u.prunes) continue;
+    const now = headUnit.get(u.id);
+    if (!now || !now.prunes) continue;
+    if (!now.allowEmpty && !headCount.get(u.id)) continue;
     for (const m of appliedBy.get(u) ?? []) {
       if (headApplied.has(`${ref(m)}\u0000${u.id}`)) continue;
       if (keptOnPrune(m)) continue;

@@ -23,9 +23,24 @@ export const SEMANTICS = {
     quote: 'By default (and as a safety mechanism), automated sync will not delete resources when Argo CD detects the resource is no longer defined in Git. To prune the resources, a manual sync can always be performed [...] Pruning can also be enabled to happen automatically as part of the automated sync by running: ... prune: true',
   },
   appsetCascade: {
-    rule: 'deleting an ApplicationSet deletes the Applications it generated and, through their resources finalizer, their deployed objects, unless syncPolicy.preserveResourcesOnDeletion is true',
+    rule: 'deleting an ApplicationSet deletes the Applications it generated (by owner reference), as does its generator no longer producing one; what happens to their deployed objects is up to each Application\'s finalizer',
     source: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Application-Deletion/',
-    quote: 'when an ApplicationSet is deleted [...] Any Application resources that were created from this ApplicationSet (as identified by owner reference) will be deleted [...] To preserve deployed resources, set .syncPolicy.preserveResourcesOnDeletion to true in the ApplicationSet.',
+    quote: 'when an ApplicationSet is deleted, the following occurs (in rough order): The ApplicationSet resource itself is deleted; Any Application resources that were created from this ApplicationSet (as identified by owner reference) will be deleted; Any deployed resources (Deployments, Services, ConfigMaps, etc) on the managed cluster, that were created from that Application resource (by Argo CD), will be deleted. Argo CD is responsible for handling this deletion, via the deletion finalizer.',
+  },
+  appsetFinalizer: {
+    rule: 'a generated Application gets resources-finalizer.argocd.argoproj.io unless the ApplicationSet sets syncPolicy.preserveResourcesOnDeletion: true',
+    source: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/applicationset/Application-Deletion/',
+    quote: 'All Application resources created by the ApplicationSet controller (from an ApplicationSet) will contain: A .metadata.ownerReferences reference back to the parent ApplicationSet resource; An Argo CD resources-finalizer.argocd.argoproj.io finalizer in .metadata.finalizers of the Application if .syncPolicy.preserveResourcesOnDeletion is set to false. [...] To preserve deployed resources, set .syncPolicy.preserveResourcesOnDeletion to true in the ApplicationSet.',
+  },
+  templateFinalizerWins: {
+    rule: 'finalizers listed in the ApplicationSet template are kept as they are: preserveResourcesOnDeletion only withholds the default finalizer from a template that lists none',
+    source: 'https://github.com/argoproj/argo-cd/blob/master/applicationset/utils/utils.go',
+    quote: "Add the 'resources-finalizer' finalizer if: The template application doesn't have any finalizers, and: a) there is no syncPolicy, or b) there IS a syncPolicy, but preserveResourcesOnDeletion is set to false (test case: \"user-specified finalizer should overwrite preserveResourcesOnDeletion\")",
+  },
+  allowEmpty: {
+    rule: 'automated sync with prune does not prune an Application down to no objects unless syncPolicy.automated.allowEmpty is true',
+    source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/auto_sync/#automatic-pruning-with-allow-empty-v18',
+    quote: 'By default (and as a safety mechanism), automated sync with prune have a protection from any automation/human errors when there are no target resources. It prevents application from having empty resources. To allow applications have empty resources [...] allowEmpty: true',
   },
   appFinalizer: {
     rule: 'deleting an Application deletes its deployed objects only when it carries resources-finalizer.argocd.argoproj.io',
@@ -62,9 +77,11 @@ export interface Unit {
   path: string;
   /** Removed files are deleted by the controller. */
   prunes: boolean;
+  /** Argo CD: pruning may leave the unit with no objects at all (automated.allowEmpty); Flux always may. */
+  allowEmpty: boolean;
   /** When the unit itself is deleted, its objects are deleted too. */
   cascades: boolean;
-  /** For a generated Application: the ApplicationSet and whether deleting it keeps the Application's objects. */
+  /** For a generated Application: its ApplicationSet and whether that sets preserveResourcesOnDeletion. */
   appset?: { id: string; preserves: boolean };
 }
 
@@ -97,12 +114,15 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         manifest: m,
         path: trimPath(path),
         prunes: automated.prune === true,
-        cascades: (m.object.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER),
+        allowEmpty: automated.allowEmpty === true,
+        cascades: cascadingFinalizer(m.object.metadata?.finalizers ?? []),
       });
     } else if (m.object.kind === 'ApplicationSet' && group === 'argoproj.io') {
       const template = obj(spec.template);
-      const finalizers = (obj(template.metadata).finalizers as unknown[] | undefined) ?? [];
       const preserves = obj(spec.syncPolicy).preserveResourcesOnDeletion === true;
+      // The template's own finalizers win; only a template without any gets the default one, and only without preserve.
+      const listed = ((obj(template.metadata).finalizers as unknown[] | undefined) ?? []).filter((f): f is string => typeof f === 'string');
+      const finalizers = listed.length > 0 ? listed : preserves ? [] : [RESOURCES_FINALIZER];
       const automated = obj(obj(obj(template.spec).syncPolicy).automated);
       for (const g of (spec.generators as unknown[] | undefined) ?? []) {
         for (const d of (obj(obj(g).git).directories as unknown[] | undefined) ?? []) {
@@ -116,8 +136,9 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
               kind: 'GeneratedApplication',
               manifest: m,
               path: folder,
-                    prunes: automated.prune === true,
-              cascades: finalizers.includes(RESOURCES_FINALIZER),
+              prunes: automated.prune === true,
+              allowEmpty: automated.allowEmpty === true,
+              cascades: cascadingFinalizer(finalizers),
               appset: { id: ref(m), preserves },
             });
           }
@@ -133,6 +154,7 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         manifest: m,
         path: trimPath(path),
         prunes,
+        allowEmpty: true,
         cascades: prunes && spec.deletionPolicy !== 'Orphan',
       });
     }
@@ -157,6 +179,11 @@ export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | und
     }
     return undefined;
   };
+}
+
+/** The resources finalizer, in its foreground or background form, makes deleting the Application delete its objects. */
+function cascadingFinalizer(finalizers: readonly string[]): boolean {
+  return finalizers.some((f) => f === RESOURCES_FINALIZER || f.startsWith(`${RESOURCES_FINALIZER}/`));
 }
 
 /** Whether pruning leaves the object in place (Argo CD Prune=false, or Flux's prune: disabled). */

@@ -21,13 +21,22 @@ afterAll(cleanupTempRepos);
 type Edit = InputEdit;
 const side = renderedWith;
 
+const deliverySide = (r: Awaited<ReturnType<typeof side>>) => ({ manifests: r.render!.manifests, files: r.render!.files.keys(), tenantOfNamespace: new Map(r.config!.tenants.map((t) => [t.namespace, t.id])) });
+
+/** The check verdict, and what the controller does: each kind of object it deletes, and why (cascade or pruned). */
 async function verdict(base: { tenants: string; edits?: Edit[] }, head: { tenants: string; edits?: Edit[] }) {
   const b = await side(base.tenants, base.edits);
   const h = await side(head.tenants, head.edits);
-  return deliveryStage(b.config!, b.render!, h.config!, h.render!, []);
+  const actions = [...new Set(deletions(deliverySide(b), deliverySide(h)).map((d) => `${d.reason} ${d.object.object.kind}`))].sort();
+  return { found: await deliveryStage(b.config!, b.render!, h.config!, h.render!, []), actions };
 }
 
 const APPSET = 'templates/gitops/argocd/global/applicationset-tenants.yaml.ejs';
+const NO_PRESERVE: Edit = { file: APPSET, from: '  syncPolicy:\n    preserveResourcesOnDeletion: true\n', to: '' };
+const TEMPLATE_FINALIZER: Edit = { file: APPSET, from: '        managed-by: <%- v(platform.labels.managedBy) %>\n    spec:\n', to: '        managed-by: <%- v(platform.labels.managedBy) %>\n      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n    spec:\n' };
+const NO_ALLOW_EMPTY: Edit = { file: APPSET, from: '          allowEmpty: true\n', to: '' };
+/** The tenant ApplicationSet as rendered before it preserved resources: the finalizer in its template, no preserve. */
+const OLD_APPSET: Edit[] = [NO_PRESERVE, TEMPLATE_FINALIZER];
 
 describe('what the GitOps controller does with a change', async () => {
   const bundled = await bundledTenants();
@@ -36,28 +45,49 @@ describe('what the GitOps controller does with a change', async () => {
   const renamed = (t: string) => t.replace(/managedBy: .*/, 'managedBy: ai-agents-core');
 
   // Each row: a change a pull request can make, the documented behaviour it triggers, and the verdict.
-  const rows: { name: string; semantics: SemanticsRow[]; base: { tenants: string; edits?: Edit[] }; head: { tenants: string; edits?: Edit[] }; findings: string[]; tenants?: string[] }[] = [
+  const rows: { name: string; semantics: SemanticsRow[]; base: { tenants: string; edits?: Edit[] }; head: { tenants: string; edits?: Edit[] }; findings: string[]; actions: string[]; tenants?: string[] }[] = [
     {
-      name: 'rename managedBy (Argo CD): the ApplicationSet is replaced, its Applications and their workloads deleted',
-      semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade, SEMANTICS.appFinalizer],
+      name: 'rename managedBy (Argo CD): the ApplicationSet is replaced and its Applications deleted, but they carry no resources finalizer (preserveResourcesOnDeletion): the workloads stay',
+      semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade, SEMANTICS.appsetFinalizer],
       base: { tenants: bundled },
       head: { tenants: renamed(bundled) },
+      findings: [],
+      actions: [],
+    },
+    {
+      name: 'rename managedBy from an ApplicationSet rendered before preserveResourcesOnDeletion (finalizer in its template): every tenant\'s workloads are deleted',
+      semantics: [SEMANTICS.appsetCascade, SEMANTICS.appFinalizer],
+      base: { tenants: bundled, edits: OLD_APPSET },
+      head: { tenants: renamed(bundled), edits: OLD_APPSET },
       findings: ['delivery/cascade-deletion'],
+      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
       tenants: ['test-tenant-a', 'test-tenant-b'],
     },
     {
-      name: 'rename managedBy with preserveResourcesOnDeletion already merged: Applications go, workloads stay',
-      semantics: [SEMANTICS.appsetCascade],
-      base: { tenants: bundled, edits: [{ file: APPSET, from: '  goTemplate: true\n', to: '  goTemplate: true\n  syncPolicy:\n    preserveResourcesOnDeletion: true\n' }] },
-      head: { tenants: renamed(bundled), edits: [{ file: APPSET, from: '  goTemplate: true\n', to: '  goTemplate: true\n  syncPolicy:\n    preserveResourcesOnDeletion: true\n' }] },
-      findings: [],
+      name: 'rename managedBy with preserveResourcesOnDeletion but the finalizer listed in the template: the template wins, the workloads are deleted',
+      semantics: [SEMANTICS.templateFinalizerWins],
+      base: { tenants: bundled, edits: [TEMPLATE_FINALIZER] },
+      head: { tenants: renamed(bundled), edits: [TEMPLATE_FINALIZER] },
+      findings: ['delivery/cascade-deletion'],
+      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
+      tenants: ['test-tenant-a', 'test-tenant-b'],
     },
     {
-      name: 'rename managedBy when generated Applications carry no resources finalizer: nothing cascades',
-      semantics: [SEMANTICS.appFinalizer],
-      base: { tenants: bundled, edits: [{ file: APPSET, from: '      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n', to: '' }] },
-      head: { tenants: renamed(bundled), edits: [{ file: APPSET, from: '      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n', to: '' }] },
+      name: 'rename managedBy without preserveResourcesOnDeletion and no finalizer in the template: the controller adds the default finalizer, the workloads are deleted',
+      semantics: [SEMANTICS.appsetFinalizer],
+      base: { tenants: bundled, edits: [NO_PRESERVE] },
+      head: { tenants: renamed(bundled), edits: [NO_PRESERVE] },
+      findings: ['delivery/cascade-deletion'],
+      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
+      tenants: ['test-tenant-a', 'test-tenant-b'],
+    },
+    {
+      name: 'adopt preserveResourcesOnDeletion (the upgrade itself): the ApplicationSet is updated in place, nothing is deleted',
+      semantics: [SEMANTICS.appsetFinalizer],
+      base: { tenants: bundled, edits: OLD_APPSET },
+      head: { tenants: bundled },
       findings: [],
+      actions: [],
     },
     {
       name: 'drop the DNS egress policy template: pruned from namespaces that stay',
@@ -65,6 +95,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled, edits: [{ remove: DNS }] },
       findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+      actions: ['pruned NetworkPolicy'],
     },
     {
       name: 'drop the DNS egress policy template under Flux: pruned just the same',
@@ -72,6 +103,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: flux },
       head: { tenants: flux, edits: [{ remove: DNS }] },
       findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+      actions: ['pruned NetworkPolicy'],
     },
     {
       name: 'drop the LimitRange template: kept with the namespace (Prune=false), nothing is deleted',
@@ -79,6 +111,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
       findings: [],
+      actions: [],
     },
     {
       name: 'drop the LimitRange template under Flux: kept with the namespace (prune: disabled)',
@@ -86,43 +119,55 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: flux },
       head: { tenants: flux, edits: [{ remove: 'templates/tenant/limitrange.yaml.ejs' }] },
       findings: [],
+      actions: [],
     },
     {
-      name: 'decommission a tenant: its workloads go, as intended',
-      semantics: [SEMANTICS.appsetCascade],
+      name: 'decommission a tenant (Argo CD): its Application stays on an empty workloads folder and prunes the workloads and the database egress',
+      semantics: [SEMANTICS.autoPrune, SEMANTICS.allowEmpty],
       base: { tenants: bundled },
       head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n') },
       findings: [],
+      actions: ['pruned ConfigMap', 'pruned Deployment', 'pruned HorizontalPodAutoscaler', 'pruned NetworkPolicy', 'pruned Service'],
     },
     {
-      name: 'move a tenant to another cluster: its workloads and guardrails leave the cluster it was on',
+      name: 'decommission when the tenant Applications do not allow empty: Argo CD will not prune to nothing, the workloads keep running (only the database egress goes)',
+      semantics: [SEMANTICS.allowEmpty],
+      base: { tenants: bundled, edits: [NO_ALLOW_EMPTY] },
+      head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n'), edits: [NO_ALLOW_EMPTY] },
+      findings: [],
+      actions: ['pruned NetworkPolicy'],
+    },
+    {
+      name: 'move a tenant to another cluster: its allow policies and RBAC are pruned on the cluster it leaves (guarded like a removal); its workloads stay there unmanaged, behind deny-all',
       semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade],
       base: { tenants: twoClusters },
       head: { tenants: twoClusters.replace('    cluster: us-east\n', '    cluster: eu-west\n') },
-      findings: ['delivery/cascade-deletion', ...Array(PRUNED_GUARDRAILS_PER_TENANT).fill('delivery/guardrail-removed')],
+      findings: [...Array(PRUNED_GUARDRAILS_PER_TENANT).fill('delivery/guardrail-removed')],
+      actions: ['pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
     {
-      name: 'change the GitOps namespace: every Argo CD object is recreated elsewhere, the old ApplicationSet deleted with its Applications',
+      name: 'change the GitOps namespace: every Argo CD object is recreated elsewhere; the old ApplicationSet\'s Applications go, the workloads stay',
       semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade, SEMANTICS.appFinalizer],
       base: { tenants: bundled },
       head: { tenants: bundled.replace('    namespace: argocd\n', '    namespace: gitops\n') },
-      findings: ['delivery/cascade-deletion'],
-      tenants: ['test-tenant-a', 'test-tenant-b'],
+      findings: [],
+      actions: [],
     },
     {
-      name: 'change the namespace prefix: every tenant moves to a new namespace, its workloads leave the old one',
+      name: 'change the namespace prefix: every tenant moves to a new namespace; the old namespaces lose their allow policies and RBAC, their workloads stay unmanaged',
       semantics: [SEMANTICS.appsetCascade],
       base: { tenants: bundled },
       head: { tenants: bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-') },
-      findings: ['delivery/cascade-deletion', 'delivery/cascade-deletion'],
+      findings: [],
+      actions: ['pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
     {
-      name: 'switch from Argo CD to Flux in one change: the Argo CD objects are pruned and cascade',
+      name: 'switch from Argo CD to Flux in one change: the Argo CD objects go without cascading into workloads, which Flux adopts',
       semantics: [SEMANTICS.appsetCascade],
       base: { tenants: bundled },
       head: { tenants: flux },
-      findings: ['delivery/cascade-deletion'],
-      tenants: ['test-tenant-a', 'test-tenant-b'],
+      findings: [],
+      actions: [],
     },
     {
       name: 'change repoURL: the same Applications, updated in place, delete nothing',
@@ -130,6 +175,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled.replace('repoURL: https://github.com/example/ai-agents-tenants.git', 'repoURL: https://github.com/example/tenants-moved.git') },
       findings: [],
+      actions: [],
     },
     {
       name: 'rename a workload object in a template: a delete plus a create, nothing a tenant relies on is lost',
@@ -137,6 +183,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled, edits: [{ file: 'templates/tenant/configmap.yaml.ejs', from: 'name: tenant-config', to: 'name: tenant-settings' }] },
       findings: [],
+      actions: ['pruned ConfigMap'],
     },
     {
       name: 'rename a guardrail in a template: the old one is pruned (Argo CD prunes in the same wave unless PruneLast)',
@@ -144,6 +191,7 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled, edits: [{ file: DNS, from: 'name: allow-egress-to-dns', to: 'name: allow-dns' }] },
       findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+      actions: ['pruned NetworkPolicy'],
     },
     {
       name: 'remove a tenant without decommissioning: not a delivery hazard for tenants that stay (lifecycle/tenant-removal guards it)',
@@ -151,34 +199,38 @@ describe('what the GitOps controller does with a change', async () => {
       base: { tenants: bundled },
       head: { tenants: bundled.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '') },
       findings: [],
+      actions: ['pruned AppProject', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
     {
-      name: "remove a cluster, moving its tenant to the one that stays: the cluster's platform Application is deleted and cascades (its objects there go with it, the kept ones excepted)",
+      name: "remove a cluster, moving its tenant to the one that stays: the cluster's platform Application is pruned; it has no finalizer, so nothing on that cluster is deleted",
       semantics: [SEMANTICS.autoPrune, SEMANTICS.appFinalizer],
       base: { tenants: twoClusters },
       head: { tenants: twoClusters.replace('  - name: us-east\n    server: https://us-east.k8s.example.com\n', '').replace('    cluster: us-east\n', '    cluster: eu-west\n') },
-      findings: ['delivery/cascade-deletion'],
-      tenants: ['test-tenant-b'],
+      findings: [],
+      actions: ['pruned Application'],
     },
-    { name: 'add a tenant', semantics: [], base: { tenants: bundled }, head: { tenants: `${bundled.trimEnd()}\n  - id: acme\n    name: Acme\n` }, findings: [] },
-    { name: 'change a tier', semantics: [], base: { tenants: bundled }, head: { tenants: bundled.replace(/(id: test-tenant-a\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium') }, findings: [] },
-    { name: 'no change', semantics: [], base: { tenants: bundled }, head: { tenants: bundled }, findings: [] },
+    { name: 'add a tenant', semantics: [], base: { tenants: bundled }, head: { tenants: `${bundled.trimEnd()}\n  - id: acme\n    name: Acme\n` }, findings: [], actions: [] },
+    { name: 'change a tier', semantics: [], base: { tenants: bundled }, head: { tenants: bundled.replace(/(id: test-tenant-a\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium') }, findings: [], actions: [] },
+    { name: 'no change', semantics: [], base: { tenants: bundled }, head: { tenants: bundled }, findings: [], actions: [] },
   ];
 
   it('cites the documentation page and sentence of every semantic rule it applies', () => {
     for (const row of Object.values(SEMANTICS)) {
-      expect(row.source).toMatch(/^https:\/\/(argo-cd\.readthedocs\.io|fluxcd\.io)\//);
+      expect(row.source).toMatch(/^https:\/\/(argo-cd\.readthedocs\.io|fluxcd\.io|github\.com\/(argoproj|fluxcd))\//);
       expect(row.quote.length).toBeGreaterThan(40);
     }
     const used = new Set(rows.flatMap((r) => r.semantics));
     expect(Object.values(SEMANTICS).filter((s) => !used.has(s))).toEqual([]);
   });
 
-  it.each(rows)('$name', async (row) => {
-    const found = await verdict(row.base, row.head);
-    expect(found.map((d) => d.ruleId)).toEqual(row.findings);
-    if (row.tenants) for (const t of row.tenants) expect(found[0]!.message).toContain(t);
-  });
+  for (const row of rows) {
+    it(row.name, async () => {
+      const { found, actions } = await verdict(row.base, row.head);
+      expect(found.map((d) => d.ruleId)).toEqual(row.findings);
+      expect(actions).toEqual(row.actions);
+      if (row.tenants) for (const t of row.tenants) expect(found[0]!.message).toContain(t);
+    });
+  }
 
   it.each([
     ['Argo CD', bundled],
@@ -202,8 +254,18 @@ describe('what the GitOps controller does with a change', async () => {
     expect(kept).not.toContain('NetworkPolicy/allow-egress-to-database');
   });
 
-  it('check --base fails the rename with the blast radius, in a real repository', async () => {
+  /** Applies the edits to a real repository's files. */
+  const applyEdits = async (root: string, edits: readonly Edit[]) => {
+    for (const e of edits) {
+      if ('remove' in e) continue;
+      const file = path.join(root, e.file);
+      await writeFile(file, (await readFile(file, 'utf8')).replace(e.from, e.to));
+    }
+  };
+
+  it('check --base fails the rename with the blast radius in a repository whose ApplicationSet predates preserveResourcesOnDeletion', async () => {
     const root = await gitRepo();
+    await applyEdits(root, OLD_APPSET);
     await cli(root, 'render');
     await commitAll(root, 'rendered');
     git(root, 'checkout', '-q', '-b', 'rename');
@@ -217,6 +279,34 @@ describe('what the GitOps controller does with a change', async () => {
     expect(r.stdout).toMatch(/error +delivery\/cascade-deletion +merging would delete 10 live object\(s\) of 2 tenant\(s\) that stay in tenants\.yaml: test-tenant-a, test-tenant-b; cause: ApplicationSet argocd\/ai-agents-platform-tenants is removed from Git \(the head has ApplicationSet argocd\/ai-agents-core-tenants in its place/);
   });
 
+  it('check --base passes the same rename with the bundled ApplicationSet (it preserves resources on deletion)', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'rename');
+    await writeFile(path.join(root, 'tenants.yaml'), renamed(await readFile(path.join(root, 'tenants.yaml'), 'utf8')));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--base', 'main');
+    expect(r.stdout).not.toContain('delivery/');
+    expect(r.exitCode).toBe(0);
+  });
+
+  it('removing a tier still in use is an input error at the tenant that names it, whatever the base', async () => {
+    const root = await gitRepo(bundled.replace(/(id: test-tenant-b\n(?: {4}.*\n)*? {4}tier: )standard/, '$1premium'));
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    const text = await readFile(path.join(root, 'tenants.yaml'), 'utf8');
+    const withoutPremium = text.replace(/  premium:\n(?: {4}.*\n)+/, '');
+    expect(withoutPremium).not.toContain('  premium:');
+    await writeFile(path.join(root, 'tenants.yaml'), withoutPremium);
+    const r = await cli(root, 'check', '--base', 'main');
+    expect(r.exitCode).toBe(2);
+    const line = withoutPremium.split('\n').findIndex((l) => l.trim() === 'tier: premium') + 1;
+    expect(line).toBeGreaterThan(0);
+    expect(r.stdout).toContain(`tenants.yaml:${line}:5  error  input/tenants-file  could not process: tier "premium" is not defined under tiers`);
+    expect(r.stdout).toContain('hint: defined tiers: standard');
+  });
+
   it('check --base guards a cluster move like a removal, and --allow-removal acknowledges it', async () => {
     const root = await gitRepo(twoClusters);
     await cli(root, 'render');
@@ -226,8 +316,7 @@ describe('what the GitOps controller does with a change', async () => {
     expect((await cli(root, 'render')).exitCode).toBe(0);
     const r = await cli(root, 'check', '--base', 'main');
     expect(r.exitCode).toBe(1);
-    expect(r.stdout).toMatch(/delivery\/cascade-deletion .*test-tenant-b/);
-    expect(r.stdout).toContain('delivery/guardrail-removed');
+    expect(r.stdout).toMatch(/delivery\/guardrail-removed .*ai-agents-test-tenant-b/);
     const allowed = await cli(root, 'check', '--base', 'main', '--allow-removal', 'test-tenant-b');
     expect(allowed.stdout).not.toContain('delivery/');
     expect(allowed.exitCode).toBe(0);
