@@ -1,6 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import { nearest } from '../diagnostics/suggest.js';
 import { dotted, toPointer } from '../manifest/locate.js';
+import { dateTimeProblem } from './date-time.js';
 
 /** One readable problem, before it is tied to a manifest's file and line. */
 export interface SchemaProblem {
@@ -62,8 +63,10 @@ function describe(e: ErrorObject): SchemaProblem {
       return { pointer, message: `${dotted(pointer)}: missing required field`, expected: 'a value', hint: 'add the field' };
     }
     case 'enum': {
-      const allowed = (e.params.allowedValues as unknown[]).filter((v) => v !== null);
-      const list = allowed.map((v) => JSON.stringify(v)).join(', ');
+      const allowed = (e.params.allowedValues as unknown[]).filter((v) => v !== null && v !== '');
+      // An empty string, where allowed, means "use the default": say so rather than list it first.
+      const empty = (e.params.allowedValues as unknown[]).includes('') ? ', or "" for the default' : '';
+      const list = allowed.map((v) => JSON.stringify(v)).join(', ') + empty;
       return {
         pointer: at,
         message: `${dotted(at)}: ${JSON.stringify(e.data)} is not an allowed value (allowed: ${list})`,
@@ -80,13 +83,15 @@ function describe(e: ErrorObject): SchemaProblem {
       }
       return { pointer: at, message: `${dotted(at)}: expected ${expected}, got ${typeName(v)} ${short(v)}`, actual: v, expected };
     }
-    case 'format':
+    case 'format': {
+      const why = e.params.format === 'date-time' && typeof e.data === 'string' ? `: ${dateTimeProblem(e.data) ?? ''}` : '';
       return {
         pointer: at,
-        message: `${dotted(at)}: ${JSON.stringify(e.data)} is not a valid ${String(e.params.format)}`,
+        message: `${dotted(at)}: ${JSON.stringify(e.data)} is not a valid ${String(e.params.format)}${why}`,
         actual: e.data,
         expected: String(e.params.format),
       };
+    }
     default:
       return { pointer: at, message: `${dotted(at)}: ${e.message ?? e.keyword}`, actual: e.data };
   }

@@ -38,7 +38,10 @@ describe('schema generator', () => {
     const port = defs.IoK8sApiCoreV1ServicePort.properties;
     expect(port.targetPort.type).toEqual(['integer', 'string', 'null']);
     expect(port.port).toEqual({ type: 'integer' });
-    expect(port.protocol.enum).toEqual(['SCTP', 'TCP', 'UDP', null]);
+    // "" is defaulted to TCP by the API server, so it is accepted (docs/schema-fidelity.md).
+    expect(port.protocol.enum).toEqual(['', 'SCTP', 'TCP', 'UDP', null]);
+    expect(defs.IoK8sApiNetworkingV1NetworkPolicyPort.properties.protocol.enum).toEqual(['SCTP', 'TCP', 'UDP', null]);
+    expect(defs.IoK8sApimachineryPkgApisMetaV1ObjectMeta.properties.labels.additionalProperties).toEqual({ type: ['string', 'null'] });
     expect(defs.IoK8sApiCoreV1ResourceRequirements.properties.limits.additionalProperties.type).toEqual(['number', 'string']);
     expect(defs.IoK8sApimachineryPkgApisMetaV1ObjectMeta.properties.creationTimestamp.format).toBe('date-time');
     expect(defs.IoK8sApiCoreV1PodSpec.additionalProperties).toBe(false);

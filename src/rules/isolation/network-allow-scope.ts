@@ -83,7 +83,8 @@ function namedPortsByNamespace(all: readonly Manifest[]): Map<string, Map<string
       for (const port of c.container.ports ?? []) {
         if (!port.name) continue;
         const names = out.get(ns) ?? new Map<string, string[]>();
-        pushTo(names, port.name, `${port.protocol ?? 'TCP'}/${port.containerPort}`);
+        // An empty protocol is defaulted to TCP by the API server, like an absent one.
+        pushTo(names, port.name, `${port.protocol || 'TCP'}/${port.containerPort}`);
         out.set(ns, names);
       }
     }

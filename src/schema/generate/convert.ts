@@ -17,6 +17,38 @@ const DOUBLE_FIELDS = new Set([
   'IoK8sApiextensionsApiserverPkgApisApiextensionsV1beta1JSONSchemaProps.multipleOf',
 ]);
 
+/**
+ * Enums of plain (non-pointer) Go string fields whose empty value the API server
+ * accepts: defaulting fills it in (`if obj.Protocol == "" { obj.Protocol = TCP }`)
+ * or validation reads it as documented ("Empty means match all taint effects").
+ * The OpenAPI enum lists only the named values, so `""` is added here. Pointer
+ * fields (NetworkPolicyPort.protocol, volumeMode, ipFamilyPolicy, ...) are
+ * defaulted only when absent and reject `""`, so they are not listed.
+ */
+export const EMPTY_ACCEPTED_ENUMS: Readonly<Record<string, string>> = {
+  'IoK8sApiCoreV1Container.imagePullPolicy': 'Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.',
+  'IoK8sApiCoreV1EphemeralContainer.imagePullPolicy': 'Defaults to Always if :latest tag is specified, or IfNotPresent otherwise.',
+  'IoK8sApiCoreV1Container.terminationMessagePolicy': 'Defaults to File.',
+  'IoK8sApiCoreV1EphemeralContainer.terminationMessagePolicy': 'Defaults to File.',
+  'IoK8sApiCoreV1ContainerPort.protocol': 'Must be UDP, TCP, or SCTP. Defaults to "TCP".',
+  'IoK8sApiCoreV1ServicePort.protocol': 'Supports "TCP", "UDP", and "SCTP". Default is TCP.',
+  'IoK8sApiCoreV1EndpointPort.protocol': 'Must be UDP, TCP, or SCTP. Default is TCP.',
+  'IoK8sApiCoreV1ServiceSpec.type': 'type determines how the Service is exposed. Defaults to ClusterIP.',
+  'IoK8sApiCoreV1ServiceSpec.sessionAffinity': 'Must be ClientIP or None. Defaults to None.',
+  'IoK8sApiCoreV1ServiceSpec.externalTrafficPolicy': 'The default value, "Cluster", uses the standard behavior of routing to all endpoints evenly',
+  'IoK8sApiCoreV1PodSpec.restartPolicy': 'Restart policy for all containers within the pod. One of Always, OnFailure, Never. In some contexts, only a subset of those values may be permitted. Default to Always.',
+  'IoK8sApiCoreV1PodSpec.dnsPolicy': 'Set DNS policy for the pod. Defaults to "ClusterFirst".',
+  'IoK8sApiCoreV1HTTPGetAction.scheme': 'Scheme to use for connecting to the host. Defaults to HTTP.',
+  'IoK8sApiCoreV1Toleration.effect': 'Empty means match all taint effects.',
+  'IoK8sApiCoreV1Toleration.operator': 'Valid operators are Exists, Equal, Lt, and Gt. Defaults to Equal.',
+  'IoK8sApiCoreV1PersistentVolumeSpec.persistentVolumeReclaimPolicy': 'The default policy is Retain.',
+  'IoK8sApiAppsV1DeploymentStrategy.type': 'Type of deployment. Can be "Recreate" or "RollingUpdate". Default is RollingUpdate.',
+  'IoK8sApiAppsV1DaemonSetUpdateStrategy.type': 'Type of daemon set update. Can be "RollingUpdate" or "OnDelete". Default is RollingUpdate.',
+  'IoK8sApiAppsV1StatefulSetUpdateStrategy.type': 'Type indicates the type of the StatefulSetUpdateStrategy. Default is RollingUpdate.',
+  'IoK8sApiAppsV1StatefulSetSpec.podManagementPolicy': 'The default policy is `OrderedReady`',
+  'IoK8sApiBatchV1CronJobSpec.concurrencyPolicy': '"Allow" (default): allows CronJobs to run concurrently',
+};
+
 /** Aliases whose wire format is not what their TypeScript spelling suggests. */
 const SPECIAL_ALIASES: Record<string, JsonSchema> = {
   IoK8sApimachineryPkgUtilIntstrIntOrString: { type: ['integer', 'string'] },
@@ -55,6 +87,8 @@ export class UnsupportedConstructError extends Error {}
 /** Converts interfaces reachable from kind declarations, collecting shared definitions by canonical name. */
 export class Converter {
   readonly definitions = new Map<string, JsonSchema>();
+  /** EMPTY_ACCEPTED_ENUMS entries met, so a stale entry fails generation instead of silently matching nothing. */
+  readonly emptyAccepted = new Set<string>();
 
   constructor(private readonly checker: ts.TypeChecker) {}
 
@@ -129,6 +163,10 @@ export class Converter {
       const values = node.types.map((t) =>
         ts.isLiteralTypeNode(t) && ts.isStringLiteral(t.literal) ? t.literal.text : this.fail(t, 'union member'),
       );
+      if (field in EMPTY_ACCEPTED_ENUMS && !values.includes('')) {
+        this.emptyAccepted.add(field);
+        values.unshift('');
+      }
       return { type: 'string', enum: values };
     }
     if (ts.isArrayTypeNode(node)) return { type: 'array', items: this.typeSchema(node.elementType, field) };
@@ -149,7 +187,11 @@ export class Converter {
     if (node.members.length === 1 && first && ts.isIndexSignatureDeclaration(first)) {
       const key = first.parameters[0]?.type;
       if (!key || key.kind !== ts.SyntaxKind.StringKeyword) this.fail(first, 'non-string index signature');
-      return { type: 'object', additionalProperties: this.typeSchema(first.type, field) };
+      const values = this.typeSchema(first.type, field);
+      // Go decodes `key: null` in a map[string]string to "" and the API server stores that;
+      // CRD schemas (Argo CD, Flux) are structural and do reject it, so only built-in types relax.
+      const nullToEmpty = field.startsWith('IoK8s') && first.type.kind === ts.SyntaxKind.StringKeyword;
+      return { type: 'object', additionalProperties: nullToEmpty ? { type: ['string', 'null'] } : values };
     }
     if (node.members.some((m) => !ts.isPropertySignature(m))) this.fail(node, 'mixed type literal');
     return this.objectSchema(node, field);

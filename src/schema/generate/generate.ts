@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { DEFINITIONS_FILE, schemaFileName, stableStringify } from '../layout.js';
-import { Converter, type JsonSchema } from './convert.js';
+import { Converter, EMPTY_ACCEPTED_ENUMS, type JsonSchema } from './convert.js';
 import { readmeText, type SourcePackage } from './readme.js';
 import { REMOVED_GROUP_VERSIONS } from './removed.js';
 
@@ -61,6 +61,8 @@ export function generateSchemas(repoRoot: string): GenerateResult {
       }
     }
   }
+  const stale = Object.keys(EMPTY_ACCEPTED_ENUMS).filter((f) => !converter.emptyAccepted.has(f));
+  if (stale.length > 0) throw new Error(`EMPTY_ACCEPTED_ENUMS names fields that are not enums without "": ${stale.join(', ')}`);
   const definitions: Record<string, JsonSchema> = {};
   for (const [name, schema] of converter.definitions) definitions[name] = schema;
   files.set(`kubernetes/${DEFINITIONS_FILE}`, stableStringify({ definitions }));
