@@ -246,8 +246,8 @@ const ERRNO_HINTS: Record<string, string> = {
 
 /** A file system error with a known cause, as a failure naming the path (repo-relative) and what to do. */
 export function filesystemFailure(e: unknown, root: string): Diagnostic | undefined {
-  const err = e as NodeJS.ErrnoException;
-  const hint = err?.code ? ERRNO_HINTS[err.code] : undefined;
+  const err = e as NodeJS.ErrnoException & { hint?: string };
+  const hint = err?.hint ?? (err?.code ? ERRNO_HINTS[err.code] : undefined);
   if (!hint) return undefined;
   const where = err.path ? path.relative(root, err.path).split(path.sep).join('/') || '.' : undefined;
   return diagnostic('input/filesystem', `${err.code}: cannot ${err.syscall ?? 'use'} ${where ?? 'a file'}`, { hint, ...(where ? { file: { path: where, line: 1, column: 1 } } : {}) });

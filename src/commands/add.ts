@@ -7,7 +7,7 @@ import { formatters } from '../output/index.js';
 import { renderToDisk } from '../pipeline.js';
 import { loadTenantsText, type TenantsConfig } from '../tenants/index.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { LockedError, withRepoLock } from '../tree/lock.js';
+import { LOCK_FILE, LockedError, withRepoLock } from '../tree/lock.js';
 import { parseOptions, resolveRoot, UsageError, type Values } from './options.js';
 import { addSpec } from './specs.js';
 import type { Command, CommandResult } from './types.js';
@@ -52,7 +52,7 @@ export const add: Command = {
       return await withRepoLock(root, () => addLocked(values, root, wantsColor(ctx)));
     } catch (e) {
       if (!(e instanceof LockedError)) throw e;
-      return failed([diagnostic('render/locked', e.message)], wantsColor(ctx), `tenant "${values['tenant-id']}" was not added: nothing was changed`);
+      return failed([diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], wantsColor(ctx), `tenant "${values['tenant-id']}" was not added: nothing was changed`);
     }
   },
 };
@@ -60,7 +60,13 @@ export const add: Command = {
 async function addLocked(values: Values<typeof addSpec.options>, root: string, isTTY: boolean): Promise<CommandResult> {
   const id = values['tenant-id'];
   const file = path.join(root, tenantsFile);
-  const text = await readFile(file, 'utf8');
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    const d = diagnostic('input/tenants-file', `cannot read ${tenantsFile}: ${(cause as Error).message}`, { file: { path: tenantsFile, line: 1, column: 1 }, hint: 'run from the repository root or pass --root DIR' });
+    return failed([d], isTTY, `tenant "${id}" was not added: nothing was changed`);
+  }
 
   const current = loadTenantsText(text, tenantsFile);
   if (!current.config) return failed(current.diagnostics, isTTY, `${tenantsFile} is invalid as it stands; fix it before adding tenants (nothing was changed)`);
@@ -78,7 +84,10 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   });
   // The same checks as any edit of the file: an invalid id fails exactly as validation reports it.
   const next = loadTenantsText(candidate, tenantsFile);
-  if (!next.config) return failed(next.diagnostics, isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
+  if (!next.config) {
+    const blamed = next.diagnostics.map((d) => blameArgument(d, current.config!.tenants.length));
+    return failed(blamed, isTTY, `tenant "${id}" was not added: ${tenantsFile} and rendered/ are unchanged`);
+  }
 
   try {
     await replaceFile(file, candidate);
@@ -96,6 +105,20 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
     stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
     exitCode: 0,
   };
+}
+
+const argumentOf: Record<string, string> = { id: '--tenant-id', name: '--name', tier: '--tier', cluster: '--cluster' };
+
+/**
+ * An error in the entry add wrote comes from an argument, not from a line of
+ * tenants.yaml the user could open: name the argument instead of that line.
+ */
+function blameArgument(d: Diagnostic, index: number): Diagnostic {
+  const m = new RegExp(`^/tenants/${index}/(\\w+)$`).exec(d.field?.pointer ?? '');
+  const arg = m ? argumentOf[m[1]!] : undefined;
+  if (!arg) return d;
+  const { file: _file, field: _field, ...rest } = d;
+  return { ...rest, message: `${arg}: ${d.message}` };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { toCanonicalYaml } from '../manifest/canonical.js';
 import { makeManifest, parseManifests } from '../manifest/parse.js';
-import { objectKey, type Manifest } from '../manifest/types.js';
+import { objectKey, type KubeObject, type Manifest } from '../manifest/types.js';
 import type { TenantsConfig } from '../tenants/types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { clusterRoot, emptyKustomization, isTenantWorkload, kustomizations, kustomizationFile, pathFor, unsafePath, workloadsPath, type EntryPoint } from '../platform/layout.js';
@@ -87,7 +87,7 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
       const workload = at.tenantTemplate === true && isTenantWorkload(m.object);
       if (workload && at.decommissioned) continue;
       const path = pathFor(m.object, at.root, { workload });
-      const unsafe = unsafePath(path, outDir);
+      const unsafe = segmentProblem(m.object) ?? unsafePath(path, outDir);
       if (unsafe) {
         diagnostics.push({
           ...diagnostic('render/unsafe-path', `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} would be written to ${unsafe}`),
@@ -193,4 +193,19 @@ function excerpt(text: string, line: number): string {
     .slice(from, line + 2)
     .map((l, i) => `${from + i + 1 === line ? '>' : ' '} ${String(from + i + 1).padStart(4)} | ${l}`)
     .join('\n');
+}
+
+/**
+ * Kind, namespace and name become one path segment each. Kubernetes itself
+ * refuses "/" and "%" in every object name ("may not contain '/'", path segment
+ * names) and requires a DNS-1123 label as namespace, so such a value is an
+ * error here before any path is built from it.
+ */
+function segmentProblem(o: KubeObject): string | undefined {
+  const name = o.metadata?.name;
+  const ns = o.metadata?.namespace;
+  if (typeof o.kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(o.kind)) return `a path from kind ${JSON.stringify(o.kind)}, which is not a Kubernetes kind name`;
+  if (typeof name === 'string' && (/[/%\\]/.test(name) || name === '.' || name === '..')) return `a path from metadata.name ${JSON.stringify(name)}; Kubernetes refuses "/" and "%" in object names`;
+  if (ns !== undefined && (typeof ns !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns))) return `a path from metadata.namespace ${JSON.stringify(ns)}, which is not a DNS-1123 label`;
+  return undefined;
 }

@@ -58,7 +58,13 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     data = mayHaveAliases(text) ? withAliases(text) : jsYaml.load(text, { schema: jsYaml.CORE_SCHEMA });
   } catch (e) {
     const why = boundExceeded(e);
-    if (why) return { diagnostics: [inputError(file, firstAlias(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
+    if (why) return { diagnostics: [inputError(file, e instanceof RangeError ? (deepNesting(text) ?? firstAlias(text)) : firstAlias(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
+    const unresolved = e instanceof ReferenceError ? /alias.*?:\s*(\S+)\s*$/i.exec(e.message) : null;
+    if (unresolved) {
+      const name = unresolved[1]!;
+      const at = text.indexOf(`*${name}`);
+      return { diagnostics: [inputError(file, at < 0 ? { line: 1, column: 1 } : positionAtOffset(text, at), `alias *${name} refers to no anchor &${name} before it`, `define &${name} on an earlier value, or write the value out`)] };
+    }
     return positionedErrors(text, file);
   }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
@@ -86,6 +92,23 @@ function withAliases(text: string): unknown {
   const doc = parseDocument(text, { uniqueKeys: true });
   if (doc.errors.length > 0) throw doc.errors[0];
   return doc.toJS({ maxAliasCount: MAX_ALIASES });
+}
+
+function positionAtOffset(text: string, offset: number): Position {
+  const before = text.slice(0, offset);
+  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
+}
+
+/** Where flow collections first nest deeper than any real tenants file does: where a too-deep document is reported. */
+function deepNesting(text: string): Position | undefined {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '[' || c === '{') depth++;
+    else if ((c === ']' || c === '}') && depth > 0) depth--;
+    if (depth > 1000) return positionAtOffset(text, i);
+  }
+  return undefined;
 }
 
 function positionsOf(text: string): (pointer: string) => Position {
@@ -161,8 +184,11 @@ function describeSchemaError(e: ErrorObject, data: unknown): { pointer: string; 
     case 'type': {
       const expected = String((e.params as { type: string | string[] }).type);
       const actual = valueAt(data, at);
-      const hint = expected === 'string' ? 'quote the value, e.g. "2" or "yes", so YAML keeps it a string' : `use a ${expected}`;
-      return { pointer: at, message: `${label(at)} must be a ${expected}, got ${JSON.stringify(actual)}`, hint };
+      // JSON has no infinity or NaN: show them as YAML wrote them, not as JSON's null.
+      const shown = typeof actual === 'number' && !Number.isFinite(actual) ? (Number.isNaN(actual) ? '.nan' : actual > 0 ? '.inf' : '-.inf') : JSON.stringify(actual);
+      const wanted = expected.split(',').join(' or ');
+      const hint = expected === 'string' ? 'quote the value, e.g. "2" or "yes", so YAML keeps it a string' : typeof actual === 'number' ? 'write a finite value, e.g. "64Gi" or 10' : `use a ${wanted}`;
+      return { pointer: at, message: `${label(at)} must be a ${wanted}, got ${shown}`, hint };
     }
     case 'enum':
       return {

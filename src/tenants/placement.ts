@@ -12,9 +12,27 @@ export const implicitClusterName = 'in-cluster';
 
 const defaultNamespace = { argocd: 'argocd', flux: 'flux-system' } as const;
 
+/**
+ * Why a repoURL is not something Argo CD or Flux can clone, or undefined. Both
+ * take https://, http://, ssh:// and git:// URLs, and Argo CD also the scp-like
+ * `git@host:path`. The value is rendered into every Application or GitRepository.
+ */
+function repoURLProblem(url: string): string | undefined {
+  if (/[\s<>%{}"\\^`|]/.test(url)) return 'contains whitespace or characters a URL cannot hold';
+  if (/^[\w.-]+@[\w.-]+:[^/]/.test(url)) return undefined;
+  try {
+    const u = new URL(url);
+    return ['https:', 'http:', 'ssh:', 'git:'].includes(u.protocol) && u.host ? undefined : 'is not an https, http, ssh or git URL';
+  } catch {
+    return 'is not a URL';
+  }
+}
+
 /** `platform.gitops` with defaults: Argo CD, following main, in its usual namespace. */
-export function resolveGitOps(raw: Platform['gitops']): GitOps {
+export function resolveGitOps(raw: Platform['gitops'], report?: Report): GitOps {
   const tool = raw?.tool ?? 'argocd';
+  const problem = raw?.repoURL === undefined ? undefined : repoURLProblem(raw.repoURL);
+  if (problem) report?.('/platform/gitops/repoURL', `platform.gitops.repoURL ${JSON.stringify(raw!.repoURL)} ${problem}`, 'write the URL the controller clones, e.g. https://github.com/org/tenants.git or git@github.com:org/tenants.git');
   return {
     tool,
     // A placeholder that cannot clone: the bundled file sets the real URL.

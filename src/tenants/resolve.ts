@@ -108,7 +108,7 @@ export function resolveTenants(
     if (problem) report(`/platform/egress/deniedCidrs/${i}`, problem, 'write the network address and prefix length, e.g. 169.254.0.0/16 or fd00::/8');
   });
 
-  const gitops = resolveGitOps(platform.gitops);
+  const gitops = resolveGitOps(platform.gitops, report);
   const clusters = resolveClusters(raw.clusters, gitops, report);
   const admission = resolveAdmission(platform.admission, gitops, report);
   if (gitops.secretRef && gitops.tool === 'argocd') {

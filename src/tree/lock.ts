@@ -39,7 +39,14 @@ export async function withRepoLock<T>(root: string, fn: () => Promise<T>): Promi
         if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LockedError(`another tenantctl took ${LOCK_FILE} at the same moment; run again`, lockPath);
         throw e;
       }
-      const pid = Number(readFileSync(lockPath, 'utf8').trim());
+      let held: string;
+      try {
+        held = readFileSync(lockPath, 'utf8');
+      } catch (cause) {
+        // A folder (or an unreadable file) there is not a lock this program wrote; taking it over could delete someone's data.
+        throw new LockedError(`${LOCK_FILE} is not a lock file tenantctl wrote (${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}); move it away`, lockPath);
+      }
+      const pid = Number(held.trim());
       if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
         throw new LockedError(`another tenantctl (pid ${pid}) is writing this repository (${LOCK_FILE}); wait for it to finish`, lockPath);
       }

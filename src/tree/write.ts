@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -7,6 +7,45 @@ const stagingName = (out: string) => `.${path.basename(out)}.staging`;
 const previousName = (out: string) => `.${path.basename(out)}.previous`;
 /** Written once the staging tree is complete: from then on a swap rolls forward, never back. */
 const journalName = (out: string) => `.${path.basename(out)}.swap`;
+
+/**
+ * A state of the tree tenantctl refuses to write over, reported like a file
+ * system error (errno-style code, the path, what to do).
+ */
+export class TreeRefusal extends Error {
+  constructor(
+    readonly code: string,
+    readonly syscall: string,
+    readonly path: string,
+    readonly hint: string,
+  ) {
+    super(`${code}: cannot ${syscall} ${path}`);
+  }
+}
+
+/** rendered/ as a link would carry every write to wherever it points, possibly outside the repository. */
+function refuseLink(outAbs: string): void {
+  let linked = false;
+  try {
+    linked = lstatSync(outAbs).isSymbolicLink();
+  } catch {
+    return;
+  }
+  if (linked) {
+    const name = path.basename(outAbs);
+    throw new TreeRefusal('ELOOP', 'write through the symbolic link', outAbs, `${name}/ must be a real folder inside the repository (tenantctl never writes through a link): replace the link with a folder`);
+  }
+}
+
+/** Journal entries are top-level names in rendered/; anything else was not written by tenantctl. */
+function journalNames(journal: string, outAbs: string): string[] {
+  const names = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+  if (names.some((n) => n === '.' || n === '..' || /[/\\\0]/.test(n))) {
+    const j = path.basename(journal);
+    throw new TreeRefusal('EINVAL', 'roll forward the swap journal', journal, `${j} names entries outside ${path.basename(outAbs)}/, so tenantctl did not write it: delete ${j} and ${stagingName(outAbs)}, then run again`);
+  }
+  return names;
+}
 
 /**
  * Moves the staged entries into the output folder one top-level entry at a
@@ -42,8 +81,9 @@ export async function recoverTree(outAbs: string): Promise<void> {
   const previous = path.join(parent, previousName(outAbs));
   const staging = path.join(parent, stagingName(outAbs));
   const journal = path.join(parent, journalName(outAbs));
+  refuseLink(outAbs);
   if (existsSync(journal)) {
-    const names = readFileSync(journal, 'utf8').split('\n').filter(Boolean);
+    const names = journalNames(journal, outAbs);
     await swapEntries(outAbs, staging, previous, names);
   } else if (!existsSync(outAbs) && existsSync(previous)) {
     await rename(previous, outAbs);
