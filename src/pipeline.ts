@@ -16,8 +16,9 @@ import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
 import type { TenantsConfig } from './tenants/types.js';
-import { compareTrees, treesDiffer } from './tree/compare.js';
-import { readTree, readTreeAndLinks } from './tree/read.js';
+import { compareTrees } from './tree/compare.js';
+import { listTree } from './tree/list.js';
+import { readTree, readTreeAgainst, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
@@ -258,18 +259,22 @@ export function filesystemFailure(e: unknown, root: string): Diagnostic | undefi
  * objects to check from disk where the file exists (that is what Argo CD or
  * Flux applies, hand edits included) and from the render where it does not.
  */
-async function driftStage(r: RenderResult, onDisk: ReadonlyMap<string, string>, compare: boolean): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
-  const diagnostics = compare && treesDiffer(r.files, onDisk) ? compareTrees(r.files, onDisk, (await import('diff')).createTwoFilesPatch) : [];
-  if (!compare) return { manifests: [...r.manifests], diagnostics };
+async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
+  if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
+  const onDisk = new Set(disk.paths);
+  const differs = disk.differing.size > 0 || onDisk.size !== r.files.size;
+  // The diff wants both trees whole; files equal to the render are the render's own strings.
+  const committed = () => new Map(disk.paths.map((p) => [p, disk.differing.get(p) ?? r.files.get(p)!]));
+  const diagnostics = differs ? compareTrees(r.files, committed(), (await import('diff')).createTwoFilesPatch) : [];
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
-  for (const p of [...new Set([...rendered.keys(), ...onDisk.keys()])].sort()) {
+  for (const p of [...new Set([...rendered.keys(), ...disk.paths])].sort()) {
     if (p.endsWith(`/${kustomizationFile}`)) continue;
-    const text = onDisk.get(p);
+    const text = disk.differing.get(p);
     const fresh = rendered.get(p);
     // Unchanged files are the rendered objects already parsed: no second parse.
-    if (text === undefined || (fresh && text === r.files.get(p))) {
+    if (text === undefined) {
       manifests.push(...(fresh ?? []));
       continue;
     }
@@ -281,6 +286,17 @@ async function driftStage(r: RenderResult, onDisk: ReadonlyMap<string, string>, 
     diagnostics.push(...parsed.diagnostics.map((d) => ({ ...d, kind: 'finding' as const })));
   }
   return { manifests, diagnostics };
+}
+
+/** load → render → read the committed tree against it; the committed tree is never held whole. */
+async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
+  const outAbs = path.join(o.root, o.outDir);
+  if (drift) await recoverTree(outAbs);
+  const rendered = await renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
+  if (!drift) return { rendered, files: 0 };
+  if (!rendered.render) return { rendered, files: listTree(outAbs).files.length };
+  const disk = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
+  return { rendered, disk, files: disk.paths.length };
 }
 
 /** The one pipeline; see the module comment. */
@@ -301,29 +317,23 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.manifests = [...opts.manifests];
     if (opts.config) result.config = opts.config;
   } else {
-    const outAbs = path.join(o.root, o.outDir);
-    let loaded: [Rendered, Awaited<ReturnType<typeof readTreeAndLinks>>];
+    let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
-      if (stages.has('drift')) await recoverTree(outAbs);
-      loaded = await phase('load', () =>
-        Promise.all([
-          renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) }),
-          stages.has('drift') ? readTreeAndLinks(outAbs, o.outDir) : Promise.resolve({ files: new Map<string, string>(), links: [] }),
-        ]),
-      );
+      loaded = await phase('load', () => loadStage(o, opts, stages.has('drift')));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
       if (!d) throw e;
       result.diagnostics.push(d);
       return result;
     }
-    const [r, { files: onDisk, links }] = loaded;
+    const { rendered: r, disk } = loaded;
+    const links = disk?.links ?? [];
     if (r.config) result.config = r.config;
     if (r.render) result.render = r.render;
-    result.files = onDisk.size;
+    result.files = loaded.files;
     result.diagnostics.push(...r.diagnostics);
     if (!r.render) return result;
-    const drift = await phase('drift', () => driftStage(r.render!, onDisk, stages.has('drift')));
+    const drift = await phase('drift', () => driftStage(r.render!, disk));
     result.manifests = drift.manifests;
     result.diagnostics.push(...drift.diagnostics);
     if (stages.has('drift')) {

@@ -18,3 +18,30 @@ export async function readTreeAndLinks(outAbs: string, outRel: string): Promise<
 export async function readTree(outAbs: string, outRel: string): Promise<Map<string, string>> {
   return (await readTreeAndLinks(outAbs, outRel)).files;
 }
+
+export interface TreeAgainst {
+  /** Every file on disk, keyed like the rendered map, sorted. */
+  paths: string[];
+  /** Only the files whose text differs from the expected tree (or that it lacks). */
+  differing: Map<string, string>;
+  links: Listing['links'];
+}
+
+/**
+ * Reads the tree and keeps only what differs from `expected`. A file equal to
+ * what render produces is dropped as soon as it is compared, so a clean tree
+ * costs no memory beyond the render itself (the whole tree at once was the
+ * largest single allocation of a check at thousands of tenants).
+ */
+export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>): TreeAgainst {
+  const listing = listTree(outAbs);
+  const paths: string[] = [];
+  const differing = new Map<string, string>();
+  for (const r of listing.files) {
+    const p = `${outRel}/${r}`;
+    paths.push(p);
+    const text = readFileSync(path.join(outAbs, r), 'utf8');
+    if (expected.get(p) !== text) differing.set(p, text);
+  }
+  return { paths, differing, links: listing.links };
+}

@@ -18,21 +18,23 @@ function isPlaceholder(m: Manifest, v: unknown): boolean {
   return m.object.kind === 'ApplicationSet' && typeof v === 'string' && v.includes('{{');
 }
 
-function checkLabels(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: (string | number)[], where: string): void {
-  for (const [key, value] of Object.entries(map)) {
+function checkLabels(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: readonly (string | number)[], where: string): void {
+  for (const key in map) {
+    const value = map[key];
     if (isPlaceholder(m, key) || isPlaceholder(m, value)) continue;
-    const pointer = toPointer([...path, key]);
+    // Pointers are built only for a finding: almost every label is valid.
     const badKey = qualifiedName(key);
-    if (badKey) ctx.report({ manifest: m, messageId: 'key', pointer, actual: key, data: { where, key, reason: badKey } });
+    if (badKey) ctx.report({ manifest: m, messageId: 'key', pointer: toPointer([...path, key]), actual: key, data: { where, key, reason: badKey } });
     if (typeof value !== 'string') continue;
     const badValue = labelValue(value);
-    if (badValue) ctx.report({ manifest: m, messageId: 'value', pointer, actual: value, data: { where, key, value, reason: badValue } });
+    if (badValue) ctx.report({ manifest: m, messageId: 'value', pointer: toPointer([...path, key]), actual: value, data: { where, key, value, reason: badValue } });
   }
 }
 
-function checkAnnotations(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: (string | number)[]): void {
+function checkAnnotations(m: Manifest, ctx: Ctx, map: Record<string, unknown>, path: readonly (string | number)[]): void {
   let size = 0;
-  for (const [key, value] of Object.entries(map)) {
+  for (const key in map) {
+    const value = map[key];
     // Upstream lowercases annotation keys before validating them.
     const bad = isPlaceholder(m, key) ? undefined : qualifiedName(key.toLowerCase());
     if (bad) ctx.report({ manifest: m, messageId: 'key', pointer: toPointer([...path, key]), actual: key, data: { where: 'annotation', key, reason: bad } });
@@ -44,10 +46,10 @@ function checkAnnotations(m: Manifest, ctx: Ctx, map: Record<string, unknown>, p
 }
 
 function byteLength(s: string): number {
-  return new TextEncoder().encode(s).length;
+  return Buffer.byteLength(s, 'utf8');
 }
 
-function checkExpressions(m: Manifest, ctx: Ctx, list: unknown[], path: (string | number)[]): void {
+function checkExpressions(m: Manifest, ctx: Ctx, list: unknown[], path: readonly (string | number)[]): void {
   list.forEach((e, i) => {
     if (!isRecord(e)) return;
     if (typeof e.key === 'string') {
@@ -71,21 +73,31 @@ const mapSelectorKinds = new Set(['Service', 'ReplicationController']);
  * matchExpressions in any selector, and a pod spec's nodeSelector.
  */
 function walk(m: Manifest, ctx: Ctx, node: unknown, path: (string | number)[]): void {
+  // One path array for the whole walk (pushed and popped), so a walk allocates nothing per field.
   if (Array.isArray(node)) {
-    node.forEach((item, i) => walk(m, ctx, item, [...path, i]));
+    for (let i = 0; i < node.length; i++) {
+      const item: unknown = node[i];
+      if (typeof item !== 'object' || item === null) continue;
+      path.push(i);
+      walk(m, ctx, item, path);
+      path.pop();
+    }
     return;
   }
   if (!isRecord(node)) return;
   const parent = path[path.length - 1];
-  for (const [key, value] of Object.entries(node)) {
-    const here = [...path, key];
-    if (parent === 'metadata' && key === 'labels' && isRecord(value)) checkLabels(m, ctx, value, here, 'label');
-    else if (parent === 'metadata' && key === 'annotations' && isRecord(value)) checkAnnotations(m, ctx, value, here);
-    else if ((key === 'matchLabels' || key === 'nodeSelector') && isRecord(value)) checkLabels(m, ctx, value, here, 'selector');
-    else if (key === 'matchExpressions' && Array.isArray(value)) checkExpressions(m, ctx, value, here);
-    else if (path.length === 1 && path[0] === 'spec' && key === 'selector' && mapSelectorKinds.has(m.object.kind) && isRecord(value)) {
-      checkLabels(m, ctx, value, here, 'selector');
-    } else walk(m, ctx, value, here);
+  for (const key in node) {
+    const value = node[key];
+    if (typeof value !== 'object' || value === null) continue;
+    path.push(key);
+    if (parent === 'metadata' && key === 'labels' && isRecord(value)) checkLabels(m, ctx, value, path, 'label');
+    else if (parent === 'metadata' && key === 'annotations' && isRecord(value)) checkAnnotations(m, ctx, value, path);
+    else if ((key === 'matchLabels' || key === 'nodeSelector') && isRecord(value)) checkLabels(m, ctx, value, path, 'selector');
+    else if (key === 'matchExpressions' && Array.isArray(value)) checkExpressions(m, ctx, value, path);
+    else if (path.length === 2 && path[0] === 'spec' && key === 'selector' && mapSelectorKinds.has(m.object.kind) && isRecord(value)) {
+      checkLabels(m, ctx, value, path, 'selector');
+    } else walk(m, ctx, value, path);
+    path.pop();
   }
 }
 

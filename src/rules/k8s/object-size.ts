@@ -5,7 +5,7 @@ type Messages = 'object' | 'data';
 const mebibyte = 1024 * 1024;
 
 function utf8Length(s: string): number {
-  return new TextEncoder().encode(s).length;
+  return Buffer.byteLength(s, 'utf8');
 }
 
 /** Bytes a base64 string decodes to: binaryData and Secret data count decoded. */
@@ -49,7 +49,10 @@ export const objectSize: Rule<Messages> = {
       ctx.report({ manifest: m, messageId: 'data', pointer: `/${field}`, actual: payload, expected: `≤ ${mebibyte}`, data: { kind, name, size: payload, limit: mebibyte } });
       return;
     }
-    const size = utf8Length(JSON.stringify(m.object));
+    const json = JSON.stringify(m.object);
+    // A UTF-16 code unit is at most 3 UTF-8 bytes: short text cannot be over the limit, and needs no count.
+    if (json.length * 3 <= mebibyte) return;
+    const size = utf8Length(json);
     if (size > mebibyte) {
       ctx.report({ manifest: m, messageId: 'object', pointer: '', actual: size, expected: `≤ ${mebibyte}`, data: { kind, name, size, limit: mebibyte } });
     }
