@@ -1,5 +1,5 @@
 import { capacityDelta } from '../analysis/delta/capacity.js';
-import { connectivityDelta } from '../analysis/delta/connectivity.js';
+import { connectivityDelta, groupFlows, tenantWorkloads } from '../analysis/delta/connectivity.js';
 import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
 import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
@@ -36,11 +36,13 @@ export const plan: Command = {
     const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
     const tenantOfNamespace = new Map([...(base.config?.tenants ?? []), ...head.config.tenants].map((t) => [t.namespace, t.id]));
     const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace);
+    const headTenants = new Map(head.config.tenants.map((t) => [t.namespace, t.id]));
+    const flowGroups = connectivity.length > 0 ? groupFlows(connectivity, tenantWorkloads(head.render?.manifests ?? [], headTenants)) : [];
     const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];
     const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, deletions, permissions, capacity }), ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
+    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity }), ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
   },
 };

@@ -1,5 +1,5 @@
 import type { Change, ObjectChange, Plan, TenantChange } from './changes.js';
-import type { FlowChange } from '../analysis/delta/connectivity.js';
+import type { FlowChange, FlowGroup } from '../analysis/delta/connectivity.js';
 import type { CapacityChange } from '../analysis/delta/capacity.js';
 import type { PermissionChange } from '../analysis/delta/permissions.js';
 import { deletionList } from './removal.js';
@@ -12,6 +12,8 @@ export interface PlanView {
   blocked: ReadonlySet<string>;
   /** Flows the change opens or closes (src/analysis/delta). */
   connectivity?: readonly FlowChange[];
+  /** The same flows grouped by what changed for whom: the sentences read first. */
+  flowGroups?: readonly FlowGroup[];
   /** What the GitOps controller would delete for tenants that stay (delivery findings), shown first. */
   deletions?: readonly string[];
   /** What each bound subject gains or loses (src/analysis/delta). */
@@ -20,10 +22,31 @@ export interface PlanView {
   capacity?: readonly CapacityChange[];
 }
 
+const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
+
+function overNote(c: CapacityChange): string {
+  return c.over[0] === c.over[1] ? '' : c.over[1] ? ' (OVER QUOTA at peak)' : ' (fits again)';
+}
+
 function capacityLine(c: CapacityChange): string {
-  const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
-  const fit = c.fits[0] === c.fits[1] ? '' : c.fits[1] ? ' (fits again)' : ' (NO LONGER FITS)';
-  return `${c.tenant} ${c.resource}: hard ${pair(c.hard)}, peak use ${pair(c.peak)}, headroom ${pair(c.headroom)}${fit}`;
+  return `${c.tenant} ${c.resource}: hard ${pair(c.hard)}, peak use ${pair(c.peak)}, headroom ${pair(c.headroom)}${overNote(c)}`;
+}
+
+/** One sentence per tenant whose quota stops (or starts) covering its peak use. */
+function capacityVerdicts(capacity: readonly CapacityChange[]): string[] {
+  const by = new Map<string, { over: string[]; fits: string[] }>();
+  for (const c of capacity) {
+    if (c.over[0] === c.over[1]) continue;
+    const e = by.get(c.tenant) ?? { over: [], fits: [] };
+    (c.over[1] ? e.over : e.fits).push(c.resource);
+    by.set(c.tenant, e);
+  }
+  const out: string[] = [];
+  for (const [tenant, e] of by) {
+    if (e.over.length) out.push(`${tenant} no longer fits its quota at peak (mid-rollout at the HPA maximum): ${e.over.join(', ')}`);
+    if (e.fits.length) out.push(`${tenant} fits its quota at peak again: ${e.fits.join(', ')}`);
+  }
+  return out;
 }
 
 function permissionLine(p: PermissionChange): string {
@@ -33,10 +56,13 @@ function permissionLine(p: PermissionChange): string {
   return `${p.subject} ${where}: ${shown.join('; ')}`;
 }
 
-/** A flow's before and after, as a reviewer reads it. */
-function flowLine(f: FlowChange): string {
-  const verb = f.before === 'denied' || f.before === 'no such workload' ? 'opens' : f.after === 'denied' || f.after === 'no such workload' ? 'closes' : 'changes';
-  return `${f.from} -> ${f.to}: ${verb} (${f.before} → ${f.after})`;
+/** A group of flows as the sentence a reviewer reads: who can now (or no longer) reach what, on which ports. */
+export function flowSentence(g: FlowGroup): string {
+  const [src, dst] = g.direction === 'to' ? [g.who, g.peer] : [g.peer, g.who];
+  const count = g.flows > 1 ? ` [${g.flows} flows]` : '';
+  if (g.opens && !g.closes) return `${src} can now reach ${dst} on ${g.opens}${g.before === 'denied' ? '' : ` (was ${g.before})`}${count}`;
+  if (g.closes && !g.opens) return `${src} can no longer reach ${dst} on ${g.closes}${g.after === 'denied' ? '' : ` (still ${g.after})`}${count}`;
+  return `${src} -> ${dst}: now ${g.after}, was ${g.before}${count}`;
 }
 
 const sign: Record<Change, string> = { added: '+', removed: '-', changed: '~' };
@@ -59,14 +85,15 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed${deletions.length ? `; ${deletions.length} unintended deletion(s) by the GitOps controller` : ''}`];
   for (const d of deletions) out.push(`! ${d}`);
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
   if (connectivity.length > 0) {
     out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)`);
-    for (const f of connectivity) out.push(`    ${flowLine(f)}`);
+    for (const g of flowGroups) out.push(`    ${flowSentence(g)}`);
+    if (flowGroups.length === 0) for (const f of connectivity) out.push(`    ${f.from} -> ${f.to}: now ${f.after}, was ${f.before}`);
   }
   if (permissions.length > 0) {
     out.push('', `Permissions: ${permissions.length} subject(s) gain or lose access (RBAC evaluation of base and head)`);
@@ -74,6 +101,7 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
   }
   if (capacity.length > 0) {
     out.push('', `Capacity: ${capacity.length} quota resource(s) change (peak = mid-rollout at the HPA maximum)`);
+    for (const v of capacityVerdicts(capacity)) out.push(`    ! ${v}`);
     for (const c of capacity) out.push(`    ${capacityLine(c)}`);
   }
   for (const t of plan.tenants) {
@@ -95,15 +123,17 @@ export function planText({ plan, ref, blocked, connectivity = [], deletions = []
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 /** The plan as data, versioned, keys in a stable order: for bots and dashboards. */
-export function planJson({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+export function planJson({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = {
     version: 1,
     ref,
     summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
     deletions,
+    connectivitySummary: flowGroups.map((g) => ({ ...g, sentence: flowSentence(g) })),
     connectivity,
     permissions,
+    capacitySummary: capacityVerdicts(capacity),
     capacity,
     tenants: plan.tenants.map((t) => ({
       id: t.id,
@@ -119,7 +149,7 @@ export function planJson({ plan, ref, blocked, connectivity = [], deletions = []
   return `${JSON.stringify(out, null, 2)}\n`;
 }
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
   const c = counts(plan);
   const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];
   if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
@@ -129,17 +159,22 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], deletions 
     out.push('', '> [!CAUTION]', `> Removing ${removedBlocked.map((t) => `\`${t.id}\``).join(', ')} deletes namespaces and data, and none was decommissioned first: \`check\` fails until it is (or \`--allow-removal\` is given).`);
   }
   if (connectivity.length > 0) {
-    out.push('', `### Connectivity: ${connectivity.length} flow(s) change`, '', '| From | To | Before | After |', '| --- | --- | --- | --- |');
+    out.push('', `### Connectivity: ${connectivity.length} flow(s) change`, '');
+    for (const g of flowGroups) out.push(`- ${flowSentence(g)}`);
+    out.push('', `<details><summary>${connectivity.length} flow(s), before and after</summary>`, '', '| From | To | Before | After |', '| --- | --- | --- | --- |');
     for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |`);
+    out.push('', '</details>');
   }
   if (permissions.length > 0) {
     out.push('', `### Permissions: ${permissions.length} subject(s) change`, '', '| Subject | Where | Gains | Loses |', '| --- | --- | --- | --- |');
     for (const p of permissions) out.push(`| \`${p.subject}\` | ${p.namespace ? `\`${p.namespace}\`` : 'cluster-wide'} | ${p.gained.map((g) => `\`${g}\``).join(', ') || '–'} | ${p.lost.map((l) => `\`${l}\``).join(', ') || '–'} |`);
   }
   if (capacity.length > 0) {
-    out.push('', `### Capacity: ${capacity.length} quota resource(s) change`, '', '| Tenant | Resource | Hard | Peak use | Headroom |', '| --- | --- | --- | --- | --- |');
-    const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
-    for (const c of capacity) out.push(`| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.fits[0] !== c.fits[1] && !c.fits[1] ? ' **no longer fits**' : ''} |`);
+    out.push('', `### Capacity: ${capacity.length} quota resource(s) change`, '');
+    const verdicts = capacityVerdicts(capacity);
+    if (verdicts.length > 0) out.push('> [!WARNING]', ...verdicts.map((v) => `> ${v}`), '');
+    out.push('| Tenant | Resource | Hard | Peak use | Headroom |', '| --- | --- | --- | --- | --- |');
+    for (const c of capacity) out.push(`| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.over[0] !== c.over[1] ? (c.over[1] ? ' **over quota at peak**' : ' (fits again)') : ''} |`);
   }
   if (plan.tenants.length > 0) {
     out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');

@@ -23,6 +23,8 @@ interface Edit {
 interface Case {
   name: string;
   edits: Edit[];
+  /** What a reviewer must read in the text and markdown (and the JSON carries), whatever else changes in the golden. */
+  says: string;
 }
 
 const tenants = 'tenants.yaml';
@@ -31,34 +33,42 @@ const cases: Case[] = [
   {
     name: 'open-port',
     edits: [{ file: tenants, from: 'externalPorts: [443]', to: 'externalPorts: [443, 80]' }],
+    says: 'every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443)',
   },
   {
     name: 'add-tenant',
     edits: [{ file: tenants, from: '    config:\n      LOG_LEVEL: debug\n', to: '    config:\n      LOG_LEVEL: debug\n\n  - id: acme\n    name: Acme Corp\n    tier: premium\n' }],
+    says: 'acme',
   },
   {
     name: 'remove-tenant',
     edits: [{ file: tenants, from: '\n  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n    config:\n      LOG_LEVEL: debug\n', to: '' }],
+    says: 'test-tenant-b',
   },
   {
     name: 'change-tier',
     edits: [{ file: tenants, from: '    name: Test Tenant A\n    tier: standard\n', to: '    name: Test Tenant A\n    tier: premium\n' }],
+    says: 'quota.requests.cpu: 2 → 8',
   },
   {
     name: 'widen-namespace-selector',
     edits: [{ file: 'templates/tenant/networkpolicy-allow-egress-database.yaml.ejs', from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: <%- v(platform.database.namespace) %>\n', to: '        - namespaceSelector: {}\n' }],
+    says: 'every tenant can now reach pods labelled app=ai-agents-postgresql in any namespace on TCP 5432',
   },
   {
     name: 'grant-verb',
     edits: [{ file: 'templates/tenant/role.yaml.ejs', from: '  - apiGroups: <%- v([group]) %>', to: '  - apiGroups: [""]\n    resources: ["pods/exec"]\n    verbs: ["create"]\n  - apiGroups: <%- v([group]) %>' }],
+    says: 'create pods/exec',
   },
   {
     name: 'change-denied-cidrs',
     edits: [{ file: tenants, from: '      - 169.254.0.0/16\n', to: '' }],
+    says: 'every tenant can now reach 169.254.0.0/16 on TCP 443',
   },
   {
     name: 'raise-hpa-max',
     edits: [{ file: tenants, from: '      minReplicas: 1\n      maxReplicas: 3\n', to: '      minReplicas: 1\n      maxReplicas: 6\n' }],
+    says: 'test-tenant-a no longer fits its quota at peak (mid-rollout at the HPA maximum): limits.cpu, limits.memory, requests.cpu, requests.memory',
   },
 ];
 
@@ -95,6 +105,7 @@ describe('semantic delta of plan, one golden per change and format', () => {
       }
       expect(existsSync(file), `${file} is missing: UPDATE_GOLDEN=1 writes it`).toBe(true);
       expect(r.stdout, `${c.name}.${ext}`).toBe(await readFile(file, 'utf8'));
+      expect(r.stdout, `${c.name}.${ext} says it`).toContain(c.says);
     }
   });
 });

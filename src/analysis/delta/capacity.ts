@@ -18,6 +18,8 @@ export interface CapacityChange {
   headroom: [string, string];
   /** The tenant no longer fits (or fits again) in some scenario. */
   fits: [boolean, boolean];
+  /** This resource's peak use exceeds its hard limit, before and after. */
+  over: [boolean, boolean];
 }
 
 const CAPACITY_KINDS = new Set(['ResourceQuota', 'LimitRange', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'HorizontalPodAutoscaler']);
@@ -51,6 +53,7 @@ export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConf
         peak: [fmt(peak(x), resource), fmt(peak(y), resource)],
         headroom: [fmt(x?.headroom, resource), fmt(y?.headroom, resource)],
         fits: [a.fits, b.fits],
+        over: [(x?.headroom ?? 0) < 0, (y?.headroom ?? 0) < 0],
       });
     }
   }

@@ -1,7 +1,26 @@
-import { formatRange, fullRange, normalizeRanges, subtractRanges, type IpRange } from '../../manifest/cidr.js';
+import { formatIp, fullRange, normalizeRanges, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import type { Manifest } from '../../manifest/types.js';
 import { namespaceFingerprints } from './fingerprint.js';
-import { buildModel, connection, equalPorts, externalAtoms, formatPorts, ipRemote, isEmptyPorts, type NetpolModel, type PortSet, type Workload } from '../netpol/index.js';
+import { witnessLabels } from '../isolation/namespaces.js';
+import { UNRELATED_NAMESPACE } from '../isolation/world.js';
+import {
+  buildModel,
+  connection,
+  equalPorts,
+  externalAtoms,
+  formatPorts,
+  ipRemote,
+  isEmptyPorts,
+  NAMESPACE_NAME_LABEL,
+  PROTOCOLS,
+  type Endpoint,
+  type Interval,
+  type Labels,
+  type NetpolModel,
+  type PolicyModel,
+  type PortSet,
+  type Protocol,
+} from '../netpol/index.js';
 
 /**
  * What a change opens and closes on the network, computed by the same
@@ -9,14 +28,37 @@ import { buildModel, connection, equalPorts, externalAtoms, formatPorts, ipRemot
  * before and after. Only workloads whose namespace changed (a policy, a
  * Namespace's labels or a workload's labels) are evaluated: a connection
  * depends on nothing else, so the rest cannot have changed.
+ *
+ * rendered/ holds only the tenants' workloads; the pods a policy admits
+ * elsewhere (the database, the ingress controller, "any pod labelled
+ * app=x in any namespace") are stood in for by one witness per policy peer,
+ * so widening a peer's selector shows as the pods it now reaches.
  */
 export interface FlowChange {
   from: string;
   to: string;
   before: string;
   after: string;
+  /** Ports allowed after and not before ('' when none). */
+  opens: string;
+  /** Ports allowed before and not after ('' when none). */
+  closes: string;
   /** The tenant on the side whose exposure changed (source for egress, destination otherwise). */
   tenant?: string;
+}
+
+/** Flows that changed alike for many tenant workloads, as one sentence's worth of data. */
+export interface FlowGroup {
+  /** `every tenant`, `every tenant's api`, `tenant a, b` or the workloads by name. */
+  who: string;
+  /** `to`: the tenant workloads reach `peer`; `from`: `peer` reaches them. */
+  direction: 'to' | 'from';
+  peer: string;
+  before: string;
+  after: string;
+  opens: string;
+  closes: string;
+  flows: number;
 }
 
 const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
@@ -27,31 +69,91 @@ function changedNamespaces(base: readonly Manifest[], head: readonly Manifest[])
   return new Set([...new Set([...a.keys(), ...b.keys()])].filter((ns) => a.get(ns) !== b.get(ns)));
 }
 
-const name = (w: Workload) => `${w.namespace}/${w.name}`;
-
-function pairPorts(model: NetpolModel, src: Workload | undefined, dst: Workload | undefined): PortSet | undefined {
-  if (!src || !dst) return undefined;
-  return connection(model.policies, { kind: 'pod', endpoint: src }, { kind: 'pod', endpoint: dst }).ports;
+interface Party {
+  /** As shown: `ns/name` for a workload; `database/pod{app=x}` or `pods labelled app=x in any namespace` for a witness. */
+  name: string;
+  endpoint: Endpoint;
 }
 
-function externalPorts(model: NetpolModel, w: Workload | undefined, range: IpRange, direction: 'egress' | 'ingress'): PortSet | undefined {
-  if (!w) return undefined;
-  const pod = { kind: 'pod' as const, endpoint: w };
-  return direction === 'egress' ? connection(model.policies, pod, ipRemote(range)).ports : connection(model.policies, ipRemote(range), pod).ports;
+const labelText = (l: Labels) =>
+  Object.entries(l)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+
+/**
+ * One witness pod per distinct policy peer that selects pods outside tenant
+ * namespaces: labelled to match the peer's podSelector, in the namespace its
+ * namespaceSelector names or in an unrelated namespace carrying the labels it asks for.
+ */
+function witnesses(policies: readonly PolicyModel[], model: NetpolModel, tenantNamespaces: ReadonlySet<string>): Party[] {
+  const out = new Map<string, Party>();
+  for (const p of policies) {
+    for (const rule of [...p.ingress, ...p.egress]) {
+      for (const peer of rule.peers ?? []) {
+        if (peer.ipBlock) continue;
+        const pod = witnessLabels(peer.podSelector);
+        const nsWanted = peer.namespaceSelector ? witnessLabels(peer.namespaceSelector) : { [NAMESPACE_NAME_LABEL]: p.namespace };
+        if (!pod || !nsWanted) continue;
+        const pinned = nsWanted[NAMESPACE_NAME_LABEL];
+        if (pinned !== undefined && tenantNamespaces.has(pinned)) continue;
+        const namespace = pinned ?? UNRELATED_NAMESPACE;
+        const nsLabels = { ...(model.namespaces.get(namespace) ?? {}), ...nsWanted, [NAMESPACE_NAME_LABEL]: namespace };
+        const pods = Object.keys(pod).length === 0 ? 'any pod' : `pods labelled ${labelText(pod)}`;
+        const name = pinned !== undefined ? `${pinned}/${Object.keys(pod).length === 0 ? 'any pod' : `pod{${labelText(pod)}}`}` : `${pods} in ${Object.keys(nsWanted).length === 0 ? 'any namespace' : `namespaces labelled ${labelText(nsWanted)}`}`;
+        if (!out.has(name)) out.set(name, { name, endpoint: { namespace, namespaceLabels: nsLabels, labels: pod, ports: [] } });
+      }
+    }
+  }
+  return [...out.values()];
 }
 
-const show = (p: PortSet | undefined) => (p === undefined ? 'no such workload' : isEmptyPorts(p) ? 'denied' : formatPorts(p));
+function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  let cur: Interval[] = [...a];
+  for (const [lo, hi] of b) cur = cur.flatMap(([x, y]): Interval[] => (hi < x || lo > y ? [[x, y]] : [...(x < lo ? [[x, lo - 1] as Interval] : []), ...(hi < y ? [[hi + 1, y] as Interval] : [])]));
+  return cur;
+}
 
-/** `10.0.0.0-10.255.255.255`, or `all IPv4 except …` when the gaps are fewer than the pieces. */
+function subtractPorts(a: PortSet, b: PortSet): PortSet {
+  const out = {} as Record<Protocol, Interval[]>;
+  for (const p of PROTOCOLS) out[p] = subtractIntervals(a[p], b[p]);
+  return out;
+}
+
+const show = (p: PortSet) => (isEmptyPorts(p) ? 'denied' : formatPorts(p));
+const diff = (a: PortSet, b: PortSet) => {
+  const d = subtractPorts(a, b);
+  return isEmptyPorts(d) ? '' : formatPorts(d);
+};
+
+/** The fewest CIDR blocks that cover a range exactly. */
+function cidrs(r: IpRange): string[] {
+  const bits = r.family === 4 ? 32 : 128;
+  const out: string[] = [];
+  let lo = r.lo;
+  while (lo <= r.hi) {
+    let size = 0;
+    while (size < bits && (lo & ((1n << BigInt(size + 1)) - 1n)) === 0n && lo + (1n << BigInt(size + 1)) - 1n <= r.hi) size++;
+    out.push(`${formatIp(r.family, lo)}/${bits - size}`);
+    lo += 1n << BigInt(size);
+  }
+  return out;
+}
+
+/** `0.0.0.0/0 except 10.96.0.0/12, 169.254.0.0/16`, or the CIDRs themselves when that is shorter. */
 function rangesLabel(ranges: readonly IpRange[]): string {
   const merged = normalizeRanges(ranges);
   const family = merged[0]!.family;
+  const all = family === 4 ? '0.0.0.0/0' : '::/0';
   if (merged.every((r) => r.family === family)) {
     const gaps = subtractRanges([fullRange(family)], merged);
-    if (gaps.length === 0) return `all IPv${family}`;
-    if (gaps.length < merged.length) return `all IPv${family} except ${gaps.map(formatRange).join(', ')}`;
+    if (gaps.length === 0) return all;
+    const listed = merged.flatMap(cidrs);
+    const except = gaps.flatMap(cidrs);
+    if (except.length < listed.length) return `${all} except ${except.join(', ')}`;
+    return listed.join(', ');
   }
-  return merged.map(formatRange).join(', ');
+  return merged.flatMap(cidrs).join(', ');
 }
 
 export function connectivityDelta(base: readonly Manifest[], head: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>): FlowChange[] {
@@ -59,20 +161,28 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
   if (changed.size === 0) return [];
   const a = buildModel(base);
   const b = buildModel(head);
-  const byName = (m: NetpolModel) => new Map(m.workloads.map((w) => [name(w), w]));
-  const wa = byName(a);
-  const wb = byName(b);
-  const names = [...new Set([...wa.keys(), ...wb.keys()])].sort();
-  const touched = names.filter((n) => changed.has(n.split('/')[0]!));
+  const tenantNamespaces = new Set(tenantOfNamespace.keys());
+  const parties = (m: NetpolModel, extra: readonly PolicyModel[]) =>
+    new Map<string, Party>([...m.workloads.map((w) => ({ name: `${w.namespace}/${w.name}`, endpoint: w })), ...witnesses(extra, m, tenantNamespaces)].map((p) => [p.name, p]));
+  const allPolicies = [...a.policies, ...b.policies];
+  const pa = parties(a, allPolicies);
+  const pb = parties(b, allPolicies);
+  const names = [...new Set([...pa.keys(), ...pb.keys()])].sort();
+  const nsOf = (n: string) => (pb.get(n) ?? pa.get(n))!.endpoint.namespace;
+  const touched = names.filter((n) => changed.has(nsOf(n)) && nsOf(n) !== UNRELATED_NAMESPACE);
   const out: FlowChange[] = [];
   const record = (from: string, to: string, before: PortSet | undefined, after: PortSet | undefined, tenantNs: string) => {
     // A workload that exists on one side only is an added or removed object, listed as such;
     // the delta is about what changes for workloads that stay.
     if (!before || !after) return;
     if (equalPorts(before, after)) return;
-    if ((!before || isEmptyPorts(before)) && (!after || isEmptyPorts(after))) return;
     const tenant = tenantOfNamespace.get(tenantNs);
-    out.push({ from, to, before: show(before), after: show(after), ...(tenant ? { tenant } : {}) });
+    out.push({ from, to, before: show(before), after: show(after), opens: diff(after, before), closes: diff(before, after), ...(tenant ? { tenant } : {}) });
+  };
+  const ports = (m: NetpolModel, side: Map<string, Party>, src: string, dst: string) => {
+    const s = side.get(src);
+    const d = side.get(dst);
+    return s && d ? connection(m.policies, { kind: 'pod', endpoint: s.endpoint }, { kind: 'pod', endpoint: d.endpoint }).ports : undefined;
   };
   const seen = new Set<string>();
   for (const t of touched) {
@@ -85,23 +195,26 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
         const key = `${src}\u0000${dst}`;
         if (seen.has(key)) continue;
         seen.add(key);
-        record(src, dst, pairPorts(a, wa.get(src), wa.get(dst)), pairPorts(b, wb.get(src), wb.get(dst)), src.split('/')[0]!);
+        const tenantNs = tenantNamespaces.has(nsOf(src)) ? nsOf(src) : nsOf(dst);
+        record(src, dst, ports(a, pa, src, dst), ports(b, pb, src, dst), tenantNs);
       }
     }
   }
   // External ranges, cut where either side's policies draw a boundary; neighbouring
   // atoms that changed alike read better as one range.
-  const atoms = externalAtoms([...a.policies, ...b.policies]);
+  const atoms = externalAtoms(allPolicies);
+  const external = (m: NetpolModel, p: Party | undefined, range: IpRange, direction: 'egress' | 'ingress') => {
+    if (!p) return undefined;
+    const pod = { kind: 'pod' as const, endpoint: p.endpoint };
+    return direction === 'egress' ? connection(m.policies, pod, ipRemote(range)).ports : connection(m.policies, ipRemote(range), pod).ports;
+  };
   for (const t of touched) {
     for (const direction of ['egress', 'ingress'] as const) {
-      // Group the changed atoms by their before and after; one line per group names the
-      // ranges, or the address family minus what is left out when that is shorter.
-      const groups = new Map<string, { before: PortSet | undefined; after: PortSet | undefined; ranges: IpRange[] }>();
+      const groups = new Map<string, { before: PortSet; after: PortSet; ranges: IpRange[] }>();
       for (const range of atoms) {
-        const before = externalPorts(a, wa.get(t), range, direction);
-        const after = externalPorts(b, wb.get(t), range, direction);
+        const before = external(a, pa.get(t), range, direction);
+        const after = external(b, pb.get(t), range, direction);
         if (!before || !after || equalPorts(before, after)) continue;
-        if ((!before || isEmptyPorts(before)) && (!after || isEmptyPorts(after))) continue;
         const key = `${show(before)}\u0000${show(after)}`;
         const g = groups.get(key) ?? { before, after, ranges: [] };
         g.ranges.push(range);
@@ -109,9 +222,75 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
       }
       for (const g of groups.values()) {
         const label = rangesLabel(g.ranges);
-        record(direction === 'egress' ? t : label, direction === 'egress' ? label : t, g.before, g.after, t.split('/')[0]!);
+        record(direction === 'egress' ? t : label, direction === 'egress' ? label : t, g.before, g.after, nsOf(t));
       }
     }
   }
   return out.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
+}
+
+/**
+ * The flows grouped by what changed, for the one-line summary a reviewer reads
+ * first: flows of tenant workloads to (or from) the same peer with the same
+ * before and after become one group, named after whom they cover.
+ * `tenantWorkloads` is every tenant's workload names in the head.
+ */
+export function groupFlows(flows: readonly FlowChange[], tenantWorkloads: ReadonlyMap<string, readonly string[]>): FlowGroup[] {
+  const tenantOf = new Map<string, string>();
+  for (const [tenant, ws] of tenantWorkloads) for (const w of ws) tenantOf.set(w, tenant);
+  const groups = new Map<string, { direction: 'to' | 'from'; peer: string; f: FlowChange; members: string[] }>();
+  for (const f of flows) {
+    const direction = tenantOf.has(f.from) ? 'to' : tenantOf.has(f.to) ? 'from' : 'to';
+    const [member, peer] = direction === 'to' ? [f.from, f.to] : [f.to, f.from];
+    const key = `${direction}\u0000${peer}\u0000${f.before}\u0000${f.after}`;
+    const g = groups.get(key) ?? { direction, peer, f, members: [] };
+    g.members.push(member);
+    groups.set(key, g);
+  }
+  return [...groups.values()].map((g) => ({
+    who: whoLabel(g.members, tenantOf, tenantWorkloads),
+    direction: g.direction,
+    peer: g.peer,
+    before: g.f.before,
+    after: g.f.after,
+    opens: g.f.opens,
+    closes: g.f.closes,
+    flows: g.members.length,
+  }));
+}
+
+function whoLabel(members: readonly string[], tenantOf: ReadonlyMap<string, string>, tenantWorkloads: ReadonlyMap<string, readonly string[]>): string {
+  const set = new Set(members);
+  const byTenant = new Map<string, string[]>();
+  for (const m of members) {
+    const t = tenantOf.get(m);
+    if (t === undefined) return list(members);
+    byTenant.set(t, [...(byTenant.get(t) ?? []), m]);
+  }
+  const complete = [...byTenant.keys()].filter((t) => tenantWorkloads.get(t)!.every((w) => set.has(w)));
+  const withWorkloads = [...tenantWorkloads.entries()].filter(([, ws]) => ws.length > 0).map(([t]) => t);
+  if (complete.length === byTenant.size) {
+    if (complete.length === withWorkloads.length && complete.length > 1) return 'every tenant';
+    const ts = complete.sort();
+    return `tenant${ts.length > 1 ? 's' : ''} ${ts.length > 5 ? `${ts.slice(0, 5).join(', ')} and ${ts.length - 5} more` : ts.join(', ')}`;
+  }
+  // The same workload in every tenant: `every tenant's worker`.
+  const local = new Set(members.map((m) => m.slice(m.indexOf('/') + 1)));
+  if (local.size === 1 && byTenant.size === withWorkloads.length && byTenant.size > 1 && [...byTenant.values()].every((ws) => ws.length === 1)) return `every tenant's ${[...local][0]}`;
+  return list(members);
+}
+
+function list(members: readonly string[]): string {
+  const sorted = [...members].sort();
+  return sorted.length > 3 ? `${sorted.slice(0, 3).join(', ')} and ${sorted.length - 3} more` : sorted.join(', ');
+}
+
+/** Every tenant's workloads as the delta names them (`ns/name`), for groupFlows. */
+export function tenantWorkloads(manifests: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>): Map<string, string[]> {
+  const out = new Map<string, string[]>([...new Set(tenantOfNamespace.values())].map((t) => [t, []]));
+  for (const w of buildModel(manifests).workloads) {
+    const t = tenantOfNamespace.get(w.namespace);
+    if (t !== undefined) out.get(t)!.push(`${w.namespace}/${w.name}`);
+  }
+  return out;
 }

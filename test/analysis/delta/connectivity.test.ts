@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectivityDelta } from '../../../src/analysis/delta/connectivity.js';
+import { connectivityDelta, groupFlows, tenantWorkloads } from '../../../src/analysis/delta/connectivity.js';
 import { parseManifests } from '../../../src/manifest/parse.js';
 import { bundledTenants, cleanupTempRepos, cli, renderedWith } from '../../helpers.js';
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
@@ -26,11 +26,46 @@ describe('connectivity delta', async () => {
     const flows = connectivityDelta(base.render!.manifests, head.render!.manifests, tenantsOf(head));
     expect(flows.map((f) => `${f.from} -> ${f.to}`)).toEqual(
       ['a/api', 'a/worker', 'b/api', 'b/worker'].map(
-        (w) => `ai-agents-test-tenant-${w} -> all IPv4 except 10.96.0.0-10.111.255.255, 10.244.0.0-10.244.255.255, 169.254.0.0-169.254.255.255`,
+        (w) => `ai-agents-test-tenant-${w} -> 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16`,
       ),
     );
-    for (const f of flows) expect([f.before, f.after]).toEqual(['TCP 443', 'TCP 80,443']);
+    for (const f of flows) expect([f.before, f.after, f.opens, f.closes]).toEqual(['TCP 443', 'TCP 80,443', 'TCP 80', '']);
     expect(new Set(flows.map((f) => f.tenant))).toEqual(new Set(['test-tenant-a', 'test-tenant-b']));
+    // All four flows are one fact: every tenant, the same range, the same ports.
+    const groups = groupFlows(flows, tenantWorkloads(head.render!.manifests, tenantsOf(head)));
+    expect(groups).toEqual([
+      { who: 'every tenant', direction: 'to', peer: '0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16', before: 'TCP 443', after: 'TCP 80,443', opens: 'TCP 80', closes: '', flows: 4 },
+    ]);
+  });
+
+  it('names one tenant, or one workload in every tenant, when a change covers only that', async () => {
+    const flows = (who: string[]) => who.map((from) => ({ from, to: '192.0.2.0/24', before: 'denied', after: 'TCP 22', opens: 'TCP 22', closes: '' }));
+    const workloads = new Map([
+      ['a', ['ns-a/api', 'ns-a/worker']],
+      ['b', ['ns-b/api', 'ns-b/worker']],
+    ]);
+    expect(groupFlows(flows(['ns-a/api', 'ns-a/worker']), workloads)[0]!.who).toBe('tenant a');
+    expect(groupFlows(flows(['ns-a/worker', 'ns-b/worker']), workloads)[0]!.who).toBe("every tenant's worker");
+    expect(groupFlows(flows(['ns-a/worker']), workloads)[0]!.who).toBe('ns-a/worker');
+  });
+
+  // Kubernetes API reference, NetworkPolicyPeer.namespaceSelector
+  // (https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/):
+  // "namespaceSelector selects namespaces using cluster-scoped labels. This field follows standard label
+  // selector semantics; if present but empty, it selects all namespaces. If podSelector is also set, then the
+  // NetworkPolicyPeer as a whole selects the pods matching podSelector in the namespaces selected by namespaceSelector."
+  it('shows pods a widened namespaceSelector now reaches outside the tenants, through a witness pod per policy peer', async () => {
+    const head = await rendered(bundled, {
+      file: 'templates/tenant/networkpolicy-allow-egress-database.yaml.ejs',
+      from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: <%- v(platform.database.namespace) %>\n',
+      to: '        - namespaceSelector: {}\n',
+    });
+    const flows = connectivityDelta(base.render!.manifests, head.render!.manifests, tenantsOf(head));
+    expect(new Set(flows.map((f) => `${f.to}: ${f.before} -> ${f.after}`))).toEqual(
+      new Set(['pods labelled app=ai-agents-postgresql in any namespace: denied -> TCP 5432', 'pods labelled app=ai-agents-redis in any namespace: denied -> TCP 6379']),
+    );
+    // The database itself was reachable before and still is: not a change.
+    expect(flows.some((f) => f.to.startsWith('database/'))).toBe(false);
   });
 
   it('shows a path between tenants that a change opens, and only that', async () => {
@@ -44,12 +79,12 @@ describe('connectivity delta', async () => {
     const tenants = new Map([['a', 'tenant-a'], ['b', 'tenant-b']]);
     // b's deny-all is gone: b is open to and from the outside, but a still denies, so a <-> b stays closed.
     expect(connectivityDelta(before, after, tenants)).toEqual([
-      { from: 'all IPv4', to: 'b/web', before: 'denied', after: 'All Connections', tenant: 'tenant-b' },
-      { from: 'b/web', to: 'all IPv4', before: 'denied', after: 'All Connections', tenant: 'tenant-b' },
+      { from: '0.0.0.0/0', to: 'b/web', before: 'denied', after: 'All Connections', opens: 'All Connections', closes: '', tenant: 'tenant-b' },
+      { from: 'b/web', to: '0.0.0.0/0', before: 'denied', after: 'All Connections', opens: 'All Connections', closes: '', tenant: 'tenant-b' },
     ]);
     // Removing deny-all from a as well opens a <-> b.
     const open = connectivityDelta(before, tree(ns('a'), ns('b'), deploy('a'), deploy('b')), tenants);
-    expect(open.find((f) => f.from === 'a/web' && f.to === 'b/web')).toEqual({ from: 'a/web', to: 'b/web', before: 'denied', after: 'All Connections', tenant: 'tenant-a' });
+    expect(open.find((f) => f.from === 'a/web' && f.to === 'b/web')).toEqual({ from: 'a/web', to: 'b/web', before: 'denied', after: 'All Connections', opens: 'All Connections', closes: '', tenant: 'tenant-a' });
   });
 
   it('is in the plan a reviewer reads', async () => {
@@ -61,8 +96,8 @@ describe('connectivity delta', async () => {
     await cli(root, 'render');
     const text = await cli(root, 'plan', '--base', 'main');
     expect(text.stdout).toContain('Connectivity: 4 flow(s) change');
-    expect(text.stdout).toMatch(/ai-agents-test-tenant-a\/api -> all IPv4 except .*: changes \(TCP 443 → TCP 80,443\)/);
+    expect(text.stdout).toContain('every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443)');
     const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
-    expect(md.stdout).toContain('| `ai-agents-test-tenant-b/worker` | `all IPv4 except');
+    expect(md.stdout).toContain('| `ai-agents-test-tenant-b/worker` | `0.0.0.0/0 except');
   });
 });
