@@ -219,6 +219,12 @@ export const FINDINGS = {
     remediation: 'keep the name (rename in two steps: first add the new object and set preserveResourcesOnDeletion or remove the finalizer on the old one, merge, then remove the old one), or decommission the tenants first',
     doc: `${DELIVERY_DOC}#cascade-deletion`,
   },
+  'delivery/controller-namespace': {
+    description: "No Argo CD AppProject lets its Applications write anything but Application, ApplicationSet and AppProject in the controller's namespace (where argocd-cm, argocd-rbac-cm and the repository Secrets live).",
+    severity: 'error',
+    remediation: "drop the controller's namespace from the project's destinations, or give it a namespaceResourceWhitelist of Application, ApplicationSet and AppProject only (split the project if its Applications need more elsewhere)",
+    doc: 'docs/rules/delivery/controller-namespace.md',
+  },
   'delivery/coupled-tenants': {
     description: 'No Flux Kustomization waits for the health of Kustomizations it applies while they depend on it (a cycle that holds every tenant back on one failure).',
     severity: 'error',

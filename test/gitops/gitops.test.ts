@@ -59,8 +59,30 @@ describe('Argo CD delivery in the bundled tree', async () => {
   it('every object validates against the strict schemas', () => {
     expect(validateManifests(ms, registry)).toEqual([]);
     expect(ms.filter((m) => m.object.apiVersion === 'argoproj.io/v1alpha1').map((m) => m.object.kind).sort()).toEqual([
-      'AppProject', 'AppProject', 'AppProject', 'Application', 'Application', 'ApplicationSet',
+      'AppProject', 'AppProject', 'AppProject', 'AppProject', 'Application', 'Application', 'ApplicationSet',
     ]);
+  });
+
+  it("confines what is synced into the controller's namespace to Application, ApplicationSet and AppProject", () => {
+    const root = find(ms, 'Application', 'ai-agents-platform-root').object;
+    const gitops = find(ms, 'AppProject', root.spec.project).object.spec;
+    expect(root.spec.project).toBe('ai-agents-platform-gitops');
+    expect(gitops.destinations).toEqual([{ server: 'https://kubernetes.default.svc', namespace: 'argocd' }]);
+    expect(gitops.clusterResourceWhitelist).toEqual([]);
+    const allowed = new Set(gitops.namespaceResourceWhitelist.map((k: { group: string; kind: string }) => `${k.group}/${k.kind}`));
+    expect([...allowed].sort()).toEqual(['argoproj.io/AppProject', 'argoproj.io/Application', 'argoproj.io/ApplicationSet']);
+    // Everything the root syncs passes its project, so narrowing it breaks nothing.
+    const synced = ms.filter((m) => m.file.startsWith(`${root.spec.source.path}/`));
+    expect(synced.length).toBeGreaterThan(0);
+    for (const m of synced) {
+      expect(allowed.has(`${m.object.apiVersion.split('/')[0]}/${m.object.kind}`), m.file).toBe(true);
+      expect(m.object.metadata?.namespace).toBe('argocd');
+    }
+    // The platform project, used by the platform Application, has no destination there at all.
+    const platform = find(ms, 'Application', 'ai-agents-platform').object;
+    const destinations = find(ms, 'AppProject', platform.spec.project).object.spec.destinations as { namespace: string }[];
+    expect(destinations.map((d) => d.namespace)).toEqual(['database', 'ai-agents-*']);
+    expect(ms.filter((m) => !m.file.startsWith('rendered/argocd/') && m.object.metadata?.namespace === 'argocd')).toEqual([]);
   });
 
   it('gives each tenant a project confined to its namespace, without cluster objects or guardrails', () => {
