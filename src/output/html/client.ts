@@ -12,7 +12,7 @@ export const CLIENT_SCRIPT = String.raw`
   var dataEl = document.getElementById('report-data');
   if (!dataEl) return;
   var D = JSON.parse(dataEl.textContent);
-  var T = D.tenants, N = T.length, PAGE = 30, LIST_MAX = 500;
+  var T = D.tenants, N = T.length, PAGE = 20, LIST_MAX = 500;
   // Few tenants get cells large enough to read their marks; many get cells small enough to see a pattern.
   var CELL = N <= 40 ? 28 : 18;
   var pathAt = new Map();
@@ -20,8 +20,8 @@ export const CLIENT_SCRIPT = String.raw`
   D.paths.forEach(function (p, i) { pathAt.set(p[0] * N + p[1], i); onPath[p[0]] = 1; onPath[p[1]] = 1; });
   var state = { q: '', cols: true, onlyPaths: false, groupBy: 'tier', rowGroup: null, colGroup: null, selected: null, quotaShown: PAGE };
   var rows = [], cols = [];
-  var hasCluster = T.some(function (t) { return t[3] !== ''; });
-  if (hasCluster) state.groupBy = 'cluster';
+  // Group by cluster only where there is more than one.
+  if (new Set(T.map(function (t) { return t[3]; })).size > 1) state.groupBy = 'cluster';
 
   function $(id) { return document.getElementById(id); }
   function el(tag, cls, text) {
@@ -112,7 +112,9 @@ export const CLIENT_SCRIPT = String.raw`
     bs.style.width = w + 'px'; bs.style.height = h + 'px';
     cs.style.width = w + 'px'; cs.style.height = '120px';
     rs.style.height = h + 'px';
+    // The row labels scroll with the body, so they get its height, not their full one.
     body.style.height = Math.min(Math.max(h, 40), 540) + 17 + 'px';
+    rowhead.style.height = body.style.height;
     bs.textContent = ''; cs.textContent = ''; rs.textContent = '';
     var empty = $('matrix-empty');
     empty.hidden = rows.length > 0 && cols.length > 0;
