@@ -52,4 +52,23 @@ describe('pod/security-standards', () => {
     const { diagnostics } = await runRule(podSecurityStandards, edits);
     expect(diagnostics).toEqual([]);
   });
+
+  // pod-security-admission policy/check_sysctls.go: "Allowed Values: ... 'net.ipv4.tcp_slow_start_after_idle'
+  // 'net.ipv4.tcp_notsent_lowat'", added by the MinimumVersion 1.37 revision (sysctlsAllowedV1Dot37).
+  describe('follows the policy version the namespace pins (sysctls revision of v1.37)', () => {
+    const ns = 'rendered/_cluster/namespace-ai-agents-test-tenant-a.yaml';
+    const sysctl = { file: api, from: '        seccompProfile:\n          type: RuntimeDefault\n', to: '        seccompProfile:\n          type: RuntimeDefault\n        sysctls:\n          - name: net.ipv4.tcp_notsent_lowat\n            value: "16384"\n' };
+    const pin = (version: string) => ({ file: ns, from: 'pod-security.kubernetes.io/enforce-version: v1.33', to: `pod-security.kubernetes.io/enforce-version: ${version}` });
+
+    it.each(['v1.37', 'latest', 'v1.40'])('enforce-version %s allows net.ipv4.tcp_notsent_lowat', async (version) => {
+      const { diagnostics } = await runRule(podSecurityStandards, [pin(version), sysctl]);
+      expect(diagnostics).toEqual([]);
+    });
+
+    it.each(['v1.36', 'v1.32'])('enforce-version %s still forbids it', async (version) => {
+      const { diagnostics, fixture } = await runRule(podSecurityStandards, [pin(version), sysctl]);
+      const d = expectFinding(diagnostics, fixture, id, api, '- name: net.ipv4.tcp_notsent_lowat');
+      expect(d.message).toContain(`(${version}): sysctls: forbidden sysctls (net.ipv4.tcp_notsent_lowat)`);
+    });
+  });
 });

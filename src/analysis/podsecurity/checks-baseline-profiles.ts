@@ -202,6 +202,8 @@ export const sysctls129 = [
   'net.ipv4.tcp_keepalive_probes',
 ];
 export const sysctls132 = [...sysctls129, 'net.ipv4.tcp_rmem', 'net.ipv4.tcp_wmem'];
+// pod-security-admission policy/check_sysctls.go, `sysctlsAllowedV1Dot37 = sysctlsAllowedV1Dot32.Union(...)`.
+export const sysctls137 = [...sysctls132, 'net.ipv4.tcp_slow_start_after_idle', 'net.ipv4.tcp_notsent_lowat'];
 
 export function sysctls(allowedNames: readonly string[]) {
   const allowedSet = new Set(allowedNames);

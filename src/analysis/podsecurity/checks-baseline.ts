@@ -16,6 +16,7 @@ import {
   sysctls127,
   sysctls129,
   sysctls132,
+  sysctls137,
 } from './checks-baseline-profiles.js';
 
 /*
@@ -190,6 +191,7 @@ export const baselineChecks: readonly Check[] = [
       { minimumMinor: 27, check: sysctls(sysctls127) },
       { minimumMinor: 29, check: sysctls(sysctls129) },
       { minimumMinor: 32, check: sysctls(sysctls132) },
+      { minimumMinor: 37, check: sysctls(sysctls137) },
     ],
   },
   { id: 'windowsHostProcess', level: 'baseline', versions: [{ minimumMinor: 0, check: windowsHostProcess }] },

@@ -118,6 +118,9 @@ describe('policy versions', () => {
     ['sysctls', { securityContext: { ...restrictedPodSecurity, sysctls: [{ name: 'net.ipv4.tcp_keepalive_time', value: '1' }] } }, 'v1.29', 'v1.28'],
     ['sysctls', { securityContext: { ...restrictedPodSecurity, sysctls: [{ name: 'net.ipv4.ip_local_reserved_ports', value: '1' }] } }, 'v1.27', 'v1.26'],
     ['sysctls', { securityContext: { ...restrictedPodSecurity, sysctls: [{ name: 'net.ipv4.tcp_rmem', value: '1' }] } }, 'v1.32', 'v1.31'],
+    // check_sysctls.go MinimumVersion 1.37: sysctlsAllowedV1Dot32 plus tcp_slow_start_after_idle and tcp_notsent_lowat.
+    ['sysctls', { securityContext: { ...restrictedPodSecurity, sysctls: [{ name: 'net.ipv4.tcp_slow_start_after_idle', value: '0' }] } }, 'v1.37', 'v1.36'],
+    ['sysctls', { securityContext: { ...restrictedPodSecurity, sysctls: [{ name: 'net.ipv4.tcp_notsent_lowat', value: '16384' }] } }, 'v1.37', 'v1.36'],
     ['seLinuxOptions', { securityContext: { ...restrictedPodSecurity, seLinuxOptions: { type: 'container_engine_t' } } }, 'v1.31', 'v1.30'],
   ])('%s depends on the version (%#)', (check, spec, quiet, loud) => {
     expect(ids(spec, 'restricted', quiet)).not.toContain(check);
@@ -154,7 +157,7 @@ describe('policy versions', () => {
     const spec = { hostUsers: false, containers: [{ ...restrictedContainer }], securityContext: { seccompProfile: { type: 'RuntimeDefault' } } };
     expect(ids(spec, 'restricted', 'v1.34')).toContain('runAsNonRoot');
     expect(ids(spec, 'restricted', 'latest')).not.toContain('runAsNonRoot');
-    expect(maxPolicyMinor).toBe(35);
+    expect(maxPolicyMinor).toBe(37);
   });
 
   it('rejects an unparseable version', () => {
@@ -196,5 +199,32 @@ describe('parsePodSecurityLabels', () => {
       'pod-security.kubernetes.io/audit',
       'pod-security.kubernetes.io/warn-version',
     ]);
+  });
+});
+
+// Pod Security Standards, Baseline, Sysctls: "Sysctls can disable security mechanisms or affect all containers on a
+// host, and should be disallowed except for an allowed "safe" subset." The subset grows by policy version
+// (pod-security-admission policy/check_sysctls.go: sysctlsAllowedV1Dot0, V1Dot27, V1Dot29, V1Dot32, V1Dot37).
+describe('sysctls allowed at each policy version', () => {
+  const since: [string, number][] = [
+    ['kernel.shm_rmid_forced', 0],
+    ['net.ipv4.ip_unprivileged_port_start', 0],
+    ['net.ipv4.ip_local_reserved_ports', 27],
+    ['net.ipv4.tcp_fin_timeout', 29],
+    ['net.ipv4.tcp_wmem', 32],
+    ['net.ipv4.tcp_slow_start_after_idle', 37],
+    ['net.ipv4.tcp_notsent_lowat', 37],
+    ['net.core.somaxconn', Infinity],
+    ['kernel.msgmax', Infinity],
+  ];
+  const versions: [string, number][] = [['v1.0', 0], ['v1.26', 26], ['v1.27', 27], ['v1.31', 31], ['v1.32', 32], ['v1.35', 35], ['v1.36', 36], ['v1.37', 37], ['v1.99', 99], ['latest', 1000]];
+  const rows = since.flatMap(([name, minor]) => versions.map(([version, at]) => [name, version, minor <= at] as const));
+
+  it.each(rows)('%s at %s: allowed %s', (name, version, allowed) => {
+    const spec = { containers: [restrictedContainer], securityContext: { ...restrictedPodSecurity, sysctls: [{ name, value: '1' }] } };
+    for (const level of ['baseline', 'restricted'] as const) {
+      const v = evaluatePod({}, spec, level, version).filter((x) => x.check === 'sysctls');
+      expect(v, `${level} ${version}`).toEqual(allowed ? [] : [expect.objectContaining({ reason: 'forbidden sysctls', detail: name, pointers: ['/spec/securityContext/sysctls/0/name'] })]);
+    }
   });
 });

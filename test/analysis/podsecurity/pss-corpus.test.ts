@@ -51,3 +51,26 @@ for (const level of ['restricted', 'baseline'] as const) {
     });
   });
 }
+
+// The corpus is pinned at v1.33; its sysctls pass fixture, extended with the two sysctls the v1.37 revision of
+// check_sysctls.go allows (tcp_slow_start_after_idle, tcp_notsent_lowat), separates the two versions.
+{
+  const file = path.join(corpusDir, 'psa-baseline-v1.33.json');
+  const present = existsSync(file);
+  if (!present) console.warn(`PSS corpus absent, skipping the v1.37 sysctls cases: ${file}`);
+  describe.skipIf(!present)('PSS upstream fixtures at newer policy versions', () => {
+    it('the sysctls pass fixture plus the v1.37 sysctls is denied up to v1.36 and allowed from v1.37', () => {
+      const cases = (JSON.parse(readFileSync(file, 'utf8')) as { cases: PssCase[] }).cases;
+      const base = cases.find((c) => c.id === 'psa/baseline/v1.33/pass/sysctls1');
+      expect(base, 'corpus case psa/baseline/v1.33/pass/sysctls1').toBeDefined();
+      const sc = base!.pod.spec.securityContext ?? {};
+      const spec: PodSpec = { ...base!.pod.spec, securityContext: { ...sc, sysctls: [...(sc.sysctls ?? []), { name: 'net.ipv4.tcp_slow_start_after_idle', value: '0' }, { name: 'net.ipv4.tcp_notsent_lowat', value: '16384' }] } };
+      for (const version of ['v1.33', 'v1.36']) {
+        expect(evaluatePod(base!.pod.metadata, spec, 'baseline', version), version).toEqual([
+          expect.objectContaining({ check: 'sysctls', detail: 'net.ipv4.tcp_slow_start_after_idle, net.ipv4.tcp_notsent_lowat' }),
+        ]);
+      }
+      for (const version of ['v1.37', 'latest']) expect(evaluatePod(base!.pod.metadata, spec, 'baseline', version), version).toEqual([]);
+    });
+  });
+}
