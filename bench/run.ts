@@ -14,7 +14,7 @@ import { bundledRepo, syntheticRepo } from './repo.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin/tenantctl.js');
-const SCENARIOS = ['check', 'nocap', 'kubeconform', 'shards', 'pr', 'bundled'] as const;
+const SCENARIOS = ['check', 'nocap', 'kubeconform', 'html', 'shards', 'pr', 'bundled'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** What this build of tenantctl offers, read from its own help so the bench runs before and after a flag lands. */
@@ -24,6 +24,7 @@ interface Features {
   cacheFlag: string | null;
   shard: boolean;
   allowNoBase: boolean;
+  html: boolean;
   /** --max-old-space-size on the bin's shebang: the cap a user gets by running `tenantctl`. */
   binHeapCapMiB: number | null;
   /** V8's own limit for a plain `node` on this machine (it depends on physical memory). */
@@ -39,6 +40,7 @@ function features(): Features {
     cacheFlag: /^\s*(--cache[\w-]*)\s+[A-Z]+/m.exec(help)?.[1] ?? null,
     shard: /--shard\b/.test(help),
     allowNoBase: /--allow-no-base\b/.test(help),
+    html: /--format [\w|]*\bhtml\b/.test(help),
     binHeapCapMiB: cap ? Number(cap[1]) : null,
     nodeDefaultHeapMiB: Math.round(Number(heap) / 2 ** 20),
   };
@@ -62,6 +64,8 @@ interface SizeResult {
   checkNoHeapCap?: CheckSummary;
   kubeconform?: Summary & { summary: KubeconformSummary | null; problem: string | null };
   checkOverKubeconform?: number;
+  /** check --format html: the report a reviewer opens; its size matters as much as its time. */
+  html?: Summary & { bytes: number };
   shards?: { of: number; perShard: Summary[]; sumMs: number; slowestMs: number }[];
   onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary };
 }
@@ -103,6 +107,10 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
       const summary = parseSummary(ms[0]!.stdout);
       result.kubeconform = { ...summarise(ms), summary, problem: validationProblem(summary, result.objects, ms[0]!.stdout + ms[0]!.stderr) };
       result.checkOverKubeconform = counted.wallMsMedian / result.kubeconform.wallMsMedian;
+    }
+    if (only.has('html') && f.html) {
+      const ms = repeat(runs, () => plain(cold.map((a) => (a === 'json' ? 'html' : a))));
+      result.html = { ...summarise(ms), bytes: Buffer.byteLength(ms[0]!.stdout) };
     }
     if (only.has('shards') && f.shard) {
       // Large shards take a minute each; one run per shard there.
@@ -171,6 +179,12 @@ function tables(results: SizeResult[], f: Features, kubeconform: string | undefi
   for (const r of results) {
     const pr = r.onePr;
     out.push(`| ${int(r.tenants)} | ${sec(r.renderFull.wallMsMedian)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${sec(pr?.render.wallMsMedian)} | ${sec(pr?.check.wallMsMedian)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} |`);
+  }
+  out.push('');
+  if (!f.html) out.push('check --format html: not available in this build.');
+  else {
+    out.push('check --format html (no heap cap):', '', '| tenants | wall | peak RSS | report size |', '|---:|---:|---:|---:|');
+    for (const r of results) if (r.html) out.push(`| ${int(r.tenants)} | ${sec(r.html.wallMsMedian)} | ${mib(r.html.peakRssMiBMedian)} | ${int(Math.round(r.html.bytes / 1024))} KiB |`);
   }
   out.push('');
   if (!f.shard) out.push('check --shard I/N: not available in this build.');
