@@ -32,7 +32,7 @@ export const check: Command = {
     const { values } = parseOptions(checkSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
     const r = await runPipeline({
-      ...(ctx.progress ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
+      ...(ctx.progress && !values.quiet ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root,
       schema: {
         schemaLocation: values['schema-location'].map((d) => (d === 'default' ? d : path.resolve(ctx.cwd, d))),

@@ -6,6 +6,11 @@ import { rootOption, type CommandSpec, type OptionSpecs } from './options.js';
  * top-level help lists them without loading any command module.
  */
 
+/** For the commands that report progress on a terminal during long runs. */
+const quietOption = {
+  quiet: { type: 'boolean', short: 'q', help: 'no progress lines on the terminal (stderr); the result is unchanged' },
+} as const satisfies OptionSpecs;
+
 export const renderSpec = {
   name: 'render',
   summary: 'render tenants.yaml through templates/ into rendered/ (atomic: nothing written on error)',
@@ -24,6 +29,7 @@ export const checkSpec = {
     'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal, or move to another cluster, is intended (must name such a tenant)' },
     'allow-no-base': { type: 'boolean', help: 'accept running without a base to compare with (otherwise a warning, and an error when CI=true)' },
     timings: { type: 'boolean', help: 'print the time of each phase and the peak RSS to stderr' },
+    ...quietOption,
   },
 } as const satisfies CommandSpec;
 
@@ -108,6 +114,7 @@ export const verifySpec = {
     'tenant-label': { type: 'string', value: 'KEY', help: 'namespaces with this label are tenants, named by its value' },
     'tenant-prefix': { type: 'string', value: 'PREFIX', help: 'namespaces named PREFIX<id> are tenants' },
     summary: { type: 'boolean', help: 'print a summary line: objects and files, valid, invalid, skipped' },
+    ...quietOption,
   },
 } as const satisfies CommandSpec;
 

@@ -71,7 +71,7 @@ export const verify: Command = {
     const noInput = read.manifests.length === 0 && !read.diagnostics.some((d) => d.kind === 'failure');
     if (noInput) diagnostics.push(diagnostic('input/manifests', `no Kubernetes objects found in ${positionals.join(', ')}`));
     const r = await runPipeline({
-      ...(ctx.progress ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
+      ...(ctx.progress && !values.quiet ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root: ctx.cwd,
       manifests: kept,
       files: read.files,

@@ -91,4 +91,28 @@ describe('progress of a long run', () => {
     ]);
     expect(r.stdout).not.toContain('rendering tenants.yaml');
   });
+
+  it('--quiet (-q) keeps check and verify silent on the progress channel, with the same result', async () => {
+    const { runCli } = await import('../../src/cli.js');
+    const root = await tempRepo({ rendered: true });
+    const loud = await runCli(['check', '--allow-no-base'], { cwd: root, env: {}, isTTY: false, progress: () => {} });
+    for (const argv of [['check', '--allow-no-base', '--quiet'], ['check', '--allow-no-base', '-q'], ['verify', 'rendered', '--quiet']]) {
+      const steps: string[] = [];
+      const r = await runCli(argv, { cwd: root, env: {}, isTTY: false, progress: (s) => steps.push(s) });
+      expect(steps, argv.join(' ')).toEqual([]);
+      if (argv[0] === 'check') expect({ code: r.exitCode, stdout: r.stdout }).toEqual({ code: loud.exitCode, stdout: loud.stdout });
+    }
+  });
+});
+
+describe('usage errors', () => {
+  it('go to stderr with exit 2, stdout empty, for every command', async () => {
+    const { runCli } = await import('../../src/cli.js');
+    const root = await tempRepo();
+    for (const argv of [['check', '--formt', 'json'], ['plan', '--format', 'yaml'], ['render', '--nope'], ['add'], ['verify'], ['reach'], ['can-i', 'get', 'pods'], ['nosuchcommand']]) {
+      const r = await runCli(argv, { cwd: root, env: {}, isTTY: false });
+      expect({ argv, code: r.exitCode, stdout: r.stdout }).toEqual({ argv, code: 2, stdout: '' });
+      expect(r.stderr ?? '', argv.join(' ')).not.toBe('');
+    }
+  });
 });

@@ -28,7 +28,7 @@ function steps(markdown: string): Step[] {
     const before = markdown.slice(last, b.index);
     last = b.index! + b[0].length;
     for (const raw of b[1]!.split('\n')) {
-      const m = /^tenantctl\s+(.*?)\s*(?:#\s*exit\s+(\d))?\s*$/.exec(raw.trim());
+      const m = /^\.\/bin\/tenantctl\.js\s+(.*?)\s*(?:#\s*exit\s+(\d))?\s*$/.exec(raw.trim());
       if (!m) continue;
       out.push({ argv: words(m[1]!), exit: m[2] ? Number(m[2]) : 0, before });
     }
