@@ -7,7 +7,7 @@ import type { Section } from './diagnostics/result.js';
 import { parseManifests } from './manifest/parse.js';
 import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
-import { kustomizationFile } from './platform/layout.js';
+import { isUnder, kustomizationFile } from './platform/layout.js';
 import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
@@ -216,12 +216,16 @@ async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written
   const outAbs = path.join(root, outDir);
   try {
     await recoverTree(outAbs);
-    const before = await readTree(outAbs, outDir);
-    const files = r.render.files;
+    const owned = r.render.bootstrapOwned;
+    const all = await readTree(outAbs, outDir);
+    // What the controller's bootstrap wrote stays as it is: never removed, never counted.
+    const before = new Map([...all].filter(([p]) => !isUnder(p, owned)));
+    const kept = [...all].filter(([p]) => isUnder(p, owned));
+    const files = kept.length ? new Map([...r.render.files, ...kept]) : r.render.files;
     const changes: TreeChanges = {
-      added: [...files.keys()].filter((p) => !before.has(p)),
-      changed: [...files.keys()].filter((p) => before.has(p) && before.get(p) !== files.get(p)),
-      removed: [...before.keys()].filter((p) => !files.has(p)),
+      added: [...r.render.files.keys()].filter((p) => !before.has(p)),
+      changed: [...r.render.files.keys()].filter((p) => before.has(p) && before.get(p) !== r.render!.files.get(p)),
+      removed: [...before.keys()].filter((p) => !r.render!.files.has(p)),
     };
     if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files);
     return { ...r, written: true, changes };
@@ -295,7 +299,10 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
   const rendered = await renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) return { rendered, files: listTree(outAbs).files.length };
-  const disk = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
+  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
+  // Files the controller's bootstrap owns are not the render's: neither drift nor objects to check.
+  const owned = rendered.render.bootstrapOwned;
+  const disk = owned ? { ...read, paths: read.paths.filter((p) => !isUnder(p, owned)), differing: new Map([...read.differing].filter(([p]) => !isUnder(p, owned))) } : read;
   return { rendered, disk, files: disk.paths.length };
 }
 

@@ -88,6 +88,11 @@ const renderKustomization = (resources: readonly string[]) =>
  */
 export const emptyKustomization = 'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: []\n';
 
+/** Whether a path lies inside one of the folders (a bootstrap's own folder, say). */
+export function isUnder(p: string, folders: readonly string[] | undefined): boolean {
+  return (folders ?? []).some((f) => p.startsWith(`${f}/`));
+}
+
 /** A platform entry point: a kustomization at `root` listing its folders except `exclude`. */
 export interface EntryPoint {
   root: string;
@@ -98,9 +103,10 @@ export interface EntryPoint {
  * A kustomization.yaml per folder listing the files directly in it (so a
  * namespace folder never pulls in its workloads/), and one per entry point
  * listing the folders under it: the platform's view of a cluster, which
- * `kubectl apply -k`, Argo CD and Flux can all take.
+ * `kubectl apply -k`, Argo CD and Flux can all take. Folders in `without` get
+ * none (a Flux bootstrap path, where Flux generates it).
  */
-export function kustomizations(paths: Iterable<string>, entries: readonly EntryPoint[]): Map<string, string> {
+export function kustomizations(paths: Iterable<string>, entries: readonly EntryPoint[], without: readonly string[] = []): Map<string, string> {
   const byFolder = new Map<string, string[]>();
   for (const p of paths) {
     const slash = p.lastIndexOf('/');
@@ -108,7 +114,7 @@ export function kustomizations(paths: Iterable<string>, entries: readonly EntryP
     pushTo(byFolder, folder, p.slice(slash + 1));
   }
   const out = new Map<string, string>();
-  for (const [folder, files] of byFolder) out.set(`${folder}/${kustomizationFile}`, renderKustomization([...files].sort()));
+  for (const [folder, files] of byFolder) if (!without.includes(folder)) out.set(`${folder}/${kustomizationFile}`, renderKustomization([...files].sort()));
   for (const entry of entries) {
     const children = new Set<string>();
     for (const folder of byFolder.keys()) {

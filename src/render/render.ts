@@ -16,6 +16,13 @@ export interface RenderResult {
   diagnostics: Diagnostic[];
   /** Path → id of the tenant a file was rendered for (its delivery objects included). */
   owners: Map<string, string>;
+  /**
+   * Folders inside the tree that the GitOps controller's own bootstrap writes
+   * (`flux bootstrap --path=<gitops folder>` puts its components in
+   * `<gitops folder>/<namespace>/`): render keeps them as they are, check does
+   * not compare them.
+   */
+  bootstrapOwned?: string[];
 }
 
 /**
@@ -181,9 +188,13 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
   const entries: EntryPoint[] = base.multiCluster
     ? base.clusters.map((c) => ({ root: clusterRoot(outDir, c.dir), exclude: base.tool === 'flux' ? [base.namespace] : [] }))
     : [{ root: outDir, exclude: [base.namespace] }];
-  for (const [p, text] of kustomizations(files.keys(), entries)) files.set(p, text);
+  // Flux: the GitOps folder is the bootstrap path. It has no kustomization.yaml, so Flux generates one
+  // holding every manifest in it and the bootstrap's own <namespace>/ folder (Flux then manages itself).
+  const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${gitopsRoot(c.dir)}/${base.namespace}`) : [];
+  for (const [p, text] of kustomizations(files.keys(), entries, fluxFolders)) files.set(p, text);
   for (const p of emptyWorkloads) files.set(p, emptyKustomization);
-  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, diagnostics, owners };
+  const bootstrapOwned = fluxFolders.map((f) => `${f}/${base.namespace}`);
+  return { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), manifests, diagnostics, owners, ...(bootstrapOwned.length ? { bootstrapOwned } : {}) };
 }
 
 function excerpt(text: string, line: number): string {

@@ -174,7 +174,8 @@ describe('Flux delivery', () => {
       dependsOn: [{ name: 'ai-agents-platform', namespace: 'flux-system' }],
     });
     expect(find(manifests, 'Namespace', 'ai-agents-test-tenant-a').object.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
-    expect(tree.get('rendered/flux-system/kustomization.yaml')).toContain('kustomization-ai-agents-platform.yaml');
+    expect(tree.has('rendered/flux-system/kustomization.yaml')).toBe(false);
+    expect(tree.has('rendered/flux-system/kustomization-ai-agents-platform.yaml')).toBe(true);
     expect(tree.get('rendered/kustomization.yaml')).not.toContain('flux-system');
   });
 
@@ -212,9 +213,10 @@ describe('two clusters', () => {
         expect(find(manifests, 'AppProject', 'tenant-test-tenant-b').object.spec.destinations).toEqual([{ server: 'https://west.example.com:6443', namespace: 'ai-agents-test-tenant-b' }]);
       } else {
         for (const c of ['east', 'west']) {
-          const entry = tree.get(`rendered/${c}/flux-system/kustomization.yaml`);
-          expect(entry).toContain('gitrepository-ai-agents-platform.yaml');
-          expect(entry).toContain(`kustomization-ai-agents-platform-${c}.yaml`);
+          // The cluster's bootstrap path: no kustomization.yaml (Flux generates one with its own folder).
+          expect(tree.has(`rendered/${c}/flux-system/kustomization.yaml`)).toBe(false);
+          expect(tree.has(`rendered/${c}/flux-system/gitrepository-ai-agents-platform.yaml`)).toBe(true);
+          expect(tree.has(`rendered/${c}/flux-system/kustomization-ai-agents-platform-${c}.yaml`)).toBe(true);
           expect(tree.get(`rendered/${c}/kustomization.yaml`)).not.toContain('flux-system');
         }
         expect(find(manifests, 'Kustomization', 'ai-agents-platform-west').object.spec.path).toBe('./rendered/west');
