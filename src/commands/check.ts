@@ -2,7 +2,7 @@ import path from 'node:path';
 import { findingDescriptors } from '../diagnostics/catalogue.js';
 import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import type { CheckResult } from '../diagnostics/result.js';
-import { runPipeline, type Timing } from '../pipeline.js';
+import { runPipeline, type PipelineResult, type Timing } from '../pipeline.js';
 import { version } from '../version.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { checkSpec } from './specs.js';
@@ -25,6 +25,17 @@ export function docsBase(env: Record<string, string | undefined>): string | unde
   return `${server.replace(/\/+$/, '')}/${repo}/blob/${sha && /^[0-9a-f]{7,40}$/.test(sha) ? sha : 'HEAD'}/`;
 }
 
+/** What the formatters get from a pipeline run. */
+export function checkResult(r: PipelineResult): CheckResult {
+  return {
+    diagnostics: r.diagnostics,
+    summary: { files: r.files, objects: r.manifests.length, tenants: r.config?.tenants.length ?? 0 },
+    rules: findingDescriptors(),
+    sections: r.sections,
+    ...(r.config ? { tenants: r.config.tenants.map((t) => ({ id: t.id, name: t.name, namespace: t.namespace, tier: t.tierName, ...(t.cluster ? { cluster: t.cluster } : {}) })) } : {}),
+  };
+}
+
 export const check: Command = {
   spec: checkSpec,
   async run(argv, ctx) {
@@ -42,13 +53,7 @@ export const check: Command = {
       allowRemoval: values['allow-removal'],
       noBase: values['allow-no-base'] ? 'ignore' : ctx.env.CI === 'true' || ctx.env.CI === '1' ? 'error' : 'warn',
     });
-    const result: CheckResult = {
-      diagnostics: r.diagnostics,
-      summary: { files: r.files, objects: r.manifests.length, tenants: r.config?.tenants.length ?? 0 },
-      rules: findingDescriptors(),
-      sections: r.sections,
-      ...(r.config ? { tenants: r.config.tenants.map((t) => ({ id: t.id, name: t.name, namespace: t.namespace, tier: t.tierName, ...(t.cluster ? { cluster: t.cluster } : {}) })) } : {}),
-    };
+    const result = checkResult(r);
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);

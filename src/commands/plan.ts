@@ -7,6 +7,9 @@ import { comparePlans } from '../lifecycle/changes.js';
 import { planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
 import { formatters } from '../output/index.js';
+import { planHtml, type PlanDocument } from '../output/html/index.js';
+import { version } from '../version.js';
+import { checkResult, docsBase } from './check.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { planSpec } from './specs.js';
 import type { Command } from './types.js';
@@ -19,7 +22,7 @@ export const plan: Command = {
   spec: planSpec,
   async run(argv, ctx) {
     const { values } = parseOptions(planSpec, argv);
-    const format: keyof typeof formats = values.format;
+    const format = values.format;
     const root = resolveRoot(ctx.cwd, values.root);
     const base = await renderBase({ root }, values.base);
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
@@ -29,7 +32,8 @@ export const plan: Command = {
       const note = failures.length > 0 ? `nothing to compare with: ${values.base !== undefined ? `the base "${values.base}"` : 'the upstream merge base'} could not be read (see above)` : 'nothing to compare with: pass --base REF';
       return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
     }
-    const head = await runPipeline({ root, stages: [] });
+    // The HTML page shows the head as check sees it under the delta, so only it runs the checking stages.
+    const head = await runPipeline({ root, stages: format === 'html' ? ['drift', 'schema', 'rules', 'proofs'] : [] });
     if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };
     const changes = comparePlans(base, headSide(head.config, head.render));
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
@@ -43,6 +47,8 @@ export const plan: Command = {
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
-    return { stdout: formats[format]({ plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity }), ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
+    const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity };
+    const stdout = format === 'html' ? planHtml(JSON.parse(planJson(view)) as PlanDocument, checkResult(head), { color: false, toolVersion: version, ...(docsBase(ctx.env) ? { docsBaseUrl: docsBase(ctx.env)! } : {}) }) : formats[format](view);
+    return { stdout, ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
   },
 };

@@ -51,7 +51,7 @@ export const planSpec = {
   options: {
     ...rootOption,
     base: { type: 'string', value: 'REF', help: 'git ref to compare with (default: the upstream merge base)' },
-    format: { type: 'string', default: 'text', choices: ['text', 'markdown', 'json'], help: 'output format (markdown for a pull-request comment, json for tools)' },
+    format: { type: 'string', default: 'text', choices: ['text', 'markdown', 'json', 'html'], help: 'output format (markdown for a pull-request comment, json for tools, html for a report page with the head\'s check)' },
   },
 } as const satisfies CommandSpec;
 

@@ -64,7 +64,7 @@ describe('tenantctl plan', () => {
 
   it('rejects an unknown format and an unknown ref', async () => {
     const root = await gitRepo();
-    expect((await cli(root, 'plan', '--base', 'main', '--format', 'html')).exitCode).toBe(2);
+    expect((await cli(root, 'plan', '--base', 'main', '--format', 'yaml')).exitCode).toBe(2);
     expect((await cli(root, 'plan', '--base', 'nope')).exitCode).toBe(2);
   });
 });
