@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
  * external binary (kubectl kustomize on the golden trees); `.ci/run`
  * runs it too, as `npm run test:slow`.
  */
-const slow = ['test/tree/atomic.test.ts', 'test/browser/report-scale.test.ts', 'test/analysis/isolation/scale.test.ts', 'test/schema/generate.test.ts', 'test/gitops/kustomize.test.ts'];
+const slow = ['test/tree/atomic.test.ts', 'test/tree/concurrency.test.ts', 'test/tree/failures.test.ts', 'test/browser/report-scale.test.ts', 'test/analysis/isolation/scale.test.ts', 'test/schema/generate.test.ts', 'test/gitops/kustomize.test.ts'];
 
 export default defineConfig({
   test: {

@@ -204,6 +204,9 @@ export async function renderToDisk(opts: RepoPaths & { holdsLock?: boolean }): P
   try {
     return await withRepoLock(root, () => renderToDiskLocked(opts));
   } catch (e) {
+    // The lock file itself may be what cannot be written (a read-only repository).
+    const d = filesystemFailure(e, root);
+    if (d) return { diagnostics: [d], written: false };
     if (!(e instanceof LockedError)) throw e;
     return { diagnostics: [diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], written: false };
   }
@@ -227,7 +230,7 @@ async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written
       changed: [...r.render.files.keys()].filter((p) => before.has(p) && before.get(p) !== r.render!.files.get(p)),
       removed: [...before.keys()].filter((p) => !r.render!.files.has(p)),
     };
-    if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files);
+    if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files, before);
     return { ...r, written: true, changes };
   } catch (e) {
     const d = filesystemFailure(e, root);

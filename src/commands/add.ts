@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
 import { formatters } from '../output/index.js';
-import { renderToDisk } from '../pipeline.js';
+import { filesystemFailure, renderToDisk } from '../pipeline.js';
 import { loadTenantsText, type TenantsConfig } from '../tenants/index.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { LOCK_FILE, LockedError, withRepoLock } from '../tree/lock.js';
@@ -51,6 +51,8 @@ export const add: Command = {
       // One lock over the edit and the render: a concurrent render never sees half of an add.
       return await withRepoLock(root, () => addLocked(values, root, wantsColor(ctx)));
     } catch (e) {
+      const d = filesystemFailure(e, root);
+      if (d) return failed([d], wantsColor(ctx), `tenant "${values['tenant-id']}" was not added: nothing was changed`);
       if (!(e instanceof LockedError)) throw e;
       return failed([diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], wantsColor(ctx), `tenant "${values['tenant-id']}" was not added: nothing was changed`);
     }

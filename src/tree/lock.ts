@@ -1,5 +1,6 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
+import { TENANTS_FILE } from '../platform/index.js';
 
 /** Lives next to tenants.yaml; git users add it to .gitignore like any editor lock. */
 export const LOCK_FILE = '.tenantctl.lock';
@@ -56,6 +57,8 @@ export async function withRepoLock<T>(root: string, fn: () => Promise<T>): Promi
   try {
     writeSync(fd, `${process.pid}\n`);
     closeSync(fd);
+    // An edit of tenants.yaml that a killed add never renamed into place: it was never the file, so it goes.
+    rmSync(path.join(root, `.${TENANTS_FILE}.tmp`), { force: true });
     return await fn();
   } finally {
     rmSync(lockPath, { force: true });

@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { renderInMemory } from '../../src/pipeline.js';
 import { recoverTree, writeTreeAtomically } from '../../src/tree/write.js';
 import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo, treeOf } from '../helpers.js';
 
@@ -52,12 +53,72 @@ function renderAndKill(root: string, ready: KillPoint['ready']): Promise<'killed
   });
 }
 
+function sameTree(a: ReadonlyMap<string, string>, b: ReadonlyMap<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [p, t] of a) if (b.get(p) !== t) return false;
+  return true;
+}
+
 describe('atomic render', () => {
+  it('an incremental render killed at any moment leaves the old tree or exactly the new one (1,000 tenants)', async () => {
+    const root = await tempRepo({ tenants: manyTenants(await bundledTenants(), 1000) });
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const old = await treeOf(root);
+    // A default that reaches every tenant (many files change), one tenant removed, one added.
+    const text = (await readFile(path.join(root, 'tenants.yaml'), 'utf8'))
+      .replace('    CELERY_CONCURRENCY: "2"', '    CELERY_CONCURRENCY: "3"')
+      .replace('  - id: bulk-7\n    name: Bulk 7\n', '')
+      .concat('  - id: late\n    name: Late\n');
+    await writeFile(path.join(root, 'tenants.yaml'), text);
+    const next = (await renderInMemory({ root })).render!.files;
+    const journal = path.join(root, '.rendered.swap');
+    const points: KillPoint['ready'][] = [
+      (r) => existsSync(staging(r)),
+      (r) => countFiles(staging(r)) >= 500,
+      (r) => existsSync(path.join(r, '.rendered.swap')),
+      () => existsSync(journal) && countFiles(staging(root)) < 1000,
+    ];
+    const outcomes: string[] = [];
+    for (const ready of points) {
+      const outcome = await renderAndKill(root, ready);
+      await recoverTree(path.join(root, 'rendered'));
+      const after = await treeOf(root);
+      const which = sameTree(after, old) ? 'old' : sameTree(after, next) ? 'new' : 'neither';
+      outcomes.push(`${outcome}:${which}`);
+      expect(which, outcomes.join(' ')).not.toBe('neither');
+      for (const leftover of ['.rendered.swap', '.rendered.previous', '.rendered.staging']) expect(existsSync(path.join(root, leftover)), leftover).toBe(false);
+      if (which === 'new') {
+        // Back to the old tree for the next kill point.
+        await writeTreeAtomically(path.join(root, 'rendered'), 'rendered', old);
+      }
+    }
+    // The kill landed before the journal at least once, and during the moves at least once.
+    expect(outcomes).toContain('killed:old');
+    expect(outcomes).toContain('killed:new');
+  }, 300_000);
+
+  it('writes only what changed: an unchanged file keeps its inode and mtime', async () => {
+    const root = await tempRepo();
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const unchanged = path.join(root, 'rendered/ai-agents-test-tenant-a/workloads/configmap-tenant-config.yaml');
+    const changed = path.join(root, 'rendered/ai-agents-test-tenant-b/workloads/configmap-tenant-config.yaml');
+    const [u0, c0] = [await stat(unchanged), await stat(changed)];
+    await new Promise((r) => setTimeout(r, 30));
+    const text = await readFile(path.join(root, 'tenants.yaml'), 'utf8');
+    await writeFile(path.join(root, 'tenants.yaml'), text.replace('      LOG_LEVEL: debug', '      LOG_LEVEL: warning'));
+    const r = await cli(root, 'render');
+    expect(r.stdout).toContain('0 added, 1 changed, 0 removed');
+    const [u1, c1] = [await stat(unchanged), await stat(changed)];
+    expect([u1.ino, u1.mtimeMs]).toEqual([u0.ino, u0.mtimeMs]);
+    expect(c1.ino).not.toBe(c0.ino);
+    expect(await readFile(changed, 'utf8')).toContain('warning');
+  });
+
   it.each(killPoints)('a render killed $name leaves the previous tree or the complete new one', async ({ ready, midWrite }) => {
     const root = await tempRepo();
     expect((await cli(root, 'render')).exitCode).toBe(0);
     const before = await treeOf(root);
-    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 400));
+    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 1000));
     const outcome = await renderAndKill(root, ready);
     await recoverTree(path.join(root, 'rendered'));
     const after = await treeOf(root);
@@ -69,7 +130,7 @@ describe('atomic render', () => {
       expect(after).toEqual(before);
     } else {
       // The swap completed before the signal landed: the new tree must be whole.
-      expect(after.size).toBeGreaterThan(400 * 16);
+      expect(after.size).toBeGreaterThan(1000 * 16);
       expect((await cli(root, 'check')).exitCode).toBe(0);
     }
     expect(existsSync(staging(root))).toBe(false);
@@ -89,7 +150,7 @@ describe('atomic render', () => {
   it('never leaves rendered/ missing, even when killed in the middle of the swap, and the next run completes it', async () => {
     const root = await tempRepo();
     expect((await cli(root, 'render')).exitCode).toBe(0);
-    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 400));
+    await writeFile(path.join(root, 'tenants.yaml'), manyTenants(await bundledTenants(), 1000));
     const out = path.join(root, 'rendered');
     let missing = 0;
     const watch = setInterval(() => {
@@ -102,11 +163,11 @@ describe('atomic render', () => {
     expect(existsSync(path.join(root, '.rendered.swap'))).toBe(false);
     // The staging tree was complete when the swap began, so recovery rolls forward to it.
     const after = await treeOf(root);
-    expect(after.size, outcome).toBeGreaterThan(400 * 16);
+    expect(after.size, outcome).toBeGreaterThan(1000 * 16);
     expect((await cli(root, 'check')).exitCode).toBe(0);
   }, 60_000);
 
-  it('rolls a half-done swap forward from any point', async () => {
+  it('rolls forward a half-done swap that an older version (whole top-level entries) left', async () => {
     const root = await tempRepo();
     await cli(root, 'render');
     const old = await treeOf(root);
