@@ -15,6 +15,8 @@ export interface Measured {
   status: number | null;
   stdout: string;
   stderr: string;
+  /** Why this run does not count (exit code, signal, the last line it printed), if it does not. */
+  failure?: string;
 }
 
 export interface Child {
@@ -40,7 +42,8 @@ export function measure(child: Child): Measured {
     rmSync(rssFile, { force: true });
     peakRssMiB = kib / 1024;
   }
-  return { wallMs, peakRssMiB, status: r.status, stdout: r.stdout, stderr: r.stderr };
+  const status = r.status ?? (r.signal ? 128 : null);
+  return { wallMs, peakRssMiB, status, stdout: r.stdout, stderr: r.stderr };
 }
 
 export function median(xs: number[]): number {
@@ -56,15 +59,20 @@ export interface Summary {
   peakRssMiBMedian: number | null;
   peakRssMiBMax: number | null;
   exitCodes: (number | null)[];
+  /** The first failed run; medians are over the runs before it. */
+  failure?: string;
 }
 
 export function summarise(ms: Measured[]): Summary {
-  const rss = ms.map((m) => m.peakRssMiB).filter((x): x is number => x !== null);
+  const ok = ms.filter((m) => !m.failure);
+  const rss = ok.map((m) => m.peakRssMiB).filter((x): x is number => x !== null);
+  const failed = ms.find((m) => m.failure);
   return {
-    runs: ms.length,
-    wallMsMedian: median(ms.map((m) => m.wallMs)),
+    runs: ok.length,
+    wallMsMedian: median(ok.map((m) => m.wallMs)),
     peakRssMiBMedian: rss.length ? median(rss) : null,
     peakRssMiBMax: rss.length ? Math.max(...rss) : null,
     exitCodes: ms.map((m) => m.status),
+    ...(failed ? { failure: failed.failure } : {}),
   };
 }

@@ -34,7 +34,7 @@ interface Features {
 function features(): Features {
   const help = spawnSync(process.execPath, [bin, 'check', '--help'], { encoding: 'utf8' }).stdout;
   const cap = /--max-old-space-size=(\d+)/.exec(readFileSync(bin, 'utf8').split('\n')[0]!);
-  const heap = spawnSync(process.execPath, ['-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8' }).stdout;
+  const heap = spawnSync(process.execPath, ['-p', 'v8.getHeapStatistics().heap_size_limit'], { encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } }).stdout;
   return {
     noCache: /--no-cache\b/.test(help),
     cacheFlag: /^\s*(--cache[\w-]*)\s+[A-Z]+/m.exec(help)?.[1] ?? null,
@@ -70,17 +70,26 @@ interface SizeResult {
   onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary };
 }
 
+/** Runs until `runs` succeed or one fails: at 50,000 tenants a run out of memory is the result. */
 function repeat(runs: number, child: () => Child, ok: (m: Measured) => boolean = (m) => m.status === 0 || m.status === 1): Measured[] {
-  return Array.from({ length: runs }, () => {
-    const c = child();
-    const m = measure(c);
-    if (!ok(m)) throw new Error(`${path.basename(c.cmd)} ${c.args.join(' ')} exited ${m.status}:\n${m.stderr.slice(-4000)}`);
-    return m;
-  });
+  const out: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    const m = measure(child());
+    out.push(m);
+    if (!ok(m)) {
+      const lines = m.stderr.trim().split('\n').filter((l) => !/^\w+\s+\d+ ms →|^peak RSS/.test(l));
+      const why = lines.find((l) => /FATAL ERROR|out of memory|Error\b/.test(l)) ?? lines.pop() ?? '';
+      m.failure = `exit ${m.status} after ${sec(m.wallMs)}, peak RSS ${mib(m.peakRssMiB)}: ${why.trim().slice(0, 200)}`;
+      process.stderr.write(`bench: ${m.failure}\n`);
+      break;
+    }
+  }
+  return out;
 }
 
 function withCounts(ms: Measured[]): CheckSummary {
-  const summary = (JSON.parse(ms[0]!.stdout) as { summary: { objects: number; files: number } }).summary;
+  const first = ms.find((m) => !m.failure);
+  const summary = first ? (JSON.parse(first.stdout) as { summary: { objects: number; files: number } }).summary : { objects: 0, files: 0 };
   const phases = ms.map((m) => Object.fromEntries([...m.stderr.matchAll(/^(\w+)\s+\d+ ms → +\d+ ms +\((\d+) ms\)/gm)].map((p) => [p[1]!, Number(p[2])])));
   const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
   return { ...summarise(ms), objects: summary.objects, files: summary.files, phasesMsMedian: Object.fromEntries(names.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))])) };
@@ -88,7 +97,8 @@ function withCounts(ms: Measured[]): CheckSummary {
 
 async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f: Features, kubeconform: string | undefined): Promise<SizeResult> {
   const r = await syntheticRepo(repo, n);
-  const env = { ...process.env, XDG_CACHE_HOME: path.join(r.root, '.xdg-cache') };
+  // No NODE_OPTIONS: "no heap cap" must mean no heap flag from anywhere.
+  const env = { ...process.env, NODE_OPTIONS: '', XDG_CACHE_HOME: path.join(r.root, '.xdg-cache') };
   // Without heap flags: memory as the design makes it, not as a cap forces it.
   const plain = (args: string[]): Child => ({ cmd: process.execPath, args: [bin, ...args], cwd: r.root, env });
   const shipped = (args: string[]): Child => ({ cmd: bin, args, cwd: r.root, env });
@@ -97,6 +107,7 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
   const cold = [...check, ...(f.noCache ? ['--no-cache'] : [])];
   try {
     const result: SizeResult = { tenants: n, objects: 0, files: 0, loadavgBefore: loadavg(), loadavgAfter: [], renderFull: summarise(repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0)) };
+    if (result.renderFull.failure) return { ...result, loadavgAfter: loadavg() };
     if (only.has('check') && f.binHeapCapMiB !== null) result.check = withCounts(repeat(runs, () => shipped(cold)));
     if (only.has('nocap')) result.checkNoHeapCap = withCounts(repeat(runs, () => plain(cold)));
     const counted = result.checkNoHeapCap ?? result.check ?? withCounts(repeat(1, () => plain(cold)));
@@ -106,7 +117,7 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
       const ms = repeat(runs, () => kubeconformChild(kubeconform, repo, r.root), () => true);
       const summary = parseSummary(ms[0]!.stdout);
       result.kubeconform = { ...summarise(ms), summary, problem: validationProblem(summary, result.objects, ms[0]!.stdout + ms[0]!.stderr) };
-      result.checkOverKubeconform = counted.wallMsMedian / result.kubeconform.wallMsMedian;
+      if (counted.runs > 0) result.checkOverKubeconform = counted.wallMsMedian / result.kubeconform.wallMsMedian;
     }
     if (only.has('html') && f.html) {
       const ms = repeat(runs, () => plain(cold.map((a) => (a === 'json' ? 'html' : a))));
@@ -132,7 +143,9 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
         flipped.add(Math.floor(((i + 1) * n) / (runs + 1)));
         await r.flip(flipped);
         renders.push(...repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0));
+        if (renders.at(-1)!.failure) break;
         checks.push(...repeat(1, () => plain(check)));
+        if (checks.at(-1)!.failure) break;
       }
       result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', render: summarise(renders), check: summarise(checks) };
     }
@@ -159,6 +172,8 @@ async function bundled(runs: number): Promise<{ check: Summary; help: Summary }>
 const sec = (ms: number | undefined): string => (ms === undefined || Number.isNaN(ms) ? '–' : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
 const mib = (x: number | null | undefined): string => (x === null || x === undefined ? '–' : `${Math.round(x)} MiB`);
 const int = (x: number): string => x.toLocaleString('en-US');
+/** A wall-time cell: the median, or why there is none. */
+const wall = (s: Summary | undefined): string => (s?.failure && s.runs === 0 ? `FAILED (${s.failure})` : sec(s?.wallMsMedian));
 
 function tables(results: SizeResult[], f: Features, kubeconform: string | undefined): string {
   const capped = f.binHeapCapMiB === null ? 'bin has no heap cap' : `bin as shipped, heap cap ${f.binHeapCapMiB} MiB`;
@@ -173,26 +188,26 @@ function tables(results: SizeResult[], f: Features, kubeconform: string | undefi
     const kc = r.kubeconform;
     const ratio = r.checkOverKubeconform === undefined ? '–' : `${r.checkOverKubeconform.toFixed(2)}${kc?.problem ? ` (INVALID: ${kc.problem})` : ''}`;
     const runs = r.checkNoHeapCap?.runs ?? r.check?.runs ?? 1;
-    out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${sec(r.check?.wallMsMedian)} | ${mib(r.check?.peakRssMiBMedian)} | ${sec(r.checkNoHeapCap?.wallMsMedian)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${sec(kc?.wallMsMedian)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
+    out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${wall(r.check)} | ${mib(r.check?.peakRssMiBMedian)} | ${wall(r.checkNoHeapCap)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${wall(kc)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
   }
   out.push('', 'Rendering and the one-tenant pull request (no heap cap; a different tenant changes tier in each run):', '', '| tenants | full render | its peak RSS | render, one tenant changed | one-tenant PR check | cache | its peak RSS |', '|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
     const pr = r.onePr;
-    out.push(`| ${int(r.tenants)} | ${sec(r.renderFull.wallMsMedian)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${sec(pr?.render.wallMsMedian)} | ${sec(pr?.check.wallMsMedian)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} |`);
+    out.push(`| ${int(r.tenants)} | ${wall(r.renderFull)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${wall(pr?.render)} | ${wall(pr?.check)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} |`);
   }
   out.push('');
   if (!f.html) out.push('check --format html: not available in this build.');
-  else {
+  else if (results.some((r) => r.html)) {
     out.push('check --format html (no heap cap):', '', '| tenants | wall | peak RSS | report size |', '|---:|---:|---:|---:|');
-    for (const r of results) if (r.html) out.push(`| ${int(r.tenants)} | ${sec(r.html.wallMsMedian)} | ${mib(r.html.peakRssMiBMedian)} | ${int(Math.round(r.html.bytes / 1024))} KiB |`);
+    for (const r of results) if (r.html) out.push(`| ${int(r.tenants)} | ${wall(r.html)} | ${mib(r.html.peakRssMiBMedian)} | ${int(Math.round(r.html.bytes / 1024))} KiB |`);
   }
   out.push('');
   if (!f.shard) out.push('check --shard I/N: not available in this build.');
-  else {
+  else if (results.some((r) => r.shards)) {
     out.push('check --shard I/N (no heap cap; median wall of each shard):', '', '| tenants | N | each shard | sum | slowest | peak RSS (max) |', '|---:|---:|---|---:|---:|---:|');
     for (const r of results) {
       for (const s of r.shards ?? []) {
-        out.push(`| ${int(r.tenants)} | ${s.of} | ${s.perShard.map((p) => sec(p.wallMsMedian)).join(', ')} | ${sec(s.sumMs)} | ${sec(s.slowestMs)} | ${mib(Math.max(...s.perShard.map((p) => p.peakRssMiBMax ?? NaN)))} |`);
+        out.push(`| ${int(r.tenants)} | ${s.of} | ${s.perShard.map(wall).join(', ')} | ${sec(s.sumMs)} | ${sec(s.slowestMs)} | ${mib(Math.max(...s.perShard.map((p) => p.peakRssMiBMax ?? NaN)))} |`);
       }
     }
   }
