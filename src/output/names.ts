@@ -3,7 +3,7 @@
  * them. Kept apart from the formatters so a command can check `--format` before
  * loading any of them; index.ts makes a missing formatter a compile error.
  */
-export const formatNames = ['text', 'json', 'junit', 'sarif', 'github', 'html'] as const;
+export const formatNames = ['text', 'json', 'junit', 'sarif', 'github', 'markdown', 'html'] as const;
 
 export type FormatName = (typeof formatNames)[number];
 

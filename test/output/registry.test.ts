@@ -4,11 +4,11 @@ import { fixture, opts } from './fixture.js';
 
 describe('formatter registry', () => {
   it('lists the formats in a fixed order', () => {
-    expect(formatNames).toEqual(['text', 'json', 'junit', 'sarif', 'github', 'html']);
+    expect(formatNames).toEqual(['text', 'json', 'junit', 'sarif', 'github', 'markdown', 'html']);
   });
 
   it('rejects an unknown format, naming the valid ones', () => {
-    expect(() => resolveFormat('xml')).toThrow('unknown format "xml": must be one of text, json, junit, sarif, github, html');
+    expect(() => resolveFormat('xml')).toThrow('unknown format "xml": must be one of text, json, junit, sarif, github, markdown, html');
     // Inherited object keys are not formats.
     expect(() => resolveFormat('toString')).toThrow(/must be one of/);
   });
