@@ -4,6 +4,7 @@ import { pushTo } from './collections.js';
 import { diagnostic } from './diagnostics/catalogue.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
+import type { EncodingProblem } from './manifest/encoding.js';
 import { parseManifests } from './manifest/parse.js';
 import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
@@ -261,6 +262,13 @@ export function filesystemFailure(e: unknown, root: string): Diagnostic | undefi
   return diagnostic('input/filesystem', `${err.code}: cannot ${err.syscall ?? 'use'} ${where ?? 'a file'}`, { hint, ...(where ? { file: { path: where, line: 1, column: 1 } } : {}) });
 }
 
+function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
+  return diagnostic('input/encoding', `${file} ${bad.what}`, {
+    file: { path: file, line: bad.line, column: bad.column },
+    hint: 'the file was edited or damaged outside render: run `npm run render` (or `tenantctl render`), which rewrites it, and commit the result',
+  });
+}
+
 /**
  * drift: compare the fresh render with the committed tree, and take the
  * objects to check from disk where the file exists (that is what Argo CD or
@@ -283,6 +291,12 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
     // Unchanged files are the rendered objects already parsed: no second parse.
     if (text === undefined) {
       manifests.push(...(fresh ?? []));
+      continue;
+    }
+    const bad = disk.encoding.get(p);
+    if (bad) {
+      // Said at the byte that is wrong, instead of as YAML errors somewhere after it.
+      diagnostics.push(encodingFailure(p, bad));
       continue;
     }
     if (!/\.(ya?ml|json)$/.test(p)) continue;

@@ -32,6 +32,13 @@ export const FINDINGS = {
     remediation: 'fix tenants.yaml at the reported line; the message names the expected value and the nearest valid key',
     doc: `${FINDINGS_DOC}#input-tenants-file`,
   },
+  'input/encoding': {
+    description: 'A template or a committed file under rendered/ is not UTF-8, or contains a character YAML does not allow (NUL, another control character, U+FFFE/U+FFFF).',
+    severity: 'error',
+    kind: 'failure',
+    remediation: 'save templates as UTF-8 without control characters; a committed rendered/ file is rewritten by `npm run render`',
+    doc: `${FINDINGS_DOC}#input-encoding`,
+  },
   'input/waiver': {
     description: 'A waiver in tenants.yaml names an unknown rule, a rule that cannot be waived, or matches no finding.',
     severity: 'error',

@@ -4,6 +4,7 @@ import path from 'node:path';
 import ejs from 'ejs';
 import { listFiles } from '../tree/list.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
 import type { GitOpsTool } from '../tenants/types.js';
 import type { TemplateContext } from './context.js';
 
@@ -27,6 +28,14 @@ function failure(file: string, line: number, message: string, hint: string): Dia
   return diagnostic('render/template', message, { file: { path: file, line, column: 1 }, hint });
 }
 
+function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
+  const hint =
+    bad.kind === 'not-utf8'
+      ? 'save the template as UTF-8 (it was probably written in Latin-1 or Windows-1252)'
+      : 'delete the character (an editor may show it as a blank, or not at all); to put one in a value, escape it in tenants.yaml and emit it with v(...)';
+  return diagnostic('input/encoding', `${file} ${bad.what}`, { file: { path: file, line: bad.line, column: bad.column }, hint });
+}
+
 /**
  * Compiles every template once. `<%= %>` is refused: it HTML-escapes (`&` becomes
  * `&amp;`) and does not quote, so a value could turn into YAML structure.
@@ -43,7 +52,13 @@ export async function loadTemplates(root: string, dir = 'templates', sources?: R
   }
   for (const rel of files) {
     const shown = `${dir}/${rel}`;
-    const source = sources?.get(rel) ?? (await readFile(path.join(root, dir, rel), 'utf8'));
+    const bytes = sources?.has(rel) ? Buffer.from(sources.get(rel)!, 'utf8') : await readFile(path.join(root, dir, rel));
+    const source = bytes.toString('utf8');
+    const bad = encodingProblem(bytes, source);
+    if (bad) {
+      diagnostics.push(encodingFailure(shown, bad));
+      continue;
+    }
     const escaped = source.indexOf('<%=');
     if (escaped >= 0) {
       const line = source.slice(0, escaped).split('\n').length;

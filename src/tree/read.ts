@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
 import { listTree, type Listing } from './list.js';
 
 /**
@@ -24,6 +25,8 @@ export interface TreeAgainst {
   paths: string[];
   /** Only the files whose text differs from the expected tree (or that it lacks). */
   differing: Map<string, string>;
+  /** Differing files that are not UTF-8 or hold a character YAML forbids (render never writes either). */
+  encoding: Map<string, EncodingProblem>;
   links: Listing['links'];
 }
 
@@ -37,11 +40,16 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
   const listing = listTree(outAbs);
   const paths: string[] = [];
   const differing = new Map<string, string>();
+  const encoding = new Map<string, EncodingProblem>();
   for (const r of listing.files) {
     const p = `${outRel}/${r}`;
     paths.push(p);
-    const text = readFileSync(path.join(outAbs, r), 'utf8');
-    if (expected.get(p) !== text) differing.set(p, text);
+    const bytes = readFileSync(path.join(outAbs, r));
+    const text = bytes.toString('utf8');
+    if (expected.get(p) === text) continue;
+    differing.set(p, text);
+    const bad = encodingProblem(bytes, text);
+    if (bad) encoding.set(p, bad);
   }
-  return { paths, differing, links: listing.links };
+  return { paths, differing, encoding, links: listing.links };
 }

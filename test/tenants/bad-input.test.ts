@@ -46,3 +46,66 @@ describe('bad tenants.yaml inputs', () => {
     }
   });
 });
+
+// Templates and committed files under rendered/ are read as bytes: a byte that is not UTF-8 or a character
+// YAML forbids is reported at its file, line, column and byte offset (exit 2), never as a parse error at 1:1
+// nor silently turned into U+FFFD.
+interface ByteCase {
+  name: string;
+  /** Repo-relative file to corrupt. */
+  file: string;
+  /** Text on the line to corrupt, and the bytes to put right after it. */
+  after: string;
+  bytes: number[];
+  command: 'render' | 'check';
+  message: string;
+  hint: string;
+}
+
+const configMapTemplate = 'templates/tenant/configmap.yaml.ejs';
+const renderedDeployment = 'rendered/ai-agents-test-tenant-a/workloads/deployment-api.yaml';
+const renderedNamespace = 'rendered/_cluster/namespace-ai-agents-test-tenant-a.yaml';
+const byteCases: ByteCase[] = [
+  { name: 'NUL in a template', file: configMapTemplate, after: '  TENANT_ID:', bytes: [0x00], command: 'render', message: 'contains U+0000 at byte offset', hint: 'delete the character' },
+  { name: 'Windows-1252 byte in a template', file: configMapTemplate, after: '  TENANT_NAME:', bytes: [0xe9], command: 'render', message: 'is not UTF-8: byte 0xE9 at byte offset', hint: 'save the template as UTF-8' },
+  { name: 'C1 control character in a template', file: configMapTemplate, after: 'kind: ConfigMap', bytes: [0xc2, 0x9b], command: 'render', message: 'contains U+009B at byte offset', hint: 'delete the character' },
+  { name: 'template checked by check too', file: configMapTemplate, after: '  TENANT_ID:', bytes: [0x00], command: 'check', message: 'contains U+0000 at byte offset', hint: 'delete the character' },
+  { name: 'NUL deep in a committed rendered file', file: renderedDeployment, after: '    rollingUpdate:', bytes: [0x00], command: 'check', message: 'contains U+0000 at byte offset', hint: 'npm run render' },
+  { name: 'a 0xFF byte in a committed rendered file', file: renderedNamespace, after: '  name: ai-agents-test-tenant-a', bytes: [0xff], command: 'check', message: 'is not UTF-8: byte 0xFF at byte offset', hint: 'npm run render' },
+  { name: 'DEL in a committed rendered file', file: renderedDeployment, after: '  replicas:', bytes: [0x7f], command: 'check', message: 'contains U+007F at byte offset', hint: 'npm run render' },
+];
+
+describe('bad bytes in templates and committed rendered files', () => {
+  it.each(byteCases)('$name: file:line:column and byte offset, exit 2, nothing written', async (c) => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    const original = await readFile(`${root}/${c.file}`);
+    const anchor = original.indexOf(c.after);
+    expect(anchor, `anchor "${c.after}" in ${c.file}`).toBeGreaterThanOrEqual(0);
+    const offset = anchor + Buffer.byteLength(c.after);
+    const corrupted = Buffer.concat([original.subarray(0, offset), Buffer.from(c.bytes), original.subarray(offset)]);
+    await writeFile(`${root}/${c.file}`, corrupted);
+    const before = await treeOf(root);
+    const r = await cli(root, c.command, ...(c.command === 'check' ? ['--allow-no-base'] : []));
+    const out = `${r.stdout}${r.stderr ?? ''}`;
+    expect(r.exitCode, out).toBe(2);
+    const text = original.subarray(0, offset).toString('utf8');
+    const line = text.split('\n').length;
+    const column = offset - (text.lastIndexOf('\n') + 1) + 1;
+    expect(out).toContain(`${c.file}:${line}:${column}`);
+    expect(out).toContain(`${c.message} ${offset}`);
+    expect(out).toContain(c.hint);
+    expect(out).not.toContain('could not be parsed');
+    expect(out).not.toContain('Implicit keys');
+    expect(await treeOf(root)).toEqual(before);
+  });
+
+  it('render rewrites a corrupted committed file, and check passes again', async () => {
+    const { readFile, writeFile } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    const clean = await readFile(`${root}/${renderedDeployment}`, 'utf8');
+    await writeFile(`${root}/${renderedDeployment}`, clean.replace('  replicas:', '  replicas:\u0000'));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    expect(await readFile(`${root}/${renderedDeployment}`, 'utf8')).toBe(clean);
+  });
+});
