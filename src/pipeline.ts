@@ -476,6 +476,9 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
   return [...baseNotes, ...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: allow, moved, noBase: opts.noBase ?? 'warn' }), ...delivery];
 }
 
+/** The folders a Flux bootstrap reconciles: the parents of the folders it owns. */
+export const bootstrapPaths = (r: RenderResult): string[] => (r.bootstrapOwned ?? []).map((f) => f.slice(0, f.lastIndexOf('/')));
+
 /** What the GitOps controller would delete when the head is synced over the base, for tenants that stay. */
 export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResult, headConfig: TenantsConfig, head: RenderResult, allow: readonly string[]): Promise<Diagnostic[]> {
   const { deliveryFindings } = await import('./analysis/delivery/index.js');
@@ -484,8 +487,8 @@ export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResul
   const staying = new Set(headConfig.tenants.filter((t) => !t.decommissioned && inBase.has(t.id) && !allow.includes(t.id)).map((t) => t.id));
   const headNamespaces = new Set(head.manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata?.name ?? ''));
   return deliveryFindings(
-    { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig) },
-    { manifests: head.manifests, files: head.files.keys(), tenantOfNamespace: ns(headConfig) },
+    { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
+    { manifests: head.manifests, files: head.files.keys(), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },
     staying,
     headNamespaces,
   );

@@ -238,6 +238,12 @@ export const FINDINGS = {
     remediation: 'drop wait (and health checks of the child Kustomizations) from the parent: without them it is Ready once applied, which is what dependsOn needs',
     doc: 'docs/rules/delivery/coupled-tenants.md',
   },
+  'delivery/flux-lockdown': {
+    description: "Every Flux Kustomization reconciles under Flux's multi-tenancy lockdown: its source and dependencies are in its own namespace (--no-cross-namespace-refs=true) and it names the ServiceAccount it impersonates (--default-service-account).",
+    severity: 'error',
+    remediation: 'put the Kustomization in the namespace of its GitRepository and dependencies, and set serviceAccountName to an account of that namespace bound to exactly what it applies',
+    doc: 'docs/rules/delivery/flux-lockdown.md',
+  },
   'delivery/guardrail-removed': {
     description: "A tenant's guardrail (deny-all or another NetworkPolicy, ResourceQuota, LimitRange, Role or RoleBinding) would be pruned while its namespace stays.",
     severity: 'error',

@@ -20,6 +20,14 @@ export const WORKER_COMPONENT = 'worker';
 /** Tenant ServiceAccounts are this prefix plus the tenant id (admission policies rebuild the name from the namespace's tenant label). */
 export const TENANT_SERVICE_ACCOUNT_PREFIX = 'sa-';
 
+/**
+ * The ServiceAccount of the GitOps namespace that Flux impersonates to apply a
+ * tenant's workloads/ (bound to the tenant Role in the tenant's namespace only).
+ */
+export function fluxDeliveryAccount(tenantId: string): string {
+  return `tenant-${tenantId}`;
+}
+
 /** The ServiceAccount every tenant pod runs as. */
 export function tenantServiceAccount(tenantId: string): string {
   return `${TENANT_SERVICE_ACCOUNT_PREFIX}${tenantId}`;

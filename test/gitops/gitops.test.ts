@@ -164,15 +164,24 @@ describe('Flux delivery', () => {
     const platform = find(manifests, 'Kustomization', 'ai-agents-platform').object;
     expect(platform.metadata?.namespace).toBe('flux-system');
     expect(platform.spec).toMatchObject({ path: './rendered', prune: true });
+    // Flux's multi-tenancy lockdown (--no-cross-namespace-refs, --default-service-account): every
+    // reference stays in flux-system and every Kustomization names the account it impersonates.
+    expect(platform.spec.serviceAccountName).toBe('kustomize-controller');
     const t = find(manifests, 'Kustomization', 'tenant-test-tenant-a').object;
-    expect(t.metadata?.namespace).toBe('ai-agents-test-tenant-a');
-    expect(t.spec).toMatchObject({
+    expect(t.metadata?.namespace).toBe('flux-system');
+    expect(t.spec).toEqual({
+      interval: '10m',
       path: './rendered/ai-agents-test-tenant-a/workloads',
       prune: true,
-      serviceAccountName: 'sa-test-tenant-a',
+      serviceAccountName: 'tenant-test-tenant-a',
       targetNamespace: 'ai-agents-test-tenant-a',
-      dependsOn: [{ name: 'ai-agents-platform', namespace: 'flux-system' }],
+      sourceRef: { kind: 'GitRepository', name: 'ai-agents-platform' },
+      dependsOn: [{ name: 'ai-agents-platform' }],
     });
+    // The delivery account exists in flux-system and is bound to the tenant Role in the tenant namespace only.
+    expect(find(manifests, 'ServiceAccount', 'tenant-test-tenant-a').object.metadata?.namespace).toBe('flux-system');
+    const binding = manifests.find((m) => m.object.kind === 'RoleBinding' && (m.object as { subjects?: { name: string }[] }).subjects?.some((x) => x.name === 'tenant-test-tenant-a'))!.object as unknown as { metadata: { namespace: string }; roleRef: { name: string }; subjects: unknown[] };
+    expect([binding.metadata.namespace, binding.roleRef.name, binding.subjects]).toEqual(['ai-agents-test-tenant-a', 'tenant-test-tenant-a-role', [{ kind: 'ServiceAccount', name: 'tenant-test-tenant-a', namespace: 'flux-system' }]]);
     expect(find(manifests, 'Namespace', 'ai-agents-test-tenant-a').object.metadata?.annotations?.['kustomize.toolkit.fluxcd.io/prune']).toBe('disabled');
     expect(tree.has('rendered/flux-system/kustomization.yaml')).toBe(false);
     expect(tree.has('rendered/flux-system/kustomization-ai-agents-platform.yaml')).toBe(true);

@@ -7,6 +7,7 @@ afterAll(cleanupTempRepos);
 
 const id = 'delivery/coupled-tenants';
 const PLATFORM = 'templates/gitops/flux/cluster/kustomization-platform.yaml.ejs';
+const TENANT = 'templates/gitops/flux/tenant/kustomization-tenant.yaml.ejs';
 
 describe(id, async () => {
   const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
@@ -19,8 +20,19 @@ describe(id, async () => {
     expect(await run()).toEqual([]);
   });
 
-  it('fails when the platform Kustomization waits for the tenant Kustomizations that depend on it', async () => {
-    const ds = await run([{ file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' }]);
+  /** The layout before Flux's lockdown: tenant Kustomizations in the tenant namespaces, applied by the platform. */
+  const inTenantNamespaces = [
+    { file: TENANT, from: '  namespace: <%- v(gitops.namespace) %>\n', to: '  namespace: <%- v(tenant.namespace) %>\n' },
+    { file: TENANT, from: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n', to: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n      namespace: <%- v(gitops.namespace) %>\n' },
+    { file: TENANT, from: '    name: <%- v(gitops.platformName) %>\n', to: '    name: <%- v(gitops.platformName) %>\n    namespace: <%- v(gitops.namespace) %>\n' },
+  ];
+
+  it('passes even when the platform waits: it does not apply the tenant Kustomizations (they sit in the GitOps folder, next to it)', async () => {
+    expect(await run([{ file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' }])).toEqual([]);
+  });
+
+  it('fails when the platform Kustomization waits for the tenant Kustomizations it applies, which depend on it', async () => {
+    const ds = await run([{ file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' }, ...inTenantNamespaces]);
     expect(ds.map((d) => [d.ruleId, d.file?.path, d.message])).toEqual([
       [id, 'rendered/flux-system/kustomization-ai-agents-platform.yaml', 'Kustomization flux-system/ai-agents-platform waits for the health of the 2 Kustomization(s) it applies (ai-agents-test-tenant-a/tenant-test-tenant-a, ai-agents-test-tenant-b/tenant-test-tenant-b), which depend on it: a cycle, so none becomes Ready and one failing tenant holds back the others'],
     ]);
@@ -30,7 +42,8 @@ describe(id, async () => {
   it('passes when the platform waits but the tenants do not depend on it', async () => {
     const ds = await run([
       { file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' },
-      { file: 'templates/gitops/flux/tenant/kustomization-tenant.yaml.ejs', from: '  dependsOn:\n    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n      namespace: <%- v(gitops.namespace) %>\n', to: '' },
+      ...inTenantNamespaces.slice(0, 1),
+      { file: TENANT, from: '  dependsOn:\n    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n', to: '' },
     ]);
     expect(ds).toEqual([]);
   });

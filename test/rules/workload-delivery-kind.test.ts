@@ -36,14 +36,14 @@ describe(id, () => {
     expect(diagnostics).toEqual([]);
   });
 
-  it('Flux: judged by what the impersonated tenant ServiceAccount may create', async () => {
+  it('Flux: judged by what the tenant\'s delivery ServiceAccount, which the Kustomization impersonates, may create', async () => {
     const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
     const r = await renderedWith(flux);
     const run = (extra: string, file: string) => runRules({ manifests: [...r.render!.manifests, ...parseManifests(extra, { file }).manifests], rules: { [id]: deliveryKind }, config: r.config! });
     expect(runRules({ manifests: r.render!.manifests, rules: { [id]: deliveryKind }, config: r.config! })).toEqual([]);
     const ds = run(cilium, 'rendered/ai-agents-test-tenant-a/workloads/ciliumnetworkpolicy-open-up.yaml');
     expect(ds.map((d) => [d.ruleId, d.file?.path, d.message])).toEqual([
-      [id, 'rendered/ai-agents-test-tenant-a/workloads/ciliumnetworkpolicy-open-up.yaml', 'CiliumNetworkPolicy (ciliumnetworkpolicys) cannot be created by system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a, whom Flux impersonates for this folder, so the Kustomization fails'],
+      [id, 'rendered/ai-agents-test-tenant-a/workloads/ciliumnetworkpolicy-open-up.yaml', 'CiliumNetworkPolicy (ciliumnetworkpolicys) cannot be created by system:serviceaccount:flux-system:tenant-test-tenant-a, whom Flux impersonates for this folder, so the Kustomization fails'],
     ]);
   });
 });

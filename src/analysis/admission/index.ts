@@ -2,7 +2,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { toPointer } from '../../manifest/locate.js';
 import { objectRef, type KubeObject, type Manifest } from '../../manifest/types.js';
-import { GUARDRAILS, TENANT_LABEL, tenantServiceAccount } from '../../platform/index.js';
+import { fluxDeliveryAccount, GUARDRAILS, TENANT_LABEL } from '../../platform/index.js';
 import { isTenantWorkload } from '../../platform/layout.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { compile, isCompileError } from './cel.js';
@@ -258,6 +258,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   // Lockout: what the GitOps controller (or, under Flux, the tenant ServiceAccount it impersonates for workloads/) applies must be admitted.
   if (controller) {
     const controllerUser: User = { username: controller, groups: ['system:serviceaccounts', 'system:authenticated'] };
+    const gitopsNamespace = config.gitops?.namespace ?? 'flux-system';
     for (const m of manifests) {
       const o = m.object;
       const root = clusterRootOf(m);
@@ -266,7 +267,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       const tenant = tenantOf.get(o.metadata?.namespace ?? '');
       const impersonated = config.gitops?.tool === 'flux' && tenant && isTenantWorkload(o);
       const user: User = impersonated
-        ? { username: `system:serviceaccount:${tenant.namespace}:${tenantServiceAccount(tenant.id)}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${tenant.namespace}`, 'system:authenticated'] }
+        ? { username: `system:serviceaccount:${gitopsNamespace}:${fluxDeliveryAccount(tenant.id)}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${gitopsNamespace}`, 'system:authenticated'] }
         : controllerUser;
       const d = admit(set, requestFor('CREATE', user, o), lookup(root));
       errors(d, set, `${o.kind}/${o.metadata?.name}`);

@@ -13,6 +13,8 @@ export interface DeliverySide {
   files: Iterable<string>;
   /** Tenant owning each namespace. */
   tenantOfNamespace: ReadonlyMap<string, string>;
+  /** Folders a Flux bootstrap reconciles (the GitOps folders); their Kustomization is not in the tree. */
+  bootstrapPaths?: readonly string[];
 }
 
 export interface Deletion {
@@ -35,8 +37,8 @@ const guardrailKinds = new Set([...GUARDRAILS.map((g) => g.kind)]);
  * each object is looked up by identity, never searched for.
  */
 export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
-  const baseUnits = deliveryUnits(base.manifests, base.files);
-  const headUnits = deliveryUnits(head.manifests, head.files);
+  const baseUnits = deliveryUnits(base.manifests, base.files, base.bootstrapPaths);
+  const headUnits = deliveryUnits(head.manifests, head.files, head.bootstrapPaths);
   const baseOwner = ownerIndex(baseUnits);
   const headOwner = ownerIndex(headUnits);
   const headUnitIds = new Set(headUnits.map((u) => u.id));

@@ -1,3 +1,4 @@
+import { makeManifest } from '../../manifest/parse.js';
 import type { Manifest } from '../../manifest/types.js';
 
 /**
@@ -96,9 +97,19 @@ function trimPath(p: string): string {
   return p.replace(/^\.\//, '').replace(/\/+$/, '');
 }
 
-/** The delivery units a tree declares. `generated` lists, per ApplicationSet, the workloads folders its git generator matches. */
-export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<string>): Unit[] {
+/**
+ * The delivery units a tree declares (an ApplicationSet's git generator yields one per matching
+ * folder), plus, for each Flux bootstrap path, the Kustomization `flux bootstrap` creates there
+ * (gotk-sync.yaml: prune on, applies the whole folder; it is not in the tree tenantctl renders).
+ */
+export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<string>, bootstrapPaths: readonly string[] = []): Unit[] {
   const units: Unit[] = [];
+  for (const path of bootstrapPaths) {
+    const namespace = path.slice(path.lastIndexOf('/') + 1);
+    const object = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: namespace, namespace }, spec: { path: `./${path}`, prune: true } };
+    const manifest = makeManifest(object, `${path}/${namespace}/gotk-sync.yaml`, '', 0);
+    units.push({ id: `Kustomization ${namespace}/${namespace} (flux bootstrap of ${path})`, kind: 'Kustomization', manifest, path, prunes: true, allowEmpty: true, cascades: true });
+  }
   const folders = new Set<string>();
   for (const f of files) folders.add(f.slice(0, f.lastIndexOf('/')));
   for (const m of manifests) {

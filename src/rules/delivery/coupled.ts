@@ -7,6 +7,7 @@ type Messages = 'cycle';
 type Ref = { name?: string; namespace?: string; kind?: string };
 type KustomizationSpec = { wait?: boolean; healthChecks?: Ref[]; dependsOn?: Ref[] };
 
+const folderOf = (file: string) => file.slice(0, file.lastIndexOf('/'));
 const isKustomization = (m: Manifest) => m.object.kind === 'Kustomization' && m.object.apiVersion.startsWith('kustomize.toolkit.fluxcd.io/');
 const specOf = (m: Manifest) => ((m.object as unknown as { spec?: KustomizationSpec }).spec ?? {});
 
@@ -38,8 +39,11 @@ export const coupled: Rule<Messages> = {
     });
     const name = m.object.metadata?.name;
     const namespace = m.object.metadata?.namespace;
+    const ownPath = ((spec as { path?: string }).path ?? '').replace(/^\.\//, '').replace(/\/+$/, '');
     const children = kustomizations.filter((d) => {
-      if (d === m || owner(d.file)?.manifest !== m) return false;
+      // Siblings in the parent's own folder are not its to apply unless that folder is its path: the
+      // platform's entry point leaves out the GitOps folder it sits in.
+      if (d === m || owner(d.file)?.manifest !== m || (folderOf(d.file) === folderOf(m.file) && ownPath !== folderOf(m.file))) return false;
       const waitedFor = spec.wait === true || checks.some((c) => c.kind === 'Kustomization' && c.name === d.object.metadata?.name && (c.namespace ?? namespace) === d.object.metadata?.namespace);
       const dependsOnParent = (specOf(d).dependsOn ?? []).some((r) => r.name === name && (r.namespace ?? d.object.metadata?.namespace) === namespace);
       return waitedFor && dependsOnParent;

@@ -1,4 +1,5 @@
 import type { ClusterRoleBinding, RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
+import { fluxDeliveryAccount } from '../../platform/index.js';
 import type { Tenant } from '../../tenants/types.js';
 import type { Rule, RuleContext } from '../types.js';
 
@@ -47,9 +48,12 @@ export const bindingSubjects: Rule<Messages> = {
     const group = ctx.platform?.admins.group ?? '';
     const platformRole = ctx.platform?.admins.clusterRole ?? '';
     const own = (s: Subject) => s.kind === 'ServiceAccount' && (s.namespace ?? ns) === ns;
+    // Under Flux the tenant's workloads are applied as its own delivery account of the GitOps namespace.
+    const gitops = ctx.platform?.gitops;
+    const delivery = (s: Subject) => gitops?.tool === 'flux' && s.kind === 'ServiceAccount' && s.name === fluxDeliveryAccount(tenant.id) && s.namespace === (gitops.namespace ?? 'flux-system');
     const subjects = rb.subjects ?? [];
     subjects.forEach((s, i) => {
-      if (own(s) || (s.kind === 'Group' && s.name === group)) return;
+      if (own(s) || delivery(s) || (s.kind === 'Group' && s.name === group)) return;
       ctx.report({ manifest: m, messageId: 'subject', pointer: `/subjects/${i}`, data: { subject: describe(s), namespace: ns, group } });
     });
     if (rb.roleRef?.kind === 'ClusterRole' && rb.roleRef.name !== platformRole && !subjects.every(own)) {

@@ -1,5 +1,4 @@
 import { buildAuthorizer, userInfo, type Authorizer } from '../../analysis/rbac/index.js';
-import { tenantServiceAccount } from '../../platform/index.js';
 import { apiGroupOf } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
 
@@ -16,7 +15,7 @@ const listed = (list: readonly KindRule[] | undefined, group: string, kind: stri
 /**
  * A tenant's workloads are delivered under the tenant's own identity: the
  * tenant's Argo CD project (namespaceResourceWhitelist and Blacklist) or, under
- * Flux, the tenant ServiceAccount the Kustomization impersonates. A kind in
+ * Flux, the delivery ServiceAccount the Kustomization impersonates. A kind in
  * workloads/ that identity may not apply fails the sync in the cluster; this
  * says so in review, with the object. It is also how an additive policy kind
  * (a CNI's own NetworkPolicy CRD) is kept out of a tenant's hands.
@@ -50,19 +49,20 @@ export const deliveryKind: Rule<Messages> = {
       if (!allowed) ctx.report({ manifest: m, messageId: 'project', pointer: '/kind', data: { kind: o.kind, project: project.metadata?.name ?? '' } });
       return;
     }
-    // Namespaces with a Kustomization that impersonates an account, indexed once per run (not per object).
+    // The account each impersonating Kustomization applies as, by the namespace it applies to; indexed once per run.
     const impersonated = ctx.shared('delivery-kind/impersonated', () => {
-      const out = new Set<string>();
+      const out = new Map<string, string>();
       for (const k of ctx.ofKind('Kustomization')) {
-        const sa = (k.object as unknown as { spec?: { serviceAccountName?: string } }).spec?.serviceAccountName;
-        if (sa) out.add(`${k.object.metadata?.namespace}/${sa}`);
+        const spec = (k.object as unknown as { spec?: { serviceAccountName?: string; targetNamespace?: string } }).spec;
+        const ns = k.object.metadata?.namespace;
+        if (spec?.serviceAccountName && ns) out.set(spec.targetNamespace ?? ns, `system:serviceaccount:${ns}:${spec.serviceAccountName}`);
       }
       return out;
     });
-    if (!impersonated.has(`${tenant.namespace}/${tenantServiceAccount(tenant.id)}`)) return;
+    const user = impersonated.get(tenant.namespace);
+    if (!user) return;
     const authz = ctx.shared<Authorizer>('delivery-kind/rbac', () => buildAuthorizer(ctx.all));
     const resource = authz.resources.find(o.kind.toLowerCase(), group)?.resource ?? `${o.kind.toLowerCase()}s`;
-    const user = `system:serviceaccount:${tenant.namespace}:${tenantServiceAccount(tenant.id)}`;
     if (!authz.allowed(userInfo(user), { verb: 'create', apiGroup: group, resource, namespace: tenant.namespace }).allowed) {
       ctx.report({ manifest: m, messageId: 'role', pointer: '/kind', data: { kind: o.kind, resource, user } });
     }

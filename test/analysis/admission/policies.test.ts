@@ -92,14 +92,14 @@ describe('admission policies in check', () => {
     expect(coverage.some((m) => /change the label tenant/.test(m))).toBe(false);
   });
 
-  it('Flux: workloads are applied as the tenant ServiceAccount and still admitted; a waived finding that admission refuses is reported', async () => {
+  it('Flux: workloads are applied as the tenant\'s delivery ServiceAccount and still admitted; a waived finding that admission refuses is reported', async () => {
     const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux');
     expect((await findings([], flux)).ds).toEqual([]);
     const { ds } = await findings([{ file: 'templates/tenant/deployment-api.yaml.ejs', from: 'image: <%- v(tenant.image) %>', to: 'image: "docker.io/library/nginx:1.27"' }], flux);
     const refused = ds.filter((d) => /is refused by policy ai-agents-tenant-pods/.test(d.message));
     expect(refused.map((d) => [d.message.split(' applying')[0], d.file?.path])).toEqual([
-      ['system:serviceaccount:ai-agents-test-tenant-a:sa-test-tenant-a', 'rendered/ai-agents-test-tenant-a/workloads/deployment-api.yaml'],
-      ['system:serviceaccount:ai-agents-test-tenant-b:sa-test-tenant-b', 'rendered/ai-agents-test-tenant-b/workloads/deployment-api.yaml'],
+      ['system:serviceaccount:argocd:tenant-test-tenant-a', 'rendered/ai-agents-test-tenant-a/workloads/deployment-api.yaml'],
+      ['system:serviceaccount:argocd:tenant-test-tenant-b', 'rendered/ai-agents-test-tenant-b/workloads/deployment-api.yaml'],
     ]);
   });
 

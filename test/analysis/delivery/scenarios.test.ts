@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { deletions, SEMANTICS } from '../../../src/analysis/delivery/index.js';
-import { deliveryStage } from '../../../src/pipeline.js';
+import { bootstrapPaths, deliveryStage } from '../../../src/pipeline.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
 import { bundledTenants, cleanupTempRepos, cli, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
@@ -21,7 +21,7 @@ afterAll(cleanupTempRepos);
 type Edit = InputEdit;
 const side = renderedWith;
 
-const deliverySide = (r: Awaited<ReturnType<typeof side>>) => ({ manifests: r.render!.manifests, files: r.render!.files.keys(), tenantOfNamespace: new Map(r.config!.tenants.map((t) => [t.namespace, t.id])) });
+const deliverySide = (r: Awaited<ReturnType<typeof side>>) => ({ manifests: r.render!.manifests, files: r.render!.files.keys(), tenantOfNamespace: new Map(r.config!.tenants.map((t) => [t.namespace, t.id])), bootstrapPaths: bootstrapPaths(r.render!) });
 
 /** The check verdict, and what the controller does: each kind of object it deletes, and why (cascade or pruned). */
 async function verdict(base: { tenants: string; edits?: Edit[] }, head: { tenants: string; edits?: Edit[] }) {
@@ -242,7 +242,7 @@ describe('what the GitOps controller does with a change', async () => {
     const sides = await Promise.all([tenants, decommissioned, removed].map((t) => side(t)));
     const ns = 'ai-agents-test-tenant-a';
     const live = (i: number) => sides[i]!.render!.manifests.filter((m) => m.object.metadata?.namespace === ns || m.object.metadata?.name === ns);
-    const deliverySide = (i: number) => ({ manifests: sides[i]!.render!.manifests, files: sides[i]!.render!.files.keys(), tenantOfNamespace: new Map(sides[i]!.config!.tenants.map((t) => [t.namespace, t.id])) });
+    const deliverySide = (i: number) => ({ manifests: sides[i]!.render!.manifests, files: sides[i]!.render!.files.keys(), tenantOfNamespace: new Map(sides[i]!.config!.tenants.map((t) => [t.namespace, t.id])), bootstrapPaths: bootstrapPaths(sides[i]!.render!) });
     // Step 1: decommission. The workloads go and so does the database egress; the core guardrails stay.
     const step1 = deletions(deliverySide(0), deliverySide(1)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`);
     expect(step1).toContain('NetworkPolicy/allow-egress-to-database');
