@@ -4,7 +4,7 @@ import { nearest } from '../diagnostics/suggest.js';
 import { cidrProblem } from '../manifest/cidr.js';
 import { dns1123Label, isLabel1123Shape, labelValue } from '../manifest/names.js';
 import { toPointer } from '../manifest/locate.js';
-import { isQuantity, parseQuantity } from '../manifest/quantity.js';
+import { quantityProblem } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
 import { placeTenant, resolveAdmission, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
@@ -52,12 +52,11 @@ function mergeResources(base: Resources | undefined, over: Resources | undefined
 
 function quantityErrors(values: Record<string, unknown> | undefined, pointer: string, report: (p: string, m: string, h: string) => void): void {
   for (const [k, v] of Object.entries(values ?? {})) {
-    if (!isQuantity(v)) {
-      report(`${pointer}${toPointer([k])}`, `${k}: ${JSON.stringify(v)} is not a Kubernetes quantity`, 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi');
-    } else if ((parseQuantity(v) ?? 0) < 0) {
-      // The API server rejects negative quota and resource values (apimachinery ValidateNonnegativeQuantity).
-      report(`${pointer}${toPointer([k])}`, `${k}: ${JSON.stringify(v)} is negative; the API server rejects negative quantities`, 'write zero or a positive quantity');
-    }
+    const problem = quantityProblem(v);
+    if (!problem) continue;
+    const shown = typeof v === 'number' && !Number.isFinite(v) ? (Number.isNaN(v) ? '.nan' : v > 0 ? '.inf' : '-.inf') : JSON.stringify(v);
+    const hint = /negative/.test(problem) ? 'write zero or a positive quantity' : /larger/.test(problem) ? 'write at most 8Ei (2^63 bytes less one), e.g. 64Gi' : 'write a number with an optional suffix, e.g. 500m, 2, 512Mi, 4Gi';
+    report(`${pointer}${toPointer([k])}`, `${k}: ${shown} ${problem === 'is not a Kubernetes quantity' || /^is (larger|negative)/.test(problem) ? problem : `${problem}, not a Kubernetes quantity`}`, hint);
   }
 }
 

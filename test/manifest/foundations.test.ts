@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { canonicalize, toCanonicalYaml } from '../../src/manifest/canonical.js';
 import { cidrProblem, formatRange, parseCidr, parseIp, subtractRanges } from '../../src/manifest/cidr.js';
 import { dotted, locateInText, pointerSegments, toPointer } from '../../src/manifest/locate.js';
-import { formatQuantity, isQuantity, parseQuantity } from '../../src/manifest/quantity.js';
 import jsYaml from 'js-yaml';
 
 describe('locate: JSON pointers to file positions', () => {
@@ -82,27 +81,5 @@ describe('CIDR parsing', () => {
   });
 });
 
-describe('resource quantities', () => {
-  it('reads binary and decimal suffixes and exponents as apimachinery does', () => {
-    expect(parseQuantity('500m')).toBeCloseTo(0.5);
-    expect(parseQuantity('1Gi')).toBe(2 ** 30);
-    expect(parseQuantity('1G')).toBe(1e9);
-    expect(parseQuantity('1e3')).toBe(1000);
-    expect(parseQuantity(2)).toBe(2);
-    expect(parseQuantity('1.5')).toBe(1.5);
-  });
+// Resource quantities have their own table: test/manifest/quantity.test.ts.
 
-  it('rejects what the API server rejects', () => {
-    for (const bad of ['1gi', '1 Gi', 'Gi', '1Ki1', '--1', 'abc', '1.2.3']) {
-      expect(isQuantity(bad), bad).toBe(false);
-      expect(parseQuantity(bad), bad).toBeUndefined();
-    }
-  });
-
-  it('prints cpu in cores or millicores and memory in Mi or Gi', () => {
-    expect(formatQuantity(0.5, 'requests.cpu')).toBe('500m');
-    expect(formatQuantity(2, 'limits.cpu')).toBe('2');
-    expect(formatQuantity(2 ** 31, 'requests.memory')).toBe('2Gi');
-    expect(formatQuantity(3 * 2 ** 20, 'limits.memory')).toBe('3Mi');
-  });
-});

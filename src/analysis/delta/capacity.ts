@@ -1,4 +1,4 @@
-import { formatQuantity } from '../../manifest/quantity.js';
+import { formatQuantity, maxQuantity } from '../../manifest/quantity.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { tenantQuotas, type QuotaRow } from '../isolation/quota.js';
@@ -24,7 +24,7 @@ export interface CapacityChange {
 
 const CAPACITY_KINDS = new Set(['ResourceQuota', 'LimitRange', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'HorizontalPodAutoscaler']);
 
-const fmt = (v: number | undefined, resource: string) => (v === undefined ? '-' : formatQuantity(v, resource));
+const fmt = (v: bigint | undefined, resource: string) => (v === undefined ? '-' : formatQuantity(v, resource));
 
 export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConfig, head: readonly Manifest[], headConfig: TenantsConfig): CapacityChange[] {
   const [fa, fb] = [namespaceFingerprints(base, CAPACITY_KINDS), namespaceFingerprints(head, CAPACITY_KINDS)];
@@ -41,7 +41,7 @@ export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConf
     if (!a || !b) continue;
     const rows = (q: typeof a) => new Map(q.rows.map((r) => [r.resource, r]));
     const [ra, rb] = [rows(a), rows(b)];
-    const peak = (r: QuotaRow | undefined) => (r ? Math.max(...Object.values(r.used)) : undefined);
+    const peak = (r: QuotaRow | undefined) => (r ? Object.values(r.used).reduce(maxQuantity) : undefined);
     for (const resource of [...new Set([...ra.keys(), ...rb.keys()])].sort()) {
       const x = ra.get(resource);
       const y = rb.get(resource);

@@ -3,7 +3,7 @@
  * at steady state, at HPA maximum and mid-rollout. Findings for pods that do
  * not fit come from the quota/fit rule; this only reports the numbers.
  */
-import { formatQuantity } from '../../manifest/quantity.js';
+import { formatQuantity, minQuantity, quantityNumber } from '../../manifest/quantity.js';
 import type { KubeObject, Manifest } from '../../manifest/types.js';
 import type { QuotaHeadroomJson, Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
@@ -13,10 +13,11 @@ import { MATRIX_MAX_TENANTS } from './matrix.js';
 export interface QuotaRow {
   quota: string;
   resource: string;
-  hard: number;
-  used: Record<Scenario, number>;
+  /** Exact milli-units, as everywhere in the quota analysis. */
+  hard: bigint;
+  used: Record<Scenario, bigint>;
   /** Headroom in the worst scenario (negative = over). */
-  headroom: number;
+  headroom: bigint;
 }
 
 export interface TenantQuota {
@@ -42,9 +43,9 @@ export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConf
       for (const q of s.quotas) {
         for (const r of q.resources) {
           const key = `${q.quota}\u0000${r.resource}`;
-          const row = rows.get(key) ?? { quota: q.quota, resource: r.resource, hard: r.hard, used: { steady: 0, hpaMax: 0, rollout: 0, rolloutAtHpaMax: 0 }, headroom: r.headroom };
+          const row = rows.get(key) ?? { quota: q.quota, resource: r.resource, hard: r.hard, used: { steady: 0n, hpaMax: 0n, rollout: 0n, rolloutAtHpaMax: 0n }, headroom: r.headroom };
           row.used[s.scenario] = r.used;
-          row.headroom = Math.min(row.headroom, r.headroom);
+          row.headroom = minQuantity(row.headroom, r.headroom);
           rows.set(key, row);
         }
       }
@@ -59,12 +60,11 @@ function table(rows: string[][]): string[] {
 }
 
 export function quotaSection(quotas: readonly TenantQuota[]): Section {
-  const q = (n: number, resource: string) => (n < 0 ? `-${formatQuantity(-n, resource)}` : formatQuantity(n, resource));
   const lines: string[] = [];
   if (quotas.length <= MATRIX_MAX_TENANTS) {
     const rows = [['tenant', 'resource', 'hard', ...scenarios, 'headroom']];
     for (const t of quotas) {
-      for (const r of t.rows) rows.push([t.tenant, r.resource, q(r.hard, r.resource), ...scenarios.map((s) => q(r.used[s], r.resource)), q(r.headroom, r.resource)]);
+      for (const r of t.rows) rows.push([t.tenant, r.resource, formatQuantity(r.hard, r.resource), ...scenarios.map((s) => formatQuantity(r.used[s], r.resource)), formatQuantity(r.headroom, r.resource)]);
     }
     if (rows.length > 1) lines.push(...table(rows));
   }
@@ -78,7 +78,17 @@ export function quotaSection(quotas: readonly TenantQuota[]): Section {
       tenant: t.tenant,
       fits: t.fits,
       rejections: t.rejections,
-      resources: t.rows.map((r) => ({ quota: r.quota, resource: r.resource, hard: r.hard, ...r.used, headroom: r.headroom })),
+      // JSON numbers in base units, each converted once from the exact sum: 0.7, never 0.7000000000000001.
+      resources: t.rows.map((r) => ({
+        quota: r.quota,
+        resource: r.resource,
+        hard: quantityNumber(r.hard),
+        steady: quantityNumber(r.used.steady),
+        hpaMax: quantityNumber(r.used.hpaMax),
+        rollout: quantityNumber(r.used.rollout),
+        rolloutAtHpaMax: quantityNumber(r.used.rolloutAtHpaMax),
+        headroom: quantityNumber(r.headroom),
+      })),
     })) satisfies QuotaHeadroomJson,
   };
 }

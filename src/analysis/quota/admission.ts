@@ -1,3 +1,4 @@
+import { formatRatio, UNIT } from '../../manifest/quantity.js';
 import { show, toResourceMap, type LimitRangeRef } from './resources.js';
 import type { ContainerResources, Rejection, ResourceMap, WorkloadUsage } from './types.js';
 
@@ -35,9 +36,10 @@ function containerLimitChecks(w: Where, c: ContainerResources, lr: LimitRangeRef
       const lim = c.limits[k];
       const req = c.requests[k];
       if (lim === undefined || !req) {
-        out.push({ ...base, resource: k, reason: 'limitrange-ratio', message: `${k} max limit to request ratio per Container is ${ratio}, but no ${lim === undefined ? 'limit' : 'request'} is specified` });
-      } else if (lim / req > ratio) {
-        out.push({ ...base, resource: k, reason: 'limitrange-ratio', message: `${k} max limit to request ratio per Container is ${ratio}, but provided ratio is ${Math.round((lim / req) * 1000) / 1000}` });
+        out.push({ ...base, resource: k, reason: 'limitrange-ratio', message: `${k} max limit to request ratio per Container is ${formatRatio(ratio, UNIT)}, but no ${lim === undefined ? 'limit' : 'request'} is specified` });
+      } else if (lim * UNIT > ratio * req) {
+        // limit / request > ratio, kept in integers: both sides are milli-units.
+        out.push({ ...base, resource: k, reason: 'limitrange-ratio', message: `${k} max limit to request ratio per Container is ${formatRatio(ratio, UNIT)}, but provided ratio is ${formatRatio(lim, req)}` });
       }
     }
   }
@@ -50,7 +52,7 @@ function podLimitChecks(w: Where, pointer: string, requests: ResourceMap, limits
   for (const item of lr.limits) {
     if (item.type !== 'Pod') continue;
     for (const [k, min] of Object.entries(toResourceMap(item.min))) {
-      const req = requests[k] ?? 0;
+      const req = requests[k] ?? 0n;
       if (req < min) out.push({ ...base, resource: k, reason: 'limitrange-min', message: `minimum ${k} usage per Pod is ${show(min, k)}, but request is ${show(req, k)}` });
     }
     for (const [k, max] of Object.entries(toResourceMap(item.max))) {

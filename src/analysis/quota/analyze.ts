@@ -17,9 +17,6 @@ import {
   type WorkloadUsage,
 } from './types.js';
 
-/** Tolerance for float sums of decimal quantities such as 100m + 200m. */
-const epsilon = 1e-9;
-
 const byName = (a: KubeObject, b: KubeObject) => ((a.metadata?.name ?? '') < (b.metadata?.name ?? '') ? -1 : 1);
 
 function limitRangesOf(objects: readonly KubeObject[]): LimitRangeRef[] {
@@ -87,23 +84,22 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
       quota: q.name,
       resources: Object.keys(q.hard)
         .sort()
-        .map((resource) => fitOf(resource, q.hard[resource] ?? 0, scenario, workloads, charges)),
+        .map((resource) => fitOf(resource, q.hard[resource] ?? 0n, scenario, workloads, charges)),
     }));
     return { scenario, quotas: quotaFits, fits: quotaFits.every((q) => q.resources.every((r) => r.fits)) };
   });
   return { workloads, scenarios: results, rejections };
 }
 
-function fitOf(resource: string, hard: number, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
+function fitOf(resource: string, hard: bigint, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
   const terms = [
     ...workloads
-      .filter((w) => (w.perPod[resource] ?? 0) > 0 && w.replicas[scenario] > 0)
-      .map((w) => ({ workload: w.name, replicas: w.replicas[scenario], perPod: w.perPod[resource] ?? 0 })),
+      .filter((w) => (w.perPod[resource] ?? 0n) > 0n && w.replicas[scenario] > 0)
+      .map((w) => ({ workload: w.name, replicas: w.replicas[scenario], perPod: w.perPod[resource] ?? 0n })),
     ...charges
-      .filter((c) => c.resource === resource && c.count[scenario] > 0 && c.amount > 0)
+      .filter((c) => c.resource === resource && c.count[scenario] > 0 && c.amount > 0n)
       .map((c) => ({ workload: c.label, replicas: c.count[scenario], perPod: c.amount })),
   ];
-  const used = terms.reduce((sum, t) => sum + t.replicas * t.perPod, 0);
-  const headroom = hard - used;
-  return { resource, used, hard, headroom, fits: used <= hard + epsilon * Math.max(1, hard), terms };
+  const used = terms.reduce((sum, t) => sum + BigInt(t.replicas) * t.perPod, 0n);
+  return { resource, used, hard, headroom: hard - used, fits: used <= hard, terms };
 }

@@ -1,5 +1,5 @@
 import type { KubeObject } from '../../manifest/types.js';
-import { parseQuantity } from '../../manifest/quantity.js';
+import { parseQuantity, UNIT } from '../../manifest/quantity.js';
 import type { Scenario } from './types.js';
 
 /*
@@ -35,19 +35,20 @@ export interface Charge {
   resource: string;
   /** Multiplier per scenario (1 for a plain object; replicas for per-replica claims). */
   count: Record<Scenario, number>;
-  amount: number;
+  /** Exact amount in milli-units (one object is UNIT). */
+  amount: bigint;
 }
 
 const once: Record<Scenario, number> = { steady: 1, hpaMax: 1, rollout: 1, rolloutAtHpaMax: 1 };
 
 function objectCharges(o: KubeObject): Charge[] {
   const label = `${o.kind}/${o.metadata?.name ?? ''}`;
-  const out = (countNames[o.kind] ?? []).map((resource) => ({ label, resource, count: once, amount: 1 }));
+  const out = (countNames[o.kind] ?? []).map((resource) => ({ label, resource, count: once, amount: UNIT }));
   if (o.kind === 'Service') {
     const type = (o.spec as { type?: string } | undefined)?.type;
-    if (type === 'LoadBalancer') out.push({ label, resource: 'services.loadbalancers', count: once, amount: 1 });
+    if (type === 'LoadBalancer') out.push({ label, resource: 'services.loadbalancers', count: once, amount: UNIT });
     if (type === 'LoadBalancer' || type === 'NodePort') {
-      out.push({ label, resource: 'services.nodeports', count: once, amount: 1 });
+      out.push({ label, resource: 'services.nodeports', count: once, amount: UNIT });
     }
   }
   return out;
@@ -55,12 +56,12 @@ function objectCharges(o: KubeObject): Charge[] {
 
 function claimCharges(label: string, claim: unknown, count: Record<Scenario, number>): Charge[] {
   const spec = (claim as { spec?: { storageClassName?: string; resources?: { requests?: Record<string, unknown> } } })?.spec;
-  const storage = parseQuantity(spec?.resources?.requests?.storage) ?? 0;
+  const storage = parseQuantity(spec?.resources?.requests?.storage) ?? 0n;
   const out: Charge[] = [{ label, resource: 'requests.storage', count, amount: storage }];
   if (spec?.storageClassName) {
     const cls = `${spec.storageClassName}.storageclass.storage.k8s.io`;
     out.push({ label, resource: `${cls}/requests.storage`, count, amount: storage });
-    out.push({ label, resource: `${cls}/persistentvolumeclaims`, count, amount: 1 });
+    out.push({ label, resource: `${cls}/persistentvolumeclaims`, count, amount: UNIT });
   }
   return out;
 }
@@ -82,8 +83,8 @@ export function nonPodCharges(
         const name = (t as { metadata?: { name?: string } }).metadata?.name ?? '';
         const label = `${o.metadata?.name ?? ''}/${name}`;
         out.push(...claimCharges(label, t, r));
-        out.push({ label, resource: 'persistentvolumeclaims', count: r, amount: 1 });
-        out.push({ label, resource: 'count/persistentvolumeclaims', count: r, amount: 1 });
+        out.push({ label, resource: 'persistentvolumeclaims', count: r, amount: UNIT });
+        out.push({ label, resource: 'count/persistentvolumeclaims', count: r, amount: UNIT });
       }
     }
   });

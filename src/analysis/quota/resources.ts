@@ -1,5 +1,5 @@
 import type { Container, PodSpec } from 'kubernetes-types/core/v1.js';
-import { formatQuantity, parseQuantity } from '../../manifest/quantity.js';
+import { formatQuantity, maxQuantity, parseQuantity, UNIT } from '../../manifest/quantity.js';
 import type { ContainerResources, ResourceMap } from './types.js';
 
 /*
@@ -69,11 +69,11 @@ export function effectiveContainer(container: Container, pointer: string, limitR
 }
 
 function add(into: ResourceMap, from: ResourceMap): void {
-  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0) + v;
+  for (const [k, v] of Object.entries(from)) into[k] = (into[k] ?? 0n) + v;
 }
 
 function maxInto(into: ResourceMap, from: ResourceMap): void {
-  for (const [k, v] of Object.entries(from)) into[k] = Math.max(into[k] ?? 0, v);
+  for (const [k, v] of Object.entries(from)) into[k] = maxQuantity(into[k] ?? 0n, v);
 }
 
 /**
@@ -110,7 +110,7 @@ export function podTotal(
 
 /** Pod usage under the names a ResourceQuota uses (`cpu` and `requests.cpu` both mean the request). */
 export function quotaUsage(requests: ResourceMap, limits: ResourceMap): ResourceMap {
-  const out: ResourceMap = { pods: 1, 'count/pods': 1 };
+  const out: ResourceMap = { pods: UNIT, 'count/pods': UNIT };
   for (const [k, v] of Object.entries(requests)) {
     out[`requests.${k}`] = v;
     if (k === 'cpu' || k === 'memory' || k === 'ephemeral-storage') out[k] = v;
@@ -119,6 +119,6 @@ export function quotaUsage(requests: ResourceMap, limits: ResourceMap): Resource
   return out;
 }
 
-export function show(value: number, resource: string): string {
+export function show(value: bigint, resource: string): string {
   return formatQuantity(value, resource);
 }

@@ -1,5 +1,5 @@
-/** Resource name → amount in base units (cores, bytes, count). */
-export type ResourceMap = Record<string, number>;
+/** Resource name → exact amount in milli-units of its base unit (cores, bytes, count); see manifest/quantity. */
+export type ResourceMap = Record<string, bigint>;
 
 export type Scenario = 'steady' | 'hpaMax' | 'rollout' | 'rolloutAtHpaMax';
 
@@ -33,14 +33,14 @@ export interface ContainerResources {
 export interface Term {
   workload: string;
   replicas: number;
-  perPod: number;
+  perPod: bigint;
 }
 
 export interface ResourceFit {
   resource: string;
-  used: number;
-  hard: number;
-  headroom: number;
+  used: bigint;
+  hard: bigint;
+  headroom: bigint;
   fits: boolean;
   terms: Term[];
 }

@@ -12,7 +12,8 @@ type Obj = Record<string, unknown>;
 
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const get = (o: unknown, ...path: string[]): unknown => path.reduce<unknown>((n, k) => (isObj(n) ? n[k] : undefined), o);
-const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : fallback);
+// Replica counts are whole numbers (the schema reports 2.5); anything else falls back rather than multiplying quantities by a fraction.
+const num = (v: unknown, fallback: number): number => (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 ? v : fallback);
 
 export interface HpaRef {
   name: string;

@@ -1,5 +1,5 @@
 import type { CheckResult, QuotaHeadroomJson, TenantFacts, TenantMatrixJson } from '../../diagnostics/result.js';
-import { formatQuantity } from '../../manifest/quantity.js';
+import { formatQuantity, parseQuantity } from '../../manifest/quantity.js';
 
 /**
  * What the report's script draws the matrix and the headroom bars from. At
@@ -43,8 +43,9 @@ export function portsLabel(ports: TenantMatrixJson['paths'][number]['ports']): s
     .join(' · ');
 }
 
+/** Labels from the section's base-unit numbers, read back as exact quantities. */
 function quantity(n: number, resource: string): string {
-  return n < 0 ? `-${formatQuantity(-n, resource)}` : formatQuantity(n, resource);
+  return formatQuantity(parseQuantity(n) ?? 0n, resource);
 }
 
 export function sectionJson<T>(result: CheckResult, kind: 'tenant-matrix' | 'quota-headroom'): T | undefined {

@@ -29,7 +29,7 @@ export const podResources: Rule<Messages> = {
       if (ref.kind === 'ephemeralContainers') continue;
       const container = ref.container.name ?? String(ref.index);
       for (const resource of resources) {
-        const values: Partial<Record<(typeof fields)[number], number>> = {};
+        const values: Partial<Record<(typeof fields)[number], bigint>> = {};
         for (const field of fields) {
           const raw = ref.container.resources?.[field]?.[resource];
           const pointer = `${ref.pointer}/resources/${field}/${resource}`;

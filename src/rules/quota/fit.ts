@@ -40,8 +40,8 @@ function pointerFor(w: WorkloadUsage, resource: string, scenario: Scenario, fits
   // Pod sizing is the cause: point at the container asking for most of it.
   const [kind, name] = resource.includes('.') ? resource.split('.') : ['requests', resource];
   const biggest = [...w.containers].sort((a, b) => {
-    const get = (c: WorkloadUsage['containers'][number]) => (kind === 'limits' ? c.limits : c.requests)[name ?? ''] ?? 0;
-    return get(b) - get(a);
+    const get = (c: WorkloadUsage['containers'][number]) => (kind === 'limits' ? c.limits : c.requests)[name ?? ''] ?? 0n;
+    return get(b) > get(a) ? 1 : get(b) < get(a) ? -1 : 0;
   })[0];
   return { manifest: workload, pointer: biggest ? `${biggest.pointer}/resources` : '/spec/template/spec' };
 }
@@ -56,7 +56,8 @@ function reportFits(manifests: readonly Manifest[], ctx: RuleContext<Messages>, 
       for (const fit of q.resources) {
         const key = `${q.quota}/${fit.resource}`;
         if (fit.fits || before[s.scenario].some((p) => fits[p].get(key)?.fits === false)) continue;
-        const top = [...fit.terms].sort((a, b) => b.replicas * b.perPod - a.replicas * a.perPod)[0];
+        const share = (t: (typeof fit.terms)[number]) => BigInt(t.replicas) * t.perPod;
+        const top = [...fit.terms].sort((a, b) => (share(b) > share(a) ? 1 : share(b) < share(a) ? -1 : 0))[0];
         const w = analysis.workloads.find((x) => x.name === top?.workload);
         const quota = manifests.find((m) => m.object.kind === 'ResourceQuota' && m.object.metadata.name === q.quota);
         const at = w ? pointerFor(w, fit.resource, s.scenario, fits, key, manifests) : quota && { manifest: quota, pointer: toPointer(['spec', 'hard', fit.resource]) };

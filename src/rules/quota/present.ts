@@ -83,7 +83,7 @@ export const quotaPresent: Rule<Messages> = {
       ctx.report({ manifest: first, messageId: 'countMissing', pointer: '/spec/hard', data: { key, tier } });
     }
     for (const key of zeroKeys) {
-      if (parseQuantity(hard[key]) === 0) continue;
+      if (parseQuantity(hard[key]) === 0n) continue;
       const actual = key in hard ? String(hard[key]) : 'unset';
       ctx.report({ manifest: first, messageId: 'notZero', pointer: key in hard ? hardPointer(key) : '/spec/hard', actual, expected: '0', data: { key, actual, tier } });
     }

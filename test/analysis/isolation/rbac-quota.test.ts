@@ -99,7 +99,7 @@ describe('quota headroom report', () => {
     expect(q.text).toContain('all 2 tenants fit their quotas in every scenario');
     const json = q.json as { tenant: string; fits: boolean; resources: { resource: string; rolloutAtHpaMax: number }[] }[];
     expect(json.map((t) => t.tenant)).toEqual(['test-tenant-a', 'test-tenant-b']);
-    expect(json[0]!.resources.find((x) => x.resource === 'requests.cpu')!.rolloutAtHpaMax).toBeCloseTo(1.5);
+    expect(json[0]!.resources.find((x) => x.resource === 'requests.cpu')!.rolloutAtHpaMax).toBe(1.5);
   });
 
   it('a deployment asking for 5 cores is reported as not fitting (the finding itself is quota/fit)', async () => {

@@ -67,12 +67,12 @@ describe('analyzeQuota scenarios', () => {
 
   it('counts an HPA at minReplicas in steady state and maxReplicas at peak', () => {
     const a = analyzeQuota([quota({ 'requests.memory': '2Gi', pods: 6 }), deployment('web', 3, halfCore), hpa('web', 2, 10)]);
-    expect(fit(a, 'steady', 'requests.memory').used).toBe(2 * 256 * 2 ** 20);
+    expect(fit(a, 'steady', 'requests.memory').used).toBe(2n * 256n * 2n ** 20n * 1000n);
     const peak = fit(a, 'hpaMax', 'requests.memory');
     expect(peak.fits).toBe(false);
     expect(formatArithmetic(peak)).toBe('requests.memory: web 10×256Mi = 2560Mi > 2Gi (over by 512Mi)');
-    expect(fit(a, 'hpaMax', 'pods')).toMatchObject({ used: 10, hard: 6, fits: false });
-    expect(fit(a, 'rolloutAtHpaMax', 'pods').used).toBe(13);
+    expect(fit(a, 'hpaMax', 'pods')).toMatchObject({ used: 10_000n, hard: 6000n, fits: false });
+    expect(fit(a, 'rolloutAtHpaMax', 'pods').used).toBe(13_000n);
     expect(a.workloads[0]?.hpa).toBe('web-hpa');
   });
 
@@ -96,9 +96,9 @@ describe('analyzeQuota scenarios', () => {
     ]);
     const c = a.workloads[0]?.containers[0];
     expect(c?.pointer).toBe('/spec/template/spec/containers/0');
-    expect(c?.limits).toEqual({ cpu: 0.2, memory: 128 * 2 ** 20 });
+    expect(c?.limits).toEqual({ cpu: 200n, memory: 128n * 2n ** 20n * 1000n });
     // memory has no defaultRequest, so the request follows the defaulted limit.
-    expect(c?.requests).toEqual({ cpu: 0.1, memory: 128 * 2 ** 20 });
+    expect(c?.requests).toEqual({ cpu: 100n, memory: 128n * 2n ** 20n * 1000n });
     expect(c?.defaulted.sort()).toEqual(['limits.cpu', 'limits.memory', 'requests.cpu', 'requests.memory']);
     expect(a.rejections).toEqual([]);
     expect(formatArithmetic(fit(a, 'steady', 'requests.cpu'))).toBe('requests.cpu: plain 3×100m = 300m ≤ 1 (headroom 700m)');
@@ -106,7 +106,7 @@ describe('analyzeQuota scenarios', () => {
 
   it('makes a container with only a limit request its limit', () => {
     const a = analyzeQuota([limitRange({ defaultRequest: { cpu: '100m' }, default: { cpu: '1' } }), deployment('x', 1, { limits: { cpu: '300m' } })]);
-    expect(a.workloads[0]?.containers[0]?.requests.cpu).toBe(0.3);
+    expect(a.workloads[0]?.containers[0]?.requests.cpu).toBe(300n);
   });
 
   it('reports a pod missing a quota-tracked resource when no default exists', () => {
@@ -162,7 +162,7 @@ describe('init containers and storage', () => {
       },
     };
     const a = analyzeQuota([quota({ 'requests.cpu': '4' }), pod]);
-    expect(a.workloads[0]?.perPod['requests.cpu']).toBe(2);
+    expect(a.workloads[0]?.perPod['requests.cpu']).toBe(2000n);
   });
 
   it('charges StatefulSet claim templates per replica', () => {
@@ -178,6 +178,6 @@ describe('init containers and storage', () => {
     };
     const a = analyzeQuota([quota({ 'requests.storage': '25Gi', persistentvolumeclaims: 5 }), sts]);
     expect(formatArithmetic(fit(a, 'steady', 'requests.storage'))).toBe('requests.storage: db/data 3×10Gi = 30Gi > 25Gi (over by 5Gi)');
-    expect(fit(a, 'steady', 'persistentvolumeclaims').used).toBe(3);
+    expect(fit(a, 'steady', 'persistentvolumeclaims').used).toBe(3000n);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeQuota, type Scenario } from '../../../src/analysis/quota/index.js';
+import { parseQuantity } from '../../../src/manifest/quantity.js';
 import type { KubeObject } from '../../../src/manifest/types.js';
 
 // Each row encodes one statement of the Kubernetes documentation about how a
@@ -26,7 +27,6 @@ const hpa = (target: string, min: number, max: number): KubeObject => ({
   spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: target }, minReplicas: min, maxReplicas: max },
 });
 
-const Mi = 2 ** 20;
 
 interface Row {
   doc: string;
@@ -34,7 +34,8 @@ interface Row {
   objects: KubeObject[];
   scenario: Scenario;
   resource: string;
-  used: number;
+  /** What the quota counts, as a quantity (compared exactly). */
+  used: string;
 }
 
 const rows: Row[] = [
@@ -44,7 +45,7 @@ const rows: Row[] = [
     objects: [quota({ 'limits.memory': '8Gi', 'requests.memory': '4Gi' }), limits({ default: { memory: '512Mi' }, defaultRequest: { memory: '256Mi' } }), deployment('api', 2, [container()])],
     scenario: 'steady',
     resource: 'limits.memory',
-    used: 2 * 512 * Mi,
+    used: '1Gi',
   },
   {
     doc: "If you specify a container's limit but not its request, the container's request is set to match its limit (the LimitRange defaultRequest is not used).",
@@ -52,7 +53,7 @@ const rows: Row[] = [
     objects: [quota({ 'requests.memory': '4Gi' }), limits({ default: { memory: '512Mi' }, defaultRequest: { memory: '256Mi' } }), deployment('api', 1, [container({ limits: { memory: '1Gi' } })])],
     scenario: 'steady',
     resource: 'requests.memory',
-    used: 1024 * Mi,
+    used: '1024Mi',
   },
   {
     doc: 'maxSurge: the absolute number is calculated from the percentage by rounding up; the default value is 25%.',
@@ -60,7 +61,7 @@ const rows: Row[] = [
     objects: [quota({ pods: '20' }), deployment('api', 5, [container({ requests: { cpu: '100m' }, limits: { cpu: '100m' } })])],
     scenario: 'rollout',
     resource: 'pods',
-    used: 5 + 2,
+    used: '7',
   },
   {
     doc: 'With .spec.strategy.type==Recreate all existing Pods are killed before new ones are created: no surge pods.',
@@ -68,7 +69,7 @@ const rows: Row[] = [
     objects: [quota({ pods: '20' }), deployment('api', 5, [container({ requests: { cpu: '100m' }, limits: { cpu: '100m' } })], { strategy: { type: 'Recreate' } })],
     scenario: 'rollout',
     resource: 'pods',
-    used: 5,
+    used: '5',
   },
   {
     doc: 'maxReplicas is the upper limit for the number of replicas to which the autoscaler can scale up.',
@@ -76,7 +77,7 @@ const rows: Row[] = [
     objects: [quota({ 'requests.cpu': '10' }), deployment('worker', 1, [container({ requests: { cpu: '500m' }, limits: { cpu: '1' } })]), hpa('worker', 1, 3)],
     scenario: 'hpaMax',
     resource: 'requests.cpu',
-    used: 1.5,
+    used: '1.5',
   },
   {
     doc: "The Pod's effective request is the higher of the sum of all app containers' requests and the effective init request (the highest of any init container).",
@@ -89,7 +90,7 @@ const rows: Row[] = [
     ],
     scenario: 'steady',
     resource: 'requests.cpu',
-    used: 0.8,
+    used: '800m',
   },
   {
     doc: 'The quota `cpu` and `memory` resources mean requests: "Across all pods in a non-terminal state, the sum of CPU requests cannot exceed this value."',
@@ -97,7 +98,7 @@ const rows: Row[] = [
     objects: [quota({ cpu: '4' }), deployment('api', 3, [container({ requests: { cpu: '250m' }, limits: { cpu: '1' } })])],
     scenario: 'steady',
     resource: 'cpu',
-    used: 0.75,
+    used: '750m',
   },
 ];
 
@@ -105,7 +106,7 @@ describe('quota admission semantics', () => {
   it.each(rows)('$doc ($source)', (row) => {
     const a = analyzeQuota(row.objects);
     const fit = a.scenarios.find((s) => s.scenario === row.scenario)?.quotas[0]?.resources.find((r) => r.resource === row.resource);
-    expect(fit?.used).toBeCloseTo(row.used, 9);
+    expect(fit?.used).toBe(parseQuantity(row.used));
   });
 
   it('"If quota is enabled in a namespace for compute resources like cpu and memory, users must specify requests or limits for those values; otherwise, the quota system may reject pod creation." (concepts/policy/resource-quotas)', () => {
