@@ -1,6 +1,6 @@
 import { exitCodeFor, formatLocation, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { QuotaHeadroomJson, TenantMatrixJson } from '../diagnostics/result.js';
-import { formatQuantity } from '../manifest/quantity.js';
+import { formatQuantity, parseQuantity } from '../manifest/quantity.js';
 import { compareStrings, countDiagnostics, formatObject, plural, severityPhrase } from './common.js';
 import type { Formatter } from './types.js';
 
@@ -69,7 +69,8 @@ function headroom(json: QuotaHeadroomJson): string[] {
   out.push(over === 0 ? `All ${plural(json.length, 'tenant')} fit their quotas in every scenario.` : `**${plural(over, 'tenant')} do not fit their quota** in some scenario.`);
   out.push('', '| Tenant | Fits | Tightest resource | Peak use / hard | Headroom |', '| --- | --- | --- | --- | --- |');
   for (const { t, tight } of rows.slice(0, SUMMARY_ROWS)) {
-    const q = (v: number) => (tight ? formatQuantity(v, tight.resource) : '–');
+    // The section's numbers read back as exact quantities (each was converted once from an exact sum).
+    const q = (v: number) => (tight ? formatQuantity(parseQuantity(v) ?? 0n, tight.resource) : '–');
     out.push(`| ${code(t.tenant)} | ${t.fits ? 'yes' : '**no**'} | ${tight ? tight.resource : '–'} | ${tight ? `${q(tight.rolloutAtHpaMax)} / ${q(tight.hard)}` : '–'} | ${tight ? `${q(tight.headroom)} (${Math.round((tight.headroom / tight.hard) * 100)}%)` : '–'} |`);
   }
   return [...out, ...more(rows.length, Math.min(rows.length, SUMMARY_ROWS), 'tenant(s), tightest first: see the HTML report')];
