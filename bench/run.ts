@@ -8,6 +8,7 @@ import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { browserTimes, type BrowserTimes } from './browser.js';
 import { kubeconformChild, parseSummary, validationProblem, type KubeconformSummary } from './kubeconform.js';
 import { measure, median, rssAvailable, summarise, type Child, type Measured, type Summary } from './measure.js';
 import { bundledRepo, syntheticRepo } from './repo.js';
@@ -65,7 +66,7 @@ interface SizeResult {
   kubeconform?: Summary & { summary: KubeconformSummary | null; problem: string | null };
   checkOverKubeconform?: number;
   /** check --format html: the report a reviewer opens; its size matters as much as its time. */
-  html?: Summary & { bytes: number };
+  html?: Summary & { bytes: number; browser?: BrowserTimes | 'no chromium' };
   shards?: { of: number; perShard: Summary[]; sumMs: number; slowestMs: number }[];
   onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary };
 }
@@ -121,7 +122,10 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
     }
     if (only.has('html') && f.html) {
       const ms = repeat(runs, () => plain(cold.map((a) => (a === 'json' ? 'html' : a))));
-      result.html = { ...summarise(ms), bytes: Buffer.byteLength(ms[0]!.stdout) };
+      const page = ms[0]!.stdout;
+      // A prefix that 10 of the synthetic ids share (tenant-00010 … tenant-00019), or 1 at the smallest sizes.
+      const browser = await browserTimes(page, runs, n > 19 ? 'tenant-0001' : 'tenant-00000');
+      result.html = { ...summarise(ms), bytes: Buffer.byteLength(page), browser: browser ?? 'no chromium' };
     }
     if (only.has('shards') && f.shard) {
       // Large shards take a minute each; one run per shard there.
@@ -198,8 +202,13 @@ function tables(results: SizeResult[], f: Features, kubeconform: string | undefi
   out.push('');
   if (!f.html) out.push('check --format html: not available in this build.');
   else if (results.some((r) => r.html)) {
-    out.push('check --format html (no heap cap):', '', '| tenants | wall | peak RSS | report size |', '|---:|---:|---:|---:|');
-    for (const r of results) if (r.html) out.push(`| ${int(r.tenants)} | ${wall(r.html)} | ${mib(r.html.peakRssMiBMedian)} | ${int(Math.round(r.html.bytes / 1024))} KiB |`);
+    out.push('check --format html (no heap cap), then the report in headless Chromium (load: navigation to script done; search: a tenant-id prefix typed to matrix and headroom rebuilt):', '', '| tenants | wall | peak RSS | report size | load in Chromium | search |', '|---:|---:|---:|---:|---:|---:|');
+    for (const r of results) {
+      if (!r.html) continue;
+      const b = r.html.browser;
+      const times = b === undefined || b === 'no chromium' ? '| no chromium | – ' : `| ${b.loadMsMedian.toFixed(0)} ms | ${b.searchMsMedian.toFixed(0)} ms `;
+      out.push(`| ${int(r.tenants)} | ${wall(r.html)} | ${mib(r.html.peakRssMiBMedian)} | ${int(Math.round(r.html.bytes / 1024))} KiB ${times}|`);
+    }
   }
   out.push('');
   if (!f.shard) out.push('check --shard I/N: not available in this build.');
