@@ -16,6 +16,7 @@ import type { SchemaSource } from './analysis/admission/index.js';
 import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
+import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { listTree } from './tree/list.js';
@@ -75,6 +76,13 @@ export interface PipelineOptions extends RepoPaths {
   allowRemoval?: readonly string[];
   /** Lifecycle in a git work tree with no base to compare with: warn (default), fail (CI), or accept. */
   noBase?: 'warn' | 'error' | 'ignore';
+  /**
+   * Check only this shard's part (`check --shard I/N`): the findings that belong
+   * to its tenants, and for shard 1 also those that belong to no tenant. The
+   * cross-tenant proofs still see every tenant, so the shards' findings
+   * together are the full run's, each reported by exactly one shard.
+   */
+  shard?: Shard;
 }
 
 export interface Timing {
@@ -94,6 +102,8 @@ export interface PipelineResult {
   diagnostics: Diagnostic[];
   sections: Section[];
   timings: Timing[];
+  /** With a shard: what it checked (tenants, and objects that belong to them or, for shard 1, to no tenant). */
+  checked?: { tenants: number; objects: number };
 }
 
 const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
@@ -375,6 +385,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (failed(result.diagnostics)) return result;
 
   const { manifests, config } = result;
+  const scope = opts.shard && opts.shard.count > 1 ? shardScope(opts.shard, result) : undefined;
   if (stages.has('schema')) {
     try {
       const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
@@ -385,8 +396,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const found = await phase('schema', () => {
         // The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown.
         const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
-        const versions = apiVersionFindings(manifests, target);
-        const validated = versions.unserved.size ? manifests.filter((m) => !versions.unserved.has(m)) : manifests;
+        const own = scope ? manifests.filter(scope.checksManifest) : manifests;
+        const versions = apiVersionFindings(own, target);
+        const validated = versions.unserved.size ? own.filter((m) => !versions.unserved.has(m)) : own;
         const schema = validateManifests(validated, registry);
         return [...versions.diagnostics, ...(opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema)];
       });
@@ -401,7 +413,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (stages.has('rules')) {
     const found = await phase('rules', async () => {
       const [{ runRules }, { rules }] = await Promise.all([import('./rules/engine.js'), import('./rules/registry.js')]);
-      return runRules({ manifests, rules, ...(config ? { config } : {}) });
+      return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}) });
     });
     result.diagnostics.push(...found);
     if (!config) {
@@ -425,7 +437,43 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     const found = await phase('lifecycle', () => lifecycleStage(o, result, opts));
     result.diagnostics.push(...found);
   }
+  // Input that stops the run is reported by every shard (above, unfiltered): each job must fail.
+  if (scope) {
+    result.diagnostics = result.diagnostics.filter(scope.owns);
+    result.checked = { tenants: (config?.tenants ?? []).filter((t) => scope.checksTenant(t.id)).length, objects: manifests.filter(scope.checksManifest).length };
+  }
   return result;
+}
+
+interface ShardScope {
+  /** The finding is this shard's to report. */
+  owns(d: Diagnostic): boolean;
+  /** Checking the object can produce a finding this shard reports. */
+  checksManifest(m: Manifest): boolean;
+  checksTenant(id: string): boolean;
+}
+
+/**
+ * Who reports a finding: the tenant it names, else the tenant whose template
+ * produced the object, else the tenant whose folder holds the file; a finding
+ * of no tenant belongs to the platform shard. Per-object work is skipped only
+ * where none of the ways a finding about that object could be attributed
+ * lands in this shard; everything else is computed and then filtered.
+ */
+function shardScope(shard: Shard, result: PipelineResult): ShardScope {
+  const owners = result.render?.owners ?? new Map<string, string>();
+  const tenantOfNs = new Map((result.config?.tenants ?? []).map((t) => [t.namespace, t.id]));
+  const mine = (tenant: string | undefined) => (tenant === undefined ? shard.index === PLATFORM_SHARD : shardOfTenant(tenant, shard.count) === shard.index);
+  return {
+    owns: (d) => mine(d.tenant ?? d.origin?.tenant ?? (d.file ? owners.get(d.file.path) : undefined)),
+    checksManifest: (m) => {
+      const byFile = m.origin?.tenant ?? owners.get(m.file);
+      const ns = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+      const byNs = ns === undefined ? undefined : tenantOfNs.get(ns);
+      return mine(byFile) || mine(byNs ?? byFile);
+    },
+    checksTenant: (id) => mine(id),
+  };
 }
 
 /**

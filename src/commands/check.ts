@@ -4,7 +4,8 @@ import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import type { CheckResult } from '../diagnostics/result.js';
 import { runPipeline, type PipelineResult, type Timing } from '../pipeline.js';
 import { version } from '../version.js';
-import { parseOptions, resolveRoot } from './options.js';
+import { parseShard } from '../tenants/shard.js';
+import { parseOptions, resolveRoot, UsageError } from './options.js';
 import { checkSpec } from './specs.js';
 import type { Command } from './types.js';
 import { PHASE_STEP, wantsColor } from './types.js';
@@ -29,7 +30,7 @@ export function docsBase(env: Record<string, string | undefined>): string | unde
 export function checkResult(r: PipelineResult): CheckResult {
   return {
     diagnostics: r.diagnostics,
-    summary: { files: r.files, objects: r.manifests.length, tenants: r.config?.tenants.length ?? 0 },
+    summary: { files: r.files, objects: r.checked?.objects ?? r.manifests.length, tenants: r.checked?.tenants ?? r.config?.tenants.length ?? 0 },
     rules: findingDescriptors(),
     sections: r.sections,
     ...(r.config ? { tenants: r.config.tenants.map((t) => ({ id: t.id, name: t.name, namespace: t.namespace, tier: t.tierName, ...(t.cluster ? { cluster: t.cluster } : {}) })) } : {}),
@@ -42,7 +43,10 @@ export const check: Command = {
     // --format is checked here, before any work; the formatters themselves load once there is a result.
     const { values } = parseOptions(checkSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
+    const shard = values.shard === undefined ? undefined : parseShard(values.shard);
+    if (typeof shard === 'string') throw new UsageError(shard);
     const r = await runPipeline({
+      ...(shard ? { shard } : {}),
       ...(ctx.progress && !values.quiet ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root,
       schema: {

@@ -30,6 +30,7 @@ export const checkSpec = {
     'allow-no-base': { type: 'boolean', help: 'accept running without a base to compare with (otherwise a warning, and an error when CI=true)' },
     timings: { type: 'boolean', help: 'print the time of each phase and the peak RSS to stderr' },
     ...quietOption,
+    shard: { type: 'string', value: 'I/N', help: "check part I of N (a CI matrix): its tenants' findings; 1/N also the platform's. Together, the full run" },
   },
 } as const satisfies CommandSpec;
 

@@ -20,6 +20,11 @@ export interface RuleRunInput {
   manifests: readonly Manifest[];
   rules: Readonly<Record<string, AnyRule>>;
   config?: TenantsConfig;
+  /**
+   * Only these objects and tenants are checked one by one (a shard of the
+   * tenants); rules over the whole tree still see every object.
+   */
+  only?: { manifest(m: Manifest): boolean; tenant(id: string): boolean };
 }
 
 /**
@@ -27,7 +32,7 @@ export interface RuleRunInput {
  * remediation, object, file:line of the field, tenant and template are added
  * here, so rules only state facts. Waivers from tenants.yaml are applied last.
  */
-export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic[] {
+export function runRules({ manifests, rules, config, only }: RuleRunInput): Diagnostic[] {
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const out: Diagnostic[] = [];
@@ -80,10 +85,10 @@ export function runRules({ manifests, rules, config }: RuleRunInput): Diagnostic
     };
     if (rule.checkManifest) {
       const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
-      for (const m of scope) rule.checkManifest(m, ctx);
+      for (const m of scope) if (!only || only.manifest(m)) rule.checkManifest(m, ctx);
     }
     if (rule.checkTenant) {
-      for (const t of tenants.values()) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
+      for (const t of tenants.values()) if (!only || only.tenant(t.id)) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
     }
     rule.checkAll?.(manifests, ctx);
   }
