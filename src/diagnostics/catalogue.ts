@@ -244,6 +244,12 @@ export const FINDINGS = {
     remediation: 'put the Kustomization in the namespace of its GitRepository and dependencies, and set serviceAccountName to an account of that namespace bound to exactly what it applies',
     doc: 'docs/rules/delivery/flux-lockdown.md',
   },
+  'delivery/stranded-application': {
+    description: 'No Argo CD Application is left without its AppProject: a project the change deletes has the project finalizer, and every project is in an earlier sync wave than the Applications that use it.',
+    severity: 'error',
+    remediation: 'keep resources-finalizer.argocd.argoproj.io on every AppProject and give AppProjects a sync wave below their Applications (the rendered projects use -2)',
+    doc: `${DELIVERY_DOC}#stranded-application`,
+  },
   'delivery/guardrail-removed': {
     description: "A tenant's guardrail (deny-all or another NetworkPolicy, ResourceQuota, LimitRange, Role or RoleBinding) would be pruned while its namespace stays.",
     severity: 'error',

@@ -3,7 +3,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
-import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, type Unit } from './model.js';
+import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, RESOURCES_FINALIZER, syncWave, type Unit } from './model.js';
 
 export { deliveryUnits, SEMANTICS, type Unit } from './model.js';
 
@@ -111,13 +111,47 @@ export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
   return out;
 }
 
+export interface ProjectHazard {
+  unit: Unit;
+  project: Manifest;
+  reason: 'stranded' | 'before-project';
+}
+
+/**
+ * Applications left without their AppProject. A project the head deletes, without the project
+ * finalizer, strands every Application that still uses it: one that stays can no longer sync, one
+ * that is being deleted with its resources finalizer cannot finish ("appproject not found"). And in
+ * the head, an Application in an earlier sync wave than its project is created before the project
+ * exists on a fresh sync (waves create lower first).
+ */
+export function projectHazards(base: DeliverySide, head: DeliverySide): ProjectHazard[] {
+  const projects = (s: DeliverySide) => new Map(s.manifests.filter((m) => m.object.kind === 'AppProject').map((m) => [m.object.metadata?.name ?? '', m]));
+  const [baseProjects, headProjects] = [projects(base), projects(head)];
+  const headUnits = deliveryUnits(head.manifests, head.files, head.bootstrapPaths);
+  const headIds = new Set(headUnits.map((u) => u.id));
+  const out: ProjectHazard[] = [];
+  for (const u of deliveryUnits(base.manifests, base.files, base.bootstrapPaths)) {
+    const p = u.project ? baseProjects.get(u.project) : undefined;
+    if (!p || headProjects.has(u.project!)) continue;
+    if ((p.object.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER)) continue;
+    if (headIds.has(u.id) || u.cascades) out.push({ unit: u, project: p, reason: 'stranded' });
+  }
+  for (const u of headUnits) {
+    const p = u.project ? headProjects.get(u.project) : undefined;
+    if (p && u.wave < syncWave(p)) out.push({ unit: u, project: p, reason: 'before-project' });
+  }
+  return out;
+}
+
 /**
  * Findings for what a merge would do to tenants that stay: a cascade that
  * deletes their objects, or the removal of a guardrail from a namespace that
  * still exists.
  */
-export function deliveryFindings(base: DeliverySide, head: DeliverySide, staying: ReadonlySet<string>, headNamespaces: ReadonlySet<string>): Diagnostic[] {
-  const all = deletions(base, head).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
+export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide, staying: ReadonlySet<string>, headNamespaces: ReadonlySet<string>): Diagnostic[] {
+  // Both analyses walk the file lists: an iterator would be spent after the first.
+  const [base, head] = [baseSide, headSide].map((s) => ({ ...s, files: [...s.files] }));
+  const all = deletions(base!, head!).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
   const out: Diagnostic[] = [];
   const byCause = new Map<string, Deletion[]>();
   for (const d of all) {
@@ -134,6 +168,14 @@ export function deliveryFindings(base: DeliverySide, head: DeliverySide, staying
         detail: [`deleted through ${by.join(', ')}:`, ...list.slice(0, 20).map((d) => `  - ${ref(d.object)}  (${d.object.file})`), ...(list.length > 20 ? [`  … and ${list.length - 20} more`] : [])].join('\n'),
       }),
     );
+  }
+  for (const h of projectHazards(base!, head!)) {
+    const project = ref(h.project);
+    const message =
+      h.reason === 'stranded'
+        ? `${h.unit.id} is left without ${project}, which the change deletes and which has no project finalizer: the Application ${h.unit.cascades ? 'cannot finish its deletion' : 'can no longer sync'} ("appproject not found")`
+        : `${h.unit.id} is in sync wave ${h.unit.wave}, before ${project} (wave ${syncWave(h.project)}): on a fresh sync it is created before its project exists`;
+    out.push(diagnostic('delivery/stranded-application', message, { object: objectRef(h.unit.manifest.object), file: { path: (h.reason === 'stranded' ? h.project : h.unit.manifest).file, line: 1, column: 1 } }));
   }
   for (const d of all) {
     if (d.reason !== 'pruned') continue;

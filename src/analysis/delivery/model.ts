@@ -53,6 +53,16 @@ export const SEMANTICS = {
     source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources',
     quote: 'You may wish to prevent an object from being pruned: argocd.argoproj.io/sync-options: Prune=false [...] For certain resources you might want to retain them even after your application is deleted [...] argocd.argoproj.io/sync-options: Delete=false',
   },
+  syncWaves: {
+    rule: 'in one sync Argo CD creates and updates lower waves first and deletes higher waves first; a resource without the annotation is in wave 0',
+    source: 'https://argo-cd.readthedocs.io/en/stable/user-guide/sync-waves/',
+    quote: 'Hooks and resources are assigned to wave zero by default. [...] When Argo CD starts a sync, it orders the resources in the following precedence: The phase; The wave they are in (lower values first for creation & updation and higher values first for deletion); By kind [...]; By name',
+  },
+  projectFinalizer: {
+    rule: 'an AppProject with resources-finalizer.argocd.argoproj.io is not deleted while an Application references it; without it, an Application whose project is gone cannot sync or finish its deletion ("DeletionError ... appproject not found", argo-cd issues 4369 and 21111)',
+    source: 'https://argo-cd.readthedocs.io/en/stable/operator-manual/project-specification/',
+    quote: '# Finalizer that ensures that project is not deleted until it is not referenced by any application finalizers: - resources-finalizer.argocd.argoproj.io',
+  },
   fluxPrune: {
     rule: 'a Kustomization with spec.prune deletes objects removed from its path and, when it is itself deleted, every object it applied, unless deletionPolicy is Orphan',
     source: 'https://fluxcd.io/flux/components/kustomize/kustomizations/#prune',
@@ -82,6 +92,10 @@ export interface Unit {
   allowEmpty: boolean;
   /** When the unit itself is deleted, its objects are deleted too. */
   cascades: boolean;
+  /** Argo CD: the AppProject the Application names (for a generated one, its template filled in), if known. */
+  project?: string;
+  /** Argo CD sync wave of the defining object in its parent's sync. */
+  wave: number;
   /** For a generated Application: its ApplicationSet and whether that sets preserveResourcesOnDeletion. */
   appset?: { id: string; preserves: boolean };
 }
@@ -108,7 +122,7 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
     const namespace = path.slice(path.lastIndexOf('/') + 1);
     const object = { apiVersion: 'kustomize.toolkit.fluxcd.io/v1', kind: 'Kustomization', metadata: { name: namespace, namespace }, spec: { path: `./${path}`, prune: true } };
     const manifest = makeManifest(object, `${path}/${namespace}/gotk-sync.yaml`, '', 0);
-    units.push({ id: `Kustomization ${namespace}/${namespace} (flux bootstrap of ${path})`, kind: 'Kustomization', manifest, path, prunes: true, allowEmpty: true, cascades: true });
+    units.push({ id: `Kustomization ${namespace}/${namespace} (flux bootstrap of ${path})`, kind: 'Kustomization', manifest, path, prunes: true, allowEmpty: true, cascades: true, wave: 0 });
   }
   const folders = new Set<string>();
   for (const f of files) folders.add(f.slice(0, f.lastIndexOf('/')));
@@ -127,6 +141,8 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         prunes: automated.prune === true,
         allowEmpty: automated.allowEmpty === true,
         cascades: cascadingFinalizer(m.object.metadata?.finalizers ?? []),
+        ...(str(spec.project) ? { project: str(spec.project)! } : {}),
+        wave: syncWave(m),
       });
     } else if (m.object.kind === 'ApplicationSet' && group === 'argoproj.io') {
       const template = obj(spec.template);
@@ -142,7 +158,10 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
           // Git directory generator: one Application per matching folder; `*` matches one path segment.
           const re = new RegExp(`^${trimPath(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
           for (const folder of [...folders].filter((f) => re.test(f)).sort()) {
+            const project = fillPath(str(obj(template.spec).project), folder);
             units.push({
+              ...(project ? { project } : {}),
+              wave: syncWave(m),
               id: `${ref(m)} → ${folder}`,
               kind: 'GeneratedApplication',
               manifest: m,
@@ -166,6 +185,7 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
         path: trimPath(path),
         prunes,
         allowEmpty: true,
+        wave: 0,
         cascades: prunes && spec.deletionPolicy !== 'Orphan',
       });
     }
@@ -190,6 +210,37 @@ export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | und
     }
     return undefined;
   };
+}
+
+/** Argo CD's sync wave of an object (0 without the annotation). */
+export function syncWave(m: Manifest): number {
+  const v = Number(m.object.metadata?.annotations?.['argocd.argoproj.io/sync-wave'] ?? 0);
+  return Number.isFinite(v) ? v : 0;
+}
+
+/**
+ * A git directory generator's template field filled in for one folder: only the forms
+ * `{{ index .path.segments N }}`, `{{ trimPrefix "p" (index .path.segments N) }}` and
+ * `{{ .path.path }}` are understood; anything else leaves the value unknown.
+ */
+export function fillPath(template: string | undefined, folder: string): string | undefined {
+  if (template === undefined) return undefined;
+  const segments = folder.split('/');
+  let unknown = false;
+  const out = template.replace(/\{\{\s*(.*?)\s*\}\}/g, (_all, expr: string) => {
+    const e = expr.trim();
+    if (e === '.path.path') return folder;
+    const idx = /^\(?index \.path\.segments (\d+)\)?$/.exec(e);
+    if (idx) return segments[Number(idx[1])] ?? '';
+    const trim = /^trimPrefix "([^"]*)" \(index \.path\.segments (\d+)\)$/.exec(e);
+    if (trim) {
+      const seg = segments[Number(trim[2])] ?? '';
+      return seg.startsWith(trim[1]!) ? seg.slice(trim[1]!.length) : seg;
+    }
+    unknown = true;
+    return '';
+  });
+  return unknown ? undefined : out;
 }
 
 /** The resources finalizer, in its foreground or background form, makes deleting the Application delete its objects. */

@@ -35,6 +35,9 @@ const APPSET = 'templates/gitops/argocd/global/applicationset-tenants.yaml.ejs';
 const NO_PRESERVE: Edit = { file: APPSET, from: '  syncPolicy:\n    preserveResourcesOnDeletion: true\n', to: '' };
 const TEMPLATE_FINALIZER: Edit = { file: APPSET, from: '        managed-by: <%- v(platform.labels.managedBy) %>\n    spec:\n', to: '        managed-by: <%- v(platform.labels.managedBy) %>\n      finalizers:\n        - resources-finalizer.argocd.argoproj.io\n    spec:\n' };
 const NO_ALLOW_EMPTY: Edit = { file: APPSET, from: '          allowEmpty: true\n', to: '' };
+const TENANT_PROJECT = 'templates/gitops/argocd/tenant/appproject-tenant.yaml.ejs';
+const NO_PROJECT_FINALIZER: Edit = { file: TENANT_PROJECT, from: '  finalizers:\n    - resources-finalizer.argocd.argoproj.io\n', to: '' };
+const PROJECT_IN_WAVE_0: Edit = { file: 'templates/gitops/argocd/global/appproject-platform.yaml.ejs', from: '  annotations:\n    argocd.argoproj.io/sync-wave: "-2"\n', to: '' };
 /** The tenant ApplicationSet as rendered before it preserved resources: the finalizer in its template, no preserve. */
 const OLD_APPSET: Edit[] = [NO_PRESERVE, TEMPLATE_FINALIZER];
 
@@ -194,12 +197,30 @@ describe('what the GitOps controller does with a change', async () => {
       actions: ['pruned NetworkPolicy'],
     },
     {
-      name: 'remove a tenant without decommissioning: not a delivery hazard for tenants that stay (lifecycle/tenant-removal guards it)',
-      semantics: [],
+      name: 'remove a tenant without decommissioning: not a delivery hazard for tenants that stay (lifecycle/tenant-removal guards it); its project, with the finalizer, outlives its Application',
+      semantics: [SEMANTICS.projectFinalizer],
       base: { tenants: bundled },
       head: { tenants: bundled.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '') },
       findings: [],
       actions: ['pruned AppProject', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
+    },
+    {
+      name: 'remove a tenant whose project lacks the project finalizer while its Application cascades (ApplicationSet as rendered before): the Application is stranded in "appproject not found"',
+      semantics: [SEMANTICS.projectFinalizer],
+      base: { tenants: bundled, edits: [...OLD_APPSET, NO_PROJECT_FINALIZER] },
+      head: { tenants: bundled.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, ''), edits: [...OLD_APPSET, NO_PROJECT_FINALIZER] },
+      findings: ['delivery/stranded-application'],
+      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service', 'pruned AppProject', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
+      tenants: ['tenant-test-tenant-a'],
+    },
+    {
+      name: 'AppProjects in sync wave 0 (as rendered before): the platform Application (wave -1) is created before its project',
+      semantics: [SEMANTICS.syncWaves],
+      base: { tenants: bundled },
+      head: { tenants: bundled, edits: [PROJECT_IN_WAVE_0] },
+      findings: ['delivery/stranded-application'],
+      actions: [],
+      tenants: ['ai-agents-platform'],
     },
     {
       name: "remove a cluster, moving its tenant to the one that stays: the cluster's platform Application is pruned; it has no finalizer, so nothing on that cluster is deleted",
