@@ -46,4 +46,29 @@ describe('quota/fit', () => {
     expect(diagnostics.map((x) => x.message)).toContain('admission would reject this pod: Deployment/api: ResourceQuota/tenant-quota: must specify limits.memory for: api');
     expect(d.ruleId).toBe(id);
   });
+  // Quota scopes (https://kubernetes.io/docs/concepts/policy/resource-quotas/#quota-scopes): "A quota is matched
+  // and consumed only if scopeSelector in the quota spec selects the pod."
+  const quotaFile = `${tenantA}/resourcequota-tenant-quota.yaml`;
+  const scoped = (values: string) => ({ file: quotaFile, from: 'spec:\n  hard:\n', to: `spec:\n  scopeSelector:\n    matchExpressions:\n      - scopeName: PriorityClass\n        operator: In\n        values: [${values}]\n  hard:\n` });
+  const highApi = [
+    { file: api, from: '  replicas: 1\n', to: '  replicas: 9\n' },
+    { file: api, from: '    spec:\n      automountServiceAccountToken: false\n', to: '    spec:\n      priorityClassName: high\n      automountServiceAccountToken: false\n' },
+  ];
+
+  it('fails when a PriorityClass-scoped quota selects the pods that exceed it', async () => {
+    const { diagnostics, fixture } = await runRule(quotaFit, [scoped('high'), ...highApi, { file: quotaFile, from: 'services.loadbalancers: "0"\n    services.nodeports: "0"\n', to: '' }, { file: quotaFile, from: '    persistentvolumeclaims: "5"\n', to: '' }, { file: quotaFile, from: '    requests.storage: 20Gi\n    services: "5"\n', to: '' }]);
+    const d = expectFinding(diagnostics, fixture, id, api, 'replicas: 9');
+    expect(d.message).toContain('limits.cpu: api 9×500m = 4500m > 4 (over by 500m)');
+  });
+
+  it('passes when the scoped quota does not select those pods (only the worker is charged)', async () => {
+    const { diagnostics } = await runRule(quotaFit, [scoped('batch'), ...highApi, { file: quotaFile, from: 'services.loadbalancers: "0"\n    services.nodeports: "0"\n', to: '' }, { file: quotaFile, from: '    persistentvolumeclaims: "5"\n', to: '' }, { file: quotaFile, from: '    requests.storage: 20Gi\n    services: "5"\n', to: '' }]);
+    expect(diagnostics).toEqual([]);
+  });
+
+  it('fails on a scoped quota the API server refuses: BestEffort tracks only pods', async () => {
+    const { diagnostics, fixture } = await runRule(quotaFit, [{ file: quotaFile, from: 'spec:\n  hard:\n', to: 'spec:\n  scopes: [BestEffort]\n  hard:\n' }]);
+    const d = expectFinding(diagnostics, fixture, id, quotaFile, 'limits.cpu: "4"');
+    expect(d.message).toBe('the API server would refuse this ResourceQuota: scope BestEffort cannot track limits.cpu');
+  });
 });

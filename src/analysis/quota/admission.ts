@@ -1,5 +1,6 @@
 import { formatRatio, UNIT } from '../../manifest/quantity.js';
 import { show, toResourceMap, type LimitRangeRef } from './resources.js';
+import type { ScopeRequirement } from './scopes.js';
 import type { ContainerResources, Rejection, ResourceMap, WorkloadUsage } from './types.js';
 
 /*
@@ -83,6 +84,8 @@ function declared(c: ContainerResources): Set<string> {
 export interface QuotaRef {
   name: string;
   hard: ResourceMap;
+  /** Scope requirements (`scopes` as Exists, then `scopeSelector`); empty charges every pod and object. */
+  scopes: ScopeRequirement[];
 }
 
 export function admissionRejections(

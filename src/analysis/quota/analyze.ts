@@ -2,6 +2,7 @@ import type { Container } from 'kubernetes-types/core/v1.js';
 import type { KubeObject } from '../../manifest/types.js';
 import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
 import { admissionRejections, type QuotaRef } from './admission.js';
+import { claimMatches, podMatches, podScopeFacts, scopeProblems, scopeRequirements } from './scopes.js';
 import { nonPodCharges, type Charge } from './objects.js';
 import { effectiveContainer, podTotal, quotaUsage, toResourceMap, type LimitRangeRef } from './resources.js';
 import { hpaFor, hpasOf, replicasByScenario } from './workloads.js';
@@ -27,18 +28,27 @@ function limitRangesOf(objects: readonly KubeObject[]): LimitRangeRef[] {
 }
 
 /**
- * Quotas that apply to every pod. A quota narrowed by scopes or a scopeSelector
- * charges only some pods; it is left out rather than over-reported.
+ * Every ResourceQuota with its scopes, and the quotas the API server would
+ * refuse to store (bad scope, operator, values, or a resource the scope cannot
+ * track): those are reported and left out of the arithmetic.
  */
-function quotasOf(objects: readonly KubeObject[]): QuotaRef[] {
-  return objects
-    .filter((o) => o.kind === 'ResourceQuota')
-    .filter((o) => {
-      const spec = o.spec as { scopes?: unknown[]; scopeSelector?: unknown } | undefined;
-      return !(spec?.scopes && spec.scopes.length > 0) && !spec?.scopeSelector;
-    })
-    .sort(byName)
-    .map((o) => ({ name: o.metadata?.name ?? '', hard: toResourceMap((o.spec as { hard?: Record<string, unknown> })?.hard) }));
+function quotasOf(objects: readonly KubeObject[]): { quotas: QuotaRef[]; invalid: Rejection[] } {
+  const quotas: QuotaRef[] = [];
+  const invalid: Rejection[] = [];
+  objects.forEach((o, index) => {
+    if (o.kind !== 'ResourceQuota') return;
+    const spec = o.spec as { hard?: Record<string, unknown>; scopes?: unknown; scopeSelector?: { matchExpressions?: unknown } } | undefined;
+    const name = o.metadata?.name ?? '';
+    const scopes = scopeRequirements(spec);
+    const problems = scopeProblems(scopes, Object.keys(spec?.hard ?? {}).sort());
+    for (const p of problems) {
+      const pointer = p.resource !== undefined ? `/spec/hard/${p.resource.replace(/~/g, '~0').replace(/\//g, '~1')}` : spec?.scopeSelector ? '/spec/scopeSelector' : '/spec/scopes';
+      invalid.push({ index, kind: 'ResourceQuota', name, pointer, resource: p.resource ?? '', reason: 'invalid-quota', by: 'validation', message: p.message });
+    }
+    if (problems.length === 0) quotas.push({ name, hard: toResourceMap(spec?.hard), scopes });
+  });
+  quotas.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { quotas, invalid };
 }
 
 /**
@@ -48,10 +58,10 @@ function quotasOf(objects: readonly KubeObject[]): QuotaRef[] {
  */
 export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptions = {}): QuotaAnalysis {
   const limitRanges = limitRangesOf(objects);
-  const quotas = quotasOf(objects);
+  const { quotas, invalid } = quotasOf(objects);
   const hpas = hpasOf(objects);
   const workloads: WorkloadUsage[] = [];
-  const rejections: Rejection[] = [];
+  const rejections: Rejection[] = [...invalid];
 
   objects.forEach((o, index) => {
     const template = podTemplateOf(o);
@@ -71,10 +81,11 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
       perPod: quotaUsage(requests, limits),
       replicas: replicasByScenario(o, hpa, options.daemonSetNodes ?? 1),
       containers: [...byContainer.values()],
+      scope: podScopeFacts(template.spec, [...byContainer.values()]),
     };
     if (hpa) w.hpa = hpa.name;
     workloads.push(w);
-    rejections.push(...admissionRejections(w, template.pointer, requests, limits, limitRanges, quotas));
+    rejections.push(...admissionRejections(w, template.pointer, requests, limits, limitRanges, quotas.filter((q) => podMatches(q.scopes, w.scope))));
   });
 
   const replicasAt = (i: number) => workloads.find((w) => w.index === i)?.replicas;
@@ -84,19 +95,23 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
       quota: q.name,
       resources: Object.keys(q.hard)
         .sort()
-        .map((resource) => fitOf(resource, q.hard[resource] ?? 0n, scenario, workloads, charges)),
+        .map((resource) => fitOf(resource, q, scenario, workloads, charges)),
     }));
     return { scenario, quotas: quotaFits, fits: quotaFits.every((q) => q.resources.every((r) => r.fits)) };
   });
   return { workloads, scenarios: results, rejections };
 }
 
-function fitOf(resource: string, hard: bigint, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
+function fitOf(resource: string, q: QuotaRef, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
+  const hard = q.hard[resource] ?? 0n;
+  // An unscoped quota charges everything; a scoped one only the pods (or claims) its scopes select.
   const terms = [
     ...workloads
+      .filter((w) => podMatches(q.scopes, w.scope))
       .filter((w) => (w.perPod[resource] ?? 0n) > 0n && w.replicas[scenario] > 0)
       .map((w) => ({ workload: w.name, replicas: w.replicas[scenario], perPod: w.perPod[resource] ?? 0n })),
     ...charges
+      .filter((c) => q.scopes.length === 0 || (c.claim !== undefined && claimMatches(q.scopes, c.claim)))
       .filter((c) => c.resource === resource && c.count[scenario] > 0 && c.amount > 0n)
       .map((c) => ({ workload: c.label, replicas: c.count[scenario], perPod: c.amount })),
   ];

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../manifest/types.js';
 import { parseQuantity, UNIT } from '../../manifest/quantity.js';
+import type { ClaimScopeFacts } from './scopes.js';
 import type { Scenario } from './types.js';
 
 /*
@@ -37,6 +38,8 @@ export interface Charge {
   count: Record<Scenario, number>;
   /** Exact amount in milli-units (one object is UNIT). */
   amount: bigint;
+  /** Set for a PersistentVolumeClaim's charges: what a VolumeAttributesClass scope selects on. */
+  claim?: ClaimScopeFacts;
 }
 
 const once: Record<Scenario, number> = { steady: 1, hpaMax: 1, rollout: 1, rolloutAtHpaMax: 1 };
@@ -55,13 +58,14 @@ function objectCharges(o: KubeObject): Charge[] {
 }
 
 function claimCharges(label: string, claim: unknown, count: Record<Scenario, number>): Charge[] {
-  const spec = (claim as { spec?: { storageClassName?: string; resources?: { requests?: Record<string, unknown> } } })?.spec;
+  const spec = (claim as { spec?: { storageClassName?: string; volumeAttributesClassName?: string; resources?: { requests?: Record<string, unknown> } } })?.spec;
   const storage = parseQuantity(spec?.resources?.requests?.storage) ?? 0n;
-  const out: Charge[] = [{ label, resource: 'requests.storage', count, amount: storage }];
+  const facts: ClaimScopeFacts = spec?.volumeAttributesClassName ? { volumeAttributesClassName: spec.volumeAttributesClassName } : {};
+  const out: Charge[] = [{ label, resource: 'requests.storage', count, amount: storage, claim: facts }];
   if (spec?.storageClassName) {
     const cls = `${spec.storageClassName}.storageclass.storage.k8s.io`;
-    out.push({ label, resource: `${cls}/requests.storage`, count, amount: storage });
-    out.push({ label, resource: `${cls}/persistentvolumeclaims`, count, amount: UNIT });
+    out.push({ label, resource: `${cls}/requests.storage`, count, amount: storage, claim: facts });
+    out.push({ label, resource: `${cls}/persistentvolumeclaims`, count, amount: UNIT, claim: facts });
   }
   return out;
 }
@@ -74,7 +78,12 @@ export function nonPodCharges(
   const out: Charge[] = [];
   objects.forEach((o, i) => {
     out.push(...objectCharges(o));
-    if (o.kind === 'PersistentVolumeClaim') out.push(...claimCharges(`PersistentVolumeClaim/${o.metadata?.name ?? ''}`, o, once));
+    if (o.kind === 'PersistentVolumeClaim') {
+      const charges = claimCharges(`PersistentVolumeClaim/${o.metadata?.name ?? ''}`, o, once);
+      const claim = charges[0]!.claim;
+      for (const c of out) if (c.label === `PersistentVolumeClaim/${o.metadata?.name ?? ''}` && c.claim === undefined) c.claim = claim;
+      out.push(...charges);
+    }
     if (o.kind === 'StatefulSet') {
       const r = replicas(i);
       const templates = (o.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates ?? [];
@@ -82,9 +91,10 @@ export function nonPodCharges(
       for (const t of templates) {
         const name = (t as { metadata?: { name?: string } }).metadata?.name ?? '';
         const label = `${o.metadata?.name ?? ''}/${name}`;
-        out.push(...claimCharges(label, t, r));
-        out.push({ label, resource: 'persistentvolumeclaims', count: r, amount: UNIT });
-        out.push({ label, resource: 'count/persistentvolumeclaims', count: r, amount: UNIT });
+        const charges = claimCharges(label, t, r);
+        out.push(...charges);
+        out.push({ label, resource: 'persistentvolumeclaims', count: r, amount: UNIT, claim: charges[0]!.claim! });
+        out.push({ label, resource: 'count/persistentvolumeclaims', count: r, amount: UNIT, claim: charges[0]!.claim! });
       }
     }
   });

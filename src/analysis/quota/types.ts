@@ -1,3 +1,5 @@
+import type { PodScopeFacts } from './scopes.js';
+
 /** Resource name → exact amount in milli-units of its base unit (cores, bytes, count); see manifest/quantity. */
 export type ResourceMap = Record<string, bigint>;
 
@@ -18,6 +20,8 @@ export interface WorkloadUsage {
   hpa?: string;
   /** Effective resources per container after defaulting, keyed by container pointer. */
   containers: ContainerResources[];
+  /** What quota scopes select on: terminating, QoS, priority class, cross-namespace affinity. */
+  scope: PodScopeFacts;
 }
 
 export interface ContainerResources {
@@ -62,7 +66,9 @@ export type RejectionReason =
   | 'limitrange-ratio'
   | 'request-exceeds-limit'
   | 'missing-resource'
-  | 'pod-exceeds-quota';
+  | 'pod-exceeds-quota'
+  /** A ResourceQuota the API server refuses to store (its scopes); `index` is the quota's. */
+  | 'invalid-quota';
 
 /** A pod the API server would refuse to create at all, whatever the replica count. */
 export interface Rejection {

@@ -3,7 +3,7 @@ import { toPointer } from '../../manifest/locate.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { Rule, RuleContext } from '../types.js';
 
-type Messages = 'overQuota' | 'rejected';
+type Messages = 'overQuota' | 'rejected' | 'invalidQuota';
 
 const label: Record<Scenario, string> = {
   steady: 'at steady state',
@@ -73,6 +73,10 @@ function reportFits(manifests: readonly Manifest[], ctx: RuleContext<Messages>, 
     }
   }
   for (const r of analysis.rejections) {
+    if (r.reason === 'invalid-quota') {
+      ctx.report({ manifest: manifests[r.index]!, messageId: 'invalidQuota', pointer: r.pointer, data: { reason: r.message } });
+      continue;
+    }
     const pointer = r.container ? `${r.pointer}/resources/${r.reason === 'limitrange-min' ? 'requests' : 'limits'}/${r.resource}` : r.pointer;
     ctx.report({ manifest: manifests[r.index]!, messageId: 'rejected', pointer, data: { reason: formatRejection(r) } });
   }
@@ -89,6 +93,7 @@ export const quotaFit: Rule<Messages> = {
     messages: {
       overQuota: 'ResourceQuota {quota} (tier {tier}) is exceeded {scenario}: {arithmetic}',
       rejected: 'admission would reject this pod: {reason}',
+      invalidQuota: 'the API server would refuse this ResourceQuota: {reason}',
     },
   },
   checkTenant(tenant, manifests, ctx) {
