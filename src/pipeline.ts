@@ -20,7 +20,7 @@ import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { listTree } from './tree/list.js';
-import { readTree, readTreeAgainst, type TreeAgainst } from './tree/read.js';
+import { readTreeAgainst, readTreeAndLinks, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
@@ -231,7 +231,7 @@ async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written
   try {
     await recoverTree(outAbs);
     const owned = r.render.bootstrapOwned;
-    const all = await readTree(outAbs, outDir);
+    const { files: all, links } = await readTreeAndLinks(outAbs, outDir);
     // What the controller's bootstrap wrote stays as it is: never removed, never counted.
     const before = new Map([...all].filter(([p]) => !isUnder(p, owned)));
     const kept = [...all].filter(([p]) => isUnder(p, owned));
@@ -241,7 +241,8 @@ async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written
       changed: [...r.render.files.keys()].filter((p) => before.has(p) && before.get(p) !== r.render!.files.get(p)),
       removed: [...before.keys()].filter((p) => !r.render!.files.has(p)),
     };
-    if (changes.added.length + changes.changed.length + changes.removed.length > 0) await writeTreeAtomically(outAbs, outDir, files, before);
+    // Links are never rendered: one in rendered/ is removed like any file render does not produce.
+    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: all, links });
     return { ...r, written: true, changes };
   } catch (e) {
     const d = filesystemFailure(e, root);

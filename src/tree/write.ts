@@ -1,8 +1,8 @@
 import { accessSync, constants, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listTree } from './list.js';
-import { readTree } from './read.js';
+import type { Listing } from './list.js';
+import { readTreeAndLinks } from './read.js';
 
 // Siblings of the output folder, so every rename stays on one filesystem.
 const stagingName = (out: string) => `.${path.basename(out)}.staging`;
@@ -187,7 +187,12 @@ export async function recoverTree(outAbs: string): Promise<void> {
  * the new tree. Unchanged files are not touched: their inode and mtime stay.
  * `files` keys are paths relative to the output folder's parent (`rendered/...`).
  */
-export async function writeTreeAtomically(outAbs: string, outRel: string, files: ReadonlyMap<string, string>, current?: ReadonlyMap<string, string>): Promise<void> {
+export async function writeTreeAtomically(
+  outAbs: string,
+  outRel: string,
+  files: ReadonlyMap<string, string>,
+  current?: { files: ReadonlyMap<string, string>; links: Listing['links'] },
+): Promise<void> {
   await recoverTree(outAbs);
   const parent = path.dirname(outAbs);
   const staging = path.join(parent, stagingName(outAbs));
@@ -199,12 +204,12 @@ export async function writeTreeAtomically(outAbs: string, outRel: string, files:
     if (!safeRelative(r)) throw new Error(`internal: ${p} resolves outside ${outRel}/`);
     return r;
   };
-  const listing = listTree(outAbs);
-  const before = current ?? (await readTree(outAbs, outRel));
+  // The caller usually has just read the tree to compare it; a second walk of 200,000 files costs a second.
+  const { files: before, links } = current ?? (await readTreeAndLinks(outAbs, outRel));
   const puts: [string, string][] = [];
   for (const [p, text] of files) if (before.get(p) !== text) puts.push([rel(p), text]);
   // Links come first: a link where a folder belongs would carry the moves that follow out of the tree.
-  const dels = [...listing.links.map((l) => l.path), ...[...before.keys()].filter((p) => !files.has(p)).map(rel)];
+  const dels = [...links.map((l) => l.path), ...[...before.keys()].filter((p) => !files.has(p)).map(rel)];
   if (puts.length === 0 && dels.length === 0) return;
   writableFolders(outAbs, [...dels, ...puts.map(([r]) => r)]);
   await mkdir(staging, { recursive: true });
