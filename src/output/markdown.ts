@@ -33,7 +33,7 @@ function findings(ds: readonly Diagnostic[]): string[] {
   const out = ['', `### Findings (${ds.length})`, '', '| Severity | Finding | Where | What |', '| --- | --- | --- | --- |'];
   for (const d of shown) {
     const where = d.file ? code(formatLocation(d.file)) : d.object ? code(formatObject(d.object)) : '–';
-    out.push(`| ${d.waived ? 'waived' : d.severity} | ${code(d.ruleId)} | ${where} | ${cell(d.message.split('\n')[0]!)}${d.hint ? ` (fix: ${cell(d.hint)})` : ''} |`);
+    out.push(`| ${d.waived ? 'waived' : d.severity} | ${code(d.ruleId)} | ${where} | ${cell(d.message.split('\n')[0]!)}${d.hint ? `<br>hint: ${cell(d.hint)}` : ''} |`);
   }
   return [...out, ...more(sorted.length, shown.length, 'finding(s): the annotations, the SARIF upload and the HTML report list them all')];
 }
