@@ -64,7 +64,10 @@ const EXAMPLES: Record<string, (broken: string, clean: string) => Promise<string
   },
   sarif: async (broken) => {
     const s = JSON.parse(await check(broken, '--format', 'sarif')) as { runs: { results: unknown[] }[] };
-    return `${JSON.stringify(s.runs[0]!.results[0], null, 2)}\n`;
+    // ruleIndex is the rule's place in the registry: it moves whenever a finding id is added, so the doc shows it as such.
+    const { ruleIndex: _index, ...rest } = s.runs[0]!.results[0] as { ruleIndex: number };
+    const shown = { ruleId: (rest as { ruleId: string }).ruleId, ruleIndex: '<index in tool.driver.rules>', ...rest };
+    return `${JSON.stringify(shown, null, 2)}\n`;
   },
   github: async (broken) => check(broken, '--format', 'github'),
   markdown: async (broken) => check(broken, '--format', 'markdown'),
