@@ -41,15 +41,22 @@ export function staleness(dir = root) {
   return readFileSync(digest, 'utf8').trim() === sourceDigest(dir) ? undefined : 'dist/ was built from other sources than src/ (after a pull, a checkout or an edit)';
 }
 
-/** Whether node_modules holds what package-lock.json pins (npm keeps its own record in node_modules/.package-lock.json). */
-export function dependenciesInstalled(dir = root) {
+/**
+ * Whether node_modules holds what package-lock.json pins (npm keeps its own record in
+ * node_modules/.package-lock.json). With `runtime`, only the packages the CLI loads count:
+ * a test-only package added upstream must not stop `npm run check` from rebuilding.
+ */
+export function dependenciesInstalled(dir = root, { runtime = false } = {}) {
   const installedFile = path.join(dir, 'node_modules', '.package-lock.json');
   if (!existsSync(installedFile)) return false;
   const packages = (file) => JSON.parse(readFileSync(file, 'utf8')).packages ?? {};
   const installed = packages(installedFile);
   // Optional packages for other platforms are never installed; every other pinned package must be, at its version.
   return Object.entries(packages(path.join(dir, 'package-lock.json'))).every(
-    ([k, v]) => !k.startsWith('node_modules/') || (installed[k] ? installed[k].version === v.version : v.optional === true),
+    ([k, v]) =>
+      !k.startsWith('node_modules/') ||
+      (runtime && v.dev === true) ||
+      (installed[k] ? installed[k].version === v.version : v.optional === true),
   );
 }
 
@@ -60,7 +67,7 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
   } else if (mode === '--ensure') {
     const why = staleness();
     if (why) {
-      if (!dependenciesInstalled()) {
+      if (!dependenciesInstalled(root, { runtime: true })) {
         process.stderr.write(`tenantctl: ${why}, and node_modules does not match package-lock.json: run \`npm ci\` (it rebuilds dist/ too)\n`);
         process.exit(2);
       }
@@ -69,7 +76,8 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
       // The compiler reports on stdout; keep the command's own stdout clean for --format json.
       const r = spawnSync('npm', ['run', '-s', 'build'], { cwd: root, stdio: ['ignore', 2, 2] });
       if (r.status !== 0) {
-        process.stderr.write('tenantctl: the build failed (above); fix it, or run `npm ci` if dependencies changed\n');
+        const hint = dependenciesInstalled() ? 'fix it' : 'node_modules does not match package-lock.json: run `npm ci`';
+        process.stderr.write(`tenantctl: the build failed (above); ${hint}\n`);
         process.exit(2);
       }
     }

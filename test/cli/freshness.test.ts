@@ -64,6 +64,24 @@ describe('dist/ built from these sources, or not run', () => {
     expect(r.stderr).toContain('node_modules does not match package-lock.json: run `npm ci`');
   });
 
+  it('a test-only package missing from node_modules does not block the rebuild; a failed rebuild then says to run npm ci', () => {
+    const dir = layout();
+    const lock = (dev: string) => JSON.stringify({ packages: { '': {}, 'node_modules/@bufbuild/cel': { version: '0.6.1' }, 'node_modules/playwright-core': { version: dev, dev: true } } });
+    writeFileSync(path.join(dir, 'package-lock.json'), lock('1.65.1'));
+    mkdirSync(path.join(dir, 'node_modules'));
+    writeFileSync(path.join(dir, 'node_modules/.package-lock.json'), lock('1.0.0'));
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'node bin/freshness.js --write' } }));
+    const rebuilt = run(dir, 'freshness.js', '--ensure');
+    expect([rebuilt.status, rebuilt.stderr]).toEqual([0, expect.stringContaining('rebuilding')]);
+    expect(run(dir, 'tenantctl.js').status).toBe(0);
+
+    writeFileSync(path.join(dir, 'src/render/context.ts'), 'export const a = 3;\n');
+    writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ scripts: { build: 'exit 1' } }));
+    const failed = run(dir, 'freshness.js', '--ensure');
+    expect(failed.status).toBe(2);
+    expect(failed.stderr).toContain('the build failed (above); node_modules does not match package-lock.json: run `npm ci`');
+  });
+
   it('an installed package (no src/) is not compared', () => {
     const dir = layout();
     rmSync(path.join(dir, 'src'), { recursive: true });
