@@ -50,12 +50,19 @@ export async function bundledTenants(): Promise<string> {
   return readFile(path.join(repoRoot, 'tenants.yaml'), 'utf8');
 }
 
+/** `tenants` (the bundled file by default) delivered by Flux from its usual namespace, flux-system. */
+export async function fluxTenants(tenants?: string): Promise<string> {
+  const text = tenants ?? (await bundledTenants());
+  // Without these lines the copy would quietly stay on Argo CD and Flux tests would judge nothing.
+  if (!text.includes('tool: argocd') || !text.includes('    namespace: argocd\n')) throw new Error('tenants.yaml no longer sets tool: argocd and namespace: argocd');
+  return text.replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+}
+
 /** A change to a temporary copy's inputs: replace text in a file (once), or remove the file. */
 export type InputEdit = { file: string; from: string; to: string } | { remove: string };
 
-/** A temporary copy with `tenants`, the edits applied, rendered in memory (and required to render cleanly). */
-export async function renderedWith(tenants: string, edits: readonly InputEdit[] = []): Promise<Rendered> {
-  const root = await tempRepo({ tenants });
+/** Applies the edits to the files under `root`; an edit whose text is not there is an error, not a no-op. */
+export async function applyInputEdits(root: string, edits: readonly InputEdit[]): Promise<void> {
   for (const e of edits) {
     if ('remove' in e) {
       await rm(path.join(root, e.remove));
@@ -66,6 +73,12 @@ export async function renderedWith(tenants: string, edits: readonly InputEdit[] 
     if (!text.includes(e.from)) throw new Error(`${e.file} lacks ${e.from}`);
     await writeFile(file, text.replace(e.from, e.to));
   }
+}
+
+/** A temporary copy with `tenants`, the edits applied, rendered in memory (and required to render cleanly). */
+export async function renderedWith(tenants: string, edits: readonly InputEdit[] = []): Promise<Rendered> {
+  const root = await tempRepo({ tenants });
+  await applyInputEdits(root, edits);
   const r = await renderInMemory({ root });
   if (r.diagnostics.length > 0) throw new Error(`the edited copy does not render: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   return r;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseManifests } from '../../src/manifest/parse.js';
-import { bundledTenants, cleanupTempRepos, cli, repoRoot, tempRepo } from '../helpers.js';
+import { cleanupTempRepos, cli, fluxTenants, repoRoot, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -38,7 +38,7 @@ async function bootstrap(root: string, bootstrapPath: string): Promise<Record<st
 }
 
 describe("Flux's bootstrap folder coexists with rendered/", async () => {
-  const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+  const flux = await fluxTenants();
 
   it('the guide bootstraps into the GitOps folder tenantctl renders', async () => {
     expect(await bootstrapPaths()).toEqual(['rendered/flux-system']);
@@ -70,7 +70,6 @@ describe("Flux's bootstrap folder coexists with rendered/", async () => {
     const folder = path.join(root, 'rendered/flux-system');
     expect(existsSync(path.join(folder, 'kustomization.yaml'))).toBe(false);
     // Flux's generated kustomization requires every YAML file under the path to be a Kubernetes manifest.
-    const { readdir } = await import('node:fs/promises');
     const names = (await readdir(folder)).sort();
     expect(names.length).toBeGreaterThan(1);
     for (const name of names) {
@@ -81,7 +80,7 @@ describe("Flux's bootstrap folder coexists with rendered/", async () => {
   });
 
   it('with several clusters each cluster is bootstrapped into its own GitOps folder', async () => {
-    const twoClusters = (await readFile(path.join(repoRoot, 'test/golden/cases/two-clusters/tenants.yaml'), 'utf8')).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+    const twoClusters = await fluxTenants(await readFile(path.join(repoRoot, 'test/golden/cases/two-clusters/tenants.yaml'), 'utf8'));
     const root = await tempRepo({ tenants: twoClusters });
     expect((await cli(root, 'render')).exitCode).toBe(0);
     const files = await bootstrap(root, 'rendered/us-east/flux-system');

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRules } from '../../src/rules/engine.js';
 import { controllerNamespace } from '../../src/rules/delivery/controller-namespace.js';
-import { bundledTenants, cleanupTempRepos, renderedWith } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, type InputEdit } from '../helpers.js';
+import { runRuleRendered } from './harness.js';
 
 afterAll(cleanupTempRepos);
 
@@ -11,10 +11,7 @@ const GITOPS = 'templates/gitops/argocd/global/appproject-gitops.yaml.ejs';
 
 describe(id, async () => {
   const bundled = await bundledTenants();
-  const run = async (tenants: string, edits: { file: string; from: string; to: string }[] = []) => {
-    const r = await renderedWith(tenants, edits);
-    return runRules({ manifests: r.render!.manifests, rules: { [id]: controllerNamespace }, config: r.config! });
-  };
+  const run = (tenants: string, edits: readonly InputEdit[] = []) => runRuleRendered(controllerNamespace, tenants, edits);
 
   it('passes on the rendered tree: only the gitops project reaches argocd, and only for the three Argo CD kinds', async () => {
     expect(await run(bundled)).toEqual([]);

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { runRules } from '../../src/rules/engine.js';
 import { coupled } from '../../src/rules/delivery/coupled.js';
-import { bundledTenants, cleanupTempRepos, renderedWith } from '../helpers.js';
+import { cleanupTempRepos, fluxTenants, type InputEdit } from '../helpers.js';
+import { fluxTenantKustomizationsInTenantNamespaces as inTenantNamespaces, runRuleRendered } from './harness.js';
 
 afterAll(cleanupTempRepos);
 
@@ -10,22 +10,12 @@ const PLATFORM = 'templates/gitops/flux/cluster/kustomization-platform.yaml.ejs'
 const TENANT = 'templates/gitops/flux/tenant/kustomization-tenant.yaml.ejs';
 
 describe(id, async () => {
-  const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
-  const run = async (edits: { file: string; from: string; to: string }[] = []) => {
-    const r = await renderedWith(flux, edits);
-    return runRules({ manifests: r.render!.manifests, rules: { [id]: coupled }, config: r.config! });
-  };
+  const flux = await fluxTenants();
+  const run = (edits: readonly InputEdit[] = []) => runRuleRendered(coupled, flux, edits);
 
   it('passes on the rendered Flux tree (the platform does not wait for the tenants it applies)', async () => {
     expect(await run()).toEqual([]);
   });
-
-  /** The layout before Flux's lockdown: tenant Kustomizations in the tenant namespaces, applied by the platform. */
-  const inTenantNamespaces = [
-    { file: TENANT, from: '  namespace: <%- v(gitops.namespace) %>\n', to: '  namespace: <%- v(tenant.namespace) %>\n' },
-    { file: TENANT, from: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n', to: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n      namespace: <%- v(gitops.namespace) %>\n' },
-    { file: TENANT, from: '    name: <%- v(gitops.platformName) %>\n', to: '    name: <%- v(gitops.platformName) %>\n    namespace: <%- v(gitops.namespace) %>\n' },
-  ];
 
   it('passes even when the platform waits: it does not apply the tenant Kustomizations (they sit in the GitOps folder, next to it)', async () => {
     expect(await run([{ file: PLATFORM, from: '  prune: true\n', to: '  prune: true\n  wait: true\n' }])).toEqual([]);

@@ -10,7 +10,7 @@ import type { AnyRule } from '../../src/rules/types.js';
 import { loadTenantsText } from '../../src/tenants/index.js';
 import type { TenantsConfig } from '../../src/tenants/types.js';
 import { readTree } from '../../src/tree/read.js';
-import { repoRoot } from '../helpers.js';
+import { renderedWith, repoRoot, type InputEdit } from '../helpers.js';
 
 /** A change to the committed tree or to tenants.yaml, as a reviewer would see it in a diff. */
 export type Edit =
@@ -92,3 +92,21 @@ export function expectFinding(ds: Diagnostic[], f: Fixture, ruleId: string, file
 
 export const tenantA = 'rendered/ai-agents-test-tenant-a';
 export const tenantB = 'rendered/ai-agents-test-tenant-b';
+
+/** Runs one rule over what the templates render for `tenants`, after the template edits. */
+export async function runRuleRendered(rule: AnyRule, tenants: string, edits: readonly InputEdit[] = []): Promise<Diagnostic[]> {
+  const r = await renderedWith(tenants, edits);
+  return runRules({ manifests: r.render!.manifests, rules: { [rule.meta.id]: rule }, config: r.config! });
+}
+
+const FLUX_TENANT_KUSTOMIZATION = 'templates/gitops/flux/tenant/kustomization-tenant.yaml.ejs';
+
+/**
+ * The Flux layout before the lockdown: tenant Kustomizations in the tenant namespaces (applied by
+ * the platform Kustomization), using the source and the platform of the GitOps namespace.
+ */
+export const fluxTenantKustomizationsInTenantNamespaces: readonly InputEdit[] = [
+  { file: FLUX_TENANT_KUSTOMIZATION, from: '  namespace: <%- v(gitops.namespace) %>\n', to: '  namespace: <%- v(tenant.namespace) %>\n' },
+  { file: FLUX_TENANT_KUSTOMIZATION, from: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n', to: '    - name: <%- v(gitops.platformNameFor(gitops.cluster)) %>\n      namespace: <%- v(gitops.namespace) %>\n' },
+  { file: FLUX_TENANT_KUSTOMIZATION, from: '    name: <%- v(gitops.platformName) %>\n', to: '    name: <%- v(gitops.platformName) %>\n    namespace: <%- v(gitops.namespace) %>\n' },
+];

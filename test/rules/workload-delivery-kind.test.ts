@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { runRules } from '../../src/rules/engine.js';
 import { deliveryKind } from '../../src/rules/workload/delivery-kind.js';
 import { parseManifests } from '../../src/manifest/parse.js';
-import { bundledTenants, cleanupTempRepos, renderedWith } from '../helpers.js';
+import { cleanupTempRepos, fluxTenants, renderedWith } from '../helpers.js';
 import { expectFinding, runRule, tenantA } from './harness.js';
 
 afterAll(cleanupTempRepos);
@@ -37,7 +37,7 @@ describe(id, () => {
   });
 
   it('Flux: judged by what the tenant\'s delivery ServiceAccount, which the Kustomization impersonates, may create', async () => {
-    const flux = (await bundledTenants()).replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
+    const flux = await fluxTenants();
     const r = await renderedWith(flux);
     const run = (extra: string, file: string) => runRules({ manifests: [...r.render!.manifests, ...parseManifests(extra, { file }).manifests], rules: { [id]: deliveryKind }, config: r.config! });
     expect(runRules({ manifests: r.render!.manifests, rules: { [id]: deliveryKind }, config: r.config! })).toEqual([]);
