@@ -15,8 +15,13 @@ function positionAt(text: string, index: number): Position {
   return { line, column: index - before.lastIndexOf('\n') };
 }
 
-/** The first byte that is not UTF-8, or undefined when the buffer decodes cleanly. */
-export function invalidUtf8(bytes: Uint8Array): (Position & { byte: number; offset: number }) | undefined {
+/**
+ * The first byte that is not UTF-8, or undefined when the buffer decodes
+ * cleanly. `text` is the bytes decoded as UTF-8, when the caller has it already.
+ */
+export function invalidUtf8(bytes: Uint8Array, text = Buffer.from(bytes).toString('utf8')): (Position & { byte: number; offset: number }) | undefined {
+  // Decoding replaces a bad byte with U+FFFD, so a text without one decoded cleanly: no byte scan.
+  if (!text.includes('\uFFFD')) return undefined;
   const i = firstInvalidByte(bytes);
   if (i < 0) return undefined;
   // Everything before the offending sequence decoded cleanly.
@@ -81,13 +86,10 @@ export interface EncodingProblem extends Position {
  * the caller has it already.
  */
 export function encodingProblem(bytes: Uint8Array, text = Buffer.from(bytes).toString('utf8')): EncodingProblem | undefined {
-  // Decoding replaces a bad byte with U+FFFD, so a file without one decoded cleanly.
-  if (text.includes('\uFFFD')) {
-    const bad = invalidUtf8(bytes);
-    if (bad) {
-      const hex = `0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}`;
-      return { line: bad.line, column: bad.column, offset: bad.offset, kind: 'not-utf8', what: `is not UTF-8: byte ${hex} at byte offset ${bad.offset} cannot start or continue a character` };
-    }
+  const bad = invalidUtf8(bytes, text);
+  if (bad) {
+    const hex = `0x${bad.byte.toString(16).toUpperCase().padStart(2, '0')}`;
+    return { line: bad.line, column: bad.column, offset: bad.offset, kind: 'not-utf8', what: `is not UTF-8: byte ${hex} at byte offset ${bad.offset} cannot start or continue a character` };
   }
   const c = forbiddenCharacter(text);
   if (!c) return undefined;

@@ -41,7 +41,8 @@ export async function loadTenantsFile(absPath: string, shownPath: string): Promi
       ],
     };
   }
-  const notUtf8 = invalidUtf8(bytes);
+  const text = bytes.toString('utf8');
+  const notUtf8 = invalidUtf8(bytes, text);
   if (notUtf8) {
     return {
       diagnostics: [
@@ -52,5 +53,5 @@ export async function loadTenantsFile(absPath: string, shownPath: string): Promi
       ],
     };
   }
-  return loadTenantsText(bytes.toString('utf8'), shownPath);
+  return loadTenantsText(text, shownPath);
 }
