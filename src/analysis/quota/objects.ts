@@ -77,13 +77,14 @@ export function nonPodCharges(
 ): Charge[] {
   const out: Charge[] = [];
   objects.forEach((o, i) => {
-    out.push(...objectCharges(o));
+    const own = objectCharges(o);
     if (o.kind === 'PersistentVolumeClaim') {
       const charges = claimCharges(`PersistentVolumeClaim/${o.metadata?.name ?? ''}`, o, once);
-      const claim = charges[0]!.claim;
-      for (const c of out) if (c.label === `PersistentVolumeClaim/${o.metadata?.name ?? ''}` && c.claim === undefined) c.claim = claim;
-      out.push(...charges);
+      // The claim's object counts are selected by its volume attributes class too.
+      for (const c of own) c.claim = charges[0]!.claim!;
+      own.push(...charges);
     }
+    out.push(...own);
     if (o.kind === 'StatefulSet') {
       const r = replicas(i);
       const templates = (o.spec as { volumeClaimTemplates?: unknown[] } | undefined)?.volumeClaimTemplates ?? [];

@@ -121,6 +121,12 @@ const rows: Row[] = [
     used: '10Gi',
   },
   {
+    doc: 'VolumeAttributesClass: the claim count is selected too: "Match persistentvolumeclaims that references the specified volume attributes class."',
+    objects: [quota({ 'requests.storage': '50Gi', persistentvolumeclaims: '5' }, selector('VolumeAttributesClass', 'In', ['gold'])), pvc('a', '10Gi', 'gold'), pvc('b', '20Gi', 'silver'), pvc('c', '5Gi'), deployment('api', 2)],
+    resource: 'persistentvolumeclaims',
+    used: '1',
+  },
+  {
     doc: 'Scopes intersect: "A quota will only measure usage for a resource if it matches the intersection of enumerated scopes."',
     objects: [quota({ 'requests.cpu': '10' }, { scopes: ['NotTerminating'], ...selector('PriorityClass', 'In', ['high']) }), deployment('hi', 2, { priorityClassName: 'high' }), job('hi-batch', { priorityClassName: 'high', activeDeadlineSeconds: 60 }), deployment('none', 1)],
     resource: 'requests.cpu',
