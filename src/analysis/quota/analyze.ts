@@ -1,4 +1,5 @@
 import type { Container } from 'kubernetes-types/core/v1.js';
+import { toPointer } from '../../manifest/locate.js';
 import type { KubeObject } from '../../manifest/types.js';
 import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
 import { admissionRejections, type QuotaRef } from './admission.js';
@@ -42,7 +43,7 @@ function quotasOf(objects: readonly KubeObject[]): { quotas: QuotaRef[]; invalid
     const scopes = scopeRequirements(spec);
     const problems = scopeProblems(scopes, Object.keys(spec?.hard ?? {}).sort());
     for (const p of problems) {
-      const pointer = p.resource !== undefined ? `/spec/hard/${p.resource.replace(/~/g, '~0').replace(/\//g, '~1')}` : spec?.scopeSelector ? '/spec/scopeSelector' : '/spec/scopes';
+      const pointer = p.resource !== undefined ? toPointer(['spec', 'hard', p.resource]) : spec?.scopeSelector ? '/spec/scopeSelector' : '/spec/scopes';
       invalid.push({ index, kind: 'ResourceQuota', name, pointer, resource: p.resource ?? '', reason: 'invalid-quota', by: 'validation', message: p.message });
     }
     if (problems.length === 0) quotas.push({ name, hard: toResourceMap(spec?.hard), scopes });
@@ -74,14 +75,15 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
     const requests = podTotal(template.spec, byContainer, (c) => c.requests);
     const limits = podTotal(template.spec, byContainer, (c) => c.limits);
     const hpa = hpaFor(o, hpas);
+    const containers = [...byContainer.values()];
     const w: WorkloadUsage = {
       index,
       kind: o.kind,
       name: o.metadata?.name ?? '',
       perPod: quotaUsage(requests, limits),
       replicas: replicasByScenario(o, hpa, options.daemonSetNodes ?? 1),
-      containers: [...byContainer.values()],
-      scope: podScopeFacts(template.spec, [...byContainer.values()]),
+      containers,
+      scope: podScopeFacts(template.spec, containers),
     };
     if (hpa) w.hpa = hpa.name;
     workloads.push(w);

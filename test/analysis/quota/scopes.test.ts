@@ -173,4 +173,9 @@ describe('quota scopes', () => {
     // A quota the API server refuses does not exist: nothing is charged against it.
     expect(a.scenarios[0]!.quotas).toEqual([]);
   });
+
+  it('points at the refused key of spec.hard, escaped as a JSON pointer', () => {
+    const a = analyzeQuota([quota({ 'count/services': '1' }, { scopes: ['Terminating'] })]);
+    expect(a.rejections.map((r) => [r.pointer, r.message])).toEqual([['/spec/hard/count~1services', 'scope Terminating cannot track count/services']]);
+  });
 });
