@@ -8,13 +8,6 @@ const maxDiffs = 25;
 
 export type CreatePatch = (oldName: string, newName: string, oldText: string, newText: string, oldHeader: string, newHeader: string, opts: { context: number }) => string;
 
-/** Whether the two trees differ at all; cheap, so the diff library loads only when needed. */
-export function treesDiffer(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>): boolean {
-  if (expected.size !== actual.size) return true;
-  for (const [p, text] of expected) if (actual.get(p) !== text) return true;
-  return false;
-}
-
 /** Drift between the tree render would write and the tree on disk, one finding per file. */
 export function compareTrees(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>, createTwoFilesPatch: CreatePatch): Diagnostic[] {
   const out: Diagnostic[] = [];
