@@ -58,6 +58,27 @@ export async function fluxTenants(tenants?: string): Promise<string> {
   return text.replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
 }
 
+/** The 1-based line of the `nth` (0-based) occurrence of `needle`; throws if there are fewer. */
+export function lineOf(text: string, needle: string, nth = 0): number {
+  let at = -1;
+  for (let i = 0; i <= nth; i++) {
+    at = text.indexOf(needle, at + 1);
+    if (at < 0) throw new Error(`needle not found: ${needle}`);
+  }
+  return text.slice(0, at).split('\n').length;
+}
+
+/** A depth-8 "billion laughs" under top-level keys `<key>_a` … `<key>_i`: 9^8 strings if anything expanded it. */
+export function aliasBomb(key: string): string {
+  const lines = [`${key}_a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
+  let prev = 'a';
+  for (const n of 'bcdefghi') {
+    lines.push(`${key}_${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]`);
+    prev = n;
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 /** A change to a temporary copy's inputs: replace text in a file (once), or remove the file. */
 export type InputEdit = { file: string; from: string; to: string } | { remove: string };
 

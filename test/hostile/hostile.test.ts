@@ -4,20 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
 import { LOCK_FILE } from '../../src/tree/lock.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { aliasBomb, bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
-
-/** A depth-8 "billion laughs": 9^8 strings if anything expanded it. */
-function aliasBomb(key: string): string {
-  const lines = [`${key}_a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
-  let prev = 'a';
-  for (const n of 'bcdefghi') {
-    lines.push(`${key}_${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]`);
-    prev = n;
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 describe('one writer at a time', () => {
   it('a render while another holds the lock stops with the holder\'s pid and writes nothing', async () => {

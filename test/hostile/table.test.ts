@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LOCK_FILE } from '../../src/tree/lock.js';
-import { bundledTenants, cli, repoRoot } from '../helpers.js';
+import { aliasBomb, bundledTenants, cli, lineOf, repoRoot } from '../helpers.js';
 
 /**
  * Hostile inputs, one row each: every command a row names must refuse it with
@@ -24,12 +24,6 @@ function replace(from: string, to: string): string {
 }
 function addTenant(entry: string): string {
   return `${base.trimEnd()}\n\n${entry}`;
-}
-function lineOf(text: string, needle: string, nth = 0): number {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  if (at < 0) throw new Error(`needle not found: ${needle}`);
-  return text.slice(0, at).split('\n').length;
 }
 /** `tenants.yaml:LINE:` of the first (or nth) occurrence of `needle`. */
 const at = (text: string, needle: string, nth = 0) => `tenants.yaml:${lineOf(text, needle, nth)}:`;
@@ -83,16 +77,6 @@ async function editTemplate(repo: string, file: string, from: RegExp | string, t
 
 const cm = (name: string, extra = '') =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: <%- v(tenant.namespace) %>\n${extra}`;
-
-function aliasBomb(key: string): string {
-  const lines = [`${key}_a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]`];
-  let prev = 'a';
-  for (const n of 'bcdefghi') {
-    lines.push(`${key}_${n}: &${n} [${Array(9).fill(`*${prev}`).join(', ')}]`);
-    prev = n;
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 function bytesWith(text: string, marker: string, bytes: number[]): Buffer {
   const at = Buffer.from(text.slice(0, text.indexOf(marker)), 'utf8').length;

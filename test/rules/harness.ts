@@ -10,7 +10,7 @@ import type { AnyRule } from '../../src/rules/types.js';
 import { loadTenantsText } from '../../src/tenants/index.js';
 import type { TenantsConfig } from '../../src/tenants/types.js';
 import { readTree } from '../../src/tree/read.js';
-import { renderedWith, repoRoot, type InputEdit } from '../helpers.js';
+import { lineOf, renderedWith, repoRoot, type InputEdit } from '../helpers.js';
 
 /** A change to the committed tree or to tenants.yaml, as a reviewer would see it in a diff. */
 export type Edit =
@@ -70,15 +70,6 @@ export async function runRule(rule: AnyRule | undefined, edits: Edit[] = []): Pr
   const f = await fixture(edits);
   const rules = rule ? { [rule.meta.id]: rule } : registry;
   return { diagnostics: runRules({ manifests: manifestsOf(f), rules, config: f.config }), fixture: f };
-}
-
-export function lineOf(text: string, needle: string, nth = 0): number {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) {
-    at = text.indexOf(needle, at + 1);
-    if (at < 0) throw new Error(`needle not found: ${needle}`);
-  }
-  return text.slice(0, at).split('\n').length;
 }
 
 /** Asserts a finding of `ruleId` at `file`:`line` where `needle` is, and returns it. */

@@ -2,8 +2,8 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { serviceAccount } from '../../src/rules/isolation/service-account.js';
-import { repoRoot } from '../helpers.js';
-import { expectFinding, lineOf, runRule, tenantA } from './harness.js';
+import { lineOf, repoRoot } from '../helpers.js';
+import { expectFinding, runRule, tenantA } from './harness.js';
 
 const id = 'isolation/service-account';
 const api = `${tenantA}/workloads/deployment-api.yaml`;

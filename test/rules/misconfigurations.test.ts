@@ -4,8 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { exitCodeFor, type Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { parseManifests } from '../../src/manifest/parse.js';
 import { renderInMemory, runPipeline } from '../../src/pipeline.js';
-import { cleanupTempRepos, repoRoot, tempRepo } from '../helpers.js';
-import { lineOf } from './harness.js';
+import { cleanupTempRepos, lineOf, repoRoot, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 

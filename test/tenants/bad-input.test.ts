@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, lineOf, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -7,12 +7,6 @@ const base = await bundledTenants();
 
 function addTenant(entry: string): string {
   return `${base.trimEnd()}\n\n${entry}`;
-}
-function lineOf(text: string, needle: string, nth = 0): number {
-  let at = -1;
-  for (let i = 0; i <= nth; i++) at = text.indexOf(needle, at + 1);
-  if (at < 0) throw new Error(`needle not found: ${needle}`);
-  return text.slice(0, at).split('\n').length;
 }
 
 // The table of single bad inputs (each refused at its line, nothing changed anywhere) is test/hostile/table.test.ts.
