@@ -79,10 +79,6 @@ export function parseQuantityExact(value: unknown): QuantityParse {
   return { ok: true, milli: sign === '-' ? -milli : milli, format, capped, roundedUp };
 }
 
-export function isQuantity(value: unknown): boolean {
-  return parseQuantityExact(value).ok;
-}
-
 /** Exact value in milli-units (1 core = 1000n, 1Ki = 1024000n); undefined when it does not parse. */
 export function parseQuantity(value: unknown): bigint | undefined {
   const r = parseQuantityExact(value);
@@ -128,11 +124,6 @@ export function canonicalQuantity(milli: bigint, format: QuantityFormat = 'Decim
 }
 
 const isBytes = (resource: string) => /memory|storage/.test(resource);
-
-/** The canonical form a resource is usually written in: binary for bytes, decimal otherwise. */
-export function quantityString(milli: bigint, resource: string): string {
-  return canonicalQuantity(milli, isBytes(resource) ? 'BinarySI' : 'DecimalSI');
-}
 
 /**
  * Human form for arithmetic in messages: bytes with the largest binary suffix
