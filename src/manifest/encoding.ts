@@ -9,7 +9,8 @@ import type { Position } from './types.js';
  * characters; not NUL, the other C0 and C1 controls, DEL, U+FFFE or U+FFFF).
  */
 
-function positionAt(text: string, index: number): Position {
+/** Line and column (1-based, counted in characters) of an index into `text`. */
+export function positionAt(text: string, index: number): Position {
   const before = text.slice(0, index);
   const line = before.split('\n').length;
   return { line, column: index - before.lastIndexOf('\n') };

@@ -10,6 +10,7 @@ import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { dotted, offsetOf, pointerSegments, toPointer } from '../manifest/locate.js';
+import { positionAt } from '../manifest/encoding.js';
 import { ajvLib, yamlLib } from '../manifest/lazy.js';
 import type { Position } from '../manifest/types.js';
 
@@ -63,7 +64,7 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
     if (unresolved) {
       const name = unresolved[1]!;
       const at = text.indexOf(`*${name}`);
-      return { diagnostics: [inputError(file, at < 0 ? { line: 1, column: 1 } : positionAtOffset(text, at), `alias *${name} refers to no anchor &${name} before it`, `define &${name} on an earlier value, or write the value out`)] };
+      return { diagnostics: [inputError(file, at < 0 ? { line: 1, column: 1 } : positionAt(text, at), `alias *${name} refers to no anchor &${name} before it`, `define &${name} on an earlier value, or write the value out`)] };
     }
     return positionedErrors(text, file);
   }
@@ -94,11 +95,6 @@ function withAliases(text: string): unknown {
   return doc.toJS({ maxAliasCount: MAX_ALIASES });
 }
 
-function positionAtOffset(text: string, offset: number): Position {
-  const before = text.slice(0, offset);
-  return { line: before.split('\n').length, column: offset - before.lastIndexOf('\n') };
-}
-
 /** Where flow collections first nest deeper than any real tenants file does: where a too-deep document is reported. */
 function deepNesting(text: string): Position | undefined {
   let depth = 0;
@@ -106,7 +102,7 @@ function deepNesting(text: string): Position | undefined {
     const c = text[i];
     if (c === '[' || c === '{') depth++;
     else if ((c === ']' || c === '}') && depth > 0) depth--;
-    if (depth > 1000) return positionAtOffset(text, i);
+    if (depth > 1000) return positionAt(text, i);
   }
   return undefined;
 }
