@@ -72,6 +72,38 @@ export function cidrProblem(s: string): string | undefined {
   return undefined;
 }
 
+/** IPv4-mapped IPv6 addresses (RFC 4291 2.5.5.2): an IPv4 address spelt as IPv6. */
+const MAPPED: IpRange = { family: 6, lo: 0xffffn << 32n, hi: (0xffffn << 32n) | 0xffffffffn };
+
+/**
+ * cidrProblem, and also the one spelling our own input must use (lower-case,
+ * zeros compressed as RFC 5952 says), so that the same network is never
+ * written two ways and duplicates or overlaps are visible to a reader. An
+ * IPv4-mapped IPv6 range is refused: Kubernetes' strict IP validation
+ * (KEP-4858) rejects it, and it means an IPv4 range anyway.
+ */
+export function inputCidrProblem(s: string): string | undefined {
+  const problem = cidrProblem(s);
+  if (problem) return problem;
+  const r = parseCidr(s)!;
+  const len = s.trim().split('/')[1]!;
+  if (rangeWithin(r, MAPPED)) {
+    return `"${s}" is an IPv4-mapped IPv6 range; write the IPv4 range ${formatIp(4, r.lo & 0xffffffffn)}/${Number(len) - 96} instead`;
+  }
+  const canonical = `${formatIp(r.family, r.lo)}/${len}`;
+  if (s !== canonical) return `"${s}" is not written in canonical form; write ${canonical}`;
+  return undefined;
+}
+
+/** Whether `inner` lies within `outer` (same family; equal ranges count). */
+export function rangeWithin(inner: IpRange, outer: IpRange): boolean {
+  return inner.family === outer.family && outer.lo <= inner.lo && inner.hi <= outer.hi;
+}
+
+export function rangesOverlap(a: IpRange, b: IpRange): boolean {
+  return a.family === b.family && a.lo <= b.hi && b.lo <= a.hi;
+}
+
 /** `10.0.0.0/8`, or a bare address as a single-address range. */
 export function parseCidr(s: string): IpRange | undefined {
   const [addr, len, extra] = s.trim().split('/');

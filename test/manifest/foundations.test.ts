@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { canonicalize, toCanonicalYaml } from '../../src/manifest/canonical.js';
-import { cidrProblem, formatRange, parseCidr, parseIp, subtractRanges } from '../../src/manifest/cidr.js';
+import { cidrProblem, formatRange, inputCidrProblem, parseCidr, parseIp, subtractRanges } from '../../src/manifest/cidr.js';
 import { dotted, locateInText, pointerSegments, toPointer } from '../../src/manifest/locate.js';
 import jsYaml from 'js-yaml';
 
@@ -73,6 +73,21 @@ describe('CIDR parsing', () => {
     expect(cidrProblem('10.0.0.0/8')).toBeUndefined();
     expect(cidrProblem('010.0.0.0/8')).toMatch(/not an address\/prefix-length CIDR/);
     expect(cidrProblem('10.0.0.0')).toMatch(/no prefix length/);
+  });
+
+  it('asks our own input for the one canonical spelling of a CIDR (RFC 5952 for IPv6)', () => {
+    for (const ok of ['0.0.0.0/0', '::/0', '2001:db8::/32', 'fd00:ec2::254/128', '2001:db8:0:1::/64', '1::/16']) expect(inputCidrProblem(ok), ok).toBeUndefined();
+    expect(inputCidrProblem('FD00::/8')).toBe('"FD00::/8" is not written in canonical form; write fd00::/8');
+    expect(inputCidrProblem('2001:0db8::/32')).toMatch(/write 2001:db8::\/32$/);
+    expect(inputCidrProblem('2001:db8:0:0:0:0:0:0/32')).toMatch(/write 2001:db8::\/32$/);
+    // Only the longest run of zero groups is compressed, and a single zero group is not.
+    expect(inputCidrProblem('2001:db8::1:0:0:0/128')).toMatch(/write 2001:db8:0:0:1::\/128$/);
+    // On a tie, the first run (RFC 5952 4.2.3).
+    expect(inputCidrProblem('2001:0:0:1:0:0:1:1/128')).toMatch(/write 2001::1:0:0:1:1\/128$/);
+    expect(inputCidrProblem('2001:db8:0:1:1:1:1:0/128')).toBeUndefined();
+    expect(inputCidrProblem('::ffff:10.0.0.0/104')).toBe('"::ffff:10.0.0.0/104" is an IPv4-mapped IPv6 range; write the IPv4 range 10.0.0.0/8 instead');
+    expect(inputCidrProblem('fd00::1/8')).toMatch(/host bits set; the network is fd00::\/8/);
+    expect(inputCidrProblem('010.0.0.0/8')).toMatch(/not an address\/prefix-length CIDR/);
   });
 
   it('subtracts except ranges exactly', () => {
