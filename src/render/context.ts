@@ -1,6 +1,7 @@
 import { yamlSafeJson } from '../manifest/canonical.js';
 import { implicitClusterName, inClusterServer, resolveGitOps } from '../tenants/placement.js';
 import type { Cluster, GitOps, Platform, Tenant, TenantsConfig } from '../tenants/types.js';
+import { externalBlocks, type ExternalBlock } from '../tenants/egress.js';
 import { clusterRoot, guardrailKinds, workloadsPath } from '../platform/layout.js';
 import { API_COMPONENT, API_PORT, COMPONENT_LABEL, GUARDRAILS, TENANT_LABEL, TENANT_WORKLOAD_KINDS, TENANT_SERVICE_ACCOUNT_PREFIX, tenantServiceAccount, WORKER_COMPONENT, type Guardrail } from '../platform/index.js';
 import { FINDINGS, type FindingId } from '../diagnostics/catalogue.js';
@@ -38,6 +39,8 @@ export interface TemplateContext {
   platform: Platform;
   tenants: readonly Tenant[];
   tenant?: Tenant;
+  /** The external egress ipBlocks: one per `platform.egress.externalCidrs` range with the denied ranges inside it. */
+  externalBlocks: readonly ExternalBlock[];
   commonLabels: Record<string, string>;
   selectors: { api: Record<string, string>; worker: Record<string, string> };
   /** The port the api listens on, as the ingress policy and the proofs expect it. */
@@ -148,6 +151,7 @@ export function tenantContext(config: TenantsConfig, tenant: Tenant, gitops: Git
     platform: config.platform,
     tenants: config.tenants,
     tenant,
+    externalBlocks: externalBlocks(config.platform.egress),
     commonLabels,
     selectors: { api: component(API_COMPONENT), worker: component(WORKER_COMPONENT) },
     apiPort: API_PORT,
@@ -166,6 +170,7 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
     v: yamlValue,
     platform: config.platform,
     tenants: here ? config.tenants.filter((t) => gitops.clusterOf(t).name === here.name) : config.tenants,
+    externalBlocks: externalBlocks(config.platform.egress),
     commonLabels: { app: config.platform.labels.app, 'managed-by': config.platform.labels.managedBy },
     selectors: { api: {}, worker: {} },
     apiPort: API_PORT,

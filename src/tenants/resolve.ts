@@ -1,11 +1,11 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { cidrProblem } from '../manifest/cidr.js';
 import { dns1123Label, isLabel1123Shape, labelValue } from '../manifest/names.js';
 import { toPointer } from '../manifest/locate.js';
 import { quantityProblem } from '../manifest/quantity.js';
 import type { Position } from '../manifest/types.js';
+import { egressErrors } from './egress.js';
 import { placeTenant, resolveAdmission, resolveClusters, resolveGitOps, type RawCluster } from './placement.js';
 import type { Platform, Resources, Tenant, TenantsConfig, Tier, Waiver } from './types.js';
 import { codePointName } from '../diagnostics/characters.js';
@@ -102,10 +102,7 @@ export function resolveTenants(
   };
   resourceErrors(defaults.api?.resources, '/defaults/api/resources');
   resourceErrors(defaults.worker?.resources, '/defaults/worker/resources');
-  platform.egress.deniedCidrs.forEach((c, i) => {
-    const problem = cidrProblem(c);
-    if (problem) report(`/platform/egress/deniedCidrs/${i}`, problem, 'write the network address and prefix length, e.g. 169.254.0.0/16 or fd00::/8');
-  });
+  egressErrors(platform.egress, report);
 
   const gitops = resolveGitOps(platform.gitops, report);
   const clusters = resolveClusters(raw.clusters, gitops, report);

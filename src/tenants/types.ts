@@ -25,7 +25,13 @@ export interface Platform {
   ingress: { namespace: string; podLabels?: Labels };
   database: { namespace: string; postgresql: SharedService; redis: SharedService };
   dns: { namespace: string; podLabels: Labels; port: number };
-  egress: { externalPorts: number[]; deniedCidrs: string[] };
+  egress: {
+    externalPorts: number[];
+    /** Never reachable through the external rule; each lies inside an external range of its family. */
+    deniedCidrs: string[];
+    /** Ranges the external rule admits, one ipBlock each; omitted = 0.0.0.0/0 (externalCidrs() in ./egress.ts). */
+    externalCidrs?: string[];
+  };
   maxQuota: Record<string, Quantity>;
   /** As written; the resolved values (defaults applied) are TenantsConfig.gitops. */
   gitops?: Partial<GitOps>;

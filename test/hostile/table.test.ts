@@ -86,6 +86,9 @@ function bytesWith(text: string, marker: string, bytes: number[]): Buffer {
 
 const tenantB = '  - id: test-tenant-b\n    name: Test Tenant B\n';
 const clusters = (body: string) => replace('\ntenants:\n', `\nclusters:\n${body}\ntenants:\n`);
+/** More denied ranges after the bundled ones, and `externalCidrs` (a flow list) when given. */
+const egress = (denied: string, external?: string) =>
+  replace('      - 10.96.0.0/12\n', `      - 10.96.0.0/12\n${denied}${external === undefined ? '' : `    externalCidrs: ${external}\n`}`);
 
 // tenants.yaml rows: text, what the message says, and the text whose line it must name.
 const tenantsRows: { name: string; kind: Kind; text: string; message: string; needle: string; nth?: number; hint?: string }[] = [
@@ -152,6 +155,22 @@ const tenantsRows: { name: string; kind: Kind; text: string; message: string; ne
   { name: 'CIDR prefix too long', kind: 'cidr', text: replace('      - 10.96.0.0/12', '      - 10.96.0.0/33'), message: '10.96.0.0/33', needle: '10.96.0.0/33' },
   { name: 'address without a prefix length', kind: 'cidr', text: replace('      - 10.96.0.0/12', '      - 10.96.0.0'), message: '"10.96.0.0" does not match', needle: '      - 10.96.0.0\n' },
   { name: 'IPv6 CIDR with host bits', kind: 'cidr', text: replace('      - 10.96.0.0/12', '      - fd00::1/8'), message: 'host bits', needle: 'fd00::1/8' },
+  // IPv6 external egress: each denied range becomes an except of the external ipBlock of its family.
+  { name: 'IPv6 denied range while external egress is IPv4 only', kind: 'cidr', text: egress('      - fd00:ec2::254/128\n'), message: 'deniedCidrs: "fd00:ec2::254/128" is IPv6 but no external range is', needle: 'fd00:ec2::254/128', hint: 'add ::/0' },
+  { name: 'IPv4 denied range while external egress is IPv6 only', kind: 'cidr', text: egress('', "['::/0']"), message: 'deniedCidrs: "169.254.0.0/16" is IPv4 but no external range is', needle: '169.254.0.0/16', hint: 'add 0.0.0.0/0' },
+  { name: 'IPv6 denied range outside every external range', kind: 'cidr', text: egress('      - fd00::/8\n', "[0.0.0.0/0, '2001:db8::/32']"), message: '"fd00::/8" is not inside any external range', needle: 'fd00::/8', hint: 'widen platform.egress.externalCidrs' },
+  { name: 'denied range that is a whole external range', kind: 'cidr', text: egress('      - 2001:db8::/32\n', "[0.0.0.0/0, '2001:db8::/32']"), message: 'covers the whole of external range 2001:db8::/32', needle: '      - 2001:db8::/32', hint: 'remove 2001:db8::/32 from platform.egress.externalCidrs' },
+  { name: 'IPv6 external range with host bits', kind: 'cidr', text: egress('', "[0.0.0.0/0, '2001:db8::1/32']"), message: 'externalCidrs: "2001:db8::1/32" has host bits set; the network is 2001:db8::/32', needle: 'externalCidrs:' },
+  { name: 'IPv6 external range in upper case', kind: 'cidr', text: egress('', "[0.0.0.0/0, 'FD00::/8']"), message: 'not written in canonical form; write fd00::/8', needle: 'externalCidrs:' },
+  { name: 'IPv6 denied range with leading zeros in a group', kind: 'cidr', text: egress('      - 2001:0db8::/32\n', "[0.0.0.0/0, '::/0']"), message: 'write 2001:db8::/32', needle: '2001:0db8::/32' },
+  { name: 'IPv6 denied range with uncompressed zeros', kind: 'cidr', text: egress('      - fd00:0:0:0:0:0:0:0/8\n', "[0.0.0.0/0, '::/0']"), message: 'write fd00::/8', needle: 'fd00:0:0:0:0:0:0:0/8' },
+  { name: 'IPv4-mapped IPv6 denied range', kind: 'cidr', text: egress('      - ::ffff:10.0.0.0/104\n', "[0.0.0.0/0, '::/0']"), message: 'IPv4-mapped IPv6 range; write the IPv4 range 10.0.0.0/8 instead', needle: '::ffff:10.0.0.0/104' },
+  { name: 'IPv6 address with a zone', kind: 'cidr', text: egress('      - fe80::%eth0/64\n', "[0.0.0.0/0, '::/0']"), message: 'fe80::%eth0/64', needle: 'fe80::%eth0/64' },
+  { name: 'IPv6 address with two compressions', kind: 'cidr', text: egress('      - 2001::db8::/64\n', "[0.0.0.0/0, '::/0']"), message: 'is not an address/prefix-length CIDR', needle: '2001::db8::/64' },
+  { name: 'overlapping external ranges', kind: 'cidr', text: egress('', "[0.0.0.0/0, '::/0', 10.0.0.0/8]"), message: '"10.0.0.0/8" overlaps externalCidrs[0] 0.0.0.0/0', needle: 'externalCidrs:' },
+  { name: 'external range listed twice', kind: 'cidr', text: egress('', "['::/0', 0.0.0.0/0, '::/0']"), message: '"::/0" is listed twice', needle: 'externalCidrs:' },
+  { name: 'no external range at all', kind: 'cidr', text: egress('', '[]'), message: 'externalCidrs', needle: 'externalCidrs:' },
+  { name: 'denied range listed twice', kind: 'cidr', text: egress('      - 10.244.0.0/16\n'), message: '"10.244.0.0/16" is listed twice (also deniedCidrs[1])', needle: '10.244.0.0/16', nth: 1, hint: 'list each denied range once' },
   // URLs
   { name: 'cluster server that is not a URL', kind: 'url', text: clusters('  - name: eu\n    server: "https://a b<%= x %>"\n'), message: 'contains whitespace or characters a URL cannot hold', needle: 'server: "https://a b' },
   { name: 'cluster server over plain http', kind: 'url', text: clusters('  - name: eu\n    server: http://eu.example.com\n'), message: 'must use https', needle: 'server: http://eu.example.com' },
