@@ -140,20 +140,28 @@ function cidrs(r: IpRange): string[] {
   return out;
 }
 
-/** `0.0.0.0/0 except 10.96.0.0/12, 169.254.0.0/16`, or the CIDRs themselves when that is shorter. */
+/**
+ * `0.0.0.0/0 except 10.96.0.0/12, 169.254.0.0/16`, or the CIDRs themselves
+ * when that is shorter; IPv4 and IPv6 are labelled apart (`…; ::/0`), so a
+ * dual-stack change does not read as one long list of blocks.
+ */
 function rangesLabel(ranges: readonly IpRange[]): string {
   const merged = normalizeRanges(ranges);
+  return ([4, 6] as const)
+    .map((family) => merged.filter((r) => r.family === family))
+    .filter((rs) => rs.length > 0)
+    .map((rs) => familyLabel(rs))
+    .join('; ');
+}
+
+function familyLabel(merged: readonly IpRange[]): string {
   const family = merged[0]!.family;
-  const all = family === 4 ? '0.0.0.0/0' : '::/0';
-  if (merged.every((r) => r.family === family)) {
-    const gaps = subtractRanges([fullRange(family)], merged);
-    if (gaps.length === 0) return all;
-    const listed = merged.flatMap(cidrs);
-    const except = gaps.flatMap(cidrs);
-    if (except.length < listed.length) return `${all} except ${except.join(', ')}`;
-    return listed.join(', ');
-  }
-  return merged.flatMap(cidrs).join(', ');
+  const gaps = subtractRanges([fullRange(family)], merged);
+  if (gaps.length === 0) return family === 4 ? '0.0.0.0/0' : '::/0';
+  const listed = merged.flatMap(cidrs);
+  const except = gaps.flatMap(cidrs);
+  if (except.length < listed.length) return `${family === 4 ? '0.0.0.0/0' : '::/0'} except ${except.join(', ')}`;
+  return listed.join(', ');
 }
 
 export function connectivityDelta(base: readonly Manifest[], head: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>): FlowChange[] {

@@ -5,20 +5,27 @@
  * must stay closed.
  */
 import {
+  formatIp,
   formatPorts,
+  fullRange,
   isEmptyPorts,
   isolatingPolicies,
   parseCidr,
   parseIp,
   portsContain,
+  rangesContain,
   selectorMatches,
+  subtractRanges,
   type ConnectionVerdict,
   type DirectionVerdict,
   type Endpoint,
+  type IpFamily,
+  type IpRange,
   type Protocol,
   type Remote,
 } from '../netpol/index.js';
 import type { Platform } from '../../tenants/types.js';
+import { externalCidrs } from '../../tenants/egress.js';
 import { allowingPeer, blockingPolicy, type Blame } from './blame.js';
 import { pod, type Evaluator } from './evaluator.js';
 import { witnessLabels } from './namespaces.js';
@@ -37,8 +44,8 @@ export interface FlowTally {
   findings: FlowFinding[];
 }
 
-/** TEST-NET-3 (RFC 5737): an address that is external to every cluster. */
-const EXTERNAL_ADDRESS = '203.0.113.10';
+/** Documentation addresses (RFC 5737 TEST-NET-3, RFC 3849): external to every cluster. */
+const EXTERNAL_ADDRESS: Record<IpFamily, string> = { 4: '203.0.113.10', 6: '2001:db8::10' };
 const METADATA_ADDRESS = '169.254.169.254';
 
 type Named = { name: string; remote: Remote; ports: Endpoint['ports'] };
@@ -56,6 +63,41 @@ function insideCidr(cidr: string): Named | undefined {
   if (!r) return undefined;
   const value = r.lo + 1n <= r.hi ? r.lo + 1n : r.lo;
   return { name: `denied range ${cidr}`, remote: { kind: 'ip', family: r.family, value }, ports: [] };
+}
+
+/**
+ * An address of `within` that no denied range holds: the documentation address
+ * of its family when that qualifies, else the second address of the first
+ * gap (the first of a range is rarely dialled), else none.
+ */
+function witness(within: readonly IpRange[], denied: readonly IpRange[], family: IpFamily): bigint | undefined {
+  const open = subtractRanges(within.filter((r) => r.family === family), denied);
+  const preferred = parseIp(EXTERNAL_ADDRESS[family])!.value;
+  if (rangesContain(open, family, preferred)) return preferred;
+  const first = open[0];
+  return first && (first.lo + 1n <= first.hi ? first.lo + 1n : first.lo);
+}
+
+/**
+ * Addresses the external rule must admit (one per external range, outside the
+ * denied ones) and, per IP family, one it must not (outside every external
+ * range), e.g. an IPv6 address when external egress is IPv4 only.
+ */
+function externalTargets(platform: Platform): { inside: Named[]; outside: Named[] } {
+  const ranges = externalCidrs(platform.egress).flatMap((c) => parseCidr(c) ?? []);
+  const denied = platform.egress.deniedCidrs.flatMap((c) => parseCidr(c) ?? []);
+  const target = (family: IpFamily, value: bigint, label: string): Named => ({ name: `${label} ${formatIp(family, value)}`, remote: { kind: 'ip', family, value }, ports: [] });
+  const inside: Named[] = [];
+  for (const r of ranges) {
+    const v = witness([r], denied, r.family);
+    if (v !== undefined) inside.push(target(r.family, v, 'external'));
+  }
+  const outside: Named[] = [];
+  for (const family of [4, 6] as const) {
+    const v = witness(subtractRanges([fullRange(family)], ranges), denied, family);
+    if (v !== undefined) outside.push(target(family, v, 'external (outside platform.egress.externalCidrs)'));
+  }
+  return { inside, outside };
 }
 
 function sideNames(v: DirectionVerdict): string {
@@ -145,7 +187,7 @@ function unrelatedSources(world: World, t: TenantNet): Named[] {
 
 export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, platform: Platform): void {
   const id = t.tenant.id;
-  const ext = ipTarget(EXTERNAL_ADDRESS, 'external');
+  const ext = externalTargets(platform);
   const metadata = ipTarget(METADATA_ADDRESS, 'metadata');
   const undeclaredPort = [80, 8080, 22].find((p) => !platform.egress.externalPorts.includes(p)) ?? 1;
   for (const w of t.workloads) {
@@ -156,10 +198,11 @@ export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, pl
       fc.declared(id, 'DNS over UDP', src, named(d), 'UDP', platform.dns.port);
       fc.declared(id, 'DNS over TCP', src, named(d), 'TCP', platform.dns.port);
     }
-    if (ext) {
-      for (const port of platform.egress.externalPorts) fc.declared(id, `external services (TCP ${port})`, src, ext, 'TCP', port);
-      fc.undeclared(id, `external traffic on undeclared port ${undeclaredPort}`, src, ext, { protocol: 'TCP', port: undeclaredPort });
+    for (const dst of ext.inside) {
+      for (const port of platform.egress.externalPorts) fc.declared(id, `external services (TCP ${port})`, src, dst, 'TCP', port);
+      fc.undeclared(id, `external traffic on undeclared port ${undeclaredPort}`, src, dst, { protocol: 'TCP', port: undeclaredPort });
     }
+    for (const dst of ext.outside) fc.undeclared(id, 'external address outside the declared external ranges', src, dst);
     if (metadata) fc.undeclared(id, 'cloud metadata address', src, metadata);
     for (const cidr of platform.egress.deniedCidrs) {
       const inside = insideCidr(cidr);

@@ -1,6 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NetworkPolicyPeer, NetworkPolicyPort, NetworkPolicySpec } from 'kubernetes-types/networking/v1.js';
-import { parseCidr, subtractRanges, type IpRange } from '../../manifest/cidr.js';
+import { parseCidr, rangeWithin, subtractRanges, type IpRange } from '../../manifest/cidr.js';
+import { externalCidrs } from '../../tenants/egress.js';
 import { NAMESPACE_NAME_LABEL } from '../../manifest/selectors.js';
 import { selectorKey } from '../../manifest/selectors.js';
 import type { Manifest } from '../../manifest/types.js';
@@ -40,11 +41,19 @@ function overlaps(a: readonly IpRange[], b: IpRange): boolean {
   return a.some((r) => r.family === b.family && !(b.hi < r.lo || b.lo > r.hi));
 }
 
-/** The external rule must keep the denied ranges (metadata, pod and service CIDRs) out. */
+/**
+ * The external rule stays inside the declared external ranges (so an IPv6
+ * block needs an IPv6 range in externalCidrs) and keeps the denied ranges
+ * (metadata, pod and service CIDRs) out.
+ */
 function external(peer: NetworkPolicyPeer, p: Platform): Declared | string {
   const block = peer.ipBlock!;
   const range = parseCidr(block.cidr);
   if (!range) return `ipBlock ${block.cidr}, which is not a CIDR`;
+  const declared = externalCidrs(p.egress);
+  if (!declared.flatMap((c) => parseCidr(c) ?? []).some((r) => rangeWithin(range, r))) {
+    return `${describe(peer)} beyond platform.egress.externalCidrs (${declared.join(', ')})`;
+  }
   const admitted = subtractRanges([range], (block.except ?? []).flatMap((e) => parseCidr(e) ?? []));
   const leak = p.egress.deniedCidrs.find((d) => {
     const r = parseCidr(d);

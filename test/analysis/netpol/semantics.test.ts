@@ -51,6 +51,7 @@ interface Row {
 const denyIngressWeb = np('prod', 'deny-web', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'] });
 const from = (peers: object[], ports?: object[]) =>
   np('prod', 'allow', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ from: peers, ...(ports ? { ports } : {}) }] });
+const to = (peers: object[]) => np('prod', 'egress', { podSelector: { matchLabels: { app: 'api' } }, policyTypes: ['Egress'], egress: [{ to: peers, ports: [{ port: 443 }] }] });
 const ports = (ps: object[]) => np('prod', 'ports', { podSelector: { matchLabels: { app: 'web' } }, ingress: [{ ports: ps }] });
 
 const rows: Row[] = [
@@ -81,6 +82,15 @@ const rows: Row[] = [
   { doc: 'NP: "ipBlock: This selects particular IP CIDR ranges to allow as ingress sources"', policies: [from([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }])], src: ip('10.2.3.4'), dst: pod(web), port: 8080, allowed: true },
   { doc: 'NP: ipBlock "except" carves addresses out of the cidr', policies: [from([{ ipBlock: { cidr: '10.0.0.0/8', except: ['10.1.0.0/16'] } }])], src: ip('10.1.3.4'), dst: pod(web), port: 8080, allowed: false },
   { doc: 'NP: ipBlock on IPv6 ranges', policies: [from([{ ipBlock: { cidr: 'fd00::/8' } }])], src: ip('fd00::1'), dst: pod(web), port: 8080, allowed: true },
+  // IP families (API: https://kubernetes.io/docs/reference/kubernetes-api/policy-resources/network-policy-v1/#IPBlock;
+  // DS: https://kubernetes.io/docs/concepts/services-networking/dual-stack/)
+  { doc: 'API: "IPBlock describes a particular CIDR (Ex. "192.168.1.0/24","2001:db8::/64")" — ::/0 admits an IPv6 destination', policies: [to([{ ipBlock: { cidr: '::/0' } }])], src: pod(api), dst: ip('2001:db8::10'), port: 443, allowed: true },
+  { doc: 'API: "IPBlock describes a particular CIDR" — 0.0.0.0/0 is every IPv4 address and no IPv6 one', policies: [to([{ ipBlock: { cidr: '0.0.0.0/0' } }])], src: pod(api), dst: ip('2001:db8::10'), port: 443, allowed: false },
+  { doc: 'API: "IPBlock describes a particular CIDR" — ::/0 is every IPv6 address and no IPv4 one', policies: [to([{ ipBlock: { cidr: '::/0' } }])], src: pod(api), dst: ip('203.0.113.10'), port: 443, allowed: false },
+  { doc: 'DS: "Pod off-cluster egress routing (eg. the Internet) via both IPv4 and IPv6 interfaces" — one ipBlock per family, ORed as peers', policies: [to([{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }])], src: pod(api), dst: ip('2001:db8::10'), port: 443, allowed: true },
+  { doc: 'API: "The except entry describes CIDRs that should not be included within this rule." (IPv6 except under ::/0)', policies: [to([{ ipBlock: { cidr: '0.0.0.0/0', except: ['169.254.0.0/16'] } }, { ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }])], src: pod(api), dst: ip('fd00:ec2::254'), port: 443, allowed: false },
+  { doc: 'API: "The except entry describes CIDRs that should not be included within this rule." (an IPv6 except leaves the rest of ::/0)', policies: [to([{ ipBlock: { cidr: '::/0', except: ['fd00:ec2::254/128'] } }])], src: pod(api), dst: ip('fd00:ec2::255'), port: 443, allowed: true },
+  { doc: 'API: "Except values will be rejected if they are outside the cidr range" — such an object never reaches a cluster (network/ipblock reports it); the engine cuts nothing out of 0.0.0.0/0', policies: [to([{ ipBlock: { cidr: '0.0.0.0/0', except: ['::/0'] } }])], src: pod(api), dst: ip('203.0.113.10'), port: 443, allowed: true },
   { doc: 'NP: "These should be cluster-external IPs, since Pod IPs are ephemeral" (default: ipBlock never matches pods)', policies: [from([{ ipBlock: { cidr: '10.0.0.0/8' } }])], src: pod(ep('prod', { app: 'api' }, { ips: ['10.0.0.5'] })), dst: pod(web), port: 8080, allowed: false },
   { doc: 'NP: "cluster ingress and egress mechanisms often require rewriting the source or destination IP" — implementation-defined, option ipBlockMatchesPods', policies: [from([{ ipBlock: { cidr: '10.0.0.0/8' } }])], src: pod(ep('prod', { app: 'api' }, { ips: ['10.0.0.5'] })), dst: pod(web), port: 8080, allowed: true, opts: { ipBlockMatchesPods: true } },
   { doc: 'NP: a podSelector peer never matches an external address', policies: [from([{ namespaceSelector: {} }])], src: ip('1.1.1.1'), dst: pod(web), port: 8080, allowed: false },
