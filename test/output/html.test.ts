@@ -101,6 +101,16 @@ describe('html report', () => {
     expect(page).toContain('<span class="verdict fail" id="verdict">');
   });
 
+  it('gives the verdict the exit code gives: a waived error does not fail the page', () => {
+    const waived = fixture.diagnostics.find((d) => d.waived)!;
+    const only = { ...result, diagnostics: [{ ...waived, severity: 'error' as const }] };
+    const page = html(only, opts);
+    expect(page).toContain('<span class="verdict warn" id="verdict">✓ check passes with 1 error (1 waived)</span>');
+    expect(page).not.toContain('verdict fail');
+    const unwaived = html({ ...result, diagnostics: [{ ...waived, severity: 'error' as const, waived: undefined }] }, opts);
+    expect(unwaived).toContain('<span class="verdict fail" id="verdict">✗ check fails: 1 error</span>');
+  });
+
   it('caps the findings written into the page and says where the rest are', () => {
     const many = { ...result, diagnostics: Array.from({ length: MAX_FINDING_ROWS + 5 }, (_, i) => ({ ...fixture.diagnostics[0]!, message: `finding ${i}` })) };
     const page = html(many, opts);

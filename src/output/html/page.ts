@@ -1,4 +1,4 @@
-import { sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { exitCodeFor, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { CheckResult } from '../../diagnostics/result.js';
 import { countDiagnostics, formatObject, plural, severityPhrase } from '../common.js';
 import type { FormatOptions } from '../types.js';
@@ -64,11 +64,13 @@ function stat(value: string, label: string, tone = ''): string {
 
 function summarySection(result: CheckResult, data: ReportData): string {
   const c = countDiagnostics(result.diagnostics);
+  // The exit code decides, so a waived error does not fail the page while check passes.
+  const phrase = `${severityPhrase(c)}${c.waived ? ` (${c.waived} waived)` : ''}`;
   const verdict =
-    c.errors > 0
-      ? `<span class="verdict fail" id="verdict">✗ check fails: ${e(severityPhrase(c))}</span>`
-      : c.warnings + c.infos > 0
-        ? `<span class="verdict warn" id="verdict">✓ check passes with ${e(severityPhrase(c))}</span>`
+    exitCodeFor(result.diagnostics) !== 0
+      ? `<span class="verdict fail" id="verdict">✗ check fails: ${e(phrase)}</span>`
+      : c.warnings + c.infos + c.errors > 0
+        ? `<span class="verdict warn" id="verdict">✓ check passes with ${e(phrase)}</span>`
         : `<span class="verdict pass" id="verdict">✓ check passes: no findings</span>`;
   const paths = data.paths.filter((p) => p[2] === 'both').length;
   const oneSided = data.paths.length - paths;
