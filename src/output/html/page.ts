@@ -1,4 +1,4 @@
-import { exitCodeFor, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
+import { exitCodeFor, formatLocation, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { CheckResult } from '../../diagnostics/result.js';
 import { countDiagnostics, formatObject, plural, severityPhrase } from '../common.js';
 import type { FormatOptions } from '../types.js';
@@ -17,7 +17,7 @@ function docHref(helpUri: string, base: string | undefined): string {
 }
 
 function findingRow(d: Diagnostic, docs: ReadonlyMap<string, string>, base: string | undefined): string {
-  const where = d.file ? `${d.file.path}:${d.file.line}:${d.file.column}` : 'general';
+  const where = d.file ? formatLocation(d.file) : 'general';
   const doc = docs.get(d.ruleId);
   const rule = doc ? `<a href="${e(docHref(doc, base))}">${e(d.ruleId)}</a>` : e(d.ruleId);
   const context = [d.tenant ? `tenant ${d.tenant}` : '', d.object ? formatObject(d.object) : ''].filter(Boolean).join(' · ');
