@@ -4,10 +4,10 @@ import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
 import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
 import { comparePlans } from '../lifecycle/changes.js';
-import { planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
+import { planDocument, planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
 import { formatters } from '../output/index.js';
-import { planHtml, type PlanDocument } from '../output/html/index.js';
+import { planHtml } from '../output/html/index.js';
 import { version } from '../version.js';
 import { checkResult, docsBase } from './check.js';
 import { parseOptions, resolveRoot } from './options.js';
@@ -48,7 +48,8 @@ export const plan: Command = {
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
     const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity };
-    const stdout = format === 'html' ? planHtml(JSON.parse(planJson(view)) as PlanDocument, checkResult(head), { color: false, toolVersion: version, ...(docsBase(ctx.env) ? { docsBaseUrl: docsBase(ctx.env)! } : {}) }) : formats[format](view);
+    const docsBaseUrl = docsBase(ctx.env);
+    const stdout = format === 'html' ? planHtml(planDocument(view), checkResult(head), { color: false, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }) : formats[format](view);
     return { stdout, ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
   },
 };

@@ -122,10 +122,10 @@ export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [
 
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
-/** The plan as data, versioned, keys in a stable order: for bots and dashboards. */
-export function planJson({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+/** The plan as data, versioned, keys in a stable order: what `planJson` writes and the HTML page shows. */
+export function planDocument({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView) {
   const c = counts(plan);
-  const out = {
+  return {
     version: 1,
     ref,
     summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
@@ -146,7 +146,11 @@ export function planJson({ plan, ref, blocked, connectivity = [], flowGroups = [
     })),
     platform: plan.platform,
   };
-  return `${JSON.stringify(out, null, 2)}\n`;
+}
+
+/** The plan document as JSON: for bots and dashboards. */
+export function planJson(view: PlanView): string {
+  return `${JSON.stringify(planDocument(view), null, 2)}\n`;
 }
 
 export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {

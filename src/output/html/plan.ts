@@ -12,14 +12,14 @@ import { reportPage } from './page.js';
 export interface PlanDocument {
   ref: string;
   summary: { added: number; changed: number; removed: number; deletions: number };
-  deletions: string[];
-  connectivitySummary?: { sentence: string; opens: string; closes: string }[];
-  connectivity: { from: string; to: string; before: string; after: string; opens?: string; closes?: string }[];
-  permissions: { subject: string; namespace: string; gained: string[]; lost: string[] }[];
-  capacitySummary?: string[];
-  capacity: { tenant: string; resource: string; hard: [string, string]; peak: [string, string]; headroom: [string, string]; over?: [boolean, boolean] }[];
-  tenants: { id: string; change: 'added' | 'changed' | 'removed'; namespace?: string; tier?: string; blocked?: boolean; settings: string[]; objects: { change: string; ref: string }[] }[];
-  platform: { change: string; ref: string }[];
+  deletions: readonly string[];
+  connectivitySummary?: readonly { sentence: string; opens: string; closes: string }[];
+  connectivity: readonly { from: string; to: string; before: string; after: string; opens?: string; closes?: string }[];
+  permissions: readonly { subject: string; namespace: string; gained: string[]; lost: string[] }[];
+  capacitySummary?: readonly string[];
+  capacity: readonly { tenant: string; resource: string; hard: [string, string]; peak: [string, string]; headroom: [string, string]; over?: [boolean, boolean] }[];
+  tenants: readonly { id: string; change: 'added' | 'changed' | 'removed'; namespace?: string; tier?: string; blocked?: boolean; settings: string[]; objects: { change: string; ref: string }[] }[];
+  platform: readonly { change: string; ref: string }[];
 }
 
 /** Rows of a long list written into the page; the JSON plan has them all. */
