@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { deletions, SEMANTICS } from '../../../src/analysis/delivery/index.js';
 import { bootstrapPaths, deliveryStage } from '../../../src/pipeline.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
-import { bundledTenants, cleanupTempRepos, cli, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, fluxTenants, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
@@ -44,45 +44,45 @@ const OLD_APPSET: Edit[] = [NO_PRESERVE, TEMPLATE_FINALIZER];
 describe('what the GitOps controller does with a change', async () => {
   const bundled = await bundledTenants();
   const twoClusters = await readFile(path.join(repoRoot, 'test/golden/cases/two-clusters/tenants.yaml'), 'utf8');
-  const flux = bundled.replace('tool: argocd', 'tool: flux');
+  const flux = await fluxTenants(bundled);
   const renamed = (t: string) => t.replace(/managedBy: .*/, 'managedBy: ai-agents-core');
+  const decommissioned = (t: string) => t.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n');
+  const withoutTenantA = (t: string) => t.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '');
+  /** A managedBy rename, with the same template edits on both sides. */
+  const rename = (edits: Edit[] = []) => ({ base: { tenants: bundled, edits }, head: { tenants: renamed(bundled), edits } });
+  /** The verdict when every tenant Application cascades: each tenant's workloads are deleted. */
+  const everyTenantsWorkloadsDeleted = {
+    findings: ['delivery/cascade-deletion'],
+    actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
+    tenants: ['test-tenant-a', 'test-tenant-b'],
+  };
 
   // Each row: a change a pull request can make, the documented behaviour it triggers, and the verdict.
   const rows: { name: string; semantics: SemanticsRow[]; base: { tenants: string; edits?: Edit[] }; head: { tenants: string; edits?: Edit[] }; findings: string[]; actions: string[]; tenants?: string[] }[] = [
     {
       name: 'rename managedBy (Argo CD): the ApplicationSet is replaced and its Applications deleted, but they carry no resources finalizer (preserveResourcesOnDeletion): the workloads stay',
       semantics: [SEMANTICS.autoPrune, SEMANTICS.appsetCascade, SEMANTICS.appsetFinalizer],
-      base: { tenants: bundled },
-      head: { tenants: renamed(bundled) },
+      ...rename(),
       findings: [],
       actions: [],
     },
     {
       name: 'rename managedBy from an ApplicationSet rendered before preserveResourcesOnDeletion (finalizer in its template): every tenant\'s workloads are deleted',
       semantics: [SEMANTICS.appsetCascade, SEMANTICS.appFinalizer],
-      base: { tenants: bundled, edits: OLD_APPSET },
-      head: { tenants: renamed(bundled), edits: OLD_APPSET },
-      findings: ['delivery/cascade-deletion'],
-      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
-      tenants: ['test-tenant-a', 'test-tenant-b'],
+      ...rename(OLD_APPSET),
+      ...everyTenantsWorkloadsDeleted,
     },
     {
       name: 'rename managedBy with preserveResourcesOnDeletion but the finalizer listed in the template: the template wins, the workloads are deleted',
       semantics: [SEMANTICS.templateFinalizerWins],
-      base: { tenants: bundled, edits: [TEMPLATE_FINALIZER] },
-      head: { tenants: renamed(bundled), edits: [TEMPLATE_FINALIZER] },
-      findings: ['delivery/cascade-deletion'],
-      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
-      tenants: ['test-tenant-a', 'test-tenant-b'],
+      ...rename([TEMPLATE_FINALIZER]),
+      ...everyTenantsWorkloadsDeleted,
     },
     {
       name: 'rename managedBy without preserveResourcesOnDeletion and no finalizer in the template: the controller adds the default finalizer, the workloads are deleted',
       semantics: [SEMANTICS.appsetFinalizer],
-      base: { tenants: bundled, edits: [NO_PRESERVE] },
-      head: { tenants: renamed(bundled), edits: [NO_PRESERVE] },
-      findings: ['delivery/cascade-deletion'],
-      actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service'],
-      tenants: ['test-tenant-a', 'test-tenant-b'],
+      ...rename([NO_PRESERVE]),
+      ...everyTenantsWorkloadsDeleted,
     },
     {
       name: 'adopt preserveResourcesOnDeletion (the upgrade itself): the ApplicationSet is updated in place, nothing is deleted',
@@ -128,7 +128,7 @@ describe('what the GitOps controller does with a change', async () => {
       name: 'decommission a tenant (Argo CD): its Application stays on an empty workloads folder and prunes the workloads and the database egress',
       semantics: [SEMANTICS.autoPrune, SEMANTICS.allowEmpty],
       base: { tenants: bundled },
-      head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n') },
+      head: { tenants: decommissioned(bundled) },
       findings: [],
       actions: ['pruned ConfigMap', 'pruned Deployment', 'pruned HorizontalPodAutoscaler', 'pruned NetworkPolicy', 'pruned Service'],
     },
@@ -136,7 +136,7 @@ describe('what the GitOps controller does with a change', async () => {
       name: 'decommission when the tenant Applications do not allow empty: Argo CD will not prune to nothing, the workloads keep running (only the database egress goes)',
       semantics: [SEMANTICS.allowEmpty],
       base: { tenants: bundled, edits: [NO_ALLOW_EMPTY] },
-      head: { tenants: bundled.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n'), edits: [NO_ALLOW_EMPTY] },
+      head: { tenants: decommissioned(bundled), edits: [NO_ALLOW_EMPTY] },
       findings: [],
       actions: ['pruned NetworkPolicy'],
     },
@@ -200,7 +200,7 @@ describe('what the GitOps controller does with a change', async () => {
       name: 'remove a tenant without decommissioning: not a delivery hazard for tenants that stay (lifecycle/tenant-removal guards it); its project, with the finalizer, outlives its Application',
       semantics: [SEMANTICS.projectFinalizer],
       base: { tenants: bundled },
-      head: { tenants: bundled.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '') },
+      head: { tenants: withoutTenantA(bundled) },
       findings: [],
       actions: ['pruned AppProject', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
@@ -208,7 +208,7 @@ describe('what the GitOps controller does with a change', async () => {
       name: 'remove a tenant whose project lacks the project finalizer while its Application cascades (ApplicationSet as rendered before): the Application is stranded in "appproject not found"',
       semantics: [SEMANTICS.projectFinalizer],
       base: { tenants: bundled, edits: [...OLD_APPSET, NO_PROJECT_FINALIZER] },
-      head: { tenants: bundled.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, ''), edits: [...OLD_APPSET, NO_PROJECT_FINALIZER] },
+      head: { tenants: withoutTenantA(bundled), edits: [...OLD_APPSET, NO_PROJECT_FINALIZER] },
       findings: ['delivery/stranded-application'],
       actions: ['cascade ConfigMap', 'cascade Deployment', 'cascade HorizontalPodAutoscaler', 'cascade Service', 'pruned AppProject', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
       tenants: ['tenant-test-tenant-a'],
@@ -257,36 +257,26 @@ describe('what the GitOps controller does with a change', async () => {
     ['Argo CD', bundled],
     ['Flux', flux],
   ])('%s: decommission then remove never leaves the namespace without deny-all, quota, LimitRange or admin binding, nor with database access', async (_tool, tenants) => {
-    const decommissioned = tenants.replace('  - id: test-tenant-a\n', '  - id: test-tenant-a\n    decommissioned: true\n');
-    const removed = tenants.replace(/  - id: test-tenant-a\n(?: {4}.*\n)*\n?/, '');
+    const removed = withoutTenantA(tenants);
     expect(removed).not.toContain('test-tenant-a');
-    const sides = await Promise.all([tenants, decommissioned, removed].map((t) => side(t)));
+    const sides = await Promise.all([tenants, decommissioned(tenants), removed].map((t) => side(t)));
     const ns = 'ai-agents-test-tenant-a';
     const live = (i: number) => sides[i]!.render!.manifests.filter((m) => m.object.metadata?.namespace === ns || m.object.metadata?.name === ns);
-    const deliverySide = (i: number) => ({ manifests: sides[i]!.render!.manifests, files: sides[i]!.render!.files.keys(), tenantOfNamespace: new Map(sides[i]!.config!.tenants.map((t) => [t.namespace, t.id])), bootstrapPaths: bootstrapPaths(sides[i]!.render!) });
+    const step = (from: number, to: number) => deletions(deliverySide(sides[from]!), deliverySide(sides[to]!)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`);
     // Step 1: decommission. The workloads go and so does the database egress; the core guardrails stay.
-    const step1 = deletions(deliverySide(0), deliverySide(1)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`);
+    const step1 = step(0, 1);
     expect(step1).toContain('NetworkPolicy/allow-egress-to-database');
     expect(step1).toEqual(expect.arrayContaining(['Deployment/api', 'Deployment/worker']));
     // Step 2: remove. What is pruned never includes the core guardrails or the Namespace.
-    const step2 = new Set(deletions(deliverySide(1), deliverySide(2)).filter((d) => d.tenant === 'test-tenant-a').map((d) => `${d.object.object.kind}/${d.object.object.metadata?.name}`));
+    const step2 = new Set(step(1, 2));
     const kept = live(1).map((m) => `${m.object.kind}/${m.object.metadata?.name}`).filter((k) => !step2.has(k));
     expect(kept).toEqual(expect.arrayContaining([`Namespace/${ns}`, 'NetworkPolicy/default-deny-all', 'ResourceQuota/tenant-quota', 'LimitRange/tenant-limits', 'RoleBinding/platform-admin']));
     expect(kept).not.toContain('NetworkPolicy/allow-egress-to-database');
   });
 
-  /** Applies the edits to a real repository's files. */
-  const applyEdits = async (root: string, edits: readonly Edit[]) => {
-    for (const e of edits) {
-      if ('remove' in e) continue;
-      const file = path.join(root, e.file);
-      await writeFile(file, (await readFile(file, 'utf8')).replace(e.from, e.to));
-    }
-  };
-
   it('check --base fails the rename with the blast radius in a repository whose ApplicationSet predates preserveResourcesOnDeletion', async () => {
     const root = await gitRepo();
-    await applyEdits(root, OLD_APPSET);
+    await applyInputEdits(root, OLD_APPSET);
     await cli(root, 'render');
     await commitAll(root, 'rendered');
     git(root, 'checkout', '-q', '-b', 'rename');
