@@ -1,4 +1,5 @@
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
+import { parseQuantity } from '../../manifest/quantity.js';
 import type { ContainerResources } from './types.js';
 
 /*
@@ -144,15 +145,35 @@ export function claimMatches(reqs: readonly ScopeRequirement[], claim: ClaimScop
 
 type AffinityTerm = { namespaces?: unknown[]; namespaceSelector?: unknown };
 
+/** `spec.resources` of the pod (PodLevelResources); the kubernetes-types release in use predates it. */
+type PodLevelResources = { resources?: { requests?: Record<string, unknown> | null; limits?: Record<string, unknown> | null } | null };
+
+/** Only cpu and memory decide the QoS class, and only when greater than zero (qos.go getQOSResources). */
+const QOS_RESOURCES = ['cpu', 'memory'];
+const positive = (v: unknown): boolean => (typeof v === 'bigint' ? v : parseQuantity(v) ?? 0n) > 0n;
+const hasQosResource = (list: Record<string, unknown> | null | undefined): boolean => QOS_RESOURCES.some((k) => positive(list?.[k]));
+
+/**
+ * The BestEffort QoS class, as ComputePodQOS (pkg/apis/core/helper/qos)
+ * decides it: when the pod sets pod-level `spec.resources` ("Pod-level
+ * resources take precedence in influencing the QoS class of the pod"), those
+ * alone count, and the containers are not looked at; otherwise no container
+ * (after LimitRange defaulting) has a cpu or memory request or limit above zero.
+ */
+function isBestEffort(spec: PodSpec, containers: readonly ContainerResources[]): boolean {
+  const podLevel = (spec as PodSpec & PodLevelResources).resources;
+  if (podLevel) return !hasQosResource(podLevel.requests) && !hasQosResource(podLevel.limits);
+  return containers.every((c) => !hasQosResource(c.requests) && !hasQosResource(c.limits));
+}
+
 /**
  * Pod facts from the template after defaulting: Terminating is
- * `activeDeadlineSeconds >= 0`; BestEffort is the QoS class with no cpu or
- * memory request or limit on any container; cross-namespace affinity is a pod
- * (anti-)affinity term naming `namespaces` or a `namespaceSelector`.
+ * `activeDeadlineSeconds >= 0`; BestEffort is the QoS class (isBestEffort);
+ * cross-namespace affinity is a pod (anti-)affinity term naming `namespaces`
+ * or a `namespaceSelector`.
  */
 export function podScopeFacts(spec: PodSpec, containers: readonly ContainerResources[]): PodScopeFacts {
-  const qos = ['cpu', 'memory'];
-  const bestEffort = containers.every((c) => !qos.some((k) => k in c.requests || k in c.limits));
+  const bestEffort = isBestEffort(spec, containers);
   const terms: AffinityTerm[] = [];
   for (const a of [spec.affinity?.podAffinity, spec.affinity?.podAntiAffinity]) {
     terms.push(...((a?.requiredDuringSchedulingIgnoredDuringExecution ?? []) as AffinityTerm[]));

@@ -80,6 +80,24 @@ const rows: Row[] = [
     used: '0',
   },
   {
+    doc: 'Pod-level resources (https://kubernetes.io/docs/tasks/configure-pod-container/assign-pod-level-resources/): "QoS: Pod-level resources take precedence in influencing the QoS class of the pod." — bare containers under pod-level requests are not best effort',
+    objects: [quota({ pods: '5' }, { scopes: ['BestEffort'] }), deployment('pod-level', 3, { resources: { requests: { cpu: '1', memory: '1Gi' } } }, null), deployment('bare', 2, {}, null)],
+    resource: 'pods',
+    used: '2',
+  },
+  {
+    doc: 'Pod-level resources: "Pod-level resources take precedence in influencing the QoS class of the pod." — a pod-level limit alone makes the pod NotBestEffort',
+    objects: [quota({ pods: '5' }, { scopes: ['NotBestEffort'] }), deployment('pod-level', 3, { resources: { limits: { memory: '1Gi' } } }, null), deployment('bare', 2, {}, null)],
+    resource: 'pods',
+    used: '3',
+  },
+  {
+    doc: 'QoS (pkg/apis/core/helper/qos ComputePodQOS): only cpu and memory quantities "greater than zero" count — a zero request leaves the pod best effort',
+    objects: [quota({ pods: '5' }, { scopes: ['BestEffort'] }), deployment('zero', 2, {}, { requests: { cpu: '0', memory: '0' } }), deployment('sized', 1)],
+    resource: 'pods',
+    used: '2',
+  },
+  {
     doc: 'PriorityClass In: "Match pods that references the specified priority class." "A quota is matched and consumed only if scopeSelector in the quota spec selects the pod."',
     objects: [quota({ 'requests.cpu': '10' }, selector('PriorityClass', 'In', ['high'])), deployment('hi', 2, { priorityClassName: 'high' }), deployment('lo', 3, { priorityClassName: 'low' }), deployment('none', 1)],
     resource: 'requests.cpu',
