@@ -9,6 +9,7 @@ import { parseManifests } from './manifest/parse.js';
 import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
+import type { RenderCache } from './render/cache.js';
 import { renderTree, type RenderResult } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
@@ -46,7 +47,12 @@ export interface RepoPaths {
   outDir?: string;
 }
 
-export interface PipelineOptions extends RepoPaths {
+/** The per-tenant render cache (render/cache.ts) to replay unchanged tenants from; none when absent. */
+export interface Caching {
+  cache?: RenderCache;
+}
+
+export interface PipelineOptions extends RepoPaths, Caching {
   stages?: readonly Stage[];
   /** Called as each phase starts (progress for long runs). */
   onPhase?: (phase: string) => void;
@@ -104,6 +110,8 @@ export interface PipelineResult {
   timings: Timing[];
   /** With a shard: what it checked (tenants, and objects that belong to them or, for shard 1, to no tenant). */
   checked?: { tenants: number; objects: number };
+  /** The lifecycle stage's render of the base ref, when it used the cache. */
+  baseCache?: RenderResult['cache'];
 }
 
 const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
@@ -182,21 +190,21 @@ type Loaded = { config?: TenantsConfig; diagnostics: Diagnostic[] };
 type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, outDir: string): Rendered {
+function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, outDir: string, cache: RenderCache | undefined): Rendered {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const render = renderTree(loaded.config, tpl.templates, outDir);
+  const render = renderTree(loaded.config, tpl.templates, outDir, cache ? { cache, templatesDigest: tpl.digest } : {});
   return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & { tenantsText?: string; templatesText?: ReadonlyMap<string, string> }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string> }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
     loadTemplates(o.root, o.templatesDir, opts.templatesText),
   ]);
-  return renderLoaded(loaded, tpl, o.outDir);
+  return renderLoaded(loaded, tpl, o.outDir, opts.cache);
 }
 
 export interface TreeChanges {
@@ -209,7 +217,7 @@ export interface TreeChanges {
  * Renders and, only if everything rendered cleanly and something differs,
  * swaps the new tree in. An unchanged tree is left alone (timestamps included).
  */
-export async function renderToDisk(opts: RepoPaths & { holdsLock?: boolean }): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boolean }): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const { root } = paths(opts);
   if (opts.holdsLock) return renderToDiskLocked(opts);
   try {
@@ -223,7 +231,7 @@ export async function renderToDisk(opts: RepoPaths & { holdsLock?: boolean }): P
   }
 }
 
-async function renderToDiskLocked(opts: RepoPaths): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
   const { root, outDir } = paths(opts);
@@ -324,7 +332,7 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const rendered = await renderInMemory({ ...o, ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
+  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) return { rendered, files: listTree(outAbs).files.length };
   const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
@@ -481,8 +489,10 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
  * tenants.yaml at the base ref, rendered with today's templates through the
  * same load and render stages, so a comparison shows only what the tenants change.
  */
-export async function renderBase(opts: RepoPaths, ref: string | undefined): Promise<BaseSide> {
+export async function renderBase(opts: RepoPaths & Caching, ref: string | undefined): Promise<BaseSide> {
   const o = paths(opts);
+  // The base goes through the same cache: a tenant whose inputs did not change since the base is replayed, not rendered twice.
+  const cache = opts.cache ? { cache: opts.cache } : {};
   const { baseTenantsText, listedIds } = await import('./lifecycle/index.js');
   const base = await baseTenantsText(o.root, ref, o.tenantsFile, o.templatesDir);
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
@@ -491,11 +501,11 @@ export async function renderBase(opts: RepoPaths, ref: string | undefined): Prom
   // The base is rendered with its own templates, so a template edit (a wider selector, a
   // granted verb) is part of the comparison. Templates this version can no longer render
   // fall back to the head's, and the comparison then covers tenants.yaml only: said as a warning.
-  let r = await runPipeline({ ...o, tenantsText: base.text, ...(base.templates ? { templatesText: base.templates } : {}), stages: [] });
+  let r = await runPipeline({ ...o, ...cache, tenantsText: base.text, ...(base.templates ? { templatesText: base.templates } : {}), stages: [] });
   const notes: Diagnostic[] = [];
   const why = r.diagnostics.find((d) => d.ruleId === 'render/template');
   if (base.templates && why) {
-    const own = await runPipeline({ ...o, tenantsText: base.text, stages: [] });
+    const own = await runPipeline({ ...o, ...cache, tenantsText: base.text, stages: [] });
     if (!own.diagnostics.some((d) => d.ruleId === 'render/template')) {
       notes.push(
         diagnostic('lifecycle/base', `the templates at "${ref ?? base.ref}" do not render with this version of tenantctl (${why.file?.path ?? 'templates'}: ${why.message}): the base was rendered with the current templates, so template changes are not compared`, {
@@ -513,7 +523,8 @@ export async function renderBase(opts: RepoPaths, ref: string | undefined): Prom
 }
 
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
-  const base = await renderBase(o, opts.base);
+  const base = await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}) }, opts.base);
+  if (base.render?.cache) head.baseCache = base.render.cache;
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];
   // A tenant placed on another cluster is removed from the one it leaves: guarded, and acknowledged, like a removal.

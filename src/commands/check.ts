@@ -7,6 +7,7 @@ import { version } from '../version.js';
 import { parseShard } from '../tenants/shard.js';
 import { parseOptions, resolveRoot, UsageError } from './options.js';
 import { checkSpec } from './specs.js';
+import { cacheLine, cacheWarning, renderCache } from './cache.js';
 import type { Command } from './types.js';
 import { PHASE_STEP, wantsColor } from './types.js';
 
@@ -45,8 +46,10 @@ export const check: Command = {
     const root = resolveRoot(ctx.cwd, values.root);
     const shard = values.shard === undefined ? undefined : parseShard(values.shard);
     if (typeof shard === 'string') throw new UsageError(shard);
+    const cache = renderCache(values, root, ctx.cwd);
     const r = await runPipeline({
       ...(shard ? { shard } : {}),
+      ...(cache ? { cache } : {}),
       ...(ctx.progress && !values.quiet ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root,
       schema: {
@@ -61,9 +64,10 @@ export const check: Command = {
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);
+    const stderr = cacheWarning(r.render) + (values.timings ? formatTimings(r.timings) + cacheLine('cache', r.render?.cache) + cacheLine('base cache', r.baseCache) : '');
     return {
       stdout: formatters[values.format](result, { color, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }),
-      ...(values.timings ? { stderr: formatTimings(r.timings) } : {}),
+      ...(stderr ? { stderr } : {}),
       exitCode: exitCodeFor(r.diagnostics),
     };
   },

@@ -12,6 +12,7 @@ import { version } from '../version.js';
 import { checkResult, docsBase } from './check.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { planSpec } from './specs.js';
+import { cacheWarning, renderCache } from './cache.js';
 import type { Command } from './types.js';
 import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
@@ -24,7 +25,9 @@ export const plan: Command = {
     const { values } = parseOptions(planSpec, argv);
     const format = values.format;
     const root = resolveRoot(ctx.cwd, values.root);
-    const base = await renderBase({ root }, values.base);
+    const cache = renderCache(values, root, ctx.cwd);
+    const withCache = cache ? { cache } : {};
+    const base = await renderBase({ root, ...withCache }, values.base);
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
     if (failures.length > 0 || base.ref === undefined) {
       const diags = failures.length > 0 ? failures : base.diagnostics;
@@ -33,7 +36,7 @@ export const plan: Command = {
       return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
     }
     // The HTML page shows the head as check sees it under the delta, so only it runs the checking stages.
-    const head = await runPipeline({ root, stages: format === 'html' ? ['drift', 'schema', 'rules', 'proofs'] : [] });
+    const head = await runPipeline({ root, ...withCache, stages: format === 'html' ? ['drift', 'schema', 'rules', 'proofs'] : [] });
     if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };
     const changes = comparePlans(base, headSide(head.config, head.render));
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
@@ -47,6 +50,8 @@ export const plan: Command = {
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
+    const cacheProblem = cacheWarning(base.render, head.render);
+    if (cacheProblem) warnings.push(cacheProblem);
     const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity };
     const docsBaseUrl = docsBase(ctx.env);
     const stdout = format === 'html' ? planHtml(planDocument(view), checkResult(head), { color: false, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }) : formats[format](view);

@@ -3,6 +3,7 @@ import { renderToDisk } from '../pipeline.js';
 import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { renderSpec } from './specs.js';
+import { cacheWarning, renderCache } from './cache.js';
 import type { Command } from './types.js';
 import { wantsColor } from './types.js';
 
@@ -11,14 +12,16 @@ export const render: Command = {
   async run(argv, ctx) {
     const { values } = parseOptions(renderSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
-    const r = await renderToDisk({ root });
+    const cache = renderCache(values, root, ctx.cwd);
+    const r = await renderToDisk({ root, ...(cache ? { cache } : {}) });
+    const warning = cacheWarning(r.render);
     if (!r.written) {
       const text = formatters.text(
         { diagnostics: r.diagnostics, summary: { files: 0, objects: 0, tenants: r.config?.tenants.length ?? 0 }, rules: [] },
         { color: wantsColor(ctx), toolVersion: '' },
       );
       const code = exitCodeFor(r.diagnostics);
-      return { stdout: '', stderr: `${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };
+      return { stdout: '', stderr: `${warning}${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };
     }
     const files = r.render?.files.size ?? 0;
     const tenants = r.config?.tenants.length ?? 0;
@@ -27,6 +30,6 @@ export const render: Command = {
       c.added.length + c.changed.length + c.removed.length === 0
         ? 'rendered/ was already up to date'
         : `rendered/ updated: ${c.added.length} added, ${c.changed.length} changed, ${c.removed.length} removed`;
-    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants; ${what}\n`, exitCode: 0 };
+    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants; ${what}\n`, ...(warning ? { stderr: warning } : {}), exitCode: 0 };
   },
 };

@@ -11,10 +11,16 @@ const quietOption = {
   quiet: { type: 'boolean', short: 'q', help: 'no progress lines on the terminal (stderr); the result is unchanged' },
 } as const satisfies OptionSpecs;
 
+/** For the commands that render tenants (render, check, plan): the per-tenant render cache. */
+const cacheOptions = {
+  'cache-dir': { type: 'string', value: 'DIR', help: 'folder of the per-tenant render cache (default: node_modules/.cache/tenantctl under the root)' },
+  'no-cache': { type: 'boolean', help: 'render every tenant; read and write no cache (wins over --cache-dir)' },
+} as const satisfies OptionSpecs;
+
 export const renderSpec = {
   name: 'render',
   summary: 'render tenants.yaml through templates/ into rendered/ (atomic: nothing written on error)',
-  options: { ...rootOption },
+  options: { ...rootOption, ...cacheOptions },
 } as const satisfies CommandSpec;
 
 export const checkSpec = {
@@ -31,6 +37,7 @@ export const checkSpec = {
     timings: { type: 'boolean', help: 'print the time of each phase and the peak RSS to stderr' },
     ...quietOption,
     shard: { type: 'string', value: 'I/N', help: "check part I of N (a CI matrix): its tenants' findings; 1/N also the platform's. Together, the full run" },
+    ...cacheOptions,
   },
 } as const satisfies CommandSpec;
 
@@ -53,6 +60,7 @@ export const planSpec = {
     ...rootOption,
     base: { type: 'string', value: 'REF', help: 'git ref to compare with (default: the upstream merge base)' },
     format: { type: 'string', default: 'text', choices: ['text', 'markdown', 'json', 'html'], help: 'output format (markdown for a pull-request comment, json for tools, html for a report page with the head\'s check)' },
+    ...cacheOptions,
   },
 } as const satisfies CommandSpec;
 

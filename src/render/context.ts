@@ -181,3 +181,20 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
     admission: admissionContext(config, gitops),
   };
 }
+
+/**
+ * Templates get frozen inputs: a template that modified what it is given (the
+ * platform settings, a tenant, a constant) would change what every later
+ * template sees, so a tenant's files would depend on which tenants rendered
+ * before it, and the render cache, keyed by what a tenant's templates see,
+ * could replay files that a full render would not produce. Frozen, an
+ * assignment is ignored and a mutating method throws (a template failure).
+ * Every object reachable through data properties is frozen; getters are left
+ * alone (and not called).
+ */
+export function deepFreeze<T>(value: T): T {
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || Object.isFrozen(value)) return value;
+  Object.freeze(value);
+  for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) deepFreeze(d.value);
+  return value;
+}

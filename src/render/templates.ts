@@ -1,4 +1,5 @@
 import { diagnostic } from '../diagnostics/catalogue.js';
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import ejs from 'ejs';
@@ -15,6 +16,8 @@ export interface Template {
   scope: 'tenant' | 'cluster' | 'global';
   /** Set for templates/gitops/<tool>/…: rendered only when tenants.yaml selects that tool. */
   tool?: GitOpsTool;
+  /** The EJS source (part of the render cache's key for tenant templates). */
+  source: string;
   render(ctx: TemplateContext): string;
 }
 
@@ -36,23 +39,46 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
   return diagnostic('input/encoding', `${file} ${bad.what}`, { file: { path: file, line: bad.line, column: bad.column }, hint });
 }
 
+const isTemplate = (rel: string) => /^(tenant|cluster|gitops\/(argocd|flux)\/(global|cluster|tenant))\/[^/]+\.yaml\.ejs$/.test(rel);
+
 /**
  * Compiles every template once. `<%= %>` is refused: it HTML-escapes (`&` becomes
  * `&amp;`) and does not quote, so a value could turn into YAML structure.
+ *
+ * `digest` covers every file of the folder that is not a template, by path and
+ * bytes: `include()` serves only those (from the same set, never from wherever
+ * the process runs), so with the templates' own sources it is all a render
+ * can read.
  */
-export async function loadTemplates(root: string, dir = 'templates', sources?: ReadonlyMap<string, string>): Promise<{ templates: Template[]; diagnostics: Diagnostic[] }> {
+export async function loadTemplates(root: string, dir = 'templates', sources?: ReadonlyMap<string, string>): Promise<{ templates: Template[]; diagnostics: Diagnostic[]; digest: string }> {
   // `sources` (path relative to dir → text) stands for the folder: the templates of a git ref.
-  const files = (sources ? [...sources.keys()].sort() : listFiles(path.join(root, dir))).filter((f) =>
-    /^(tenant|cluster|gitops\/(argocd|flux)\/(global|cluster|tenant))\/[^/]+\.yaml\.ejs$/.test(f),
-  );
+  const all = sources ? [...sources.keys()].sort() : listFiles(path.join(root, dir));
+  const texts = new Map<string, Buffer>();
+  const hash = createHash('sha256').update(`${dir}\0`);
+  for (const rel of all) {
+    const bytes = sources ? Buffer.from(sources.get(rel)!, 'utf8') : await readFile(path.join(root, dir, rel));
+    texts.set(rel, bytes);
+    if (!isTemplate(rel)) hash.update(`${rel}\0${bytes.length}\0`).update(bytes);
+  }
+  const digest = hash.digest('hex');
+  const files = all.filter(isTemplate);
   const templates: Template[] = [];
   const diagnostics: Diagnostic[] = [];
   if (files.length === 0) {
     diagnostics.push(diagnostic('render/template', `no templates found under ${dir}/tenant or ${dir}/cluster`, { hint: 'templates are EJS files named <name>.yaml.ejs, one Kubernetes object each' }));
   }
+  // Relative to the including template's folder (nested includes too), and only within the folder.
+  const includerFor =
+    (fromRel: string) =>
+    (name: string): { template: string } => {
+      const rel = path.posix.normalize(path.posix.join(path.posix.dirname(fromRel), path.posix.extname(name) ? name : `${name}.ejs`));
+      const bytes = rel.startsWith('../') || path.posix.isAbsolute(rel) || isTemplate(rel) ? undefined : texts.get(rel);
+      if (!bytes) throw new Error(`include(${JSON.stringify(name)}): ${dir}/${rel} is not a partial of the templates folder (a template includes only files of its folder that are not templates themselves)`);
+      return { template: bytes.toString('utf8') };
+    };
   for (const rel of files) {
     const shown = `${dir}/${rel}`;
-    const bytes = sources?.has(rel) ? Buffer.from(sources.get(rel)!, 'utf8') : await readFile(path.join(root, dir, rel));
+    const bytes = texts.get(rel)!;
     const source = bytes.toString('utf8');
     const bad = encodingProblem(bytes, source);
     if (bad) {
@@ -66,13 +92,13 @@ export async function loadTemplates(root: string, dir = 'templates', sources?: R
       continue;
     }
     try {
-      const fn = ejs.compile(source, { filename: shown, client: false, async: false });
-      templates.push({ path: shown, ...classify(rel), render: (ctx) => fn(ctx) });
+      const fn = ejs.compile(source, { filename: shown, client: false, async: false, includer: includerFor(rel) });
+      templates.push({ path: shown, ...classify(rel), source, render: (ctx) => fn(ctx) });
     } catch (cause) {
       diagnostics.push(failure(shown, 1, `template does not compile: ${(cause as Error).message}`, 'check that every <% has a matching %>'));
     }
   }
-  return { templates, diagnostics };
+  return { templates, diagnostics, digest };
 }
 
 /** EJS puts `file:line` on the first line of a runtime error. */

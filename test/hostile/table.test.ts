@@ -393,6 +393,8 @@ async function snapshot(dir: string, into: Snapshot = new Map(), rel = ''): Prom
   for (const e of (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
     const abs = path.join(dir, e.name);
     const key = `${rel}${e.name}`;
+    // The render cache is the tool's own state, not the repository's (entries are valid whatever the run's outcome).
+    if (key === 'repo/node_modules') continue;
     const st = await lstat(abs);
     if (e.isSymbolicLink()) into.set(key, `link ${await readlink(abs)}`);
     else if (e.isDirectory()) {

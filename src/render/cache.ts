@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as zlib from 'node:zlib';
+import { version } from '../version.js';
+
+/**
+ * The per-tenant render cache: what a tenant's templates produced, stored under
+ * a hash of everything they could see (render.ts computes the key), so a run in
+ * which a tenant's inputs did not change replays its files instead of running
+ * EJS, parsing its output and emitting it again.
+ *
+ * Layout: `<dir>/render/<tenant id>/<key>`, at most two entries per tenant (the
+ * newest two: a check with --base needs the base's and the head's). An entry is
+ * written to a temporary name and renamed, so readers see a whole entry or none;
+ * an entry that is truncated, damaged or from another format is a miss. The
+ * cache only ever costs speed: a folder that cannot be written is reported once
+ * and the run goes on without storing anything.
+ */
+
+/** Bumped when the entry layout or the key's recipe changes. */
+export const CACHE_FORMAT = 1;
+
+const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
+const KEEP_PER_TENANT = 2;
+const LONE_SURROGATE = /\p{Surrogate}/u;
+/** A temporary file this old was left by a run that died before its rename. */
+const STALE_TEMP_MS = 10 * 60 * 1000;
+
+/** One object of a tenant's render, before the tree-wide duplicate check. */
+export interface CachedObject {
+  template: string;
+  /** Path in the tree (`rendered/...`). */
+  path: string;
+  /** objectKey() of the object, for the duplicate check. */
+  objectKey: string;
+  /** Rendered per tenant but the platform's (delivery objects): no tenant in its origin. */
+  platformOwned: boolean;
+  /** The canonical file text. */
+  text: string;
+  /** The parsed object as JSON, parsed again only when a stage reads it. */
+  json: string;
+}
+
+export interface CachedTenant {
+  objects: CachedObject[];
+  /** Set when a template read `tenants` (every tenant): the digest of that list, which must match too. */
+  tenantsDigest?: string;
+}
+
+export interface CacheStats {
+  hits: number;
+  misses: number;
+}
+
+export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
+
+const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
+
+/** CRC-32 where Node has it (20.15+), else SHA-256: either way a damaged byte is a miss. */
+const checksum: (b: Buffer) => string = typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (b) => `crc32:${(zlib as unknown as { crc32(b: Buffer): number }).crc32(b).toString(16)}` : (b) => `sha256:${sha256(b)}`;
+
+/**
+ * Which build of tenantctl this is: the version and the digest of the sources
+ * dist/ was compiled from (written by `npm run build`). Without that file (the
+ * sources run directly, as in tests) the code folder itself is hashed, so a
+ * changed tool never reads an entry another build wrote.
+ */
+export function toolIdentity(): string {
+  const codeDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+  const digestFile = path.join(codeDir, '.source-digest');
+  if (existsSync(digestFile)) return `${version}+${readFileSync(digestFile, 'utf8').trim()}`;
+  const hash = createHash('sha256');
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.isFile() && /\.[cm]?[jt]s$/.test(e.name)) hash.update(`${path.relative(codeDir, p)}\0`).update(readFileSync(p)).update('\0');
+    }
+  };
+  walk(codeDir);
+  return `${version}+code:${hash.digest('hex')}`;
+}
+
+let identity: string | undefined;
+
+export interface RenderCacheOptions {
+  /** Stands for the build (tests use it to play a new version); default toolIdentity(). */
+  toolId?: string;
+}
+
+export class RenderCache {
+  readonly dir: string;
+  readonly toolId: string;
+  /** Why entries could not be stored, once; the run goes on without storing. */
+  problem: string | undefined;
+
+  constructor(dir: string, opts: RenderCacheOptions = {}) {
+    this.dir = dir;
+    this.toolId = opts.toolId ?? (identity ??= toolIdentity());
+  }
+
+  private folder(tenant: string): string {
+    return path.join(this.dir, 'render', tenant);
+  }
+
+  get(tenant: string, key: string): CachedTenant | undefined {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(this.folder(tenant), key));
+    } catch {
+      return undefined;
+    }
+    try {
+      return decode(bytes, tenant, key);
+    } catch {
+      // Whatever is wrong with an entry, it is only a miss: the tenant renders and the entry is rewritten.
+      return undefined;
+    }
+  }
+
+  put(tenant: string, key: string, value: CachedTenant): void {
+    if (this.problem !== undefined) return;
+    // UTF-8 cannot carry a lone surrogate: it would come back as U+FFFD under a valid checksum.
+    if (value.objects.some((o) => LONE_SURROGATE.test(o.text) || LONE_SURROGATE.test(o.json) || LONE_SURROGATE.test(o.path))) return;
+    const folder = this.folder(tenant);
+    const tmp = path.join(folder, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    try {
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(tmp, encode(tenant, key, value));
+      renameSync(tmp, path.join(folder, key));
+    } catch (e) {
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // Nothing was written there either.
+      }
+      const err = e as NodeJS.ErrnoException;
+      this.problem = `cannot write the render cache in ${this.dir} (${err.code ?? err.message}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
+      return;
+    }
+    try {
+      prune(folder, key);
+    } catch {
+      // Pruning only keeps the folder small; a race with another run is harmless.
+    }
+  }
+}
+
+/** Keeps the entry just written and the newest other one; removes temporary files of dead runs. */
+function prune(folder: string, keep: string): void {
+  const names = readdirSync(folder);
+  if (names.length <= KEEP_PER_TENANT) return;
+  const now = Date.now();
+  const entries: { name: string; mtime: number }[] = [];
+  for (const name of names) {
+    const mtime = statSync(path.join(folder, name)).mtimeMs;
+    if (name.startsWith('.tmp-')) {
+      if (now - mtime > STALE_TEMP_MS) rmSync(path.join(folder, name), { force: true });
+    } else if (name !== keep) entries.push({ name, mtime });
+  }
+  entries.sort((a, b) => b.mtime - a.mtime);
+  for (const e of entries.slice(KEEP_PER_TENANT - 1)) rmSync(path.join(folder, e.name), { force: true });
+}
+
+/*
+ * Entry: `MAGIC <checksum of the rest>\n<header JSON>\n<texts and JSON, back to back>`.
+ * The header lists each object's fields and the lengths of its two strings, so the
+ * bulk is sliced, not JSON-decoded, and only what a stage reads is parsed.
+ */
+type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number];
+interface Header {
+  tenant: string;
+  key: string;
+  tenantsDigest?: string;
+  objects: HeaderObject[];
+}
+
+function encode(tenant: string, key: string, value: CachedTenant): Buffer {
+  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length]) };
+  const body = Buffer.from(`${JSON.stringify(header)}\n${value.objects.map((o) => o.text + o.json).join('')}`, 'utf8');
+  return Buffer.concat([Buffer.from(`${MAGIC} ${checksum(body)}\n`, 'utf8'), body]);
+}
+
+/** The entry, or an exception for anything that is not exactly what encode wrote for this tenant and key. */
+function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | undefined {
+  const firstLine = bytes.indexOf(10);
+  if (firstLine < 0) return undefined;
+  const [magic, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
+  if (magic !== MAGIC) return undefined;
+  const body = bytes.subarray(firstLine + 1);
+  if (checksum(body) !== sum) return undefined;
+  const text = body.toString('utf8');
+  const headerEnd = text.indexOf('\n');
+  const header = JSON.parse(text.slice(0, headerEnd)) as Header;
+  if (header.tenant !== tenant || header.key !== key || !Array.isArray(header.objects)) return undefined;
+  if (header.tenantsDigest !== undefined && typeof header.tenantsDigest !== 'string') return undefined;
+  let at = headerEnd + 1;
+  const objects: CachedObject[] = [];
+  for (const o of header.objects) {
+    if (!Array.isArray(o) || o.length !== 6) return undefined;
+    const [template, p, objectKey, platformOwned, textLength, jsonLength] = o;
+    if (typeof template !== 'string' || typeof p !== 'string' || typeof objectKey !== 'string' || (platformOwned !== 0 && platformOwned !== 1)) return undefined;
+    if (!Number.isSafeInteger(textLength) || !Number.isSafeInteger(jsonLength) || textLength < 0 || jsonLength < 0) return undefined;
+    const objText = text.slice(at, at + textLength);
+    at += textLength;
+    const json = text.slice(at, at + jsonLength);
+    at += jsonLength;
+    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: objText, json });
+  }
+  if (at !== text.length) return undefined;
+  return { objects, ...(header.tenantsDigest ? { tenantsDigest: header.tenantsDigest } : {}) };
+}
+
+function splitLast(line: string): [string, string] {
+  const i = line.lastIndexOf(' ');
+  return [line.slice(0, i), line.slice(i + 1)];
+}
+
+export { sha256 };

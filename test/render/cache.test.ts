@@ -1,0 +1,254 @@
+import { mkdtemp, readdir, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkResult } from '../../src/commands/check.js';
+import { formatNames, formatters } from '../../src/output/index.js';
+import { renderBase, renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { RenderCache } from '../../src/render/cache.js';
+import type { RenderResult } from '../../src/render/render.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { commitAll, git } from '../lifecycle/git-fixture.js';
+
+afterAll(cleanupTempRepos);
+
+/** The bundled tenants plus a premium tenant, a decommissioned one and one more standard tenant. */
+async function moreTenants(): Promise<string> {
+  return (
+    (await bundledTenants()) +
+    '\n  - id: cache-premium\n    name: Cache Premium\n    tier: premium\n' +
+    '\n  - id: cache-gone\n    name: Cache Gone\n    tier: standard\n    decommissioned: true\n' +
+    '\n  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n'
+  );
+}
+const TENANTS = 5;
+
+async function cacheDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-cache-'));
+  made.push(dir);
+  return dir;
+}
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** Files, objects (as JSON, with where they came from) and diagnostics: everything later stages read. */
+function snapshot(r: RenderResult | undefined) {
+  expect(r).toBeDefined();
+  return {
+    files: [...r!.files],
+    manifests: r!.manifests.map((m) => JSON.stringify([m.file, m.docIndex, m.origin, m.object, m.locate('/metadata/name')])),
+    owners: [...r!.owners].sort(),
+    diagnostics: r!.diagnostics,
+    bootstrapOwned: r!.bootstrapOwned,
+  };
+}
+
+async function render(root: string, cache?: RenderCache): Promise<RenderResult> {
+  const r = await renderInMemory({ root, ...(cache ? { cache } : {}) });
+  expect(r.diagnostics).toEqual([]);
+  return r.render!;
+}
+
+describe('per-tenant render cache', () => {
+  it('gives byte-identical trees and identical check output in every format, cold, warm and without a cache', async () => {
+    const tenants = await moreTenants();
+    const dir = await cacheDir();
+    const roots = { none: await tempRepo({ tenants }), cold: await tempRepo({ tenants }), warm: await tempRepo({ tenants }) };
+    const none = await cli(roots.none, 'render', '--no-cache', '--cache-dir', dir);
+    const cold = await cli(roots.cold, 'render', '--cache-dir', dir);
+    const warm = await cli(roots.warm, 'render', '--cache-dir', dir);
+    expect([none.exitCode, cold.exitCode, warm.exitCode]).toEqual([0, 0, 0]);
+    expect(cold.stdout).toBe(none.stdout);
+    expect(warm.stdout).toBe(none.stdout);
+    const tree = await treeOf(roots.none);
+    expect(tree.size).toBeGreaterThan(50);
+    expect(await treeOf(roots.cold)).toEqual(tree);
+    expect(await treeOf(roots.warm)).toEqual(tree);
+
+    const checks: Record<string, PipelineResult> = {};
+    const fresh = await cacheDir();
+    for (const [mode, cache] of [['none', undefined], ['cold', new RenderCache(fresh)], ['warm', new RenderCache(fresh)]] as const) {
+      checks[mode] = await runPipeline({ root: roots.none, noBase: 'ignore', ...(cache ? { cache } : {}) });
+    }
+    expect(checks.cold!.render!.cache).toEqual({ hits: 0, misses: TENANTS });
+    expect(checks.warm!.render!.cache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(checks.none!.render!.cache).toBeUndefined();
+    for (const format of formatNames) {
+      const out = (r: PipelineResult) => formatters[format](checkResult(r), { color: false, toolVersion: '0.0.0-test' });
+      expect(out(checks.cold!), format).toBe(out(checks.none!));
+      expect(out(checks.warm!), format).toBe(out(checks.none!));
+    }
+    expect(snapshot(checks.warm!.render)).toEqual(snapshot(checks.none!.render));
+
+    // The CLI says what the cache did with --timings, and nothing else changes.
+    const timed = await cli(roots.none, 'check', '--format', 'json', '--allow-no-base', '--timings', '--cache-dir', fresh);
+    const plain = await cli(roots.none, 'check', '--format', 'json', '--allow-no-base', '--no-cache');
+    expect(timed.stdout).toBe(plain.stdout);
+    expect(timed.stderr).toContain(`${TENANTS} tenants from the cache, 0 rendered`);
+  });
+
+  describe('re-renders exactly the tenants whose inputs changed', () => {
+    type Edit = { name: string; change: (root: string) => Promise<void>; misses: number; cache?: (dir: string) => RenderCache };
+    const replace = (file: string, from: string, to: string) => async (root: string) => {
+      const p = path.join(root, file);
+      const text = await readFile(p, 'utf8');
+      expect(text, `${file} holds ${from}`).toContain(from);
+      await writeFile(p, text.replace(from, to));
+    };
+    const edits: Edit[] = [
+      { name: 'a tenant template', change: replace('templates/tenant/configmap.yaml.ejs', 'data:\n', 'data:\n  EDITED: "yes"\n'), misses: TENANTS },
+      { name: 'a platform key', change: replace('tenants.yaml', 'repository: ghcr.io/example/ai-agents', 'repository: ghcr.io/example/other'), misses: TENANTS },
+      // Only the premium tenant is on the premium tier.
+      { name: 'a tier definition', change: replace('tenants.yaml', 'default: { cpu: "1", memory: 1Gi }', 'default: { cpu: "1", memory: 2Gi }'), misses: 1 },
+      { name: "a tenant's entry", change: replace('tenants.yaml', '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn'), misses: 1 },
+      { name: 'a default', change: replace('tenants.yaml', 'imageTag: "1.4.2"', 'imageTag: "1.4.3"'), misses: TENANTS },
+      { name: 'the tool version', change: async () => {}, misses: TENANTS, cache: (dir) => new RenderCache(dir, { toolId: 'tenantctl 9.9.9+other-build' }) },
+      { name: 'a file of the templates folder that is not a template (a template may include it)', change: async (root) => writeFile(path.join(root, 'templates/tenant/partial.ejs'), 'x'), misses: TENANTS },
+      // Cluster-wide templates always render; no tenant's inputs changed.
+      { name: 'a cluster template', change: replace('templates/cluster/clusterrole-platform-admin.yaml.ejs', 'metadata:\n', 'metadata:\n  annotations:\n    edited: "yes"\n'), misses: 0 },
+      // Where an entry sits in tenants.yaml is no input to its objects.
+      { name: 'the place of a tenant in tenants.yaml', change: replace('tenants.yaml', '  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n', ''), misses: 0 },
+    ];
+    for (const edit of edits) {
+      it(edit.name, async () => {
+        const root = await tempRepo({ tenants: await moreTenants() });
+        const dir = await cacheDir();
+        expect((await render(root, new RenderCache(dir))).cache).toEqual({ hits: 0, misses: TENANTS });
+        await edit.change(root);
+        const edited = edit.name.startsWith('the place')
+          ? // Put the removed tenant back at the top of the list.
+            replace('tenants.yaml', 'tenants:\n', 'tenants:\n  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n\n')
+          : async () => {};
+        await edited(root);
+        const cached = await render(root, edit.cache?.(dir) ?? new RenderCache(dir));
+        expect(cached.cache).toEqual({ hits: TENANTS - edit.misses, misses: edit.misses });
+        expect(snapshot(cached)).toEqual(snapshot(await render(root)));
+        // What the miss stored is what the next run replays.
+        expect((await render(root, edit.cache?.(dir) ?? new RenderCache(dir))).cache).toEqual({ hits: TENANTS, misses: 0 });
+      });
+    }
+
+    it('a tenant template that reads the tenant list depends on every tenant', async () => {
+      const root = await tempRepo({ tenants: await moreTenants() });
+      await writeFile(
+        path.join(root, 'templates/tenant/configmap-peers.yaml.ejs'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: peers\n  namespace: <%- v(tenant.namespace) %>\ndata:\n  count: <%- v(String(tenants.length)) %>\n',
+      );
+      const dir = await cacheDir();
+      await render(root, new RenderCache(dir));
+      // No template reads anything that changes here but the tenant list.
+      await replace('tenants.yaml', '  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n', '  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n\n  - id: cache-new\n    name: Cache New\n')(root);
+      const cached = await render(root, new RenderCache(dir));
+      expect(cached.cache).toEqual({ hits: 0, misses: TENANTS + 1 });
+      expect(cached.files.get('rendered/ai-agents-test-tenant-a/workloads/configmap-peers.yaml')).toContain(`count: "${TENANTS + 1}"`);
+      expect(snapshot(cached)).toEqual(snapshot(await render(root)));
+    });
+  });
+
+  it('treats a damaged, truncated or foreign entry as a miss and rewrites it', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    const dir = await cacheDir();
+    const expected = snapshot(await render(root));
+    await render(root, new RenderCache(dir));
+    const entry = async (tenant: string) => {
+      const folder = path.join(dir, 'render', tenant);
+      const [name] = await readdir(folder);
+      return path.join(folder, name!);
+    };
+    const a = await entry('test-tenant-a');
+    const bytes = await readFile(a);
+    // One byte inside a file text, so the entry still has the right shape.
+    const flipped = Buffer.from(bytes);
+    const at = flipped.indexOf('kind: ');
+    flipped[at] = 'K'.charCodeAt(0);
+    await writeFile(a, flipped);
+    const b = await entry('test-tenant-b');
+    await writeFile(b, (await readFile(b)).subarray(0, 200));
+    // Another tenant's entry under this tenant's key.
+    await writeFile(await entry('cache-plain'), await readFile(await entry('cache-premium')));
+    await writeFile(await entry('cache-gone'), '');
+
+    const r = await render(root, new RenderCache(dir));
+    expect(r.cache).toEqual({ hits: 1, misses: 4 });
+    expect(snapshot(r)).toEqual(expected);
+    expect((await render(root, new RenderCache(dir))).cache).toEqual({ hits: TENANTS, misses: 0 });
+  });
+
+  it('renders without storing anything when the cache folder cannot be written, and says so once', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    const blocked = path.join(await cacheDir(), 'a-file');
+    await writeFile(blocked, 'not a folder');
+    const r = await cli(root, 'render', '--cache-dir', blocked);
+    expect(r.exitCode).toBe(0);
+    expect(r.stderr?.match(/warning: cannot write the render cache/g)).toHaveLength(1);
+    const other = await tempRepo({ tenants: await moreTenants() });
+    await cli(other, 'render', '--no-cache');
+    expect(await treeOf(root)).toEqual(await treeOf(other));
+  });
+
+  it('by default lives in node_modules/.cache/tenantctl under the root; --no-cache writes nothing', async () => {
+    const root = await tempRepo();
+    await cli(root, 'render', '--no-cache');
+    await expect(readdir(path.join(root, 'node_modules'))).rejects.toThrow();
+    await cli(root, 'render');
+    expect((await readdir(path.join(root, 'node_modules/.cache/tenantctl/render'))).sort()).toEqual(['test-tenant-a', 'test-tenant-b']);
+  });
+
+  it('keeps at most two entries per tenant (a base and a head)', async () => {
+    const root = await tempRepo();
+    const dir = await cacheDir();
+    for (const tag of ['1.0.0', '1.0.1', '1.0.2']) {
+      await writeFile(path.join(root, 'tenants.yaml'), (await bundledTenants()).replace('imageTag: "1.4.2"', `imageTag: "${tag}"`));
+      await render(root, new RenderCache(dir));
+      // Modification times decide which entries stay; make them differ.
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect(await readdir(path.join(dir, 'render', 'test-tenant-a'))).toHaveLength(2);
+  });
+
+  it('gives templates inputs they cannot change', async () => {
+    const root = await tempRepo();
+    await writeFile(path.join(root, 'templates/tenant/zz-mutates.yaml.ejs'), '<% platform.egress.externalPorts.push(80) %>apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  namespace: <%- v(tenant.namespace) %>\n');
+    const r = await renderInMemory({ root });
+    expect(r.diagnostics.map((d) => d.ruleId)).toContain('render/template');
+    expect(r.diagnostics[0]!.file?.path).toBe('templates/tenant/zz-mutates.yaml.ejs');
+  });
+
+  it('includes only files of the templates folder', async () => {
+    const root = await tempRepo();
+    await mkdir(path.join(root, 'templates/partials'));
+    await writeFile(path.join(root, 'templates/partials/labels.ejs'), '    included: "yes"\n');
+    await writeFile(path.join(root, 'templates/tenant/zz-include.yaml.ejs'), "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: inc\n  namespace: <%- v(tenant.namespace) %>\n  labels:\n<%- include('../partials/labels') %>");
+    const ok = await renderInMemory({ root });
+    expect(ok.diagnostics).toEqual([]);
+    expect(ok.render!.files.get('rendered/ai-agents-test-tenant-a/workloads/configmap-inc.yaml')).toContain('included: "yes"');
+    await writeFile(path.join(root, 'templates/tenant/zz-include.yaml.ejs'), "<%- include('../../tenants.yaml') %>");
+    const outside = await renderInMemory({ root });
+    expect(outside.diagnostics[0]!.message).toContain('is not a partial of the templates folder');
+  });
+
+  it('replays unchanged tenants of the base ref instead of rendering them again', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    git(root, 'init', '-q', '-b', 'main');
+    await commitAll(root, 'base');
+    await replace2(root, '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn');
+    const dir = await cacheDir();
+    // The head's render fills the cache; the base then differs only in test-tenant-b.
+    await render(root, new RenderCache(dir));
+    const base = await renderBase({ root, cache: new RenderCache(dir) }, 'main');
+    expect(base.render?.cache).toEqual({ hits: TENANTS - 1, misses: 1 });
+    const uncached = await renderBase({ root }, 'main');
+    expect(snapshot(base.render)).toEqual(snapshot(uncached.render));
+    // check --base goes through the same cache for both sides.
+    const r = await cli(root, 'check', '--base', 'main', '--timings', '--cache-dir', dir, '--format', 'json');
+    expect(r.stderr).toContain(`cache     ${TENANTS} tenants from the cache, 0 rendered`);
+    expect(r.stderr).toContain(`base cache ${TENANTS} tenants from the cache, 0 rendered`);
+  });
+});
+
+async function replace2(root: string, from: string, to: string): Promise<void> {
+  const p = path.join(root, 'tenants.yaml');
+  const text = await readFile(p, 'utf8');
+  if (!text.includes(from)) throw new Error(`anchor not found: ${from}`);
+  await writeFile(p, text.replace(from, to));
+}
