@@ -1,8 +1,10 @@
 import { formatIp, fullRange, normalizeRanges, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import type { Manifest } from '../../manifest/types.js';
 import { namespaceFingerprints } from './fingerprint.js';
+import { allDeclared, declaredIntent, type FlowEnd } from '../isolation/intent.js';
 import { witnessLabels } from '../isolation/namespaces.js';
-import { UNRELATED_NAMESPACE } from '../isolation/world.js';
+import { buildWorld, UNRELATED_NAMESPACE } from '../isolation/world.js';
+import type { TenantsConfig } from '../../tenants/types.js';
 import {
   buildModel,
   connection,
@@ -12,14 +14,14 @@ import {
   ipRemote,
   isEmptyPorts,
   NAMESPACE_NAME_LABEL,
-  PROTOCOLS,
   type Endpoint,
-  type Interval,
   type Labels,
   type NetpolModel,
   type PolicyModel,
   type PortSet,
-  type Protocol,
+  intersectPorts,
+  subtractPorts,
+  unionPorts,
 } from '../netpol/index.js';
 
 /**
@@ -45,6 +47,16 @@ export interface FlowChange {
   closes: string;
   /** The tenant on the side whose exposure changed (source for egress, destination otherwise). */
   tenant?: string;
+  /**
+   * With the head's tenants.yaml: the flow is one tenants.yaml declares
+   * (src/analysis/isolation/intent.ts): every port it opens, or, when it only
+   * closes, every port it closes.
+   */
+  declared?: boolean;
+  /** The declared flows its ports belong to (`external services (TCP 80)`). */
+  intent?: string[];
+  /** A reviewer must look: it opens a port tenants.yaml does not declare, or closes one it does. */
+  review?: boolean;
 }
 
 /** Flows that changed alike for many tenant workloads, as one sentence's worth of data. */
@@ -59,6 +71,9 @@ export interface FlowGroup {
   opens: string;
   closes: string;
   flows: number;
+  declared?: boolean;
+  intent?: string[];
+  review?: boolean;
 }
 
 const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
@@ -108,18 +123,8 @@ function witnesses(policies: readonly PolicyModel[], model: NetpolModel, tenantN
   return [...out.values()];
 }
 
-function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
-  let cur: Interval[] = [...a];
-  for (const [lo, hi] of b) cur = cur.flatMap(([x, y]): Interval[] => (hi < x || lo > y ? [[x, y]] : [...(x < lo ? [[x, lo - 1] as Interval] : []), ...(hi < y ? [[hi + 1, y] as Interval] : [])]));
-  return cur;
-}
-
-function subtractPorts(a: PortSet, b: PortSet): PortSet {
-  const out = {} as Record<Protocol, Interval[]>;
-  for (const p of PROTOCOLS) out[p] = subtractIntervals(a[p], b[p]);
-  return out;
-}
-
+/** Ports allowed on one side only. */
+const movedPorts = (before: PortSet, after: PortSet) => unionPorts(subtractPorts(after, before), subtractPorts(before, after));
 const show = (p: PortSet) => (isEmptyPorts(p) ? 'denied' : formatPorts(p));
 const diff = (a: PortSet, b: PortSet) => {
   const d = subtractPorts(a, b);
@@ -164,11 +169,17 @@ function familyLabel(merged: readonly IpRange[]): string {
   return listed.join(', ');
 }
 
-export function connectivityDelta(base: readonly Manifest[], head: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>): FlowChange[] {
+/**
+ * `declaredBy`, the head's tenants.yaml, marks each flow declared or not: judged
+ * against what the head declares, so opening a port the same change adds to
+ * externalPorts is declared, and closing one it removes is not a loss.
+ */
+export function connectivityDelta(base: readonly Manifest[], head: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>, declaredBy?: TenantsConfig): FlowChange[] {
   const changed = changedNamespaces(base, head);
   if (changed.size === 0) return [];
   const a = buildModel(base);
   const b = buildModel(head);
+  const intent = declaredBy ? declaredIntent(buildWorld(head, declaredBy, b), declaredBy.platform) : undefined;
   const tenantNamespaces = new Set(tenantOfNamespace.keys());
   const parties = (m: NetpolModel, extra: readonly PolicyModel[]) =>
     new Map<string, Party>([...m.workloads.map((w) => ({ name: `${w.namespace}/${w.name}`, endpoint: w })), ...witnesses(extra, m, tenantNamespaces)].map((p) => [p.name, p]));
@@ -179,13 +190,23 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
   const nsOf = (n: string) => (pb.get(n) ?? pa.get(n))!.endpoint.namespace;
   const touched = names.filter((n) => changed.has(nsOf(n)) && nsOf(n) !== UNRELATED_NAMESPACE);
   const out: FlowChange[] = [];
-  const record = (from: string, to: string, before: PortSet | undefined, after: PortSet | undefined, tenantNs: string) => {
+  const record = (from: string, to: string, before: PortSet | undefined, after: PortSet | undefined, tenantNs: string, ends: () => [FlowEnd, FlowEnd]) => {
     // A workload that exists on one side only is an added or removed object, listed as such;
     // the delta is about what changes for workloads that stay.
     if (!before || !after) return;
     if (equalPorts(before, after)) return;
     const tenant = tenantOfNamespace.get(tenantNs);
-    out.push({ from, to, before: show(before), after: show(after), opens: diff(after, before), closes: diff(before, after), ...(tenant ? { tenant } : {}) });
+    const f: FlowChange = { from, to, before: show(before), after: show(after), opens: diff(after, before), closes: diff(before, after), ...(tenant ? { tenant } : {}) };
+    if (intent) {
+      const opened = subtractPorts(after, before);
+      const closed = subtractPorts(before, after);
+      const m = intent(...ends(), movedPorts(before, after));
+      const opensUndeclared = !isEmptyPorts(subtractPorts(opened, m.declared));
+      f.declared = isEmptyPorts(opened) ? allDeclared(closed, m) : !opensUndeclared;
+      if (m.flows.length > 0) f.intent = m.flows;
+      f.review = opensUndeclared || !isEmptyPorts(intersectPorts(closed, m.declared));
+    }
+    out.push(f);
   };
   const ports = (m: NetpolModel, side: Map<string, Party>, src: string, dst: string) => {
     const s = side.get(src);
@@ -204,13 +225,17 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
         if (seen.has(key)) continue;
         seen.add(key);
         const tenantNs = tenantNamespaces.has(nsOf(src)) ? nsOf(src) : nsOf(dst);
-        record(src, dst, ports(a, pa, src, dst), ports(b, pb, src, dst), tenantNs);
+        record(src, dst, ports(a, pa, src, dst), ports(b, pb, src, dst), tenantNs, () => [{ endpoint: pb.get(src)!.endpoint }, { endpoint: pb.get(dst)!.endpoint }]);
       }
     }
   }
   // External ranges, cut where either side's policies draw a boundary; neighbouring
   // atoms that changed alike read better as one range.
   const atoms = externalAtoms(allPolicies);
+  const externalEnds = (t: string, ranges: IpRange[], direction: 'egress' | 'ingress'): [FlowEnd, FlowEnd] => {
+    const pod: FlowEnd = { endpoint: pb.get(t)!.endpoint };
+    return direction === 'egress' ? [pod, { ranges }] : [{ ranges }, pod];
+  };
   const external = (m: NetpolModel, p: Party | undefined, range: IpRange, direction: 'egress' | 'ingress') => {
     if (!p) return undefined;
     const pod = { kind: 'pod' as const, endpoint: p.endpoint };
@@ -223,18 +248,21 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
         const before = external(a, pa.get(t), range, direction);
         const after = external(b, pb.get(t), range, direction);
         if (!before || !after || equalPorts(before, after)) continue;
-        const key = `${show(before)}\u0000${show(after)}`;
+        // Declared and undeclared addresses never share a line (the metadata address next to the internet).
+        const moved = intent ? movedPorts(before, after) : undefined;
+        const declared = intent && moved ? JSON.stringify(intent(...externalEnds(t, [range], direction), moved)) : '';
+        const key = `${show(before)}\u0000${show(after)}\u0000${declared}`;
         const g = groups.get(key) ?? { before, after, ranges: [] };
         g.ranges.push(range);
         groups.set(key, g);
       }
       for (const g of groups.values()) {
         const label = rangesLabel(g.ranges);
-        record(direction === 'egress' ? t : label, direction === 'egress' ? label : t, g.before, g.after, nsOf(t));
+        record(direction === 'egress' ? t : label, direction === 'egress' ? label : t, g.before, g.after, nsOf(t), () => externalEnds(t, g.ranges, direction));
       }
     }
   }
-  return out.sort((x, y) => (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
+  return out.sort((x, y) => reviewRank(x) - reviewRank(y) || (x.from < y.from ? -1 : x.from > y.from ? 1 : x.to < y.to ? -1 : x.to > y.to ? 1 : 0));
 }
 
 /**
@@ -250,22 +278,42 @@ export function groupFlows(flows: readonly FlowChange[], tenantWorkloads: Readon
   for (const f of flows) {
     const direction = tenantOf.has(f.from) ? 'to' : tenantOf.has(f.to) ? 'from' : 'to';
     const [member, peer] = direction === 'to' ? [f.from, f.to] : [f.to, f.from];
-    const key = `${direction}\u0000${peer}\u0000${f.before}\u0000${f.after}`;
+    const key = `${direction}\u0000${peer}\u0000${f.before}\u0000${f.after}\u0000${f.declared}\u0000${f.review}\u0000${f.intent?.join(',') ?? ''}`;
     const g = groups.get(key) ?? { direction, peer, f, members: [] };
     g.members.push(member);
     groups.set(key, g);
   }
-  return [...groups.values()].map((g) => ({
-    who: whoLabel(g.members, tenantOf, tenantWorkloads),
-    direction: g.direction,
-    peer: g.peer,
-    before: g.f.before,
-    after: g.f.after,
-    opens: g.f.opens,
-    closes: g.f.closes,
-    flows: g.members.length,
-  }));
+  const out = [...groups.values()].map(
+    (g): FlowGroup => ({
+      who: whoLabel(g.members, tenantOf, tenantWorkloads),
+      direction: g.direction,
+      peer: g.peer,
+      before: g.f.before,
+      after: g.f.after,
+      opens: g.f.opens,
+      closes: g.f.closes,
+      flows: g.members.length,
+      ...(g.f.declared !== undefined ? { declared: g.f.declared } : {}),
+      ...(g.f.intent ? { intent: g.f.intent } : {}),
+      ...(g.f.review !== undefined ? { review: g.f.review } : {}),
+    }),
+  );
+  return out.sort((x, y) => reviewRank(x) - reviewRank(y));
 }
+
+/**
+ * What a reviewer reads first: an undeclared flow the change opens, then a
+ * declared flow it closes (both need a look), then declared opens, then the rest.
+ * Without the head's tenants.yaml every flow ranks alike and keeps its order.
+ */
+export function reviewRank(f: Pick<FlowChange, 'opens' | 'declared' | 'review'>): number {
+  if (f.declared === undefined) return 0;
+  if (f.review) return f.opens ? 0 : 1;
+  return f.opens && f.declared ? 2 : 3;
+}
+
+/** The flow needs a reviewer's look: it opens what tenants.yaml does not declare, or closes what it does. */
+export const needsReview = (f: Pick<FlowChange, 'review'>): boolean => f.review === true;
 
 function whoLabel(members: readonly string[], tenantOf: ReadonlyMap<string, string>, tenantWorkloads: ReadonlyMap<string, readonly string[]>): string {
   const set = new Set(members);

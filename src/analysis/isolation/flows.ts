@@ -28,6 +28,7 @@ import type { Platform } from '../../tenants/types.js';
 import { externalCidrs } from '../../tenants/egress.js';
 import { allowingPeer, blockingPolicy, type Blame } from './blame.js';
 import { pod, type Evaluator } from './evaluator.js';
+import { declaredFlows, externalExceptions, type IntentEnd } from './intent.js';
 import { witnessLabels } from './namespaces.js';
 import type { TenantNet, World } from './world.js';
 
@@ -46,23 +47,17 @@ export interface FlowTally {
 
 /** Documentation addresses (RFC 5737 TEST-NET-3, RFC 3849): external to every cluster. */
 const EXTERNAL_ADDRESS: Record<IpFamily, string> = { 4: '203.0.113.10', 6: '2001:db8::10' };
-const METADATA_ADDRESS = '169.254.169.254';
 
 type Named = { name: string; remote: Remote; ports: Endpoint['ports'] };
 
 const named = (ep: Endpoint): Named => ({ name: 'id' in ep && typeof ep.id === 'string' ? ep.id.replace(/\[[^\]]*\]$/, '') : `${ep.namespace}/pod`, remote: pod(ep), ports: ep.ports });
 
-function ipTarget(address: string, label: string): Named | undefined {
-  const ip = parseIp(address);
-  return ip ? { name: `${label} ${address}`, remote: { kind: 'ip', family: ip.family, value: ip.value }, ports: [] } : undefined;
-}
-
-/** An address inside a CIDR (not its network address, which nothing would dial). */
-function insideCidr(cidr: string): Named | undefined {
+/** An address inside a CIDR (not its network address, which nothing would dial; a /32 is its one address). */
+function probeInside(cidr: string, name: string): Named[] {
   const r = parseCidr(cidr);
-  if (!r) return undefined;
+  if (!r) return [];
   const value = r.lo + 1n <= r.hi ? r.lo + 1n : r.lo;
-  return { name: `denied range ${cidr}`, remote: { kind: 'ip', family: r.family, value }, ports: [] };
+  return [{ name, remote: { kind: 'ip', family: r.family, value }, ports: [] }];
 }
 
 /**
@@ -188,32 +183,34 @@ function unrelatedSources(world: World, t: TenantNet): Named[] {
 export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, platform: Platform): void {
   const id = t.tenant.id;
   const ext = externalTargets(platform);
-  const metadata = ipTarget(METADATA_ADDRESS, 'metadata');
   const undeclaredPort = [80, 8080, 22].find((p) => !platform.egress.externalPorts.includes(p)) ?? 1;
+  const intent = declaredFlows(platform, t);
+  // Each end of a declared flow as the pods (or the addresses) that stand for it here.
+  const ends = (end: IntentEnd): Named[] => {
+    switch (end.kind) {
+      case 'shared':
+        return world.shared[end.service].map(named);
+      case 'external':
+        return ext.inside;
+      case 'api':
+        return t.api ? [named(t.api)] : [];
+      case 'tenant':
+        return t.workloads.map(named);
+    }
+  };
+  const exceptions = externalExceptions(platform).flatMap((x) => probeInside(x.cidr, x.probe).map((target) => ({ flow: x.flow, target })));
   for (const w of t.workloads) {
     const src = named(w);
-    for (const pg of world.shared.postgresql) fc.declared(id, 'database (PostgreSQL)', src, named(pg), 'TCP', platform.database.postgresql.port);
-    for (const r of world.shared.redis) fc.declared(id, 'database (Redis)', src, named(r), 'TCP', platform.database.redis.port);
-    for (const d of world.shared.dns) {
-      fc.declared(id, 'DNS over UDP', src, named(d), 'UDP', platform.dns.port);
-      fc.declared(id, 'DNS over TCP', src, named(d), 'TCP', platform.dns.port);
-    }
-    for (const dst of ext.inside) {
-      for (const port of platform.egress.externalPorts) fc.declared(id, `external services (TCP ${port})`, src, dst, 'TCP', port);
-      fc.undeclared(id, `external traffic on undeclared port ${undeclaredPort}`, src, dst, { protocol: 'TCP', port: undeclaredPort });
-    }
+    for (const f of intent) if (f.from.kind === 'tenant') for (const dst of ends(f.to)) fc.declared(id, f.flow, src, dst, f.protocol, f.port);
+    for (const dst of ext.inside) fc.undeclared(id, `external traffic on undeclared port ${undeclaredPort}`, src, dst, { protocol: 'TCP', port: undeclaredPort });
     for (const dst of ext.outside) fc.undeclared(id, 'external address outside the declared external ranges', src, dst);
-    if (metadata) fc.undeclared(id, 'cloud metadata address', src, metadata);
-    for (const cidr of platform.egress.deniedCidrs) {
-      const inside = insideCidr(cidr);
-      if (inside) fc.undeclared(id, `address in denied range ${cidr}`, src, inside);
-    }
+    for (const x of exceptions) fc.undeclared(id, x.flow, src, x.target);
     for (const other of t.workloads) if (other !== w) fc.undeclared(id, 'between workloads of one tenant', src, named(other));
   }
   const bystander = world.shared.ingress[0] && { ...world.shared.ingress[0], labels: { app: 'not-the-ingress-controller' }, ports: [] };
   if (bystander) for (const w of t.workloads) fc.undeclared(id, 'another pod of the ingress namespace', { ...named(bystander), name: `${bystander.namespace}/other-pod` }, named(w));
   for (const ing of world.shared.ingress) {
-    if (t.api) fc.declared(id, 'api from the ingress controller', named(ing), named(t.api), 'TCP', t.apiPort);
+    for (const f of intent) if (f.from.kind === 'shared' && f.from.service === 'ingress') for (const dst of ends(f.to)) fc.declared(id, f.flow, named(ing), dst, f.protocol, f.port);
     for (const w of t.workloads) if (w !== t.api) fc.undeclared(id, 'ingress controller to a non-api workload', named(ing), named(w));
   }
   for (const src of unrelatedSources(world, t)) for (const w of t.workloads) fc.undeclared(id, 'from a namespace that is not a tenant', src, named(w));

@@ -4,7 +4,7 @@
  */
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { Manifest } from '../../manifest/types.js';
-import type { Tenant, TenantsConfig } from '../../tenants/types.js';
+import type { Platform, Tenant, TenantsConfig } from '../../tenants/types.js';
 import {
   buildModel,
   NAMESPACE_NAME_LABEL,
@@ -12,6 +12,7 @@ import {
   type Endpoint,
   type Labels,
   type NamedPort,
+  type NetpolModel,
   type PolicyModel,
   type Workload,
 } from '../netpol/index.js';
@@ -50,6 +51,23 @@ export interface World {
 
 const DEFAULT_API_PORT = API_PORT;
 
+export type SharedService = 'ingress' | 'postgresql' | 'redis' | 'dns';
+
+/** Where tenants.yaml says each shared service's pods run and how they are labelled. */
+export function sharedPodSelectors(p: Platform): Record<SharedService, { namespace: string; labels: Labels }> {
+  return {
+    ingress: { namespace: p.ingress.namespace, labels: p.ingress.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' } },
+    postgresql: { namespace: p.database.namespace, labels: p.database.postgresql.podLabels },
+    redis: { namespace: p.database.namespace, labels: p.database.redis.podLabels },
+    dns: { namespace: p.dns.namespace, labels: p.dns.podLabels },
+  };
+}
+
+/** The endpoint is one of the shared service's pods. */
+export function isSharedPod(sel: { namespace: string; labels: Labels }, ep: Endpoint): boolean {
+  return ep.namespace === sel.namespace && selectorMatches({ matchLabels: { ...sel.labels } }, ep.labels);
+}
+
 /** The policies that can bear on a connection: only those of either end's namespace select anything. */
 export function policiesFor(world: World, a: string, b: string): readonly PolicyModel[] {
   const pa = world.policiesByNs.get(a) ?? [];
@@ -63,8 +81,8 @@ function synthetic(namespace: string, nsLabels: Labels, labels: Labels, ports: N
 }
 
 /** Workloads already in the tree win over a stand-in, so a rendered shared service is proven as written. */
-function sharedPods(existing: readonly Workload[], ns: string, labels: Labels, make: () => Workload): readonly Endpoint[] {
-  const here = existing.filter((w) => w.namespace === ns && selectorMatches({ matchLabels: { ...labels } }, w.labels));
+function sharedPods(existing: readonly Workload[], sel: { namespace: string; labels: Labels }, make: () => Workload): readonly Endpoint[] {
+  const here = existing.filter((w) => isSharedPod(sel, w));
   return here.length > 0 ? here : [make()];
 }
 
@@ -80,8 +98,7 @@ function apiOf(workloads: readonly Workload[], services: readonly Service[]): { 
   return api ? { api, port } : { port };
 }
 
-export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig): World {
-  const model = buildModel(manifests);
+export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig, model: NetpolModel = buildModel(manifests)): World {
   const namespaces = new Map<string, Labels>(model.namespaces);
   const p = config.platform;
   const nsOf = (ns: string): Labels => {
@@ -89,23 +106,13 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     return namespaces.get(ns)!;
   };
   for (const t of config.tenants) nsOf(t.namespace);
-  const ingressLabels = p.ingress.podLabels ?? { 'app.kubernetes.io/name': 'ingress-nginx' };
-  const ing = p.ingress.namespace;
-  const db = p.database.namespace;
-  const dns = p.dns.namespace;
+  const sel = sharedPodSelectors(p);
+  const stand = (s: SharedService, ports: NamedPort[], name: string) => () => synthetic(sel[s].namespace, nsOf(sel[s].namespace), sel[s].labels, ports, `${sel[s].namespace}/${name}`);
   const shared: SharedEndpoints = {
-    ingress: sharedPods(model.workloads, ing, ingressLabels, () =>
-      synthetic(ing, nsOf(ing), ingressLabels, [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'https', port: 443, protocol: 'TCP' }], `${ing}/ingress-controller`),
-    ),
-    postgresql: sharedPods(model.workloads, db, p.database.postgresql.podLabels, () =>
-      synthetic(db, nsOf(db), p.database.postgresql.podLabels, [{ name: 'postgresql', port: p.database.postgresql.port, protocol: 'TCP' }], `${db}/${p.database.postgresql.service}`),
-    ),
-    redis: sharedPods(model.workloads, db, p.database.redis.podLabels, () =>
-      synthetic(db, nsOf(db), p.database.redis.podLabels, [{ name: 'redis', port: p.database.redis.port, protocol: 'TCP' }], `${db}/${p.database.redis.service}`),
-    ),
-    dns: sharedPods(model.workloads, dns, p.dns.podLabels, () =>
-      synthetic(dns, nsOf(dns), p.dns.podLabels, [{ name: 'dns', port: p.dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: p.dns.port, protocol: 'TCP' }], `${dns}/kube-dns`),
-    ),
+    ingress: sharedPods(model.workloads, sel.ingress, stand('ingress', [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'https', port: 443, protocol: 'TCP' }], 'ingress-controller')),
+    postgresql: sharedPods(model.workloads, sel.postgresql, stand('postgresql', [{ name: 'postgresql', port: p.database.postgresql.port, protocol: 'TCP' }], p.database.postgresql.service)),
+    redis: sharedPods(model.workloads, sel.redis, stand('redis', [{ name: 'redis', port: p.database.redis.port, protocol: 'TCP' }], p.database.redis.service)),
+    dns: sharedPods(model.workloads, sel.dns, stand('dns', [{ name: 'dns', port: p.dns.port, protocol: 'UDP' }, { name: 'dns-tcp', port: p.dns.port, protocol: 'TCP' }], 'kube-dns')),
     other: synthetic(UNRELATED_NAMESPACE, nsOf(UNRELATED_NAMESPACE), { app: 'unrelated' }, [], `${UNRELATED_NAMESPACE}/unrelated`),
   };
 

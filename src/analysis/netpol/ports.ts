@@ -72,6 +72,19 @@ export function intersectPorts(a: PortSet, b: PortSet): PortSet {
   return out;
 }
 
+function subtractIntervals(a: readonly Interval[], b: readonly Interval[]): Interval[] {
+  let cur: Interval[] = [...a];
+  for (const [lo, hi] of b) cur = cur.flatMap(([x, y]): Interval[] => (hi < x || lo > y ? [[x, y]] : [...(x < lo ? [[x, lo - 1] as Interval] : []), ...(hi < y ? [[hi + 1, y] as Interval] : [])]));
+  return cur;
+}
+
+/** The ports of `a` that are not in `b`. */
+export function subtractPorts(a: PortSet, b: PortSet): PortSet {
+  const out = emptyPorts() as Record<Protocol, Interval[]>;
+  for (const p of PROTOCOLS) out[p] = subtractIntervals(a[p], b[p]);
+  return out;
+}
+
 export function isEmptyPorts(s: PortSet): boolean {
   return PROTOCOLS.every((p) => s[p].length === 0);
 }

@@ -1,7 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { connectivityDelta, groupFlows, tenantWorkloads } from '../../../src/analysis/delta/connectivity.js';
+import { connectivityDelta, groupFlows, needsReview, tenantWorkloads } from '../../../src/analysis/delta/connectivity.js';
 import { parseManifests } from '../../../src/manifest/parse.js';
 import { bundledTenants, cleanupTempRepos, cli, renderedWith } from '../../helpers.js';
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
@@ -85,6 +85,62 @@ describe('connectivity delta', async () => {
     // Removing deny-all from a as well opens a <-> b.
     const open = connectivityDelta(before, tree(ns('a'), ns('b'), deploy('a'), deploy('b')), tenants);
     expect(open.find((f) => f.from === 'a/web' && f.to === 'b/web')).toEqual({ from: 'a/web', to: 'b/web', before: 'denied', after: 'All Connections', opens: 'All Connections', closes: '', tenant: 'tenant-a' });
+  });
+
+  describe('declared flows: judged by the isolation proof\'s definition of what tenants.yaml declares (src/analysis/isolation/intent.ts)', () => {
+    const delta = async (tenants: string, edits: Parameters<typeof renderedWith>[1] = []) => {
+      const head = await renderedWith(tenants, edits);
+      return connectivityDelta(base.render!.manifests, head.render!.manifests, tenantsOf(head), head.config!);
+    };
+
+    it('marks a port the same change adds to externalPorts as declared, under the flow tenants.yaml names', async () => {
+      const flows = await delta(bundled.replace('externalPorts: [443]', 'externalPorts: [443, 80]'));
+      expect(flows).toHaveLength(4);
+      for (const f of flows) expect([f.opens, f.declared, f.intent]).toEqual(['TCP 80', true, ['external services (TCP 80)']]);
+      expect(flows.some(needsReview)).toBe(false);
+    });
+
+    // Kubernetes API reference, NetworkPolicyPeer.namespaceSelector: "if present but empty, it selects all namespaces."
+    it('marks pods a widened namespaceSelector reaches outside the database namespace as undeclared', async () => {
+      const flows = await delta(bundled, [
+        {
+          file: 'templates/tenant/networkpolicy-allow-egress-database.yaml.ejs',
+          from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: <%- v(platform.database.namespace) %>\n',
+          to: '        - namespaceSelector: {}\n',
+        },
+      ]);
+      expect(flows.length).toBeGreaterThan(0);
+      for (const f of flows) expect([f.to, f.declared, needsReview(f)]).toEqual([expect.stringMatching(/ in any namespace$/), false, true]);
+    });
+
+    // Kubernetes API reference, IPBlock.except: "except is a slice of CIDRs that should not be included within an
+    // IPBlock": dropping 169.254.0.0/16 from deniedCidrs drops it from the except list, and the range opens.
+    it('marks a range holding the cloud metadata address as undeclared, even once deniedCidrs no longer lists it', async () => {
+      const flows = await delta(bundled.replace('      - 169.254.0.0/16\n', ''));
+      expect(flows.map((f) => [f.from, f.to, f.opens, f.declared, f.review])).toEqual(
+        ['a/api', 'a/worker', 'b/api', 'b/worker'].map((w) => [`ai-agents-test-tenant-${w}`, '169.254.0.0/16', 'TCP 443', false, true]),
+      );
+    });
+
+    it('marks a closed declared flow (DNS) for review, and a moved database port as declared where it now is', async () => {
+      const dns = await delta(bundled, [{ remove: 'templates/tenant/networkpolicy-allow-egress-dns.yaml.ejs' }]);
+      expect(dns.length).toBeGreaterThan(0);
+      for (const f of dns) expect([f.opens, f.closes, f.declared, f.intent, needsReview(f)]).toEqual(['', 'TCP 53,UDP 53', true, ['DNS over UDP', 'DNS over TCP'], true]);
+      // The tenants' workloads; the database's own ingress rule also admits a stand-in for "any pod in a namespace
+      // labelled as a tenant's", which is not a tenant workload and so not a declared flow.
+      const moved = (await delta(bundled.replace('      port: 5432\n', '      port: 5433\n'))).filter((f) => f.tenant);
+      expect(moved).toHaveLength(4);
+      for (const f of moved) {
+        // 5433 opens (declared now), 5432 closes (no longer declared): nothing for a reviewer to chase.
+        expect([f.opens, f.closes, f.declared, f.intent, needsReview(f)]).toEqual(['TCP 5433', 'TCP 5432', true, ['database (PostgreSQL)'], false]);
+      }
+    });
+
+    it('puts what needs review first when grouping', () => {
+      const f = (to: string, opens: string, closes: string, declared: boolean) => ({ from: 'ns-a/api', to, before: '', after: '', opens, closes, declared, review: opens ? !declared : declared });
+      const groups = groupFlows([f('x', 'TCP 80', '', true), f('y', '', 'TCP 53', false), f('z', '', 'TCP 53', true), f('w', 'TCP 22', '', false)], new Map([['a', ['ns-a/api']]]));
+      expect(groups.map((g) => g.peer)).toEqual(['w', 'z', 'x', 'y']);
+    });
   });
 
   it('is in the plan a reviewer reads', async () => {
