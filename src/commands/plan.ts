@@ -42,7 +42,7 @@ export const plan: Command = {
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
     const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
     const tenantOfNamespace = new Map([...(base.config?.tenants ?? []), ...head.config.tenants].map((t) => [t.namespace, t.id]));
-    const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace);
+    const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace, head.config);
     const headTenants = new Map(head.config.tenants.map((t) => [t.namespace, t.id]));
     const flowGroups = connectivity.length > 0 ? groupFlows(connectivity, tenantWorkloads(head.render?.manifests ?? [], headTenants)) : [];
     const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];

@@ -65,6 +65,19 @@ export function flowSentence(g: FlowGroup): string {
   return `${src} -> ${dst}: now ${g.after}, was ${g.before}${count}`;
 }
 
+/** Whether tenants.yaml declares the flow, as said after it: `declared: external services (TCP 80)` or `undeclared`. */
+export function intentLabel(f: Pick<FlowChange, 'declared' | 'intent'>): string {
+  if (f.declared === undefined) return '';
+  return f.declared ? `declared${f.intent?.length ? `: ${f.intent.join(', ')}` : ''}` : 'undeclared: not a flow tenants.yaml declares';
+}
+
+/** `4 undeclared flow(s) open, 2 declared flow(s) close`: the flows a reviewer must look at, or '' when none. */
+function reviewSummary(flows: readonly FlowChange[]): string {
+  const opens = flows.filter((f) => f.review && f.opens).length;
+  const closes = flows.filter((f) => f.review && !f.opens).length;
+  return [opens ? `${opens} undeclared flow(s) open` : '', closes ? `${closes} declared flow(s) close` : ''].filter(Boolean).join(', ');
+}
+
 const sign: Record<Change, string> = { added: '+', removed: '-', changed: '~' };
 
 function counts(plan: Plan): Record<Change, number> {
@@ -91,9 +104,11 @@ export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [
   for (const d of deletions) out.push(`! ${d}`);
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
   if (connectivity.length > 0) {
-    out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)`);
-    for (const g of flowGroups) out.push(`    ${flowSentence(g)}`);
-    if (flowGroups.length === 0) for (const f of connectivity) out.push(`    ${f.from} -> ${f.to}: now ${f.after}, was ${f.before}`);
+    const review = reviewSummary(connectivity);
+    out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)${review ? `; ${review}: look at the lines marked !` : ''}`);
+    const tail = (f: Pick<FlowChange, 'declared' | 'intent'>) => (f.declared === undefined ? '' : ` — ${intentLabel(f)}`);
+    for (const g of flowGroups) out.push(`  ${g.review ? '! ' : '  '}${flowSentence(g)}${tail(g)}`);
+    if (flowGroups.length === 0) for (const f of connectivity) out.push(`  ${f.review ? '! ' : '  '}${f.from} -> ${f.to}: now ${f.after}, was ${f.before}${tail(f)}`);
   }
   if (permissions.length > 0) {
     out.push('', `Permissions: ${permissions.length} subject(s) gain or lose access (RBAC evaluation of base and head)`);
@@ -163,10 +178,16 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
     out.push('', '> [!CAUTION]', `> Removing ${removedBlocked.map((t) => `\`${t.id}\``).join(', ')} deletes namespaces and data, and none was decommissioned first: \`check\` fails until it is (or \`--allow-removal\` is given).`);
   }
   if (connectivity.length > 0) {
-    out.push('', `### Connectivity: ${connectivity.length} flow(s) change`, '');
-    for (const g of flowGroups) out.push(`- ${flowSentence(g)}`);
-    out.push('', `<details><summary>${connectivity.length} flow(s), before and after</summary>`, '', '| From | To | Before | After |', '| --- | --- | --- | --- |');
-    for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |`);
+    const review = reviewSummary(connectivity);
+    out.push('', `### Connectivity: ${connectivity.length} flow(s) change${review ? `, ${review}` : ''}`, '');
+    const named = (f: Pick<FlowChange, 'declared' | 'intent'>) => (f.declared && f.intent?.length ? `: ${f.intent.join(', ')}` : '');
+    const mark = (f: Pick<FlowChange, 'declared' | 'intent' | 'review'>) =>
+      f.declared === undefined ? '' : f.review ? ` — **${f.declared ? `declared${named(f)}, and it closes` : 'undeclared'}**` : ` — ${f.declared ? `declared${named(f)}` : 'undeclared'}`;
+    for (const g of flowGroups) out.push(`- ${g.review ? '⚠️ ' : ''}${flowSentence(g)}${mark(g)}`);
+    const declaredColumn = connectivity.some((f) => f.declared !== undefined);
+    out.push('', `<details><summary>${connectivity.length} flow(s), before and after</summary>`, '', `| From | To | Before | After |${declaredColumn ? ' Declared |' : ''}`, `| --- | --- | --- | --- |${declaredColumn ? ' --- |' : ''}`);
+    const declaredCell = (f: FlowChange) => (f.declared ? `yes${named(f)}` : f.review ? '**no**' : 'no');
+    for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |${declaredColumn ? ` ${declaredCell(f)} |` : ''}`);
     out.push('', '</details>');
   }
   if (permissions.length > 0) {

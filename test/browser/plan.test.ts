@@ -56,6 +56,9 @@ describe.skipIf(!hasChromium)('plan --format html in Chromium', () => {
     const sentence = page.locator('#delta-connectivity li.delta-open');
     await expect(sentence.textContent()).resolves.toMatch(/^tenants test-tenant-a, test-tenant-b can now reach 0\.0\.0\.0\/0 except .* on TCP 80 \(was TCP 443\)/);
     await expect(background(sentence)).resolves.toBe(OPENED);
+    // Port 80 is in the head's externalPorts: a declared flow, not one to review.
+    await expect(sentence.locator('.intent').textContent()).resolves.toBe('declared: external services (TCP 80)');
+    expect(await page.locator('#delta-connectivity .review').count()).toBe(0);
     const flows = page.locator('#delta-connectivity tr.flow');
     expect(await flows.count()).toBe(4);
     expect(await page.locator('#delta-connectivity tr.flow.delta-open').count()).toBe(4);

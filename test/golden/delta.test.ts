@@ -25,6 +25,8 @@ interface Case {
   edits: Edit[];
   /** What a reviewer must read in the text and markdown (and the JSON carries), whatever else changes in the golden. */
   says: string;
+  /** Whether tenants.yaml declares every flow the change opens (src/analysis/isolation/intent.ts); absent when none opens. */
+  opens?: 'declared' | 'undeclared';
 }
 
 const tenants = 'tenants.yaml';
@@ -34,6 +36,7 @@ const cases: Case[] = [
     name: 'open-port',
     edits: [{ file: tenants, from: 'externalPorts: [443]', to: 'externalPorts: [443, 80]' }],
     says: 'every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443)',
+    opens: 'declared',
   },
   {
     name: 'add-tenant',
@@ -54,6 +57,7 @@ const cases: Case[] = [
     name: 'widen-namespace-selector',
     edits: [{ file: 'templates/tenant/networkpolicy-allow-egress-database.yaml.ejs', from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: <%- v(platform.database.namespace) %>\n', to: '        - namespaceSelector: {}\n' }],
     says: 'every tenant can now reach pods labelled app=ai-agents-postgresql in any namespace on TCP 5432',
+    opens: 'undeclared',
   },
   {
     name: 'grant-verb',
@@ -64,6 +68,7 @@ const cases: Case[] = [
     name: 'change-denied-cidrs',
     edits: [{ file: tenants, from: '      - 169.254.0.0/16\n', to: '' }],
     says: 'every tenant can now reach 169.254.0.0/16 on TCP 443',
+    opens: 'undeclared',
   },
   {
     name: 'raise-hpa-max',
@@ -106,6 +111,13 @@ describe('semantic delta of plan, one golden per change and format', () => {
       expect(existsSync(file), `${file} is missing: UPDATE_GOLDEN=1 writes it`).toBe(true);
       expect(r.stdout, `${c.name}.${ext}`).toBe(await readFile(file, 'utf8'));
       expect(r.stdout, `${c.name}.${ext} says it`).toContain(c.says);
+      if (format === 'json') {
+        const flows = (JSON.parse(r.stdout) as { connectivity: { opens: string; declared: boolean; review: boolean }[] }).connectivity.filter((f) => f.opens);
+        expect(flows.map((f) => (f.declared ? 'declared' : 'undeclared')), `${c.name}: flows it opens`).toEqual(flows.map(() => c.opens));
+        // A reviewer is sent to exactly the undeclared ones.
+        expect(flows.every((f) => f.review === (c.opens === 'undeclared'))).toBe(true);
+      }
+      if (c.opens && format !== 'json') expect(r.stdout).toMatch(c.opens === 'declared' ? /— declared: external services \(TCP 80\)/ : /— \**undeclared/);
     }
   });
 });

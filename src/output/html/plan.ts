@@ -13,13 +13,27 @@ export interface PlanDocument {
   ref: string;
   summary: { added: number; changed: number; removed: number; deletions: number };
   deletions: readonly string[];
-  connectivitySummary?: readonly { sentence: string; opens: string; closes: string }[];
-  connectivity: readonly { from: string; to: string; before: string; after: string; opens?: string; closes?: string }[];
+  connectivitySummary?: readonly ({ sentence: string; opens: string; closes: string } & Intent)[];
+  connectivity: readonly ({ from: string; to: string; before: string; after: string; opens?: string; closes?: string } & Intent)[];
   permissions: readonly { subject: string; namespace: string; gained: string[]; lost: string[] }[];
   capacitySummary?: readonly string[];
   capacity: readonly { tenant: string; resource: string; hard: [string, string]; peak: [string, string]; headroom: [string, string]; over?: [boolean, boolean] }[];
   tenants: readonly { id: string; change: 'added' | 'changed' | 'removed'; namespace?: string; tier?: string; blocked?: boolean; settings: string[]; objects: { change: string; ref: string }[] }[];
   platform: readonly { change: string; ref: string }[];
+}
+
+/** Whether tenants.yaml declares a flow (src/analysis/isolation/intent.ts), and whether a reviewer must look at it. */
+interface Intent {
+  declared?: boolean;
+  intent?: readonly string[];
+  review?: boolean;
+}
+
+/** A badge after a flow: declared (with the declared flows it belongs to) or undeclared, in red when it needs review. */
+function intentBadge(f: Intent): string {
+  if (f.declared === undefined) return '';
+  const text = f.declared ? `declared${f.intent?.length ? `: ${f.intent.join(', ')}` : ''}` : 'undeclared';
+  return ` <span class="intent ${f.declared ? 'declared' : 'undeclared'}${f.review ? ' review' : ''}">${e(text)}</span>`;
 }
 
 /** Rows of a long list written into the page; the JSON plan has them all. */
@@ -34,15 +48,19 @@ function capped<T>(items: readonly T[], row: (t: T) => string, what: string): st
 
 function connectivity(doc: PlanDocument): string {
   if (doc.connectivity.length === 0) return '';
-  const sentences = (doc.connectivitySummary ?? []).map((s) => `<li class="${s.opens ? 'delta-open' : 'delta-close'}">${e(s.sentence)}</li>`).join('\n');
+  const review = (f: Intent) => (f.review ? ' review' : '');
+  const sentences = (doc.connectivitySummary ?? []).map((s) => `<li class="${s.opens ? 'delta-open' : 'delta-close'}${review(s)}"><span class="sentence">${e(s.sentence)}</span>${intentBadge(s)}</li>`).join('\n');
+  const declared = doc.connectivity.some((f) => f.declared !== undefined);
   const row = (f: PlanDocument['connectivity'][number]) => {
     const opens = f.opens ?? '';
-    return `<tr class="flow ${opens ? 'delta-open' : 'delta-close'}"><td class="mono">${e(f.from)}</td><td class="mono">${e(f.to)}</td><td>${e(f.before)}</td><td>${e(f.after)}</td><td class="delta-gain">${e(opens)}</td><td class="delta-loss">${e(f.closes ?? '')}</td></tr>`;
+    return `<tr class="flow ${opens ? 'delta-open' : 'delta-close'}${review(f)}"><td class="mono">${e(f.from)}</td><td class="mono">${e(f.to)}</td><td>${e(f.before)}</td><td>${e(f.after)}</td><td class="delta-gain">${e(opens)}</td><td class="delta-loss">${e(f.closes ?? '')}</td>${declared ? `<td>${intentBadge(f)}</td>` : ''}</tr>`;
   };
-  return `<section class="card" id="delta-connectivity"><h2>Connectivity: ${doc.connectivity.length} flow(s) change</h2>
+  const toReview = doc.connectivity.filter((f) => f.review).length;
+  return `<section class="card" id="delta-connectivity"><h2>Connectivity: ${doc.connectivity.length} flow(s) change${toReview ? ` <span class="sev error">${toReview} to review</span>` : ''}</h2>
+${declared ? '<p class="muted">Declared: a flow tenants.yaml declares (ingress to the api, the shared database, DNS, external egress on <code>externalPorts</code>). Undeclared flows that open, and declared flows that close, are marked for review and listed first.</p>' : ''}
 ${sentences ? `<ul class="sentences">${sentences}</ul>` : ''}
 <details${doc.connectivity.length <= 20 ? ' open' : ''}><summary>every flow</summary>
-<table class="plain"><thead><tr><th>from</th><th>to</th><th>before</th><th>after</th><th>opens</th><th>closes</th></tr></thead><tbody>
+<table class="plain"><thead><tr><th>from</th><th>to</th><th>before</th><th>after</th><th>opens</th><th>closes</th>${declared ? '<th>declared</th>' : ''}</tr></thead><tbody>
 ${capped(doc.connectivity, row, 'flows')}
 </details></section>`;
 }

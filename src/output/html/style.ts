@@ -80,6 +80,11 @@ tr.finding .hint { color: var(--muted); font-size: 12.5px; margin-top: 2px; }
 .delta-close { background: var(--ok-bg); }
 .delta-gain { color: var(--bad); }
 .delta-loss { color: var(--ok); }
+.intent { display: inline-block; margin-left: 6px; padding: 0 8px; border-radius: 10px; font-size: 12px; }
+.intent.declared { background: var(--ok-bg); color: var(--ok); }
+.intent.undeclared { background: var(--warn-bg); color: var(--warn); }
+.intent.review { background: var(--bad); color: #fff; font-weight: 600; }
+.review { outline: 2px solid var(--bad); }
 .caution { border-left: 4px solid var(--bad); background: var(--bad-bg); padding: 8px 12px; border-radius: 4px; margin: 8px 0; }
 details > summary { cursor: pointer; }
 noscript p { color: var(--warn); }

@@ -152,7 +152,8 @@ describe('connectivity delta', async () => {
     await cli(root, 'render');
     const text = await cli(root, 'plan', '--base', 'main');
     expect(text.stdout).toContain('Connectivity: 4 flow(s) change');
-    expect(text.stdout).toContain('every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443)');
+    expect(text.stdout).toContain('    every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443) [4 flows] — declared: external services (TCP 80)');
+    expect(text.stdout).not.toContain('look at the lines marked !');
     const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
     expect(md.stdout).toContain('| `ai-agents-test-tenant-b/worker` | `0.0.0.0/0 except');
   });
