@@ -100,6 +100,12 @@ describe('connectivity delta', async () => {
       expect(flows.some(needsReview)).toBe(false);
     });
 
+    it('marks IPv6 egress to a range externalCidrs lists as declared', async () => {
+      const flows = await delta(bundled.replace('externalPorts: [443]', 'externalPorts: [443]\n    externalCidrs: [0.0.0.0/0, 2000::/3]'));
+      expect(flows.length).toBe(4);
+      for (const f of flows) expect([f.to, f.opens, f.declared, f.intent]).toEqual(['2000::/3', 'TCP 443', true, ['external services (TCP 443)']]);
+    });
+
     // Kubernetes API reference, NetworkPolicyPeer.namespaceSelector: "if present but empty, it selects all namespaces."
     it('marks pods a widened namespaceSelector reaches outside the database namespace as undeclared', async () => {
       const flows = await delta(bundled, [
