@@ -6,10 +6,15 @@ import { pathToFileURL } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { cli, repoRoot, tempRepo } from '../helpers.js';
 
-/** Debian's chromium package; `.ci/run` installs it. */
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
-export const skipReason = `SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium), so the report is not checked in a browser`;
+/**
+ * CHROMIUM_PATH if set, else Debian's chromium package (`.ci/run` installs it),
+ * else the Google Chrome that GitHub's Ubuntu runners carry (Ubuntu's own
+ * chromium package is only a shim for a snap, which cannot run there).
+ */
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/google-chrome'].filter((p): p is string => !!p);
+const CHROMIUM = CANDIDATES.find((p) => existsSync(p));
+export const hasChromium = CHROMIUM !== undefined;
+export const skipReason = `SKIPPED: no Chromium at ${CANDIDATES.join(' or ')} (apt-get install chromium, or set CHROMIUM_PATH), so the report is not checked in a browser`;
 if (!hasChromium) console.warn(skipReason);
 
 /** Where the tests leave their screenshots (git-ignored), for a person to look at. */
@@ -32,7 +37,7 @@ export interface Browser {
 /** A fresh headless Chromium (own profile directory) with the report loaded from disk and its script done. */
 export async function openReport(file: string, viewport = { width: 1300, height: 1000 }): Promise<Browser> {
   const profile = await mkdtemp(path.join(tmpdir(), 'tenantctl-chromium-'));
-  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: ARGS, viewport });
+  const context: BrowserContext = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM!, args: ARGS, viewport });
   const page = context.pages()[0] ?? (await context.newPage());
   const b: Browser = {
     page,
