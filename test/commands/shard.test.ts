@@ -1,8 +1,8 @@
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseShard, shardOfTenant } from '../../src/tenants/shard.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../helpers.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -21,13 +21,6 @@ async function twelveTenants(): Promise<string> {
   return `${head}\n${TENANTS.map((id, i) => `  - id: ${id}\n    name: Shard ${i}\n    tier: standard\n`).join('')}`;
 }
 
-async function edit(root: string, rel: string, from: string, to: string): Promise<void> {
-  const file = path.join(root, rel);
-  const text = await readFile(file, 'utf8');
-  if (!text.includes(from)) throw new Error(`${rel} lacks ${from}`);
-  await writeFile(file, text.replace(from, to));
-}
-
 /**
  * A rendered repository edited by hand in several tenants and in the cluster
  * folder: drift, rule, RBAC and cross-tenant network findings, some owned by a
@@ -37,16 +30,17 @@ async function editedRepo(): Promise<string> {
   const root = await tempRepo({ tenants: await twelveTenants() });
   expect((await cli(root, 'render')).exitCode).toBe(0);
   const ns = (id: string) => `rendered/ai-agents-${id}`;
-  await edit(root, `${ns('shard-t01')}/role-tenant-shard-t01-role.yaml`, '      - secrets\n', '      - secrets\n      - networkpolicies\n');
-  await rm(path.join(root, `${ns('shard-t02')}/networkpolicy-default-deny-all.yaml`));
-  await edit(
-    root,
-    `${ns('shard-t03')}/networkpolicy-allow-ingress-to-api.yaml`,
-    '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n          podSelector:\n            matchLabels:\n              app.kubernetes.io/name: ingress-nginx\n',
-    '        - namespaceSelector: {}\n',
-  );
-  await edit(root, `${ns('shard-t04')}/resourcequota-tenant-quota.yaml`, '    tenant: shard-t04\n', '    tenant: shard-t04\n    "bad key!": x\n');
-  await edit(root, `${ns('shard-t07')}/workloads/service-api.yaml`, '  type: ClusterIP\n', '  type: NodePort\n  bogusField: 1\n');
+  await applyInputEdits(root, [
+    { file: `${ns('shard-t01')}/role-tenant-shard-t01-role.yaml`, from: '      - secrets\n', to: '      - secrets\n      - networkpolicies\n' },
+    { remove: `${ns('shard-t02')}/networkpolicy-default-deny-all.yaml` },
+    {
+      file: `${ns('shard-t03')}/networkpolicy-allow-ingress-to-api.yaml`,
+      from: '        - namespaceSelector:\n            matchLabels:\n              kubernetes.io/metadata.name: ingress-nginx\n          podSelector:\n            matchLabels:\n              app.kubernetes.io/name: ingress-nginx\n',
+      to: '        - namespaceSelector: {}\n',
+    },
+    { file: `${ns('shard-t04')}/resourcequota-tenant-quota.yaml`, from: '    tenant: shard-t04\n', to: '    tenant: shard-t04\n    "bad key!": x\n' },
+    { file: `${ns('shard-t07')}/workloads/service-api.yaml`, from: '  type: ClusterIP\n', to: '  type: NodePort\n  bogusField: 1\n' },
+  ]);
   await writeFile(path.join(root, 'rendered/_cluster/stray.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n  namespace: default\n');
   return root;
 }
@@ -89,7 +83,7 @@ describe('check --shard I/N', () => {
   it('a shard with findings exits 1, one without exits 0; its summary counts its own tenants', async () => {
     const clean = await tempRepo({ tenants: await twelveTenants() });
     await cli(clean, 'render');
-    await edit(clean, 'rendered/ai-agents-shard-t05/resourcequota-tenant-quota.yaml', '    tenant: shard-t05\n', '    tenant: shard-t05\n    "bad key!": x\n');
+    await applyInputEdits(clean, [{ file: 'rendered/ai-agents-shard-t05/resourcequota-tenant-quota.yaml', from: '    tenant: shard-t05\n', to: '    tenant: shard-t05\n    "bad key!": x\n' }]);
     const n = 4;
     const owner = shardOfTenant('shard-t05', n);
     const other = owner === 1 ? 2 : 1;

@@ -2,7 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FINDINGS } from '../../src/diagnostics/catalogue.js';
-import { cleanupTempRepos, cli, repoRoot, tempRepo } from '../helpers.js';
+import { applyInputEdits, cleanupTempRepos, cli, repoRoot, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -14,19 +14,12 @@ afterAll(cleanupTempRepos);
 const DOC = path.join(repoRoot, 'docs/output-formats.md');
 const update = process.env.UPDATE_GOLDEN === '1';
 
-async function edit(root: string, file: string, from: string, to: string): Promise<void> {
-  const p = path.join(root, file);
-  const text = await readFile(p, 'utf8');
-  if (!text.includes(from)) throw new Error(`${file} lacks ${from}`);
-  await writeFile(p, text.replace(from, to));
-}
-
 /** The bundled repository with two mistakes: a template that writes a string where Kubernetes wants an integer (rendered), and a hand edit in rendered/. */
 async function brokenRepo(): Promise<string> {
   const root = await tempRepo({ rendered: true });
-  await edit(root, 'templates/tenant/deployment-api.yaml.ejs', 'replicas: <%- v(tenant.api.replicas) %>', 'replicas: <%- v(String(tenant.api.replicas)) %>');
+  await applyInputEdits(root, [{ file: 'templates/tenant/deployment-api.yaml.ejs', from: 'replicas: <%- v(tenant.api.replicas) %>', to: 'replicas: <%- v(String(tenant.api.replicas)) %>' }]);
   expect((await cli(root, 'render')).exitCode).toBe(0);
-  await edit(root, 'rendered/ai-agents-test-tenant-b/workloads/configmap-tenant-config.yaml', 'LOG_LEVEL: debug', 'LOG_LEVEL: trace');
+  await applyInputEdits(root, [{ file: 'rendered/ai-agents-test-tenant-b/workloads/configmap-tenant-config.yaml', from: 'LOG_LEVEL: debug', to: 'LOG_LEVEL: trace' }]);
   return root;
 }
 
