@@ -53,6 +53,13 @@ function tenantctl(root: string, argv: string[], opts: { as?: number; killWhen?:
 
 const leftovers = (root: string) => LEFTOVERS.filter((n) => existsSync(path.join(root, n)));
 
+/** A failed run changed nothing: tenants.yaml and rendered/ as they were, and nothing of the run left behind. */
+async function expectUnchanged(root: string, before: { tree: Map<string, string>; tenants: string }): Promise<void> {
+  expect(await readFile(path.join(root, 'tenants.yaml'), 'utf8')).toBe(before.tenants);
+  expect(await treeOf(root)).toEqual(before.tree);
+  expect(leftovers(root)).toEqual([]);
+}
+
 function countFiles(dir: string): number {
   if (!existsSync(dir)) return 0;
   let n = 0;
@@ -148,16 +155,13 @@ describe.skipIf(!smallDisk)('disk full (ENOSPC, a 2 MiB tmpfs)', () => {
     expect(render.code, render.out).toBe(2);
     expect(render.out).toMatch(/input\/filesystem +could not process: ENOSPC: cannot \w+ \.rendered\.staging\//);
     expect(render.out).toContain('the disk is full: free space and run again');
-    expect(await treeOf(root)).toEqual(tree);
-    expect(leftovers(root)).toEqual([]);
+    await expectUnchanged(root, { tree, tenants });
 
     const add = await tenantctl(root, ['add', '--tenant-id', 'acme', '--name', 'Acme']);
     expect(add.code, add.out).toBe(2);
     expect(add.out).toContain('ENOSPC');
     expect(add.out).toContain('tenants.yaml was restored');
-    expect(await readFile(path.join(root, 'tenants.yaml'), 'utf8')).toBe(tenants);
-    expect(await treeOf(root)).toEqual(tree);
-    expect(leftovers(root)).toEqual([]);
+    await expectUnchanged(root, { tree, tenants });
 
     execFileSync('mount', ['-o', 'remount,size=256m', smallDisk!]);
     await nextRunRecovers(root);
@@ -188,9 +192,7 @@ describe('no permission (EACCES, run as an unprivileged user)', () => {
       expect(r.out).toMatch(/EACCES: cannot \w+ \S+/);
       expect(r.out).toContain('give the user running tenantctl write access');
       expect(r.out).not.toContain('internal error');
-      expect(await treeOf(root)).toEqual(tree);
-      expect(await readFile(path.join(root, 'tenants.yaml'), 'utf8')).toBe(tenants);
-      expect(leftovers(root)).toEqual([]);
+      await expectUnchanged(root, { tree, tenants });
     }
     execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, root]);
     await nextRunRecovers(root, NOBODY);
@@ -209,9 +211,7 @@ describe('no permission (EACCES, run as an unprivileged user)', () => {
     expect(add.code, add.out).toBe(2);
     expect(add.out).toContain('EACCES');
     expect(add.out).toContain('tenants.yaml was restored');
-    expect(await readFile(path.join(root, 'tenants.yaml'), 'utf8')).toBe(tenants);
-    expect(await treeOf(root)).toEqual(tree);
-    expect(leftovers(root)).toEqual([]);
+    await expectUnchanged(root, { tree, tenants });
     execFileSync('chown', ['-R', `${NOBODY}:${NOBODY}`, path.join(root, 'rendered')]);
     const again = await tenantctl(root, ['add', '--tenant-id', 'acme', '--name', 'Acme'], { as: NOBODY });
     expect(again.code, again.out).toBe(0);
