@@ -10,7 +10,7 @@ import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import type { RenderCache } from './render/cache.js';
-import { renderTree, type RenderResult } from './render/render.js';
+import { renderTree, renderTreeInWorkers, type RenderResult } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaSource } from './analysis/admission/index.js';
@@ -47,9 +47,11 @@ export interface RepoPaths {
   outDir?: string;
 }
 
-/** The per-tenant render cache (render/cache.ts) to replay unchanged tenants from; none when absent. */
+/** The per-tenant render cache (render/cache.ts) to replay unchanged tenants from (none when absent), and the threads that render the others. */
 export interface Caching {
   cache?: RenderCache;
+  /** Worker threads for tenants the cache does not have (default 1: this thread). */
+  workers?: number;
 }
 
 export interface PipelineOptions extends RepoPaths, Caching {
@@ -190,10 +192,14 @@ type Loaded = { config?: TenantsConfig; diagnostics: Diagnostic[] };
 type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, outDir: string, cache: RenderCache | undefined): Rendered {
+async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const render = renderTree(loaded.config, tpl.templates, outDir, cache ? { cache, templatesDigest: tpl.digest } : {});
+  const caching = c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {};
+  const render =
+    (c.workers ?? 1) > 1
+      ? await renderTreeInWorkers(loaded.config, tpl.templates, o.outDir, { ...caching, workers: c.workers!, templateFiles: tpl.files, templatesDir: o.templatesDir })
+      : renderTree(loaded.config, tpl.templates, o.outDir, caching);
   return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
 }
 
@@ -204,7 +210,7 @@ export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?:
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
     loadTemplates(o.root, o.templatesDir, opts.templatesText),
   ]);
-  return renderLoaded(loaded, tpl, o.outDir, opts.cache);
+  return renderLoaded(loaded, tpl, o, opts);
 }
 
 export interface TreeChanges {
@@ -332,7 +338,7 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
+  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) return { rendered, files: listTree(outAbs).files.length };
   const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
@@ -492,7 +498,7 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
 export async function renderBase(opts: RepoPaths & Caching, ref: string | undefined): Promise<BaseSide> {
   const o = paths(opts);
   // The base goes through the same cache: a tenant whose inputs did not change since the base is replayed, not rendered twice.
-  const cache = opts.cache ? { cache: opts.cache } : {};
+  const cache = { ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) };
   const { baseTenantsText, listedIds } = await import('./lifecycle/index.js');
   const base = await baseTenantsText(o.root, ref, o.tenantsFile, o.templatesDir);
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
@@ -523,7 +529,7 @@ export async function renderBase(opts: RepoPaths & Caching, ref: string | undefi
 }
 
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
-  const base = await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}) }, opts.base);
+  const base = await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base);
   if (base.render?.cache) head.baseCache = base.render.cache;
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];

@@ -1,4 +1,6 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
+import { UsageError } from './options.js';
 import { defaultCacheDir, RenderCache } from '../render/cache.js';
 import type { RenderResult } from '../render/render.js';
 
@@ -17,4 +19,11 @@ export function cacheWarning(...renders: (RenderResult | undefined)[]): string {
 /** For --timings: how many tenants the cache replayed and how many were rendered. */
 export function cacheLine(label: string, stats: RenderResult['cache']): string {
   return stats ? `${label.padEnd(9)} ${stats.hits} tenants from the cache, ${stats.misses} rendered\n` : '';
+}
+
+/** --workers N: a whole number from 1; by default as many as the cores the process may use. */
+export function workerCount(value: string | undefined): number {
+  if (value === undefined) return availableParallelism();
+  if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`--workers takes a whole number from 1 (got ${JSON.stringify(value)})`);
+  return Number(value);
 }

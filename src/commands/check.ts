@@ -7,7 +7,7 @@ import { version } from '../version.js';
 import { parseShard } from '../tenants/shard.js';
 import { parseOptions, resolveRoot, UsageError } from './options.js';
 import { checkSpec } from './specs.js';
-import { cacheLine, cacheWarning, renderCache } from './cache.js';
+import { cacheLine, cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import { PHASE_STEP, wantsColor } from './types.js';
 
@@ -50,6 +50,7 @@ export const check: Command = {
     const r = await runPipeline({
       ...(shard ? { shard } : {}),
       ...(cache ? { cache } : {}),
+      workers: workerCount(values.workers),
       ...(ctx.progress && !values.quiet ? { onPhase: (phase: string) => ctx.progress!(PHASE_STEP[phase] ?? phase) } : {}),
       root,
       schema: {

@@ -12,7 +12,7 @@ import { version } from '../version.js';
 import { checkResult, docsBase } from './check.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { planSpec } from './specs.js';
-import { cacheWarning, renderCache } from './cache.js';
+import { cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
@@ -26,7 +26,7 @@ export const plan: Command = {
     const format = values.format;
     const root = resolveRoot(ctx.cwd, values.root);
     const cache = renderCache(values, root, ctx.cwd);
-    const withCache = cache ? { cache } : {};
+    const withCache = { ...(cache ? { cache } : {}), workers: workerCount(values.workers) };
     const base = await renderBase({ root, ...withCache }, values.base);
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
     if (failures.length > 0 || base.ref === undefined) {

@@ -3,7 +3,7 @@ import { renderToDisk } from '../pipeline.js';
 import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { renderSpec } from './specs.js';
-import { cacheWarning, renderCache } from './cache.js';
+import { cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import { wantsColor } from './types.js';
 
@@ -13,7 +13,7 @@ export const render: Command = {
     const { values } = parseOptions(renderSpec, argv);
     const root = resolveRoot(ctx.cwd, values.root);
     const cache = renderCache(values, root, ctx.cwd);
-    const r = await renderToDisk({ root, ...(cache ? { cache } : {}) });
+    const r = await renderToDisk({ root, ...(cache ? { cache } : {}), workers: workerCount(values.workers) });
     const warning = cacheWarning(r.render);
     if (!r.written) {
       const text = formatters.text(

@@ -1,14 +1,13 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
-import { toCanonicalYaml } from '../manifest/canonical.js';
-import { makeManifest, parseManifests } from '../manifest/parse.js';
-import { objectKey, type KubeObject, type Manifest } from '../manifest/types.js';
-import type { TenantsConfig } from '../tenants/types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
-import { clusterRoot, emptyKustomization, isTenantWorkload, kustomizations, kustomizationFile, pathFor, unsafePath, workloadsPath, type EntryPoint } from '../platform/layout.js';
-import type { Cluster, Tenant } from '../tenants/types.js';
-import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
-import { clusterContext, deepFreeze, gitopsContext, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
-import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
+import { makeManifest } from '../manifest/parse.js';
+import type { KubeObject, Manifest } from '../manifest/types.js';
+import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
+import type { Tenant, TenantsConfig } from '../tenants/types.js';
+import { sha256, CACHE_FORMAT, type CachedTenant, type RenderCache } from './cache.js';
+import { clusterContext, deepFreeze, gitopsContext } from './context.js';
+import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
+import type { Template } from './templates.js';
 import { bounded, TEMPLATE_TIME_LIMIT_MS, TemplateTimeout } from './bounded.js';
 
 export interface RenderResult {
@@ -27,14 +26,67 @@ export interface RenderResult {
   bootstrapOwned?: string[];
   /** With a cache: tenants replayed from it and tenants rendered (a tenant that failed to render is neither stored nor counted as a hit). */
   cache?: { hits: number; misses: number; problem?: string };
+  /** Worker threads that rendered tenants (none when all rendered in this thread). */
+  workers?: number;
 }
 
 export interface RenderOptions {
   timeLimitMs?: number;
   /** Replays tenants whose inputs are unchanged; used only together with templatesDigest. */
   cache?: RenderCache;
-  /** loadTemplates' digest of the templates folder (every file a template can read). */
+  /** loadTemplates' digest of the templates folder's files that are not templates. */
   templatesDigest?: string;
+}
+
+/** Tenants per bounded call: the limit's watchdog costs about 0.15 ms per call. */
+export const TENANTS_PER_BATCH = 64;
+
+/** A template that did not finish within the limit, and where. */
+export interface Timeout {
+  message: string;
+  template?: string;
+  tenant?: string;
+}
+
+/** Everything both ways of rendering (in this thread, or with workers) compute before any template runs. */
+interface Prepared {
+  inputs: TemplateInputs;
+  config: TenantsConfig;
+  selected: Template[];
+  outDir: string;
+  cache?: RenderCache;
+  keyOf(index: number): string;
+  tenantsDigest(): string;
+  limit: number;
+}
+
+function prepare(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions): Prepared {
+  // Templates see tenants by id, so reordering tenants.yaml changes nothing in the tree.
+  const sorted: TenantsConfig = { ...input, tenants: [...input.tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
+  const inputs = templateInputs(sorted);
+  const config = inputs.config;
+  const tool = gitopsContext(config, outDir).tool;
+  const selected = templates.filter((t) => t.tool === undefined || t.tool === tool);
+  const cache = opts.cache && opts.templatesDigest !== undefined ? opts.cache : undefined;
+  /** Digest of everything a tenant's templates can read besides the tenant (and the tenant list, checked apart). */
+  const shared = cache ? sha256(JSON.stringify([CACHE_FORMAT, cache.toolId, outDir, opts.templatesDigest, selected.filter((t) => t.scope === 'tenant').map((t) => [t.path, t.source]), inputs.sharedJson])) : '';
+  let all: string | undefined;
+  return {
+    inputs,
+    config,
+    selected,
+    outDir,
+    ...(cache ? { cache } : {}),
+    keyOf: (i) => sha256(`${shared}\n${inputs.tenantJson[i]}`),
+    tenantsDigest: () => (all ??= sha256(`[${inputs.tenantJson.join(',')}]`)),
+    limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
+  };
+}
+
+/** The stored entry of tenant `i`, if its inputs are those it was stored with. */
+function lookup(p: Prepared, tenant: Tenant, i: number): CachedTenant | undefined {
+  const hit = p.cache?.get(tenant.id, p.keyOf(i));
+  return hit && (hit.tenantsDigest === undefined || hit.tenantsDigest === p.tenantsDigest()) ? hit : undefined;
 }
 
 /**
@@ -46,228 +98,169 @@ export interface RenderOptions {
  * ApplicationSet preserves them), so the tenant keeps its project and an empty
  * workloads folder: its Application stays and prunes the workloads.
  */
-const TENANTS_PER_BATCH = 64;
-
 export function renderTree(input: TenantsConfig, templates: readonly Template[], outDir = 'rendered', opts: RenderOptions = {}): RenderResult {
-  // Templates see tenants by id, so reordering tenants.yaml changes nothing in the tree.
-  const sorted: TenantsConfig = { ...input, tenants: [...input.tenants].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) };
-  const seen = templateInputs(sorted);
-  const config = seen.config;
-  const cache = opts.cache && opts.templatesDigest !== undefined ? opts.cache : undefined;
-  const stats = { hits: 0, misses: 0 };
-  const base = gitopsContext(config, outDir);
-  const selected = templates.filter((t) => t.tool === undefined || t.tool === base.tool);
-  /** Digest of everything a tenant's templates can read besides the tenant (and the tenant list, checked apart). */
-  const sharedDigest = cache
-    ? sha256(JSON.stringify([CACHE_FORMAT, cache.toolId, outDir, opts.templatesDigest, selected.filter((t) => t.scope === 'tenant').map((t) => [t.path, t.source]), seen.sharedJson]))
-    : '';
-  let allTenants: string | undefined;
-  const tenantsDigest = () => (allTenants ??= sha256(`[${seen.tenantJson.join(',')}]`));
+  return assemble(prepare(input, templates, outDir, opts));
+}
+
+/** What worker threads need to render tenants exactly as this thread would. */
+export interface WorkerInputs {
+  /** Every file of the templates folder, path relative to it → text. */
+  templateFiles: ReadonlyMap<string, string>;
+  templatesDir: string;
+  workers: number;
+}
+
+/**
+ * renderTree with the tenants the cache does not have rendered by worker
+ * threads. The tree is assembled in tenant order here, from the same events
+ * a render in this thread produces, so the result is the same.
+ */
+export async function renderTreeInWorkers(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions & WorkerInputs): Promise<RenderResult> {
+  const p = prepare(input, templates, outDir, opts);
+  const hits = new Map<number, CachedTenant>();
+  const misses: number[] = [];
+  p.config.tenants.forEach((t, i) => {
+    const hit = lookup(p, t, i);
+    if (hit) hits.set(i, hit);
+    else misses.push(i);
+  });
+  // A worker costs a start-up and its own template compilation: not worth it for a few tenants.
+  if (opts.workers <= 1 || misses.length < 2 * TENANTS_PER_BATCH) return assemble(p, { hits });
+  const { renderInWorkers } = await import('./pool.js');
+  const data = { templateFiles: [...opts.templateFiles], templatesDir: opts.templatesDir, sharedJson: p.inputs.sharedJson, tenantJson: p.inputs.tenantJson, outDir, timeLimitMs: p.limit, file: input.file };
+  const count = Math.min(opts.workers, Math.ceil(misses.length / TENANTS_PER_BATCH));
+  let done: Awaited<ReturnType<typeof renderInWorkers>>;
+  try {
+    done = await renderInWorkers(data, misses, count, TENANTS_PER_BATCH);
+  } catch {
+    // Threads only add speed: without them (no worker file, no memory for one) this thread renders everything.
+    return assemble(p, { hits });
+  }
+  return { ...assemble(p, { hits, rendered: done.rendered, ...(done.timeout ? { timeout: done.timeout } : {}) }), workers: count };
+}
+
+interface Resolved {
+  hits?: ReadonlyMap<number, CachedTenant>;
+  rendered?: ReadonlyMap<number, TenantRender>;
+  /** A worker's batch ran out of time; its first tenant is where this thread's render would have stopped. */
+  timeout?: Timeout & { at: number };
+}
+
+/** Renders the global and cluster templates, then each tenant in order: replayed, taken from a worker, or rendered here. */
+function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
+  const { config, selected, outDir, cache } = p;
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
   const firstOrigin = new Map<string, string>();
   const owners = new Map<string, string>();
-
-  interface Placement {
-    /** rendered/ or rendered/<cluster>/: where the object's namespace folder goes. */
-    root: string;
-    tenant?: string;
-    /** A tenant template: its non-platform objects go to workloads/ (or nowhere). */
-    tenantTemplate?: boolean;
-    decommissioned?: boolean;
-    /**
-     * GitOps objects rendered per tenant (an AppProject, a Flux Kustomization)
-     * are the platform's delivery machinery, not objects the tenant owns.
-     */
-    platformOwned?: boolean;
-  }
-  // The template running now, so a batch that times out names it.
-  let running: { template: Template; tenant?: string } | undefined;
-  /** The tenant being rendered for the cache: its objects, and whether it can be stored. */
-  let recording: { objects: CachedObject[]; storable: boolean; sawTenants: boolean } | undefined;
-  const refuse = (d: Diagnostic): void => {
-    diagnostics.push(d);
-    if (recording) recording.storable = false;
-  };
-  const renderOne = (template: Template, ctx: TemplateContext, at: Placement): void => {
-    const tenant = at.tenant;
-    running = { template, ...(tenant ? { tenant } : {}) };
-    const origin = tenant && !at.platformOwned ? { template: template.path, tenant } : { template: template.path };
-    const where = tenant ? ` for tenant ${tenant}` : '';
-    let text: string;
-    try {
-      text = template.render(ctx);
-      running = undefined;
-    } catch (cause) {
-      running = undefined;
-      const err = cause as Error;
-      refuse(diagnostic('render/template', `template threw${where}: ${templateErrorMessage(err)}`, { file: { path: template.path, line: templateErrorLine(err), column: 1 }, origin, ...(tenant ? { tenant } : {}), hint: 'fix the expression on this line of the template' }));
-      return;
-    }
-    const parsed = parseManifests(text, { file: template.path, origin, ruleId: 'render/invalid-yaml' });
-    for (const d of parsed.diagnostics) {
-      refuse({
-        ...d,
-        ruleId: 'render/invalid-yaml',
-        message: `template produced invalid YAML${where} (line ${d.file?.line ?? '?'} of its output): ${d.message}`,
-        detail: excerpt(text, d.file?.line ?? 1),
-        hint: 'emit every value through <%- v(value) %> and check the indentation of the template',
-      });
-    }
-    if (parsed.diagnostics.length > 0) return;
-    if (parsed.manifests.length > 1) {
-      refuse(diagnostic('render/one-object-per-template', `template produced ${parsed.manifests.length} objects${where}; each template renders exactly one`, { file: { path: template.path, line: 1, column: 1 }, origin, hint: 'split the template into one file per object' }));
-      return;
-    }
-    for (const m of parsed.manifests) {
-      const workload = at.tenantTemplate === true && isTenantWorkload(m.object);
-      if (workload && at.decommissioned) continue;
-      const path = pathFor(m.object, at.root, { workload });
-      const unsafe = segmentProblem(m.object) ?? unsafePath(path, outDir);
-      if (unsafe) {
-        refuse({
-          ...diagnostic('render/unsafe-path', `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} would be written to ${unsafe}`),
-          file: { path: template.path, line: 1, column: 1 },
-          origin,
-        });
-        continue;
-      }
-      const canonical = toCanonicalYaml(m.object);
-      const objectKeyOf = objectKey(m.object);
-      if (recording) {
-        const json = faithfulJson(m.object);
-        if (json === undefined) recording.storable = false;
-        else recording.objects.push({ template: template.path, path, objectKey: objectKeyOf, platformOwned: at.platformOwned === true, text: canonical, json });
-      }
-      place(template.path, tenant, origin, path, objectKeyOf, at.root, canonical, m.object);
-    }
-  };
+  const stats = { hits: 0, misses: 0 };
+  const r = renderer(config, selected, outDir);
+  const base = gitopsContext(config, outDir);
+  const failed = (): RenderResult => ({ files: new Map(), manifests: [], diagnostics, owners });
 
   /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
-  const place = (template: string, tenant: string | undefined, origin: { template: string; tenant?: string }, path: string, key0: string, root: string, canonical: string, object: KubeObject | (() => KubeObject)): void => {
+  const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
+    const o = e.object;
     const where = tenant ? ` for tenant ${tenant}` : '';
+    const origin = tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template };
+    let parsed: KubeObject | undefined = e.value;
+    const object = () => (parsed ??= JSON.parse(o.json) as KubeObject);
     // The same object may exist once per cluster.
-    const key = `${root}\u0000${key0}`;
-    const prev = firstOrigin.get(path) ?? firstOrigin.get(key);
+    const key = `${root}\u0000${o.objectKey}`;
+    const prev = firstOrigin.get(o.path) ?? firstOrigin.get(key);
     if (prev !== undefined) {
-      const o = typeof object === 'function' ? object() : object;
-      diagnostics.push(diagnostic('render/duplicate-object', `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}${where} is also rendered by ${prev}`, { file: { path: template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
+      const v = object();
+      diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${prev}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
       return;
     }
-    const desc = `${template}${where}`;
-    firstOrigin.set(path, desc);
+    const desc = `${o.template}${where}`;
+    firstOrigin.set(o.path, desc);
     firstOrigin.set(key, desc);
-    files.set(path, canonical);
-    if (tenant) owners.set(path, tenant);
-    manifests.push(typeof object === 'function' ? lazyManifest(object, path, canonical, origin) : makeManifest(object, path, canonical, 0, origin));
+    files.set(o.path, o.text);
+    if (tenant) owners.set(o.path, tenant);
+    manifests.push(e.value ? makeManifest(e.value, o.path, o.text, 0, origin) : lazyManifest(object, o.path, o.text, origin));
+  };
+  const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
+    if ('diagnostic' in e) diagnostics.push(e.diagnostic);
+    else place(e, tenant, root);
   };
 
-  /** A stored tenant, placed exactly as its render placed it; objects are parsed from JSON only when a stage reads them. */
-  const replay = (tenant: string, hit: CachedTenant, root: (o: CachedObject) => string): void => {
-    for (const o of hit.objects) {
-      const origin = o.platformOwned ? { template: o.template } : { template: o.template, tenant };
-      let parsed: KubeObject | undefined;
-      place(o.template, tenant, origin, o.path, o.objectKey, root(o), o.text, () => (parsed ??= JSON.parse(o.json) as KubeObject));
-    }
-  };
-
-  // Argo CD runs once and reaches every cluster; Flux runs in (or for) each cluster.
-  const gitopsRoot = (clusterDir: string) => (base.tool === 'argocd' ? outDir : clusterRoot(outDir, clusterDir));
-  const limit = opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS;
   /** Runs a batch of template calls under the time limit; a timeout is a template failure naming the template. */
+  const timedOut = (t: Timeout): void => {
+    diagnostics.push(
+      diagnostic('render/template', `template ${t.message}${t.tenant ? ` for tenant ${t.tenant}` : ''}: an endless loop or a runaway computation`, {
+        file: { path: t.template ?? 'templates/', line: 1, column: 1 },
+        ...(t.template ? { origin: { template: t.template, ...(t.tenant ? { tenant: t.tenant } : {}) } } : {}),
+        ...(t.tenant ? { tenant: t.tenant } : {}),
+        hint: 'look for a loop whose condition never changes, or recursion without an end, in this template',
+      }),
+    );
+  };
   const batch = (fn: () => void): boolean => {
-    try {
-      bounded(limit, fn);
-      return true;
-    } catch (e) {
-      if (!(e instanceof TemplateTimeout)) throw e;
-      const at = running;
-      running = undefined;
-      diagnostics.push(
-        diagnostic('render/template', `template ${e.message}${at?.tenant ? ` for tenant ${at.tenant}` : ''}: an endless loop or a runaway computation`, {
-          file: { path: at?.template.path ?? 'templates/', line: 1, column: 1 },
-          ...(at ? { origin: { template: at.template.path, ...(at.tenant ? { tenant: at.tenant } : {}) } } : {}),
-          ...(at?.tenant ? { tenant: at.tenant } : {}),
-          hint: 'look for a loop whose condition never changes, or recursion without an end, in this template',
-        }),
-      );
-      return false;
-    }
+    const t = runBounded(p.limit, fn, r.running);
+    if (t) timedOut(t);
+    return t === undefined;
   };
+
   const globalOk = batch(() => {
+    const ctx = deepFreeze(clusterContext(config, base));
     for (const template of selected) {
-      if (template.scope === 'global') renderOne(template, deepFreeze(clusterContext(config, base)), { root: outDir });
+      if (template.scope === 'global') r.renderOne(template, ctx, { root: outDir }, (e) => apply(e, undefined, outDir), false);
     }
   });
-  if (!globalOk) return { files: new Map(), manifests: [], diagnostics, owners };
-  const perCluster = new Map<string, GitOpsContext>();
-  const gitopsOf = (cluster: Cluster): GitOpsContext => {
-    let g = perCluster.get(cluster.name);
-    if (!g) perCluster.set(cluster.name, (g = deepFreeze(gitopsContext(config, outDir, cluster))));
-    return g;
-  };
+  if (!globalOk) return failed();
   for (const cluster of base.clusters) {
-    const ctx = deepFreeze(clusterContext(config, gitopsOf(cluster)));
-    if (
-      !batch(() => {
-        for (const template of selected) {
-          if (template.scope !== 'cluster') continue;
-          renderOne(template, ctx, { root: template.tool ? gitopsRoot(cluster.dir) : clusterRoot(outDir, cluster.dir) });
-        }
-      })
-    )
-      return { files: new Map(), manifests: [], diagnostics, owners };
+    const ctx = deepFreeze(clusterContext(config, r.gitopsOf(cluster)));
+    const gitopsRoot = base.tool === 'argocd' ? outDir : clusterRoot(outDir, cluster.dir);
+    const ok = batch(() => {
+      for (const template of selected) {
+        if (template.scope !== 'cluster') continue;
+        const root = template.tool ? gitopsRoot : clusterRoot(outDir, cluster.dir);
+        r.renderOne(template, ctx, { root }, (e) => apply(e, undefined, root), false);
+      }
+    });
+    if (!ok) return failed();
   }
+
   const withdrawByPruning = base.tool === 'argocd';
-  // Any look at the tenant list (its length, an element, a copy) makes a tenant's files depend on every tenant: its entry then says so.
-  const watchedTenants = watch(config.tenants, () => {
-    if (recording) recording.sawTenants = true;
-  });
   const emptyWorkloads: string[] = [];
-  const renderTenant = (tenant: Tenant, index: number) => {
-    const cluster = base.clusterOf(tenant);
-    const decommissioned = tenant.decommissioned === true;
-    if (decommissioned && withdrawByPruning) emptyWorkloads.push(`${workloadsPath(outDir, cluster.dir, tenant.namespace)}/${kustomizationFile}`);
-    const rootOf = (tool: boolean) => (tool ? gitopsRoot(cluster.dir) : clusterRoot(outDir, cluster.dir));
-    const key = cache ? sha256(`${sharedDigest}\n${seen.tenantJson[index]}`) : '';
-    if (cache) {
-      const hit = cache.get(tenant.id, key);
-      if (hit && (hit.tenantsDigest === undefined || hit.tenantsDigest === tenantsDigest())) {
-        stats.hits++;
-        replay(tenant.id, hit, (o) => rootOf(o.platformOwned));
-        return;
-      }
-      stats.misses++;
-    }
-    const ctx = deepFreeze({ ...tenantContext(config, tenant, gitopsOf(cluster)), tenants: watchedTenants });
-    if (cache) recording = { objects: [], storable: true, sawTenants: false };
-    for (const template of selected) {
-      if (template.scope !== 'tenant') continue;
-      if (template.tool) {
-        if (!decommissioned || withdrawByPruning) renderOne(template, ctx, { root: rootOf(true), tenant: tenant.id, platformOwned: true });
-      } else {
-        renderOne(template, ctx, { root: rootOf(false), tenant: tenant.id, tenantTemplate: true, decommissioned });
-      }
-    }
-    const done = recording;
-    recording = undefined;
-    if (cache && done?.storable) cache.put(tenant.id, key, { objects: done.objects, ...(done.sawTenants ? { tenantsDigest: tenantsDigest() } : {}) });
+  const tenantEvents = (tenant: Tenant, rendered: TenantRender) => {
+    for (const e of rendered.events) apply(e, tenant.id, 'object' in e ? r.rootOf(tenant, e.object.platformOwned) : '');
   };
-  // Tenants in batches: the limit's watchdog costs about 0.15 ms per bounded call.
+  const oneTenant = (tenant: Tenant, i: number): void => {
+    if (tenant.decommissioned === true && withdrawByPruning) emptyWorkloads.push(`${workloadsPath(outDir, base.clusterOf(tenant).dir, tenant.namespace)}/${kustomizationFile}`);
+    const hit = resolved.hits ? resolved.hits.get(i) : cache ? lookup(p, tenant, i) : undefined;
+    if (hit) {
+      stats.hits++;
+      for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
+      return;
+    }
+    if (cache) stats.misses++;
+    const rendered = resolved.rendered?.get(i) ?? r.renderTenant(tenant, cache !== undefined);
+    tenantEvents(tenant, rendered);
+    if (cache && rendered.storable) {
+      const objects = rendered.events.flatMap((e) => ('object' in e ? [e.object] : []));
+      cache.put(tenant.id, p.keyOf(i), { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) });
+    }
+  };
   for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
-    const ok = batch(() => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach((t, j) => renderTenant(t, i + j)));
+    if (resolved.timeout && resolved.timeout.at < i + TENANTS_PER_BATCH) {
+      timedOut(resolved.timeout);
+      return failed();
+    }
+    const ok = batch(() => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach((t, j) => oneTenant(t, i + j)));
     // A template that loops for one tenant loops for the others: one report, not one per tenant.
-    if (!ok) return { files: new Map(), manifests: [], diagnostics, owners };
+    if (!ok) return failed();
   }
   const entries: EntryPoint[] = base.multiCluster
     ? base.clusters.map((c) => ({ root: clusterRoot(outDir, c.dir), exclude: base.tool === 'flux' ? [base.namespace] : [] }))
     : [{ root: outDir, exclude: [base.namespace] }];
   // Flux: the GitOps folder is the bootstrap path. It has no kustomization.yaml, so Flux generates one
   // holding every manifest in it and the bootstrap's own <namespace>/ folder (Flux then manages itself).
-  const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${gitopsRoot(c.dir)}/${base.namespace}`) : [];
-  for (const [p, text] of kustomizations(files.keys(), entries, fluxFolders)) files.set(p, text);
-  for (const p of emptyWorkloads) files.set(p, emptyKustomization);
+  const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${clusterRoot(outDir, c.dir)}/${base.namespace}`) : [];
+  for (const [path, text] of kustomizations(files.keys(), entries, fluxFolders)) files.set(path, text);
+  for (const path of emptyWorkloads) files.set(path, emptyKustomization);
   const bootstrapOwned = fluxFolders.map((f) => `${f}/${base.namespace}`);
   return {
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
@@ -279,58 +272,16 @@ export function renderTree(input: TenantsConfig, templates: readonly Template[],
   };
 }
 
-/**
- * What templates see, as JSON text and as the frozen parse of exactly that
- * text: the cache key is a digest of the text, so two runs whose keys match
- * gave their templates equal inputs by construction.
- */
-function templateInputs(config: TenantsConfig): { config: TenantsConfig; sharedJson: string; tenantJson: string[] } {
-  const { platform, gitops, admission, clusters } = config;
-  const sharedJson = JSON.stringify({ platform, gitops, admission, clusters });
-  const shared = JSON.parse(sharedJson) as Pick<TenantsConfig, 'platform' | 'gitops' | 'admission' | 'clusters'>;
-  // A tenant's place in tenants.yaml (its pointer) locates findings; it is no input to its objects.
-  const tenantJson = config.tenants.map((t) => JSON.stringify({ ...t, pointer: '', waivers: t.waivers.map((w) => ({ ...w, pointer: '' })) }));
-  const tenants = tenantJson.map((j) => JSON.parse(j) as Tenant);
-  const view: TenantsConfig = { file: config.file, tiers: {}, allowKinds: [], locate: config.locate, platform: shared.platform, tenants };
-  if (shared.gitops) view.gitops = shared.gitops;
-  if (shared.admission) view.admission = shared.admission;
-  if (shared.clusters) view.clusters = shared.clusters;
-  return { config: deepFreeze(view), sharedJson, tenantJson };
-}
-
-/**
- * The object as JSON, or undefined when JSON would not give it back exactly
- * (a number JSON cannot write, an object that is not a plain one): such a
- * tenant is rendered every time rather than replayed with a different object.
- */
-function faithfulJson(object: KubeObject): string | undefined {
-  let faithful = true;
-  let json: string;
+/** Runs template calls under the time limit; a timeout is returned with the template that was running. */
+export function runBounded(limit: number, fn: () => void, running: () => { template: Template; tenant?: string } | undefined): Timeout | undefined {
   try {
-    json = JSON.stringify(object, (key, v: unknown) => {
-      if (key === '__proto__') faithful = false;
-      else if (typeof v === 'number') faithful &&= Number.isFinite(v) && !Object.is(v, -0);
-      else if (typeof v === 'object' && v !== null) faithful &&= Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype;
-      else if (typeof v !== 'string' && typeof v !== 'boolean' && v !== null) faithful = false;
-      return v;
-    });
-  } catch {
+    bounded(limit, fn);
     return undefined;
+  } catch (e) {
+    if (!(e instanceof TemplateTimeout)) throw e;
+    const at = running();
+    return { message: e.message, ...(at ? { template: at.template.path } : {}), ...(at?.tenant ? { tenant: at.tenant } : {}) };
   }
-  return faithful ? json : undefined;
-}
-
-/** The value behind a proxy that calls `seen` on every operation that could reveal anything about it. */
-function watch<T extends object>(target: T, seen: () => void): T {
-  const handler: ProxyHandler<T> = {};
-  for (const trap of Object.getOwnPropertyNames(Reflect) as (keyof ProxyHandler<T>)[]) {
-    const forward = (Reflect as unknown as Record<string, (...args: unknown[]) => unknown>)[trap]!;
-    (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
-      seen();
-      return forward(...args);
-    };
-  }
-  return new Proxy(target, handler);
 }
 
 /** A manifest whose object is built on first read (a replayed object is parsed from JSON only if a stage needs it). */
@@ -346,28 +297,4 @@ function lazyManifest(object: () => KubeObject, file: string, text: string, orig
     locate,
     origin,
   };
-}
-
-function excerpt(text: string, line: number): string {
-  const lines = text.split('\n');
-  const from = Math.max(0, line - 3);
-  return lines
-    .slice(from, line + 2)
-    .map((l, i) => `${from + i + 1 === line ? '>' : ' '} ${String(from + i + 1).padStart(4)} | ${l}`)
-    .join('\n');
-}
-
-/**
- * Kind, namespace and name become one path segment each. Kubernetes itself
- * refuses "/" and "%" in every object name ("may not contain '/'", path segment
- * names) and requires a DNS-1123 label as namespace, so such a value is an
- * error here before any path is built from it.
- */
-function segmentProblem(o: KubeObject): string | undefined {
-  const name = o.metadata?.name;
-  const ns = o.metadata?.namespace;
-  if (typeof o.kind !== 'string' || !/^[A-Za-z][A-Za-z0-9]*$/.test(o.kind)) return `a path from kind ${JSON.stringify(o.kind)}, which is not a Kubernetes kind name`;
-  if (typeof name === 'string' && (/[/%\\]/.test(name) || name === '.' || name === '..')) return `a path from metadata.name ${JSON.stringify(name)}; Kubernetes refuses "/" and "%" in object names`;
-  if (ns !== undefined && (typeof ns !== 'string' || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(ns))) return `a path from metadata.namespace ${JSON.stringify(ns)}, which is not a DNS-1123 label`;
-  return undefined;
 }

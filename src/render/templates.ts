@@ -50,7 +50,7 @@ const isTemplate = (rel: string) => /^(tenant|cluster|gitops\/(argocd|flux)\/(gl
  * the process runs), so with the templates' own sources it is all a render
  * can read.
  */
-export async function loadTemplates(root: string, dir = 'templates', sources?: ReadonlyMap<string, string>): Promise<{ templates: Template[]; diagnostics: Diagnostic[]; digest: string }> {
+export async function loadTemplates(root: string, dir = 'templates', sources?: ReadonlyMap<string, string>): Promise<{ templates: Template[]; diagnostics: Diagnostic[]; digest: string; files: Map<string, string> }> {
   // `sources` (path relative to dir → text) stands for the folder: the templates of a git ref.
   const all = sources ? [...sources.keys()].sort() : listFiles(path.join(root, dir));
   const texts = new Map<string, Buffer>();
@@ -98,7 +98,9 @@ export async function loadTemplates(root: string, dir = 'templates', sources?: R
       diagnostics.push(failure(shown, 1, `template does not compile: ${(cause as Error).message}`, 'check that every <% has a matching %>'));
     }
   }
-  return { templates, diagnostics, digest };
+  // Every file as text: what a worker thread compiles the same templates from.
+  const folder = new Map([...texts].map(([rel, bytes]) => [rel, bytes.toString('utf8')]));
+  return { templates, diagnostics, digest, files: folder };
 }
 
 /** EJS puts `file:line` on the first line of a runtime error. */
