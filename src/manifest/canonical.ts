@@ -11,10 +11,23 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+// Objects rendered from one template share their key sets: each distinct set is sorted once.
+const orderOf = new Map<string, string[]>();
+const ORDER_LIMIT = 10_000;
+
 function sortedKeys(o: object): string[] {
-  return Object.keys(o)
-    .filter((k) => (o as Record<string, unknown>)[k] !== undefined)
-    .sort(compareKeys);
+  const keys = Object.keys(o).filter((k) => (o as Record<string, unknown>)[k] !== undefined);
+  if (keys.length < 2) return keys;
+  // A key may itself hold U+0000, so a hit counts only if it holds the same number of keys that are each in o.
+  const id = keys.join('\u0000');
+  let sorted = orderOf.get(id);
+  if (sorted !== undefined && !(sorted.length === keys.length && sorted.every((k) => (o as Record<string, unknown>)[k] !== undefined && Object.hasOwn(o, k)))) sorted = undefined;
+  if (sorted === undefined) {
+    sorted = keys.sort(compareKeys);
+    if (orderOf.size >= ORDER_LIMIT) orderOf.clear();
+    orderOf.set(id, sorted);
+  }
+  return sorted;
 }
 
 /** Deep copy with map keys in canonical order; list order is meaningful and kept. */
@@ -61,9 +74,23 @@ export function yamlString(s: string): string {
   return isPlainSafe(s) ? s : yamlSafeJson(s);
 }
 
+// Keys and most values repeat across objects and tenants: each distinct string is judged once.
+const written = new Map<string, string>();
+const WRITTEN_LIMIT = 50_000;
+
+function scalarString(s: string): string {
+  let out = written.get(s);
+  if (out === undefined) {
+    out = isPlainSafe(s) ? s : yamlSafeJson(s);
+    if (written.size >= WRITTEN_LIMIT) written.clear();
+    written.set(s, out);
+  }
+  return out;
+}
+
 function scalar(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'string') return isPlainSafe(v) ? v : yamlSafeJson(v);
+  if (typeof v === 'string') return scalarString(v);
   if (typeof v === 'number') {
     if (Number.isNaN(v)) return '.nan';
     if (!Number.isFinite(v)) return v > 0 ? '.inf' : '-.inf';
@@ -108,8 +135,13 @@ function pushValue(prefix: string, v: unknown, contentIndent: string, out: strin
   for (const l of block.lines) out.push(l === '' ? '' : `${contentIndent}${l}`);
 }
 
+function hasDefinedKey(o: object): boolean {
+  return Object.keys(o).some((k) => (o as Record<string, unknown>)[k] !== undefined);
+}
+
 function isCollection(v: unknown): v is object {
-  return v !== null && typeof v === 'object' && !(Array.isArray(v) && v.length === 0) && !(!Array.isArray(v) && sortedKeys(v).length === 0);
+  if (v === null || typeof v !== 'object') return false;
+  return Array.isArray(v) ? v.length > 0 : hasDefinedKey(v);
 }
 
 function inline(v: unknown): string {
@@ -122,12 +154,11 @@ function emit(v: unknown, indent: string, out: string[]): void {
   if (Array.isArray(v)) {
     for (const item of v) {
       if (isCollection(item)) {
-        // The first line of a nested block sits after the dash; the rest align under it.
-        const lines: string[] = [];
-        emit(item, '', lines);
-        out.push(`${indent}- ${lines[0]}`);
-        // Empty lines (inside a literal block) stay empty: no trailing spaces.
-        for (const l of lines.slice(1)) out.push(l === '' ? '' : `${indent}  ${l}`);
+        // The nested block is written two columns in; its first line then trades those columns for the dash.
+        const first = out.length;
+        const inner = `${indent}  `;
+        emit(item, inner, out);
+        out[first] = `${indent}- ${out[first]!.slice(inner.length)}`;
       } else {
         pushValue(`${indent}- `, item, `${indent}  `, out);
       }
