@@ -69,9 +69,39 @@ class Activation {
 
 type Outcome = { value: unknown } | { error: string };
 
+
 const pathsOf = new Map<string, ReturnType<typeof readPaths>>();
-const memo = new Map<string, Outcome>();
+/** Expression text → key of the values it reads → outcome. */
+const memo = new Map<string, Map<string, Outcome>>();
+let memoSize = 0;
 const MEMO_LIMIT = 200_000;
+
+/**
+ * Objects in a key are written as a number standing for their JSON, so keys
+ * stay short (a tenant's namespace object is read by every probe of that
+ * tenant). Equal JSON gets the same number; each object is written once, as
+ * objects read by expressions are never changed (see namespaceValues).
+ */
+const objectIds = new WeakMap<object, number>();
+const idOfJson = new Map<string, number>();
+let nextId = 0;
+
+function keyPart(v: unknown): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  let id = objectIds.get(v);
+  if (id === undefined) {
+    const json = JSON.stringify(v);
+    id = idOfJson.get(json);
+    if (id === undefined) {
+      // Numbers are never reused, so forgetting old JSON only costs misses.
+      if (idOfJson.size >= MEMO_LIMIT) idOfJson.clear();
+      id = nextId++;
+      idOfJson.set(json, id);
+    }
+    objectIds.set(v, id);
+  }
+  return `#${id}`;
+}
 
 /** Evaluates, or reuses the result for the same expression over the same values at the paths it reads. */
 function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain): Outcome {
@@ -81,12 +111,19 @@ function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain
   if (!pathsOf.has(text)) pathsOf.set(text, readPaths(c.ast));
   const paths = pathsOf.get(text);
   if (!paths) return c.run(bindings);
-  const key = `${text}\u0000${JSON.stringify(paths.map((p) => valueAt(plain[p[0] as keyof Plain](), p) ?? '\u0000absent'))}`;
-  const hit = memo.get(key);
+  const key = paths.map((p) => keyPart(valueAt(plain[p[0] as keyof Plain](), p) ?? '\u0000absent')).join(',');
+  let byKey = memo.get(text);
+  const hit = byKey?.get(key);
   if (hit) return hit;
   const out = c.run(bindings);
-  if (memo.size >= MEMO_LIMIT) memo.clear();
-  memo.set(key, out);
+  if (memoSize >= MEMO_LIMIT) {
+    memo.clear();
+    memoSize = 0;
+  }
+  byKey = memo.get(text);
+  if (!byKey) memo.set(text, (byKey = new Map()));
+  byKey.set(key, out);
+  memoSize++;
   return out;
 }
 
