@@ -135,7 +135,7 @@ type Plain = Record<'object' | 'oldObject' | 'request' | 'namespaceObject' | 'pa
  * evaluates them all, records each in the audit and warnings, and words a
  * refusal from the first). Empty = not matched, skipped, or all held.
  */
-function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, namespaceObject: KubeObject | null, lazyBase: () => Activation, plain: Plain): Verdict[] {
+function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, namespaceObject: KubeObject | null, lazyBase: () => Activation, plain: Plain, word: boolean): Verdict[] {
   if (!resourcesMatch(policy.spec.matchConstraints, r, namespaceObject, { emptyRulesMatch: false })) return [];
   // semantics: bindingScope
   if (!resourcesMatch(binding.spec.matchResources, r, namespaceObject, { emptyRulesMatch: true })) return [];
@@ -172,7 +172,7 @@ function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, 
     }
     if (o.value === true) continue;
     let message = v.message ?? `failed expression: ${v.expression}`;
-    if (v.messageExpression) {
+    if (v.messageExpression && word) {
       const m = evalExpr(v.messageExpression, bindings);
       if ('value' in m && typeof m.value === 'string' && m.value.trim() !== '') message = m.value;
     }
@@ -197,8 +197,18 @@ function bindingsOf(set: PolicySet, policy: string): readonly Binding[] {
   return index.get(policy) ?? [];
 }
 
+export interface AdmitOptions {
+  /**
+   * Evaluate messageExpressions for the failures' messages (default). A caller
+   * that only asks whether a request is refused turns this off and gets each
+   * validation's static message instead.
+   */
+  messageExpressions?: boolean;
+}
+
 /** What the cluster's ValidatingAdmissionPolicies decide about one request. */
-export function admit(set: PolicySet, r: AdmissionRequest, namespaces: NamespaceLookup): Decision {
+export function admit(set: PolicySet, r: AdmissionRequest, namespaces: NamespaceLookup, opts: AdmitOptions = {}): Decision {
+  const word = opts.messageExpressions ?? true;
   // semantics: exemptConfiguration
   if (isExemptConfiguration(r.resource)) return { allowed: true, failures: [] };
   const namespaceObject = r.namespace ? (namespaces(r.namespace) ?? null) : null;
@@ -211,7 +221,7 @@ export function admit(set: PolicySet, r: AdmissionRequest, namespaces: Namespace
   for (const policy of set.policies) {
     // semantics: bindingRequired
     for (const binding of bindingsOf(set, policy.name)) {
-      failures.push(...evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain));
+      failures.push(...evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain, word));
     }
   }
   // semantics: validationActions
