@@ -42,6 +42,23 @@ const ADMIN_RESOURCES: readonly { apiGroup: string; resource: string }[] = [
   { apiGroup: 'networking.k8s.io', resource: 'networkpolicies' },
 ];
 
+const ADMIN_REQUESTS = ADMIN_RESOURCES.flatMap((r) => ADMIN_VERBS.map((verb) => ({ ...r, verb })));
+
+/**
+ * Which of ADMIN_REQUESTS one rule allows. ruleAllows does not read the
+ * namespace, and every tenant's platform-admin binding shares its
+ * ClusterRole's rules, so each rule is matched once, not once per tenant.
+ */
+const adminAllowed = new WeakMap<PolicyRule, boolean[]>();
+function adminAllows(rule: PolicyRule): boolean[] {
+  let out = adminAllowed.get(rule);
+  if (!out) {
+    out = ADMIN_REQUESTS.map((req) => ruleAllows(rule, req));
+    adminAllowed.set(rule, out);
+  }
+  return out;
+}
+
 const HINTS = {
   cross: "Bind a tenant's ServiceAccounts only in its own namespace; remove the subject (or the binding) that reaches another tenant.",
   cluster: 'tenants.yaml grants tenants nothing cluster-scoped: remove the ClusterRoleBinding subject that reaches tenant ServiceAccounts.',
@@ -140,11 +157,15 @@ export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig)
   for (const t of config.tenants) {
     const grants = authz.grantsFor(admin, t.namespace);
     const su = authz.superuserGroup(admin) !== undefined;
-    const missing: string[] = [];
-    for (const r of ADMIN_RESOURCES) {
-      const verbs = ADMIN_VERBS.filter((verb) => !su && !grants.some((g) => g.rules.some((rule) => ruleAllows(rule, { ...r, verb, namespace: t.namespace }))));
-      if (verbs.length) missing.push(`${verbs.join('/')} ${r.resource}`);
+    const allowed = ADMIN_REQUESTS.map(() => su);
+    for (const g of grants) {
+      for (const rule of g.rules) adminAllows(rule).forEach((yes, i) => (allowed[i] ||= yes));
     }
+    const missing: string[] = [];
+    ADMIN_RESOURCES.forEach((r, i) => {
+      const verbs = ADMIN_VERBS.filter((_, j) => !allowed[i * ADMIN_VERBS.length + j]);
+      if (verbs.length) missing.push(`${verbs.join('/')} ${r.resource}`);
+    });
     if (missing.length === 0) {
       adminOk++;
       continue;
