@@ -198,3 +198,15 @@ export function deepFreeze<T>(value: T): T {
   for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) deepFreeze(d.value);
   return value;
 }
+
+/** deepFreeze for what JSON.parse returned (plain data, no accessors): the same result with less work. */
+export function freezeParsed<T>(value: T): T {
+  if (typeof value !== 'object' || value === null) return value;
+  Object.freeze(value);
+  for (const k of Object.keys(value)) {
+    // An own "__proto__" key (JSON.parse makes one) is read as a property, not as the prototype.
+    const child: unknown = k === '__proto__' ? Object.getOwnPropertyDescriptor(value, k)!.value : (value as Record<string, unknown>)[k];
+    if (typeof child === 'object' && child !== null) freezeParsed(child);
+  }
+  return value;
+}

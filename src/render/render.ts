@@ -152,31 +152,37 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const files = new Map<string, string>();
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
-  const firstOrigin = new Map<string, string>();
   const owners = new Map<string, string>();
   const stats = { hits: 0, misses: 0 };
   const r = renderer(config, selected, outDir);
   const base = gitopsContext(config, outDir);
   const failed = (): RenderResult => ({ files: new Map(), manifests: [], diagnostics, owners });
 
+  /** Object identity within an output root → index in `manifests` of the object that has it. */
+  const byKey = new Map<string, number>();
+  /** The template (and tenant) that rendered manifests[i], for the duplicate message. */
+  const renderedBy = (i: number): string => {
+    const m = manifests[i]!;
+    const tenant = owners.get(m.file);
+    return `${m.origin?.template ?? ''}${tenant ? ` for tenant ${tenant}` : ''}`;
+  };
   /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
-    const where = tenant ? ` for tenant ${tenant}` : '';
     const origin = tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template };
     let parsed: KubeObject | undefined = e.value;
     const object = () => (parsed ??= JSON.parse(o.json) as KubeObject);
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
-    const prev = firstOrigin.get(o.path) ?? firstOrigin.get(key);
+    // Every placed file has its manifest: a path taken twice (rare, a failure) is looked up there.
+    const prev = files.has(o.path) ? manifests.findIndex((m) => m.file === o.path) : byKey.get(key);
     if (prev !== undefined) {
       const v = object();
-      diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${prev}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
+      const where = tenant ? ` for tenant ${tenant}` : '';
+      diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${renderedBy(prev)}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
       return;
     }
-    const desc = `${o.template}${where}`;
-    firstOrigin.set(o.path, desc);
-    firstOrigin.set(key, desc);
+    byKey.set(key, manifests.length);
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
     manifests.push(e.value ? makeManifest(e.value, o.path, o.text, 0, origin) : lazyManifest(object, o.path, o.text, origin));

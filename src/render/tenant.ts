@@ -6,7 +6,7 @@ import { objectKey, type KubeObject } from '../manifest/types.js';
 import { clusterRoot, isTenantWorkload, pathFor, unsafePath } from '../platform/layout.js';
 import type { Cluster, Tenant, TenantsConfig } from '../tenants/types.js';
 import type { CachedObject } from './cache.js';
-import { deepFreeze, gitopsContext, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
+import { deepFreeze, freezeParsed, gitopsContext, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
 /**
@@ -49,7 +49,7 @@ export function templateInputs(config: TenantsConfig): TemplateInputs {
 /** The frozen configuration templates see, from the JSON texts (a worker thread builds the same view from them). */
 export function viewOf(config: Pick<TenantsConfig, 'file' | 'locate'>, sharedJson: string, tenantJson: readonly string[]): TenantsConfig {
   const shared = JSON.parse(sharedJson) as Pick<TenantsConfig, 'platform' | 'gitops' | 'admission' | 'clusters'>;
-  const view: TenantsConfig = { file: config.file, tiers: {}, allowKinds: [], locate: config.locate, platform: shared.platform, tenants: tenantJson.map((j) => JSON.parse(j) as Tenant) };
+  const view: TenantsConfig = { file: config.file, tiers: {}, allowKinds: [], locate: config.locate, platform: shared.platform, tenants: tenantJson.map((j) => freezeParsed(JSON.parse(j) as Tenant)) };
   if (shared.gitops) view.gitops = shared.gitops;
   if (shared.admission) view.admission = shared.admission;
   if (shared.clusters) view.clusters = shared.clusters;
