@@ -34,6 +34,9 @@ export function portsOf(protocol: Protocol, lo: number, hi: number = lo): PortSe
 
 /** Sorts and merges touching or overlapping intervals. */
 export function normalizeIntervals(xs: readonly Interval[]): Interval[] {
+  // Most protocols of most rules carry no port or one: nothing to sort or merge.
+  if (xs.length === 0) return [];
+  if (xs.length === 1) return [[xs[0]![0], xs[0]![1]]];
   const sorted = [...xs].sort((p, q) => p[0] - q[0] || p[1] - q[1]);
   const out: [number, number][] = [];
   for (const [lo, hi] of sorted) {
@@ -62,7 +65,11 @@ function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Int
 
 export function unionPorts(...sets: PortSet[]): PortSet {
   const out = emptyPorts() as Record<Protocol, Interval[]>;
-  for (const p of PROTOCOLS) out[p] = normalizeIntervals(sets.flatMap((s) => s[p]));
+  for (const p of PROTOCOLS) {
+    const all: Interval[] = [];
+    for (const s of sets) for (const iv of s[p]) all.push(iv);
+    out[p] = normalizeIntervals(all);
+  }
   return out;
 }
 
