@@ -91,25 +91,31 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
   });
 
   const replicasAt = (i: number) => workloads.find((w) => w.index === i)?.replicas;
-  const charges = nonPodCharges(objects, replicasAt);
+  // Each quota resource reads only its own charges and, per quota, the pods its scopes select: grouped once, in order.
+  const chargesOf = new Map<string, Charge[]>();
+  for (const c of nonPodCharges(objects, replicasAt)) {
+    const list = chargesOf.get(c.resource);
+    if (list) list.push(c);
+    else chargesOf.set(c.resource, [c]);
+  }
+  const selected = new Map(quotas.map((q) => [q, workloads.filter((w) => podMatches(q.scopes, w.scope))]));
+  const resourcesOf = new Map(quotas.map((q) => [q, Object.keys(q.hard).sort()]));
   const results: ScenarioResult[] = scenarios.map((scenario) => {
     const quotaFits = quotas.map((q) => ({
       quota: q.name,
-      resources: Object.keys(q.hard)
-        .sort()
-        .map((resource) => fitOf(resource, q, scenario, workloads, charges)),
+      resources: resourcesOf.get(q)!.map((resource) => fitOf(resource, q, scenario, selected.get(q)!, chargesOf.get(resource) ?? [])),
     }));
     return { scenario, quotas: quotaFits, fits: quotaFits.every((q) => q.resources.every((r) => r.fits)) };
   });
   return { workloads, scenarios: results, rejections };
 }
 
+/** `workloads`: those the quota's scopes select; `charges`: this resource's. */
 function fitOf(resource: string, q: QuotaRef, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
   const hard = q.hard[resource] ?? 0n;
   // An unscoped quota charges everything; a scoped one only the pods (or claims) its scopes select.
   const terms = [
     ...workloads
-      .filter((w) => podMatches(q.scopes, w.scope))
       .filter((w) => (w.perPod[resource] ?? 0n) > 0n && w.replicas[scenario] > 0)
       .map((w) => ({ workload: w.name, replicas: w.replicas[scenario], perPod: w.perPod[resource] ?? 0n })),
     ...charges
