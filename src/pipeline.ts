@@ -82,6 +82,8 @@ export interface PipelineOptions extends RepoPaths, Caching {
   /** Lifecycle: the git ref to compare with (default: the upstream merge base). */
   base?: string;
   allowRemoval?: readonly string[];
+  /** Lifecycle: the base already rendered (plan renders it for its own comparison), used instead of rendering it again. */
+  baseSide?: BaseSide;
   /** Lifecycle in a git work tree with no base to compare with: warn (default), fail (CI), or accept. */
   noBase?: 'warn' | 'error' | 'ignore';
   /**
@@ -112,6 +114,8 @@ export interface PipelineResult {
   timings: Timing[];
   /** With a shard: what it checked (tenants, and objects that belong to them or, for shard 1, to no tenant). */
   checked?: { tenants: number; objects: number };
+  /** Lifecycle: what the GitOps controller would delete when the head syncs over the base (the delivery findings, also in `diagnostics`). */
+  deletions?: Diagnostic[];
   /** The lifecycle stage's render of the base ref, when it used the cache. */
   baseCache?: RenderResult['cache'];
 }
@@ -529,7 +533,7 @@ export async function renderBase(opts: RepoPaths & Caching, ref: string | undefi
 }
 
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
-  const base = await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base);
+  const base = opts.baseSide ?? (await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base));
   if (base.render?.cache) head.baseCache = base.render.cache;
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];
@@ -537,6 +541,7 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
   const clusterOf = new Map((base.config?.tenants ?? []).map((t) => [t.id, t.cluster]));
   const moved = head.config!.tenants.filter((t) => clusterOf.has(t.id) && clusterOf.get(t.id) !== t.cluster).map((t) => t.id);
   const delivery = base.render && head.render && base.config ? await deliveryStage(base.config, base.render, head.config!, head.render, allow) : [];
+  head.deletions = delivery;
   const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };
   const baseNotes = base.ref !== undefined ? base.diagnostics.filter((d) => d.severity === 'warning') : [];
   return [...baseNotes, ...removalCheck(base, current, { ...(opts.base !== undefined ? { base: opts.base } : {}), allowRemoval: allow, moved, noBase: opts.noBase ?? 'warn' }), ...delivery];

@@ -2,7 +2,8 @@ import { capacityDelta } from '../analysis/delta/capacity.js';
 import { connectivityDelta, groupFlows, tenantWorkloads } from '../analysis/delta/connectivity.js';
 import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
-import { deliveryStage, renderBase, runPipeline } from '../pipeline.js';
+import { renderBase, runPipeline } from '../pipeline.js';
+import { planVerdict } from '../lifecycle/verdict.js';
 import { comparePlans } from '../lifecycle/changes.js';
 import { planDocument, planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
 import { removalDiagnostics } from '../lifecycle/removal.js';
@@ -35,8 +36,8 @@ export const plan: Command = {
       const note = failures.length > 0 ? `nothing to compare with: ${values.base !== undefined ? `the base "${values.base}"` : 'the upstream merge base'} could not be read (see above)` : 'nothing to compare with: pass --base REF';
       return { stdout: '', stderr: `${text}\n${note}\n`, exitCode: 2 };
     }
-    // The HTML page shows the head as check sees it under the delta, so only it runs the checking stages.
-    const head = await runPipeline({ root, ...withCache, stages: format === 'html' ? ['drift', 'schema', 'rules', 'proofs'] : [] });
+    // The head goes through every stage of check, against the base already rendered: the verdict is check's result.
+    const head = await runPipeline({ root, ...withCache, ...(values.base !== undefined ? { base: values.base } : {}), baseSide: base });
     if (!head.config) return { stdout: '', stderr: `${TENANTS_FILE} does not validate; run \`tenantctl check\` for the details\n`, exitCode: 2 };
     const changes = comparePlans(base, headSide(head.config, head.render));
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
@@ -45,14 +46,14 @@ export const plan: Command = {
     const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace, head.config);
     const headTenants = new Map(head.config.tenants.map((t) => [t.namespace, t.id]));
     const flowGroups = connectivity.length > 0 ? groupFlows(connectivity, tenantWorkloads(head.render?.manifests ?? [], headTenants)) : [];
-    const delivery = base.config && base.render && head.render ? await deliveryStage(base.config, base.render, head.config, head.render, []) : [];
-    const deletions = delivery.map((d) => `${d.ruleId}: ${d.message}`);
+    const deletions = (head.deletions ?? []).map((d) => `${d.ruleId}: ${d.message}`);
+    const verdict = planVerdict(head.diagnostics, `tenantctl check${values.base !== undefined ? ` --base ${values.base}` : ''}`);
     const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
     const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
     const cacheProblem = cacheWarning(base.render, head.render);
     if (cacheProblem) warnings.push(cacheProblem);
-    const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity };
+    const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity, verdict };
     const docsBaseUrl = docsBase(ctx.env);
     const stdout = format === 'html' ? planHtml(planDocument(view), checkResult(head), { color: false, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }) : formats[format](view);
     return { stdout, ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };

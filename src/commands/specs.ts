@@ -56,13 +56,14 @@ export const addSpec = {
 
 export const planSpec = {
   name: 'plan',
-  summary: 'what merging tenants.yaml would change against a git ref: tenants added, changed, removed, per object',
+  summary: 'what merging tenants.yaml would change against a git ref: check\'s verdict on the head, tenants added, changed, removed, per object',
   options: {
     ...rootOption,
     base: { type: 'string', value: 'REF', help: 'git ref to compare with (default: the upstream merge base)' },
     format: { type: 'string', default: 'text', choices: ['text', 'markdown', 'json', 'html'], help: 'output format (markdown for a pull-request comment, json for tools, html for a report page with the head\'s check)' },
     ...cacheOptions,
   },
+  exitCodes: "0 the plan was printed, whatever its verdict (check's exit status on the head, in the output); 2 usage error, a base that cannot be read, or input that cannot be processed.",
 } as const satisfies CommandSpec;
 
 export const reachSpec = {

@@ -3,6 +3,7 @@ import type { FlowChange, FlowGroup } from '../analysis/delta/connectivity.js';
 import type { CapacityChange } from '../analysis/delta/capacity.js';
 import type { PermissionChange } from '../analysis/delta/permissions.js';
 import { deletionList } from './removal.js';
+import { verdictCounts, verdictLine, type PlanVerdict, type VerdictFinding } from './verdict.js';
 
 export interface PlanView {
   plan: Plan;
@@ -20,6 +21,24 @@ export interface PlanView {
   permissions?: readonly PermissionChange[];
   /** Quota, peak use and headroom before and after, per tenant and resource (src/analysis/delta). */
   capacity?: readonly CapacityChange[];
+  /** `check`'s result on the head (src/lifecycle/verdict.ts). */
+  verdict?: PlanVerdict;
+}
+
+/** `1 unintended deletion(s) by the GitOps controller; 0 tenant(s) added, …`: deletions first. */
+function summaryText(c: Record<Change, number>, deletions: number): string {
+  return `${deletions ? `${deletions} unintended deletion(s) by the GitOps controller; ` : ''}${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed`;
+}
+
+const passWord = (v: PlanVerdict) => (v.passes ? 'passes' : 'fails');
+
+/** The verdict as text: one line, then the findings, deletions first and marked `!`. */
+function verdictText(v: PlanVerdict): string[] {
+  const counts = v.errors + v.warnings + v.infos === 0 ? 'no findings' : verdictCounts(v);
+  const out = [`Verdict: \`${v.command}\` ${passWord(v)} on the head (exit ${v.exitCode}): ${counts}`];
+  for (const f of v.findings) out.push(`  ${f.deletion ? '! ' : '  '}${verdictLine(f)}`);
+  if (v.more > 0) out.push(`    … and ${v.more} more: run \`${v.command}\``);
+  return out;
 }
 
 const pair = (p: readonly [string, string]) => (p[0] === p[1] ? p[0] : `${p[0]} → ${p[1]}`);
@@ -98,11 +117,13 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView): string {
   const c = counts(plan);
-  const out = [`Plan against ${ref}: ${c.added} tenant(s) added, ${c.changed} changed, ${c.removed} removed${deletions.length ? `; ${deletions.length} unintended deletion(s) by the GitOps controller` : ''}`];
-  for (const d of deletions) out.push(`! ${d}`);
-  if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out[0]}\nNo changes.\n`;
+  const out = [`Plan against ${ref}: ${summaryText(c, deletions.length)}`];
+  // The verdict lists the deletions first; without one they are listed here.
+  if (verdict) out.push(...verdictText(verdict));
+  else for (const d of deletions) out.push(`! ${d}`);
+  if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\nNo changes.\n`;
   if (connectivity.length > 0) {
     const review = reviewSummary(connectivity);
     out.push('', `Connectivity: ${connectivity.length} flow(s) change (NetworkPolicy evaluation of base and head)${review ? `; ${review}: look at the lines marked !` : ''}`);
@@ -138,11 +159,12 @@ export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 /** The plan as data, versioned, keys in a stable order: what `planJson` writes and the HTML page shows. */
-export function planDocument({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView) {
+export function planDocument({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView) {
   const c = counts(plan);
   return {
     version: 1,
     ref,
+    ...(verdict ? { verdict } : {}),
     summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
     deletions,
     connectivitySummary: flowGroups.map((g) => ({ ...g, sentence: flowSentence(g) })),
@@ -168,10 +190,44 @@ export function planJson(view: PlanView): string {
   return `${JSON.stringify(planDocument(view), null, 2)}\n`;
 }
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [] }: PlanView): string {
+/** Inline markdown: `<` would start HTML, a newline would end the bullet. */
+const inline = (s: string) => s.replace(/</g, '&lt;').replace(/\r?\n/g, ' ');
+
+function findingMarkdown(f: VerdictFinding): string {
+  const sev = f.waived ? `waived ${f.severity}` : f.severity;
+  return `**${sev}** \`${f.ruleId}\`${f.tenant ? ` (${inline(f.tenant)})` : ''}${f.where ? ` \`${f.where.replace(/`/g, "'")}\`` : ''}: ${inline(f.message)}${f.waived ? ` (waived: ${inline(f.waived)})` : ''}`;
+}
+
+/** Findings shown before the rest are folded: a comment read in seconds. */
+const SHOWN = 3;
+
+/**
+ * The verdict first, as a reviewer reads a pull-request comment: pass or fail
+ * in the title, the counts and what the change does in one sentence, what it
+ * deletes in a caution block, the most severe other findings, the rest folded.
+ */
+function verdictMarkdown(v: PlanVerdict, compared: string): string[] {
+  const out = [`## Tenant plan: ${v.passes ? '✅ `check` passes' : '❌ `check` fails'} on the head`, ''];
+  const counts = v.errors + v.warnings + v.infos === 0 ? 'no findings' : verdictCounts(v).replace(/^(\d+ errors?)/, v.errors ? '**$1**' : '$1');
+  out.push(`\`${v.command}\` exits ${v.exitCode}: ${counts}. ${compared}`);
+  const deletions = v.findings.filter((f) => f.deletion);
+  const rest = v.findings.filter((f) => !f.deletion);
+  if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((f) => `> ${findingMarkdown(f)}`));
+  if (rest.length > 0) out.push('', ...rest.slice(0, SHOWN).map((f) => `- ${findingMarkdown(f)}`));
+  const folded = rest.slice(SHOWN);
+  const more = v.more > 0 ? `… and ${v.more} more: run \`${v.command}\`` : '';
+  if (folded.length > 0) {
+    out.push('', `<details><summary>${folded.length + v.more} more finding(s)</summary>`, '', ...folded.map((f) => `- ${findingMarkdown(f)}`), ...(more ? [`- ${more}`] : []), '', '</details>');
+  } else if (more) out.push(`- ${more}`);
+  return out;
+}
+
+export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView): string {
   const c = counts(plan);
-  const out = ['## Tenant plan', '', `Compared with \`${ref}\`: **${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${deletions.length ? `, **${deletions.length} unintended deletion(s)** by the GitOps controller` : ''}.`];
-  if (deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
+  const review = reviewSummary(connectivity);
+  const compared = `Compared with \`${ref}\`: ${deletions.length ? `**${deletions.length} unintended deletion(s)** by the GitOps controller, ` : ''}**${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${review ? `; **${review}**` : ''}.`;
+  const out = verdict ? verdictMarkdown(verdict, compared) : ['## Tenant plan', '', compared];
+  if (!verdict && deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\n\nNo changes.\n`;
   const removedBlocked = plan.tenants.filter((t) => t.change === 'removed' && blocked.has(t.id));
   if (removedBlocked.length > 0) {

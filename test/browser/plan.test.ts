@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanupTempRepos, cli } from '../helpers.js';
-import { editTenants, gitRepo } from '../lifecycle/git-fixture.js';
+import { editTenants, gitRepo, tenantA } from '../lifecycle/git-fixture.js';
 import { hasChromium, openReport, screenshot, skipReason, type Browser } from './chromium.js';
 
 /** `plan --format html` for a pull request that opens a port, changes a tier and adds a tenant with a hostile name. */
@@ -36,6 +36,23 @@ describe('plan --format html', () => {
     expect(a.stdout.indexOf('id="delta"')).toBeGreaterThan(0);
     expect(a.stdout.indexOf('id="delta"')).toBeLessThan(a.stdout.indexOf('id="summary"'));
     expect(a.stdout.match(/<\/script/gi)).toHaveLength(2);
+    // The verdict comes first of all.
+    expect(a.stdout.indexOf('id="plan-verdict"')).toBeGreaterThan(0);
+    expect(a.stdout.indexOf('id="plan-verdict"')).toBeLessThan(a.stdout.indexOf('id="delta"'));
+  });
+
+  it('says when check fails on the head, with the tenant removal listed before the drift', async () => {
+    const root = await gitRepo();
+    await editTenants(root, tenantA, '');
+    const r = await cli(root, 'plan', '--base', 'main', '--format', 'html');
+    expect(r.exitCode).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('id="plan-verdict"'), r.stdout.indexOf('id="delta"'));
+    expect(section).toContain('✗ <code>tenantctl check --base main</code> fails on the head (exit 1)');
+    const rules = [...section.matchAll(/data-rule="([^"]+)"/g)].map((m) => m[1]);
+    expect(rules[0]).toBe('lifecycle/tenant-removal');
+    // rendered/ was not rendered again: drift, after the deletion.
+    expect(rules.slice(1).every((r) => r!.startsWith('drift/'))).toBe(true);
+    expect(rules.length).toBeGreaterThan(1);
   });
 });
 
@@ -72,6 +89,15 @@ describe.skipIf(!hasChromium)('plan --format html in Chromium', () => {
     await expect(page.locator('tr.tenant-change[data-tenant="test-tenant-b"]').textContent()).resolves.toContain('tier: standard → premium');
     await expect(page.locator('tr.tenant-change[data-tenant="acme"] td').first().textContent()).resolves.toBe('added');
     await expect(page.locator('#delta .stat').filter({ hasText: 'flows change' }).locator('b').textContent()).resolves.toBe('4');
+  });
+
+  it('opens with the verdict: check passes on the head', async () => {
+    const { page } = b;
+    const status = page.locator('#plan-verdict-status');
+    expect(await status.isVisible()).toBe(true);
+    await expect(status.textContent()).resolves.toBe('✓ tenantctl check --base main passes on the head (exit 0)');
+    const [verdictTop, deltaTop] = await Promise.all([page.locator('#plan-verdict').boundingBox(), page.locator('#delta').boundingBox()]);
+    expect(verdictTop!.y).toBeLessThan(deltaTop!.y);
   });
 
   it('then the head as check sees it: 3 isolated tenants, the new one named literally', async () => {

@@ -21,6 +21,16 @@ describe('tenantctl plan', () => {
     await expect(r.stdout).toMatchFileSnapshot('__golden__/plan.txt');
   });
 
+  it('exits 0 whatever the verdict says: the plan was produced; the verdict carries check\'s exit status', async () => {
+    const root = await pullRequest();
+    const r = await cli(root, 'plan', '--base', 'main', '--format', 'json');
+    expect(r.exitCode).toBe(0);
+    const { verdict } = JSON.parse(r.stdout) as { verdict: { exitCode: number; passes: boolean; findings: { ruleId: string; deletion?: boolean }[] } };
+    const check = await cli(root, 'check', '--base', 'main');
+    expect(verdict.exitCode).toBe(check.exitCode);
+    expect(verdict).toMatchObject({ exitCode: 1, passes: false, findings: [{ ruleId: 'lifecycle/tenant-removal', deletion: true }] });
+  });
+
   it('json output for tools (golden), the same plan as data', async () => {
     const root = await pullRequest();
     const r = await cli(root, 'plan', '--base', 'main', '--format', 'json');
@@ -41,8 +51,10 @@ describe('tenantctl plan', () => {
 
   it('is deterministic and says when nothing changes', async () => {
     const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
     const r = await cli(root, 'plan', '--base', 'main');
-    expect(r.stdout).toBe('Plan against main: 0 tenant(s) added, 0 changed, 0 removed\nNo changes.\n');
+    expect(r.stdout).toBe('Plan against main: 0 tenant(s) added, 0 changed, 0 removed\nVerdict: `tenantctl check --base main` passes on the head (exit 0): no findings\nNo changes.\n');
     const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
     expect(md.stdout).toContain('No changes.');
   });

@@ -11,6 +11,18 @@ import { reportPage } from './page.js';
  */
 export interface PlanDocument {
   ref: string;
+  /** `check`'s result on the head (src/lifecycle/verdict.ts). */
+  verdict?: {
+    command: string;
+    exitCode: number;
+    passes: boolean;
+    errors: number;
+    warnings: number;
+    infos: number;
+    waived: number;
+    findings: readonly { ruleId: string; severity: string; message: string; where?: string; tenant?: string; waived?: string; deletion?: boolean }[];
+    more: number;
+  };
   summary: { added: number; changed: number; removed: number; deletions: number };
   deletions: readonly string[];
   connectivitySummary?: readonly ({ sentence: string; opens: string; closes: string } & Intent)[];
@@ -111,6 +123,21 @@ ${platform}
 </section>`;
 }
 
+/** The verdict, first on the page: would check pass on the head, and the findings to read first (deletions before anything else). */
+function verdictSection(v: NonNullable<PlanDocument['verdict']>): string {
+  const status = `<span class="verdict ${v.passes ? (v.errors + v.warnings ? 'warn' : 'pass') : 'fail'}" id="plan-verdict-status">${v.passes ? '✓' : '✗'} <code>${e(v.command)}</code> ${v.passes ? 'passes' : 'fails'} on the head (exit ${v.exitCode})</span>`;
+  const stat = (n: number, label: string, bad: boolean) => `<div class="stat${bad ? ' bad' : n === 0 ? ' ok' : ''}"><b>${n}</b>${e(label)}</div>`;
+  const stats = `<div class="stats">${stat(v.errors, 'errors', v.errors - v.waived > 0)}${stat(v.warnings, 'warnings', false)}${stat(v.waived, 'waived', false)}</div>`;
+  const item = (f: NonNullable<PlanDocument['verdict']>['findings'][number]) =>
+    `<li class="verdict-finding${f.deletion ? ' caution' : ''}" data-rule="${e(f.ruleId)}"><span class="sev ${e(f.severity)}">${e(f.waived ? `waived ${f.severity}` : f.severity)}</span> <code>${e(f.ruleId)}</code>${f.tenant ? ` <span class="muted">${e(f.tenant)}</span>` : ''}${f.where ? ` <span class="mono loc">${e(f.where)}</span>` : ''}: ${e(f.message)}</li>`;
+  const list = v.findings.length ? `<ol class="verdict-findings">${v.findings.map(item).join('\n')}</ol>` : '';
+  const more = v.more > 0 ? `<p class="muted" id="plan-verdict-more">… and ${v.more} more: the findings below list them all.</p>` : '';
+  return `<section class="card" id="plan-verdict"><h2>Verdict</h2>
+${status}${stats}
+${list}${more}
+</section>`;
+}
+
 /** The semantic delta, deletions first, then what the change opens, grants and costs. */
 export function planDelta(doc: PlanDocument): string {
   const s = doc.summary;
@@ -122,7 +149,8 @@ export function planDelta(doc: PlanDocument): string {
     ? `<div class="caution" id="delta-removals">Removing ${removedBlocked.map((id) => `<code>${e(id)}</code>`).join(', ')} deletes namespaces and their data, and none was decommissioned first.</div>`
     : '';
   const none = doc.tenants.length === 0 && doc.platform.length === 0 && doc.connectivity.length === 0 ? '<p class="verdict pass">No changes.</p>' : '';
-  return `<section class="card" id="delta"><h2>Change against <code>${e(doc.ref)}</code></h2>
+  return `${doc.verdict ? verdictSection(doc.verdict) : ''}
+<section class="card" id="delta"><h2>Change against <code>${e(doc.ref)}</code></h2>
 <div class="stats"><div class="stat"><b>${s.added}</b>tenants added</div><div class="stat"><b>${s.changed}</b>changed</div><div class="stat${s.removed ? ' bad' : ''}"><b>${s.removed}</b>removed</div><div class="stat${s.deletions ? ' bad' : ' ok'}"><b>${s.deletions}</b>unintended deletions</div><div class="stat${doc.connectivity.length ? ' bad' : ''}"><b>${doc.connectivity.length}</b>flows change</div><div class="stat"><b>${doc.permissions.length}</b>subjects' access changes</div><div class="stat"><b>${doc.capacity.length}</b>quota resources change</div></div>
 ${deletions}${blocked}${none}
 </section>

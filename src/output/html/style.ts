@@ -85,6 +85,8 @@ tr.finding .hint { color: var(--muted); font-size: 12.5px; margin-top: 2px; }
 .intent.undeclared { background: var(--warn-bg); color: var(--warn); }
 .intent.review { background: var(--bad); color: #fff; font-weight: 600; }
 .review { outline: 2px solid var(--bad); }
+.verdict-findings { margin: 10px 0 0; padding-left: 22px; }
+.verdict-findings li { margin: 4px 0; }
 .caution { border-left: 4px solid var(--bad); background: var(--bad-bg); padding: 8px 12px; border-radius: 4px; margin: 8px 0; }
 details > summary { cursor: pointer; }
 noscript p { color: var(--warn); }

@@ -283,8 +283,10 @@ describe('what the GitOps controller does with a change', async () => {
     await writeFile(path.join(root, 'tenants.yaml'), renamed(await readFile(path.join(root, 'tenants.yaml'), 'utf8')));
     expect((await cli(root, 'render')).exitCode).toBe(0);
     const plan = await cli(root, 'plan', '--base', 'main');
-    expect(plan.stdout.split('\n')[0]).toMatch(/; 1 unintended deletion\(s\) by the GitOps controller$/);
-    expect(plan.stdout.split('\n')[1]).toMatch(/^! delivery\/cascade-deletion: merging would delete 10 live object/);
+    // Deletions first: in the summary line, and first among the verdict's findings.
+    expect(plan.stdout.split('\n')[0]).toMatch(/^Plan against main: 1 unintended deletion\(s\) by the GitOps controller; /);
+    expect(plan.stdout.split('\n')[1]).toMatch(/^Verdict: `tenantctl check --base main` fails on the head \(exit 1\): /);
+    expect(plan.stdout.split('\n')[2]).toMatch(/^ {2}! error delivery\/cascade-deletion .*: merging would delete 10 live object/);
     const r = await cli(root, 'check', '--base', 'main');
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/error +delivery\/cascade-deletion +merging would delete 10 live object\(s\) of 2 tenant\(s\) that stay in tenants\.yaml: test-tenant-a, test-tenant-b; cause: ApplicationSet argocd\/ai-agents-platform-tenants is removed from Git \(the head has ApplicationSet argocd\/ai-agents-core-tenants in its place/);
