@@ -186,18 +186,18 @@ describe('the job summary the workflow writes', () => {
     const r = spawnSync('bash', ['-e', '-c', script], { cwd: root, encoding: 'utf8', env: { ...process.env, BASE: 'main', GITHUB_STEP_SUMMARY: summaryFile, NO_COLOR: '1' } });
     expect(r.status, r.stderr).toBe(0);
     const summary = await readFile(summaryFile, 'utf8');
-    expect(summary).toContain('| `test-tenant-b` | yes | limits.cpu | 3 / 4 | 1 (25%) |\n\n## Tenant plan');
+    expect(summary).toContain('| `test-tenant-b` | yes | limits.cpu | 3 / 4 | 1 (25%) |\n\n## Tenant plan: ✅ `check` passes on the head');
     const headings = summary.split('\n').filter((l) => l.startsWith('#'));
     expect(headings).toEqual([
       '## tenantctl check: ✅ passed',
       '### Tenant isolation',
       '### RBAC',
       '### Quota headroom at peak (mid-rollout at the HPA maximum)',
-      '## Tenant plan',
+      '## Tenant plan: ✅ `check` passes on the head',
       '### Connectivity: 4 flow(s) change',
     ]);
     expect(summary).toContain('No cross-tenant path among 2 tenants (2 ordered pairs); declared flows: 26/26 open.');
     expect(summary).toContain('| `test-tenant-a` | yes | limits.cpu | 3 / 4 | 1 (25%) |');
-    expect(summary).toContain('- every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443) [4 flows]');
+    expect(summary).toContain('- every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443) [4 flows] — declared: external services (TCP 80)');
   });
 });
