@@ -165,7 +165,9 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
   const renderTenant = (tenant: Tenant, json: boolean): TenantRender => {
     const cluster = base.clusterOf(tenant);
     const decommissioned = tenant.decommissioned === true;
-    const ctx = deepFreeze({ ...tenantContext(config, tenant, gitopsOf(cluster)), tenants: watchedTenants });
+    // The tenant list is frozen already; freezing it again through the watching proxy would visit every
+    // tenant for each tenant rendered (quadratic) and count as a look at the list.
+    const ctx = Object.freeze({ ...deepFreeze(tenantContext(config, tenant, gitopsOf(cluster))), tenants: watchedTenants });
     const out: TenantRender = { events: [], storable: true, sawTenants: false };
     current = out;
     const emit = (e: RenderEvent) => {
