@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { linkSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TENANTS_FILE } from '../platform/index.js';
 
@@ -31,36 +31,50 @@ function alive(pid: number): boolean {
  */
 export async function withRepoLock<T>(root: string, fn: () => Promise<T>): Promise<T> {
   const lockPath = path.join(root, LOCK_FILE);
-  let fd: number | undefined;
-  for (let attempt = 0; fd === undefined; attempt++) {
-    try {
-      fd = openSync(lockPath, 'wx');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
-        if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LockedError(`another tenantctl took ${LOCK_FILE} at the same moment; run again`, lockPath);
-        throw e;
-      }
-      let held: string;
+  // The lock appears with the pid already in it (a hard link to a file written first): a lock
+  // created empty and filled afterwards could be read empty by another run, taken for stale and
+  // removed, and then both would write.
+  const mine = `${lockPath}.${process.pid}`;
+  writeFileSync(mine, `${process.pid}\n`);
+  try {
+    for (let attempt = 0; ; attempt++) {
       try {
-        held = readFileSync(lockPath, 'utf8');
-      } catch (cause) {
-        // A folder (or an unreadable file) there is not a lock this program wrote; taking it over could delete someone's data.
-        throw new LockedError(`${LOCK_FILE} is not a lock file tenantctl wrote (${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}); move it away`, lockPath);
+        linkSync(mine, lockPath);
+        break;
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) {
+          if ((e as NodeJS.ErrnoException).code === 'EEXIST') throw new LockedError(`another tenantctl took ${LOCK_FILE} at the same moment; run again`, lockPath);
+          throw e;
+        }
+        let held: string;
+        try {
+          held = readFileSync(lockPath, 'utf8');
+        } catch (cause) {
+          throw new LockedError(`${LOCK_FILE} is not a lock file tenantctl wrote (${(cause as NodeJS.ErrnoException).code ?? 'unreadable'}); move it away`, lockPath);
+        }
+        const pid = Number(held.trim());
+        if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
+          throw new LockedError(`another tenantctl (pid ${pid}) is writing this repository (${LOCK_FILE}); wait for it to finish`, lockPath);
+        }
+        rmSync(lockPath, { force: true });
       }
-      const pid = Number(held.trim());
-      if (Number.isInteger(pid) && pid > 0 && alive(pid)) {
-        throw new LockedError(`another tenantctl (pid ${pid}) is writing this repository (${LOCK_FILE}); wait for it to finish`, lockPath);
-      }
-      rmSync(lockPath, { force: true });
     }
+  } finally {
+    rmSync(mine, { force: true });
   }
   try {
-    writeSync(fd, `${process.pid}\n`);
-    closeSync(fd);
-    // An edit of tenants.yaml that a killed add never renamed into place: it was never the file, so it goes.
+    removeDeadLockFiles(root);
     rmSync(path.join(root, `.${TENANTS_FILE}.tmp`), { force: true });
     return await fn();
   } finally {
     rmSync(lockPath, { force: true });
+  }
+}
+
+/** What a run killed while taking the lock left behind: `.tenantctl.lock.<pid>` of a process that is gone. */
+function removeDeadLockFiles(root: string): void {
+  for (const name of readdirSync(root)) {
+    const m = /^\.tenantctl\.lock\.(\d+)$/.exec(name);
+    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(path.join(root, name), { force: true });
   }
 }
