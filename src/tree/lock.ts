@@ -74,7 +74,8 @@ export async function withRepoLock<T>(root: string, fn: () => Promise<T>): Promi
 /** What a run killed while taking the lock left behind: `.tenantctl.lock.<pid>` of a process that is gone. */
 function removeDeadLockFiles(root: string): void {
   for (const name of readdirSync(root)) {
-    const m = /^\.tenantctl\.lock\.(\d+)$/.exec(name);
-    if (m && Number(m[1]) !== process.pid && !alive(Number(m[1]))) rmSync(path.join(root, name), { force: true });
+    if (!name.startsWith(`${LOCK_FILE}.`)) continue;
+    const pid = Number(name.slice(LOCK_FILE.length + 1));
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !alive(pid)) rmSync(path.join(root, name), { force: true });
   }
 }
