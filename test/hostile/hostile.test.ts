@@ -31,6 +31,16 @@ describe('one writer at a time', () => {
     expect(r.exitCode).toBe(0);
     expect(existsSync(path.join(root, LOCK_FILE))).toBe(false);
   });
+
+  it('removes what a run killed while taking the lock left behind, and leaves a live run\'s alone', async () => {
+    const root = await tempRepo();
+    await writeFile(path.join(root, `${LOCK_FILE}.999999999`), '999999999\n');
+    // The process that started this test is alive: its file is a run still taking the lock.
+    await writeFile(path.join(root, `${LOCK_FILE}.${process.ppid}`), `${process.ppid}\n`);
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    expect(existsSync(path.join(root, `${LOCK_FILE}.999999999`))).toBe(false);
+    expect(existsSync(path.join(root, `${LOCK_FILE}.${process.ppid}`))).toBe(true);
+  });
 });
 
 describe('bounded reading', () => {
