@@ -21,6 +21,15 @@ describe(id, () => {
     expect(d.message).toBe('references namespace ai-agents-test-tenant-b of tenant test-tenant-b');
   });
 
+  it('passes over a number or a map where a string belongs (schema validation reports those), instead of failing the run', async () => {
+    const edits = [
+      { file: config, from: '  TENANT_ID: test-tenant-a', to: '  TENANT_ID: 5\n  NESTED: { a: ai-agents-test-tenant-b }' },
+      { file: api, from: '          envFrom:\n', to: '          env:\n            - name: COUNT\n              value: 7\n          envFrom:\n' },
+    ];
+    const { diagnostics } = await runRule(namespaceConfinement, edits);
+    expect(diagnostics).toEqual([]);
+  });
+
   it("fails when tenant A's object is placed in tenant B's namespace", async () => {
     const edit = { file: config, from: '  namespace: ai-agents-test-tenant-a', to: '  namespace: ai-agents-test-tenant-b' };
     const { diagnostics, fixture } = await runRule(namespaceConfinement, [edit]);

@@ -66,7 +66,8 @@ function namedIn(value: string, index: Index): Tenant | undefined {
 function references(m: Manifest, index: Index): { pointer: string; tenant: Tenant }[] {
   const out: { pointer: string; tenant: Tenant }[] = [];
   const text = (pointer: string, value: string | undefined) => {
-    const t = value === undefined ? undefined : namedIn(value, index);
+    // Schema validation reports a number or a map where a string belongs; it names no namespace.
+    const t = typeof value === 'string' ? namedIn(value, index) : undefined;
     if (t) out.push({ pointer, tenant: t });
   };
   const o = m.object;
