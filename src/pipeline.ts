@@ -20,6 +20,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
+import { planLocal, ruleUnits, storeLocal, type LocalPlan } from './local-findings.js';
 import { listTree } from './tree/list.js';
 import { readTreeAgainst, readTreeAndLinks, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
@@ -118,6 +119,8 @@ export interface PipelineResult {
   deletions?: Diagnostic[];
   /** The lifecycle stage's render of the base ref, when it used the cache. */
   baseCache?: RenderResult['cache'];
+  /** With a cache: tenants whose schema and local-rule findings were replayed, and those checked afresh (local-findings.ts). */
+  findingsCache?: { hits: number; misses: number };
 }
 
 const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
@@ -365,6 +368,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     return value;
   };
   const result: PipelineResult = { manifests: [], files: opts.files ?? 0, diagnostics: [], sections: [], timings };
+  /** Committed files that differ from the render. */
+  let differing: Iterable<string> = [];
 
   if (opts.manifests) {
     result.manifests = [...opts.manifests];
@@ -380,6 +385,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       return result;
     }
     const { rendered: r, disk } = loaded;
+    if (disk) differing = [...disk.differing.keys()];
     const links = disk?.links ?? [];
     if (r.config) result.config = r.config;
     if (r.render) result.render = r.render;
@@ -405,6 +411,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 
   const { manifests, config } = result;
   const scope = opts.shard && opts.shard.count > 1 ? shardScope(opts.shard, result) : undefined;
+  const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
+  // Findings of unchanged tenants are replayed only where the schemas are the bundled ones and every tenant is checked.
+  const cacheable = opts.cache && config && result.render && !scope && stages.has('schema') && stages.has('rules') && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
+  const local = cacheable ? await phase('replay', () => planLocal(opts.cache!, config!, result.render!, manifests, differing, { target, ignoreMissingSchemas: opts.schema?.ignoreMissingSchemas ?? false })) : undefined;
+  if (local) result.findingsCache = { hits: local.replayed.size, misses: local.fresh.size };
   if (stages.has('schema')) {
     try {
       const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
@@ -414,12 +425,14 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       const registry = registryFor(registryOptions, loadSchemaRegistry);
       const found = await phase('schema', () => {
         // The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown.
-        const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
+        const validate = (own: readonly Manifest[]): Diagnostic[] => {
+          const versions = apiVersionFindings(own, target);
+          const validated = versions.unserved.size ? own.filter((m) => !versions.unserved.has(m)) : own;
+          return [...versions.diagnostics, ...validateManifests(validated, registry)];
+        };
         const own = scope ? manifests.filter(scope.checksManifest) : manifests;
-        const versions = apiVersionFindings(own, target);
-        const validated = versions.unserved.size ? own.filter((m) => !versions.unserved.has(m)) : own;
-        const schema = validateManifests(validated, registry);
-        return [...versions.diagnostics, ...(opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema)];
+        const schema = local ? validateByTenant(own, local, validate) : validate(own);
+        return opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema;
       });
       result.diagnostics.push(...found);
     } catch (e) {
@@ -432,9 +445,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (stages.has('rules')) {
     const found = await phase('rules', async () => {
       const [{ runRules }, { rules }] = await Promise.all([import('./rules/engine.js'), import('./rules/registry.js')]);
-      return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}) });
+      return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}), ...(local ? { local: ruleUnits(local) } : {}) });
     });
     result.diagnostics.push(...found);
+    if (local) storeLocal(opts.cache!, local);
     if (!config) {
       // Without tenants.yaml there is no tenant to probe, but admission policies can still be compiled and checked for bindings.
       const [{ policyFindings, policiesOf }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
@@ -462,6 +476,25 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.checked = { tenants: (config?.tenants ?? []).filter((t) => scope.checksTenant(t.id)).length, objects: manifests.filter(scope.checksManifest).length };
   }
   return result;
+}
+
+/** Schema findings per cached tenant (stored for the next run), the replayed tenants' from the cache, and the rest as usual. */
+function validateByTenant(own: readonly Manifest[], local: LocalPlan, validate: (ms: readonly Manifest[]) => Diagnostic[]): Diagnostic[] {
+  const rest: Manifest[] = [];
+  const byTenant = new Map<string, Manifest[]>();
+  for (const m of own) {
+    const t = local.unitOf(m);
+    if (t === undefined) rest.push(m);
+    else if (!local.replayed.has(t)) pushTo(byTenant, t, m);
+  }
+  const found = validate(rest);
+  for (const [t, ms] of byTenant) {
+    const f = validate(ms);
+    local.fresh.get(t)!.schema.push(...f);
+    found.push(...f);
+  }
+  for (const r of local.replayed.values()) found.push(...r.schema);
+  return found;
 }
 
 interface ShardScope {

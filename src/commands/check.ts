@@ -7,7 +7,7 @@ import { version } from '../version.js';
 import { parseShard } from '../tenants/shard.js';
 import { parseOptions, resolveRoot, UsageError } from './options.js';
 import { checkSpec } from './specs.js';
-import { cacheLine, cacheWarning, renderCache, workerCount } from './cache.js';
+import { cacheLine, cacheWarning, findingsLine, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import { PHASE_STEP, wantsColor } from './types.js';
 
@@ -65,7 +65,7 @@ export const check: Command = {
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);
-    const stderr = cacheWarning(r.render) + (values.timings ? formatTimings(r.timings) + cacheLine('cache', r.render?.cache) + cacheLine('base cache', r.baseCache) : '');
+    const stderr = cacheWarning(r.render) + (values.timings ? formatTimings(r.timings) + cacheLine('cache', r.render?.cache) + findingsLine(r.findingsCache) + cacheLine('base cache', r.baseCache) : '');
     return {
       stdout: formatters[values.format](result, { color, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }),
       ...(stderr ? { stderr } : {}),

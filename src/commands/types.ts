@@ -35,6 +35,7 @@ export function wantsColor(ctx: Pick<CommandContext, 'env' | 'isTTY'>): boolean 
 export const PHASE_STEP: Record<string, string> = {
   load: 'rendering tenants.yaml and reading rendered/',
   drift: 'comparing with rendered/',
+  replay: 'reading the findings of unchanged tenants from the cache',
   schema: 'validating against the schemas',
   rules: 'running the rules',
   proofs: 'proving isolation (network, RBAC, quota)',

@@ -53,7 +53,11 @@ function cmp(a: string | number | undefined, b: string | number | undefined): nu
   return a < b ? -1 : 1;
 }
 
-/** Stable order: file, line, column, rule, message. */
+/**
+ * A total order: file, line, column, rule, message, then everything else, so
+ * the output does not depend on the order stages found things in (findings
+ * replayed from the cache arrive in a different order than computed ones).
+ */
 export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
   return (
     cmp(a.file?.path, b.file?.path) ||
@@ -61,7 +65,8 @@ export function compareDiagnostics(a: Diagnostic, b: Diagnostic): number {
     cmp(a.file?.column, b.file?.column) ||
     cmp(a.ruleId, b.ruleId) ||
     cmp(severityRank[a.severity], severityRank[b.severity]) ||
-    cmp(a.message, b.message)
+    cmp(a.message, b.message) ||
+    cmp(JSON.stringify(a), JSON.stringify(b))
   );
 }
 

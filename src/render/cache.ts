@@ -23,6 +23,7 @@ import { version } from '../version.js';
 export const CACHE_FORMAT = 1;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
+const FINDINGS_MAGIC = `tenantctl-findings-cache ${CACHE_FORMAT}`;
 const KEEP_PER_TENANT = 2;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /** A temporary file this old was left by a run that died before its rename. */
@@ -121,14 +122,49 @@ export class RenderCache {
   }
 
   put(tenant: string, key: string, value: CachedTenant): void {
-    if (this.problem !== undefined) return;
     // UTF-8 cannot carry a lone surrogate: it would come back as U+FFFD under a valid checksum.
     if (value.objects.some((o) => LONE_SURROGATE.test(o.text) || LONE_SURROGATE.test(o.json) || LONE_SURROGATE.test(o.path))) return;
-    const folder = this.folder(tenant);
+    this.write(this.folder(tenant), key, () => encode(tenant, key, value));
+  }
+
+  /**
+   * The findings the tenant-local stages (schema, local rules) made about a
+   * tenant's objects, stored under a key the pipeline derives from the render
+   * key and everything else those stages read. Undefined for a miss.
+   */
+  getFindings(tenant: string, key: string): unknown {
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(path.join(this.findingsFolder(tenant), key));
+    } catch {
+      return undefined;
+    }
+    try {
+      return decodeFindings(bytes, tenant, key);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Stores findings, unless they would not read back exactly as they are (only plain JSON values do). */
+  putFindings(tenant: string, key: string, findings: unknown): void {
+    if (!plainJson(findings)) return;
+    this.write(this.findingsFolder(tenant), key, () => {
+      const body = Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8');
+      return Buffer.concat([Buffer.from(`${FINDINGS_MAGIC} ${checksum(body)}\n`, 'utf8'), body]);
+    });
+  }
+
+  private findingsFolder(tenant: string): string {
+    return path.join(this.dir, 'findings', tenant);
+  }
+
+  private write(folder: string, key: string, bytes: () => Buffer): void {
+    if (this.problem !== undefined) return;
     const tmp = path.join(folder, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
     try {
       mkdirSync(folder, { recursive: true });
-      writeFileSync(tmp, encode(tenant, key, value));
+      writeFileSync(tmp, bytes());
       renameSync(tmp, path.join(folder, key));
     } catch (e) {
       try {
@@ -211,6 +247,40 @@ function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | unde
   }
   if (at !== text.length) return undefined;
   return { objects, ...(header.tenantsDigest ? { tenantsDigest: header.tenantsDigest } : {}) };
+}
+
+function decodeFindings(bytes: Buffer, tenant: string, key: string): unknown {
+  const firstLine = bytes.indexOf(10);
+  if (firstLine < 0) return undefined;
+  const [magic, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
+  const body = bytes.subarray(firstLine + 1);
+  if (magic !== FINDINGS_MAGIC || checksum(body) !== sum) return undefined;
+  const entry = JSON.parse(body.toString('utf8')) as { tenant?: unknown; key?: unknown; findings?: unknown };
+  if (entry.tenant !== tenant || entry.key !== key) return undefined;
+  return entry.findings;
+}
+
+/**
+ * Whether JSON carries the value unchanged: strings without lone surrogates,
+ * finite numbers, booleans, null, arrays and plain objects, and no undefined
+ * anywhere (a field value from hostile YAML could be .inf, which JSON turns into null).
+ */
+function plainJson(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+      return !LONE_SURROGATE.test(v);
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'boolean':
+      return true;
+    case 'object':
+      if (v === null) return true;
+      if (Array.isArray(v)) return v.every((x, i) => i in v && plainJson(x));
+      if (Object.getPrototypeOf(v) !== Object.prototype && Object.getPrototypeOf(v) !== null) return false;
+      return Object.entries(v).every(([k, x]) => !LONE_SURROGATE.test(k) && k !== '__proto__' && plainJson(x));
+    default:
+      return false;
+  }
 }
 
 function splitLast(line: string): [string, string] {

@@ -26,6 +26,12 @@ export interface RenderResult {
   bootstrapOwned?: string[];
   /** With a cache: tenants replayed from it and tenants rendered (a tenant that failed to render is neither stored nor counted as a hit). */
   cache?: { hits: number; misses: number; problem?: string };
+  /**
+   * With a cache: tenant id → a digest of everything its objects were rendered
+   * from (the cache key, and the tenant list's digest when a template read it).
+   * Equal digests mean equal objects; later stages key their own caches on it.
+   */
+  keys?: Map<string, string>;
   /** Worker threads that rendered tenants (none when all rendered in this thread). */
   workers?: number;
 }
@@ -154,6 +160,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, string>();
   const stats = { hits: 0, misses: 0 };
+  const keys = new Map<string, string>();
   const r = renderer(config, selected, outDir);
   const base = gitopsContext(config, outDir);
   const failed = (): RenderResult => ({ files: new Map(), manifests: [], diagnostics, owners });
@@ -239,6 +246,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const hit = resolved.hits ? resolved.hits.get(i) : cache ? lookup(p, tenant, i) : undefined;
     if (hit) {
       stats.hits++;
+      keys.set(tenant.id, hit.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${hit.tenantsDigest}`);
       for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
       return;
     }
@@ -246,6 +254,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const rendered = resolved.rendered?.get(i) ?? r.renderTenant(tenant, cache !== undefined);
     tenantEvents(tenant, rendered);
     if (cache && rendered.storable) {
+      keys.set(tenant.id, rendered.sawTenants ? `${p.keyOf(i)}+${p.tenantsDigest()}` : p.keyOf(i));
       const objects = rendered.events.flatMap((e) => ('object' in e ? [e.object] : []));
       cache.put(tenant.id, p.keyOf(i), { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) });
     }
@@ -274,7 +283,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     diagnostics,
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
-    ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) } } : {}),
+    ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
   };
 }
 

@@ -25,14 +25,36 @@ export interface RuleRunInput {
    * tenants); rules over the whole tree still see every object.
    */
   only?: { manifest(m: Manifest): boolean; tenant(id: string): boolean };
+  /** Findings of local rules (RuleMeta.local) kept per tenant, so unchanged tenants replay them; see LocalFindings. */
+  local?: LocalFindings;
 }
+
+/**
+ * The tenants whose local-rule findings are cached: `unitOf` names the tenant
+ * whose cache entry an object's findings belong to (only objects of its own
+ * namespace, and only for a tenant whose namespace holds nothing else);
+ * local rules skip tenants in `replayed` (their stored findings are passed in
+ * `findings`), and every other cacheable tenant's new findings go to `store`
+ * before waivers are applied.
+ */
+export interface LocalFindings {
+  unitOf(m: Manifest): string | undefined;
+  replayed: ReadonlySet<string>;
+  findings: readonly Diagnostic[];
+  store(unit: string, d: Diagnostic): void;
+}
+
+/** A local rule that looked beyond its object or tenant: a bug in the rule, never in the input. */
+const beyondLocal = (rule: string, what: string) => (): never => {
+  throw new Error(`internal: rule ${rule} is marked local but read ${what}`);
+};
 
 /**
  * Runs every rule and turns their reports into diagnostics: rule id, severity,
  * remediation, object, file:line of the field, tenant and template are added
  * here, so rules only state facts. Waivers from tenants.yaml are applied last.
  */
-export function runRules({ manifests, rules, config, only }: RuleRunInput): Diagnostic[] {
+export function runRules({ manifests, rules, config, only, local }: RuleRunInput): Diagnostic[] {
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const out: Diagnostic[] = [];
@@ -58,6 +80,8 @@ export function runRules({ manifests, rules, config, only }: RuleRunInput): Diag
   for (const rule of Object.values(rules)) {
     if (rule.meta.needsTenantsFile && !config) continue;
     const { meta } = rule;
+    /** The cache entry the findings now reported belong to (local rules only). */
+    let unit: string | undefined;
     const ctx: RuleContext<string> = {
       ...(config ? { platform: config.platform } : {}),
       tenants,
@@ -81,17 +105,69 @@ export function runRules({ manifests, rules, config, only }: RuleRunInput): Diag
         });
         if (r.detail) d.detail = r.detail;
         out.push(d);
+        if (unit !== undefined) local!.store(unit, d);
       },
     };
+    if (!meta.local) {
+      if (rule.checkManifest) {
+        const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
+        for (const m of scope) if (!only || only.manifest(m)) rule.checkManifest(m, ctx);
+      }
+      if (rule.checkTenant) {
+        for (const t of tenants.values()) if (!only || only.tenant(t.id)) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
+      }
+      rule.checkAll?.(manifests, ctx);
+      continue;
+    }
+    // A local rule sees its object's or its tenant's namespace and the platform settings, nothing else.
+    let ownNamespace: string | undefined;
+    const own = (ns: string | undefined, what: string): string | undefined => {
+      if (ns !== undefined && ns !== ownNamespace) beyondLocal(meta.id, what)();
+      return ns;
+    };
+    const narrow: RuleContext<string> = {
+      ...ctx,
+      get tenants(): never {
+        return beyondLocal(meta.id, 'the tenant list')();
+      },
+      get all(): never {
+        return beyondLocal(meta.id, 'every object')();
+      },
+      ofKind: beyondLocal(meta.id, 'objects by kind'),
+      shared: beyondLocal(meta.id, 'a tree-wide index'),
+      tenantOfNamespace: (ns) => ctx.tenantOfNamespace(own(ns, `the tenant of namespace ${ns}`)),
+      lookup: (kind, ns, name) => {
+        // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.
+        const where = kind === 'Namespace' && ns === undefined ? name : ns;
+        if (where === undefined || where !== ownNamespace) beyondLocal(meta.id, ns === undefined ? `${kind} ${name}` : `an object in namespace ${ns}`)();
+        return ctx.lookup(kind, ns, name);
+      },
+    };
+    if (rule.checkAll) beyondLocal(meta.id, 'the whole tree')();
     if (rule.checkManifest) {
       const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
-      for (const m of scope) if (!only || only.manifest(m)) rule.checkManifest(m, ctx);
+      for (const m of scope) {
+        if (only && !only.manifest(m)) continue;
+        unit = local?.unitOf(m);
+        if (unit !== undefined && local!.replayed.has(unit)) continue;
+        ownNamespace = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+        rule.checkManifest(m, narrow);
+      }
     }
     if (rule.checkTenant) {
-      for (const t of tenants.values()) if (!only || only.tenant(t.id)) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
+      for (const t of tenants.values()) {
+        if (only && !only.tenant(t.id)) continue;
+        const objects = byTenant.get(t.id) ?? [];
+        // A tenant is a unit only when every object in its namespace is: what the rule sees is then all cached together.
+        unit = local && objects.length > 0 && objects.every((m) => local.unitOf(m) === t.id) ? t.id : undefined;
+        if (unit !== undefined && local!.replayed.has(unit)) continue;
+        ownNamespace = t.namespace;
+        rule.checkTenant(t, objects, narrow);
+      }
     }
-    rule.checkAll?.(manifests, ctx);
+    unit = undefined;
   }
+  if (local) out.push(...local.findings);
   return config ? applyWaivers(out, rules, config) : out;
 }
 

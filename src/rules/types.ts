@@ -19,6 +19,14 @@ export interface RuleMeta<M extends string> {
    * manifests skips it rather than report every namespace a chart expects.
    */
   needsTenantsFile?: boolean;
+  /**
+   * What the rule finds about an object depends only on that object, and about
+   * a tenant only on the objects in its namespace, its entry and the platform
+   * settings. The engine holds it to that (the context it gets refuses every
+   * look beyond), so findings of a tenant whose objects and inputs did not
+   * change can be replayed from the cache instead of computed again.
+   */
+  local?: boolean;
   /** Message templates with `{name}` placeholders filled from `data`. */
   messages: Record<M, string>;
 }

@@ -18,6 +18,8 @@ const layers: readonly (readonly string[])[] = [
   ['rules'],
   ['lifecycle'],
   ['output'],
+  // The check stages' findings cache, which the pipeline consults between drift and schema.
+  ['local-findings'],
   ['pipeline'],
   ['commands'],
   ['cli'],

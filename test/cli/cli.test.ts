@@ -83,6 +83,7 @@ describe('progress of a long run', () => {
     expect(steps).toEqual([
       'rendering tenants.yaml and reading rendered/',
       'comparing with rendered/',
+      'reading the findings of unchanged tenants from the cache',
       'validating against the schemas',
       'running the rules',
       'proving isolation (network, RBAC, quota)',

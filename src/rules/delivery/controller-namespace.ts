@@ -26,6 +26,7 @@ function globMatches(pattern: string, value: string): boolean {
  */
 export const controllerNamespace: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'delivery/controller-namespace',
     appliesTo: ['AppProject'],
     messages: {

@@ -16,6 +16,7 @@ type Spec = { sourceRef?: Ref; dependsOn?: Ref[]; serviceAccountName?: string };
  */
 export const fluxLockdown: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'delivery/flux-lockdown',
     appliesTo: ['Kustomization'],
     messages: {

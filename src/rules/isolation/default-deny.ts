@@ -9,6 +9,7 @@ type Messages = 'missing' | 'partial';
  */
 export const defaultDeny: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'isolation/default-deny',
     unwaivable: true,
     messages: {

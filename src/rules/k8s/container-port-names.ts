@@ -12,6 +12,7 @@ type Messages = 'syntax' | 'duplicate';
  */
 export const containerPortNames: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'k8s/container-port-names',
     appliesTo: podTemplateKinds,
     messages: {

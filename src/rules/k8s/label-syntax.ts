@@ -104,6 +104,7 @@ function walk(m: Manifest, ctx: Ctx, node: unknown, path: (string | number)[]): 
 /** Label keys and values, annotation keys and total annotation size, as apimachinery validates them. */
 export const labelSyntax: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'k8s/label-syntax',
     messages: {
       key: '{where} key "{key}" is invalid: {reason}',

@@ -40,6 +40,7 @@ export function nameFormatOf(kind: string): NameFormat {
 /** metadata.name and metadata.namespace in the format the API server validates them for the kind. */
 export const nameSyntax: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'k8s/name-syntax',
     messages: {
       name: '{kind} name "{value}" is not a valid {format}: {reason}',

@@ -34,6 +34,7 @@ function payloadSize(kind: string, o: Record<string, unknown>): number | undefin
  */
 export const objectSize: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'k8s/object-size',
     messages: {
       object: '{kind} {name} is {size} bytes serialised; the limit is {limit} bytes',

@@ -33,6 +33,7 @@ function badOperator(e: LabelSelectorRequirement): string | undefined {
  */
 export const selectorMatchesTemplate: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'k8s/selector-matches-template',
     appliesTo: workloadKinds,
     messages: {

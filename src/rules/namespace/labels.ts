@@ -46,6 +46,7 @@ function checkPodSecurity(m: Manifest, labels: Record<string, string>, ctx: Rule
  */
 export const namespaceLabels: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'namespace/labels',
     messages: {
       noNamespace: 'tenant {tenant} has no Namespace object {namespace}',

@@ -20,6 +20,7 @@ function intersect(a: IpRange, b: IpRange): IpRange | undefined {
  */
 export const externalEgress: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'network/external-egress',
     appliesTo: ['NetworkPolicy'],
     messages: {

@@ -15,6 +15,7 @@ type Messages = 'cidr' | 'exceptInvalid' | 'exceptOutside' | 'exceptFamily';
  */
 export const ipBlock: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'network/ipblock',
     appliesTo: ['NetworkPolicy'],
     messages: {

@@ -15,6 +15,7 @@ const only = (p: NetworkPolicyPeer, key: 'namespaceSelector' | 'podSelector') =>
  */
 export const orPeer: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'network/or-peer',
     appliesTo: ['NetworkPolicy'],
     messages: {

@@ -14,6 +14,7 @@ const fields = ['requests', 'limits'] as const;
  */
 export const podResources: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'pod/resources',
     appliesTo: podTemplateKinds,
     messages: {

@@ -13,6 +13,7 @@ const enforceLabel = 'pod-security.kubernetes.io/enforce';
  */
 export const podSecurityStandards: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'pod/security-standards',
     messages: {
       violation: 'violates Pod Security "{level}" ({version}): {check}: {reason}{detail}',

@@ -89,6 +89,7 @@ function reportFits(manifests: readonly Manifest[], ctx: RuleContext<Messages>, 
  */
 export const quotaFit: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'quota/fit',
     messages: {
       overQuota: 'ResourceQuota {quota} (tier {tier}) is exceeded {scenario}: {arithmetic}',

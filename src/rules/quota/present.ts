@@ -37,6 +37,7 @@ function checkLimitRange(m: Manifest, hard: Record<string, unknown>, manifests: 
  */
 export const quotaPresent: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'quota/present',
     messages: {
       missing: 'namespace {namespace} has no ResourceQuota (tier {tier})',

@@ -22,6 +22,7 @@ export function imageTag(image: string): { digest: boolean; tag?: string } {
  */
 export const imagePinned: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'workload/image-pinned',
     appliesTo: podTemplateKinds,
     messages: {

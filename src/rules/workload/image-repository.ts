@@ -17,6 +17,7 @@ export function fromRepository(image: string, repository: string): boolean {
  */
 export const imageRepository: Rule<Messages> = {
   meta: {
+    local: true,
     id: 'workload/image-repository',
     appliesTo: podTemplateKinds,
     needsTenantsFile: true,

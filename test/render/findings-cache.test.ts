@@ -1,0 +1,197 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkResult } from '../../src/commands/check.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import type { Manifest } from '../../src/manifest/types.js';
+import { formatNames, formatters } from '../../src/output/index.js';
+import { runPipeline, type PipelineOptions, type PipelineResult } from '../../src/pipeline.js';
+import { RenderCache } from '../../src/render/cache.js';
+import { runRules } from '../../src/rules/engine.js';
+import type { AnyRule } from '../../src/rules/types.js';
+import { parseMinorVersion } from '../../src/schema/api-lifecycle.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, tempRepo, type InputEdit } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function cacheDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-findings-'));
+  made.push(dir);
+  return dir;
+}
+
+const TENANTS = 5;
+const waiver = '    waivers:\n      - rule: k8s/label-syntax\n        reason: kept for the old dashboards\n';
+
+/**
+ * Five tenants (one premium, one decommissioned) whose objects draw findings
+ * from schema validation and from local rules, one of them waived.
+ */
+async function repoWithFindings(): Promise<string> {
+  const tenants =
+    (await bundledTenants()).replace('    name: Test Tenant A\n', `    name: Test Tenant A\n${waiver}`) +
+    '\n  - id: cache-premium\n    name: Cache Premium\n    tier: premium\n' +
+    '\n  - id: cache-gone\n    name: Cache Gone\n    tier: standard\n    decommissioned: true\n' +
+    '\n  - id: cache-plain\n    name: Cache Plain\n    tier: standard\n';
+  const root = await tempRepo({ tenants });
+  // A label key with a space (k8s/label-syntax, local) and a number where a string belongs (schema/invalid).
+  await writeFile(
+    path.join(root, 'templates/tenant/configmap-extra.yaml.ejs'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: <%- v(tenant.namespace) %>\n  labels:\n    "bad key": "x"\ndata:\n  COUNT: 5\n',
+  );
+  expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+  return root;
+}
+
+const check = (root: string, cache?: RenderCache, extra: Partial<PipelineOptions> = {}) => runPipeline({ root, noBase: 'ignore', ...(cache ? { cache } : {}), ...extra });
+
+/** Every format's output: what a user sees must not depend on the cache. */
+function outputs(r: PipelineResult): Record<string, string> {
+  return Object.fromEntries(formatNames.map((f) => [f, formatters[f](checkResult(r), { color: false, toolVersion: '0.0.0-test' })]));
+}
+
+const count = (ds: readonly Diagnostic[], rule: string) => ds.filter((d) => d.ruleId === rule).length;
+
+describe('findings cache (schema and local rules of unchanged tenants)', () => {
+  it('replays every tenant on a warm run, and the output of every format is the same as without a cache', async () => {
+    const root = await repoWithFindings();
+    const dir = await cacheDir();
+    const none = await check(root);
+    const cold = await check(root, new RenderCache(dir));
+    const warm = await check(root, new RenderCache(dir));
+    expect(none.findingsCache).toBeUndefined();
+    expect(cold.findingsCache).toEqual({ hits: 0, misses: TENANTS });
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    // The findings are there to replay: one per tenant that renders the ConfigMap, the waiver still applied.
+    const labels = none.diagnostics.filter((d) => d.ruleId === 'k8s/label-syntax');
+    expect(labels.length).toBeGreaterThanOrEqual(3);
+    expect(labels.filter((d) => d.waived).map((d) => d.tenant)).toEqual(['test-tenant-a']);
+    expect(count(none.diagnostics, 'schema/invalid')).toBe(labels.length);
+    expect(count(warm.diagnostics, 'k8s/label-syntax')).toBe(labels.length);
+    expect(warm.diagnostics.filter((d) => d.waived).map((d) => d.tenant)).toEqual(['test-tenant-a']);
+    expect(outputs(cold)).toEqual(outputs(none));
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // The CLI says what was replayed with --timings, and prints the same report.
+    const timed = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--timings', '--cache-dir', dir);
+    const plain = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--no-cache');
+    expect(timed.stdout).toBe(plain.stdout);
+    expect(timed.exitCode).toBe(plain.exitCode);
+    expect(timed.stderr).toContain(`findings  ${TENANTS} tenants from the cache, 0 checked`);
+  });
+
+  describe('checks again exactly the tenants whose objects or inputs changed', () => {
+    const tenantA = 'rendered/ai-agents-test-tenant-a';
+    type Case = {
+      name: string;
+      edits?: InputEdit[];
+      /** Runs after the edits; render again unless the case is about the committed tree. */
+      after?: (root: string, dir: string) => Promise<void>;
+      render?: boolean;
+      options?: Partial<PipelineOptions>;
+      toolId?: string;
+      expected: { hits: number; misses: number };
+    };
+    const cases: Case[] = [
+      { name: 'a tenant template', edits: [{ file: 'templates/tenant/configmap-extra.yaml.ejs', from: 'COUNT: 5', to: 'COUNT: 6' }], render: true, expected: { hits: 0, misses: TENANTS } },
+      { name: 'a platform key', edits: [{ file: 'tenants.yaml', from: 'repository: ghcr.io/example/ai-agents', to: 'repository: ghcr.io/example/other' }], render: true, expected: { hits: 0, misses: TENANTS } },
+      // Only cache-premium is on the premium tier.
+      { name: 'a tier definition', edits: [{ file: 'tenants.yaml', from: 'default: { cpu: "1", memory: 1Gi }', to: 'default: { cpu: "1", memory: 2Gi }' }], render: true, expected: { hits: TENANTS - 1, misses: 1 } },
+      { name: "a tenant's entry", edits: [{ file: 'tenants.yaml', from: '    config:\n      LOG_LEVEL: debug', to: '    config:\n      LOG_LEVEL: warn' }], render: true, expected: { hits: TENANTS - 1, misses: 1 } },
+      // The waiver is applied after replay; the entry itself is the tenant's, so its findings are checked again.
+      { name: "a tenant's waiver", edits: [{ file: 'tenants.yaml', from: waiver, to: '' }], render: true, expected: { hits: TENANTS - 1, misses: 1 } },
+      { name: 'the tool version', toolId: 'tenantctl 9.9.9+other-build', expected: { hits: 0, misses: TENANTS } },
+      { name: 'the target Kubernetes version', options: { schema: { kubernetesVersion: parseMinorVersion('1.25')! } }, expected: { hits: 0, misses: TENANTS } },
+      // A hand edit: the object checked is the committed one, so the tenant is neither replayed nor stored.
+      { name: 'a committed file', edits: [{ file: `${tenantA}/workloads/configmap-extra.yaml`, from: 'COUNT: 5', to: 'COUNT: 7' }], expected: { hits: TENANTS - 1, misses: 0 } },
+      {
+        name: 'a committed file render does not write, in a tenant namespace',
+        after: async (root) => writeFile(path.join(root, `${tenantA}/workloads/stray.yaml`), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: stray\n  namespace: ai-agents-test-tenant-a\ndata:\n  X: 1\n'),
+        expected: { hits: TENANTS - 1, misses: 0 },
+      },
+      {
+        name: 'a damaged entry',
+        after: async (_root, dir) => {
+          const folder = path.join(dir, 'findings', 'test-tenant-b');
+          const [name] = await readdir(folder);
+          const bytes = await readFile(path.join(folder, name!));
+          const at = bytes.indexOf('bad key');
+          bytes[at] = 'B'.charCodeAt(0);
+          await writeFile(path.join(folder, name!), bytes);
+        },
+        expected: { hits: TENANTS - 1, misses: 1 },
+      },
+    ];
+    for (const c of cases) {
+      it(c.name, async () => {
+        const root = await repoWithFindings();
+        const dir = await cacheDir();
+        const cache = () => new RenderCache(dir, c.toolId ? { toolId: c.toolId } : {});
+        expect((await check(root, new RenderCache(dir))).findingsCache).toEqual({ hits: 0, misses: TENANTS });
+        await applyInputEdits(root, c.edits ?? []);
+        await c.after?.(root, dir);
+        if (c.render) expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+        const cached = await check(root, cache(), c.options);
+        expect(cached.findingsCache).toEqual(c.expected);
+        expect(outputs(cached)).toEqual(outputs(await check(root, undefined, c.options)));
+        // What was checked afresh is stored: the next run replays it (a tenant left out stays out).
+        expect((await check(root, cache(), c.options)).findingsCache).toEqual({ hits: c.expected.hits + c.expected.misses, misses: 0 });
+      });
+    }
+  });
+
+  it('keeps a finding that JSON would change out of the cache (a value like .inf)', async () => {
+    const root = await repoWithFindings();
+    await applyInputEdits(root, [{ file: 'templates/tenant/configmap-extra.yaml.ejs', from: 'COUNT: 5', to: 'COUNT: .inf' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const dir = await cacheDir();
+    const none = await check(root);
+    const actual = none.diagnostics.find((d) => d.ruleId === 'schema/invalid' && d.field?.pointer === '/data/COUNT')?.field?.actual;
+    expect(actual).toBe(Infinity);
+    await check(root, new RenderCache(dir));
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache!.hits).toBe(1);
+    expect(outputs(warm)).toEqual(outputs(none));
+  });
+});
+
+describe('local rules', () => {
+  type Ctx = Parameters<NonNullable<AnyRule['checkManifest']>>[1];
+  let manifests: Manifest[] = [];
+  beforeAll(async () => {
+    manifests = (await check(await tempRepo({ rendered: true }))).manifests;
+    expect(manifests.length).toBeGreaterThan(10);
+  });
+  const rule = (read: (m: Manifest, ctx: Ctx) => unknown): Record<string, AnyRule> => ({
+    'k8s/object-size': { meta: { id: 'k8s/object-size', local: true, messages: {} }, checkManifest: (m, ctx) => void read(m, ctx) },
+  });
+
+  it('may read their own namespace and the platform settings', () => {
+    let looked = 0;
+    const rules = rule((m, ctx) => {
+      const ns = m.object.metadata?.namespace;
+      if (ns === undefined) return ctx.platform;
+      ctx.tenantOfNamespace(ns);
+      if (ctx.lookup('ConfigMap', ns, 'tenant-config')) looked++;
+      return ctx.platform;
+    });
+    expect(runRules({ manifests, rules })).toEqual([]);
+    expect(looked).toBeGreaterThan(10);
+  });
+
+  const beyond: [string, (m: Manifest, ctx: Ctx) => unknown][] = [
+    ['every object', (_m, ctx) => ctx.all],
+    ['the tenant list', (_m, ctx) => ctx.tenants],
+    ['objects by kind', (_m, ctx) => ctx.ofKind('Secret')],
+    ['a tree-wide index', (_m, ctx) => ctx.shared('x', () => 1)],
+    ['an object in namespace database', (m, ctx) => m.object.metadata?.namespace !== 'database' && ctx.lookup('Service', 'database', 'postgresql')],
+  ];
+  for (const [what, read] of beyond) {
+    it(`may not read ${what}: the engine refuses, so a rule marked local cannot depend on other tenants`, () => {
+      expect(() => runRules({ manifests, rules: rule(read) })).toThrow(`is marked local but read ${what}`);
+    });
+  }
+});
