@@ -96,6 +96,8 @@ export class RenderCache {
   readonly toolId: string;
   /** Why entries could not be stored, once; the run goes on without storing. */
   problem: string | undefined;
+  /** Entries this instance (one run) has replayed, so a second render of the same tenant shares their objects. */
+  private readonly replayed = new Map<string, CachedTenant>();
 
   constructor(dir: string, opts: RenderCacheOptions = {}) {
     this.dir = dir;
@@ -107,18 +109,25 @@ export class RenderCache {
   }
 
   get(tenant: string, key: string): CachedTenant | undefined {
+    // The base and the head of one run replay most tenants from the same entries: read and decode each once.
+    const id = `${tenant}/${key}`;
+    const seen = this.replayed.get(id);
+    if (seen) return seen;
     let bytes: Buffer;
     try {
       bytes = readFileSync(path.join(this.folder(tenant), key));
     } catch {
       return undefined;
     }
+    let entry: CachedTenant | undefined;
     try {
-      return decode(bytes, tenant, key);
+      entry = decode(bytes, tenant, key);
     } catch {
       // Whatever is wrong with an entry, it is only a miss: the tenant renders and the entry is rewritten.
       return undefined;
     }
+    if (entry) this.replayed.set(id, entry);
+    return entry;
   }
 
   put(tenant: string, key: string, value: CachedTenant): void {

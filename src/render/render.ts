@@ -4,7 +4,7 @@ import { makeManifest } from '../manifest/parse.js';
 import type { KubeObject, Manifest } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
-import { sha256, CACHE_FORMAT, type CachedTenant, type RenderCache } from './cache.js';
+import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
 import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
 import type { Template } from './templates.js';
@@ -177,8 +177,10 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
     const origin = tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template };
+    // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
+    const replayed = e.value ? undefined : replayedManifest(o, origin);
     let parsed: KubeObject | undefined = e.value;
-    const object = () => (parsed ??= JSON.parse(o.json) as KubeObject);
+    const object = () => (parsed ??= replayed ? replayed.object : (JSON.parse(o.json) as KubeObject));
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
     // Every placed file has its manifest: a path taken twice (rare, a failure) is looked up there.
@@ -192,7 +194,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     byKey.set(key, manifests.length);
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
-    manifests.push(e.value ? makeManifest(e.value, o.path, o.text, 0, origin) : lazyManifest(object, o.path, o.text, origin));
+    manifests.push(replayed ?? makeManifest(e.value!, o.path, o.text, 0, origin));
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -297,6 +299,22 @@ export function runBounded(limit: number, fn: () => void, running: () => { templ
     const at = running();
     return { message: e.message, ...(at ? { template: at.template.path } : {}), ...(at?.tenant ? { tenant: at.tenant } : {}) };
   }
+}
+
+const replayedManifests = new WeakMap<CachedObject, Manifest>();
+
+/**
+ * The manifest of a replayed object. Its file, text and origin are the entry's
+ * own (a tenant's objects always go to the same place), so every placing of
+ * one entry's object can share it. Stages only read manifests.
+ */
+function replayedManifest(o: CachedObject, origin: { template: string; tenant?: string }): Manifest {
+  let m = replayedManifests.get(o);
+  if (!m) {
+    m = lazyManifest(() => JSON.parse(o.json) as KubeObject, o.path, o.text, origin);
+    replayedManifests.set(o, m);
+  }
+  return m;
 }
 
 /** A manifest whose object is built on first read (a replayed object is parsed from JSON only if a stage needs it). */

@@ -244,6 +244,31 @@ describe('per-tenant render cache', () => {
     expect(r.stderr).toContain(`cache     ${TENANTS} tenants from the cache, 0 rendered`);
     expect(r.stderr).toContain(`base cache ${TENANTS} tenants from the cache, 0 rendered`);
   });
+
+  it('holds an object the base and the head both replay once: one manifest, parsed once', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    git(root, 'init', '-q', '-b', 'main');
+    await commitAll(root, 'base');
+    await replace2(root, '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn');
+    const dir = await cacheDir();
+    await render(root, new RenderCache(dir));
+    await renderBase({ root, cache: new RenderCache(dir) }, 'main');
+    // One run: the head and then the base through one cache, as check --base does.
+    const cache = new RenderCache(dir);
+    const head = await render(root, cache);
+    const base = (await renderBase({ root, cache }, 'main')).render!;
+    const byFile = (r: RenderResult, tenant: string) => new Map(r.manifests.filter((m) => r.owners.get(m.file) === tenant).map((m) => [m.file, m]));
+    const same = byFile(head, 'test-tenant-a');
+    expect(same.size).toBeGreaterThan(5);
+    for (const [file, m] of byFile(base, 'test-tenant-a')) expect(m, file).toBe(same.get(file));
+    // The tenant whose entry differs between the refs has its own objects on each side.
+    const changed = byFile(head, 'test-tenant-b');
+    const configMap = 'rendered/ai-agents-test-tenant-b/workloads/configmap-tenant-config.yaml';
+    expect(byFile(base, 'test-tenant-b').get(configMap)!.object).not.toEqual(changed.get(configMap)!.object);
+    // Shared or not, each side is what a run without a cache renders.
+    expect(snapshot(base)).toEqual(snapshot((await renderBase({ root }, 'main')).render));
+    expect(snapshot(head)).toEqual(snapshot(await render(root)));
+  });
 });
 
 async function replace2(root: string, from: string, to: string): Promise<void> {
