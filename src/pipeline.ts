@@ -22,7 +22,8 @@ import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { planLocal, ruleUnits, storeLocal, type LocalPlan } from './local-findings.js';
 import { listTree } from './tree/list.js';
-import { readTreeAgainst, readTreeAndLinks, type TreeAgainst } from './tree/read.js';
+import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
+import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
@@ -245,14 +246,21 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
 }
 
 async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
-  const r = await renderInMemory(opts);
-  if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
   const { root, outDir } = paths(opts);
   const outAbs = path.join(root, outDir);
+  const reading = await readCommittedTree(outAbs, root);
+  const r = await renderInMemory(opts);
+  if (r.diagnostics.length > 0 || !r.render) {
+    reading?.cancel();
+    return { ...r, written: false };
+  }
   try {
     await recoverTree(outAbs);
     const owned = r.render.bootstrapOwned;
-    const { files: all, links } = await readTreeAndLinks(outAbs, outDir);
+    const disk = readTreeAgainst(outAbs, outDir, r.render.files, await reading?.result);
+    // Files equal to the render are its own strings; only the others were kept from the read.
+    const all = new Map(disk.paths.map((p) => [p, disk.differing.get(p) ?? r.render!.files.get(p)!]));
+    const links = disk.links;
     // What the controller's bootstrap wrote stays as it is: never removed, never counted.
     const before = new Map([...all].filter(([p]) => !isUnder(p, owned)));
     const kept = [...all].filter(([p]) => isUnder(p, owned));
@@ -341,14 +349,33 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
   return { manifests, diagnostics };
 }
 
+/**
+ * Starts reading the committed tree on another thread, once a swap a killed
+ * run left is finished (the files read must be the ones compared).
+ */
+async function readCommittedTree(outAbs: string, root: string): Promise<BackgroundRead | undefined> {
+  try {
+    await recoverTree(outAbs);
+  } catch (e) {
+    // The caller's own recovery reports it with the path; reading first would only read a half-swapped tree.
+    if (filesystemFailure(e, root)) return undefined;
+    throw e;
+  }
+  return readTreeInBackground(outAbs);
+}
+
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
+  const reading = drift ? await readCommittedTree(outAbs, o.root) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
-  if (!rendered.render) return { rendered, files: listTree(outAbs).files.length };
-  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files);
+  if (!rendered.render) {
+    reading?.cancel();
+    return { rendered, files: listTree(outAbs).files.length };
+  }
+  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files, await reading?.result);
   // Files the controller's bootstrap owns are not the render's: neither drift nor objects to check.
   const owned = rendered.render.bootstrapOwned;
   const disk = owned ? { ...read, paths: read.paths.filter((p) => !isUnder(p, owned)), differing: new Map([...read.differing].filter(([p]) => !isUnder(p, owned))) } : read;

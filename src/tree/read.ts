@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
+import type { TreeDigests } from './background.js';
+import { contentDigest } from './digest.js';
 import { listTree, type Listing } from './list.js';
 
 /**
@@ -34,22 +36,27 @@ export interface TreeAgainst {
  * Reads the tree and keeps only what differs from `expected`. A file equal to
  * what render produces is dropped as soon as it is compared, so a clean tree
  * costs no memory beyond the render itself (the whole tree at once was the
- * largest single allocation of a check at thousands of tenants).
+ * largest single allocation of a check at thousands of tenants). With the
+ * digests a reader thread took while the render ran (background.ts), only the
+ * files whose digest is not the render's are read here.
  */
-export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>): TreeAgainst {
-  const listing = listTree(outAbs);
+export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests): TreeAgainst {
+  const listing = seen ?? listTree(outAbs);
   const paths: string[] = [];
   const differing = new Map<string, string>();
   const encoding = new Map<string, EncodingProblem>();
-  for (const r of listing.files) {
+  listing.files.forEach((r, i) => {
     const p = `${outRel}/${r}`;
     paths.push(p);
+    const want = expected.get(p);
+    // Read already, on another thread: equal bytes need no second look.
+    if (seen && want !== undefined && seen.digests[i] === contentDigest(want)) return;
     const bytes = readFileSync(path.join(outAbs, r));
     const text = bytes.toString('utf8');
-    if (expected.get(p) === text) continue;
+    if (want === text) return;
     differing.set(p, text);
     const bad = encodingProblem(bytes, text);
     if (bad) encoding.set(p, bad);
-  }
+  });
   return { paths, differing, encoding, links: listing.links };
 }

@@ -1,0 +1,61 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readTreeInBackground } from '../../src/tree/background.js';
+import { contentDigest } from '../../src/tree/digest.js';
+import { readTreeAgainst } from '../../src/tree/read.js';
+
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** A tree with files equal to the render, one edited, one not UTF-8, one render does not write, and a link. */
+async function tree(): Promise<{ root: string; out: string; expected: Map<string, string> }> {
+  const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bg-'));
+  made.push(root);
+  const out = path.join(root, 'rendered');
+  const expected = new Map<string, string>();
+  for (let i = 0; i < 40; i++) {
+    const rel = `t${i % 4}/obj-${i}.yaml`;
+    const text = `kind: ConfigMap\nmetadata:\n  name: obj-${i}\ndata:\n  X: "é ${i}"\n`;
+    expected.set(`rendered/${rel}`, text);
+    await mkdir(path.dirname(path.join(out, rel)), { recursive: true });
+    await writeFile(path.join(out, rel), text);
+  }
+  await writeFile(path.join(out, 't1/obj-1.yaml'), 'kind: ConfigMap\nmetadata:\n  name: edited\n');
+  await writeFile(path.join(out, 't2/obj-2.yaml'), Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0x0a]));
+  await writeFile(path.join(out, 't3/extra.yaml'), 'kind: Secret\n');
+  expected.set('rendered/t0/missing.yaml', 'kind: ConfigMap\n');
+  await symlink('/etc/passwd', path.join(out, 't0/link.yaml'));
+  return { root, out, expected };
+}
+
+describe('reading the committed tree on another thread', () => {
+  it('finds exactly what reading it on this thread finds: the same files, differences, encoding problems and links', async () => {
+    const { out, expected } = await tree();
+    const alone = readTreeAgainst(out, 'rendered', expected);
+    const digests = await readTreeInBackground(out).result;
+    expect(digests).toBeDefined();
+    const together = readTreeAgainst(out, 'rendered', expected, digests);
+    expect(together).toEqual(alone);
+    expect([...alone.differing.keys()].sort()).toEqual(['rendered/t1/obj-1.yaml', 'rendered/t2/obj-2.yaml', 'rendered/t3/extra.yaml']);
+    expect([...alone.encoding.keys()]).toEqual(['rendered/t2/obj-2.yaml']);
+    expect(alone.links.map((l) => l.path)).toEqual(['t0/link.yaml']);
+  });
+
+  it('reads again only the files whose digest is not the render’s', async () => {
+    const { out, expected } = await tree();
+    const digests = (await readTreeInBackground(out).result)!;
+    // A digest that says the edited file equals the render: the file is then not read, so the edit goes unseen.
+    const i = digests.files.indexOf('t1/obj-1.yaml');
+    const claimed = { ...digests, digests: digests.digests.map((d, j) => (j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : d)) };
+    expect(readTreeAgainst(out, 'rendered', expected, claimed).differing.has('rendered/t1/obj-1.yaml')).toBe(false);
+    expect(readTreeAgainst(out, 'rendered', expected, digests).differing.has('rendered/t1/obj-1.yaml')).toBe(true);
+  });
+
+  it('gives an empty listing for a folder that does not exist', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bg-'));
+    made.push(root);
+    expect(await readTreeInBackground(path.join(root, 'rendered')).result).toEqual({ files: [], links: [], digests: [] });
+  });
+});
