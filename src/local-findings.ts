@@ -2,6 +2,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Manifest } from './manifest/types.js';
 import { sha256, type RenderCache } from './render/cache.js';
 import type { RenderResult } from './render/render.js';
+import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
 import type { LocalFindings } from './rules/engine.js';
 import type { TenantsConfig } from './tenants/types.js';
 
@@ -95,4 +96,34 @@ export function storeLocal(cache: RenderCache, plan: LocalPlan): void {
   for (const [tenant, found] of plan.fresh) {
     cache.putFindings(tenant, plan.keys.get(tenant)!, { schema: unwaived(found.schema), rules: unwaived(found.rules) });
   }
+}
+
+/**
+ * What the admission stage replays: the outcome of a tenant's requests, kept
+ * under its findings key, the digest of its cluster's policies and bindings,
+ * and the admission and GitOps settings (who applies, who is impersonated).
+ */
+export function admissionReplay(cache: RenderCache, plan: LocalPlan, config: TenantsConfig): AdmissionReplay {
+  const settings = JSON.stringify([config.admission ?? null, config.gitops ?? null]);
+  const keyOf = (tenant: string, policies: string): string | undefined => {
+    const k = plan.keys.get(tenant);
+    return k === undefined ? undefined : sha256(`${k}\nadmission\n${settings}\n${policies}`);
+  };
+  return {
+    unitOf: plan.unitOf,
+    recorded(tenant, policies) {
+      const key = keyOf(tenant, policies);
+      const v = key === undefined ? undefined : cache.getFindings(tenant, key, 'admission');
+      return isTenantAdmission(v) ? v : undefined;
+    },
+    record(tenant, policies, outcome) {
+      const key = keyOf(tenant, policies);
+      if (key !== undefined) cache.putFindings(tenant, key, outcome, 'admission');
+    },
+  };
+}
+
+function isTenantAdmission(v: unknown): v is TenantAdmission {
+  const o = v as Partial<TenantAdmission> | null;
+  return typeof o === 'object' && o !== null && Array.isArray(o.labels) && Array.isArray(o.guardrails) && typeof o.objects === 'object' && o.objects !== null && Object.values(o.objects).every(Array.isArray);
 }

@@ -20,7 +20,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
-import { planLocal, ruleUnits, storeLocal, type LocalPlan } from './local-findings.js';
+import { admissionReplay, planLocal, ruleUnits, storeLocal, type LocalPlan } from './local-findings.js';
 import { listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
@@ -489,7 +489,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.sections.push(...proofs.sections);
     const admission = await phase('admission', async () => {
       const [{ admissionFindings }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
-      return admissionFindings(manifests, config, rawSchemas() as SchemaSource);
+      return admissionFindings(manifests, config, rawSchemas() as SchemaSource, local ? admissionReplay(opts.cache!, local, config) : undefined);
     });
     result.diagnostics.push(...admission);
   }

@@ -55,6 +55,9 @@ export interface CacheStats {
   misses: number;
 }
 
+/** What a stage stored about a tenant: schema and local-rule findings, or what its admission requests showed. Each kind has its own folder. */
+export type FindingsKind = 'findings' | 'admission';
+
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
 
 const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
@@ -141,10 +144,10 @@ export class RenderCache {
    * tenant's objects, stored under a key the pipeline derives from the render
    * key and everything else those stages read. Undefined for a miss.
    */
-  getFindings(tenant: string, key: string): unknown {
+  getFindings(tenant: string, key: string, kind: FindingsKind = 'findings'): unknown {
     let bytes: Buffer;
     try {
-      bytes = readFileSync(path.join(this.findingsFolder(tenant), key));
+      bytes = readFileSync(path.join(this.findingsFolder(kind, tenant), key));
     } catch {
       return undefined;
     }
@@ -156,16 +159,16 @@ export class RenderCache {
   }
 
   /** Stores findings, unless they would not read back exactly as they are (only plain JSON values do). */
-  putFindings(tenant: string, key: string, findings: unknown): void {
+  putFindings(tenant: string, key: string, findings: unknown, kind: FindingsKind = 'findings'): void {
     if (!plainJson(findings)) return;
-    this.write(this.findingsFolder(tenant), key, () => {
+    this.write(this.findingsFolder(kind, tenant), key, () => {
       const body = Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8');
       return Buffer.concat([Buffer.from(`${FINDINGS_MAGIC} ${checksum(body)}\n`, 'utf8'), body]);
     });
   }
 
-  private findingsFolder(tenant: string): string {
-    return path.join(this.dir, 'findings', tenant);
+  private findingsFolder(kind: FindingsKind, tenant: string): string {
+    return path.join(this.dir, kind, tenant);
   }
 
   private write(folder: string, key: string, bytes: () => Buffer): void {

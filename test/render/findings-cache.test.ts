@@ -158,6 +158,80 @@ describe('findings cache (schema and local rules of unchanged tenants)', () => {
   });
 });
 
+describe('admission outcomes of unchanged tenants', () => {
+  /** Five tenants, the guardrails policy unbound (every tenant's guardrails open), and a policy that refuses and fails on tenant ConfigMaps. */
+  async function repoWithAdmissionFindings(): Promise<string> {
+    const root = await repoWithFindings();
+    await rm(path.join(root, 'templates/cluster/validatingadmissionpolicybinding-tenant-guardrails.yaml.ejs'));
+    await writeFile(
+      path.join(root, 'templates/cluster/validatingadmissionpolicy-test-configmaps.yaml.ejs'),
+      [
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingAdmissionPolicy',
+        'metadata:',
+        '  name: test-configmaps',
+        'spec:',
+        '  failurePolicy: Fail',
+        '  matchConstraints:',
+        '    resourceRules:',
+        '      - apiGroups: [""]',
+        '        apiVersions: ["*"]',
+        '        operations: ["CREATE", "UPDATE"]',
+        '        resources: ["configmaps"]',
+        '  validations:',
+        '    - expression: "object.metadata.name != \'tenant-config\'"',
+        '    - expression: "object.data[\'MISSING\'] == \'x\'"',
+        '',
+      ].join('\n'),
+    );
+    await writeFile(
+      path.join(root, 'templates/cluster/validatingadmissionpolicybinding-test-configmaps.yaml.ejs'),
+      [
+        'apiVersion: admissionregistration.k8s.io/v1',
+        'kind: ValidatingAdmissionPolicyBinding',
+        'metadata:',
+        '  name: test-configmaps',
+        'spec:',
+        '  policyName: test-configmaps',
+        '  validationActions: [Deny]',
+        '',
+      ].join('\n'),
+    );
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    return root;
+  }
+
+  it('replays what each tenant\'s requests showed, and the report is the same as evaluating them again', async () => {
+    const root = await repoWithAdmissionFindings();
+    const dir = await cacheDir();
+    const none = await check(root);
+    const messages = none.diagnostics.filter((d) => d.ruleId.startsWith('admission/')).map((d) => d.message);
+    // Aggregated across tenants: the order tenants are seen in decides the first subject and the "and N more" list.
+    expect(messages.some((m) => m.includes('can delete the NetworkPolicy guardrail') && m.includes('more:'))).toBe(true);
+    expect(messages.some((m) => m.includes('is refused by policy test-configmaps') && m.includes('more:'))).toBe(true);
+    expect(messages.some((m) => m.includes('policy test-configmaps fails to evaluate') && m.includes('more:'))).toBe(true);
+    await check(root, new RenderCache(dir));
+    expect((await readdir(path.join(dir, 'admission'))).length).toBeGreaterThanOrEqual(TENANTS - 1);
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+  });
+
+  it('evaluates again when the policies change, though no tenant did', async () => {
+    const root = await repoWithAdmissionFindings();
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    await applyInputEdits(root, [{ file: 'templates/cluster/validatingadmissionpolicy-test-configmaps.yaml.ejs', from: "!= 'tenant-config'", to: "!= 'extra'" }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const warm = await check(root, new RenderCache(dir));
+    // The tenants' own findings are theirs alone: still replayed.
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    const refused = (r: PipelineResult) => r.diagnostics.filter((d) => d.message.includes('is refused by policy test-configmaps')).map((d) => d.message);
+    expect(refused(warm).join('\n')).toContain('ConfigMap ai-agents-cache-plain/extra');
+    expect(outputs(warm)).toEqual(outputs(await check(root)));
+  });
+});
+
 describe('local rules', () => {
   type Ctx = Parameters<NonNullable<AnyRule['checkManifest']>>[1];
   let manifests: Manifest[] = [];

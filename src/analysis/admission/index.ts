@@ -147,6 +147,39 @@ export function policyFindings(set: PolicySet, src: SchemaSource): Diagnostic[] 
   return [...set.policies.flatMap((p) => compileFindings(p, src)), ...bindingFindings(set)];
 }
 
+/**
+ * One request's outcome as the tally takes it; `ref` says where it is shown:
+ * the object of that file, or the named policy.
+ */
+export interface TallyAdd {
+  key: string;
+  id: 'admission/coverage' | 'admission/policy';
+  message: string;
+  subject: string;
+  ref?: { file: string } | { policy: string };
+  pointer: string;
+}
+
+/** What a tenant's requests showed: the probes of its Namespace and guardrails, and the lockout check of each of its objects by file. */
+export interface TenantAdmission {
+  labels: TallyAdd[];
+  guardrails: TallyAdd[];
+  objects: Record<string, TallyAdd[]>;
+}
+
+/**
+ * Replays what the requests of unchanged tenants showed (the pipeline keeps
+ * it per tenant, keyed on the tenant's objects and inputs and on `policies`,
+ * a digest of its cluster's policies and bindings). The outcome is the same
+ * as evaluating again: every request of such a tenant reads only its
+ * Namespace, its objects and the policies.
+ */
+export interface AdmissionReplay {
+  unitOf(m: Manifest): string | undefined;
+  recorded(tenant: string, policies: string): TenantAdmission | undefined;
+  record(tenant: string, policies: string, outcome: TenantAdmission): void;
+}
+
 /** Requests aggregated by what they show, so one broken policy is one finding, not one per tenant. */
 class Tally {
   private readonly groups = new Map<string, { manifest?: Manifest; pointer: string; message: string; id: 'admission/coverage' | 'admission/policy'; subjects: string[] }>();
@@ -171,9 +204,38 @@ const withLabels = (o: KubeObject, labels: Record<string, string>): KubeObject =
  * acting outside Git; every rendered object is admitted when its GitOps
  * applier applies it; no evaluation errors.
  */
-export function admissionFindings(manifests: readonly Manifest[], config: TenantsConfig, src: SchemaSource): Diagnostic[] {
+export function admissionFindings(manifests: readonly Manifest[], config: TenantsConfig, src: SchemaSource, replay?: AdmissionReplay): Diagnostic[] {
   const all = policiesOf(manifests);
   const out = policyFindings(all, src);
+  const digests = new Map<string, string>();
+  const policiesDigest = (root: string): string => {
+    let d = digests.get(root);
+    if (d === undefined) {
+      const set = setOf(root);
+      d = JSON.stringify([root, set.policies.map((p) => [p.name, p.manifest?.file ?? '', p.manifest ? p.manifest.object : p.spec]), set.bindings.map((b) => [b.name, b.manifest?.file ?? '', b.manifest ? b.manifest.object : b.spec])]);
+      digests.set(root, d);
+    }
+    return d;
+  };
+  let byFile: Map<string, Manifest> | undefined;
+  const resolve = (a: TallyAdd, set: PolicySet): Manifest | undefined => {
+    if (!a.ref) return undefined;
+    if ('policy' in a.ref) {
+      const name = a.ref.policy;
+      return set.policies.find((x) => x.name === name)?.manifest;
+    }
+    byFile ??= new Map(manifests.map((m) => [m.file, m]));
+    return byFile.get(a.ref.file);
+  };
+  /** Where the adds of the request now evaluated are recorded (a tenant that will be stored), if anywhere. */
+  let recording: TallyAdd[] | undefined;
+  const add = (a: TallyAdd, manifest: Manifest | undefined) => {
+    tally.add(a.key, a.id, a.message, a.subject, manifest, a.pointer);
+    recording?.push(a);
+  };
+  const replayAll = (adds: readonly TallyAdd[], set: PolicySet) => {
+    for (const a of adds) tally.add(a.key, a.id, a.message, a.subject, resolve(a, set), a.pointer);
+  };
 
   const byRoot = new Map<string, PolicySet>();
   const setOf = (root: string) => {
@@ -208,7 +270,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   const errors = (d: Decision, set: PolicySet, subject: string) => {
     for (const f of d.failures.filter((x) => x.error)) {
       const p = set.policies.find((x) => x.name === f.policy);
-      tally.add(`error\n${f.policy}\n${f.pointer}`, 'admission/policy', `policy ${f.policy} fails to evaluate: ${f.error}; under failurePolicy Fail this refuses the request`, subject, p?.manifest, f.pointer);
+      add({ key: `error\n${f.policy}\n${f.pointer}`, id: 'admission/policy', message: `policy ${f.policy} fails to evaluate: ${f.error}; under failurePolicy Fail this refuses the request`, subject, ...(p?.manifest ? { ref: { policy: f.policy } } : {}), pointer: f.pointer }, p?.manifest);
     }
   };
   const admission = config.admission;
@@ -218,6 +280,14 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
 
   const tenantOf = new Map(config.tenants.map((t) => [t.namespace, t]));
   const probedCreate = new Set<string>();
+  /** Tenants whose outcome was replayed, and those being recorded to be stored. */
+  const replayed = new Map<string, TenantAdmission>();
+  const pending = new Map<string, { root: string; outcome: TenantAdmission }>();
+  const clustersOf = new Map<string, number>();
+  for (const k of namespaceManifests.keys()) {
+    const name = k.slice(k.indexOf('\n') + 1);
+    clustersOf.set(name, (clustersOf.get(name) ?? 0) + 1);
+  }
   for (const [k, nsManifest] of namespaceManifests) {
     const [root, name] = k.split('\n') as [string, string];
     const tenant = tenantOf.get(name);
@@ -233,16 +303,32 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       return d.failures.length > 0;
     };
     const probe = (what: string, r: AdmissionRequest, m: Manifest, pointer: string) => {
-      if (!refused(r)) tally.add(`coverage\n${root}\n${what}`, 'admission/coverage', `a platform admin outside Git can ${what} of tenant ${tenant.id} (${name}): no admission policy refuses it`, tenant.id, m, pointer);
+      if (!refused(r)) add({ key: `coverage\n${root}\n${what}`, id: 'admission/coverage', message: `a platform admin outside Git can ${what} of tenant ${tenant.id} (${name}): no admission policy refuses it`, subject: tenant.id, ref: { file: m.file }, pointer }, m);
     };
-    const { [key]: _removed, ...withoutKey } = labels;
-    probe(`remove the label ${key} from the Namespace`, requestFor('UPDATE', admin, withLabels(ns, withoutKey), ns), nsManifest, toPointer(['metadata', 'labels', key]));
-    probe(`change the label ${TENANT_LABEL} of the Namespace`, requestFor('UPDATE', admin, withLabels(ns, { ...labels, [TENANT_LABEL]: `${tenant.id}-other` }), ns), nsManifest, toPointer(['metadata', 'labels', TENANT_LABEL]));
-    // The same request for every tenant of a cluster: asked once per cluster.
+    // A tenant moved to another cluster keeps its Namespace in the old one: its requests there differ, so it is not replayed.
+    const unit = replay?.unitOf(nsManifest) === tenant.id && clustersOf.get(name) === 1 ? tenant.id : undefined;
+    const before = unit === undefined ? undefined : replay!.recorded(unit, policiesDigest(root));
+    const outcome: TenantAdmission | undefined = unit !== undefined && !before ? { labels: [], guardrails: [], objects: {} } : undefined;
+    if (outcome) pending.set(unit!, { root, outcome });
+    if (before) replayAll(before.labels, set);
+    else {
+      recording = outcome?.labels;
+      const { [key]: _removed, ...withoutKey } = labels;
+      probe(`remove the label ${key} from the Namespace`, requestFor('UPDATE', admin, withLabels(ns, withoutKey), ns), nsManifest, toPointer(['metadata', 'labels', key]));
+      probe(`change the label ${TENANT_LABEL} of the Namespace`, requestFor('UPDATE', admin, withLabels(ns, { ...labels, [TENANT_LABEL]: `${tenant.id}-other` }), ns), nsManifest, toPointer(['metadata', 'labels', TENANT_LABEL]));
+      recording = undefined;
+    }
+    // The same request for every tenant of a cluster: asked once per cluster (so never part of a tenant's record).
     if (!probedCreate.has(root)) {
       probedCreate.add(root);
       probe(`create a Namespace carrying ${key}, like the one`, requestFor('CREATE', admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `${name}-copy`, labels: { [key]: labels[key] ?? 'true' } } }), nsManifest, toPointer(['metadata', 'labels', key]));
     }
+    if (before) {
+      replayAll(before.guardrails, set);
+      replayed.set(unit!, before);
+      continue;
+    }
+    recording = outcome?.guardrails;
     const objects = inNamespace.get(`${root}\n${name}`) ?? [];
     for (const g of GUARDRAILS) {
       const existing = objects.find((m) => m.object.kind === g.kind && m.object.apiVersion.split('/').length === (g.group ? 2 : 1) && (g.group === '' || m.object.apiVersion.startsWith(`${g.group}/`)));
@@ -254,6 +340,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       const apiVersion = g.group ? `${g.group}/v1` : 'v1';
       probe(`create a ${g.kind} in the namespace`, requestFor('CREATE', admin, { apiVersion, kind: g.kind, metadata: { name: 'added-by-hand', namespace: name } }), nsManifest, '/metadata/name');
     }
+    recording = undefined;
   }
 
   // Lockout: what the GitOps controller (or, under Flux, the tenant ServiceAccount it impersonates for workloads/) applies must be admitted.
@@ -265,6 +352,14 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       const root = clusterRootOf(m);
       const set = setOf(root);
       if (set.policies.length === 0) continue;
+      const unit = replay?.unitOf(m);
+      const before = unit === undefined ? undefined : replayed.get(unit);
+      if (before) {
+        replayAll(before.objects[m.file] ?? [], set);
+        continue;
+      }
+      const outcome = unit === undefined ? undefined : pending.get(unit)?.outcome;
+      if (outcome) recording = outcome.objects[m.file] = [];
       const tenant = tenantOf.get(o.metadata?.namespace ?? '');
       const impersonated = config.gitops?.tool === 'flux' && tenant && isTenantWorkload(o);
       const user: User = impersonated
@@ -276,10 +371,12 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
         // The controller is never to be refused: the policy is what to fix. An impersonated tenant account is judged on content: the object is.
         const policy = set.policies.find((x) => x.name === f.policy);
         const [where, pointer] = impersonated || !policy?.manifest ? [m, '/metadata/name'] : [policy.manifest, f.pointer];
-        tally.add(`lockout\n${f.policy}\n${f.pointer}\n${impersonated ? m.file : ''}`, 'admission/policy', `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, `${o.kind}/${o.metadata?.name}`, where, pointer);
+        add({ key: `lockout\n${f.policy}\n${f.pointer}\n${impersonated ? m.file : ''}`, id: 'admission/policy', message: `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, subject: `${o.kind}/${o.metadata?.name}`, ref: where === m ? { file: m.file } : { policy: f.policy }, pointer }, where);
       }
+      recording = undefined;
     }
   }
+  for (const [tenant, { root, outcome }] of pending) replay!.record(tenant, policiesDigest(root), outcome);
   out.push(...tally.diagnostics());
   return out;
 }
