@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pushTo } from './collections.js';
@@ -248,7 +249,7 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
 async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const { root, outDir } = paths(opts);
   const outAbs = path.join(root, outDir);
-  const reading = await readCommittedTree(outAbs, root);
+  const reading = await readCommittedTree(outAbs, paths(opts));
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) {
     reading?.cancel();
@@ -350,25 +351,32 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
 }
 
 /**
+ * A tenants.yaml this small lists a few hundred tenants at most, whose
+ * committed tree is read in less time than a thread takes to start.
+ */
+const BACKGROUND_READ_MIN_BYTES = 32 * 1024;
+
+/**
  * Starts reading the committed tree on another thread, once a swap a killed
  * run left is finished (the files read must be the ones compared).
  */
-async function readCommittedTree(outAbs: string, root: string): Promise<BackgroundRead | undefined> {
+async function readCommittedTree(outAbs: string, o: Required<RepoPaths>, tenantsText?: string): Promise<BackgroundRead | undefined> {
   try {
     await recoverTree(outAbs);
   } catch (e) {
     // The caller's own recovery reports it with the path; reading first would only read a half-swapped tree.
-    if (filesystemFailure(e, root)) return undefined;
+    if (filesystemFailure(e, o.root)) return undefined;
     throw e;
   }
-  return readTreeInBackground(outAbs);
+  const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
+  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs) : undefined;
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const reading = drift ? await readCommittedTree(outAbs, o.root) : undefined;
+  const reading = drift ? await readCommittedTree(outAbs, o, opts.tenantsText) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {
