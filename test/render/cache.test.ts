@@ -228,13 +228,7 @@ describe('per-tenant render cache', () => {
   });
 
   it('replays unchanged tenants of the base ref instead of rendering them again', async () => {
-    const root = await tempRepo({ tenants: await moreTenants() });
-    git(root, 'init', '-q', '-b', 'main');
-    await commitAll(root, 'base');
-    await replace2(root, '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn');
-    const dir = await cacheDir();
-    // The head's render fills the cache; the base then differs only in test-tenant-b.
-    await render(root, new RenderCache(dir));
+    const { root, dir } = await headOverBase();
     const base = await renderBase({ root, cache: new RenderCache(dir) }, 'main');
     expect(base.render?.cache).toEqual({ hits: TENANTS - 1, misses: 1 });
     const uncached = await renderBase({ root }, 'main');
@@ -246,12 +240,7 @@ describe('per-tenant render cache', () => {
   });
 
   it('holds an object the base and the head both replay once: one manifest, parsed once', async () => {
-    const root = await tempRepo({ tenants: await moreTenants() });
-    git(root, 'init', '-q', '-b', 'main');
-    await commitAll(root, 'base');
-    await replace2(root, '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn');
-    const dir = await cacheDir();
-    await render(root, new RenderCache(dir));
+    const { root, dir } = await headOverBase();
     await renderBase({ root, cache: new RenderCache(dir) }, 'main');
     // One run: the head and then the base through one cache, as check --base does.
     const cache = new RenderCache(dir);
@@ -270,6 +259,17 @@ describe('per-tenant render cache', () => {
     expect(snapshot(head)).toEqual(snapshot(await render(root)));
   });
 });
+
+/** A repository whose base commit differs from the work tree in test-tenant-b only, and a cache the head's render filled. */
+async function headOverBase(): Promise<{ root: string; dir: string }> {
+  const root = await tempRepo({ tenants: await moreTenants() });
+  git(root, 'init', '-q', '-b', 'main');
+  await commitAll(root, 'base');
+  await replace2(root, '    config:\n      LOG_LEVEL: debug', '    config:\n      LOG_LEVEL: warn');
+  const dir = await cacheDir();
+  await render(root, new RenderCache(dir));
+  return { root, dir };
+}
 
 async function replace2(root: string, from: string, to: string): Promise<void> {
   const p = path.join(root, 'tenants.yaml');
