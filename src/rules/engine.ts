@@ -108,50 +108,43 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
         if (unit !== undefined) local!.store(unit, d);
       },
     };
-    if (!meta.local) {
-      if (rule.checkManifest) {
-        const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
-        for (const m of scope) if (!only || only.manifest(m)) rule.checkManifest(m, ctx);
-      }
-      if (rule.checkTenant) {
-        for (const t of tenants.values()) if (!only || only.tenant(t.id)) rule.checkTenant(t, byTenant.get(t.id) ?? [], ctx);
-      }
-      rule.checkAll?.(manifests, ctx);
-      continue;
-    }
     // A local rule sees its object's or its tenant's namespace and the platform settings, nothing else.
     let ownNamespace: string | undefined;
     const own = (ns: string | undefined, what: string): string | undefined => {
       if (ns !== undefined && ns !== ownNamespace) beyondLocal(meta.id, what)();
       return ns;
     };
-    const narrow: RuleContext<string> = {
-      ...ctx,
-      get tenants(): never {
-        return beyondLocal(meta.id, 'the tenant list')();
-      },
-      get all(): never {
-        return beyondLocal(meta.id, 'every object')();
-      },
-      ofKind: beyondLocal(meta.id, 'objects by kind'),
-      shared: beyondLocal(meta.id, 'a tree-wide index'),
-      tenantOfNamespace: (ns) => ctx.tenantOfNamespace(own(ns, `the tenant of namespace ${ns}`)),
-      lookup: (kind, ns, name) => {
-        // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.
-        const where = kind === 'Namespace' && ns === undefined ? name : ns;
-        if (where === undefined || where !== ownNamespace) beyondLocal(meta.id, ns === undefined ? `${kind} ${name}` : `an object in namespace ${ns}`)();
-        return ctx.lookup(kind, ns, name);
-      },
+    const use: RuleContext<string> = !meta.local
+      ? ctx
+      : {
+          ...ctx,
+          get tenants(): never {
+            return beyondLocal(meta.id, 'the tenant list')();
+          },
+          get all(): never {
+            return beyondLocal(meta.id, 'every object')();
+          },
+          ofKind: beyondLocal(meta.id, 'objects by kind'),
+          shared: beyondLocal(meta.id, 'a tree-wide index'),
+          tenantOfNamespace: (ns) => ctx.tenantOfNamespace(own(ns, `the tenant of namespace ${ns}`)),
+          lookup: (kind, ns, name) => {
+            // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.
+            const where = kind === 'Namespace' && ns === undefined ? name : ns;
+            if (where === undefined || where !== ownNamespace) beyondLocal(meta.id, ns === undefined ? `${kind} ${name}` : `an object in namespace ${ns}`)();
+            return ctx.lookup(kind, ns, name);
+          },
+        };
+    /** The cache entry a local rule's findings belong to; skipped when that entry is replayed. */
+    const replayed = (unitOf: (l: LocalFindings) => string | undefined): boolean => {
+      unit = meta.local && local ? unitOf(local) : undefined;
+      return unit !== undefined && local!.replayed.has(unit);
     };
-    if (rule.checkAll) beyondLocal(meta.id, 'the whole tree')();
     if (rule.checkManifest) {
       const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
       for (const m of scope) {
-        if (only && !only.manifest(m)) continue;
-        unit = local?.unitOf(m);
-        if (unit !== undefined && local!.replayed.has(unit)) continue;
+        if ((only && !only.manifest(m)) || replayed((l) => l.unitOf(m))) continue;
         ownNamespace = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
-        rule.checkManifest(m, narrow);
+        rule.checkManifest(m, use);
       }
     }
     if (rule.checkTenant) {
@@ -159,13 +152,16 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
         if (only && !only.tenant(t.id)) continue;
         const objects = byTenant.get(t.id) ?? [];
         // A tenant is a unit only when every object in its namespace is: what the rule sees is then all cached together.
-        unit = local && objects.length > 0 && objects.every((m) => local.unitOf(m) === t.id) ? t.id : undefined;
-        if (unit !== undefined && local!.replayed.has(unit)) continue;
+        if (replayed((l) => (objects.length > 0 && objects.every((m) => l.unitOf(m) === t.id) ? t.id : undefined))) continue;
         ownNamespace = t.namespace;
-        rule.checkTenant(t, objects, narrow);
+        rule.checkTenant(t, objects, use);
       }
     }
     unit = undefined;
+    if (rule.checkAll) {
+      if (meta.local) beyondLocal(meta.id, 'the whole tree')();
+      rule.checkAll(manifests, use);
+    }
   }
   if (local) out.push(...local.findings);
   return config ? applyWaivers(out, rules, config) : out;
