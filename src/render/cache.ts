@@ -116,19 +116,7 @@ export class RenderCache {
     const id = `${tenant}/${key}`;
     const seen = this.replayed.get(id);
     if (seen) return seen;
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(this.folder(tenant), key));
-    } catch {
-      return undefined;
-    }
-    let entry: CachedTenant | undefined;
-    try {
-      entry = decode(bytes, tenant, key);
-    } catch {
-      // Whatever is wrong with an entry, it is only a miss: the tenant renders and the entry is rewritten.
-      return undefined;
-    }
+    const entry = decoded(readEntry(path.join(this.folder(tenant), key)), (bytes) => decode(bytes, tenant, key));
     if (entry) this.replayed.set(id, entry);
     return entry;
   }
@@ -145,26 +133,13 @@ export class RenderCache {
    * key and everything else those stages read. Undefined for a miss.
    */
   getFindings(tenant: string, key: string, kind: FindingsKind = 'findings'): unknown {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(path.join(this.findingsFolder(kind, tenant), key));
-    } catch {
-      return undefined;
-    }
-    try {
-      return decodeFindings(bytes, tenant, key);
-    } catch {
-      return undefined;
-    }
+    return decoded(readEntry(path.join(this.findingsFolder(kind, tenant), key)), (bytes) => decodeFindings(bytes, tenant, key));
   }
 
   /** Stores findings, unless they would not read back exactly as they are (only plain JSON values do). */
   putFindings(tenant: string, key: string, findings: unknown, kind: FindingsKind = 'findings'): void {
     if (!plainJson(findings)) return;
-    this.write(this.findingsFolder(kind, tenant), key, () => {
-      const body = Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8');
-      return Buffer.concat([Buffer.from(`${FINDINGS_MAGIC} ${checksum(body)}\n`, 'utf8'), body]);
-    });
+    this.write(this.findingsFolder(kind, tenant), key, () => frame(FINDINGS_MAGIC, Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8')));
   }
 
   private findingsFolder(kind: FindingsKind, tenant: string): string {
@@ -225,20 +200,49 @@ interface Header {
   objects: HeaderObject[];
 }
 
+/** Whatever is wrong with an entry, it is only a miss: the stage runs again and the entry is rewritten. */
+function decoded<T>(bytes: Buffer | undefined, decodeIt: (bytes: Buffer) => T): T | undefined {
+  if (!bytes) return undefined;
+  try {
+    return decodeIt(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** `<magic> <checksum of the body>\n<body>`: how every entry kind is framed. */
+function frame(magic: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`${magic} ${checksum(body)}\n`, 'utf8'), body]);
+}
+
+/** The body of a framed entry, if its magic is this one and its checksum holds. */
+function unframe(bytes: Buffer, magic: string): Buffer | undefined {
+  const firstLine = bytes.indexOf(10);
+  if (firstLine < 0) return undefined;
+  const [found, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
+  const body = bytes.subarray(firstLine + 1);
+  return found === magic && checksum(body) === sum ? body : undefined;
+}
+
+/** The file's bytes, or undefined when it cannot be read (a miss). */
+function readEntry(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file);
+  } catch {
+    return undefined;
+  }
+}
+
 function encode(tenant: string, key: string, value: CachedTenant): Buffer {
   const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length]) };
   const body = Buffer.from(`${JSON.stringify(header)}\n${value.objects.map((o) => o.text + o.json).join('')}`, 'utf8');
-  return Buffer.concat([Buffer.from(`${MAGIC} ${checksum(body)}\n`, 'utf8'), body]);
+  return frame(MAGIC, body);
 }
 
 /** The entry, or an exception for anything that is not exactly what encode wrote for this tenant and key. */
 function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | undefined {
-  const firstLine = bytes.indexOf(10);
-  if (firstLine < 0) return undefined;
-  const [magic, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
-  if (magic !== MAGIC) return undefined;
-  const body = bytes.subarray(firstLine + 1);
-  if (checksum(body) !== sum) return undefined;
+  const body = unframe(bytes, MAGIC);
+  if (!body) return undefined;
   const text = body.toString('utf8');
   const headerEnd = text.indexOf('\n');
   const header = JSON.parse(text.slice(0, headerEnd)) as Header;
@@ -262,11 +266,8 @@ function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | unde
 }
 
 function decodeFindings(bytes: Buffer, tenant: string, key: string): unknown {
-  const firstLine = bytes.indexOf(10);
-  if (firstLine < 0) return undefined;
-  const [magic, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
-  const body = bytes.subarray(firstLine + 1);
-  if (magic !== FINDINGS_MAGIC || checksum(body) !== sum) return undefined;
+  const body = unframe(bytes, FINDINGS_MAGIC);
+  if (!body) return undefined;
   const entry = JSON.parse(body.toString('utf8')) as { tenant?: unknown; key?: unknown; findings?: unknown };
   if (entry.tenant !== tenant || entry.key !== key) return undefined;
   return entry.findings;
