@@ -179,8 +179,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const origin = tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template };
     // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
     const replayed = e.value ? undefined : replayedManifest(o, origin);
-    let parsed: KubeObject | undefined = e.value;
-    const object = () => (parsed ??= replayed ? replayed.object : (JSON.parse(o.json) as KubeObject));
+    const object = (): KubeObject => e.value ?? replayed!.object;
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
     // Every placed file has its manifest: a path taken twice (rare, a failure) is looked up there.
