@@ -1,4 +1,5 @@
 import type { Container } from 'kubernetes-types/core/v1.js';
+import { pushTo } from '../../collections.js';
 import { toPointer } from '../../manifest/locate.js';
 import type { KubeObject } from '../../manifest/types.js';
 import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
@@ -93,11 +94,7 @@ export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptio
   const replicasAt = (i: number) => workloads.find((w) => w.index === i)?.replicas;
   // Each quota resource reads only its own charges and, per quota, the pods its scopes select: grouped once, in order.
   const chargesOf = new Map<string, Charge[]>();
-  for (const c of nonPodCharges(objects, replicasAt)) {
-    const list = chargesOf.get(c.resource);
-    if (list) list.push(c);
-    else chargesOf.set(c.resource, [c]);
-  }
+  for (const c of nonPodCharges(objects, replicasAt)) pushTo(chargesOf, c.resource, c);
   const selected = new Map(quotas.map((q) => [q, workloads.filter((w) => podMatches(q.scopes, w.scope))]));
   const resourcesOf = new Map(quotas.map((q) => [q, Object.keys(q.hard).sort()]));
   const results: ScenarioResult[] = scenarios.map((scenario) => {
