@@ -249,14 +249,22 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
 async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
   const { root, outDir } = paths(opts);
   const outAbs = path.join(root, outDir);
-  const reading = await readCommittedTree(outAbs, paths(opts));
+  // Recovery that fails is reported below, where the tree is written, after the render's own errors.
+  const recovered = await recoverTree(outAbs).then(
+    () => true,
+    (e: unknown) => {
+      if (filesystemFailure(e, root)) return false;
+      throw e;
+    },
+  );
+  const reading = recovered ? backgroundRead(outAbs, paths(opts)) : undefined;
   const r = await renderInMemory(opts);
   if (r.diagnostics.length > 0 || !r.render) {
     reading?.cancel();
     return { ...r, written: false };
   }
   try {
-    await recoverTree(outAbs);
+    if (!recovered) await recoverTree(outAbs);
     const owned = r.render.bootstrapOwned;
     const disk = readTreeAgainst(outAbs, outDir, r.render.files, await reading?.result);
     // Files equal to the render are its own strings; only the others were kept from the read.
@@ -356,18 +364,8 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
  */
 const BACKGROUND_READ_MIN_BYTES = 32 * 1024;
 
-/**
- * Starts reading the committed tree on another thread, once a swap a killed
- * run left is finished (the files read must be the ones compared).
- */
-async function readCommittedTree(outAbs: string, o: Required<RepoPaths>, tenantsText?: string): Promise<BackgroundRead | undefined> {
-  try {
-    await recoverTree(outAbs);
-  } catch (e) {
-    // The caller's own recovery reports it with the path; reading first would only read a half-swapped tree.
-    if (filesystemFailure(e, o.root)) return undefined;
-    throw e;
-  }
+/** Starts reading the committed tree on another thread, when it is large enough to be worth one. Call once a swap a killed run left is finished: the files read must be the ones compared. */
+function backgroundRead(outAbs: string, o: Required<RepoPaths>, tenantsText?: string): BackgroundRead | undefined {
   const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
   return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs) : undefined;
 }
@@ -376,7 +374,7 @@ async function readCommittedTree(outAbs: string, o: Required<RepoPaths>, tenants
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const reading = drift ? await readCommittedTree(outAbs, o, opts.tenantsText) : undefined;
+  const reading = drift ? backgroundRead(outAbs, o, opts.tenantsText) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {
