@@ -1,5 +1,4 @@
 import { existsSync, readdirSync, readlinkSync } from 'node:fs';
-import path from 'node:path';
 
 export interface Listing {
   /** Regular files as sorted forward-slash relative paths. */
@@ -16,19 +15,23 @@ const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Files and links below `dir` in one walk. Built on readdirSync so the start-up
- * path does not load a glob library.
+ * path does not load a glob library; one readdir per folder with paths joined
+ * by hand, since path.join and path.relative on every entry cost about as much
+ * as the listing itself at 200,000 files.
  */
 export function listTree(dir: string): Listing {
   if (!existsSync(dir)) return { files: [], links: [] };
   const files: string[] = [];
   const links: Listing['links'] = [];
-  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
-    if (!e.isFile() && !e.isSymbolicLink()) continue;
-    const abs = path.join(e.parentPath ?? e.path, e.name);
-    const rel = path.relative(dir, abs).split(path.sep).join('/');
-    if (e.isFile()) files.push(rel);
-    else links.push({ path: rel, target: readlinkSync(abs) });
-  }
+  const visit = (abs: string, rel: string): void => {
+    for (const e of readdirSync(abs, { withFileTypes: true })) {
+      const r = rel + e.name;
+      if (e.isDirectory()) visit(`${abs}/${e.name}`, `${r}/`);
+      else if (e.isFile()) files.push(r);
+      else if (e.isSymbolicLink()) links.push({ path: r, target: readlinkSync(`${abs}/${e.name}`) });
+    }
+  };
+  visit(dir, '');
   files.sort(byPath);
   links.sort((a, b) => byPath(a.path, b.path));
   return { files, links };

@@ -9,7 +9,7 @@ import { readTreeAgainst } from '../../src/tree/read.js';
 const made: string[] = [];
 afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 
-/** A tree with files equal to the render, one edited, one not UTF-8, one render does not write, and a link. */
+/** A tree with files equal to the render, two edited (one large), one not UTF-8, one render does not write, and a link. */
 async function tree(): Promise<{ root: string; out: string; expected: Map<string, string> }> {
   const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bg-'));
   made.push(root);
@@ -21,6 +21,12 @@ async function tree(): Promise<{ root: string; out: string; expected: Map<string
     expected.set(`rendered/${rel}`, text);
     await mkdir(path.dirname(path.join(out, rel)), { recursive: true });
     await writeFile(path.join(out, rel), text);
+  }
+  // Larger than the reader's buffer, so it grows between files: equal, and different only in the last byte.
+  const big = `kind: ConfigMap\ndata:\n  X: "${'x'.repeat(300_000)}"\n`;
+  for (const t of ['t0', 't1']) {
+    expected.set(`rendered/${t}/big.yaml`, big);
+    await writeFile(path.join(out, `${t}/big.yaml`), t === 't0' ? big : `${big.slice(0, -1)} `);
   }
   await writeFile(path.join(out, 't1/obj-1.yaml'), 'kind: ConfigMap\nmetadata:\n  name: edited\n');
   await writeFile(path.join(out, 't2/obj-2.yaml'), Buffer.from([0x6b, 0x69, 0x6e, 0x64, 0x3a, 0x20, 0xff, 0x0a]));
@@ -38,7 +44,7 @@ describe('reading the committed tree on another thread', () => {
     expect(digests).toBeDefined();
     const together = readTreeAgainst(out, 'rendered', expected, digests);
     expect(together).toEqual(alone);
-    expect([...alone.differing.keys()].sort()).toEqual(['rendered/t1/obj-1.yaml', 'rendered/t2/obj-2.yaml', 'rendered/t3/extra.yaml']);
+    expect([...alone.differing.keys()].sort()).toEqual(['rendered/t1/big.yaml', 'rendered/t1/obj-1.yaml', 'rendered/t2/obj-2.yaml', 'rendered/t3/extra.yaml']);
     expect([...alone.encoding.keys()]).toEqual(['rendered/t2/obj-2.yaml']);
     expect(alone.links.map((l) => l.path)).toEqual(['t0/link.yaml']);
   });
