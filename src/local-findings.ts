@@ -1,9 +1,10 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Manifest } from './manifest/types.js';
 import { sha256, type RenderCache } from './render/cache.js';
-import type { RenderResult } from './render/render.js';
+import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
-import type { LocalFindings } from './rules/engine.js';
+import type { LocalFindings, RuleRunInput } from './rules/engine.js';
+import type { AnyRule } from './rules/types.js';
 import type { TenantsConfig } from './tenants/types.js';
 
 /**
@@ -15,6 +16,10 @@ import type { TenantsConfig } from './tenants/types.js';
  * the render key everything else those stages read: the tenant's resolved
  * entry, the platform settings, the allowed kinds, the target Kubernetes
  * version and the tool build. Cross-tenant rules and the proofs always run.
+ *
+ * The same findings of a tenant rendered by a worker thread are computed on
+ * this thread as soon as its objects arrive (earlyLocal), while the workers go
+ * on rendering, and used for the tenants the plan then finds to be units.
  */
 
 /** Bumped when what an entry holds or how its key is made changes. */
@@ -32,14 +37,22 @@ export interface LocalPlan {
   replayed: Map<string, StageFindings>;
   /** Findings of the tenants to store, collected as the stages run. */
   fresh: Map<string, StageFindings>;
+  /** Tenant → findings key, for tenants the cache can hold. */
   keys: Map<string, string>;
+  /** Of `replayed`, the tenants checked while rendering (not from the cache): stored like `fresh`. */
+  early: Set<string>;
 }
 
 const namespaceOf = (m: Manifest): string | undefined => (m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace);
 
-export function planLocal(cache: RenderCache, config: TenantsConfig, render: RenderResult, manifests: readonly Manifest[], differing: Iterable<string>, options: unknown): LocalPlan | undefined {
-  const renderKeys = render.keys;
-  if (!renderKeys) return undefined;
+/**
+ * The tenants that are units (see the module comment), and for each where its
+ * findings come from: the cache, the check made while rendering, or the stages
+ * (collected into `fresh`). Undefined when there is neither a cache nor an early check.
+ */
+export function planLocal(cache: RenderCache | undefined, config: TenantsConfig, render: RenderResult, manifests: readonly Manifest[], differing: Iterable<string>, options: unknown, early?: ReadonlyMap<string, StageFindings>): LocalPlan | undefined {
+  const renderKeys = cache ? render.keys : undefined;
+  if (!renderKeys && !early?.size) return undefined;
   const owners = render.owners;
   const tenantOfNs = new Map(config.tenants.map((t) => [t.namespace, t.id]));
   const excluded = new Set<string>();
@@ -53,25 +66,92 @@ export function planLocal(cache: RenderCache, config: TenantsConfig, render: Ren
     const t = tenantOfNs.get(namespaceOf(m) ?? '');
     if (t !== undefined && owners.get(m.file) !== t) excluded.add(t);
   }
-  const shared = JSON.stringify([FINDINGS_FORMAT, cache.toolId, config.platform, config.allowKinds ?? [], options]);
+  const shared = JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]);
+  const units = new Set<string>();
   const keys = new Map<string, string>();
   const replayed = new Map<string, StageFindings>();
+  const fresh = new Map<string, StageFindings>();
+  const checkedEarly = new Set<string>();
   for (const t of config.tenants) {
-    const renderKey = renderKeys.get(t.id);
-    if (renderKey === undefined || excluded.has(t.id)) continue;
-    const key = sha256(`${shared}\n${renderKey}\n${JSON.stringify(t)}`);
-    keys.set(t.id, key);
-    const hit = cache.getFindings(t.id, key);
-    if (hit && isStageFindings(hit)) replayed.set(t.id, hit);
+    if (excluded.has(t.id)) continue;
+    const renderKey = renderKeys?.get(t.id);
+    const key = renderKey === undefined ? undefined : sha256(`${shared}\n${renderKey}\n${JSON.stringify(t)}`);
+    const hit = key === undefined ? undefined : cache!.getFindings(t.id, key);
+    const found = hit && isStageFindings(hit) ? hit : early?.get(t.id);
+    if (key === undefined && found === undefined) continue;
+    units.add(t.id);
+    if (key !== undefined) keys.set(t.id, key);
+    if (found === undefined) fresh.set(t.id, { schema: [], rules: [] });
+    else {
+      replayed.set(t.id, found);
+      if (found !== hit) checkedEarly.add(t.id);
+    }
   }
   return {
     unitOf(m) {
       const t = tenantOfNs.get(namespaceOf(m) ?? '');
-      return t !== undefined && keys.has(t) && owners.get(m.file) === t ? t : undefined;
+      return t !== undefined && units.has(t) && owners.get(m.file) === t ? t : undefined;
     },
     replayed,
-    fresh: new Map([...keys.keys()].filter((t) => !replayed.has(t)).map((t) => [t, { schema: [], rules: [] }])),
+    fresh,
     keys,
+    early: checkedEarly,
+  };
+}
+
+/** What schema validation found about some objects. */
+export type SchemaCheck = (manifests: readonly Manifest[]) => Diagnostic[];
+
+export interface EarlyLocal {
+  /** Give to the render (RenderOptions.onTenants). */
+  onTenants(rendered: readonly RenderedTenant[]): void;
+  /** Tenant → the findings of its objects in its namespace, as the stages would find them if it is a unit. */
+  found: Map<string, StageFindings>;
+}
+
+/**
+ * Schema and local-rule findings of tenants as render workers hand them over,
+ * before the committed tree is compared: the tenant-local stages then run
+ * while the workers render instead of after them. Only what the stages would
+ * find for a unit is computed (its objects in its own namespace, every local
+ * rule seeing exactly what it sees there), so using them for the tenants
+ * planLocal finds to be units changes nothing in the output. Anything that
+ * throws here stops the early check; the stages then run as usual.
+ */
+export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Readonly<Record<string, AnyRule>>, runRules: (input: RuleRunInput) => Diagnostic[]): EarlyLocal {
+  const local = Object.fromEntries(Object.entries(rules).filter(([, r]) => r.meta.local));
+  const found = new Map<string, StageFindings>();
+  // The render hands over the tenants templates see; rules see tenants.yaml's own.
+  const byId = new Map(config.tenants.map((t) => [t.id, t]));
+  let failed = false;
+  return {
+    found,
+    onTenants(rendered) {
+      if (failed) return;
+      try {
+        const tenants = rendered.map((r) => byId.get(r.tenant.id)!);
+        const tenantOfNs = new Map(tenants.map((t) => [t.namespace, t.id]));
+        const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOf(m) ?? '');
+        const batch = new Map<string, StageFindings>();
+        const units: Manifest[] = [];
+        for (const r of rendered) {
+          const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
+          units.push(...own);
+          batch.set(r.tenant.id, { schema: schema(own), rules: [] });
+        }
+        // Only these tenants: the engine then looks at no other (waivers are stripped, as when stored).
+        runRules({
+          manifests: units,
+          rules: local,
+          config: { ...config, tenants },
+          local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d) },
+        });
+        for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: f.rules.map(({ waived: _waived, ...d }) => d) });
+      } catch {
+        failed = true;
+        found.clear();
+      }
+    },
   };
 }
 
@@ -90,12 +170,15 @@ export function ruleUnits(plan: LocalPlan): LocalFindings {
   };
 }
 
-/** Stores what was found about each tenant that was not replayed, as found (before waivers mark any of it). */
+/** Stores what was found about each tenant that was not replayed from the cache, as found (before waivers mark any of it). */
 export function storeLocal(cache: RenderCache, plan: LocalPlan): void {
   const unwaived = (ds: readonly Diagnostic[]) => ds.map(({ waived: _waived, ...d }) => d);
-  for (const [tenant, found] of plan.fresh) {
-    cache.putFindings(tenant, plan.keys.get(tenant)!, { schema: unwaived(found.schema), rules: unwaived(found.rules) });
-  }
+  const put = (tenant: string, found: StageFindings) => {
+    const key = plan.keys.get(tenant);
+    if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules) });
+  };
+  for (const [tenant, found] of plan.fresh) put(tenant, found);
+  for (const tenant of plan.early) put(tenant, plan.replayed.get(tenant)!);
 }
 
 /**

@@ -11,7 +11,7 @@ import { objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import type { RenderCache } from './render/cache.js';
-import { renderTree, renderTreeInWorkers, type RenderResult } from './render/render.js';
+import { renderTree, renderTreeInWorkers, type RenderResult, type WorkerInputs } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaSource } from './analysis/admission/index.js';
@@ -21,7 +21,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
-import { admissionReplay, planLocal, ruleUnits, storeLocal, type LocalPlan } from './local-findings.js';
+import { admissionReplay, earlyLocal, planLocal, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
@@ -123,6 +123,8 @@ export interface PipelineResult {
   baseCache?: RenderResult['cache'];
   /** With a cache: tenants whose schema and local-rule findings were replayed, and those checked afresh (local-findings.ts). */
   findingsCache?: { hits: number; misses: number };
+  /** Tenants whose schema and local-rule findings were found while the render workers ran (local-findings.ts). */
+  findingsEarly?: number;
 }
 
 const defaults = { tenantsFile: TENANTS_FILE, templatesDir: TEMPLATES_DIR, outDir: OUT_DIR };
@@ -200,20 +202,24 @@ export interface Rendered {
 type Loaded = { config?: TenantsConfig; diagnostics: Diagnostic[] };
 type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 
+/** What to do with each tenant a worker thread rendered, once tenants.yaml is loaded (earlyLocal). */
+type OnRendered = (config: TenantsConfig) => WorkerInputs['onTenants'];
+
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching): Promise<Rendered> {
+async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered }): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
   const caching = c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {};
+  const onTenants = c.onRendered?.(loaded.config);
   const render =
     (c.workers ?? 1) > 1
-      ? await renderTreeInWorkers(loaded.config, tpl.templates, o.outDir, { ...caching, workers: c.workers!, templateFiles: tpl.files, templatesDir: o.templatesDir })
+      ? await renderTreeInWorkers(loaded.config, tpl.templates, o.outDir, { ...caching, workers: c.workers!, templateFiles: tpl.files, templatesDir: o.templatesDir, ...(onTenants ? { onTenants } : {}) })
       : renderTree(loaded.config, tpl.templates, o.outDir, caching);
   return { config: loaded.config, render, diagnostics: [...diagnostics, ...render.diagnostics] };
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string> }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
@@ -371,11 +377,11 @@ function backgroundRead(outAbs: string, o: Required<RepoPaths>, tenantsText?: st
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
-async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
+async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean, onRendered?: OnRendered): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
   const reading = drift ? backgroundRead(outAbs, o, opts.tenantsText) : undefined;
-  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }) });
+  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {
     reading?.cancel();
@@ -401,6 +407,10 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     return value;
   };
   const result: PipelineResult = { manifests: [], files: opts.files ?? 0, diagnostics: [], sections: [], timings };
+  const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
+  // Findings kept per tenant (local-findings.ts): only where the schemas are the bundled ones and every tenant is checked.
+  const localStages = stages.has('schema') && stages.has('rules') && !(opts.shard && opts.shard.count > 1) && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
+  let early: { onRendered: OnRendered; found(): ReadonlyMap<string, StageFindings> } | undefined;
   /** Committed files that differ from the render. */
   let differing: Iterable<string> = [];
 
@@ -410,7 +420,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   } else {
     let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
-      loaded = await phase('load', () => loadStage(o, opts, stages.has('drift')));
+      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(opts, target) : undefined;
+      loaded = await phase('load', () => loadStage(o, opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
       if (!d) throw e;
@@ -444,11 +455,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
 
   const { manifests, config } = result;
   const scope = opts.shard && opts.shard.count > 1 ? shardScope(opts.shard, result) : undefined;
-  const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
-  // Findings of unchanged tenants are replayed only where the schemas are the bundled ones and every tenant is checked.
-  const cacheable = opts.cache && config && result.render && !scope && stages.has('schema') && stages.has('rules') && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
-  const local = cacheable ? await phase('replay', () => planLocal(opts.cache!, config!, result.render!, manifests, differing, { target, ignoreMissingSchemas: opts.schema?.ignoreMissingSchemas ?? false })) : undefined;
-  if (local) result.findingsCache = { hits: local.replayed.size, misses: local.fresh.size };
+  const local = localStages && config && result.render && (opts.cache || early) ? await phase('replay', () => planLocal(opts.cache, config, result.render!, manifests, differing, { target, ignoreMissingSchemas: opts.schema?.ignoreMissingSchemas ?? false }, early?.found())) : undefined;
+  if (local) {
+    const fromCache = local.replayed.size - local.early.size;
+    if (opts.cache) result.findingsCache = { hits: fromCache, misses: local.fresh.size + local.early.size };
+    if (local.early.size) result.findingsEarly = local.early.size;
+  }
   if (stages.has('schema')) {
     try {
       const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
@@ -457,12 +469,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       if (opts.schema?.crdFiles?.length) registryOptions.crdFiles = opts.schema.crdFiles;
       const registry = registryFor(registryOptions, loadSchemaRegistry);
       const found = await phase('schema', () => {
-        // The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown.
-        const validate = (own: readonly Manifest[]): Diagnostic[] => {
-          const versions = apiVersionFindings(own, target);
-          const validated = versions.unserved.size ? own.filter((m) => !versions.unserved.has(m)) : own;
-          return [...versions.diagnostics, ...validateManifests(validated, registry)];
-        };
+        const validate = schemaCheck(registry, validateManifests, target);
         const own = scope ? manifests.filter(scope.checksManifest) : manifests;
         const schema = local ? validateByTenant(own, local, validate) : validate(own);
         return opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema;
@@ -481,7 +488,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}), ...(local ? { local: ruleUnits(local) } : {}) });
     });
     result.diagnostics.push(...found);
-    if (local) storeLocal(opts.cache!, local);
+    if (local && opts.cache) storeLocal(opts.cache, local);
     if (!config) {
       // Without tenants.yaml there is no tenant to probe, but admission policies can still be compiled and checked for bindings.
       const [{ policyFindings, policiesOf }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
@@ -495,7 +502,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.sections.push(...proofs.sections);
     const admission = await phase('admission', async () => {
       const [{ admissionFindings }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
-      return admissionFindings(manifests, config, rawSchemas() as SchemaSource, local ? admissionReplay(opts.cache!, local, config) : undefined);
+      return admissionFindings(manifests, config, rawSchemas() as SchemaSource, local && opts.cache ? admissionReplay(opts.cache, local, config) : undefined);
     });
     result.diagnostics.push(...admission);
   }
@@ -509,6 +516,33 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.checked = { tenants: (config?.tenants ?? []).filter((t) => scope.checksTenant(t.id)).length, objects: manifests.filter(scope.checksManifest).length };
   }
   return result;
+}
+
+/** The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown. */
+function schemaCheck(registry: SchemaRegistry, validateManifests: (ms: readonly Manifest[], r: SchemaRegistry) => Diagnostic[], target: MinorVersion): SchemaCheck {
+  return (own) => {
+    const versions = apiVersionFindings(own, target);
+    const validated = versions.unserved.size ? own.filter((m) => !versions.unserved.has(m)) : own;
+    return [...versions.diagnostics, ...validateManifests(validated, registry)];
+  };
+}
+
+/**
+ * The tenant-local stages run as render workers hand over tenants (earlyLocal),
+ * filling this thread while they render. Its modules load before the render;
+ * they are the check's own and load anyway.
+ */
+async function earlyCheck(opts: PipelineOptions, target: MinorVersion): Promise<{ onRendered: OnRendered; found(): ReadonlyMap<string, StageFindings> }> {
+  const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js')]);
+  let early: EarlyLocal | undefined;
+  return {
+    onRendered(config) {
+      const registry = registryFor({ allowKinds: config.allowKinds ?? [] }, loadSchemaRegistry);
+      early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules);
+      return early.onTenants;
+    },
+    found: () => early?.found ?? new Map(),
+  };
 }
 
 /** Schema findings per cached tenant (stored for the next run), the replayed tenants' from the cache, and the rest as usual. */

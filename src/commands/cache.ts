@@ -29,6 +29,8 @@ export function workerCount(value: string | undefined): number {
 }
 
 /** For --timings: how many tenants' schema and local-rule findings the cache replayed. */
-export function findingsLine(stats: { hits: number; misses: number } | undefined): string {
-  return stats ? `findings  ${stats.hits} tenants from the cache, ${stats.misses} checked\n` : '';
+export function findingsLine(stats: { hits: number; misses: number } | undefined, early: number | undefined): string {
+  const during = early ? `${early} tenants checked while rendering` : '';
+  if (!stats) return during ? `findings  ${during}\n` : '';
+  return `findings  ${stats.hits} tenants from the cache, ${stats.misses} checked${during ? ` (${during})` : ''}\n`;
 }

@@ -65,7 +65,7 @@ export const check: Command = {
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);
-    const stderr = cacheWarning(r.render) + (values.timings ? formatTimings(r.timings) + cacheLine('cache', r.render?.cache) + findingsLine(r.findingsCache) + cacheLine('base cache', r.baseCache) : '');
+    const stderr = cacheWarning(r.render) + (values.timings ? formatTimings(r.timings) + cacheLine('cache', r.render?.cache) + findingsLine(r.findingsCache, r.findingsEarly) + cacheLine('base cache', r.baseCache) : '');
     return {
       stdout: formatters[values.format](result, { color, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }),
       ...(stderr ? { stderr } : {}),

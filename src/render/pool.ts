@@ -30,8 +30,10 @@ const workerFile = (): string => {
  * worker threads, a batch at a time, and gives back each tenant's events. A
  * batch that runs out of time ends the work; the earliest such batch is
  * reported, so the outcome does not depend on which thread was faster.
+ * `onBatch` sees each batch as it arrives (in no set order), while the
+ * workers go on rendering.
  */
-export async function renderInWorkers(data: WorkerData, indices: readonly number[], count: number, batchSize: number): Promise<{ rendered: Map<number, TenantRender>; timeout?: Timeout & { at: number } }> {
+export async function renderInWorkers(data: WorkerData, indices: readonly number[], count: number, batchSize: number, onBatch?: (rendered: readonly [number, TenantRender][]) => void): Promise<{ rendered: Map<number, TenantRender>; timeout?: Timeout & { at: number } }> {
   const batches: number[][] = [];
   for (let i = 0; i < indices.length; i += batchSize) batches.push(indices.slice(i, i + batchSize));
   const rendered = new Map<number, TenantRender>();
@@ -55,8 +57,13 @@ export async function renderInWorkers(data: WorkerData, indices: readonly number
         }
         if ('timeout' in reply) {
           if (!timeout || reply.at < timeout.at) timeout = { ...reply.timeout, at: reply.at };
-        } else for (const [i, r] of reply.rendered) rendered.set(i, r);
-        feed();
+          feed();
+        } else {
+          for (const [i, r] of reply.rendered) rendered.set(i, r);
+          // The worker gets its next batch before this thread works on the one it sent.
+          feed();
+          if (!timeout) onBatch?.(reply.rendered);
+        }
       });
       worker.on('error', reject);
       worker.on('exit', () => resolve());

@@ -114,6 +114,17 @@ export interface WorkerInputs {
   templateFiles: ReadonlyMap<string, string>;
   templatesDir: string;
   workers: number;
+  /**
+   * Sees each tenant the workers rendered, with the manifests the tree will
+   * hold for its objects, as batches arrive: work on them then fills this
+   * thread while the workers render. Not called for replayed tenants.
+   */
+  onTenants?: (rendered: readonly RenderedTenant[]) => void;
+}
+
+export interface RenderedTenant {
+  tenant: Tenant;
+  manifests: Manifest[];
 }
 
 /**
@@ -137,7 +148,8 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
   const count = Math.min(opts.workers, Math.ceil(misses.length / TENANTS_PER_BATCH));
   let done: Awaited<ReturnType<typeof renderInWorkers>>;
   try {
-    done = await renderInWorkers(data, misses, count, TENANTS_PER_BATCH);
+    const onBatch = opts.onTenants && ((batch: readonly [number, TenantRender][]) => opts.onTenants!(batch.map(([i, r]) => renderedTenant(p.config.tenants[i]!, r))));
+    done = await renderInWorkers(data, misses, count, TENANTS_PER_BATCH, onBatch);
   } catch {
     // Threads only add speed: without them (no worker file, no memory for one) this thread renders everything.
     return assemble(p, { hits });
@@ -176,7 +188,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
-    const origin = tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template };
+    const origin = originOf(o, tenant);
     // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
     const replayed = e.value ? undefined : replayedManifest(o, origin);
     const object = (): KubeObject => e.value ?? replayed!.object;
@@ -298,6 +310,19 @@ export function runBounded(limit: number, fn: () => void, running: () => { templ
     const at = running();
     return { message: e.message, ...(at ? { template: at.template.path } : {}), ...(at?.tenant ? { tenant: at.tenant } : {}) };
   }
+}
+
+const originOf = (o: CachedObject, tenant: string | undefined) => (tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template });
+
+/** A worker-rendered tenant's manifests, the same ones (for objects that crossed as JSON, the same objects) the tree will hold. */
+function renderedTenant(tenant: Tenant, r: TenantRender): RenderedTenant {
+  const manifests: Manifest[] = [];
+  for (const e of r.events) {
+    if (!('object' in e)) continue;
+    const origin = originOf(e.object, tenant.id);
+    manifests.push(e.value ? makeManifest(e.value, e.object.path, e.object.text, 0, origin) : replayedManifest(e.object, origin));
+  }
+  return { tenant, manifests };
 }
 
 const replayedManifests = new WeakMap<CachedObject, Manifest>();

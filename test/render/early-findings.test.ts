@@ -1,0 +1,89 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { checkResult } from '../../src/commands/check.js';
+import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import { formatNames, formatters } from '../../src/output/index.js';
+import { runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { RenderCache } from '../../src/render/cache.js';
+import { TENANTS_PER_BATCH } from '../../src/render/render.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+const BULK = 3 * TENANTS_PER_BATCH;
+
+/**
+ * Enough tenants for worker threads, each drawing a local-rule finding and a
+ * schema finding from one extra template, one of them waived; then two tenants
+ * whose committed objects are not what their render says: bulk-10's ConfigMap
+ * was fixed by hand (the label finding goes away), and bulk-20's namespace
+ * holds a Deployment render does not write (its quota no longer fits).
+ */
+async function repo(): Promise<{ root: string; ns: (id: string) => string }> {
+  let tenants = `${(await bundledTenants()).trimEnd()}\n`;
+  for (let i = 0; i < BULK; i++) tenants += `  - id: bulk-${i}\n    name: Bulk ${i}\n    tier: ${i % 7 === 0 ? 'premium' : 'standard'}\n${i === 30 ? '    waivers:\n      - rule: k8s/label-syntax\n        reason: kept for the old dashboards\n' : ''}`;
+  const root = await tempRepo({ tenants });
+  await writeFile(
+    path.join(root, 'templates/tenant/configmap-extra.yaml.ejs'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: <%- v(tenant.namespace) %>\n  labels:\n    "bad key": "x"\ndata:\n  COUNT: 5\n',
+  );
+  expect((await cli(root, 'render', '--no-cache', '--workers', '1')).exitCode).toBe(0);
+  const config = (await runPipeline({ root, stages: [] })).config!;
+  const ns = (id: string) => config.tenants.find((t) => t.id === id)!.namespace;
+  const fixed = path.join(root, 'rendered', ns('bulk-10'), 'workloads/configmap-extra.yaml');
+  const text = await readFile(fixed, 'utf8');
+  expect(text).toContain('bad key: x');
+  await writeFile(fixed, text.replace('bad key: x', 'good-key: x'));
+  const greedy = (await readFile(path.join(root, 'rendered', ns('bulk-20'), 'workloads/deployment-worker.yaml'), 'utf8')).replace('name: worker\n', 'name: greedy\n').replace('\nspec:\n', '\nspec:\n  replicas: 400\n');
+  await writeFile(path.join(root, 'rendered', ns('bulk-20'), 'workloads/deployment-greedy.yaml'), greedy);
+  return { root, ns };
+}
+
+function outputs(r: PipelineResult): Record<string, string> {
+  return Object.fromEntries(formatNames.map((f) => [f, formatters[f](checkResult(r), { color: false, toolVersion: '0.0.0-test' })]));
+}
+
+const of = (ds: readonly Diagnostic[], rule: string, tenant: string) => ds.filter((d) => d.ruleId === rule && d.tenant === tenant);
+
+describe('tenant-local findings computed while worker threads render', () => {
+  it('are used only for tenants whose committed objects are their render, and the output is that of a run without them', async () => {
+    const { root } = await repo();
+    const check = (workers: number, cache?: RenderCache) => runPipeline({ root, noBase: 'ignore', workers, ...(cache ? { cache } : {}) });
+    const alone = await check(1);
+    const early = await check(2);
+    expect(alone.findingsEarly).toBeUndefined();
+    expect(early.render?.workers).toBe(2);
+    // Every tenant the workers rendered, except the two whose committed objects differ from their render.
+    const total = early.config!.tenants.length;
+    expect(early.findingsEarly).toBe(total - 2);
+    expect(outputs(early)).toEqual(outputs(alone));
+
+    // The hand fix is seen (no label finding on bulk-10's extra ConfigMap); the extra Deployment's effect on bulk-20's quota is seen.
+    expect(of(alone.diagnostics, 'k8s/label-syntax', 'bulk-11').length).toBe(1);
+    expect(of(alone.diagnostics, 'k8s/label-syntax', 'bulk-10')).toEqual([]);
+    expect(of(alone.diagnostics, 'quota/fit', 'bulk-20').length).toBeGreaterThan(0);
+    expect(of(alone.diagnostics, 'quota/fit', 'bulk-21')).toEqual([]);
+    expect(alone.diagnostics.filter((d) => d.ruleId === 'k8s/label-syntax' && d.waived).map((d) => d.tenant)).toEqual(['bulk-30']);
+    expect(alone.diagnostics.filter((d) => d.ruleId === 'schema/invalid').length).toBe(total);
+
+    // With a cache: the early findings are what a cold run stores, and a warm run replays them.
+    const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-early-'));
+    made.push(dir);
+    const cold = await check(2, new RenderCache(dir));
+    expect(cold.findingsCache).toEqual({ hits: 0, misses: total - 2 });
+    expect(cold.findingsEarly).toBe(total - 2);
+    const warm = await check(2, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: total - 2, misses: 0 });
+    expect(warm.findingsEarly).toBeUndefined();
+    expect(outputs(cold)).toEqual(outputs(alone));
+    expect(outputs(warm)).toEqual(outputs(alone));
+
+    // The CLI reports how many tenants were checked while rendering.
+    const timed = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--no-cache', '--workers', '2', '--timings');
+    expect(timed.stderr).toContain(`findings  ${total - 2} tenants checked while rendering\n`);
+  }, 120_000);
+});
