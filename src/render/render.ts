@@ -345,9 +345,15 @@ function replayedManifest(o: CachedObject, origin: { template: string; tenant?: 
 function lazyManifest(object: () => KubeObject, file: string, text: string, origin: { template: string; tenant?: string }): Manifest {
   const { locate, docIndex } = makeManifest(undefined as unknown as KubeObject, file, text, 0);
   let o: KubeObject | undefined;
+  // Dropped once parsed, so the JSON text it reads can be collected (about as large as the tree).
+  let parse: (() => KubeObject) | undefined = object;
   return {
     get object() {
-      return (o ??= object());
+      if (o === undefined) {
+        o = parse!();
+        parse = undefined;
+      }
+      return o;
     },
     file,
     docIndex,
