@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadTemplates } from './templates.js';
 import { renderer, viewOf, type TenantRender } from './tenant.js';
 import { runBounded } from './render.js';
-import type { WorkerData, WorkerReply, WorkerRequest } from './pool.js';
+import { pack, type WorkerData, type WorkerReply, type WorkerRequest } from './pool.js';
 import { gitopsContext } from './context.js';
 
 /**
@@ -32,7 +32,7 @@ port.on('message', (req: WorkerRequest) => {
         rendered.push([i, out]);
       }
     }, r.running);
-    port.postMessage((timeout ? { timeout, at: req.indices[0]! } : { rendered }) satisfies WorkerReply);
+    port.postMessage((timeout ? { timeout, at: req.indices[0]! } : { rendered, packed: pack(rendered) }) satisfies WorkerReply);
   } catch (e) {
     port.postMessage({ failed: (e as Error).stack ?? String(e) } satisfies WorkerReply);
   }
