@@ -87,11 +87,14 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
       if (found !== hit) checkedEarly.add(t.id);
     }
   }
+  // Asked for every object by every local rule: looked up once here.
+  const unitByManifest = new Map<Manifest, string>();
+  for (const m of manifests) {
+    const t = tenantOfNs.get(namespaceOf(m) ?? '');
+    if (t !== undefined && units.has(t) && owners.get(m.file) === t) unitByManifest.set(m, t);
+  }
   return {
-    unitOf(m) {
-      const t = tenantOfNs.get(namespaceOf(m) ?? '');
-      return t !== undefined && units.has(t) && owners.get(m.file) === t ? t : undefined;
-    },
+    unitOf: (m) => unitByManifest.get(m),
     replayed,
     fresh,
     keys,

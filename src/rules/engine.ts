@@ -76,6 +76,24 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
     const t = tenantOfManifest(m, byNamespace);
     if (t) pushTo(byTenant, t.id, m);
   }
+  // What local rules still look at: not the objects of replayed tenants, so a warm run does not visit those once per rule.
+  const everything = { all: manifests, byKind };
+  let pending = everything;
+  if (local) {
+    const all = manifests.filter((m) => {
+      const u = local.unitOf(m);
+      return u === undefined || !local.replayed.has(u);
+    });
+    const kinds = new Map<string, Manifest[]>();
+    for (const m of all) pushTo(kinds, m.object.kind, m);
+    pending = { all, byKind: kinds };
+  }
+  /** A tenant is a unit only when every object in its namespace is: what a rule sees is then all cached together. */
+  const tenantUnits = new Map<string, string | undefined>();
+  const unitOfTenant = (l: LocalFindings, t: Tenant, objects: readonly Manifest[]): string | undefined => {
+    if (!tenantUnits.has(t.id)) tenantUnits.set(t.id, objects.length > 0 && objects.every((m) => l.unitOf(m) === t.id) ? t.id : undefined);
+    return tenantUnits.get(t.id);
+  };
 
   for (const rule of Object.values(rules)) {
     if (rule.meta.needsTenantsFile && !config) continue;
@@ -140,7 +158,8 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       return unit !== undefined && local!.replayed.has(unit);
     };
     if (rule.checkManifest) {
-      const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => byKind.get(k) ?? []) : manifests;
+      const from = meta.local ? pending : everything;
+      const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => from.byKind.get(k) ?? []) : from.all;
       for (const m of scope) {
         if ((only && !only.manifest(m)) || replayed((l) => l.unitOf(m))) continue;
         ownNamespace = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
@@ -151,8 +170,7 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       for (const t of tenants.values()) {
         if (only && !only.tenant(t.id)) continue;
         const objects = byTenant.get(t.id) ?? [];
-        // A tenant is a unit only when every object in its namespace is: what the rule sees is then all cached together.
-        if (replayed((l) => (objects.length > 0 && objects.every((m) => l.unitOf(m) === t.id) ? t.id : undefined))) continue;
+        if (replayed((l) => unitOfTenant(l, t, objects))) continue;
         ownNamespace = t.namespace;
         rule.checkTenant(t, objects, use);
       }
