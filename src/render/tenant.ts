@@ -219,22 +219,40 @@ function segmentProblem(o: KubeObject): string | undefined {
  * The object as JSON, or undefined when JSON would not give it back exactly
  * (a number JSON cannot write, an object that is not a plain one): such a
  * tenant is rendered every time rather than replayed with a different object.
+ * JSON.stringify runs without a replacer (a call per value cost as much as the
+ * stringify itself) and a walk checks the values afterwards; a cycle or a
+ * BigInt makes the stringify throw first, so the walk always ends.
  */
-function faithfulJson(object: KubeObject): string | undefined {
-  let faithful = true;
-  let json: string;
+export function faithfulJson(object: KubeObject): string | undefined {
+  let json: string | undefined;
   try {
-    json = JSON.stringify(object, (key, v: unknown) => {
-      if (key === '__proto__') faithful = false;
-      else if (typeof v === 'number') faithful &&= Number.isFinite(v) && !Object.is(v, -0);
-      else if (typeof v === 'object' && v !== null) faithful &&= Array.isArray(v) || Object.getPrototypeOf(v) === Object.prototype;
-      else if (typeof v !== 'string' && typeof v !== 'boolean' && v !== null) faithful = false;
-      return v;
-    });
+    json = JSON.stringify(object);
   } catch {
     return undefined;
   }
-  return faithful ? json : undefined;
+  return json !== undefined && faithful(object) ? json : undefined;
+}
+
+function faithful(v: unknown): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) if (!(i in v) || !faithful(v[i])) return false;
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const k of Object.keys(v)) if (k === '__proto__' || !faithful((v as Record<string, unknown>)[k])) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
 }
 
 /** The value behind a proxy that calls `seen` on every operation that could reveal anything about it. */

@@ -7,6 +7,8 @@ import { formatNames, formatters } from '../../src/output/index.js';
 import { renderBase, renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
 import type { RenderResult } from '../../src/render/render.js';
+import { faithfulJson } from '../../src/render/tenant.js';
+import type { KubeObject } from '../../src/manifest/types.js';
 import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
 import { commitAll, git } from '../lifecycle/git-fixture.js';
 
@@ -277,3 +279,35 @@ async function replace2(root: string, from: string, to: string): Promise<void> {
   if (!text.includes(from)) throw new Error(`anchor not found: ${from}`);
   await writeFile(p, text.replace(from, to));
 }
+
+describe('the JSON an object is stored and sent between threads as', () => {
+  const obj = (spec: unknown) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: spec }) as unknown as KubeObject;
+  it('is JSON.stringify of the object when parsing it gives the object back', () => {
+    const o = obj({ a: 'é', n: 1.5, zero: 0, t: true, none: null, list: [1, 'two', { three: [] }], nested: { deep: { deeper: {} } } });
+    expect(faithfulJson(o)).toBe(JSON.stringify(o));
+    expect(JSON.parse(faithfulJson(o)!)).toEqual(o);
+  });
+  it('is refused for every value JSON would change, so such a tenant is rendered every time', () => {
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    const own__proto__ = JSON.parse('{"__proto__": {"polluted": true}}') as unknown;
+    const cases: [string, unknown][] = [
+      ['infinity', Infinity],
+      ['minus infinity', -Infinity],
+      ['NaN', NaN],
+      ['minus zero', -0],
+      ['undefined in a map', { a: undefined }],
+      ['undefined in a list', [undefined]],
+      ['a hole in a list', [1, , 3]], // eslint-disable-line no-sparse-arrays
+      ['a date', new Date(0)],
+      ['a map without a prototype', Object.create(null)],
+      ['a class instance', new (class Box {})()],
+      ['a function', () => 1],
+      ['a symbol', Symbol('s')],
+      ['a BigInt', 10n],
+      ['a cycle', cyclic],
+      ['an own __proto__ key', own__proto__],
+    ];
+    for (const [what, value] of cases) expect([what, faithfulJson(obj({ deep: [{ value }] }))]).toEqual([what, undefined]);
+  });
+});
