@@ -206,10 +206,10 @@ type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 type OnRendered = (config: TenantsConfig) => WorkerInputs['onTenants'];
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered }): Promise<Rendered> {
+async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false }): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const caching = c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {};
+  const caching = { ...(c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {}), ...(c.manifests === false ? { manifests: false } : {}) };
   const onTenants = c.onRendered?.(loaded.config);
   const render =
     (c.workers ?? 1) > 1
@@ -219,7 +219,7 @@ async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<Re
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
@@ -264,7 +264,8 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
     },
   );
   const reading = recovered ? backgroundRead(outAbs, paths(opts)) : undefined;
-  const r = await renderInMemory(opts);
+  // Only the files are written; no stage reads the objects.
+  const r = await renderInMemory({ ...opts, manifests: false });
   if (r.diagnostics.length > 0 || !r.render) {
     reading?.cancel();
     return { ...r, written: false };

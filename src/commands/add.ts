@@ -104,7 +104,7 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   }
   const tenant = next.config.tenants.find((t) => t.id === id)!;
   return {
-    stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.manifests.length ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
+    stdout: `added tenant "${id}" (namespace ${tenant.namespace}, tier ${tenant.tierName}) to ${tenantsFile}\nrendered ${r.render?.objects ?? 0} objects for ${r.config?.tenants.length ?? 0} tenants into rendered/; review and commit both\n`,
     exitCode: 0,
   };
 }

@@ -30,6 +30,6 @@ export const render: Command = {
       c.added.length + c.changed.length + c.removed.length === 0
         ? 'rendered/ was already up to date'
         : `rendered/ updated: ${c.added.length} added, ${c.changed.length} changed, ${c.removed.length} removed`;
-    return { stdout: `rendered ${r.render?.manifests.length ?? 0} objects (${files} files) for ${tenants} tenants; ${what}\n`, ...(warning ? { stderr: warning } : {}), exitCode: 0 };
+    return { stdout: `rendered ${r.render?.objects ?? 0} objects (${files} files) for ${tenants} tenants; ${what}\n`, ...(warning ? { stderr: warning } : {}), exitCode: 0 };
   },
 };

@@ -13,7 +13,10 @@ import { bounded, TEMPLATE_TIME_LIMIT_MS, TemplateTimeout } from './bounded.js';
 export interface RenderResult {
   /** Every file of the tree, path → canonical text, including kustomization.yaml files. */
   files: Map<string, string>;
+  /** The objects to check (none when RenderOptions.manifests is false). */
   manifests: Manifest[];
+  /** How many objects the tree holds. */
+  objects: number;
   diagnostics: Diagnostic[];
   /** Path → id of the tenant a file was rendered for (its delivery objects included). */
   owners: Map<string, string>;
@@ -42,6 +45,8 @@ export interface RenderOptions {
   cache?: RenderCache;
   /** loadTemplates' digest of the templates folder's files that are not templates. */
   templatesDigest?: string;
+  /** false: only the files are wanted (render writes them; nothing checks the objects), so no manifest is made. */
+  manifests?: boolean;
 }
 
 /** Tenants per bounded call: the limit's watchdog costs about 0.15 ms per call. */
@@ -64,6 +69,7 @@ interface Prepared {
   keyOf(index: number): string;
   tenantsDigest(): string;
   limit: number;
+  manifests: boolean;
 }
 
 function prepare(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions): Prepared {
@@ -86,6 +92,7 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
     keyOf: (i) => sha256(`${shared}\n${inputs.tenantJson[i]}`),
     tenantsDigest: () => (all ??= sha256(`[${inputs.tenantJson.join(',')}]`)),
     limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
+    manifests: opts.manifests !== false,
   };
 }
 
@@ -175,37 +182,38 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const keys = new Map<string, string>();
   const r = renderer(config, selected, outDir);
   const base = gitopsContext(config, outDir);
-  const failed = (): RenderResult => ({ files: new Map(), manifests: [], diagnostics, owners });
+  const failed = (): RenderResult => ({ files: new Map(), manifests: [], objects: 0, diagnostics, owners });
 
-  /** Object identity within an output root → index in `manifests` of the object that has it. */
-  const byKey = new Map<string, number>();
-  /** The template (and tenant) that rendered manifests[i], for the duplicate message. */
-  const renderedBy = (i: number): string => {
-    const m = manifests[i]!;
-    const tenant = owners.get(m.file);
-    return `${m.origin?.template ?? ''}${tenant ? ` for tenant ${tenant}` : ''}`;
+  /** Object identity within an output root → the object placed with it. */
+  const byKey = new Map<string, CachedObject>();
+  /** The template (and tenant) that rendered a placed object, for the duplicate message. */
+  const renderedBy = (o: CachedObject): string => {
+    const tenant = owners.get(o.path);
+    return `${o.template}${tenant ? ` for tenant ${tenant}` : ''}`;
+  };
+  /** The object placed at a path (a path taken twice is rare, and a failure). */
+  const placedAt = (p: string): CachedObject | undefined => {
+    for (const o of byKey.values()) if (o.path === p) return o;
+    return undefined;
   };
   /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
     const origin = originOf(o, tenant);
-    // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
-    const replayed = e.value ? undefined : replayedManifest(o, origin);
-    const object = (): KubeObject => e.value ?? replayed!.object;
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
-    // Every placed file has its manifest: a path taken twice (rare, a failure) is looked up there.
-    const prev = files.has(o.path) ? manifests.findIndex((m) => m.file === o.path) : byKey.get(key);
+    const prev = files.has(o.path) ? placedAt(o.path) : byKey.get(key);
     if (prev !== undefined) {
-      const v = object();
+      const v = e.value ?? (JSON.parse(o.json) as KubeObject);
       const where = tenant ? ` for tenant ${tenant}` : '';
       diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${renderedBy(prev)}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
       return;
     }
-    byKey.set(key, manifests.length);
+    byKey.set(key, o);
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
-    manifests.push(replayed ?? makeManifest(e.value!, o.path, o.text, 0, origin));
+    // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
+    if (p.manifests) manifests.push(e.value ? makeManifest(e.value, o.path, o.text, 0, origin) : replayedManifest(o, origin));
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -293,6 +301,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   return {
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     manifests,
+    objects: byKey.size,
     diagnostics,
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
