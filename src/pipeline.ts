@@ -205,6 +205,12 @@ type LoadedTemplates = Awaited<ReturnType<typeof loadTemplates>>;
 /** What to do with each tenant a worker thread rendered, once tenants.yaml is loaded (earlyLocal). */
 type OnRendered = (config: TenantsConfig) => WorkerInputs['onTenants'];
 
+/** The tenant-local stages run while the render workers render, and what they found. */
+interface EarlyCheck {
+  onRendered: OnRendered;
+  found(): ReadonlyMap<string, StageFindings>;
+}
+
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
 async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false }): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
@@ -411,7 +417,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
   // Findings kept per tenant (local-findings.ts): only where the schemas are the bundled ones and every tenant is checked.
   const localStages = stages.has('schema') && stages.has('rules') && !(opts.shard && opts.shard.count > 1) && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
-  let early: { onRendered: OnRendered; found(): ReadonlyMap<string, StageFindings> } | undefined;
+  let early: EarlyCheck | undefined;
   /** Committed files that differ from the render. */
   let differing: Iterable<string> = [];
 
@@ -421,7 +427,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   } else {
     let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
-      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(opts, target) : undefined;
+      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target) : undefined;
       loaded = await phase('load', () => loadStage(o, opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
@@ -533,12 +539,18 @@ function schemaCheck(registry: SchemaRegistry, validateManifests: (ms: readonly 
  * filling this thread while they render. Its modules load before the render;
  * they are the check's own and load anyway.
  */
-async function earlyCheck(opts: PipelineOptions, target: MinorVersion): Promise<{ onRendered: OnRendered; found(): ReadonlyMap<string, StageFindings> }> {
+async function earlyCheck(target: MinorVersion): Promise<EarlyCheck> {
   const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js')]);
   let early: EarlyLocal | undefined;
   return {
     onRendered(config) {
-      const registry = registryFor({ allowKinds: config.allowKinds ?? [] }, loadSchemaRegistry);
+      let registry: SchemaRegistry;
+      try {
+        registry = registryFor({ allowKinds: config.allowKinds ?? [] }, loadSchemaRegistry);
+      } catch {
+        // The schema stage loads it again and reports why it cannot.
+        return undefined;
+      }
       early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules);
       return early.onTenants;
     },

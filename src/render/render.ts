@@ -213,7 +213,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
     // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
-    if (p.manifests) manifests.push(e.value ? makeManifest(e.value, o.path, o.text, 0, origin) : replayedManifest(o, origin));
+    if (p.manifests) manifests.push(manifestOf(e, origin));
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -323,13 +323,16 @@ export function runBounded(limit: number, fn: () => void, running: () => { templ
 
 const originOf = (o: CachedObject, tenant: string | undefined) => (tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template });
 
+/** The manifest of a rendered object: its parse when it crossed no thread, else the shared one of its JSON (replayedManifest). */
+const manifestOf = (e: Extract<RenderEvent, { object: unknown }>, origin: { template: string; tenant?: string }): Manifest =>
+  e.value ? makeManifest(e.value, e.object.path, e.object.text, 0, origin) : replayedManifest(e.object, origin);
+
 /** A worker-rendered tenant's manifests, the same ones (for objects that crossed as JSON, the same objects) the tree will hold. */
 function renderedTenant(tenant: Tenant, r: TenantRender): RenderedTenant {
   const manifests: Manifest[] = [];
   for (const e of r.events) {
     if (!('object' in e)) continue;
-    const origin = originOf(e.object, tenant.id);
-    manifests.push(e.value ? makeManifest(e.value, e.object.path, e.object.text, 0, origin) : replayedManifest(e.object, origin));
+    manifests.push(manifestOf(e, originOf(e.object, tenant.id)));
   }
   return { tenant, manifests };
 }
