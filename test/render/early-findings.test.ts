@@ -5,7 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatNames, formatters } from '../../src/output/index.js';
-import { runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { earlyLocal } from '../../src/local-findings.js';
+import { runRules } from '../../src/rules/engine.js';
+import { rules } from '../../src/rules/registry.js';
+import type { AnyRule } from '../../src/rules/types.js';
 import { RenderCache } from '../../src/render/cache.js';
 import { TENANTS_PER_BATCH } from '../../src/render/render.js';
 import { bundledTenants, cleanupTempRepos, cli, tempRepo } from '../helpers.js';
@@ -86,4 +90,38 @@ describe('tenant-local findings computed while worker threads render', () => {
     const timed = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--no-cache', '--workers', '2', '--timings');
     expect(timed.stderr).toContain(`findings  ${total - 2} tenants checked while rendering\n`);
   }, 120_000);
+
+  it('stops at the first exception and keeps nothing, so the stages check every tenant as usual', async () => {
+    const root = await tempRepo();
+    const r = await renderInMemory({ root });
+    const config = r.config!;
+    const rendered = config.tenants.map((tenant) => ({ tenant, manifests: r.render!.manifests.filter((m) => m.object.metadata?.namespace === tenant.namespace || m.object.metadata?.name === tenant.namespace) }));
+    expect(rendered.length).toBeGreaterThan(1);
+    const working = earlyLocal(config, () => [], rules, runRules);
+    working.onTenants(rendered);
+    expect([...working.found.keys()].sort()).toEqual(config.tenants.map((t) => t.id).sort());
+    // The rule throws on the second tenant's objects: the first batch's findings are dropped too, and the rule is not run again.
+    const second = rendered[1]!.tenant.namespace;
+    let calls = 0;
+    let threw = 0;
+    const throwing = {
+      meta: { id: 'k8s/object-size', local: true, messages: {} },
+      checkManifest: (m: { object: { metadata?: { name?: string; namespace?: string } } }) => {
+        calls++;
+        if (m.object.metadata?.namespace === second || m.object.metadata?.name === second) {
+          threw++;
+          throw new Error('boom');
+        }
+      },
+    } as unknown as AnyRule;
+    const early = earlyLocal(config, () => [], { ...rules, 'k8s/object-size': throwing }, runRules);
+    early.onTenants(rendered.slice(0, 1));
+    expect(early.found.size).toBe(1);
+    early.onTenants(rendered.slice(1, 2));
+    expect([threw, early.found.size]).toEqual([1, 0]);
+    const before = calls;
+    early.onTenants(rendered.slice(2));
+    early.onTenants(rendered.slice(0, 1));
+    expect([calls, early.found.size]).toEqual([before, 0]);
+  });
 });
