@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import type { Manifest } from './manifest/types.js';
+import { namespaceOf, type Manifest } from './manifest/types.js';
 import { sha256, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
@@ -43,7 +43,6 @@ export interface LocalPlan {
   early: Set<string>;
 }
 
-const namespaceOf = (m: Manifest): string | undefined => (m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace);
 
 /**
  * The tenants that are units (see the module comment), and for each where its
@@ -62,9 +61,12 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     if (t !== undefined) excluded.add(t);
   }
   // An object in a tenant's namespace that another template (or a file render does not write) put there.
+  const owned: [Manifest, string][] = [];
   for (const m of manifests) {
-    const t = tenantOfNs.get(namespaceOf(m) ?? '');
-    if (t !== undefined && owners.get(m.file) !== t) excluded.add(t);
+    const t = tenantOfNs.get(namespaceOf(m.object) ?? '');
+    if (t === undefined) continue;
+    if (owners.get(m.file) === t) owned.push([m, t]);
+    else excluded.add(t);
   }
   const shared = JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]);
   const units = new Set<string>();
@@ -89,10 +91,7 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
   }
   // Asked for every object by every local rule: looked up once here.
   const unitByManifest = new Map<Manifest, string>();
-  for (const m of manifests) {
-    const t = tenantOfNs.get(namespaceOf(m) ?? '');
-    if (t !== undefined && units.has(t) && owners.get(m.file) === t) unitByManifest.set(m, t);
-  }
+  for (const [m, t] of owned) if (units.has(t)) unitByManifest.set(m, t);
   return {
     unitOf: (m) => unitByManifest.get(m),
     replayed,
@@ -101,6 +100,9 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     early: checkedEarly,
   };
 }
+
+/** Findings as found, before waivers marked any: what is stored and replayed (the run's waivers are applied afterwards). */
+const unwaived = (ds: readonly Diagnostic[]): Diagnostic[] => ds.map(({ waived: _waived, ...d }) => d);
 
 /** What schema validation found about some objects. */
 export type SchemaCheck = (manifests: readonly Manifest[]) => Diagnostic[];
@@ -134,7 +136,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
       try {
         const tenants = rendered.map((r) => byId.get(r.tenant.id)!);
         const tenantOfNs = new Map(tenants.map((t) => [t.namespace, t.id]));
-        const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOf(m) ?? '');
+        const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOf(m.object) ?? '');
         const batch = new Map<string, StageFindings>();
         const units: Manifest[] = [];
         for (const r of rendered) {
@@ -149,7 +151,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           config: { ...config, tenants },
           local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d) },
         });
-        for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: f.rules.map(({ waived: _waived, ...d }) => d) });
+        for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules) });
       } catch {
         failed = true;
         found.clear();
@@ -175,7 +177,6 @@ export function ruleUnits(plan: LocalPlan): LocalFindings {
 
 /** Stores what was found about each tenant that was not replayed from the cache, as found (before waivers mark any of it). */
 export function storeLocal(cache: RenderCache, plan: LocalPlan): void {
-  const unwaived = (ds: readonly Diagnostic[]) => ds.map(({ waived: _waived, ...d }) => d);
   const put = (tenant: string, found: StageFindings) => {
     const key = plan.keys.get(tenant);
     if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules) });

@@ -7,7 +7,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
 import type { EncodingProblem } from './manifest/encoding.js';
 import { parseManifests } from './manifest/parse.js';
-import { objectRef, type Manifest } from './manifest/types.js';
+import { namespaceOf, objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import type { RenderCache } from './render/cache.js';
@@ -166,6 +166,13 @@ function apiVersionFindings(manifests: readonly Manifest[], target: MinorVersion
     );
   }
   return { diagnostics, unserved };
+}
+
+function registryOptionsOf(config: TenantsConfig | undefined, schema: PipelineOptions['schema']): SchemaRegistryOptions {
+  const o: SchemaRegistryOptions = { allowKinds: config?.allowKinds ?? [] };
+  if (schema?.schemaLocation?.length) o.schemaLocation = schema.schemaLocation;
+  if (schema?.crdFiles?.length) o.crdFiles = schema.crdFiles;
+  return o;
 }
 
 /**
@@ -427,7 +434,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   } else {
     let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
-      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target) : undefined;
+      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema) : undefined;
       loaded = await phase('load', () => loadStage(o, opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
@@ -471,10 +478,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (stages.has('schema')) {
     try {
       const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
-      const registryOptions: SchemaRegistryOptions = { allowKinds: config?.allowKinds ?? [] };
-      if (opts.schema?.schemaLocation?.length) registryOptions.schemaLocation = opts.schema.schemaLocation;
-      if (opts.schema?.crdFiles?.length) registryOptions.crdFiles = opts.schema.crdFiles;
-      const registry = registryFor(registryOptions, loadSchemaRegistry);
+      const registry = registryFor(registryOptionsOf(config, opts.schema), loadSchemaRegistry);
       const found = await phase('schema', () => {
         const validate = schemaCheck(registry, validateManifests, target);
         const own = scope ? manifests.filter(scope.checksManifest) : manifests;
@@ -539,14 +543,15 @@ function schemaCheck(registry: SchemaRegistry, validateManifests: (ms: readonly 
  * filling this thread while they render. Its modules load before the render;
  * they are the check's own and load anyway.
  */
-async function earlyCheck(target: MinorVersion): Promise<EarlyCheck> {
+async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema']): Promise<EarlyCheck> {
   const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js')]);
   let early: EarlyLocal | undefined;
   return {
     onRendered(config) {
       let registry: SchemaRegistry;
       try {
-        registry = registryFor({ allowKinds: config.allowKinds ?? [] }, loadSchemaRegistry);
+        // The same options as the schema stage's, so both use one compiled registry.
+        registry = registryFor(registryOptionsOf(config, schema), loadSchemaRegistry);
       } catch {
         // The schema stage loads it again and reports why it cannot.
         return undefined;
@@ -600,7 +605,7 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
     owns: (d) => mine(d.tenant ?? d.origin?.tenant ?? (d.file ? owners.get(d.file.path) : undefined)),
     checksManifest: (m) => {
       const byFile = m.origin?.tenant ?? owners.get(m.file);
-      const ns = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+      const ns = namespaceOf(m.object);
       const byNs = ns === undefined ? undefined : tenantOfNs.get(ns);
       return mine(byFile) || mine(byNs ?? byFile);
     },

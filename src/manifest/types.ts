@@ -29,6 +29,11 @@ export interface Manifest {
   locate(pointer: string): Position;
 }
 
+/** The namespace an object belongs to: its own, or its name for a Namespace. */
+export function namespaceOf(o: KubeObject): string | undefined {
+  return o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace;
+}
+
 export function objectRef(o: KubeObject): ObjectRef {
   const ref: ObjectRef = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' };
   if (o.metadata?.namespace) ref.namespace = o.metadata.namespace;

@@ -1,7 +1,7 @@
 import { pushTo } from '../collections.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { objectRef, type Manifest } from '../manifest/types.js';
+import { namespaceOf, objectRef, type Manifest } from '../manifest/types.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import type { AnyRule, Report, RuleContext } from './types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
@@ -12,7 +12,7 @@ function fill(template: string, data: Record<string, string | number> | undefine
 
 /** The tenant an object belongs to: by its namespace, or by its name for the Namespace itself. */
 export function tenantOfManifest(m: Manifest, byNamespace: ReadonlyMap<string, Tenant>): Tenant | undefined {
-  const ns = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+  const ns = namespaceOf(m.object);
   return ns === undefined ? undefined : byNamespace.get(ns);
 }
 
@@ -44,6 +44,12 @@ export interface LocalFindings {
   store(unit: string, d: Diagnostic): void;
 }
 
+function indexByKind(manifests: readonly Manifest[]): Map<string, Manifest[]> {
+  const byKind = new Map<string, Manifest[]>();
+  for (const m of manifests) pushTo(byKind, m.object.kind, m);
+  return byKind;
+}
+
 /** A local rule that looked beyond its object or tenant: a bug in the rule, never in the input. */
 const beyondLocal = (rule: string, what: string) => (): never => {
   throw new Error(`internal: rule ${rule} is marked local but read ${what}`);
@@ -63,8 +69,7 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
     if (!memo.has(key)) memo.set(key, compute());
     return memo.get(key) as T;
   };
-  const byKind = new Map<string, Manifest[]>();
-  for (const m of manifests) pushTo(byKind, m.object.kind, m);
+  const byKind = indexByKind(manifests);
   const byIdentity = new Map<string, Manifest>();
   const identity = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
   for (const m of manifests) {
@@ -84,9 +89,7 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       const u = local.unitOf(m);
       return u === undefined || !local.replayed.has(u);
     });
-    const kinds = new Map<string, Manifest[]>();
-    for (const m of all) pushTo(kinds, m.object.kind, m);
-    pending = { all, byKind: kinds };
+    pending = { all, byKind: indexByKind(all) };
   }
   /** A tenant is a unit only when every object in its namespace is: what a rule sees is then all cached together. */
   const tenantUnits = new Map<string, string | undefined>();
@@ -152,17 +155,15 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
             return ctx.lookup(kind, ns, name);
           },
         };
-    /** The cache entry a local rule's findings belong to; skipped when that entry is replayed. */
-    const replayed = (unitOf: (l: LocalFindings) => string | undefined): boolean => {
-      unit = meta.local && local ? unitOf(local) : undefined;
-      return unit !== undefined && local!.replayed.has(unit);
-    };
+    /** Where a local rule's findings are kept per tenant (its objects of replayed tenants are not in `pending`). */
+    const cached = meta.local ? local : undefined;
     if (rule.checkManifest) {
-      const from = meta.local ? pending : everything;
+      const from = cached ? pending : everything;
       const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => from.byKind.get(k) ?? []) : from.all;
       for (const m of scope) {
-        if ((only && !only.manifest(m)) || replayed((l) => l.unitOf(m))) continue;
-        ownNamespace = m.object.kind === 'Namespace' ? m.object.metadata?.name : m.object.metadata?.namespace;
+        if (only && !only.manifest(m)) continue;
+        unit = cached?.unitOf(m);
+        ownNamespace = namespaceOf(m.object);
         rule.checkManifest(m, use);
       }
     }
@@ -170,7 +171,8 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       for (const t of tenants.values()) {
         if (only && !only.tenant(t.id)) continue;
         const objects = byTenant.get(t.id) ?? [];
-        if (replayed((l) => unitOfTenant(l, t, objects))) continue;
+        unit = cached ? unitOfTenant(cached, t, objects) : undefined;
+        if (unit !== undefined && cached!.replayed.has(unit)) continue;
         ownNamespace = t.namespace;
         rule.checkTenant(t, objects, use);
       }
