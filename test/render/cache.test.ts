@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import { formatNames, formatters } from '../../src/output/index.js';
-import { renderBase, renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { renderBase, renderInMemory, renderToDisk, runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
 import type { RenderResult } from '../../src/render/render.js';
 import { faithfulJson } from '../../src/render/tenant.js';
@@ -309,5 +309,19 @@ describe('the JSON an object is stored and sent between threads as', () => {
       ['an own __proto__ key', own__proto__],
     ];
     for (const [what, value] of cases) expect([what, faithfulJson(obj({ deep: [{ value }] }))]).toEqual([what, undefined]);
+  });
+});
+
+describe('render, which only writes files', () => {
+  it('makes no manifest for the objects it writes, and counts them as a check would', async () => {
+    const root = await tempRepo();
+    const written = await renderToDisk({ root });
+    expect(written.written).toBe(true);
+    const checked = await renderInMemory({ root });
+    expect(checked.render!.manifests.length).toBeGreaterThan(0);
+    expect(written.render!.manifests).toEqual([]);
+    expect(written.render!.objects).toBe(checked.render!.manifests.length);
+    expect(checked.render!.objects).toBe(checked.render!.manifests.length);
+    expect(written.render!.files).toEqual(checked.render!.files);
   });
 });

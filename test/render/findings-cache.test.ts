@@ -215,6 +215,19 @@ describe('admission outcomes of unchanged tenants', () => {
     const warm = await check(root, new RenderCache(dir));
     expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
     expect(outputs(warm)).toEqual(outputs(none));
+
+    // The warm run reads what was stored: an entry rewritten under its own key (one tenant's guardrail probes left out) changes the report.
+    const folder = path.join(dir, 'admission', 'cache-plain');
+    const keys = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+    expect(keys.length).toBeGreaterThan(0);
+    const cache = new RenderCache(dir);
+    for (const key of keys) {
+      const outcome = cache.getFindings('cache-plain', key, 'admission') as { guardrails: unknown[] };
+      expect(outcome.guardrails.length).toBeGreaterThan(0);
+      cache.putFindings('cache-plain', key, { ...outcome, guardrails: [] }, 'admission');
+    }
+    const edited = await check(root, new RenderCache(dir));
+    expect(outputs(edited)).not.toEqual(outputs(none));
   });
 
   it('evaluates again when the policies change, though no tenant did', async () => {
