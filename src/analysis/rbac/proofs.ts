@@ -6,7 +6,7 @@
  */
 import type { Manifest } from '../../manifest/types.js';
 import { subjectKey, type Authorizer, type ResolvedBinding } from './authorizer.js';
-import { ruleAllows } from './match.js';
+import { apiGroupMatches, resourceMatches, ruleAllows, verbMatches } from './match.js';
 import type { ResourceTable } from './resources.js';
 import type { Decision, PolicyRule, RbacObjectRef, ResourceRequest, Subject, UserInfo } from './types.js';
 import { pushTo } from '../../collections.js';
@@ -168,6 +168,27 @@ export interface GuardrailFinding {
 const UNNAMED_VERBS = ['create', 'deletecollection'];
 const NAMED_VERBS = ['update', 'patch', 'delete'];
 
+/** Every (group, resource) the guardrail check asks about: the guardrail kinds and the Namespace itself. */
+const GUARDRAIL_RESOURCES = [...Object.values(GUARDRAIL_KINDS), { group: '', resource: 'namespaces' }];
+
+/**
+ * Whether a rule could allow any request the guardrail check makes. Most
+ * tenant rules name workloads only; skipping them is exact, because a rule
+ * that allows none of these verbs on none of these resources allows none of
+ * the requests, whatever their name.
+ */
+const guardrailRelevant = new WeakMap<PolicyRule, boolean>();
+function touchesGuardrails(rule: PolicyRule): boolean {
+  let yes = guardrailRelevant.get(rule);
+  if (yes === undefined) {
+    yes =
+      [...UNNAMED_VERBS, ...NAMED_VERBS].some((v) => verbMatches(rule, v)) &&
+      GUARDRAIL_RESOURCES.some((k) => apiGroupMatches(rule, k.group) && resourceMatches(rule, k.resource));
+    guardrailRelevant.set(rule, yes);
+  }
+  return yes;
+}
+
 /**
  * Whether an identity may create, change or delete the guardrails of its own
  * namespace: any quota, limit range, network policy, role or binding there
@@ -184,8 +205,9 @@ export function canModifyGuardrails(
   const out: GuardrailFinding[] = [];
   for (const s of subjects) {
     const ns = s.namespace;
-    const grants = authz.grantsFor(s.user, ns);
     const su = authz.superuserGroup(s.user);
+    const grants = authz.grantsFor(s.user, ns).filter((g) => g.rules.some(touchesGuardrails));
+    if (grants.length === 0 && su === undefined) continue;
     const check = (base: Omit<ResourceRequest, 'verb'>, verbs: readonly string[]): void => {
       const allowedVerbs: string[] = [];
       const via: Decision['via'] = [];

@@ -147,4 +147,40 @@ subjects: [{kind: ServiceAccount, name: default}]
       ['namespaces', 'a', ['patch'], ['too-much']],
     ]);
   });
+
+  it('reports every guardrail for a wildcard rule, and a superuser whose roles name no guardrail', () => {
+    const ms = manifests(
+      base +
+        tenant('a') +
+        tenant('b') +
+        `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: everything, namespace: a}
+rules: [{apiGroups: ["*"], resources: ["*"], verbs: ["*"]}]
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: everything, namespace: a}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: everything}
+subjects: [{kind: ServiceAccount, name: default}]
+`,
+    );
+    const admin: ProofSubject = { user: userInfo(serviceAccountUser('b', 'default'), ['system:masters']), namespace: 'b' };
+    const found = canModifyGuardrails(buildAuthorizer(ms), [sa('a'), admin], guardrailTargets(ms)).map((f) => `${f.namespace} ${f.resource} ${f.name ?? ''} ${f.verbs.join(',')} ${f.via.map((v) => v.binding.name).join(',')}`);
+    // tenant-edit (pods, configmaps, deployments and reading the quota) grants no guardrail: only "everything" is named.
+    const each = (ns: string, via: string) => [
+      `${ns} resourcequotas  create,deletecollection ${via}`,
+      `${ns} limitranges  create,deletecollection ${via}`,
+      `${ns} networkpolicies  create,deletecollection ${via}`,
+      `${ns} roles  create,deletecollection ${via}`,
+      `${ns} rolebindings  create,deletecollection ${via}`,
+      `${ns} resourcequotas quota update,patch,delete ${via}`,
+      `${ns} networkpolicies default-deny update,patch,delete ${via}`,
+      `${ns} rolebindings tenant-edit update,patch,delete ${via}`,
+      ...(ns === 'a' ? [`${ns} roles everything update,patch,delete ${via}`, `${ns} rolebindings everything update,patch,delete ${via}`] : []),
+      `${ns} namespaces ${ns} update,patch,delete ${via}`,
+    ];
+    expect(found).toEqual([...each('a', 'everything'), ...each('b', '')]);
+  });
 });
