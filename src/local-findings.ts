@@ -3,6 +3,8 @@ import { namespaceOf, type Manifest } from './manifest/types.js';
 import { sha256, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
+import type { QuotaReplay } from './analysis/isolation/quota.js';
+import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
 import type { TenantsConfig } from './tenants/types.js';
@@ -213,4 +215,19 @@ export function admissionReplay(cache: RenderCache, plan: LocalPlan, config: Ten
 function isTenantAdmission(v: unknown): v is TenantAdmission {
   const o = v as Partial<TenantAdmission> | null;
   return typeof o === 'object' && o !== null && Array.isArray(o.labels) && Array.isArray(o.guardrails) && typeof o.objects === 'object' && o.objects !== null && Object.values(o.objects).every(Array.isArray);
+}
+
+/** What the quota report replays: a tenant's rows, kept under its findings key (they read only its objects). */
+export function quotaReplay(cache: RenderCache, plan: LocalPlan): QuotaReplay {
+  return {
+    unitOf: plan.unitOf,
+    recorded(tenant) {
+      const key = plan.keys.get(tenant);
+      return key === undefined ? undefined : quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant);
+    },
+    record(tenant, quota) {
+      const key = plan.keys.get(tenant);
+      if (key !== undefined) cache.putFindings(tenant, key, quotaToJson(quota), 'quota');
+    },
+  };
 }

@@ -6,8 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Section } from '../diagnostics/result.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type ProofStats } from './isolation/index.js';
-
+import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type ProofStats, type QuotaReplay } from './isolation/index.js';
 
 export interface Proofs {
   diagnostics: Diagnostic[];
@@ -16,12 +15,13 @@ export interface Proofs {
   stats: ProofStats;
 }
 
-export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig): Proofs {
+/** `quotas`: tenants' quota reports kept from an earlier run (local-findings.ts). */
+export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig, quotas?: QuotaReplay): Proofs {
   const network = proveNetwork(manifests, config);
   const rbac = proveRbac(manifests, config);
   return {
     diagnostics: [...network.diagnostics, ...rbac.diagnostics],
-    sections: [network.section, rbac.section, quotaSection(tenantQuotas(manifests, config))],
+    sections: [network.section, rbac.section, quotaSection(tenantQuotas(manifests, config, quotas))],
     stats: network.stats,
   };
 }

@@ -55,8 +55,8 @@ export interface CacheStats {
   misses: number;
 }
 
-/** What a stage stored about a tenant: schema and local-rule findings, or what its admission requests showed. Each kind has its own folder. */
-export type FindingsKind = 'findings' | 'admission';
+/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, or its quota report. Each kind has its own folder. */
+export type FindingsKind = 'findings' | 'admission' | 'quota';
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
 

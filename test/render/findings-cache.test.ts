@@ -282,3 +282,61 @@ describe('local rules', () => {
     });
   }
 });
+
+describe('quota reports of unchanged tenants', () => {
+  const quotaSection = (r: PipelineResult) => r.sections.find((s) => s.kind === 'quota-headroom')!.json as { tenant: string; resources: { resource: string; hard: number; steady: number }[] }[];
+
+  it('replays each tenant\'s rows exactly (amounts kept exact), and reads what was stored', async () => {
+    const root = await repoWithFindings();
+    const dir = await cacheDir();
+    const none = await check(root);
+    await check(root, new RenderCache(dir));
+    expect((await readdir(path.join(dir, 'quota'))).length).toBe(TENANTS);
+    const warm = await check(root, new RenderCache(dir));
+    expect(outputs(warm)).toEqual(outputs(none));
+    expect(quotaSection(warm).find((q) => q.tenant === 'cache-premium')!.resources.length).toBeGreaterThan(0);
+
+    // An entry rewritten under its own key (the CPU quota doubled) is what the warm report shows.
+    const folder = path.join(dir, 'quota', 'cache-premium');
+    const [key] = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+    const cache = new RenderCache(dir);
+    const stored = cache.getFindings('cache-premium', key!, 'quota') as { rows: { resource: string; hard: string }[] };
+    const cpu = stored.rows.find((r) => r.resource === 'requests.cpu')!;
+    cache.putFindings('cache-premium', key!, { ...stored, rows: stored.rows.map((r) => (r === cpu ? { ...r, hard: String(BigInt(r.hard) * 2n) } : r)) }, 'quota');
+    const edited = quotaSection(await check(root, new RenderCache(dir))).find((q) => q.tenant === 'cache-premium')!;
+    const fresh = quotaSection(none).find((q) => q.tenant === 'cache-premium')!;
+    expect(edited.resources.find((r) => r.resource === 'requests.cpu')!.hard).toBe(2 * fresh.resources.find((r) => r.resource === 'requests.cpu')!.hard);
+    // A stored entry of another shape is a miss, not a report.
+    cache.putFindings('cache-premium', key!, { ...stored, rows: [{ ...cpu, hard: '1.5' }] }, 'quota');
+    expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+  });
+
+  it('computes again for a tenant whose namespace holds an object another folder put there', async () => {
+    const root = await repoWithFindings();
+    const dir = await cacheDir();
+    const cold = await check(root, new RenderCache(dir));
+    // A Deployment in tenant a's namespace, committed in tenant b's folder: tenant a's usage grows.
+    await writeFile(
+      path.join(root, 'rendered/ai-agents-test-tenant-b/workloads/intruder.yaml'),
+      [
+        'apiVersion: apps/v1',
+        'kind: Deployment',
+        'metadata: {name: intruder, namespace: ai-agents-test-tenant-a}',
+        'spec:',
+        '  replicas: 3',
+        '  selector: {matchLabels: {app: intruder}}',
+        '  template:',
+        '    metadata: {labels: {app: intruder}}',
+        '    spec:',
+        '      containers: [{name: c, image: busybox, resources: {requests: {cpu: "1", memory: 1Gi}, limits: {cpu: "1", memory: 1Gi}}}]',
+        '',
+      ].join('\n'),
+    );
+    const warm = await check(root, new RenderCache(dir));
+    const none = await check(root);
+    expect(outputs(warm)).toEqual(outputs(none));
+    const cpu = (r: PipelineResult) => quotaSection(r).find((q) => q.tenant === 'test-tenant-a')!.resources.find((x) => x.resource === 'requests.cpu')!.steady;
+    // Three more pods of one CPU each than the report the cache holds.
+    expect(cpu(warm)).toBe(cpu(cold) + 3);
+  });
+});

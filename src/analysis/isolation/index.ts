@@ -1,6 +1,6 @@
 export { proveNetwork, type NetworkProof } from './network.js';
 export { proveRbac, type RbacProof } from './rbac.js';
-export { tenantQuotas, quotaSection, type TenantQuota, type QuotaRow } from './quota.js';
+export { tenantQuotas, quotaSection, type TenantQuota, type QuotaRow, type QuotaReplay } from './quota.js';
 export { MATRIX_MAX_TENANTS } from './matrix.js';
 export { MAX_PATHS_PER_TENANT, type CrossTenantPath, type OpenSide } from './cross-tenant.js';
 export type { ProofStats } from './evaluator.js';
