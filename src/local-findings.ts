@@ -1,9 +1,9 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { namespaceOf, type Manifest } from './manifest/types.js';
+import { namespaceOf, type KubeObject, type Manifest } from './manifest/types.js';
 import { sha256, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
-import type { QuotaReplay } from './analysis/isolation/quota.js';
+import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
@@ -114,7 +114,12 @@ export interface EarlyLocal {
   onTenants(rendered: readonly RenderedTenant[]): void;
   /** Tenant → the findings of its objects in its namespace, as the stages would find them if it is a unit. */
   found: Map<string, StageFindings>;
+  /** Tenant → its quota report, as the proofs would make it if its namespace holds only its render. */
+  quotas: Map<string, TenantQuota>;
 }
+
+/** One tenant's quota report from the objects in its namespace (isolation/quota.ts, loaded by the caller). */
+export type QuotaOf = (tenant: string, objects: readonly KubeObject[]) => TenantQuota;
 
 /**
  * Schema and local-rule findings of tenants as render workers hand them over,
@@ -125,14 +130,16 @@ export interface EarlyLocal {
  * planLocal finds to be units changes nothing in the output. Anything that
  * throws here stops the early check; the stages then run as usual.
  */
-export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Readonly<Record<string, AnyRule>>, runRules: (input: RuleRunInput) => Diagnostic[]): EarlyLocal {
+export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Readonly<Record<string, AnyRule>>, runRules: (input: RuleRunInput) => Diagnostic[], quotaOf: QuotaOf): EarlyLocal {
   const local = Object.fromEntries(Object.entries(rules).filter(([, r]) => r.meta.local));
   const found = new Map<string, StageFindings>();
+  const quotas = new Map<string, TenantQuota>();
   // The render hands over the tenants templates see; rules see tenants.yaml's own.
   const byId = new Map(config.tenants.map((t) => [t.id, t]));
   let failed = false;
   return {
     found,
+    quotas,
     onTenants(rendered) {
       if (failed) return;
       try {
@@ -141,10 +148,14 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
         const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOf(m.object) ?? '');
         const batch = new Map<string, StageFindings>();
         const units: Manifest[] = [];
+        const reports = new Map<string, TenantQuota>();
         for (const r of rendered) {
           const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
           units.push(...own);
           batch.set(r.tenant.id, { schema: schema(own), rules: [] });
+          // The report reads the objects whose namespace field is the tenant's, as tenantQuotas does.
+          const ns = byId.get(r.tenant.id)!.namespace;
+          reports.set(r.tenant.id, quotaOf(r.tenant.id, r.manifests.filter((m) => m.object.metadata?.namespace === ns).map((m) => m.object)));
         }
         // Only these tenants: the engine then looks at no other (waivers are stripped, as when stored).
         runRules({
@@ -154,9 +165,11 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d) },
         });
         for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules) });
+        for (const [t, q] of reports) quotas.set(t, q);
       } catch {
         failed = true;
         found.clear();
+        quotas.clear();
       }
     },
   };
@@ -217,17 +230,25 @@ function isTenantAdmission(v: unknown): v is TenantAdmission {
   return typeof o === 'object' && o !== null && Array.isArray(o.labels) && Array.isArray(o.guardrails) && typeof o.objects === 'object' && o.objects !== null && Object.values(o.objects).every(Array.isArray);
 }
 
-/** What the quota report replays: a tenant's rows, kept under its findings key (they read only its objects). */
-export function quotaReplay(cache: RenderCache, plan: LocalPlan): QuotaReplay {
+/**
+ * What the quota report replays: a tenant's rows, kept under its findings key
+ * (they read only its objects), or made while rendering; those are stored.
+ */
+export function quotaReplay(cache: RenderCache | undefined, plan: LocalPlan, early?: ReadonlyMap<string, TenantQuota>): QuotaReplay {
+  const record = (tenant: string, quota: TenantQuota) => {
+    const key = plan.keys.get(tenant);
+    if (cache && key !== undefined) cache.putFindings(tenant, key, quotaToJson(quota), 'quota');
+  };
   return {
     unitOf: plan.unitOf,
     recorded(tenant) {
       const key = plan.keys.get(tenant);
-      return key === undefined ? undefined : quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant);
+      const kept = cache && key !== undefined ? quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant) : undefined;
+      if (kept) return kept;
+      const made = early?.get(tenant);
+      if (made) record(tenant, made);
+      return made;
     },
-    record(tenant, quota) {
-      const key = plan.keys.get(tenant);
-      if (key !== undefined) cache.putFindings(tenant, key, quotaToJson(quota), 'quota');
-    },
+    record,
   };
 }

@@ -15,6 +15,7 @@ import { renderTree, renderTreeInWorkers, type RenderResult, type WorkerInputs }
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaSource } from './analysis/admission/index.js';
+import type { TenantQuota } from './analysis/isolation/quota.js';
 import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
@@ -216,6 +217,7 @@ type OnRendered = (config: TenantsConfig) => WorkerInputs['onTenants'];
 interface EarlyCheck {
   onRendered: OnRendered;
   found(): ReadonlyMap<string, StageFindings>;
+  quotas(): ReadonlyMap<string, TenantQuota>;
 }
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
@@ -508,7 +510,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     }
   }
   if (stages.has('proofs') && config) {
-    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config, local && opts.cache ? quotaReplay(opts.cache, local) : undefined));
+    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config, local ? quotaReplay(opts.cache, local, early?.quotas()) : undefined));
     result.diagnostics.push(...proofs.diagnostics);
     result.sections.push(...proofs.sections);
     const admission = await phase('admission', async () => {
@@ -544,7 +546,7 @@ function schemaCheck(registry: SchemaRegistry, validateManifests: (ms: readonly 
  * they are the check's own and load anyway.
  */
 async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema']): Promise<EarlyCheck> {
-  const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js')]);
+  const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }, { quotaOf }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js'), import('./analysis/isolation/quota.js')]);
   let early: EarlyLocal | undefined;
   return {
     onRendered(config) {
@@ -556,10 +558,11 @@ async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema'
         // The schema stage loads it again and reports why it cannot.
         return undefined;
       }
-      early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules);
+      early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules, quotaOf);
       return early.onTenants;
     },
     found: () => early?.found ?? new Map(),
+    quotas: () => early?.quotas ?? new Map(),
   };
 }
 

@@ -6,6 +6,7 @@ import { checkResult } from '../../src/commands/check.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatNames, formatters } from '../../src/output/index.js';
 import { renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
+import { quotaOf, tenantQuotas } from '../../src/analysis/isolation/quota.js';
 import { earlyLocal } from '../../src/local-findings.js';
 import { runRules } from '../../src/rules/engine.js';
 import { rules } from '../../src/rules/registry.js';
@@ -97,9 +98,12 @@ describe('tenant-local findings computed while worker threads render', () => {
     const config = r.config!;
     const rendered = config.tenants.map((tenant) => ({ tenant, manifests: r.render!.manifests.filter((m) => m.object.metadata?.namespace === tenant.namespace || m.object.metadata?.name === tenant.namespace) }));
     expect(rendered.length).toBeGreaterThan(1);
-    const working = earlyLocal(config, () => [], rules, runRules);
+    const working = earlyLocal(config, () => [], rules, runRules, quotaOf);
     working.onTenants(rendered);
     expect([...working.found.keys()].sort()).toEqual(config.tenants.map((t) => t.id).sort());
+    // Each tenant's quota report is the one the proofs make from the whole tree.
+    expect(config.tenants.map((t) => working.quotas.get(t.id))).toEqual(tenantQuotas(r.render!.manifests, config));
+    expect(working.quotas.get(config.tenants[0]!.id)!.rows.length).toBeGreaterThan(0);
     // The rule throws on the second tenant's objects: the first batch's findings are dropped too, and the rule is not run again.
     const second = rendered[1]!.tenant.namespace;
     let calls = 0;
@@ -114,14 +118,14 @@ describe('tenant-local findings computed while worker threads render', () => {
         }
       },
     } as unknown as AnyRule;
-    const early = earlyLocal(config, () => [], { ...rules, 'k8s/object-size': throwing }, runRules);
+    const early = earlyLocal(config, () => [], { ...rules, 'k8s/object-size': throwing }, runRules, quotaOf);
     early.onTenants(rendered.slice(0, 1));
-    expect(early.found.size).toBe(1);
+    expect([early.found.size, early.quotas.size]).toEqual([1, 1]);
     early.onTenants(rendered.slice(1, 2));
-    expect([threw, early.found.size]).toEqual([1, 0]);
+    expect([threw, early.found.size, early.quotas.size]).toEqual([1, 0, 0]);
     const before = calls;
     early.onTenants(rendered.slice(2));
     early.onTenants(rendered.slice(0, 1));
-    expect([calls, early.found.size]).toEqual([before, 0]);
+    expect([calls, early.found.size, early.quotas.size]).toEqual([before, 0, 0]);
   });
 });

@@ -61,7 +61,8 @@ export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConf
   });
 }
 
-function quotaOf(tenant: string, objects: readonly KubeObject[]): TenantQuota {
+/** One tenant's report from the objects in its namespace. */
+export function quotaOf(tenant: string, objects: readonly KubeObject[]): TenantQuota {
   const a = analyzeQuota(objects);
   const rows = new Map<string, QuotaRow>();
   for (const s of a.scenarios) {
