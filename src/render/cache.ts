@@ -99,7 +99,7 @@ export class RenderCache {
   readonly toolId: string;
   /** Why entries could not be stored, once; the run goes on without storing. */
   problem: string | undefined;
-  /** Entries this instance (one run) has replayed, so a second render of the same tenant shares their objects. */
+  /** Entries this instance (one run) has replayed or stored, so a second render of the same tenant shares their objects. */
   private readonly replayed = new Map<string, CachedTenant>();
 
   constructor(dir: string, opts: RenderCacheOptions = {}) {
@@ -124,6 +124,8 @@ export class RenderCache {
   put(tenant: string, key: string, value: CachedTenant): void {
     // UTF-8 cannot carry a lone surrogate: it would come back as U+FFFD under a valid checksum.
     if (value.objects.some((o) => LONE_SURROGATE.test(o.text) || LONE_SURROGATE.test(o.json) || LONE_SURROGATE.test(o.path))) return;
+    // A later render in this run (the base of `check --base`) takes these very objects: one copy of an unchanged tenant, not two.
+    this.replayed.set(`${tenant}/${key}`, value);
     this.write(this.folder(tenant), key, () => encode(tenant, key, value));
   }
 

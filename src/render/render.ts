@@ -323,9 +323,17 @@ export function runBounded(limit: number, fn: () => void, running: () => { templ
 
 const originOf = (o: CachedObject, tenant: string | undefined) => (tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template });
 
-/** The manifest of a rendered object: its parse when it crossed no thread, else the shared one of its JSON (replayedManifest). */
-const manifestOf = (e: Extract<RenderEvent, { object: unknown }>, origin: { template: string; tenant?: string }): Manifest =>
-  e.value ? makeManifest(e.value, e.object.path, e.object.text, 0, origin) : replayedManifest(e.object, origin);
+/**
+ * The manifest of a rendered object: its parse when it crossed no thread, else
+ * the shared one of its JSON (replayedManifest). Either is what a later replay
+ * of the same object in this run shares.
+ */
+const manifestOf = (e: Extract<RenderEvent, { object: unknown }>, origin: { template: string; tenant?: string }): Manifest => {
+  if (!e.value) return replayedManifest(e.object, origin);
+  const m = makeManifest(e.value, e.object.path, e.object.text, 0, origin);
+  replayedManifests.set(e.object, m);
+  return m;
+};
 
 /** A worker-rendered tenant's manifests, the same ones (for objects that crossed as JSON, the same objects) the tree will hold. */
 function renderedTenant(tenant: Tenant, r: TenantRender): RenderedTenant {

@@ -260,6 +260,20 @@ describe('per-tenant render cache', () => {
     expect(snapshot(base)).toEqual(snapshot((await renderBase({ root }, 'main')).render));
     expect(snapshot(head)).toEqual(snapshot(await render(root)));
   });
+
+  it('holds once an object the head rendered and the base then takes from the same cache, though the cache was empty', async () => {
+    const { root } = await headOverBase();
+    const cache = new RenderCache(await cacheDir());
+    const head = await render(root, cache);
+    expect(head.cache).toEqual({ hits: 0, misses: TENANTS });
+    const base = (await renderBase({ root, cache }, 'main')).render!;
+    expect(base.cache).toEqual({ hits: TENANTS - 1, misses: 1 });
+    const byFile = (r: RenderResult, tenant: string) => new Map(r.manifests.filter((m) => r.owners.get(m.file) === tenant).map((m) => [m.file, m]));
+    const same = byFile(head, 'test-tenant-a');
+    expect(same.size).toBeGreaterThan(5);
+    for (const [file, m] of byFile(base, 'test-tenant-a')) expect(m, file).toBe(same.get(file));
+    expect(snapshot(base)).toEqual(snapshot((await renderBase({ root }, 'main')).render));
+  });
 });
 
 /** A repository whose base commit differs from the work tree in test-tenant-b only, and a cache the head's render filled. */
