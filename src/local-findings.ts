@@ -30,6 +30,8 @@ const FINDINGS_FORMAT = 1;
 export interface StageFindings {
   schema: Diagnostic[];
   rules: Diagnostic[];
+  /** The tenant's quota report as quotaToJson writes it, when it was made before the entry was stored (the early check). */
+  quota?: unknown;
 }
 
 export interface LocalPlan {
@@ -190,14 +192,18 @@ export function ruleUnits(plan: LocalPlan): LocalFindings {
   };
 }
 
-/** Stores what was found about each tenant that was not replayed from the cache, as found (before waivers mark any of it). */
-export function storeLocal(cache: RenderCache, plan: LocalPlan): void {
-  const put = (tenant: string, found: StageFindings) => {
+/**
+ * Stores what was found about each tenant that was not replayed from the
+ * cache, as found (before waivers mark any of it), with the quota report
+ * when the early check made it: one entry per tenant, read back in one go.
+ */
+export function storeLocal(cache: RenderCache, plan: LocalPlan, quotas?: ReadonlyMap<string, TenantQuota>): void {
+  const put = (tenant: string, found: StageFindings, quota?: TenantQuota) => {
     const key = plan.keys.get(tenant);
-    if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules) });
+    if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules), ...(quota ? { quota: quotaToJson(quota) } : {}) });
   };
   for (const [tenant, found] of plan.fresh) put(tenant, found);
-  for (const tenant of plan.early) put(tenant, plan.replayed.get(tenant)!);
+  for (const tenant of plan.early) put(tenant, plan.replayed.get(tenant)!, quotas?.get(tenant));
 }
 
 /**
@@ -231,24 +237,23 @@ function isTenantAdmission(v: unknown): v is TenantAdmission {
 }
 
 /**
- * What the quota report replays: a tenant's rows, kept under its findings key
- * (they read only its objects), or made while rendering; those are stored.
+ * What the quota report replays: the report made while rendering, the one in
+ * the tenant's findings entry, or one stored on its own under the findings key
+ * by an earlier run that made it in the proofs (it reads only the tenant's objects).
  */
 export function quotaReplay(cache: RenderCache | undefined, plan: LocalPlan, early?: ReadonlyMap<string, TenantQuota>): QuotaReplay {
-  const record = (tenant: string, quota: TenantQuota) => {
-    const key = plan.keys.get(tenant);
-    if (cache && key !== undefined) cache.putFindings(tenant, key, quotaToJson(quota), 'quota');
-  };
   return {
     unitOf: plan.unitOf,
     recorded(tenant) {
+      if (plan.early.has(tenant)) return early?.get(tenant);
+      const entry = plan.replayed.get(tenant)?.quota;
+      if (entry !== undefined) return quotaFromJson(entry, tenant);
       const key = plan.keys.get(tenant);
-      const kept = cache && key !== undefined ? quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant) : undefined;
-      if (kept) return kept;
-      const made = early?.get(tenant);
-      if (made) record(tenant, made);
-      return made;
+      return cache && key !== undefined ? quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant) : undefined;
     },
-    record,
+    record(tenant, quota) {
+      const key = plan.keys.get(tenant);
+      if (cache && key !== undefined) cache.putFindings(tenant, key, quotaToJson(quota), 'quota');
+    },
   };
 }

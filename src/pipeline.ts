@@ -501,7 +501,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
       return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}), ...(local ? { local: ruleUnits(local) } : {}) });
     });
     result.diagnostics.push(...found);
-    if (local && opts.cache) storeLocal(opts.cache, local);
+    if (local && opts.cache) storeLocal(opts.cache, local, early?.quotas());
     if (!config) {
       // Without tenants.yaml there is no tenant to probe, but admission policies can still be compiled and checked for bindings.
       const [{ policyFindings, policiesOf }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);

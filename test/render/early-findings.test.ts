@@ -1,4 +1,5 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -86,6 +87,10 @@ describe('tenant-local findings computed while worker threads render', () => {
     expect(warm.findingsEarly).toBeUndefined();
     expect(outputs(cold)).toEqual(outputs(alone));
     expect(outputs(warm)).toEqual(outputs(alone));
+    // The quota reports made while rendering went into the tenants' findings entries, and the warm run read them
+    // there: a report made in the proofs would have been stored on its own (the two other tenants are not stored at all).
+    expect(existsSync(path.join(dir, 'quota'))).toBe(false);
+    expect((await readdir(path.join(dir, 'findings'))).length).toBe(total - 2);
 
     // The CLI reports how many tenants were checked while rendering.
     const timed = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--no-cache', '--workers', '2', '--timings');
