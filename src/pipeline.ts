@@ -10,7 +10,7 @@ import { parseManifests } from './manifest/parse.js';
 import { namespaceOf, objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
-import type { RenderCache } from './render/cache.js';
+import { RenderCache } from './render/cache.js';
 import { renderTree, renderTreeInWorkers, type RenderResult, type WorkerInputs } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
@@ -429,6 +429,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   let early: EarlyCheck | undefined;
   /** Committed files that differ from the render. */
   let differing: Iterable<string> = [];
+  // Without a cache the base still takes the head's render of its unchanged tenants, from this run's memory.
+  const sharing = !opts.cache && stages.has('lifecycle') && !opts.baseSide && !opts.manifests ? RenderCache.inMemory() : undefined;
 
   if (opts.manifests) {
     result.manifests = [...opts.manifests];
@@ -437,7 +439,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
       early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema) : undefined;
-      loaded = await phase('load', () => loadStage(o, opts, stages.has('drift'), early?.onRendered));
+      loaded = await phase('load', () => loadStage(o, sharing ? { ...opts, cache: sharing } : opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
       if (!d) throw e;
@@ -448,7 +450,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     if (disk) differing = [...disk.differing.keys()];
     const links = disk?.links ?? [];
     if (r.config) result.config = r.config;
-    if (r.render) result.render = r.render;
+    if (r.render) result.render = sharing ? withoutCacheStats(r.render) : r.render;
     result.files = loaded.files;
     result.diagnostics.push(...r.diagnostics);
     if (!r.render) return result;
@@ -520,7 +522,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.diagnostics.push(...admission);
   }
   if (stages.has('lifecycle') && config && !opts.manifests) {
-    const found = await phase('lifecycle', () => lifecycleStage(o, result, opts));
+    const found = await phase('lifecycle', () => lifecycleStage(o, result, opts, sharing));
     result.diagnostics.push(...found);
   }
   // Input that stops the run is reported by every shard (above, unfiltered): each job must fail.
@@ -653,9 +655,17 @@ export async function renderBase(opts: RepoPaths & Caching, ref: string | undefi
   return side;
 }
 
-async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions): Promise<Diagnostic[]> {
-  const base = opts.baseSide ?? (await renderBase({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base));
-  if (base.render?.cache) head.baseCache = base.render.cache;
+/** A render through the run's own memory (RenderCache.inMemory) reports no cache: the user asked for none. */
+function withoutCacheStats(r: RenderResult): RenderResult {
+  const { cache: _stats, keys: _keys, ...rest } = r;
+  return rest;
+}
+
+async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions, sharing: RenderCache | undefined): Promise<Diagnostic[]> {
+  const cache = opts.cache ?? sharing;
+  const base = opts.baseSide ?? (await renderBase({ ...o, ...(cache ? { cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base));
+  if (base.render?.cache && opts.cache) head.baseCache = base.render.cache;
+  if (sharing && base.render) base.render = withoutCacheStats(base.render);
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];
   // A tenant placed on another cluster is removed from the one it leaves: guarded, and acknowledged, like a removal.

@@ -102,9 +102,22 @@ export class RenderCache {
   /** Entries this instance (one run) has replayed or stored, so a second render of the same tenant shares their objects. */
   private readonly replayed = new Map<string, CachedTenant>();
 
+  /** False for a run's own memory only (RenderCache.inMemory): nothing is read from or written to disk. */
+  readonly persistent: boolean;
+
   constructor(dir: string, opts: RenderCacheOptions = {}) {
     this.dir = dir;
     this.toolId = opts.toolId ?? (identity ??= toolIdentity());
+    this.persistent = dir !== '';
+  }
+
+  /**
+   * A cache that lives as long as one run, for `--no-cache`: the base of
+   * `check --base` then takes the head's render of every tenant whose inputs
+   * are the same, instead of rendering and holding it a second time.
+   */
+  static inMemory(): RenderCache {
+    return new RenderCache('', { toolId: 'memory' });
   }
 
   private folder(tenant: string): string {
@@ -115,13 +128,17 @@ export class RenderCache {
     // The base and the head of one run replay most tenants from the same entries: read and decode each once.
     const id = `${tenant}/${key}`;
     const seen = this.replayed.get(id);
-    if (seen) return seen;
+    if (seen || !this.persistent) return seen;
     const entry = decoded(readEntry(path.join(this.folder(tenant), key)), (bytes) => decode(bytes, tenant, key));
     if (entry) this.replayed.set(id, entry);
     return entry;
   }
 
   put(tenant: string, key: string, value: CachedTenant): void {
+    if (!this.persistent) {
+      this.replayed.set(`${tenant}/${key}`, value);
+      return;
+    }
     // UTF-8 cannot carry a lone surrogate: it would come back as U+FFFD under a valid checksum.
     if (value.objects.some((o) => LONE_SURROGATE.test(o.text) || LONE_SURROGATE.test(o.json) || LONE_SURROGATE.test(o.path))) return;
     // A later render in this run (the base of `check --base`) takes these very objects: one copy of an unchanged tenant, not two.
@@ -135,12 +152,13 @@ export class RenderCache {
    * key and everything else those stages read. Undefined for a miss.
    */
   getFindings(tenant: string, key: string, kind: FindingsKind = 'findings'): unknown {
+    if (!this.persistent) return undefined;
     return decoded(readEntry(path.join(this.findingsFolder(kind, tenant), key)), (bytes) => decodeFindings(bytes, tenant, key));
   }
 
   /** Stores findings, unless they would not read back exactly as they are (only plain JSON values do). */
   putFindings(tenant: string, key: string, findings: unknown, kind: FindingsKind = 'findings'): void {
-    if (!plainJson(findings)) return;
+    if (!this.persistent || !plainJson(findings)) return;
     this.write(this.findingsFolder(kind, tenant), key, () => frame(FINDINGS_MAGIC, Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8')));
   }
 

@@ -272,7 +272,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       return;
     }
     if (cache) stats.misses++;
-    const rendered = resolved.rendered?.get(i) ?? r.renderTenant(tenant, cache !== undefined);
+    // Only a cache on disk needs each object's JSON; one in memory keeps the objects themselves.
+    const rendered = resolved.rendered?.get(i) ?? r.renderTenant(tenant, cache?.persistent === true);
     tenantEvents(tenant, rendered);
     if (cache && rendered.storable) {
       keys.set(tenant.id, rendered.sawTenants ? `${p.keyOf(i)}+${p.tenantsDigest()}` : p.keyOf(i));

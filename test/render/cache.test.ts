@@ -274,6 +274,32 @@ describe('per-tenant render cache', () => {
     for (const [file, m] of byFile(base, 'test-tenant-a')) expect(m, file).toBe(same.get(file));
     expect(snapshot(base)).toEqual(snapshot((await renderBase({ root }, 'main')).render));
   });
+
+  it('without a cache, still holds once what the head rendered and the base takes: through the run\'s memory, writing nothing', async () => {
+    const { root } = await headOverBase();
+    const memory = RenderCache.inMemory();
+    expect(memory.persistent).toBe(false);
+    const head = await render(root, memory);
+    const base = (await renderBase({ root, cache: memory }, 'main')).render!;
+    expect(base.cache).toEqual({ hits: TENANTS - 1, misses: 1 });
+    const byFile = (r: RenderResult, tenant: string) => new Map(r.manifests.filter((m) => r.owners.get(m.file) === tenant).map((m) => [m.file, m]));
+    const same = byFile(head, 'test-tenant-a');
+    for (const [file, m] of byFile(base, 'test-tenant-a')) expect(m, file).toBe(same.get(file));
+    expect(snapshot(base)).toEqual(snapshot((await renderBase({ root }, 'main')).render));
+    expect(snapshot(head)).toEqual(snapshot(await render(root)));
+    // Nothing to read back in another run, and nothing of the findings kept.
+    expect(new RenderCache('', { toolId: 'memory' }).get('test-tenant-a', head.keys!.get('test-tenant-a')!)).toBeUndefined();
+    memory.putFindings('test-tenant-a', 'k', { schema: [], rules: [] });
+    expect(memory.getFindings('test-tenant-a', 'k')).toBeUndefined();
+
+    // check --base --no-cache reports what a cached run reports, and says nothing about a cache.
+    const dir = await cacheDir();
+    const uncached = await cli(root, 'check', '--base', 'main', '--timings', '--no-cache', '--format', 'json');
+    const cached = await cli(root, 'check', '--base', 'main', '--cache-dir', dir, '--format', 'json');
+    expect(uncached.stdout).toBe(cached.stdout);
+    expect(uncached.stderr).not.toContain('cache ');
+    expect(await readdir(root)).not.toContain('render');
+  });
 });
 
 /** A repository whose base commit differs from the work tree in test-tenant-b only, and a cache the head's render filled. */
