@@ -75,18 +75,28 @@ const byId = <T>(a: T, b: T, key: (x: T) => string) => (key(a) < key(b) ? -1 : k
  */
 export function comparePlans(base: Side, head: Side): Plan {
   const files = (s: Side) => s.render?.files ?? new Map<string, string>();
-  const manifestAt = (s: Side) => new Map((s.render?.manifests ?? []).map((m) => [m.file, m]));
   const [baseFiles, headFiles] = [files(base), files(head)];
+  // Only files that differ are listed: a pull request touches a few of a large tree's files.
+  const differing: string[] = [];
+  for (const [p, is] of headFiles) if (baseFiles.get(p) !== is) differing.push(p);
+  for (const p of baseFiles.keys()) if (!headFiles.has(p)) differing.push(p);
+  differing.sort();
+  /** The object in each differing file (the last document of a file, as a map by file would keep). */
+  const manifestAt = (s: Side) => {
+    const wanted = new Set(differing);
+    const out = new Map<string, Manifest>();
+    for (const m of s.render?.manifests ?? []) if (wanted.has(m.file)) out.set(m.file, m);
+    return out;
+  };
   const [baseObjs, headObjs] = [manifestAt(base), manifestAt(head)];
   const ownerOf = (p: string) => head.render?.owners.get(p) ?? base.render?.owners.get(p);
 
   const perTenant = new Map<string, ObjectChange[]>();
   const platform: ObjectChange[] = [];
-  for (const p of [...new Set([...baseFiles.keys(), ...headFiles.keys()])].sort()) {
+  for (const p of differing) {
     if (p.endsWith('/kustomization.yaml')) continue;
     const was = baseFiles.get(p);
     const is = headFiles.get(p);
-    if (was === is) continue;
     const change: Change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
     const oc = { change, path: p, ref: refOf(headObjs.get(p) ?? baseObjs.get(p), p) };
     const owner = ownerOf(p);
@@ -97,11 +107,12 @@ export function comparePlans(base: Side, head: Side): Plan {
   const baseTenants = new Map((base.config?.tenants ?? []).map((t) => [t.id, t]));
   const headTenants = new Map((head.config?.tenants ?? []).map((t) => [t.id, t]));
   const tenants: TenantChange[] = [];
+  const [baseIds, headIds] = [new Set(base.ids), new Set(head.ids)];
   for (const id of [...new Set([...base.ids, ...head.ids])].sort()) {
     const was = baseTenants.get(id);
     const is = headTenants.get(id);
-    const inBase = base.ids.includes(id);
-    const inHead = head.ids.includes(id);
+    const inBase = baseIds.has(id);
+    const inHead = headIds.has(id);
     const objects = perTenant.get(id) ?? [];
     const change: Change | undefined = !inBase ? 'added' : !inHead ? 'removed' : objects.length > 0 || (was && is && fieldChanges(was, is).length > 0) ? 'changed' : undefined;
     if (!change) continue;

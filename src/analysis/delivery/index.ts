@@ -27,7 +27,27 @@ export interface Deletion {
   cause: string;
 }
 
-const ref = (m: Manifest) => `${m.object.kind} ${m.object.metadata?.namespace ? `${m.object.metadata.namespace}/` : ''}${m.object.metadata?.name ?? ''}`;
+/** `Kind namespace/name`, made once per object: the base and the head share most objects, and each side asks several times. */
+const refs = new WeakMap<Manifest, string>();
+const ref = (m: Manifest): string => {
+  let r = refs.get(m);
+  if (r === undefined) {
+    r = `${m.object.kind} ${m.object.metadata?.namespace ? `${m.object.metadata.namespace}/` : ''}${m.object.metadata?.name ?? ''}`;
+    refs.set(m, r);
+  }
+  return r;
+};
+
+/** Each side's delivery units, worked out once for both analyses. */
+interface Units {
+  base: Unit[];
+  head: Unit[];
+}
+
+const unitsOf = (base: DeliverySide, head: DeliverySide): Units => ({
+  base: deliveryUnits(base.manifests, base.files, base.bootstrapPaths),
+  head: deliveryUnits(head.manifests, head.files, head.bootstrapPaths),
+});
 const guardrailKinds = new Set([...GUARDRAILS.map((g) => g.kind)]);
 
 /**
@@ -36,9 +56,8 @@ const guardrailKinds = new Set([...GUARDRAILS.map((g) => g.kind)]);
  * a file removed from a pruning unit's path. Linear in the size of both trees:
  * each object is looked up by identity, never searched for.
  */
-export function deletions(base: DeliverySide, head: DeliverySide): Deletion[] {
-  const baseUnits = deliveryUnits(base.manifests, base.files, base.bootstrapPaths);
-  const headUnits = deliveryUnits(head.manifests, head.files, head.bootstrapPaths);
+export function deletions(base: DeliverySide, head: DeliverySide, units: Units = unitsOf(base, head)): Deletion[] {
+  const { base: baseUnits, head: headUnits } = units;
   const baseOwner = ownerIndex(baseUnits);
   const headOwner = ownerIndex(headUnits);
   const headUnitIds = new Set(headUnits.map((u) => u.id));
@@ -124,13 +143,13 @@ export interface ProjectHazard {
  * the head, an Application in an earlier sync wave than its project is created before the project
  * exists on a fresh sync (waves create lower first).
  */
-export function projectHazards(base: DeliverySide, head: DeliverySide): ProjectHazard[] {
+export function projectHazards(base: DeliverySide, head: DeliverySide, units: Units = unitsOf(base, head)): ProjectHazard[] {
   const projects = (s: DeliverySide) => new Map(s.manifests.filter((m) => m.object.kind === 'AppProject').map((m) => [m.object.metadata?.name ?? '', m]));
   const [baseProjects, headProjects] = [projects(base), projects(head)];
-  const headUnits = deliveryUnits(head.manifests, head.files, head.bootstrapPaths);
+  const headUnits = units.head;
   const headIds = new Set(headUnits.map((u) => u.id));
   const out: ProjectHazard[] = [];
-  for (const u of deliveryUnits(base.manifests, base.files, base.bootstrapPaths)) {
+  for (const u of units.base) {
     const p = u.project ? baseProjects.get(u.project) : undefined;
     if (!p || headProjects.has(u.project!)) continue;
     if ((p.object.metadata?.finalizers ?? []).includes(RESOURCES_FINALIZER)) continue;
@@ -151,7 +170,8 @@ export function projectHazards(base: DeliverySide, head: DeliverySide): ProjectH
 export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide, staying: ReadonlySet<string>, headNamespaces: ReadonlySet<string>): Diagnostic[] {
   // Both analyses walk the file lists: an iterator would be spent after the first.
   const [base, head] = [baseSide, headSide].map((s) => ({ ...s, files: [...s.files] }));
-  const all = deletions(base!, head!).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
+  const units = unitsOf(base!, head!);
+  const all = deletions(base!, head!, units).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
   const out: Diagnostic[] = [];
   const byCause = new Map<string, Deletion[]>();
   for (const d of all) {
@@ -169,7 +189,7 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
       }),
     );
   }
-  for (const h of projectHazards(base!, head!)) {
+  for (const h of projectHazards(base!, head!, units)) {
     const project = ref(h.project);
     const message =
       h.reason === 'stranded'
