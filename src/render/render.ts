@@ -1,7 +1,8 @@
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
+import { locateInText } from '../manifest/locate.js';
 import { makeManifest } from '../manifest/parse.js';
-import type { KubeObject, Manifest } from '../manifest/types.js';
+import type { KubeObject, Manifest, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
@@ -356,29 +357,42 @@ const replayedManifests = new WeakMap<CachedObject, Manifest>();
 function replayedManifest(o: CachedObject, origin: { template: string; tenant?: string }): Manifest {
   let m = replayedManifests.get(o);
   if (!m) {
-    m = lazyManifest(() => JSON.parse(o.json) as KubeObject, o.path, o.text, origin);
+    m = new ReplayedManifest(o, origin);
     replayedManifests.set(o, m);
   }
   return m;
 }
 
-/** A manifest whose object is built on first read (a replayed object is parsed from JSON only if a stage needs it). */
-function lazyManifest(object: () => KubeObject, file: string, text: string, origin: { template: string; tenant?: string }): Manifest {
-  const { locate, docIndex } = makeManifest(undefined as unknown as KubeObject, file, text, 0);
-  let o: KubeObject | undefined;
-  // Dropped once parsed, so the JSON text it reads can be collected (about as large as the tree).
-  let parse: (() => KubeObject) | undefined = object;
-  return {
-    get object() {
-      if (o === undefined) {
-        o = parse!();
-        parse = undefined;
-      }
-      return o;
-    },
-    file,
-    docIndex,
-    locate,
-    origin,
-  };
+/**
+ * A manifest whose object is parsed from its JSON on first read (only if a
+ * stage needs it). One object each, with no closures: a large tree holds
+ * hundreds of thousands of them.
+ */
+class ReplayedManifest implements Manifest {
+  readonly file: string;
+  readonly docIndex = 0;
+  readonly origin: { template: string; tenant?: string };
+  private readonly text: string;
+  /** Dropped once parsed, so nothing here holds on to the JSON text. */
+  private source: CachedObject | undefined;
+  private parsed: KubeObject | undefined;
+
+  constructor(o: CachedObject, origin: { template: string; tenant?: string }) {
+    this.file = o.path;
+    this.text = o.text;
+    this.origin = origin;
+    this.source = o;
+  }
+
+  get object(): KubeObject {
+    if (this.parsed === undefined) {
+      this.parsed = JSON.parse(this.source!.json) as KubeObject;
+      this.source = undefined;
+    }
+    return this.parsed;
+  }
+
+  locate(pointer: string): Position {
+    return locateInText(this.text, 0, pointer);
+  }
 }
