@@ -41,6 +41,21 @@ export function parseQuantityExact(value: unknown): QuantityParse {
   } else {
     return { ok: false, problem: value === null ? 'is empty' : `is a ${Array.isArray(value) ? 'list' : typeof value}` };
   }
+  // A tree repeats a handful of quantities thousands of times ("500m", "256Mi"): parsed once each.
+  let parsed = parsedTexts.get(text);
+  if (parsed === undefined) {
+    if (parsedTexts.size >= MAX_PARSED_TEXTS) parsedTexts.clear();
+    parsed = Object.freeze(parseText(text));
+    parsedTexts.set(text, parsed);
+  }
+  return parsed;
+}
+
+const parsedTexts = new Map<string, QuantityParse>();
+/** Past this many distinct texts the memo starts again, so hostile input cannot grow it without end. */
+const MAX_PARSED_TEXTS = 10_000;
+
+function parseText(text: string): QuantityParse {
   const m = pattern.exec(text);
   if (!m) return { ok: false, problem: 'is not a Kubernetes quantity' };
   const [, sign, whole, fraction, bare, suffix, exponent] = m;

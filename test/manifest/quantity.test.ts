@@ -95,6 +95,20 @@ describe('parse (milli-units)', () => {
   });
 });
 
+describe('parse, asked again', () => {
+  it('gives the same answer for a text seen before, a number written the same way, and after many distinct texts', () => {
+    const first = parseQuantityExact('1.5Gi');
+    expect(parseQuantityExact('1.5Gi')).toEqual(first);
+    expect(parseQuantityExact(0.25)).toEqual(parseQuantityExact('0.25'));
+    // More distinct texts than the memo keeps: each is still parsed exactly.
+    for (let i = 0; i < 25_000; i++) expect(parseQuantity(`${i}m`)).toBe(BigInt(i));
+    expect(parseQuantityExact('1.5Gi')).toEqual(first);
+    expect(parseQuantity('1.5Gi')).toBe(1536n * Mi);
+    expect(parseQuantityExact('bogus')).toEqual({ ok: false, problem: 'is not a Kubernetes quantity' });
+    expect(parseQuantityExact('bogus')).toEqual({ ok: false, problem: 'is not a Kubernetes quantity' });
+  });
+});
+
 describe('compare and add exactly', () => {
   it(DOC.float, () => {
     // 0.1 + 0.2 is 0.30000000000000004 in floating point; the quota is exactly used up.
