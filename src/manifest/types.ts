@@ -25,6 +25,8 @@ export interface Manifest {
   readonly docIndex: number;
   /** Template and tenant that produced it, when it was rendered by us. */
   readonly origin?: { template: string; tenant?: string };
+  /** The length of JSON.stringify(object), when the object came as that JSON (from a worker thread or the cache) and it need not be serialised again to know it. */
+  readonly jsonLength?: number;
   /** Position of the node at a JSON pointer (RFC 6901), or of its nearest existing ancestor. */
   locate(pointer: string): Position;
 }

@@ -372,6 +372,7 @@ class ReplayedManifest implements Manifest {
   readonly file: string;
   readonly docIndex = 0;
   readonly origin: { template: string; tenant?: string };
+  readonly jsonLength: number | undefined;
   private readonly text: string;
   /** Dropped once parsed, so nothing here holds on to the JSON text. */
   private source: CachedObject | undefined;
@@ -382,6 +383,8 @@ class ReplayedManifest implements Manifest {
     this.text = o.text;
     this.origin = origin;
     this.source = o;
+    // The stored JSON is JSON.stringify of the object (faithfulJson): its length is the serialised length.
+    this.jsonLength = o.json === '' ? undefined : o.json.length;
   }
 
   get object(): KubeObject {

@@ -261,6 +261,17 @@ describe('per-tenant render cache', () => {
     expect(snapshot(head)).toEqual(snapshot(await render(root)));
   });
 
+  it('gives a replayed object the length of its JSON, which is that of the object serialised', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    const dir = await cacheDir();
+    await render(root, new RenderCache(dir));
+    const warm = await render(root, new RenderCache(dir));
+    expect(warm.cache!.hits).toBe(TENANTS);
+    const replayed = warm.manifests.filter((m) => m.origin?.tenant !== undefined);
+    expect(replayed.length).toBeGreaterThan(TENANTS * 5);
+    for (const m of replayed) expect(m.jsonLength, m.file).toBe(JSON.stringify(m.object).length);
+  });
+
   it('holds once an object the head rendered and the base then takes from the same cache, though the cache was empty', async () => {
     const { root } = await headOverBase();
     const cache = new RenderCache(await cacheDir());

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { Manifest } from '../../src/manifest/types.js';
+import { runRules } from '../../src/rules/engine.js';
 import { objectSize } from '../../src/rules/k8s/object-size.js';
 import { expectFinding, runRule, tenantA } from './harness.js';
 
@@ -34,5 +36,25 @@ describe('k8s/object-size', () => {
     expect((await runRule(objectSize, [{ file, text: secret(mib) }])).diagnostics.filter((d) => d.field?.pointer === '/data')).toEqual([]);
     const { diagnostics, fixture } = await runRule(objectSize, [{ file, text: secret(mib + 1) }]);
     expect(expectFinding(diagnostics, fixture, id, file, 'data:\n  blob').field?.actual).toBe(mib + 1);
+  });
+});
+
+describe('k8s/object-size on an object that came as JSON', () => {
+  const deployment = (blob: string) => ({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'api', namespace: 'ns', annotations: { 'example.com/blob': blob } }, spec: {} });
+  const manifest = (object: object, jsonLength: number): Manifest => ({ object: object as Manifest['object'], file: 'rendered/ns/deployment.yaml', docIndex: 0, locate: () => ({ line: 1, column: 1 }), jsonLength });
+  const check = (m: Manifest) => runRules({ manifests: [m], rules: { [id]: objectSize } });
+
+  it('reports it over the limit, from the length it came with', () => {
+    const o = deployment('b'.repeat(mib));
+    const [d] = check(manifest(o, JSON.stringify(o).length));
+    expect(d?.ruleId).toBe(id);
+    expect(d?.field?.actual).toBe(Buffer.byteLength(JSON.stringify(o)));
+  });
+
+  it('does not serialise it again when its length is far below the limit', () => {
+    const o = { ...deployment('small'), toJSON: () => { throw new Error('serialised again'); } };
+    expect(check(manifest(o, 300))).toEqual([]);
+    // Without the length it is serialised (and here that throws): the shortcut is what kept it from it.
+    expect(() => runRules({ manifests: [{ ...manifest(o, 0), jsonLength: undefined } as unknown as Manifest], rules: { [id]: objectSize } })).toThrow('serialised again');
   });
 });

@@ -50,8 +50,9 @@ export const objectSize: Rule<Messages> = {
       ctx.report({ manifest: m, messageId: 'data', pointer: `/${field}`, actual: payload, expected: `≤ ${mebibyte}`, data: { kind, name, size: payload, limit: mebibyte } });
       return;
     }
-    const json = JSON.stringify(m.object);
     // A UTF-16 code unit is at most 3 UTF-8 bytes: short text cannot be over the limit, and needs no count.
+    if (m.jsonLength !== undefined && m.jsonLength * 3 <= mebibyte) return;
+    const json = JSON.stringify(m.object);
     if (json.length * 3 <= mebibyte) return;
     const size = utf8Length(json);
     if (size > mebibyte) {
