@@ -155,9 +155,9 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
           units.push(...own);
           batch.set(r.tenant.id, { schema: schema(own), rules: [] });
-          // The report reads the objects whose namespace field is the tenant's, as tenantQuotas does.
-          const ns = byId.get(r.tenant.id)!.namespace;
-          reports.set(r.tenant.id, quotaOf(r.tenant.id, r.manifests.filter((m) => m.object.metadata?.namespace === ns).map((m) => m.object)));
+          // The objects the quota/fit rule reads, in its order, so both share one analysis (analyzeQuota). The
+          // report reads only namespaced objects; the Namespace itself, here too, is charged to no quota.
+          reports.set(r.tenant.id, quotaOf(r.tenant.id, own.map((m) => m.object)));
         }
         // Only these tenants: the engine then looks at no other (waivers are stripped, as when stored).
         runRules({

@@ -59,6 +59,26 @@ function quotasOf(objects: readonly KubeObject[]): { quotas: QuotaRef[]; invalid
  * and the pods admission would refuse outright.
  */
 export function analyzeQuota(objects: readonly KubeObject[], options: QuotaOptions = {}): QuotaAnalysis {
+  if (objects.length === 0 || Object.keys(options).length > 0) return analyze(objects, options);
+  const seen = recent.get(objects[0]!);
+  if (seen && seen.objects.length === objects.length && seen.objects.every((o, i) => o === objects[i])) return seen.analysis;
+  const analysis = analyze(objects, options);
+  recent.delete(objects[0]!);
+  recent.set(objects[0]!, { objects: [...objects], analysis });
+  if (recent.size > RECENT_LIMIT) recent.delete(recent.keys().next().value!);
+  return analysis;
+}
+
+/**
+ * The last analyses, by the first object they read. The quota/fit rule and
+ * the quota report analyse the same namespace's objects, one batch of tenants
+ * apart at most while rendering: the second asks for the same objects in the
+ * same order and gets the same (never changed) analysis. Any other list is a miss.
+ */
+const recent = new Map<KubeObject, { objects: readonly KubeObject[]; analysis: QuotaAnalysis }>();
+const RECENT_LIMIT = 256;
+
+function analyze(objects: readonly KubeObject[], options: QuotaOptions): QuotaAnalysis {
   const limitRanges = limitRangesOf(objects);
   const { quotas, invalid } = quotasOf(objects);
   const hpas = hpasOf(objects);

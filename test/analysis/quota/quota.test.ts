@@ -181,3 +181,23 @@ describe('init containers and storage', () => {
     expect(fit(a, 'steady', 'persistentvolumeclaims').used).toBe(3000n);
   });
 });
+
+describe('analyzeQuota asked twice', () => {
+  it('gives the analysis already made for the same objects in the same order, and a new one for any other list', () => {
+    const objects = [quota({ 'requests.cpu': '2' }), deployment('api', 2, { requests: { cpu: '500m' } })];
+    const first = analyzeQuota([...objects]);
+    expect(analyzeQuota([...objects])).toBe(first);
+    // Equal content in other objects, another order, one more object, or options: analysed again.
+    const copies = objects.map((o) => structuredClone(o));
+    expect(analyzeQuota(copies)).not.toBe(first);
+    expect(analyzeQuota(copies)).toEqual(first);
+    expect(analyzeQuota([objects[1]!, objects[0]!])).not.toBe(first);
+    const more = analyzeQuota([...objects, deployment('worker', 1, { requests: { cpu: '2' } })]);
+    expect(more.scenarios[0]!.fits).toBe(false);
+    expect(analyzeQuota([...objects], { daemonSetNodes: 3 })).not.toBe(first);
+    // One analysis is kept per first object: the longer list took its place.
+    const again = analyzeQuota([...objects]);
+    expect(again).not.toBe(first);
+    expect(again).toEqual(first);
+  });
+});
