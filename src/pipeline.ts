@@ -289,20 +289,30 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
     if (!recovered) await recoverTree(outAbs);
     const owned = r.render.bootstrapOwned;
     const disk = readTreeAgainst(outAbs, outDir, r.render.files, await reading?.result);
+    const rendered = r.render.files;
     // Files equal to the render are its own strings; only the others were kept from the read.
-    const all = new Map(disk.paths.map((p) => [p, disk.differing.get(p) ?? r.render!.files.get(p)!]));
+    const current = (p: string): string => disk.differing.get(p) ?? rendered.get(p)!;
     const links = disk.links;
     // What the controller's bootstrap wrote stays as it is: never removed, never counted.
-    const before = new Map([...all].filter(([p]) => !isUnder(p, owned)));
-    const kept = [...all].filter(([p]) => isUnder(p, owned));
-    const files = kept.length ? new Map([...r.render.files, ...kept]) : r.render.files;
+    const onDisk = new Set<string>();
+    const kept: [string, string][] = [];
+    const removed: string[] = [];
+    for (const p of disk.paths) {
+      if (isUnder(p, owned)) kept.push([p, current(p)]);
+      else {
+        onDisk.add(p);
+        if (!rendered.has(p)) removed.push(p);
+      }
+    }
+    const files = kept.length ? new Map([...rendered, ...kept]) : rendered;
+    // A file on disk differs from the render exactly when the read kept its text.
     const changes: TreeChanges = {
-      added: [...r.render.files.keys()].filter((p) => !before.has(p)),
-      changed: [...r.render.files.keys()].filter((p) => before.has(p) && before.get(p) !== r.render!.files.get(p)),
-      removed: [...before.keys()].filter((p) => !r.render!.files.has(p)),
+      added: [...rendered.keys()].filter((p) => !onDisk.has(p)),
+      changed: [...rendered.keys()].filter((p) => onDisk.has(p) && disk.differing.has(p)),
+      removed,
     };
     // Links are never rendered: one in rendered/ is removed like any file render does not produce.
-    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: all, links });
+    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: new Map(disk.paths.map((p) => [p, current(p)])), links });
     return { ...r, written: true, changes };
   } catch (e) {
     const d = filesystemFailure(e, root);
