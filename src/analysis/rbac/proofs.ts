@@ -10,7 +10,7 @@ import { apiGroupMatches, resourceMatches, ruleAllows, verbMatches } from './mat
 import type { ResourceTable } from './resources.js';
 import type { Decision, PolicyRule, RbacObjectRef, ResourceRequest, Subject, UserInfo } from './types.js';
 import { pushTo } from '../../collections.js';
-import { GUARDRAILS } from '../../platform/index.js';
+import { GUARDRAILS, NAMESPACE_GUARDRAIL } from '../../platform/index.js';
 
 /** An identity to prove things about, with the namespace it belongs to. */
 export interface ProofSubject {
@@ -169,7 +169,7 @@ const UNNAMED_VERBS = ['create', 'deletecollection'];
 const NAMED_VERBS = ['update', 'patch', 'delete'];
 
 /** Every (group, resource) the guardrail check asks about: the guardrail kinds and the Namespace itself. */
-const GUARDRAIL_RESOURCES = [...Object.values(GUARDRAIL_KINDS), { group: '', resource: 'namespaces' }];
+const GUARDRAIL_RESOURCES = [...GUARDRAILS, NAMESPACE_GUARDRAIL];
 
 /**
  * Whether a rule could allow any request the guardrail check makes. Most
