@@ -205,7 +205,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const key = `${root}\u0000${o.objectKey}`;
     const prev = files.has(o.path) ? placedAt(o.path) : byKey.get(key);
     if (prev !== undefined) {
-      const v = e.value ?? (JSON.parse(o.json) as KubeObject);
+      // A replayed object's manifest, shared with the render it came from (in a cache in memory it has no JSON).
+      const v = e.value ?? replayedManifest(o, origin).object;
       const where = tenant ? ` for tenant ${tenant}` : '';
       diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${renderedBy(prev)}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
       return;

@@ -311,6 +311,26 @@ describe('per-tenant render cache', () => {
     expect(uncached.stderr).not.toContain('cache ');
     expect(await readdir(root)).not.toContain('render');
   });
+
+  it('reports an object the base renders twice when the second is one the head rendered, as without a cache', async () => {
+    // In the base both tenants render ConfigMap database/dup; in the head only test-tenant-b does. The base renders
+    // test-tenant-a afresh (its entry changed) and takes test-tenant-b from the head's render, placed second.
+    const withDup = (tenants: string, id: string) => tenants.replace(`  - id: ${id}\n    name: `, `  - id: ${id}\n    config:\n      DUP: "1"\n    name: `);
+    const both = withDup(withDup(await bundledTenants(), 'test-tenant-a'), 'test-tenant-b').replace('    config:\n      LOG_LEVEL: debug\n', '');
+    const root = await tempRepo({ tenants: both });
+    await writeFile(path.join(root, 'templates/tenant/configmap-dup.yaml.ejs'), '<% if (tenant.config.DUP) { -%>\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: dup\n  namespace: database\n<% } -%>\n');
+    git(root, 'init', '-q', '-b', 'main');
+    await commitAll(root, 'base');
+    await writeFile(path.join(root, 'tenants.yaml'), both.replace('  - id: test-tenant-a\n    config:\n      DUP: "1"\n', '  - id: test-tenant-a\n'));
+    const memory = RenderCache.inMemory();
+    await render(root, memory);
+    const shared = await renderBase({ root, cache: memory }, 'main');
+    expect(shared.render!.cache).toEqual({ hits: 1, misses: 1 });
+    const alone = await renderBase({ root }, 'main');
+    const duplicates = (r: typeof alone) => r.render!.diagnostics.filter((d) => d.ruleId === 'render/duplicate-object').map((d) => d.message);
+    expect(duplicates(alone)).toEqual(['ConfigMap database/dup for tenant test-tenant-b is also rendered by templates/tenant/configmap-dup.yaml.ejs for tenant test-tenant-a']);
+    expect(duplicates(shared)).toEqual(duplicates(alone));
+  });
 });
 
 /** A repository whose base commit differs from the work tree in test-tenant-b only, and a cache the head's render filled. */
