@@ -155,8 +155,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
           units.push(...own);
           batch.set(r.tenant.id, { schema: schema(own), rules: [] });
-          // The objects the quota/fit rule reads, in its order, so both share one analysis (analyzeQuota). The
-          // report reads only namespaced objects; the Namespace itself, here too, is charged to no quota.
+          // The objects the quota/fit rule reads, in its order, so both share one analysis (analyzeQuota).
           reports.set(r.tenant.id, quotaOf(r.tenant.id, own.map((m) => m.object)));
         }
         // Only these tenants: the engine then looks at no other (waivers are stripped, as when stored).

@@ -4,7 +4,7 @@
  * not fit come from the quota/fit rule; this only reports the numbers.
  */
 import { formatQuantity, minQuantity, quantityNumber } from '../../manifest/quantity.js';
-import type { KubeObject, Manifest } from '../../manifest/types.js';
+import { namespaceOf, type KubeObject, type Manifest } from '../../manifest/types.js';
 import type { QuotaHeadroomJson, Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { analyzeQuota, scenarios, type Scenario } from '../quota/index.js';
@@ -44,7 +44,8 @@ export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConf
   /** Namespaces holding an object that is not their tenant's own render: computed, never replayed. */
   const mixed = new Set<string>();
   for (const m of manifests) {
-    const ns = m.object.metadata?.namespace;
+    // A tenant's objects as the rules and the cache see them (its Namespace, which no quota charges, included).
+    const ns = namespaceOf(m.object);
     if (!ns) continue;
     if (replay && replay.unitOf(m) !== tenantOfNs.get(ns)) mixed.add(ns);
     const list = byNs.get(ns);
