@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { tenantQuotas, type QuotaReplay, type TenantQuota } from '../../../src/analysis/isolation/quota.js';
 import { proveIsolation } from '../../../src/analysis/proofs.js';
+import { namespaceOf } from '../../../src/manifest/types.js';
 import { fixture, manifestsOf, tenantA, type Edit } from '../../rules/harness.js';
 import { renderedFile } from './synthetic.js';
 
@@ -110,3 +112,27 @@ describe('quota headroom report', () => {
   });
 });
 
+
+describe('quota report kept from an earlier run', () => {
+  it('is taken for a tenant whose namespace holds only its own objects, and made again for one holding another', async () => {
+    const f = await fixture();
+    const manifests = manifestsOf(f);
+    const fresh = tenantQuotas(manifests, f.config);
+    const [a, b] = f.config.tenants;
+    const kept = (id: string): TenantQuota => ({ tenant: id, fits: true, rejections: 0, rows: [] });
+    const recorded: string[] = [];
+    const nsOf = new Map(f.config.tenants.map((t) => [t.namespace, t.id]));
+    // One object in tenant a's namespace is not its own: every other object is its namespace's tenant's.
+    const foreign = manifests.find((m) => m.object.metadata?.namespace === a!.namespace && m.object.kind === 'ConfigMap')!;
+    const replay: QuotaReplay = {
+      unitOf: (m) => (m === foreign ? undefined : nsOf.get(namespaceOf(m.object) ?? '')),
+      recorded: kept,
+      record: (id) => recorded.push(id),
+    };
+    const reports = tenantQuotas(manifests, f.config, replay);
+    expect(reports.find((q) => q.tenant === b!.id)).toEqual(kept(b!.id));
+    expect(reports.find((q) => q.tenant === a!.id)).toEqual(fresh.find((q) => q.tenant === a!.id));
+    expect(fresh.find((q) => q.tenant === a!.id)!.rows.length).toBeGreaterThan(0);
+    expect(recorded).toEqual([]);
+  });
+});
