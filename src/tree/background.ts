@@ -26,13 +26,15 @@ export interface BackgroundRead {
 /**
  * Starts reading `outAbs` on a worker thread, so the file system's cost
  * overlaps with rendering instead of following it (reading 200,000 committed
- * files takes seconds). Any failure only means the tree is read the usual way.
+ * files takes seconds). With a stat index (stat-index.ts) the thread reads
+ * only files whose fingerprint changed. Any failure only means the tree is
+ * read the usual way.
  */
-export function readTreeInBackground(outAbs: string): BackgroundRead {
+export function readTreeInBackground(outAbs: string, indexFile?: string): BackgroundRead {
   let worker: Worker | undefined;
   const result = new Promise<TreeDigests | undefined>((resolve) => {
     try {
-      worker = new Worker(workerFile(), { workerData: outAbs });
+      worker = new Worker(workerFile(), { workerData: { outAbs, ...(indexFile !== undefined ? { indexFile } : {}) } });
     } catch {
       resolve(undefined);
       return;

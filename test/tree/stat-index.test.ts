@@ -1,0 +1,125 @@
+import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { readTreeInBackground } from '../../src/tree/background.js';
+import { contentDigest } from '../../src/tree/digest.js';
+import { digestTree, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+/** Long after every file was written: none of them is racy. */
+const later = () => Date.now() + 60_000;
+
+async function tree(): Promise<{ out: string; index: string }> {
+  const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-'));
+  made.push(root);
+  const out = path.join(root, 'rendered');
+  for (let i = 0; i < 12; i++) {
+    await mkdir(path.join(out, `t${i % 3}`), { recursive: true });
+    await writeFile(path.join(out, `t${i % 3}/obj-${i}.yaml`), `kind: ConfigMap\nmetadata:\n  name: obj-${i}\n`);
+  }
+  return { out, index: statIndexFile(path.join(root, 'cache'), out) };
+}
+
+/** Each file's digest, read from disk. */
+async function truth(out: string, files: readonly string[]): Promise<string[]> {
+  return Promise.all(files.map(async (f) => contentDigest(await readFile(path.join(out, f)))));
+}
+
+/** The index with one file's recorded digest replaced (and its checksum made to match): what a run that trusts the index reports for it. */
+function forge(index: string, file: string, digest: string): void {
+  const body = loadStatIndex(index)!;
+  const text = body
+    .split('\n')
+    .map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l))
+    .join('\n');
+  const header = readFileSync(index, 'latin1').split('\n')[0]!;
+  writeFileSync(index, `${header.slice(0, header.lastIndexOf(' '))} ${crc32(Buffer.from(text, 'utf8')).toString(16)}\n${text}`);
+}
+
+describe('the stat index of the committed tree', () => {
+  it('gives every file the digest of its bytes, with and without the index, on a first and a second read', async () => {
+    const { out, index } = await tree();
+    const plain = digestTree(out);
+    expect(plain.digests).toEqual(await truth(out, plain.files));
+    expect(digestTree(out, index, later())).toEqual(plain);
+    expect(existsSync(index)).toBe(true);
+    expect(digestTree(out, index, later())).toEqual(plain);
+  });
+
+  it('takes an unchanged file’s digest from the index instead of reading it', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, later());
+    forge(index, 't1/obj-4.yaml', 'claimed');
+    const d = digestTree(out, index, later());
+    // The index is believed for a file whose fingerprint it records: proof that the file was not read.
+    expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
+  });
+
+  it('reads a file again when it was edited in place, even with the same size and its old modification time put back', async () => {
+    const { out, index } = await tree();
+    const file = path.join(out, 't1/obj-4.yaml');
+    // Whole seconds, so putting the time back gives exactly the recorded one.
+    const old = Math.floor(Date.now() / 1000) - 100;
+    utimesSync(file, old, old);
+    digestTree(out, index, later());
+    forge(index, 't1/obj-4.yaml', 'claimed');
+    const before = statSync(file, { bigint: true });
+    writeFileSync(file, readFileSync(file, 'utf8').replace('obj-4', 'obj-X'));
+    utimesSync(file, old, old);
+    const after = statSync(file, { bigint: true });
+    expect([after.size, after.mtimeNs, after.ino]).toEqual([before.size, before.mtimeNs, before.ino]);
+    const d = digestTree(out, index, later());
+    expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe(contentDigest(readFileSync(file)));
+  });
+
+  it('never records a file written within the racy window of the read, so a later write in the same clock tick cannot hide', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, Date.now());
+    // Every file was written moments ago: none is recorded (and an index with nothing to record is not written).
+    expect(loadStatIndex(index) ?? '').toBe('');
+    digestTree(out, index, later());
+    expect(loadStatIndex(index)!.split('\n').filter(Boolean)).toHaveLength(12);
+  });
+
+  it('follows added and removed files, keeping the lines in the listing’s order', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, later());
+    await rm(path.join(out, 't0/obj-0.yaml'));
+    await rm(path.join(out, 't2'), { recursive: true });
+    await writeFile(path.join(out, 't1/aaa.yaml'), 'kind: Secret\n');
+    await mkdir(path.join(out, 'z'));
+    await writeFile(path.join(out, 'z/last.yaml'), 'kind: Secret\n');
+    const d = digestTree(out, index, later());
+    expect(d.digests).toEqual(await truth(out, d.files));
+    expect(loadStatIndex(index)!.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(d.files);
+    // And the index so rewritten is read correctly again.
+    forge(index, 'z/last.yaml', 'claimed');
+    expect(digestTree(out, index, later()).digests.at(-1)).toBe('claimed');
+  });
+
+  it('ignores a damaged index and reads every file', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, later());
+    forge(index, 't1/obj-4.yaml', 'claimed');
+    const bytes = readFileSync(index);
+    bytes[bytes.length - 3] ^= 1;
+    writeFileSync(index, bytes);
+    expect(loadStatIndex(index)).toBeUndefined();
+    const d = digestTree(out, index, later());
+    expect(d.digests).toEqual(await truth(out, d.files));
+  });
+
+  it('is used by the reader thread when given', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, later());
+    forge(index, 't1/obj-4.yaml', 'claimed');
+    const d = (await readTreeInBackground(out, index).result)!;
+    expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
+    expect((await readTreeInBackground(out).result)!.digests).toEqual(await truth(out, d.files));
+  });
+});
