@@ -27,6 +27,7 @@ import { listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
+import { statIndexFile } from './tree/stat-index.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
 
 /**
@@ -221,10 +222,10 @@ interface EarlyCheck {
 }
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false }): Promise<Rendered> {
+async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false; summaries?: true }): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const caching = { ...(c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {}), ...(c.manifests === false ? { manifests: false } : {}) };
+  const caching = { ...(c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {}), ...(c.manifests === false ? { manifests: false } : {}), ...(c.summaries ? { summaries: true } : {}) };
   const onTenants = c.onRendered?.(loaded.config);
   const render =
     (c.workers ?? 1) > 1
@@ -234,7 +235,7 @@ async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<Re
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false; summaries?: true }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
@@ -278,17 +279,27 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       throw e;
     },
   );
-  const reading = recovered ? backgroundRead(outAbs, paths(opts)) : undefined;
-  // Only the files are written; no stage reads the objects.
-  const r = await renderInMemory({ ...opts, manifests: false });
+  const reading = recovered ? backgroundRead(outAbs, paths(opts), opts.cache) : undefined;
+  // Only the files are written; no stage reads the objects. Unchanged tenants come from their summaries: only texts that differ from disk are needed.
+  const withTexts = () => renderInMemory({ ...opts, manifests: false });
+  const first = await renderInMemory({ ...opts, manifests: false, summaries: true });
+  let r = first.render?.needsTexts ? await withTexts() : first;
   if (r.diagnostics.length > 0 || !r.render) {
     reading?.cancel();
     return { ...r, written: false };
   }
   try {
     if (!recovered) await recoverTree(outAbs);
+    const seen = await reading?.result;
+    let disk = readTreeAgainst(outAbs, outDir, r.render.files, seen, r.render.unread);
+    if (disk.stale?.length) {
+      // A file placed from a summary was edited or removed on disk: its text is needed after all.
+      r = await withTexts();
+      if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
+      disk = readTreeAgainst(outAbs, outDir, r.render.files, seen);
+    }
     const owned = r.render.bootstrapOwned;
-    const disk = readTreeAgainst(outAbs, outDir, r.render.files, await reading?.result);
+    const unread = r.render.unread?.paths ?? new Map<string, number>();
     const rendered = r.render.files;
     // Files equal to the render are its own strings; only the others were kept from the read.
     const current = (p: string): string => disk.differing.get(p) ?? rendered.get(p)!;
@@ -301,7 +312,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       if (isUnder(p, owned)) kept.push([p, current(p)]);
       else {
         onDisk.add(p);
-        if (!rendered.has(p)) removed.push(p);
+        if (!rendered.has(p) && !unread.has(p)) removed.push(p);
       }
     }
     const files = kept.length ? new Map([...rendered, ...kept]) : rendered;
@@ -312,7 +323,10 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       removed,
     };
     // Links are never rendered: one in rendered/ is removed like any file render does not produce.
-    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: new Map(disk.paths.map((p) => [p, current(p)])), links });
+    // Files placed from summaries are on disk as rendered (no stale ones): neither written nor removed, so left out of both sides.
+    const before = new Map<string, string>();
+    for (const p of disk.paths) if (!unread.has(p)) before.set(p, current(p));
+    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: before, links });
     return { ...r, written: true, changes };
   } catch (e) {
     const d = filesystemFailure(e, root);
@@ -397,16 +411,17 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
 const BACKGROUND_READ_MIN_BYTES = 32 * 1024;
 
 /** Starts reading the committed tree on another thread, when it is large enough to be worth one. Call once a swap a killed run left is finished: the files read must be the ones compared. */
-function backgroundRead(outAbs: string, o: Required<RepoPaths>, tenantsText?: string): BackgroundRead | undefined {
+function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, tenantsText?: string): BackgroundRead | undefined {
   const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
-  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs) : undefined;
+  // The stat index lives with the cache: --no-cache means every file is read.
+  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined) : undefined;
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean, onRendered?: OnRendered): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const reading = drift ? backgroundRead(outAbs, o, opts.tenantsText) : undefined;
+  const reading = drift ? backgroundRead(outAbs, o, opts.cache, opts.tenantsText) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {

@@ -23,7 +23,7 @@ export const render: Command = {
       const code = exitCodeFor(r.diagnostics);
       return { stdout: '', stderr: `${warning}${text}\nnothing was written: rendered/ is unchanged\n`, exitCode: code === 0 ? 2 : code };
     }
-    const files = r.render?.files.size ?? 0;
+    const files = (r.render?.files.size ?? 0) + (r.render?.unread?.paths.size ?? 0);
     const tenants = r.config?.tenants.length ?? 0;
     const c = r.changes ?? { added: [], changed: [], removed: [] };
     const what =

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as zlib from 'node:zlib';
 import { version } from '../version.js';
+import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
  * The per-tenant render cache: what a tenant's templates produced, stored under
@@ -24,6 +25,10 @@ export const CACHE_FORMAT = 1;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
 const FINDINGS_MAGIC = `tenantctl-findings-cache ${CACHE_FORMAT}`;
+const SUMMARY_MAGIC = `tenantctl-render-summaries ${CACHE_FORMAT}`;
+/** In a folder of its own: writing prunes the folder it writes to down to two files. */
+const SUMMARY_FOLDER = 'summaries';
+const SUMMARY_FILE = 'render';
 const KEEP_PER_TENANT = 2;
 const LONE_SURROGATE = /\p{Surrogate}/u;
 /** A temporary file this old was left by a run that died before its rename. */
@@ -102,6 +107,9 @@ export class RenderCache {
   /** Entries this instance (one run) has replayed or stored, so a second render of the same tenant shares their objects. */
   private readonly replayed = new Map<string, CachedTenant>();
 
+  /** The summaries file as loaded, which tenants this run read or replaced, and whether any changed (see summary()). */
+  private summaries: { stored: Map<string, StoredSummary>; used: Set<string>; changed: boolean; shapes: Map<string, ReturnType<typeof parseShape>> } | undefined;
+
   /** False for a run's own memory only (RenderCache.inMemory): nothing is read from or written to disk. */
   readonly persistent: boolean;
 
@@ -160,6 +168,56 @@ export class RenderCache {
   putFindings(tenant: string, key: string, findings: unknown, kind: FindingsKind = 'findings'): void {
     if (!this.persistent || !plainJson(findings)) return;
     this.write(this.findingsFolder(kind, tenant), key, () => frame(FINDINGS_MAGIC, Buffer.from(JSON.stringify({ tenant, key, findings }), 'utf8')));
+  }
+
+  private loadedSummaries(): NonNullable<RenderCache['summaries']> {
+    if (this.summaries) return this.summaries;
+    const read = decoded(readEntry(path.join(this.dir, SUMMARY_FOLDER, SUMMARY_FILE)), (bytes) => {
+      const body = unframe(bytes, SUMMARY_MAGIC);
+      return body ? decodeSummaries(body.toString('utf8')) : undefined;
+    });
+    return (this.summaries = { stored: read ?? new Map(), used: new Set(), changed: false, shapes: new Map() });
+  }
+
+  /**
+   * What tenant's render at `key` placed, without the texts (summaries.ts):
+   * kept for the tenants of the last `render` in one small file, so a render
+   * in which most tenants are unchanged decodes no entry of theirs. Undefined
+   * when the tenant's last summary is for another key.
+   */
+  summary(tenant: string, key: string): TenantSummary | undefined {
+    if (!this.persistent) return undefined;
+    const all = this.loadedSummaries();
+    const s = all.stored.get(tenant);
+    if (!s || s.key !== key) return undefined;
+    if (!all.shapes.has(s.shape)) all.shapes.set(s.shape, parseShape(s.shape));
+    const shape = all.shapes.get(s.shape);
+    if (!shape) return undefined;
+    all.used.add(tenant);
+    return { objects: objectsOf(tenant, shape), digest: s.digest, ...(s.tenantsDigest !== undefined ? { tenantsDigest: s.tenantsDigest } : {}) };
+  }
+
+  /** Records a tenant's summary at `key` for saveSummaries. */
+  keepSummary(tenant: string, key: string, value: TenantSummary): void {
+    if (!this.persistent) return;
+    const all = this.loadedSummaries();
+    const shape = shapeOf(tenant, value.objects);
+    if (shape === undefined) return;
+    const was = all.stored.get(tenant);
+    if (!was || was.key !== key || was.digest !== value.digest || was.shape !== shape || was.tenantsDigest !== value.tenantsDigest) all.changed = true;
+    all.stored.set(tenant, { key, digest: value.digest, shape, ...(value.tenantsDigest !== undefined ? { tenantsDigest: value.tenantsDigest } : {}) });
+    all.used.add(tenant);
+  }
+
+  /** Writes the summaries of the tenants this run read or kept, when they differ from the file's. */
+  saveSummaries(): void {
+    const all = this.summaries;
+    if (!all || this.problem !== undefined) return;
+    if (!all.changed && all.used.size === all.stored.size) return;
+    const keep = new Map([...all.stored].filter(([id]) => all.used.has(id)));
+    this.write(path.join(this.dir, SUMMARY_FOLDER), SUMMARY_FILE, () => frame(SUMMARY_MAGIC, Buffer.from(encodeSummaries(keep), 'utf8')));
+    all.stored = keep;
+    all.changed = false;
   }
 
   private findingsFolder(kind: FindingsKind, tenant: string): string {

@@ -5,7 +5,9 @@ import { makeManifest } from '../manifest/parse.js';
 import type { KubeObject, Manifest, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
+import { contentDigest, treeDigest } from '../tree/digest.js';
 import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
+import type { PlacedObject, TenantSummary } from './summaries.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
 import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
 import type { Template } from './templates.js';
@@ -38,6 +40,24 @@ export interface RenderResult {
   keys?: Map<string, string>;
   /** Worker threads that rendered tenants (none when all rendered in this thread). */
   workers?: number;
+  /**
+   * With RenderOptions.summaries: files of the tree placed from tenants'
+   * summaries and left out of `files` (their texts are not at hand), each
+   * with the number of its tenant's summary in `digests`, the treeDigest of
+   * that tenant's files. Together with `files` they are the whole tree.
+   */
+  unread?: Unread;
+  /**
+   * With RenderOptions.summaries: the render found something it can only
+   * report with the texts (an object rendered twice); render again without
+   * summaries for the whole result.
+   */
+  needsTexts?: true;
+}
+
+export interface Unread {
+  paths: Map<string, number>;
+  digests: string[];
 }
 
 export interface RenderOptions {
@@ -48,6 +68,13 @@ export interface RenderOptions {
   templatesDigest?: string;
   /** false: only the files are wanted (render writes them; nothing checks the objects), so no manifest is made. */
   manifests?: boolean;
+  /**
+   * With a cache and manifests false: a tenant whose summary (RenderCache.summary)
+   * is at its key is placed from the summary, its files listed in
+   * RenderResult.unread by digest, and its entry is not decoded. For a caller
+   * that compares files by digest and needs only the texts that differ.
+   */
+  summaries?: boolean;
 }
 
 /** Tenants per bounded call: the limit's watchdog costs about 0.15 ms per call. */
@@ -71,6 +98,7 @@ interface Prepared {
   tenantsDigest(): string;
   limit: number;
   manifests: boolean;
+  summaries: boolean;
 }
 
 function prepare(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions): Prepared {
@@ -94,7 +122,15 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
     tenantsDigest: () => (all ??= sha256(`[${inputs.tenantJson.join(',')}]`)),
     limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
     manifests: opts.manifests !== false,
+    summaries: cache?.persistent === true && opts.summaries === true && opts.manifests === false,
   };
+}
+
+/** The stored summary of tenant `i`, if summaries are wanted and its inputs are those it was stored with. */
+function summaryOf(p: Prepared, tenant: Tenant, i: number): TenantSummary | undefined {
+  if (!p.summaries) return undefined;
+  const s = p.cache!.summary(tenant.id, p.keyOf(i));
+  return s && (s.tenantsDigest === undefined || s.tenantsDigest === p.tenantsDigest()) ? s : undefined;
 }
 
 /** The stored entry of tenant `i`, if its inputs are those it was stored with. */
@@ -143,14 +179,20 @@ export interface RenderedTenant {
 export async function renderTreeInWorkers(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions & WorkerInputs): Promise<RenderResult> {
   const p = prepare(input, templates, outDir, opts);
   const hits = new Map<number, CachedTenant>();
+  const summaries = new Map<number, TenantSummary>();
   const misses: number[] = [];
   p.config.tenants.forEach((t, i) => {
+    const summary = summaryOf(p, t, i);
+    if (summary) {
+      summaries.set(i, summary);
+      return;
+    }
     const hit = lookup(p, t, i);
     if (hit) hits.set(i, hit);
     else misses.push(i);
   });
   // A worker costs a start-up and its own template compilation: not worth it for a few tenants.
-  if (opts.workers <= 1 || misses.length < 2 * TENANTS_PER_BATCH) return assemble(p, { hits });
+  if (opts.workers <= 1 || misses.length < 2 * TENANTS_PER_BATCH) return assemble(p, { hits, summaries });
   const { renderInWorkers } = await import('./pool.js');
   const data = { templateFiles: [...opts.templateFiles], templatesDir: opts.templatesDir, sharedJson: p.inputs.sharedJson, tenantJson: p.inputs.tenantJson, outDir, timeLimitMs: p.limit, file: input.file };
   const count = Math.min(opts.workers, Math.ceil(misses.length / TENANTS_PER_BATCH));
@@ -160,13 +202,15 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
     done = await renderInWorkers(data, misses, count, TENANTS_PER_BATCH, onBatch);
   } catch {
     // Threads only add speed: without them (no worker file, no memory for one) this thread renders everything.
-    return assemble(p, { hits });
+    return assemble(p, { hits, summaries });
   }
-  return { ...assemble(p, { hits, rendered: done.rendered, ...(done.timeout ? { timeout: done.timeout } : {}) }), workers: count };
+  return { ...assemble(p, { hits, summaries, rendered: done.rendered, ...(done.timeout ? { timeout: done.timeout } : {}) }), workers: count };
 }
 
 interface Resolved {
   hits?: ReadonlyMap<number, CachedTenant>;
+  /** Given together with hits: the tenants placed from their summaries. */
+  summaries?: ReadonlyMap<number, TenantSummary>;
   rendered?: ReadonlyMap<number, TenantRender>;
   /** A worker's batch ran out of time; its first tenant is where this thread's render would have stopped. */
   timeout?: Timeout & { at: number };
@@ -176,6 +220,8 @@ interface Resolved {
 function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const { config, selected, outDir, cache } = p;
   const files = new Map<string, string>();
+  const unread: Unread = { paths: new Map(), digests: [] };
+  let needsTexts = false;
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
   const owners = new Map<string, string>();
@@ -186,24 +232,32 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const failed = (): RenderResult => ({ files: new Map(), manifests: [], objects: 0, diagnostics, owners });
 
   /** Object identity within an output root → the object placed with it. */
-  const byKey = new Map<string, CachedObject>();
+  const byKey = new Map<string, PlacedObject>();
   /** The template (and tenant) that rendered a placed object, for the duplicate message. */
-  const renderedBy = (o: CachedObject): string => {
+  const renderedBy = (o: PlacedObject): string => {
     const tenant = owners.get(o.path);
     return `${o.template}${tenant ? ` for tenant ${tenant}` : ''}`;
   };
   /** The object placed at a path (a path taken twice is rare, and a failure). */
-  const placedAt = (p: string): CachedObject | undefined => {
+  const placedAt = (p: string): PlacedObject | undefined => {
     for (const o of byKey.values()) if (o.path === p) return o;
     return undefined;
   };
-  /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
+  /**
+   * Puts one object in the tree, unless another template already rendered it
+   * (checked across tenants, so also for replayed ones). An object from a
+   */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
     const origin = originOf(o, tenant);
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
-    const prev = files.has(o.path) ? placedAt(o.path) : byKey.get(key);
+    const prev = files.has(o.path) || unread.paths.has(o.path) ? placedAt(o.path) : byKey.get(key);
+    if (prev !== undefined && p.summaries) {
+      // The message names both objects from their JSON, which a summary does not hold.
+      needsTexts = true;
+      return;
+    }
     if (prev !== undefined) {
       // A replayed object's manifest, shared with the render it came from (in a cache in memory it has no JSON).
       const v = e.value ?? replayedManifest(o, origin).object;
@@ -216,6 +270,23 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (tenant) owners.set(o.path, tenant);
     // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
     if (p.manifests) manifests.push(manifestOf(e, origin));
+  };
+  /**
+   * Places a tenant's objects from its summary: into `unread`, not `files`,
+   * and not into `owners` (only a duplicate's message reads it, and any
+   * duplicate sends the render back to the texts). A path or identity taken
+   * twice shows as a map that did not grow.
+   */
+  const placeSummarised = (tenant: Tenant, summary: TenantSummary): void => {
+    const n = unread.digests.push(summary.digest) - 1;
+    const roots = [r.rootOf(tenant, false), r.rootOf(tenant, true)];
+    for (const o of summary.objects) {
+      const objects = byKey.size;
+      byKey.set(`${roots[o.platformOwned ? 1 : 0]}\u0000${o.objectKey}`, o);
+      const paths = unread.paths.size;
+      unread.paths.set(o.path, n);
+      if (byKey.size === objects || unread.paths.size === paths || files.has(o.path)) needsTexts = true;
+    }
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -266,11 +337,19 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   };
   const oneTenant = (tenant: Tenant, i: number): void => {
     if (tenant.decommissioned === true && withdrawByPruning) emptyWorkloads.push(`${workloadsPath(outDir, base.clusterOf(tenant).dir, tenant.namespace)}/${kustomizationFile}`);
+    const summary = resolved.hits ? resolved.summaries?.get(i) : summaryOf(p, tenant, i);
+    if (summary) {
+      stats.hits++;
+      keys.set(tenant.id, summary.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${summary.tenantsDigest}`);
+      placeSummarised(tenant, summary);
+      return;
+    }
     const hit = resolved.hits ? resolved.hits.get(i) : cache ? lookup(p, tenant, i) : undefined;
     if (hit) {
       stats.hits++;
       keys.set(tenant.id, hit.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${hit.tenantsDigest}`);
       for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
+      if (p.summaries) cache!.keepSummary(tenant.id, p.keyOf(i), summarise(hit));
       return;
     }
     if (cache) stats.misses++;
@@ -280,7 +359,9 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (cache && rendered.storable) {
       keys.set(tenant.id, rendered.sawTenants ? `${p.keyOf(i)}+${p.tenantsDigest()}` : p.keyOf(i));
       const objects = rendered.events.flatMap((e) => ('object' in e ? [e.object] : []));
-      cache.put(tenant.id, p.keyOf(i), { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) });
+      const entry = { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) };
+      cache.put(tenant.id, p.keyOf(i), entry);
+      if (p.summaries) cache.keepSummary(tenant.id, p.keyOf(i), summarise(entry));
     }
   };
   for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
@@ -298,7 +379,10 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   // Flux: the GitOps folder is the bootstrap path. It has no kustomization.yaml, so Flux generates one
   // holding every manifest in it and the bootstrap's own <namespace>/ folder (Flux then manages itself).
   const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${clusterRoot(outDir, c.dir)}/${base.namespace}`) : [];
-  for (const [path, text] of kustomizations(files.keys(), entries, fluxFolders)) files.set(path, text);
+  if (needsTexts) return { ...failed(), diagnostics: [], needsTexts: true };
+  if (p.summaries) cache!.saveSummaries();
+  const placed = unread.paths.size > 0 ? [...files.keys(), ...unread.paths.keys()] : files.keys();
+  for (const [path, text] of kustomizations(placed, entries, fluxFolders)) files.set(path, text);
   for (const path of emptyWorkloads) files.set(path, emptyKustomization);
   const bootstrapOwned = fluxFolders.map((f) => `${f}/${base.namespace}`);
   return {
@@ -309,6 +393,16 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
+    ...(p.summaries ? { unread } : {}),
+  };
+}
+
+/** A tenant's entry as its summary: the texts replaced by their digests. */
+function summarise(entry: CachedTenant): TenantSummary {
+  return {
+    objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned })),
+    digest: treeDigest(entry.objects.map((o) => [o.path, contentDigest(o.text)])),
+    ...(entry.tenantsDigest !== undefined ? { tenantsDigest: entry.tenantsDigest } : {}),
   };
 }
 

@@ -4,3 +4,15 @@ const oneShot = (crypto as { hash?: (algorithm: string, data: string | Buffer, e
 
 /** SHA-256 of a file's bytes or of a text's UTF-8, in base64: how a background read and the render compare files. */
 export const contentDigest: (data: string | Buffer) => string = oneShot ? (data) => oneShot('sha256', data, 'base64') : (data) => crypto.createHash('sha256').update(data).digest('base64');
+
+/**
+ * The digest of a set of files from each file's contentDigest: what a render
+ * summary records for a tenant, and what the committed files must give.
+ * Order-free: the pairs are taken sorted.
+ */
+export function treeDigest(files: Iterable<readonly [path: string, digest: string]>): string {
+  const lines: string[] = [];
+  for (const [p, d] of files) lines.push(`${p}\t${d}\n`);
+  lines.sort();
+  return contentDigest(lines.join(''));
+}

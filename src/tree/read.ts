@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
 import type { TreeDigests } from './background.js';
-import { contentDigest } from './digest.js';
+import { contentDigest, treeDigest } from './digest.js';
 import { listTree, type Listing } from './list.js';
 
 /**
@@ -30,6 +30,8 @@ export interface TreeAgainst {
   /** Differing files that are not UTF-8 or hold a character YAML forbids (render never writes either). */
   encoding: Map<string, EncodingProblem>;
   links: Listing['links'];
+  /** With `known`: the paths of its groups whose files on disk do not give the group's digest (one edited, missing or added). */
+  stale?: string[];
 }
 
 /**
@@ -38,19 +40,34 @@ export interface TreeAgainst {
  * costs no memory beyond the render itself (the whole tree at once was the
  * largest single allocation of a check at thousands of tenants). With the
  * digests a reader thread took while the render ran (background.ts), only the
- * files whose digest is not the render's are read here.
+ * files whose digest is not the render's are read here. `known` gives the
+ * digests of files the render placed without their text (RenderResult.unread):
+ * those that match need nothing, the others are listed in `stale`.
  */
-export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests): TreeAgainst {
+/** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). */
+export interface KnownFiles {
+  paths: ReadonlyMap<string, number>;
+  digests: readonly string[];
+}
+
+export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles): TreeAgainst {
   const listing = seen ?? listTree(outAbs);
   const paths: string[] = [];
   const differing = new Map<string, string>();
   const encoding = new Map<string, EncodingProblem>();
+  /** Per group of `known`: its files found on disk, with their digests. */
+  const found = known ? known.digests.map((): [string, string][] => []) : [];
   listing.files.forEach((r, i) => {
     const p = `${outRel}/${r}`;
     paths.push(p);
     const want = expected.get(p);
     // Read already, on another thread: equal bytes need no second look.
     if (seen && want !== undefined && seen.digests[i] === contentDigest(want)) return;
+    const group = want === undefined ? known?.paths.get(p) : undefined;
+    if (group !== undefined) {
+      found[group]!.push([p, seen ? seen.digests[i]! : contentDigest(readFileSync(path.join(outAbs, r)))]);
+      return;
+    }
     const bytes = readFileSync(path.join(outAbs, r));
     const text = bytes.toString('utf8');
     if (want === text) return;
@@ -58,5 +75,11 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
     const bad = encodingProblem(bytes, text);
     if (bad) encoding.set(p, bad);
   });
-  return { paths, differing, encoding, links: listing.links };
+  let stale: string[] | undefined;
+  if (known) {
+    // A missing file leaves its group's digest short of one line, so it differs too.
+    const bad = new Set(known.digests.flatMap((d, g) => (treeDigest(found[g]!) === d ? [] : [g])));
+    stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
+  }
+  return { paths, differing, encoding, links: listing.links, ...(stale ? { stale } : {}) };
 }

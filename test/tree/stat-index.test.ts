@@ -7,9 +7,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readTreeInBackground } from '../../src/tree/background.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
 
 const made: string[] = [];
 afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+afterAll(cleanupTempRepos);
 
 /** Long after every file was written: none of them is racy. */
 const later = () => Date.now() + 60_000;
@@ -107,7 +109,7 @@ describe('the stat index of the committed tree', () => {
     digestTree(out, index, later());
     forge(index, 't1/obj-4.yaml', 'claimed');
     const bytes = readFileSync(index);
-    bytes[bytes.length - 3] ^= 1;
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 3) ^ 1, bytes.length - 3);
     writeFileSync(index, bytes);
     expect(loadStatIndex(index)).toBeUndefined();
     const d = digestTree(out, index, later());
@@ -122,4 +124,30 @@ describe('the stat index of the committed tree', () => {
     expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
     expect((await readTreeInBackground(out).result)!.digests).toEqual(await truth(out, d.files));
   });
+});
+
+describe('the stat index in render and check', () => {
+  it('is kept in the cache folder once files are past the racy window, and an edit made after that is still found', async () => {
+    // A tenants.yaml this large makes render and check read the tree on a reader thread, which keeps the index.
+    const padding = `${'# padding\n'.repeat(4000)}`;
+    const root = await tempRepo({ tenants: (await bundledTenants()) + padding });
+    const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-cache-'));
+    made.push(dir);
+    const index = statIndexFile(dir, path.join(root, 'rendered'));
+    expect((await cli(root, 'render', '--cache-dir', dir)).exitCode).toBe(0);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
+    const files = (await treeOf(root)).size;
+    expect(loadStatIndex(index)!.split('\n').filter(Boolean)).toHaveLength(files);
+    const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
+    writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
+    const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
+    expect(check.exitCode).toBe(1);
+    expect(check.stdout).toContain('serviceaccount-sa-test-tenant-a.yaml');
+    // --no-cache keeps no index anywhere.
+    const other = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-none-'));
+    made.push(other);
+    await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
+    expect(existsSync(statIndexFile(other, path.join(root, 'rendered')))).toBe(false);
+  }, 30_000);
 });

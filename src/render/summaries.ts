@@ -1,0 +1,119 @@
+/**
+ * Tenant summaries: what a tenant's render placed, without the texts. A
+ * `render` in which most tenants are unchanged places those from their
+ * summaries instead of decoding their cache entries, and compares their files
+ * with the committed ones by one digest per tenant.
+ *
+ * Most tenants of a repository render the same objects but for their id, so a
+ * summary is stored as a shape (the objects with the tenant id replaced by a
+ * mark) shared by every tenant with that shape, plus one short line per
+ * tenant: at 10,000 tenants about 2 MB instead of 40. Replacing every
+ * occurrence of the id by a mark the strings never hold, and every mark by
+ * the id, gives back the strings exactly, whatever the id.
+ */
+
+/** One object of a tenant's render without its text. */
+export interface PlacedObject {
+  template: string;
+  /** Path in the tree (`rendered/...`). */
+  path: string;
+  objectKey: string;
+  platformOwned: boolean;
+}
+
+export interface TenantSummary {
+  objects: PlacedObject[];
+  /** treeDigest() (tree/digest.ts) of the tenant's files. */
+  digest: string;
+  /** As in a cache entry: the tenant list's digest, when a template read it. */
+  tenantsDigest?: string;
+}
+
+/** A stored summary: the tenant's line and its shape, both as stored. */
+export interface StoredSummary {
+  key: string;
+  tenantsDigest?: string;
+  digest: string;
+  shape: string;
+}
+
+const MARK = '\u0000';
+
+/** The shape of a tenant's objects, or undefined when a string already holds the mark (such a tenant keeps no summary). */
+export function shapeOf(tenant: string, objects: readonly PlacedObject[]): string | undefined {
+  const out: [string, string, string, 0 | 1][] = [];
+  for (const o of objects) {
+    if (o.template.includes(MARK) || o.path.includes(MARK) || o.objectKey.includes(MARK)) return undefined;
+    out.push([o.template.replaceAll(tenant, MARK), o.path.replaceAll(tenant, MARK), o.objectKey.replaceAll(tenant, MARK), o.platformOwned ? 1 : 0]);
+  }
+  return JSON.stringify(out);
+}
+
+/** A shape parsed once: each string split at the marks, so a tenant's strings are a join. */
+type ParsedShape = [template: string[], path: string[], objectKey: string[], platformOwned: boolean][];
+
+/** Undefined for anything shapeOf did not write. */
+export function parseShape(shape: string): ParsedShape | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(shape);
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(v)) return undefined;
+  const out: ParsedShape = [];
+  for (const o of v as unknown[]) {
+    if (!Array.isArray(o) || o.length !== 4 || typeof o[0] !== 'string' || typeof o[1] !== 'string' || typeof o[2] !== 'string' || (o[3] !== 0 && o[3] !== 1)) return undefined;
+    out.push([o[0].split(MARK), o[1].split(MARK), o[2].split(MARK), o[3] === 1]);
+  }
+  return out;
+}
+
+export function objectsOf(tenant: string, shape: ParsedShape): PlacedObject[] {
+  return shape.map(([template, p, objectKey, platformOwned]) => ({ template: template.join(tenant), path: p.join(tenant), objectKey: objectKey.join(tenant), platformOwned }));
+}
+
+/** The file's text: the shapes, then one line per tenant (sorted by id) naming its shape by number. */
+export function encodeSummaries(entries: ReadonlyMap<string, StoredSummary>): string {
+  const shapes = new Map<string, number>();
+  const tenants: string[] = [];
+  for (const id of [...entries.keys()].sort()) {
+    const s = entries.get(id)!;
+    let n = shapes.get(s.shape);
+    if (n === undefined) shapes.set(s.shape, (n = shapes.size));
+    tenants.push(`t${JSON.stringify([id, s.key, s.tenantsDigest ?? null, n, s.digest])}\n`);
+  }
+  return [...[...shapes.keys()].map((s) => `s${s}\n`), ...tenants].join('');
+}
+
+/** The stored summaries by tenant id; undefined for anything that is not what encodeSummaries wrote. */
+export function decodeSummaries(text: string): Map<string, StoredSummary> | undefined {
+  const shapes: string[] = [];
+  const out = new Map<string, StoredSummary>();
+  let at = 0;
+  while (at < text.length) {
+    const end = text.indexOf('\n', at);
+    if (end < 0) return undefined;
+    const kind = text[at];
+    const body = text.slice(at + 1, end);
+    at = end + 1;
+    if (kind === 's' && out.size === 0) {
+      shapes.push(body);
+      continue;
+    }
+    if (kind !== 't') return undefined;
+    let v: unknown;
+    try {
+      v = JSON.parse(body);
+    } catch {
+      return undefined;
+    }
+    if (!Array.isArray(v) || v.length !== 5) return undefined;
+    const [id, key, tenantsDigest, n, digest] = v as unknown[];
+    if (typeof id !== 'string' || typeof key !== 'string' || (tenantsDigest !== null && typeof tenantsDigest !== 'string') || typeof digest !== 'string') return undefined;
+    const shape = typeof n === 'number' ? shapes[n] : undefined;
+    if (shape === undefined) return undefined;
+    out.set(id, { key, digest, shape, ...(tenantsDigest !== null ? { tenantsDigest } : {}) });
+  }
+  return out;
+}

@@ -1,0 +1,132 @@
+import { readdirSync, statSync } from 'node:fs';
+import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { renderInMemory, renderToDisk } from '../../src/pipeline.js';
+import { RenderCache } from '../../src/render/cache.js';
+import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject } from '../../src/render/summaries.js';
+import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
+const made: string[] = [];
+afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+
+async function cacheDir(): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-summaries-'));
+  made.push(dir);
+  return dir;
+}
+
+const TENANTS = `
+  - id: sum-one
+    name: Sum One
+    tier: standard
+  - id: sum-two
+    name: Sum Two
+    tier: premium
+`;
+
+/** The bundled tenants and two more, and a template that names a cluster object after the tenant's display name. */
+async function repo(): Promise<string> {
+  const root = await tempRepo({ tenants: (await bundledTenants()) + TENANTS });
+  await writeFile(
+    path.join(root, 'templates/tenant/clusterrole-owner.yaml.ejs'),
+    "apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: owner-<%- tenant.name.toLowerCase().replace(/[^a-z0-9]+/g, '-') %>\nrules: []\n",
+  );
+  return root;
+}
+
+const mtimes = (root: string, folder: string) => readdirSync(path.join(root, 'rendered', folder), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [e.name, statSync(path.join(e.parentPath, e.name)).mtimeMs]);
+
+describe('tenant summaries', () => {
+  it('give back every string exactly, whatever the tenant id, and refuse strings that hold the mark', () => {
+    const objects: PlacedObject[] = [
+      { template: 'templates/tenant/a.yaml.ejs', path: 'rendered/ns-aaa/aa.yaml', objectKey: '/ConfigMap/ns-aaa/aaa', platformOwned: false },
+      { template: 'templates/x.ejs', path: 'rendered/argocd/p-aa.yaml', objectKey: 'argoproj.io/AppProject/argocd/.*aa', platformOwned: true },
+    ];
+    for (const id of ['aa', 'a', '.*', 'ns', 'zz']) {
+      const shape = shapeOf(id, objects)!;
+      expect(objectsOf(id, parseShape(shape)!), id).toEqual(objects);
+    }
+    expect(shapeOf('a', [{ ...objects[0]!, path: 'rendered/\u0000/x.yaml' }])).toBeUndefined();
+    // Tenants of one shape share it in the file.
+    const shape = shapeOf('aa', objects)!;
+    const text = encodeSummaries(new Map([['t2', { key: 'k2', digest: 'd2', shape }], ['t1', { key: 'k1', digest: 'd1', shape, tenantsDigest: 'all' }]]));
+    expect(text.split('\n').filter((l) => l.startsWith('s'))).toHaveLength(1);
+    expect(decodeSummaries(text)).toEqual(new Map([['t1', { key: 'k1', digest: 'd1', shape, tenantsDigest: 'all' }], ['t2', { key: 'k2', digest: 'd2', shape }]]));
+    for (const bad of [text.slice(0, -1), `x${text}`, text.replace('"k1"', '1'), text.replace(',0,', ',7,')]) expect(decodeSummaries(bad), bad).toBeUndefined();
+  });
+
+  it('let a warm render place unchanged tenants without their texts and leave the tree exactly as a render without a cache does', async () => {
+    const [plain, warm] = [await repo(), await repo()];
+    const dir = await cacheDir();
+    expect((await cli(plain, 'render', '--no-cache')).exitCode).toBe(0);
+    const first = await cli(warm, 'render', '--cache-dir', dir);
+    const second = await renderToDisk({ root: warm, cache: new RenderCache(dir) });
+    expect(second.diagnostics).toEqual([]);
+    // Every tenant came from its summary: no text of theirs is in the result, only their digests.
+    const unread = second.render!.unread!;
+    expect(unread.digests).toHaveLength(second.config!.tenants.length);
+    expect(unread.paths.size).toBeGreaterThan(second.render!.files.size);
+    expect(second.changes).toEqual({ added: [], changed: [], removed: [] });
+    const third = await cli(warm, 'render', '--cache-dir', dir);
+    expect(third.stdout).toBe(first.stdout.replace(/updated: .*/, 'was already up to date'));
+    expect(await treeOf(warm)).toEqual(await treeOf(plain));
+  });
+
+  it('write only the changed tenant’s files when one tenant changes', async () => {
+    const root = await repo();
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    await cli(root, 'render', '--cache-dir', dir);
+    const before = mtimes(root, 'ai-agents-sum-one');
+    await new Promise((r) => setTimeout(r, 20));
+    const tenants = path.join(root, 'tenants.yaml');
+    await writeFile(tenants, (await readFile(tenants, 'utf8')).replace('name: Sum Two\n    tier: premium', 'name: Sum Two\n    tier: standard'));
+    const r = await renderToDisk({ root, cache: new RenderCache(dir) });
+    expect(r.render!.unread!.digests).toHaveLength(r.config!.tenants.length - 1);
+    expect(r.changes!.changed.length).toBeGreaterThan(0);
+    expect(r.changes!.changed.every((p) => p.includes('sum-two'))).toBe(true);
+    expect(mtimes(root, 'ai-agents-sum-one')).toEqual(before);
+    const plain = await tempRepo({ tenants: await readFile(tenants, 'utf8') });
+    await writeFile(path.join(plain, 'templates/tenant/clusterrole-owner.yaml.ejs'), await readFile(path.join(root, 'templates/tenant/clusterrole-owner.yaml.ejs')));
+    await cli(plain, 'render', '--no-cache');
+    expect(await treeOf(root)).toEqual(await treeOf(plain));
+  });
+
+  it('do not hide a rendered file edited, removed or added by hand: render puts the tree back', async () => {
+    const root = await repo();
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    const clean = await treeOf(root);
+    const edited = path.join(root, 'rendered/ai-agents-sum-one/workloads/deployment-api.yaml');
+    const text = await readFile(edited, 'utf8');
+    // Same length, so only the bytes differ.
+    await writeFile(edited, text.replace('replicas: ', 'replicas:\u0020').replace(/image: (\S)/, 'image: X'));
+    await unlink(path.join(root, 'rendered/ai-agents-sum-two/serviceaccount-sa-sum-two.yaml'));
+    await writeFile(path.join(root, 'rendered/ai-agents-sum-one/extra.yaml'), 'kind: Secret\n');
+    const r = await renderToDisk({ root, cache: new RenderCache(dir) });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.changes!.changed).toEqual(['rendered/ai-agents-sum-one/workloads/deployment-api.yaml']);
+    expect(r.changes!.added).toEqual(['rendered/ai-agents-sum-two/serviceaccount-sa-sum-two.yaml']);
+    expect(r.changes!.removed).toEqual(['rendered/ai-agents-sum-one/extra.yaml']);
+    expect(await treeOf(root)).toEqual(clean);
+  });
+
+  // A new tenant with Sum One's display name renders the same ClusterRole: placed before Sum One's summary (sum-a) or after it (sum-three).
+  it.each(['sum-a', 'sum-three'])('report an object a new tenant (%s) renders twice with an unchanged one exactly as a render without a cache does', async (id) => {
+    const root = await repo();
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    const tenants = path.join(root, 'tenants.yaml');
+    await writeFile(tenants, `${await readFile(tenants, 'utf8')}  - id: ${id}\n    name: Sum One\n    tier: standard\n`);
+    // The render from summaries sees the clash itself (not only as files that differ on disk) and asks for the texts.
+    expect((await renderInMemory({ root, cache: new RenderCache(dir), manifests: false, summaries: true })).render?.needsTexts).toBe(true);
+    const warm = await cli(root, 'render', '--cache-dir', dir);
+    const plain = await cli(root, 'render', '--no-cache');
+    expect([warm.exitCode, plain.exitCode]).toEqual([2, 2]);
+    expect(warm.stderr).toContain('render/duplicate-object');
+    expect(warm.stderr).toBe(plain.stderr);
+  });
+});
