@@ -299,34 +299,28 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       disk = readTreeAgainst(outAbs, outDir, r.render.files, seen);
     }
     const owned = r.render.bootstrapOwned;
-    const unread = r.render.unread?.paths ?? new Map<string, number>();
     const rendered = r.render.files;
     // Files equal to the render are its own strings; only the others were kept from the read.
     const current = (p: string): string => disk.differing.get(p) ?? rendered.get(p)!;
     const links = disk.links;
     // What the controller's bootstrap wrote stays as it is: never removed, never counted.
-    const onDisk = new Set<string>();
-    const kept: [string, string][] = [];
-    const removed: string[] = [];
-    for (const p of disk.paths) {
-      if (isUnder(p, owned)) kept.push([p, current(p)]);
-      else {
-        onDisk.add(p);
-        if (!rendered.has(p) && !unread.has(p)) removed.push(p);
-      }
-    }
+    const kept: [string, string][] = owned ? disk.unexpected.filter((p) => isUnder(p, owned)).map((p) => [p, current(p)]) : [];
     const files = kept.length ? new Map([...rendered, ...kept]) : rendered;
+    const missing = new Set(disk.missing);
     // A file on disk differs from the render exactly when the read kept its text.
     const changes: TreeChanges = {
-      added: [...rendered.keys()].filter((p) => !onDisk.has(p)),
-      changed: [...rendered.keys()].filter((p) => onDisk.has(p) && disk.differing.has(p)),
-      removed,
+      added: disk.missing,
+      changed: [...disk.differing.keys()].filter((p) => rendered.has(p)),
+      removed: owned ? disk.unexpected.filter((p) => !isUnder(p, owned)) : disk.unexpected,
     };
     // Links are never rendered: one in rendered/ is removed like any file render does not produce.
-    // Files placed from summaries are on disk as rendered (no stale ones): neither written nor removed, so left out of both sides.
-    const before = new Map<string, string>();
-    for (const p of disk.paths) if (!unread.has(p)) before.set(p, current(p));
-    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) await writeTreeAtomically(outAbs, outDir, files, { files: before, links });
+    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) {
+      // What is on disk, but for files placed from summaries: those are as rendered (none was stale), so neither written nor removed.
+      const before = new Map<string, string>();
+      for (const p of rendered.keys()) if (!missing.has(p)) before.set(p, current(p));
+      for (const p of disk.unexpected) before.set(p, current(p));
+      await writeTreeAtomically(outAbs, outDir, files, { files: before, links });
+    }
     return { ...r, written: true, changes };
   } catch (e) {
     const d = filesystemFailure(e, root);

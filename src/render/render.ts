@@ -274,19 +274,28 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   /**
    * Places a tenant's objects from its summary: into `unread`, not `files`,
    * and not into `owners` (only a duplicate's message reads it, and any
-   * duplicate sends the render back to the texts). A path or identity taken
-   * twice shows as a map that did not grow.
+   * duplicate sends the render back to the texts). Summaries are saved only
+   * by a render without duplicates, of objects that were all placed in it,
+   * so summarised objects never clash with each other: only with the
+   * others, which clashes() looks for once they are all placed.
    */
+  const summarised: [roots: readonly [string, string], objects: readonly PlacedObject[]][] = [];
+  let summarisedObjects = 0;
   const placeSummarised = (tenant: Tenant, summary: TenantSummary): void => {
     const n = unread.digests.push(summary.digest) - 1;
-    const roots = [r.rootOf(tenant, false), r.rootOf(tenant, true)];
-    for (const o of summary.objects) {
-      const objects = byKey.size;
-      byKey.set(`${roots[o.platformOwned ? 1 : 0]}\u0000${o.objectKey}`, o);
-      const paths = unread.paths.size;
-      unread.paths.set(o.path, n);
-      if (byKey.size === objects || unread.paths.size === paths || files.has(o.path)) needsTexts = true;
-    }
+    for (const o of summary.objects) unread.paths.set(o.path, n);
+    summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary.objects]);
+    summarisedObjects += summary.objects.length;
+  };
+  /** Whether a summarised object shares a path or an identity with another object. */
+  const clashes = (): boolean => {
+    if (unread.paths.size !== summarisedObjects) return true;
+    for (const p of files.keys()) if (unread.paths.has(p)) return true;
+    // Identities without their root first: no string is built for an object whose identity no other object has.
+    const others = new Set<string>();
+    for (const k of byKey.keys()) others.add(k.slice(k.indexOf('\u0000') + 1));
+    for (const [roots, objects] of summarised) for (const o of objects) if (others.has(o.objectKey) && byKey.has(`${roots[o.platformOwned ? 1 : 0]}\u0000${o.objectKey}`)) return true;
+    return false;
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -379,7 +388,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   // Flux: the GitOps folder is the bootstrap path. It has no kustomization.yaml, so Flux generates one
   // holding every manifest in it and the bootstrap's own <namespace>/ folder (Flux then manages itself).
   const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${clusterRoot(outDir, c.dir)}/${base.namespace}`) : [];
-  if (needsTexts) return { ...failed(), diagnostics: [], needsTexts: true };
+  if (needsTexts || (summarised.length > 0 && clashes())) return { ...failed(), diagnostics: [], needsTexts: true };
   if (p.summaries) cache!.saveSummaries();
   const placed = unread.paths.size > 0 ? [...files.keys(), ...unread.paths.keys()] : files.keys();
   for (const [path, text] of kustomizations(placed, entries, fluxFolders)) files.set(path, text);
@@ -388,7 +397,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   return {
     files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
     manifests,
-    objects: byKey.size,
+    objects: byKey.size + summarisedObjects,
     diagnostics,
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),

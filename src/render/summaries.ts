@@ -69,8 +69,11 @@ export function parseShape(shape: string): ParsedShape | undefined {
   return out;
 }
 
+/** A string without the mark is the shape's own (most template names): nothing is built for it. */
+const filled = (parts: readonly string[], tenant: string): string => (parts.length === 1 ? parts[0]! : parts.join(tenant));
+
 export function objectsOf(tenant: string, shape: ParsedShape): PlacedObject[] {
-  return shape.map(([template, p, objectKey, platformOwned]) => ({ template: template.join(tenant), path: p.join(tenant), objectKey: objectKey.join(tenant), platformOwned }));
+  return shape.map(([template, p, objectKey, platformOwned]) => ({ template: filled(template, tenant), path: filled(p, tenant), objectKey: filled(objectKey, tenant), platformOwned }));
 }
 
 /** The file's text: the shapes, then one line per tenant (sorted by id) naming its shape by number. */

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TreeDigests } from './background.js';
-import { digestTree } from './stat-index.js';
+import { digestTreeThenSave } from './stat-index.js';
 
 /**
  * Reads every file of the output folder on its own thread while the main
@@ -9,10 +9,14 @@ import { digestTree } from './stat-index.js';
  */
 const { outAbs, indexFile } = workerData as { outAbs: string; indexFile?: string };
 
+let read: ReturnType<typeof digestTreeThenSave> | undefined;
 let reply: TreeDigests | { failed: string };
 try {
-  reply = digestTree(outAbs, indexFile);
+  read = digestTreeThenSave(outAbs, indexFile);
+  reply = read.digests;
 } catch (e) {
   reply = { failed: (e as Error).message };
 }
 parentPort!.postMessage(reply);
+// The index is written after the reply: the main thread goes on meanwhile.
+read?.save();

@@ -30,6 +30,10 @@ export interface TreeAgainst {
   /** Differing files that are not UTF-8 or hold a character YAML forbids (render never writes either). */
   encoding: Map<string, EncodingProblem>;
   links: Listing['links'];
+  /** Files on disk that are neither expected nor known, in the listing's order. */
+  unexpected: string[];
+  /** Expected files not on disk, in the expected tree's order. */
+  missing: string[];
   /** With `known`: the paths of its groups whose files on disk do not give the group's digest (one edited, missing or added). */
   stale?: string[];
 }
@@ -57,10 +61,13 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
   const encoding = new Map<string, EncodingProblem>();
   /** Per group of `known`: its files found on disk, with their digests. */
   const found = known ? known.digests.map((): [string, string][] => []) : [];
+  const unexpected: string[] = [];
+  let present = 0;
   listing.files.forEach((r, i) => {
     const p = `${outRel}/${r}`;
     paths.push(p);
     const want = expected.get(p);
+    if (want !== undefined) present++;
     // Read already, on another thread: equal bytes need no second look.
     if (seen && want !== undefined && seen.digests[i] === contentDigest(want)) return;
     const group = want === undefined ? known?.paths.get(p) : undefined;
@@ -68,6 +75,7 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
       found[group]!.push([p, seen ? seen.digests[i]! : contentDigest(readFileSync(path.join(outAbs, r)))]);
       return;
     }
+    if (want === undefined) unexpected.push(p);
     const bytes = readFileSync(path.join(outAbs, r));
     const text = bytes.toString('utf8');
     if (want === text) return;
@@ -81,5 +89,10 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
     const bad = new Set(known.digests.flatMap((d, g) => (treeDigest(found[g]!) === d ? [] : [g])));
     stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
   }
-  return { paths, differing, encoding, links: listing.links, ...(stale ? { stale } : {}) };
+  let missing: string[] = [];
+  if (present < expected.size) {
+    const onDisk = new Set(paths);
+    missing = [...expected.keys()].filter((p) => !onDisk.has(p));
+  }
+  return { paths, differing, encoding, links: listing.links, unexpected, missing, ...(stale ? { stale } : {}) };
 }

@@ -105,8 +105,15 @@ function bytesOf(file: string): Buffer {
  * without a map of 200,000 entries.
  */
 export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now()): TreeDigests {
+  const read = digestTreeThenSave(outAbs, indexFile, now);
+  read.save();
+  return read.digests;
+}
+
+/** digestTree, with the index written only when `save` is called: a reader thread replies first, so nobody waits for the write. */
+export function digestTreeThenSave(outAbs: string, indexFile?: string, now: number = Date.now()): { digests: TreeDigests; save(): void } {
   const listing = listTree(outAbs);
-  if (indexFile === undefined) return { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) };
+  if (indexFile === undefined) return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
   const old = loadStatIndex(indexFile) ?? '';
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
@@ -153,6 +160,5 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   // Lines after the last listed file are of removed files.
   parts.push(old.slice(kept, at));
   if (at < old.length) changed = true;
-  if (changed) saveStatIndex(indexFile, parts.join(''));
-  return { ...listing, digests };
+  return { digests: { ...listing, digests }, save: () => (changed ? saveStatIndex(indexFile, parts.join('')) : undefined) };
 }
