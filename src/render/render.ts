@@ -252,9 +252,9 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const origin = originOf(o, tenant);
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
-    const prev = files.has(o.path) || unread.paths.has(o.path) ? placedAt(o.path) : byKey.get(key);
+    const prev = files.has(o.path) ? placedAt(o.path) : byKey.get(key);
     if (prev !== undefined && p.summaries) {
-      // The message names both objects from their JSON, which a summary does not hold.
+      // The message names both objects from their JSON, which a summary does not hold. (Clashes with summarised objects are found by clashes().)
       needsTexts = true;
       return;
     }
