@@ -183,13 +183,14 @@ export class RenderCache {
    * What tenant's render at `key` placed, without the texts (summaries.ts):
    * kept for the tenants of the last `render` in one small file, so a render
    * in which most tenants are unchanged decodes no entry of theirs. Undefined
-   * when the tenant's last summary is for another key.
+   * when the tenant's last summary is for another key or, for a tenant whose
+   * templates read the tenant list, another list.
    */
-  summary(tenant: string, key: string): TenantSummary | undefined {
+  summary(tenant: string, key: string, tenantsDigest: () => string): TenantSummary | undefined {
     if (!this.persistent) return undefined;
     const all = this.loadedSummaries();
     const s = all.stored.get(tenant);
-    if (!s || s.key !== key) return undefined;
+    if (!s || s.key !== key || (s.tenantsDigest !== undefined && s.tenantsDigest !== tenantsDigest())) return undefined;
     if (!all.shapes.has(s.shape)) all.shapes.set(s.shape, parseShape(s.shape));
     const shape = all.shapes.get(s.shape);
     if (!shape) return undefined;

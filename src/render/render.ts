@@ -129,8 +129,7 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
 /** The stored summary of tenant `i`, if summaries are wanted and its inputs are those it was stored with. */
 function summaryOf(p: Prepared, tenant: Tenant, i: number): TenantSummary | undefined {
   if (!p.summaries) return undefined;
-  const s = p.cache!.summary(tenant.id, p.keyOf(i));
-  return s && (s.tenantsDigest === undefined || s.tenantsDigest === p.tenantsDigest()) ? s : undefined;
+  return p.cache!.summary(tenant.id, p.keyOf(i), p.tenantsDigest);
 }
 
 /** The stored entry of tenant `i`, if its inputs are those it was stored with. */
@@ -243,10 +242,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     for (const o of byKey.values()) if (o.path === p) return o;
     return undefined;
   };
-  /**
-   * Puts one object in the tree, unless another template already rendered it
-   * (checked across tenants, so also for replayed ones). An object from a
-   */
+  /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
     const o = e.object;
     const origin = originOf(o, tenant);
