@@ -114,6 +114,20 @@ describe('tenant summaries', () => {
     expect(await treeOf(root)).toEqual(clean);
   });
 
+  it('are not used for a tenant whose templates read the tenant list once the list changed', async () => {
+    const root = await repo();
+    await writeFile(path.join(root, 'templates/tenant/configmap-peers.yaml.ejs'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: peers\n  namespace: <%- tenant.namespace %>\ndata:\n  count: "<%- tenants.length %>"\n');
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    await cli(root, 'render', '--cache-dir', dir);
+    const tenants = path.join(root, 'tenants.yaml');
+    await writeFile(tenants, `${await readFile(tenants, 'utf8')}  - id: sum-four\n    name: Sum Four\n    tier: standard\n`);
+    const r = await renderToDisk({ root, cache: new RenderCache(dir) });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.render!.unread?.digests ?? []).toHaveLength(0);
+    expect(r.changes!.changed.filter((p) => p.endsWith('configmap-peers.yaml'))).toHaveLength(r.config!.tenants.length - 1);
+  });
+
   // A new tenant with Sum One's display name renders the same ClusterRole: placed before Sum One's summary (sum-a) or after it (sum-three).
   it.each(['sum-a', 'sum-three'])('report an object a new tenant (%s) renders twice with an unchanged one exactly as a render without a cache does', async (id) => {
     const root = await repo();
