@@ -25,7 +25,7 @@ import { listTree } from './list.js';
  * differs.
  */
 
-const MAGIC = 'tenantctl-tree-stat 2';
+const MAGIC = 'tenantctl-tree-stat 1';
 /** Larger than the coarsest timestamp granularity in common use (FAT's 2 s). */
 const RACY_MS = 3000;
 
