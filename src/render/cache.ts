@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import * as zlib from 'node:zlib';
+import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type StoredSummary, type TenantSummary } from './summaries.js';
 
@@ -66,9 +66,6 @@ export type FindingsKind = 'findings' | 'admission' | 'quota';
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
 
 const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
-
-/** CRC-32 where Node has it (20.15+), else SHA-256: either way a damaged byte is a miss. */
-const checksum: (b: Buffer) => string = typeof (zlib as { crc32?: unknown }).crc32 === 'function' ? (b) => `crc32:${(zlib as unknown as { crc32(b: Buffer): number }).crc32(b).toString(16)}` : (b) => `sha256:${sha256(b)}`;
 
 /**
  * Which build of tenantctl this is: the version and the digest of the sources
@@ -289,20 +286,6 @@ function decoded<T>(bytes: Buffer | undefined, decodeIt: (bytes: Buffer) => T): 
   }
 }
 
-/** `<magic> <checksum of the body>\n<body>`: how every entry kind is framed. */
-function frame(magic: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${magic} ${checksum(body)}\n`, 'utf8'), body]);
-}
-
-/** The body of a framed entry, if its magic is this one and its checksum holds. */
-function unframe(bytes: Buffer, magic: string): Buffer | undefined {
-  const firstLine = bytes.indexOf(10);
-  if (firstLine < 0) return undefined;
-  const [found, sum] = splitLast(bytes.subarray(0, firstLine).toString('utf8'));
-  const body = bytes.subarray(firstLine + 1);
-  return found === magic && checksum(body) === sum ? body : undefined;
-}
-
 /** The file's bytes, or undefined when it cannot be read (a miss). */
 function readEntry(file: string): Buffer | undefined {
   try {
@@ -373,11 +356,6 @@ function plainJson(v: unknown): boolean {
     default:
       return false;
   }
-}
-
-function splitLast(line: string): [string, string] {
-  const i = line.lastIndexOf(' ');
-  return [line.slice(0, i), line.slice(i + 1)];
 }
 
 export { sha256 };

@@ -1,6 +1,6 @@
 import { closeSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import * as zlib from 'node:zlib';
+import { frame, unframe } from '../framing.js';
 import type { TreeDigests } from './background.js';
 import { contentDigest } from './digest.js';
 import { listTree } from './list.js';
@@ -49,21 +49,16 @@ export function loadStatIndex(file: string): string | undefined {
   } catch {
     return undefined;
   }
-  const first = bytes.indexOf(10);
-  if (first < 0) return undefined;
-  const body = bytes.subarray(first + 1);
-  if (bytes.subarray(0, first).toString('latin1') !== `${MAGIC} ${zlib.crc32(body).toString(16)}`) return undefined;
-  const text = body.toString('utf8');
-  return text === '' || text.endsWith('\n') ? text : undefined;
+  const text = unframe(bytes, MAGIC)?.toString('utf8');
+  return text === undefined || text === '' || text.endsWith('\n') ? text : undefined;
 }
 
 /** Writes the index under a temporary name and renames it, so a reader sees a whole index or the previous one. */
 export function saveStatIndex(file: string, body: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
-    const bytes = Buffer.from(body, 'utf8');
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, Buffer.concat([Buffer.from(`${MAGIC} ${zlib.crc32(bytes).toString(16)}\n`, 'latin1'), bytes]));
+    writeFileSync(tmp, frame(MAGIC, Buffer.from(body, 'utf8')));
     renameSync(tmp, file);
   } catch {
     // Only a saving: the next read reads every file again.

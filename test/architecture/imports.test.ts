@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers.js';
  * each other; an exception is named in `peersAllowed`.
  */
 const layers: readonly (readonly string[])[] = [
-  ['diagnostics', 'collections', 'version'],
+  ['diagnostics', 'collections', 'framing', 'version'],
   ['manifest'],
   ['platform'],
   ['tenants', 'schema', 'tree'],

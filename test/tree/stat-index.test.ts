@@ -2,8 +2,8 @@ import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'n
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
+import { frame } from '../../src/framing.js';
 import { readTreeInBackground } from '../../src/tree/background.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
@@ -32,7 +32,7 @@ async function truth(out: string, files: readonly string[]): Promise<string[]> {
   return Promise.all(files.map(async (f) => contentDigest(await readFile(path.join(out, f)))));
 }
 
-/** The index with one file's recorded digest replaced (and its checksum made to match): what a run that trusts the index reports for it. */
+/** The index with one file's recorded digest replaced (and framed again, so its checksum matches): what a run that trusts the index reports for it. */
 function forge(index: string, file: string, digest: string): void {
   const body = loadStatIndex(index)!;
   const text = body
@@ -40,7 +40,7 @@ function forge(index: string, file: string, digest: string): void {
     .map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l))
     .join('\n');
   const header = readFileSync(index, 'latin1').split('\n')[0]!;
-  writeFileSync(index, `${header.slice(0, header.lastIndexOf(' '))} ${crc32(Buffer.from(text, 'utf8')).toString(16)}\n${text}`);
+  writeFileSync(index, frame(header.slice(0, header.lastIndexOf(' ')), Buffer.from(text, 'utf8')));
 }
 
 describe('the stat index of the committed tree', () => {
