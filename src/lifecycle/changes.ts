@@ -1,4 +1,4 @@
-import type { Manifest } from '../manifest/types.js';
+import { objectLabel, type Manifest } from '../manifest/types.js';
 import type { Tenant } from '../tenants/types.js';
 import type { Side } from './base.js';
 import { pushTo } from '../collections.js';
@@ -30,9 +30,7 @@ export interface Plan {
 }
 
 function refOf(m: Manifest | undefined, path: string): string {
-  if (!m) return path;
-  const ns = m.object.metadata?.namespace;
-  return `${m.object.kind} ${ns ? `${ns}/` : ''}${m.object.metadata?.name ?? ''}`;
+  return m ? objectLabel(m.object) : path;
 }
 
 const shown: (keyof Tenant)[] = ['name', 'tierName', 'cluster', 'decommissioned', 'imageTag'];

@@ -42,6 +42,12 @@ export function objectRef(o: KubeObject): ObjectRef {
   return ref;
 }
 
+/** `Kind namespace/name` (`Kind name` for a cluster-scoped object): how messages and plans name an object. */
+export function objectLabel(o: KubeObject): string {
+  const ns = o.metadata?.namespace;
+  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`;
+}
+
 /** The API group of an apiVersion ('' for the core group, `v1`). */
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

@@ -6,6 +6,7 @@ import type { KubeObject, Manifest, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import { contentDigest, treeDigest } from '../tree/digest.js';
+import type { KnownFiles } from '../tree/read.js';
 import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
 import type { PlacedObject, TenantSummary } from './summaries.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
@@ -46,18 +47,13 @@ export interface RenderResult {
    * with the number of its tenant's summary in `digests`, the treeDigest of
    * that tenant's files. Together with `files` they are the whole tree.
    */
-  unread?: Unread;
+  unread?: KnownFiles;
   /**
    * With RenderOptions.summaries: the render found something it can only
    * report with the texts (an object rendered twice); render again without
    * summaries for the whole result.
    */
   needsTexts?: true;
-}
-
-export interface Unread {
-  paths: Map<string, number>;
-  digests: string[];
 }
 
 export interface RenderOptions {
@@ -219,7 +215,7 @@ interface Resolved {
 function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const { config, selected, outDir, cache } = p;
   const files = new Map<string, string>();
-  const unread: Unread = { paths: new Map(), digests: [] };
+  const unread = { paths: new Map<string, number>(), digests: [] as string[] };
   let needsTexts = false;
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];

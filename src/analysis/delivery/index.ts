@@ -1,7 +1,7 @@
 import { pushTo } from '../../collections.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { objectRef, type Manifest } from '../../manifest/types.js';
+import { objectLabel, objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
 import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, RESOURCES_FINALIZER, syncWave, type Unit } from './model.js';
 
@@ -32,7 +32,7 @@ const refs = new WeakMap<Manifest, string>();
 const ref = (m: Manifest): string => {
   let r = refs.get(m);
   if (r === undefined) {
-    r = `${m.object.kind} ${m.object.metadata?.namespace ? `${m.object.metadata.namespace}/` : ''}${m.object.metadata?.name ?? ''}`;
+    r = objectLabel(m.object);
     refs.set(m, r);
   }
   return r;
