@@ -24,6 +24,13 @@ export async function tempRepo(opts: { rendered?: boolean; tenants?: string } = 
   return dir;
 }
 
+/** An empty temporary folder (a cache folder, a tree), removed with the temporary repositories by cleanupTempRepos. */
+export async function tempDir(prefix = 'tenantctl-dir-'): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
+}
+
 export async function cleanupTempRepos(): Promise<void> {
   await Promise.all(made.splice(0).map((d) => rm(d, { recursive: true, force: true })));
 }

@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, writeFile, mkdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
@@ -9,7 +8,7 @@ import { RenderCache } from '../../src/render/cache.js';
 import type { RenderResult } from '../../src/render/render.js';
 import { faithfulJson } from '../../src/render/tenant.js';
 import type { KubeObject } from '../../src/manifest/types.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 import { commitAll, git } from '../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
@@ -25,13 +24,7 @@ async function moreTenants(): Promise<string> {
 }
 const TENANTS = 5;
 
-async function cacheDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-cache-'));
-  made.push(dir);
-  return dir;
-}
-const made: string[] = [];
-afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
+const cacheDir = () => tempDir('tenantctl-cache-');
 
 /** Files, objects (as JSON, with where they came from) and diagnostics: everything later stages read. */
 function snapshot(r: RenderResult | undefined) {

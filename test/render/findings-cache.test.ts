@@ -1,5 +1,4 @@
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
@@ -11,17 +10,11 @@ import { RenderCache } from '../../src/render/cache.js';
 import { runRules } from '../../src/rules/engine.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { parseMinorVersion } from '../../src/schema/api-lifecycle.js';
-import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, tempRepo, type InputEdit } from '../helpers.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, type InputEdit } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
-const made: string[] = [];
-afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function cacheDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-findings-'));
-  made.push(dir);
-  return dir;
-}
+const cacheDir = () => tempDir('tenantctl-findings-');
 
 const TENANTS = 5;
 const waiver = '    waivers:\n      - rule: k8s/label-syntax\n        reason: kept for the old dashboards\n';

@@ -1,22 +1,15 @@
 import { readdirSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, unlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderInMemory, renderToDisk } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
 import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject } from '../../src/render/summaries.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
-const made: string[] = [];
-afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 
-async function cacheDir(): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-summaries-'));
-  made.push(dir);
-  return dir;
-}
+const cacheDir = () => tempDir('tenantctl-summaries-');
 
 const TENANTS = `
   - id: sum-one

@@ -1,24 +1,20 @@
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { readTreeInBackground } from '../../src/tree/background.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
-const made: string[] = [];
-afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
 afterAll(cleanupTempRepos);
 
 /** Long after every file was written: none of them is racy. */
 const later = () => Date.now() + 60_000;
 
 async function tree(): Promise<{ out: string; index: string }> {
-  const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-'));
-  made.push(root);
+  const root = await tempDir('tenantctl-stat-');
   const out = path.join(root, 'rendered');
   for (let i = 0; i < 12; i++) {
     await mkdir(path.join(out, `t${i % 3}`), { recursive: true });
@@ -131,8 +127,7 @@ describe('the stat index in render and check', () => {
     // A tenants.yaml this large makes render and check read the tree on a reader thread, which keeps the index.
     const padding = `${'# padding\n'.repeat(4000)}`;
     const root = await tempRepo({ tenants: (await bundledTenants()) + padding });
-    const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-cache-'));
-    made.push(dir);
+    const dir = await tempDir('tenantctl-stat-cache-');
     const index = statIndexFile(dir, path.join(root, 'rendered'));
     expect((await cli(root, 'render', '--cache-dir', dir)).exitCode).toBe(0);
     await new Promise((r) => setTimeout(r, 3500));
@@ -145,8 +140,7 @@ describe('the stat index in render and check', () => {
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toContain('serviceaccount-sa-test-tenant-a.yaml');
     // --no-cache keeps no index anywhere.
-    const other = await mkdtemp(path.join(tmpdir(), 'tenantctl-stat-none-'));
-    made.push(other);
+    const other = await tempDir('tenantctl-stat-none-');
     await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
     expect(existsSync(statIndexFile(other, path.join(root, 'rendered')))).toBe(false);
   }, 30_000);
