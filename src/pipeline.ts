@@ -306,7 +306,6 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
     // What the controller's bootstrap wrote stays as it is: never removed, never counted.
     const kept: [string, string][] = owned ? disk.unexpected.filter((p) => isUnder(p, owned)).map((p) => [p, current(p)]) : [];
     const files = kept.length ? new Map([...rendered, ...kept]) : rendered;
-    const missing = new Set(disk.missing);
     // A file on disk differs from the render exactly when the read kept its text.
     const changes: TreeChanges = {
       added: disk.missing,
@@ -316,6 +315,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
     // Links are never rendered: one in rendered/ is removed like any file render does not produce.
     if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) {
       // What is on disk, but for files placed from summaries: those are as rendered (none was stale), so neither written nor removed.
+      const missing = new Set(disk.missing);
       const before = new Map<string, string>();
       for (const p of rendered.keys()) if (!missing.has(p)) before.set(p, current(p));
       for (const p of disk.unexpected) before.set(p, current(p));

@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { TreeDigests } from './background.js';
-import { digestTreeThenSave } from './stat-index.js';
+import { digestTree } from './stat-index.js';
 
 /**
  * Reads every file of the output folder on its own thread while the main
@@ -9,10 +9,10 @@ import { digestTreeThenSave } from './stat-index.js';
  */
 const { outAbs, indexFile } = workerData as { outAbs: string; indexFile?: string };
 
-let read: ReturnType<typeof digestTreeThenSave> | undefined;
+let read: ReturnType<typeof digestTree> | undefined;
 let reply: TreeDigests | { failed: string };
 try {
-  read = digestTreeThenSave(outAbs, indexFile);
+  read = digestTree(outAbs, indexFile);
   reply = read.digests;
 } catch (e) {
   reply = { failed: (e as Error).message };

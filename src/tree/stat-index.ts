@@ -95,18 +95,12 @@ function bytesOf(file: string): Buffer {
 /**
  * The listing of `outAbs` and the digest of each file's bytes. With an index
  * file, files whose fingerprint it records are not read, and the index is
- * brought up to date when anything in it changed. The index is in the
+ * brought up to date, when anything in it changed, by `save`: a reader thread
+ * replies first and writes after, so nobody waits for the write. The index is in the
  * listing's order, so it is read in step with the listing, line by line,
  * without a map of 200,000 entries.
  */
-export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now()): TreeDigests {
-  const read = digestTreeThenSave(outAbs, indexFile, now);
-  read.save();
-  return read.digests;
-}
-
-/** digestTree, with the index written only when `save` is called: a reader thread replies first, so nobody waits for the write. */
-export function digestTreeThenSave(outAbs: string, indexFile?: string, now: number = Date.now()): { digests: TreeDigests; save(): void } {
+export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now()): { digests: TreeDigests; save(): void } {
   const listing = listTree(outAbs);
   if (indexFile === undefined) return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
   const old = loadStatIndex(indexFile) ?? '';

@@ -5,10 +5,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { readTreeInBackground } from '../../src/tree/background.js';
 import { contentDigest } from '../../src/tree/digest.js';
-import { digestTree, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
+
+/** A read of the tree and, as the reader thread does after replying, the index written. */
+function digestTree(out: string, index?: string, now?: number) {
+  const read = readWithIndex(out, index, now);
+  read.save();
+  return read.digests;
+}
 
 /** Long after every file was written: none of them is racy. */
 const later = () => Date.now() + 60_000;
