@@ -66,6 +66,20 @@ export async function fluxTenants(tenants?: string): Promise<string> {
 }
 
 /** The 1-based line of the `nth` (0-based) occurrence of `needle`; throws if there are fewer. */
+/** The findings pack of one kind in a cache folder (render/cache.ts), as stored: tenant → its keys, newest first. */
+export async function packedKeys(dir: string, kind: 'findings' | 'quota' | 'admission'): Promise<Map<string, string[]>> {
+  const keys = new Map<string, string[]>();
+  const text = await readFile(packFile(dir, kind), 'utf8').catch(() => '');
+  // The first line is the frame's: magic and checksum.
+  for (const line of text.split('\n').slice(1).filter(Boolean)) {
+    const [tenant, key] = line.split('\t');
+    keys.set(tenant!, [...(keys.get(tenant!) ?? []), key!]);
+  }
+  return keys;
+}
+
+export const packFile = (dir: string, kind: string): string => path.join(dir, 'packs', kind, 'pack');
+
 export function lineOf(text: string, needle: string, nth = 0): number {
   let at = -1;
   for (let i = 0; i <= nth; i++) {

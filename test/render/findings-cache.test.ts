@@ -1,4 +1,5 @@
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, statSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
@@ -10,7 +11,7 @@ import { RenderCache } from '../../src/render/cache.js';
 import { runRules } from '../../src/rules/engine.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { parseMinorVersion } from '../../src/schema/api-lifecycle.js';
-import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, type InputEdit } from '../helpers.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, packedKeys, packFile, tempDir, tempRepo, type InputEdit } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -106,16 +107,16 @@ describe('findings cache (schema and local rules of unchanged tenants)', () => {
         expected: { hits: TENANTS - 1, misses: 0 },
       },
       {
+        // One damaged byte and the pack's checksum fails: nothing in it is believed, so every tenant is checked again.
         name: 'a damaged entry',
         after: async (_root, dir) => {
-          const folder = path.join(dir, 'findings', 'test-tenant-b');
-          const [name] = await readdir(folder);
-          const bytes = await readFile(path.join(folder, name!));
+          const bytes = await readFile(packFile(dir, 'findings'));
           const at = bytes.indexOf('bad key');
+          expect(at).toBeGreaterThan(0);
           bytes[at] = 'B'.charCodeAt(0);
-          await writeFile(path.join(folder, name!), bytes);
+          await writeFile(packFile(dir, 'findings'), bytes);
         },
-        expected: { hits: TENANTS - 1, misses: 1 },
+        expected: { hits: 0, misses: TENANTS },
       },
     ];
     for (const c of cases) {
@@ -204,14 +205,13 @@ describe('admission outcomes of unchanged tenants', () => {
     expect(messages.some((m) => m.includes('is refused by policy test-configmaps') && m.includes('more:'))).toBe(true);
     expect(messages.some((m) => m.includes('policy test-configmaps fails to evaluate') && m.includes('more:'))).toBe(true);
     await check(root, new RenderCache(dir));
-    expect((await readdir(path.join(dir, 'admission'))).length).toBeGreaterThanOrEqual(TENANTS - 1);
+    expect((await packedKeys(dir, 'admission')).size).toBeGreaterThanOrEqual(TENANTS - 1);
     const warm = await check(root, new RenderCache(dir));
     expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
     expect(outputs(warm)).toEqual(outputs(none));
 
     // The warm run reads what was stored: an entry rewritten under its own key (one tenant's guardrail probes left out) changes the report.
-    const folder = path.join(dir, 'admission', 'cache-plain');
-    const keys = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+    const keys = (await packedKeys(dir, 'admission')).get('cache-plain') ?? [];
     expect(keys.length).toBeGreaterThan(0);
     const cache = new RenderCache(dir);
     for (const key of keys) {
@@ -219,6 +219,7 @@ describe('admission outcomes of unchanged tenants', () => {
       expect(outcome.guardrails.length).toBeGreaterThan(0);
       cache.putFindings('cache-plain', key, { ...outcome, guardrails: [] }, 'admission');
     }
+    cache.saveFindings();
     const edited = await check(root, new RenderCache(dir));
     expect(outputs(edited)).not.toEqual(outputs(none));
   });
@@ -284,23 +285,24 @@ describe('quota reports of unchanged tenants', () => {
     const dir = await cacheDir();
     const none = await check(root);
     await check(root, new RenderCache(dir));
-    expect((await readdir(path.join(dir, 'quota'))).length).toBe(TENANTS);
+    expect((await packedKeys(dir, 'quota')).size).toBe(TENANTS);
     const warm = await check(root, new RenderCache(dir));
     expect(outputs(warm)).toEqual(outputs(none));
     expect(quotaSection(warm).find((q) => q.tenant === 'cache-premium')!.resources.length).toBeGreaterThan(0);
 
     // An entry rewritten under its own key (the CPU quota doubled) is what the warm report shows.
-    const folder = path.join(dir, 'quota', 'cache-premium');
-    const [key] = (await readdir(folder)).filter((f) => !f.startsWith('.'));
+    const [key] = (await packedKeys(dir, 'quota')).get('cache-premium')!;
     const cache = new RenderCache(dir);
     const stored = cache.getFindings('cache-premium', key!, 'quota') as { rows: { resource: string; hard: string }[] };
     const cpu = stored.rows.find((r) => r.resource === 'requests.cpu')!;
     cache.putFindings('cache-premium', key!, { ...stored, rows: stored.rows.map((r) => (r === cpu ? { ...r, hard: String(BigInt(r.hard) * 2n) } : r)) }, 'quota');
+    cache.saveFindings();
     const edited = quotaSection(await check(root, new RenderCache(dir))).find((q) => q.tenant === 'cache-premium')!;
     const fresh = quotaSection(none).find((q) => q.tenant === 'cache-premium')!;
     expect(edited.resources.find((r) => r.resource === 'requests.cpu')!.hard).toBe(2 * fresh.resources.find((r) => r.resource === 'requests.cpu')!.hard);
     // A stored entry of another shape is a miss, not a report.
     cache.putFindings('cache-premium', key!, { ...stored, rows: [{ ...cpu, hard: '1.5' }] }, 'quota');
+    cache.saveFindings();
     expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
   });
 
@@ -331,5 +333,47 @@ describe('quota reports of unchanged tenants', () => {
     const cpu = (r: PipelineResult) => quotaSection(r).find((q) => q.tenant === 'test-tenant-a')!.resources.find((x) => x.resource === 'requests.cpu')!.steady;
     // Three more pods of one CPU each than the report the cache holds.
     expect(cpu(warm)).toBe(cpu(cold) + 3);
+  });
+});
+
+describe('the findings packs', () => {
+  it('keep the two newest entries of each tenant in one file per kind, and are written only when an entry changed', async () => {
+    const dir = await cacheDir();
+    const cache = new RenderCache(dir);
+    cache.putFindings('t1', 'k1', { schema: [], rules: ['one'] });
+    cache.putFindings('t1', 'k2', { schema: [], rules: ['two'] });
+    cache.putFindings('t2', 'k1', { n: 1 }, 'quota');
+    expect(existsSync(packFile(dir, 'findings'))).toBe(false);
+    cache.saveFindings();
+    const reread = new RenderCache(dir);
+    expect(reread.getFindings('t1', 'k1')).toEqual({ schema: [], rules: ['one'] });
+    expect(reread.getFindings('t1', 'k2')).toEqual({ schema: [], rules: ['two'] });
+    expect(reread.getFindings('t2', 'k1', 'quota')).toEqual({ n: 1 });
+    expect(reread.getFindings('t2', 'k1')).toBeUndefined();
+    // A third key pushes out the oldest.
+    reread.putFindings('t1', 'k3', { three: 3 });
+    reread.saveFindings();
+    expect(await packedKeys(dir, 'findings')).toEqual(new Map([['t1', ['k3', 'k2']]]));
+    expect(new RenderCache(dir).getFindings('t1', 'k1')).toBeUndefined();
+    // The same findings again change nothing: the file is not rewritten.
+    const before = statSync(packFile(dir, 'findings')).mtimeMs;
+    await new Promise((r) => setTimeout(r, 20));
+    const same = new RenderCache(dir);
+    same.putFindings('t1', 'k3', { three: 3 });
+    same.saveFindings();
+    expect(statSync(packFile(dir, 'findings')).mtimeMs).toBe(before);
+  });
+
+  it('replace the per-tenant folders earlier versions kept, which are never read again', async () => {
+    const dir = await cacheDir();
+    for (const kind of ['findings', 'quota', 'admission']) {
+      await mkdir(path.join(dir, kind, 't1'), { recursive: true });
+      await writeFile(path.join(dir, kind, 't1', 'k1'), 'an entry of the earlier layout');
+    }
+    const cache = new RenderCache(dir);
+    cache.putFindings('t1', 'k1', { schema: [], rules: [] });
+    cache.saveFindings();
+    for (const kind of ['findings', 'quota', 'admission']) expect(existsSync(path.join(dir, kind))).toBe(false);
+    expect(new RenderCache(dir).getFindings('t1', 'k1')).toEqual({ schema: [], rules: [] });
   });
 });
