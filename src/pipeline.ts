@@ -1,7 +1,7 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pushTo } from './collections.js';
+import { pushTo, sortedUnion } from './collections.js';
 import { diagnostic } from './diagnostics/catalogue.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
@@ -366,15 +366,15 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
  */
 async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
-  const onDisk = new Set(disk.paths);
-  const differs = disk.differing.size > 0 || onDisk.size !== r.files.size;
+  const differs = disk.differing.size > 0 || disk.paths.length !== r.files.size;
   // The diff wants both trees whole; files equal to the render are the render's own strings.
   const committed = () => new Map(disk.paths.map((p) => [p, disk.differing.get(p) ?? r.files.get(p)!]));
   const diagnostics = differs ? compareTrees(r.files, committed(), (await import('diff')).createTwoFilesPatch) : [];
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
-  for (const p of [...new Set([...rendered.keys(), ...disk.paths])].sort()) {
+  // Every file the render made (a superset of the objects' files) and every file on disk, in path order.
+  for (const p of sortedUnion([...r.files.keys()], disk.paths)) {
     if (p.endsWith(`/${kustomizationFile}`)) continue;
     const text = disk.differing.get(p);
     const fresh = rendered.get(p);
