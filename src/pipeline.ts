@@ -24,7 +24,7 @@ import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listTree } from './tree/list.js';
-import { READER_THREADS, readTreeInBackground, type BackgroundRead } from './tree/background.js';
+import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { statIndexFile } from './tree/stat-index.js';
@@ -279,8 +279,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       throw e;
     },
   );
-  // Render waits for the read once its summaries are placed: a second reader shortens the wait.
-  const reading = recovered ? backgroundRead(outAbs, paths(opts), opts.cache, READER_THREADS) : undefined;
+  const reading = recovered ? backgroundRead(outAbs, paths(opts), opts.cache) : undefined;
   // Only the files are written; no stage reads the objects. Unchanged tenants come from their summaries: only texts that differ from disk are needed.
   const withTexts = () => renderInMemory({ ...opts, manifests: false });
   const first = await renderInMemory({ ...opts, manifests: false, summaries: true });
@@ -406,18 +405,17 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
 const BACKGROUND_READ_MIN_BYTES = 32 * 1024;
 
 /** Starts reading the committed tree on another thread, when it is large enough to be worth one. Call once a swap a killed run left is finished: the files read must be the ones compared. */
-function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, threads: number, tenantsText?: string): BackgroundRead | undefined {
+function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, tenantsText?: string): BackgroundRead | undefined {
   const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
   // The stat index lives with the cache: --no-cache means every file is read.
-  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined, threads) : undefined;
+  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined) : undefined;
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean, onRendered?: OnRendered): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  // Check's own thread has every entry to read and place meanwhile: a second reader would only take its core.
-  const reading = drift ? backgroundRead(outAbs, o, opts.cache, 1, opts.tenantsText) : undefined;
+  const reading = drift ? backgroundRead(outAbs, o, opts.cache, opts.tenantsText) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {

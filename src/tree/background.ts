@@ -1,8 +1,6 @@
-import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Listing } from './list.js';
-import type { ReaderReply, SaveIndex } from './read-worker.js';
 
 /** The output folder as a reader thread saw it: its listing and the digest of each file's bytes. */
 export interface TreeDigests {
@@ -26,49 +24,27 @@ export interface BackgroundRead {
 }
 
 /**
- * Readers beyond two gain little: listing and stat'ing are mostly the
- * kernel's time, and the main thread renders meanwhile.
- */
-export const READER_THREADS = Math.max(1, Math.min(2, availableParallelism()));
-
-/**
- * Starts reading `outAbs` on worker threads, so the file system's cost
+ * Starts reading `outAbs` on a worker thread, so the file system's cost
  * overlaps with rendering instead of following it (reading 200,000 committed
- * files takes seconds). Each thread reads one part of the tree (list.ts);
- * their listings follow one another, so the whole is their concatenation.
- * With a stat index (stat-index.ts) a thread reads only files whose
- * fingerprint changed, and the first thread writes the index with the
- * others' lines. Any failure only means the tree is read the usual way.
+ * files takes seconds). With a stat index (stat-index.ts) the thread reads
+ * only files whose fingerprint changed. Any failure only means the tree is
+ * read the usual way.
  */
-export function readTreeInBackground(outAbs: string, indexFile?: string, threads = READER_THREADS): BackgroundRead {
-  const workers: Worker[] = [];
-  const one = (part: { index: number; count: number }) =>
-    new Promise<ReaderReply | undefined>((resolve) => {
-      let worker: Worker;
-      try {
-        worker = new Worker(workerFile(), { workerData: { outAbs, ...(indexFile !== undefined ? { indexFile } : {}), ...(threads > 1 ? { part } : {}) } });
-      } catch {
-        resolve(undefined);
-        return;
-      }
-      workers[part.index] = worker;
-      worker.once('message', (reply: ReaderReply) => resolve('failed' in reply ? undefined : reply));
-      worker.once('error', () => resolve(undefined));
-      worker.once('exit', () => resolve(undefined));
-    });
-  const cancel = () => workers.forEach((w) => void w?.terminate());
-  const result = Promise.all(Array.from({ length: threads }, (_, index) => one({ index, count: threads }))).then((replies) => {
-    const whole = replies.every((r) => r !== undefined) ? (replies as Exclude<ReaderReply, { failed: string }>[]) : undefined;
-    if (!whole) {
-      cancel();
-      return undefined;
+export function readTreeInBackground(outAbs: string, indexFile?: string): BackgroundRead {
+  let worker: Worker | undefined;
+  const result = new Promise<TreeDigests | undefined>((resolve) => {
+    try {
+      worker = new Worker(workerFile(), { workerData: { outAbs, ...(indexFile !== undefined ? { indexFile } : {}) } });
+    } catch {
+      resolve(undefined);
+      return;
     }
-    if (threads > 1) {
-      const save: SaveIndex = whole.some((r) => r.changed) ? { others: whole.slice(1).map((r) => r.lines ?? '') } : {};
-      workers[0]!.postMessage(save);
-    }
-    const [first, ...rest] = whole;
-    return { files: first!.files.concat(...rest.map((r) => r.files)), links: first!.links.concat(...rest.map((r) => r.links)), digests: first!.digests.concat(...rest.map((r) => r.digests)) };
+    worker.once('message', (reply: TreeDigests | { failed: string }) => resolve('failed' in reply ? undefined : reply));
+    worker.once('error', () => resolve(undefined));
+    worker.once('exit', () => resolve(undefined));
   });
-  return { result, cancel };
+  return {
+    result,
+    cancel: () => void worker?.terminate(),
+  };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { frame, unframe } from '../framing.js';
 import type { TreeDigests } from './background.js';
 import { contentDigest } from './digest.js';
-import { listTree, type Part } from './list.js';
+import { listTree } from './list.js';
 
 /**
  * What the last read of the output folder found: for each file, the file
@@ -92,46 +92,18 @@ function bytesOf(file: string): Buffer {
   }
 }
 
-/** The offset of the first line of `index` (from a line start `lo` on) whose path is not below `path`: lines are in path order. */
-function lineAtOrAfter(index: string, path: string, lo = 0): number {
-  let hi = index.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    const start = index.lastIndexOf('\n', mid - 1) + 1;
-    if (index.slice(start, index.indexOf('\t', start)) < path) lo = index.indexOf('\n', start) + 1;
-    else hi = start;
-  }
-  return lo;
-}
-
-/** A read of the tree or of one part of it: the digests, and its lines of the new index. */
-export interface DigestRead {
-  digests: TreeDigests;
-  /** This part's lines of the index as it now stands. */
-  lines: string;
-  /** Whether they differ from the index's old lines for the part. */
-  changed: boolean;
-  /** Writes the index (of a read of the whole tree) when anything in it changed. */
-  save(): void;
-}
-
 /**
- * The listing of `outAbs` (or of one part of it: list.ts) and the digest of
- * each file's bytes. With an index file, files whose fingerprint it records
- * are not read, and the index is brought up to date, when anything in it
- * changed, by `save`: a reader thread replies first and writes after, so
- * nobody waits for the write. The index is in the listing's order, so it is
- * read in step with the listing, line by line, without a map of 200,000
- * entries; a part reads only the lines of its range of paths.
+ * The listing of `outAbs` and the digest of each file's bytes. With an index
+ * file, files whose fingerprint it records are not read, and the index is
+ * brought up to date, when anything in it changed, by `save`: a reader thread
+ * replies first and writes after, so nobody waits for the write. The index is in the
+ * listing's order, so it is read in step with the listing, line by line,
+ * without a map of 200,000 entries.
  */
-export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: Part): DigestRead {
-  const listing = listTree(outAbs, part);
-  const { from, to } = listing;
-  const files = { files: listing.files, links: listing.links };
-  if (indexFile === undefined) return { digests: { ...files, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, lines: '', changed: false, save: () => undefined };
-  const whole = loadStatIndex(indexFile) ?? '';
-  const first = from === undefined ? 0 : lineAtOrAfter(whole, from);
-  const old = whole.slice(first, to === undefined ? whole.length : lineAtOrAfter(whole, to, first));
+export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now()): { digests: TreeDigests; save(): void } {
+  const listing = listTree(outAbs);
+  if (indexFile === undefined) return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
+  const old = loadStatIndex(indexFile) ?? '';
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
   /** The new index: runs of the old one's lines that still hold, and new lines. */
@@ -177,6 +149,5 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   // Lines after the last listed file are of removed files.
   parts.push(old.slice(kept, at));
   if (at < old.length) changed = true;
-  const lines = parts.join('');
-  return { digests: { ...files, digests }, lines, changed, save: () => (changed ? saveStatIndex(indexFile, lines) : undefined) };
+  return { digests: { ...listing, digests }, save: () => (changed ? saveStatIndex(indexFile, parts.join('')) : undefined) };
 }

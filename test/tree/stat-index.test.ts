@@ -5,7 +5,6 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { readTreeInBackground } from '../../src/tree/background.js';
 import { contentDigest } from '../../src/tree/digest.js';
-import { listTree } from '../../src/tree/list.js';
 import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
@@ -128,70 +127,6 @@ describe('the stat index of the committed tree', () => {
     expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
     expect((await readTreeInBackground(out).result)!.digests).toEqual(await truth(out, d.files));
   });
-});
-
-describe('reading the tree in parts', () => {
-  /** Top-level names where a cut in the wrong place interleaves the parts: "a/x" sorts after "a-b/x" and "a.c", and "b" is a file. */
-  async function prefixTree(): Promise<{ out: string; index: string }> {
-    const root = await tempDir('tenantctl-parts-');
-    const out = path.join(root, 'rendered');
-    const folders = ['a', 'a-b', 'a.c', 'ab', 'b-', 'c', 'c0', 'c/d', 'c.d', 'd', 'e', 'f'];
-    for (const f of folders) {
-      await mkdir(path.join(out, f), { recursive: true });
-      await writeFile(path.join(out, f, 'x.yaml'), `kind: ConfigMap\nmetadata:\n  name: ${f}\n`);
-    }
-    await writeFile(path.join(out, 'b'), 'a file at the top\n');
-    return { out, index: statIndexFile(path.join(root, 'cache'), out) };
-  }
-
-  it('cuts the tree into parts whose listings, one after another, are the whole listing, each within its range of paths', async () => {
-    const { out } = await prefixTree();
-    const whole = listTree(out);
-    for (let count = 2; count <= 6; count++) {
-      const parts = Array.from({ length: count }, (_, index) => listTree(out, { index, count }));
-      expect(parts.flatMap((p) => p.files)).toEqual(whole.files);
-      for (const p of parts) for (const f of p.files) expect((p.from === undefined || f >= p.from) && (p.to === undefined || f < p.to)).toBe(true);
-      // A part covers its range and no other part's: the ranges follow one another.
-      parts.slice(1).forEach((p, i) => expect(p.from).toBe(parts[i]!.to));
-    }
-  });
-
-  it('gives the same digests and the same index read in parts as read whole, and keeps to its own lines of the index', async () => {
-    const { out, index } = await prefixTree();
-    const whole = readWithIndex(out, index, later());
-    whole.save();
-    // Nothing changed: no part has a reason to write the index.
-    for (let count = 2; count <= 4; count++) for (let i = 0; i < count; i++) expect(readWithIndex(out, index, later(), { index: i, count }).changed).toBe(false);
-    forge(index, 'c0/x.yaml', 'claimed');
-    await writeFile(path.join(out, 'a-b', 'x.yaml'), 'kind: Secret\n');
-    await rm(path.join(out, 'e'), { recursive: true });
-    await mkdir(path.join(out, 'a0'));
-    await writeFile(path.join(out, 'a0', 'y.yaml'), 'kind: Secret\n');
-    const again = readWithIndex(out, index, later());
-    for (let count = 2; count <= 4; count++) {
-      const parts = Array.from({ length: count }, (_, i) => readWithIndex(out, index, later(), { index: i, count }));
-      expect(parts.flatMap((p) => p.digests.digests)).toEqual(again.digests.digests);
-      expect(parts.flatMap((p) => p.digests.files)).toEqual(again.digests.files);
-      expect(parts.map((p) => p.lines).join('')).toBe(again.lines);
-      expect(parts.some((p) => p.changed)).toBe(true);
-    }
-    expect(again.digests.digests[again.digests.files.indexOf('c0/x.yaml')]).toBe('claimed');
-  });
-
-  it('has the reader threads write one index, their parts’ lines in order, which a whole read then uses', async () => {
-    const { out, index } = await prefixTree();
-    // The threads read the clock themselves: past the racy window, every file is recorded.
-    await new Promise((r) => setTimeout(r, 3100));
-    const d = (await readTreeInBackground(out, index, 3).result)!;
-    const whole = readWithIndex(out, undefined);
-    expect(d).toEqual(whole.digests);
-    // The first thread writes after its reply: wait for the file.
-    for (let i = 0; i < 100 && !existsSync(index); i++) await new Promise((r) => setTimeout(r, 20));
-    expect(loadStatIndex(index)!.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(whole.digests.files);
-    forge(index, 'a.c/x.yaml', 'claimed');
-    const two = (await readTreeInBackground(out, index, 2).result)!;
-    expect(two.digests[two.files.indexOf('a.c/x.yaml')]).toBe('claimed');
-  }, 15_000);
 });
 
 describe('the stat index in render and check', () => {
