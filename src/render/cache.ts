@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
-import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type StoredSummary, type TenantSummary } from './summaries.js';
+import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
  * The per-tenant render cache: what a tenant's templates produced, stored under
@@ -40,14 +41,8 @@ const LONE_SURROGATE = /\p{Surrogate}/u;
 const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /** One object of a tenant's render, before the tree-wide duplicate check. */
-export interface CachedObject {
-  template: string;
-  /** Path in the tree (`rendered/...`). */
-  path: string;
-  /** objectKey() of the object, for the duplicate check. */
-  objectKey: string;
-  /** Rendered per tenant but the platform's (delivery objects): no tenant in its origin. */
-  platformOwned: boolean;
+/** One object of a tenant's render, before the tree-wide duplicate check: where it goes (PlacedObject) and its texts. */
+export interface CachedObject extends PlacedObject {
   /** The canonical file text. */
   text: string;
   /** The parsed object as JSON, parsed again only when a stage reads it. */
@@ -196,7 +191,7 @@ export class RenderCache {
     let saved = false;
     for (const [kind, pack] of this.packs) {
       if (!pack.changed) continue;
-      this.write(path.join(this.dir, FINDINGS_FOLDER, kind), PACK_FILE, () => frame(FINDINGS_MAGIC, Buffer.from(encodePack(pack.entries), 'utf8')));
+      this.write(path.join(this.dir, FINDINGS_FOLDER, kind), PACK_FILE, () => frameText(FINDINGS_MAGIC, encodePack(pack.entries)));
       pack.changed = false;
       saved = true;
     }
@@ -212,10 +207,7 @@ export class RenderCache {
   private pack(kind: FindingsKind): Pack {
     let pack = this.packs.get(kind);
     if (!pack) {
-      const entries = decoded(readEntry(path.join(this.dir, FINDINGS_FOLDER, kind, PACK_FILE)), (bytes) => {
-        const body = unframe(bytes, FINDINGS_MAGIC);
-        return body ? decodePack(body.toString('utf8')) : undefined;
-      });
+      const entries = readFramed(path.join(this.dir, FINDINGS_FOLDER, kind, PACK_FILE), FINDINGS_MAGIC, decodePack);
       pack = { entries: entries ?? new Map(), changed: false };
       this.packs.set(kind, pack);
     }
@@ -224,10 +216,7 @@ export class RenderCache {
 
   private loadedSummaries(): NonNullable<RenderCache['summaries']> {
     if (this.summaries) return this.summaries;
-    const read = decoded(readEntry(path.join(this.dir, SUMMARY_FOLDER, SUMMARY_FILE)), (bytes) => {
-      const body = unframe(bytes, SUMMARY_MAGIC);
-      return body ? decodeSummaries(body.toString('utf8')) : undefined;
-    });
+    const read = readFramed(path.join(this.dir, SUMMARY_FOLDER, SUMMARY_FILE), SUMMARY_MAGIC, decodeSummaries);
     return (this.summaries = { stored: read ?? new Map(), used: new Set(), changed: false, shapes: new Map() });
   }
 
@@ -268,7 +257,7 @@ export class RenderCache {
     if (!all || this.problem !== undefined) return;
     if (!all.changed && all.used.size === all.stored.size) return;
     const keep = new Map([...all.stored].filter(([id]) => all.used.has(id)));
-    this.write(path.join(this.dir, SUMMARY_FOLDER), SUMMARY_FILE, () => frame(SUMMARY_MAGIC, Buffer.from(encodeSummaries(keep), 'utf8')));
+    this.write(path.join(this.dir, SUMMARY_FOLDER), SUMMARY_FILE, () => frameText(SUMMARY_MAGIC, encodeSummaries(keep)));
     all.stored = keep;
     all.changed = false;
   }
@@ -337,6 +326,16 @@ function decoded<T>(bytes: Buffer | undefined, decodeIt: (bytes: Buffer) => T): 
   }
 }
 
+/** A file of one text for all tenants (summaries, findings packs), decoded; undefined when missing, damaged or not what `decodeText` accepts. */
+function readFramed<T>(file: string, magic: string, decodeText: (text: string) => T | undefined): T | undefined {
+  return decoded(readEntry(file), (bytes) => {
+    const body = unframe(bytes, magic);
+    return body ? decodeText(body.toString('utf8')) : undefined;
+  });
+}
+
+const frameText = (magic: string, text: string): Buffer => frame(magic, Buffer.from(text, 'utf8'));
+
 /** The file's bytes, or undefined when it cannot be read (a miss). */
 function readEntry(file: string): Buffer | undefined {
   try {
@@ -401,10 +400,7 @@ function decodePack(text: string): PackEntries | undefined {
     const tab1 = text.indexOf('\t', at);
     const tab2 = tab1 < 0 ? -1 : text.indexOf('\t', tab1 + 1);
     if (end < 0 || tab2 < 0 || tab2 > end) return undefined;
-    const tenant = text.slice(at, tab1);
-    const list = entries.get(tenant) ?? [];
-    if (list.length === 0) entries.set(tenant, list);
-    list.push({ key: text.slice(tab1 + 1, tab2), json: text.slice(tab2 + 1, end) });
+    pushTo(entries, text.slice(at, tab1), { key: text.slice(tab1 + 1, tab2), json: text.slice(tab2 + 1, end) });
     at = end + 1;
   }
   return entries;
