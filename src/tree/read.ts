@@ -38,6 +38,12 @@ export interface TreeAgainst {
   stale?: string[];
 }
 
+/** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). */
+export interface KnownFiles {
+  paths: ReadonlyMap<string, number>;
+  digests: readonly string[];
+}
+
 /**
  * Reads the tree and keeps only what differs from `expected`. A file equal to
  * what render produces is dropped as soon as it is compared, so a clean tree
@@ -48,12 +54,6 @@ export interface TreeAgainst {
  * digests of files the render placed without their text (RenderResult.unread):
  * those that match need nothing, the others are listed in `stale`.
  */
-/** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). */
-export interface KnownFiles {
-  paths: ReadonlyMap<string, number>;
-  digests: readonly string[];
-}
-
 export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles): TreeAgainst {
   const listing = seen ?? listTree(outAbs);
   const paths: string[] = [];
