@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCli } from '../src/cli.js';
+import { pushTo } from '../src/collections.js';
 import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
 import { readTree } from '../src/tree/read.js';
@@ -73,7 +74,7 @@ export async function packedKeys(dir: string, kind: 'findings' | 'quota' | 'admi
   // The first line is the frame's: magic and checksum.
   for (const line of text.split('\n').slice(1).filter(Boolean)) {
     const [tenant, key] = line.split('\t');
-    keys.set(tenant!, [...(keys.get(tenant!) ?? []), key!]);
+    pushTo(keys, tenant!, key!);
   }
   return keys;
 }
