@@ -4,6 +4,7 @@ import { sha256, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
+import type { FlowReplay, TenantFlows } from './analysis/isolation/network.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
@@ -17,7 +18,9 @@ import type { TenantsConfig } from './tenants/types.js';
  * tree, so its objects are exactly what its render key says. Its key adds to
  * the render key everything else those stages read: the tenant's resolved
  * entry, the platform settings, the allowed kinds, the target Kubernetes
- * version and the tool build. Cross-tenant rules and the proofs always run.
+ * version and the tool build. Cross-tenant rules and the proofs always run;
+ * of the proofs, what reads only one tenant's objects (its quota report, its
+ * own network flows) is replayed under the same key.
  *
  * The same findings of a tenant rendered by a worker thread are computed on
  * this thread as soon as its objects arrive (earlyLocal), while the workers go
@@ -233,6 +236,52 @@ export function admissionReplay(cache: RenderCache, plan: LocalPlan, config: Ten
 function isTenantAdmission(v: unknown): v is TenantAdmission {
   const o = v as Partial<TenantAdmission> | null;
   return typeof o === 'object' && o !== null && Array.isArray(o.labels) && Array.isArray(o.guardrails) && typeof o.objects === 'object' && o.objects !== null && Object.values(o.objects).every(Array.isArray);
+}
+
+/**
+ * What the network proof replays: a tenant's flows, kept under its findings
+ * key and the digest of what else they read (the shared services' endpoints
+ * and the policies of their namespaces).
+ */
+export function flowsReplay(cache: RenderCache, plan: LocalPlan): FlowReplay {
+  const digests = new Map<string, string>();
+  const keyOf = (tenant: string, context: string): string | undefined => {
+    const k = plan.keys.get(tenant);
+    if (k === undefined) return undefined;
+    let d = digests.get(context);
+    if (d === undefined) digests.set(context, (d = sha256(context)));
+    return sha256(`${k}\nflows\n${d}`);
+  };
+  return {
+    recorded(tenant, context) {
+      const key = keyOf(tenant, context);
+      const v = key === undefined ? undefined : cache.getFindings(tenant, key, 'flows');
+      return isTenantFlows(v) ? v : undefined;
+    },
+    record(tenant, context, flows) {
+      const key = keyOf(tenant, context);
+      if (key !== undefined) cache.putFindings(tenant, key, flows, 'flows');
+    },
+  };
+}
+
+const FLOW_RULES: readonly unknown[] = ['isolation/declared-flow-blocked', 'isolation/undeclared-flow'] satisfies TenantFlows['findings'][number]['ruleId'][];
+
+function isTenantFlows(v: unknown): v is TenantFlows {
+  const o = v as Partial<TenantFlows> | null;
+  const count = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    count(o.checked) &&
+    count(o.blocked) &&
+    count(o.evaluations) &&
+    Array.isArray(o.findings) &&
+    o.findings.every((f) => {
+      const b = f?.blame;
+      return FLOW_RULES.includes(f?.ruleId) && typeof f.message === 'string' && (f.tenant === undefined || typeof f.tenant === 'string') && (b === undefined || (typeof b.namespace === 'string' && typeof b.name === 'string' && typeof b.pointer === 'string'));
+    })
+  );
 }
 
 /**

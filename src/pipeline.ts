@@ -22,7 +22,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
-import { admissionReplay, earlyLocal, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
+import { admissionReplay, earlyLocal, flowsReplay, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
@@ -531,7 +531,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     }
   }
   if (stages.has('proofs') && config) {
-    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config, local ? quotaReplay(opts.cache, local, early?.quotas()) : undefined));
+    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config, local ? quotaReplay(opts.cache, local, early?.quotas()) : undefined, local && opts.cache ? flowsReplay(opts.cache, local) : undefined));
     result.diagnostics.push(...proofs.diagnostics);
     result.sections.push(...proofs.sections);
     const admission = await phase('admission', async () => {

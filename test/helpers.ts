@@ -8,6 +8,7 @@ import { pushTo } from '../src/collections.js';
 import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
 import { readTree } from '../src/tree/read.js';
+import type { FindingsKind } from '../src/render/cache.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const sharedDir = path.resolve(repoRoot, '../shared');
@@ -68,7 +69,7 @@ export async function fluxTenants(tenants?: string): Promise<string> {
 
 /** The 1-based line of the `nth` (0-based) occurrence of `needle`; throws if there are fewer. */
 /** The findings pack of one kind in a cache folder (render/cache.ts), as stored: tenant → its keys, newest first. */
-export async function packedKeys(dir: string, kind: 'findings' | 'quota' | 'admission'): Promise<Map<string, string[]>> {
+export async function packedKeys(dir: string, kind: FindingsKind): Promise<Map<string, string[]>> {
   const keys = new Map<string, string[]>();
   const text = await readFile(packFile(dir, kind), 'utf8').catch(() => '');
   // The first line is the frame's: magic and checksum.

@@ -61,8 +61,8 @@ export interface CacheStats {
 }
 
 /** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, or its quota report. Each kind has its own folder. */
-export type FindingsKind = 'findings' | 'admission' | 'quota';
-const FINDINGS_KINDS: readonly FindingsKind[] = ['findings', 'admission', 'quota'];
+export type FindingsKind = 'findings' | 'admission' | 'quota' | 'flows';
+const FINDINGS_KINDS: readonly FindingsKind[] = ['findings', 'admission', 'quota', 'flows'];
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
 

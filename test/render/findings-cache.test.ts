@@ -215,8 +215,11 @@ describe('admission outcomes of unchanged tenants', () => {
     expect(keys.length).toBeGreaterThan(0);
     const cache = new RenderCache(dir);
     for (const key of keys) {
-      const outcome = cache.getFindings('cache-plain', key, 'admission') as { guardrails: unknown[] };
+      const outcome = cache.getFindings('cache-plain', key, 'admission') as { guardrails: unknown[]; objects: Record<string, unknown[]> };
       expect(outcome.guardrails.length).toBeGreaterThan(0);
+      // Only the objects whose requests showed something are kept: here the tenant's ConfigMaps, which the test policy fails on.
+      expect(Object.keys(outcome.objects).length).toBeGreaterThan(0);
+      expect(Object.keys(outcome.objects).every((f) => /\/configmap-[^/]+\.yaml$/.test(f))).toBe(true);
       cache.putFindings('cache-plain', key, { ...outcome, guardrails: [] }, 'admission');
     }
     cache.saveFindings();
@@ -333,6 +336,72 @@ describe('quota reports of unchanged tenants', () => {
     const cpu = (r: PipelineResult) => quotaSection(r).find((q) => q.tenant === 'test-tenant-a')!.resources.find((x) => x.resource === 'requests.cpu')!.steady;
     // Three more pods of one CPU each than the report the cache holds.
     expect(cpu(warm)).toBe(cpu(cold) + 3);
+  });
+});
+
+describe('network flows of unchanged tenants', () => {
+  /** Five tenants whose DNS egress opens the wrong UDP port: every tenant's declared DNS flow is blocked, blamed on its own policy. */
+  async function repoWithBlockedFlows(): Promise<string> {
+    const root = await repoWithFindings();
+    await applyInputEdits(root, [{ file: 'templates/tenant/networkpolicy-allow-egress-dns.yaml.ejs', from: '- protocol: UDP\n          port: <%- v(platform.dns.port) %>', to: '- protocol: UDP\n          port: 5353' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    return root;
+  }
+  const blocked = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'isolation/declared-flow-blocked');
+  const matrix = (r: PipelineResult) => r.sections.find((s) => s.title === 'Tenant isolation matrix')!.text;
+
+  it('replays what each tenant\'s flows showed, at the policy line they blamed, and the report is the same as checking them again', async () => {
+    const root = await repoWithBlockedFlows();
+    const dir = await cacheDir();
+    const none = await check(root);
+    expect(blocked(none).length).toBeGreaterThanOrEqual(TENANTS - 1);
+    for (const d of blocked(none)) {
+      expect(d.file?.path).toMatch(/networkpolicy-allow-egress-to-dns\.yaml$/);
+      expect(d.field?.pointer).toMatch(/^\/spec\/egress\//);
+    }
+    await check(root, new RenderCache(dir));
+    const stored = await packedKeys(dir, 'flows');
+    expect(stored.size).toBeGreaterThanOrEqual(TENANTS - 1);
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // The warm run reads what was stored: an entry rewritten under its own key (its findings and its connections left out) changes the report.
+    const keys = stored.get('cache-plain') ?? [];
+    expect(keys.length).toBeGreaterThan(0);
+    const cache = new RenderCache(dir);
+    for (const key of keys) {
+      const flows = cache.getFindings('cache-plain', key, 'flows') as { evaluations: number; findings: unknown[] };
+      expect(flows.findings.length).toBeGreaterThan(0);
+      cache.putFindings('cache-plain', key, { ...flows, evaluations: 0, findings: [] }, 'flows');
+    }
+    cache.saveFindings();
+    const edited = await check(root, new RenderCache(dir));
+    expect(blocked(edited).filter((d) => d.tenant === 'cache-plain')).toEqual([]);
+    expect(blocked(edited).length).toBeLessThan(blocked(none).length);
+    expect(matrix(edited)).not.toEqual(matrix(none));
+
+    // An entry of another shape, or one blaming a policy that is not there, is a miss: checked again.
+    for (const key of keys) cache.putFindings('cache-plain', key, { checked: 1, blocked: 0, evaluations: 1, findings: [{ ruleId: 'isolation/declared-flow-blocked', message: 'x', blame: { namespace: 'ai-agents-cache-plain', name: 'no-such-policy', pointer: '/spec' } }] }, 'flows');
+    cache.saveFindings();
+    expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+    for (const key of keys) cache.putFindings('cache-plain', key, { checked: -1, blocked: 0, evaluations: 0, findings: [] }, 'flows');
+    cache.saveFindings();
+    expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+  });
+
+  it('checks again when the shared services\' policies change, though no tenant did', async () => {
+    const root = await repoWithBlockedFlows();
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    await applyInputEdits(root, [{ file: 'templates/cluster/networkpolicy-database-redis.yaml.ejs', from: 'port: <%- v(platform.database.redis.port) %>', to: 'port: 6380' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const warm = await check(root, new RenderCache(dir));
+    // The tenants' own findings are theirs alone: still replayed.
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    const redis = blocked(warm).filter((d) => d.message.includes('redis'));
+    expect(redis.length).toBeGreaterThanOrEqual(TENANTS - 1);
+    expect(outputs(warm)).toEqual(outputs(await check(root)));
   });
 });
 

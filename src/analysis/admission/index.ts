@@ -160,7 +160,7 @@ export interface TallyAdd {
   pointer: string;
 }
 
-/** What a tenant's requests showed: the probes of its Namespace and guardrails, and the lockout check of each of its objects by file. */
+/** What a tenant's requests showed: the probes of its Namespace and guardrails, and the lockout check of each of its objects by file (an object whose check showed nothing has no entry). */
 export interface TenantAdmission {
   labels: TallyAdd[];
   guardrails: TallyAdd[];
@@ -359,7 +359,8 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
         continue;
       }
       const outcome = unit === undefined ? undefined : pending.get(unit)?.outcome;
-      if (outcome) recording = outcome.objects[m.file] = [];
+      const adds: TallyAdd[] | undefined = outcome ? [] : undefined;
+      recording = adds;
       const tenant = tenantOf.get(o.metadata?.namespace ?? '');
       const impersonated = config.gitops?.tool === 'flux' && tenant && isTenantWorkload(o);
       const user: User = impersonated
@@ -374,6 +375,8 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
         add({ key: `lockout\n${f.policy}\n${f.pointer}\n${impersonated ? m.file : ''}`, id: 'admission/policy', message: `${user.username} applying the rendered ${o.kind} ${o.metadata?.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata?.name} is refused by policy ${f.policy}: ${f.message}`, subject: `${o.kind}/${o.metadata?.name}`, ref: where === m ? { file: m.file } : { policy: f.policy }, pointer }, where);
       }
       recording = undefined;
+      // Most objects show nothing: only those that do are stored, which keeps a tenant's entry small.
+      if (adds?.length) outcome!.objects[m.file] = adds;
     }
   }
   for (const [tenant, { root, outcome }] of pending) replay!.record(tenant, policiesDigest(root), outcome);

@@ -1,4 +1,4 @@
-export { proveNetwork, type NetworkProof } from './network.js';
+export { proveNetwork, type FlowReplay, type NetworkProof, type TenantFlows } from './network.js';
 export { proveRbac, type RbacProof } from './rbac.js';
 export { tenantQuotas, quotaSection, type TenantQuota, type QuotaRow, type QuotaReplay } from './quota.js';
 export { MATRIX_MAX_TENANTS } from './matrix.js';

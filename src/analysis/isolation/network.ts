@@ -6,11 +6,85 @@ import type { TenantsConfig } from '../../tenants/types.js';
 import { formatPorts } from '../netpol/index.js';
 import { crossTenantPaths, MAX_PATHS_PER_TENANT, type CrossTenantPath } from './cross-tenant.js';
 import { finding, networkLocation } from './diagnostics.js';
-import { evaluator, type ProofStats } from './evaluator.js';
-import { checkDatabaseFlows, checkTenantFlows, FlowChecker } from './flows.js';
+import { evaluator, type Evaluator, type ProofStats } from './evaluator.js';
+import { checkDatabaseFlows, checkTenantFlows, FlowChecker, type FlowFinding } from './flows.js';
 import { matrixSection } from './matrix.js';
 import { namespaceIndex } from './namespaces.js';
-import { buildWorld, type World } from './world.js';
+import { buildWorld, type TenantNet, type World } from './world.js';
+
+/** What a tenant's flows showed (checkTenantFlows), as kept between runs: the blamed policy by namespace and name. */
+export interface TenantFlows {
+  checked: number;
+  blocked: number;
+  /** connection() evaluations it took, which the matrix section counts. */
+  evaluations: number;
+  findings: { ruleId: FlowFinding['ruleId']; message: string; tenant?: string; blame?: { namespace: string; name: string; pointer: string } }[];
+}
+
+/**
+ * Replays the flows of unchanged tenants (the pipeline keeps them per tenant,
+ * keyed on the tenant's objects and inputs and on `context`, everything else
+ * the check reads). The outcome is the same as checking again: a tenant's
+ * flows run between its own pods and the shared services' stand-ins or
+ * external addresses, and each connection reads only the policies of the
+ * namespaces at its two ends.
+ */
+export interface FlowReplay {
+  recorded(tenant: string, context: string): TenantFlows | undefined;
+  record(tenant: string, context: string, flows: TenantFlows): void;
+}
+
+/** What a tenant's flows read besides its own namespace: the shared endpoints and the policies of their namespaces. */
+function flowContext(world: World): string {
+  const s = world.shared;
+  const ends = [...s.ingress, ...s.postgresql, ...s.redis, ...s.dns, s.other];
+  const namespaces = [...new Set(ends.map((e) => e.namespace))].sort();
+  const policies = namespaces.map((ns) => [ns, world.policiesByNs.get(ns) ?? []]);
+  // Address ranges are bigints, which JSON has no form for.
+  return JSON.stringify({ shared: s, policies }, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
+/** Checks a tenant's flows, or replays them; what was checked is recorded for the next run. */
+function tenantFlows(world: World, fc: FlowChecker, ev: Evaluator, t: TenantNet, config: TenantsConfig, replay: FlowReplay | undefined, context: string): void {
+  const id = t.tenant.id;
+  const kept = replay?.recorded(id, context);
+  if (kept && replayFlows(world, fc, ev, kept)) return;
+  const before = { checked: fc.tally.checked, blocked: fc.tally.blocked, findings: fc.tally.findings.length, evaluations: ev.stats.evaluations };
+  checkTenantFlows(world, fc, t, config.platform);
+  if (!replay) return;
+  replay.record(id, context, {
+    checked: fc.tally.checked - before.checked,
+    blocked: fc.tally.blocked - before.blocked,
+    evaluations: ev.stats.evaluations - before.evaluations,
+    findings: fc.tally.findings.slice(before.findings).map((f) => ({
+      ruleId: f.ruleId,
+      message: f.message,
+      ...(f.tenant !== undefined ? { tenant: f.tenant } : {}),
+      ...(f.blame ? { blame: { namespace: f.blame.policy.namespace, name: f.blame.policy.name, pointer: f.blame.pointer } } : {}),
+    })),
+  });
+}
+
+/** False, with nothing changed, when a blamed policy is not in this world (the flows are then checked). */
+function replayFlows(world: World, fc: FlowChecker, ev: Evaluator, kept: TenantFlows): boolean {
+  const findings: FlowFinding[] = [];
+  for (const f of kept.findings) {
+    const out: FlowFinding = { ruleId: f.ruleId, message: f.message };
+    if (f.tenant !== undefined) out.tenant = f.tenant;
+    if (f.blame) {
+      const { namespace, name, pointer } = f.blame;
+      const policy = world.policiesByNs.get(namespace)?.find((p) => p.name === name);
+      if (!policy) return false;
+      out.blame = { policy, pointer };
+    }
+    findings.push(out);
+  }
+  fc.tally.checked += kept.checked;
+  fc.tally.blocked += kept.blocked;
+  fc.tally.findings.push(...findings);
+  ev.stats.evaluations += kept.evaluations;
+  return true;
+}
 
 export interface NetworkProof {
   diagnostics: Diagnostic[];
@@ -50,11 +124,12 @@ function pathDiagnostics(world: World, paths: readonly CrossTenantPath[], skippe
   });
 }
 
-export function proveNetwork(manifests: readonly Manifest[], config: TenantsConfig): NetworkProof {
+export function proveNetwork(manifests: readonly Manifest[], config: TenantsConfig, replay?: FlowReplay): NetworkProof {
   const world = buildWorld(manifests, config);
   const ev = evaluator(world);
   const fc = new FlowChecker(world, ev);
-  for (const t of world.tenants) checkTenantFlows(world, fc, t, config.platform);
+  const context = replay ? flowContext(world) : '';
+  for (const t of world.tenants) tenantFlows(world, fc, ev, t, config, replay, context);
   checkDatabaseFlows(world, fc);
   const nsOfTenant = new Map(world.tenants.map((t) => [t.tenant.id, t.namespace]));
   const diagnostics = fc.tally.findings.map((f) => {
