@@ -104,8 +104,24 @@ export function rangesOverlap(a: IpRange, b: IpRange): boolean {
   return a.family === b.family && a.lo <= b.hi && b.lo <= a.hi;
 }
 
+/**
+ * Parsed CIDRs by text: every tenant's policies repeat the same few, and the
+ * rules and proofs parse each once per peer. Ranges are read-only, so one can
+ * be shared; the map is emptied when full, so hostile input cannot grow it.
+ */
+const parsedCidrs = new Map<string, IpRange | undefined>();
+const MAX_PARSED_CIDRS = 4096;
+
 /** `10.0.0.0/8`, or a bare address as a single-address range. */
 export function parseCidr(s: string): IpRange | undefined {
+  if (parsedCidrs.has(s)) return parsedCidrs.get(s);
+  const r = parseCidrText(s);
+  if (parsedCidrs.size >= MAX_PARSED_CIDRS) parsedCidrs.clear();
+  parsedCidrs.set(s, r);
+  return r;
+}
+
+function parseCidrText(s: string): IpRange | undefined {
   const [addr, len, extra] = s.trim().split('/');
   if (addr === undefined || extra !== undefined) return undefined;
   const ip = parseIp(addr);

@@ -68,6 +68,16 @@ describe('CIDR parsing', () => {
     }
   });
 
+  it('gives each text its own range however many texts were parsed before, and again when asked again', () => {
+    const texts = Array.from({ length: 10_000 }, (_, i) => `10.${(i >> 8) & 255}.${i & 255}.0/24`);
+    const first = texts.map((t) => formatRange(parseCidr(t)!));
+    expect(first[0]).toBe('10.0.0.0-10.0.0.255');
+    expect(first[9_999]).toBe('10.39.15.0-10.39.15.255');
+    expect(texts.map((t) => formatRange(parseCidr(t)!))).toEqual(first);
+    expect(parseCidr('10.0.0.0/33')).toBeUndefined();
+    expect(parseCidr('10.0.0.0/33')).toBeUndefined();
+  });
+
   it('names host bits in our own input instead of widening silently', () => {
     expect(cidrProblem('10.0.0.1/8')).toBe('"10.0.0.1/8" has host bits set; the network is 10.0.0.0/8');
     expect(cidrProblem('10.0.0.0/8')).toBeUndefined();
