@@ -390,6 +390,22 @@ describe('network flows of unchanged tenants', () => {
     expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
   });
 
+  it('checks again a tenant whose namespace holds a policy another folder put there', async () => {
+    const root = await repoWithBlockedFlows();
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    // An egress policy in tenant a's namespace, committed in tenant b's folder: tenant a's pods may now send anywhere.
+    await writeFile(
+      path.join(root, 'rendered/ai-agents-test-tenant-b/networkpolicy-intruder.yaml'),
+      ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: intruder, namespace: ai-agents-test-tenant-a}', 'spec:', '  podSelector: {}', '  policyTypes: [Egress]', '  egress: [{}]', ''].join('\n'),
+    );
+    const warm = await check(root, new RenderCache(dir));
+    const undeclared = warm.diagnostics.filter((d) => d.ruleId === 'isolation/undeclared-flow' && d.tenant === 'test-tenant-a');
+    expect(undeclared.length).toBeGreaterThan(0);
+    expect(undeclared.some((d) => d.file?.path === 'rendered/ai-agents-test-tenant-b/networkpolicy-intruder.yaml')).toBe(true);
+    expect(outputs(warm)).toEqual(outputs(await check(root)));
+  });
+
   it('checks again when the shared services\' policies change, though no tenant did', async () => {
     const root = await repoWithBlockedFlows();
     const dir = await cacheDir();
