@@ -1,6 +1,6 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import { namespaceOf, type KubeObject, type Manifest } from './manifest/types.js';
-import { sha256, type RenderCache } from './render/cache.js';
+import { sha256, type FindingsKind, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
@@ -219,16 +219,20 @@ export function admissionReplay(cache: RenderCache, plan: LocalPlan, config: Ten
     const k = plan.keys.get(tenant);
     return k === undefined ? undefined : sha256(`${k}\nadmission\n${settings}\n${policies}`);
   };
+  return { unitOf: plan.unitOf, ...kept(cache, 'admission', keyOf, isTenantAdmission) };
+}
+
+/** A tenant's entries of one kind, under the key `keyOf` makes of the tenant and what else the stage read; an entry of another shape is a miss. */
+function kept<T>(cache: RenderCache, kind: FindingsKind, keyOf: (tenant: string, context: string) => string | undefined, isValue: (v: unknown) => v is T) {
   return {
-    unitOf: plan.unitOf,
-    recorded(tenant, policies) {
-      const key = keyOf(tenant, policies);
-      const v = key === undefined ? undefined : cache.getFindings(tenant, key, 'admission');
-      return isTenantAdmission(v) ? v : undefined;
+    recorded(tenant: string, context: string): T | undefined {
+      const key = keyOf(tenant, context);
+      const v = key === undefined ? undefined : cache.getFindings(tenant, key, kind);
+      return isValue(v) ? v : undefined;
     },
-    record(tenant, policies, outcome) {
-      const key = keyOf(tenant, policies);
-      if (key !== undefined) cache.putFindings(tenant, key, outcome, 'admission');
+    record(tenant: string, context: string, value: T): void {
+      const key = keyOf(tenant, context);
+      if (key !== undefined) cache.putFindings(tenant, key, value, kind);
     },
   };
 }
@@ -252,17 +256,7 @@ export function flowsReplay(cache: RenderCache, plan: LocalPlan): FlowReplay {
     if (d === undefined) digests.set(context, (d = sha256(context)));
     return sha256(`${k}\nflows\n${d}`);
   };
-  return {
-    recorded(tenant, context) {
-      const key = keyOf(tenant, context);
-      const v = key === undefined ? undefined : cache.getFindings(tenant, key, 'flows');
-      return isTenantFlows(v) ? v : undefined;
-    },
-    record(tenant, context, flows) {
-      const key = keyOf(tenant, context);
-      if (key !== undefined) cache.putFindings(tenant, key, flows, 'flows');
-    },
-  };
+  return kept(cache, 'flows', keyOf, isTenantFlows);
 }
 
 const FLOW_RULES: readonly unknown[] = ['isolation/declared-flow-blocked', 'isolation/undeclared-flow'] satisfies TenantFlows['findings'][number]['ruleId'][];

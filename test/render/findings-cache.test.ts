@@ -49,6 +49,20 @@ function outputs(r: PipelineResult): Record<string, string> {
 
 const count = (ds: readonly Diagnostic[], rule: string) => ds.filter((d) => d.ruleId === rule).length;
 
+/**
+ * A warm check after `edit`, a template edit no tenant's own inputs include (its
+ * findings are still replayed), with the cache filled before it; and a check without a cache.
+ */
+async function afterSharedEdit(root: string, edit: InputEdit): Promise<{ warm: PipelineResult; none: PipelineResult }> {
+  const dir = await cacheDir();
+  await check(root, new RenderCache(dir));
+  await applyInputEdits(root, [edit]);
+  expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+  const warm = await check(root, new RenderCache(dir));
+  expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+  return { warm, none: await check(root) };
+}
+
 describe('findings cache (schema and local rules of unchanged tenants)', () => {
   it('replays every tenant on a warm run, and the output of every format is the same as without a cache', async () => {
     const root = await repoWithFindings();
@@ -229,16 +243,10 @@ describe('admission outcomes of unchanged tenants', () => {
 
   it('evaluates again when the policies change, though no tenant did', async () => {
     const root = await repoWithAdmissionFindings();
-    const dir = await cacheDir();
-    await check(root, new RenderCache(dir));
-    await applyInputEdits(root, [{ file: 'templates/cluster/validatingadmissionpolicy-test-configmaps.yaml.ejs', from: "!= 'tenant-config'", to: "!= 'extra'" }]);
-    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
-    const warm = await check(root, new RenderCache(dir));
-    // The tenants' own findings are theirs alone: still replayed.
-    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    const { warm, none } = await afterSharedEdit(root, { file: 'templates/cluster/validatingadmissionpolicy-test-configmaps.yaml.ejs', from: "!= 'tenant-config'", to: "!= 'extra'" });
     const refused = (r: PipelineResult) => r.diagnostics.filter((d) => d.message.includes('is refused by policy test-configmaps')).map((d) => d.message);
     expect(refused(warm).join('\n')).toContain('ConfigMap ai-agents-cache-plain/extra');
-    expect(outputs(warm)).toEqual(outputs(await check(root)));
+    expect(outputs(warm)).toEqual(outputs(none));
   });
 });
 
@@ -408,16 +416,10 @@ describe('network flows of unchanged tenants', () => {
 
   it('checks again when the shared services\' policies change, though no tenant did', async () => {
     const root = await repoWithBlockedFlows();
-    const dir = await cacheDir();
-    await check(root, new RenderCache(dir));
-    await applyInputEdits(root, [{ file: 'templates/cluster/networkpolicy-database-redis.yaml.ejs', from: 'port: <%- v(platform.database.redis.port) %>', to: 'port: 6380' }]);
-    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
-    const warm = await check(root, new RenderCache(dir));
-    // The tenants' own findings are theirs alone: still replayed.
-    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    const { warm, none } = await afterSharedEdit(root, { file: 'templates/cluster/networkpolicy-database-redis.yaml.ejs', from: 'port: <%- v(platform.database.redis.port) %>', to: 'port: 6380' });
     const redis = blocked(warm).filter((d) => d.message.includes('redis'));
     expect(redis.length).toBeGreaterThanOrEqual(TENANTS - 1);
-    expect(outputs(warm)).toEqual(outputs(await check(root)));
+    expect(outputs(warm)).toEqual(outputs(none));
   });
 });
 
