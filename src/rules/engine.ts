@@ -76,6 +76,15 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
     const key = identity(m.object.kind, m.object.metadata?.namespace, m.object.metadata?.name ?? '');
     if (!byIdentity.has(key)) byIdentity.set(key, m);
   }
+  // Built when a rule first asks.
+  let objectsByNamespace: Map<string, Manifest[]> | undefined;
+  const inNamespace = (ns: string | undefined): readonly Manifest[] => {
+    if (!objectsByNamespace) {
+      objectsByNamespace = new Map();
+      for (const m of manifests) pushTo(objectsByNamespace, namespaceOf(m.object) ?? '', m);
+    }
+    return objectsByNamespace.get(ns ?? '') ?? [];
+  };
   const byTenant = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const t = tenantOfManifest(m, byNamespace);
@@ -110,6 +119,7 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       all: manifests,
       ofKind: (kind) => byKind.get(kind) ?? [],
       lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),
+      inNamespace,
       shared,
       report(r: Report<string>) {
         const pointer = r.pointer ?? '';
@@ -153,6 +163,11 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
             const where = kind === 'Namespace' && ns === undefined ? name : ns;
             if (where === undefined || where !== ownNamespace) beyondLocal(meta.id, ns === undefined ? `${kind} ${name}` : `an object in namespace ${ns}`)();
             return ctx.lookup(kind, ns, name);
+          },
+          inNamespace: (ns) => {
+            // No tenant's namespace is '': objects without one belong to no tenant, so are never replayed.
+            if ((ns ?? '') !== (ownNamespace ?? '')) beyondLocal(meta.id, `the objects in namespace ${ns ?? '(none)'}`)();
+            return ctx.inNamespace(ns);
           },
         };
     /** Where a local rule's findings are kept per tenant (its objects of replayed tenants are not in `pending`). */

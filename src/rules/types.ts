@@ -56,6 +56,8 @@ export interface RuleContext<M extends string> {
   ofKind(kind: string): readonly Manifest[];
   /** The object of a kind with this namespace (undefined for cluster-scoped) and name. */
   lookup(kind: string, namespace: string | undefined, name: string): Manifest | undefined;
+  /** The objects in a namespace (a Namespace object counts as in itself), in tree order; undefined or '': those in none. */
+  inNamespace(namespace: string | undefined): readonly Manifest[];
   report(r: Report<M>): void;
   /**
    * Computes a value once per run and shares it between calls and rules, so a

@@ -166,6 +166,45 @@ describe('findings cache (schema and local rules of unchanged tenants)', () => {
   });
 });
 
+describe('Services that select no pods (k8s/service-selector-targets reads only its own namespace)', () => {
+  it('are reported from the cache for unchanged tenants, and again for a tenant whose namespace gains the pods', async () => {
+    const root = await repoWithFindings();
+    await writeFile(
+      path.join(root, 'templates/tenant/service-lonely.yaml.ejs'),
+      'apiVersion: v1\nkind: Service\nmetadata:\n  name: lonely\n  namespace: <%- v(tenant.namespace) %>\nspec:\n  selector:\n    app: lonely\n  ports:\n    - port: 80\n',
+    );
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const dir = await cacheDir();
+    const none = await check(root);
+    const lonely = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'k8s/service-selector-targets').map((d) => d.tenant);
+    expect(lonely(none).length).toBeGreaterThanOrEqual(TENANTS - 1);
+    expect(lonely(none)).toContain('cache-plain');
+    expect(lonely(none)).toContain('test-tenant-a');
+    await check(root, new RenderCache(dir));
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // Pods with the label, put in tenant a's namespace from tenant b's folder: tenant a is checked again, and its Service now selects them.
+    await writeFile(
+      path.join(root, 'rendered/ai-agents-test-tenant-b/workloads/lonely-pods.yaml'),
+      ['apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: lonely, namespace: ai-agents-test-tenant-a}', 'spec:', '  selector: {matchLabels: {app: lonely}}', '  template:', '    metadata: {labels: {app: lonely}}', '    spec: {containers: [{name: c, image: busybox}]}', ''].join('\n'),
+    );
+    const after = await check(root, new RenderCache(dir));
+    expect(lonely(after)).not.toContain('test-tenant-a');
+    expect(outputs(after)).toEqual(outputs(await check(root)));
+
+    // Replayed, not found again: an entry rewritten under its own key without the finding drops it from the report.
+    const cache = new RenderCache(dir);
+    for (const key of (await packedKeys(dir, 'findings')).get('cache-plain') ?? []) {
+      const f = cache.getFindings('cache-plain', key) as { rules: { ruleId: string }[] };
+      cache.putFindings('cache-plain', key, { ...f, rules: f.rules.filter((d) => d.ruleId !== 'k8s/service-selector-targets') });
+    }
+    cache.saveFindings();
+    expect(lonely(await check(root, new RenderCache(dir)))).not.toContain('cache-plain');
+  });
+});
+
 describe('admission outcomes of unchanged tenants', () => {
   /** Five tenants, the guardrails policy unbound (every tenant's guardrails open), and a policy that refuses and fails on tenant ConfigMaps. */
   async function repoWithAdmissionFindings(): Promise<string> {
@@ -268,6 +307,7 @@ describe('local rules', () => {
       if (ns === undefined) return ctx.platform;
       ctx.tenantOfNamespace(ns);
       if (ctx.lookup('ConfigMap', ns, 'tenant-config')) looked++;
+      if (!ctx.inNamespace(ns).includes(m)) throw new Error(`${m.file} is not among the objects of its own namespace`);
       return ctx.platform;
     });
     expect(runRules({ manifests, rules })).toEqual([]);
@@ -280,6 +320,7 @@ describe('local rules', () => {
     ['objects by kind', (_m, ctx) => ctx.ofKind('Secret')],
     ['a tree-wide index', (_m, ctx) => ctx.shared('x', () => 1)],
     ['an object in namespace database', (m, ctx) => m.object.metadata?.namespace !== 'database' && ctx.lookup('Service', 'database', 'postgresql')],
+    ['the objects in namespace database', (m, ctx) => m.object.metadata?.namespace !== 'database' && ctx.inNamespace('database')],
   ];
   for (const [what, read] of beyond) {
     it(`may not read ${what}: the engine refuses, so a rule marked local cannot depend on other tenants`, () => {

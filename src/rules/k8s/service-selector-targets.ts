@@ -1,7 +1,6 @@
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { Manifest, Rule } from '../types.js';
 import { podTemplateWithContainers } from '../util.js';
-import { pushTo } from '../../collections.js';
 
 type Messages = 'noPods' | 'noPortName';
 
@@ -11,16 +10,16 @@ interface PodShape {
   portNames: Set<string>;
 }
 
-// Indexed once per tree, not once per Service.
-const cache = new WeakMap<readonly Manifest[], Map<string, PodShape[]>>();
+// Indexed once per namespace, not once per Service (the engine hands out one array per namespace).
+const cache = new WeakMap<readonly Manifest[], PodShape[]>();
 
-/** Pod templates of every workload in the tree, by namespace. */
-function podsByNamespace(all: readonly Manifest[]): Map<string, PodShape[]> {
-  const hit = cache.get(all);
+/** Pod templates of the workloads among one namespace's objects. */
+function podsOf(objects: readonly Manifest[]): PodShape[] {
+  const hit = cache.get(objects);
   if (hit) return hit;
-  const out = new Map<string, PodShape[]>();
-  cache.set(all, out);
-  for (const m of all) {
+  const out: PodShape[] = [];
+  cache.set(objects, out);
+  for (const m of objects) {
     const t = podTemplateWithContainers(m);
     if (!t) continue;
     const portNames = new Set<string>();
@@ -30,8 +29,7 @@ function podsByNamespace(all: readonly Manifest[]): Map<string, PodShape[]> {
       if (!serves) continue;
       for (const p of c.container.ports ?? []) if (p.name) portNames.add(p.name);
     }
-    const ns = m.object.metadata?.namespace ?? '';
-    pushTo(out, ns, { manifest: m, labels: (t.metadata.labels ?? {}) as Record<string, string>, portNames });
+    out.push({ manifest: m, labels: (t.metadata.labels ?? {}) as Record<string, string>, portNames });
   }
   return out;
 }
@@ -49,6 +47,8 @@ export const serviceSelectorTargets: Rule<Messages> = {
   meta: {
     id: 'k8s/service-selector-targets',
     appliesTo: ['Service'],
+    // Reads only the Service's own namespace: replayed with its tenant's findings.
+    local: true,
     messages: {
       noPods: 'Service {name} selects no pods: no workload in namespace {namespace} has pod labels {selector}',
       noPortName: 'Service {name} port {port} targets port name "{target}", which no selected container declares (selected: {workloads})',
@@ -60,7 +60,7 @@ export const serviceSelectorTargets: Rule<Messages> = {
     if (svc.spec?.type === 'ExternalName' || !selector || Object.keys(selector).length === 0) return;
     const ns = m.object.metadata?.namespace ?? '';
     const name = m.object.metadata?.name ?? '';
-    const selected = (ctx.shared('k8s/service-selector-targets:pods', () => podsByNamespace(ctx.all)).get(ns) ?? []).filter((p) => selects(selector, p.labels));
+    const selected = podsOf(ctx.inNamespace(m.object.metadata?.namespace)).filter((p) => selects(selector, p.labels));
     if (selected.length === 0) {
       const text = Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
       ctx.report({ manifest: m, messageId: 'noPods', pointer: '/spec/selector', actual: selector, data: { name, namespace: ns, selector: text } });
