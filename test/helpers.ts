@@ -67,7 +67,6 @@ export async function fluxTenants(tenants?: string): Promise<string> {
   return text.replace('tool: argocd', 'tool: flux').replace('    namespace: argocd\n', '    namespace: flux-system\n');
 }
 
-/** The 1-based line of the `nth` (0-based) occurrence of `needle`; throws if there are fewer. */
 /** The findings pack of one kind in a cache folder (render/cache.ts), as stored: tenant → its keys, newest first. */
 export async function packedKeys(dir: string, kind: FindingsKind): Promise<Map<string, string[]>> {
   const keys = new Map<string, string[]>();
@@ -82,6 +81,7 @@ export async function packedKeys(dir: string, kind: FindingsKind): Promise<Map<s
 
 export const packFile = (dir: string, kind: string): string => path.join(dir, 'packs', kind, 'pack');
 
+/** The 1-based line of the `nth` (0-based) occurrence of `needle`; throws if there are fewer. */
 export function lineOf(text: string, needle: string, nth = 0): number {
   let at = -1;
   for (let i = 0; i <= nth; i++) {

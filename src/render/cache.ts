@@ -60,9 +60,9 @@ export interface CacheStats {
   misses: number;
 }
 
-/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, or its quota report. Each kind has its own folder. */
-export type FindingsKind = 'findings' | 'admission' | 'quota' | 'flows';
-const FINDINGS_KINDS: readonly FindingsKind[] = ['findings', 'admission', 'quota', 'flows'];
+/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, its quota report, or what its own network flows showed. Each kind has its own pack. */
+const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows'] as const;
+export type FindingsKind = (typeof FINDINGS_KINDS)[number];
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
 
