@@ -3,7 +3,7 @@ import path from 'node:path';
 import { frame, unframe } from '../framing.js';
 import type { TreeDigests } from './background.js';
 import { contentDigest } from './digest.js';
-import { listTree } from './list.js';
+import { listTree, type TreePart } from './list.js';
 
 /**
  * What the last read of the output folder found: for each file, the file
@@ -98,10 +98,11 @@ function bytesOf(file: string): Buffer {
  * brought up to date, when anything in it changed, by `save`: a reader thread
  * replies first and writes after, so nobody waits for the write. The index is in the
  * listing's order, so it is read in step with the listing, line by line,
- * without a map of 200,000 entries.
+ * without a map of 200,000 entries. With `part`, only that part of the tree
+ * (list.ts) is read, and the index is that part's own.
  */
-export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now()): { digests: TreeDigests; save(): void } {
-  const listing = listTree(outAbs);
+export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart): { digests: TreeDigests; save(): void } {
+  const listing = listTree(outAbs, part);
   if (indexFile === undefined) return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
   const old = loadStatIndex(indexFile) ?? '';
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.

@@ -1,9 +1,10 @@
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
-import { readTreeInBackground } from '../../src/tree/background.js';
+import { partIndexFile, READER_THREADS, readTreeInBackground } from '../../src/tree/background.js';
+import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
@@ -119,13 +120,49 @@ describe('the stat index of the committed tree', () => {
     expect(d.digests).toEqual(await truth(out, d.files));
   });
 
-  it('is used by the reader thread when given', async () => {
+  it('is used by the reader threads when given, each part keeping its own', async () => {
     const { out, index } = await tree();
-    digestTree(out, index, later());
-    forge(index, 't1/obj-4.yaml', 'claimed');
-    const d = (await readTreeInBackground(out, index).result)!;
+    // Folders t0, t1 and t2: with two threads, t1 is in the second part.
+    const second = partIndexFile(index, 1, 2);
+    readWithIndex(out, second, later(), { index: 1, of: 2 }).save();
+    forge(second, 't1/obj-4.yaml', 'claimed');
+    const d = (await readTreeInBackground(out, index, 2).result)!;
     expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
-    expect((await readTreeInBackground(out).result)!.digests).toEqual(await truth(out, d.files));
+    expect((await readTreeInBackground(out, undefined, 2).result)!.digests).toEqual(await truth(out, d.files));
+  });
+
+  it('read by several threads is the tree read by one, and an index of the whole tree left by one thread is removed', async () => {
+    const { out, index } = await tree();
+    await mkdir(path.join(out, 'a-b'), { recursive: true });
+    await writeFile(path.join(out, 'a-b/x.yaml'), 'kind: Secret\n');
+    await writeFile(path.join(out, 'kustomization.yaml'), 'resources: []\n');
+    await symlink('t0', path.join(out, 'link'));
+    const one = (await readTreeInBackground(out, index, 1).result)!;
+    expect(one.digests).toEqual(await truth(out, one.files));
+    expect(one.links).toEqual([{ path: 'link', target: 't0' }]);
+    digestTree(out, index, later());
+    expect(existsSync(index)).toBe(true);
+    for (const threads of [2, 3, 5]) expect(await readTreeInBackground(out, index, threads).result).toEqual(one);
+    expect(existsSync(index)).toBe(false);
+  });
+});
+
+describe('the listing of the committed tree in parts', () => {
+  it('gives, part after part, the whole sorted listing, for top-level names that sort differently with their slash', async () => {
+    const out = await tempDir('tenantctl-parts-');
+    // "a-b/" sorts before "a/" although "a" sorts before "a-b": a part boundary between them must keep path order.
+    for (const f of ['a/x.yaml', 'a-b/y.yaml', 'a.b/z.yaml', 'ab/w.yaml', '_cluster/n.yaml', 'a-c', 'kustomization.yaml', 'z/deep/er/q.yaml']) {
+      await mkdir(path.dirname(path.join(out, f)), { recursive: true });
+      await writeFile(path.join(out, f), f);
+    }
+    await symlink('a', path.join(out, 'a0'));
+    const whole = listTree(out);
+    expect(whole.files).toEqual([...whole.files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    for (let of = 1; of <= 9; of++) {
+      const parts = Array.from({ length: of }, (_, index) => listTree(out, { index, of }));
+      expect(parts.flatMap((p) => p.files)).toEqual(whole.files);
+      expect(parts.flatMap((p) => p.links)).toEqual(whole.links);
+    }
   });
 });
 
@@ -140,7 +177,8 @@ describe('the stat index in render and check', () => {
     await new Promise((r) => setTimeout(r, 3500));
     expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
     const files = (await treeOf(root)).size;
-    expect(loadStatIndex(index)!.split('\n').filter(Boolean)).toHaveLength(files);
+    const parts = Array.from({ length: READER_THREADS }, (_, i) => loadStatIndex(partIndexFile(index, i, READER_THREADS))!);
+    expect(parts.join('').split('\n').filter(Boolean)).toHaveLength(files);
     const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
     const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
@@ -149,6 +187,6 @@ describe('the stat index in render and check', () => {
     // --no-cache keeps no index anywhere.
     const other = await tempDir('tenantctl-stat-none-');
     await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
-    expect(existsSync(statIndexFile(other, path.join(root, 'rendered')))).toBe(false);
+    expect(existsSync(path.dirname(statIndexFile(other, path.join(root, 'rendered'))))).toBe(false);
   }, 30_000);
 });
