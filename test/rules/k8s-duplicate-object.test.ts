@@ -45,6 +45,24 @@ describe('k8s/duplicate-object', () => {
     expectFinding(diagnostics, fixture, id, copy, 'name: ai-agents-platform-admin');
   });
 
+  it('tells clusters apart by the folders before the namespace folder (its last occurrence in the path), and finds a duplicate within one', async () => {
+    const cm = 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\n  namespace: ai-agents-test-tenant-a\n';
+    const role = 'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: shared\nrules: []\n';
+    const { diagnostics, fixture } = await runRule(duplicateObject, [
+      { file: `rendered/east/${tenantA.slice('rendered/'.length)}/zz-a.yaml`, text: cm },
+      { file: `rendered/west/${tenantA.slice('rendered/'.length)}/zz-a.yaml`, text: cm },
+      // The namespace's name as a folder further up does not make this cluster "rendered".
+      { file: `${tenantA}/nested/${tenantA.slice('rendered/'.length)}/zz-a.yaml`, text: cm },
+      { file: `${tenantA}/zz-c.yaml`, text: cm },
+      { file: 'rendered/east/_cluster/zz-role.yaml', text: role },
+      { file: 'rendered/west/_cluster/zz-role.yaml', text: role },
+      { file: `rendered/east/${tenantA.slice('rendered/'.length)}/zz-b.yaml`, text: cm },
+    ]);
+    expect(diagnostics.map((d) => d.file?.path)).toEqual([`rendered/east/${tenantA.slice('rendered/'.length)}/zz-b.yaml`]);
+    const d = expectFinding(diagnostics, fixture, id, `rendered/east/${tenantA.slice('rendered/'.length)}/zz-b.yaml`, 'name: shared');
+    expect(d.message).toContain(`already defined at rendered/east/${tenantA.slice('rendered/'.length)}/zz-a.yaml:4`);
+  });
+
   it('does not confuse same-named objects of different kinds or namespaces', async () => {
     const { diagnostics } = await runRule(duplicateObject, [
       { file: `${tenantA}/zz-secret.yaml`, text: 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tenant-config\n  namespace: ai-agents-test-tenant-a\n' },

@@ -6,21 +6,22 @@ type Messages = 'duplicate';
 
 /** Identity as the API server sees it: the version is not part of it, nor a namespace on a cluster-scoped kind. */
 function identity(o: KubeObject): string {
-  if (!isClusterScoped(o.kind) || o.metadata?.namespace === undefined) return objectKey(o);
-  const { namespace: _ignored, ...metadata } = o.metadata;
-  return objectKey({ ...o, metadata });
+  return objectKey(o, isClusterScoped(o.kind) ? '' : o.metadata?.namespace);
 }
 
 /**
  * The tree may hold one sub-tree per cluster (rendered/<cluster>/<namespace>/…):
  * the same object in two clusters is two objects. The cluster root is the path
- * before the object's namespace (or _cluster) folder; '' when the file is not laid out that way.
+ * before the last segment that is the object's namespace (or _cluster) folder;
+ * '' when the file is not laid out that way. Found without splitting the path:
+ * this runs for every object of the tree.
  */
 function clusterRootOf(m: Manifest): string {
   const folder = isClusterScoped(m.object.kind) ? clusterFolder : (m.object.metadata?.namespace ?? clusterFolder);
-  const segments = m.file.split('/');
-  const at = segments.lastIndexOf(folder);
-  return at < 0 ? '' : segments.slice(0, at).join('/');
+  const f = m.file;
+  if (f.endsWith(`/${folder}`)) return f.slice(0, f.length - folder.length - 1);
+  const at = f.lastIndexOf(`/${folder}/`);
+  return at < 0 ? '' : f.slice(0, at);
 }
 
 function describe(o: KubeObject): string {
