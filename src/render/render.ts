@@ -108,13 +108,14 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
   /** Digest of everything a tenant's templates can read besides the tenant (and the tenant list, checked apart). */
   const shared = cache ? sha256(JSON.stringify([CACHE_FORMAT, cache.toolId, outDir, opts.templatesDigest, selected.filter((t) => t.scope === 'tenant').map((t) => [t.path, t.source]), inputs.sharedJson])) : '';
   let all: string | undefined;
+  const keys: string[] = [];
   return {
     inputs,
     config,
     selected,
     outDir,
     ...(cache ? { cache } : {}),
-    keyOf: (i) => sha256(`${shared}\n${inputs.tenantJson[i]}`),
+    keyOf: (i) => (keys[i] ??= sha256(`${shared}\n${inputs.tenantJson[i]}`)),
     tenantsDigest: () => (all ??= sha256(`[${inputs.tenantJson.join(',')}]`)),
     limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
     manifests: opts.manifests !== false,
@@ -178,10 +179,11 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
   const misses: number[] = [];
   p.config.tenants.forEach((t, i) => {
     const summary = summaryOf(p, t, i);
-    if (summary) {
-      summaries.set(i, summary);
-      return;
-    }
+    if (summary) summaries.set(i, summary);
+  });
+  p.cache?.prefetch(p.config.tenants.flatMap((t, i) => (summaries.has(i) ? [] : [[t.id, p.keyOf(i)] as const])));
+  p.config.tenants.forEach((t, i) => {
+    if (summaries.has(i)) return;
     const hit = lookup(p, t, i);
     if (hit) hits.set(i, hit);
     else misses.push(i);
@@ -214,6 +216,8 @@ interface Resolved {
 /** Renders the global and cluster templates, then each tenant in order: replayed, taken from a worker, or rendered here. */
 function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const { config, selected, outDir, cache } = p;
+  // Entries are read together (RenderCache.prefetch); with summaries most tenants need none, and renderTreeInWorkers has read them already.
+  if (cache && !resolved.hits && !p.summaries) cache.prefetch(config.tenants.map((t, i) => [t.id, p.keyOf(i)] as const));
   const files = new Map<string, string>();
   const unread = { paths: new Map<string, number>(), digests: [] as string[] };
   let needsTexts = false;

@@ -4,7 +4,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import { formatNames, formatters } from '../../src/output/index.js';
 import { renderBase, renderInMemory, renderToDisk, runPipeline, type PipelineResult } from '../../src/pipeline.js';
-import { RenderCache } from '../../src/render/cache.js';
+import { CACHE_FORMAT, RenderCache, type CachedTenant } from '../../src/render/cache.js';
+import { frame, unframe } from '../../src/framing.js';
 import type { RenderResult } from '../../src/render/render.js';
 import { faithfulJson } from '../../src/render/tenant.js';
 import type { KubeObject } from '../../src/manifest/types.js';
@@ -167,6 +168,42 @@ describe('per-tenant render cache', () => {
     expect(r.cache).toEqual({ hits: 1, misses: 4 });
     expect(snapshot(r)).toEqual(expected);
     expect((await render(root, new RenderCache(dir))).cache).toEqual({ hits: TENANTS, misses: 0 });
+  });
+
+  it('reads many entries together exactly as one by one, and an entry whose lengths do not add up (under a valid checksum) is a miss that leaves the others whole', async () => {
+    const dir = await cacheDir();
+    // Texts with characters of two, three and four UTF-8 bytes: lengths in characters and in bytes differ.
+    const value = (t: number): CachedTenant => ({
+      objects: Array.from({ length: 3 }, (_, i) => ({ template: `t${i}.yaml.ejs`, path: `rendered/ns-${t}/o${i}.yaml`, objectKey: `/ConfigMap/ns-${t}/o${i}`, platformOwned: i === 2, text: `data: "é€😀 ${t}.${i}"\n`.repeat(1 + ((t * 7 + i) % 900)), json: JSON.stringify({ t, i, s: 'ü'.repeat(t % 50) }) })),
+      ...(t % 3 === 0 ? { tenantsDigest: `d${t}` } : {}),
+    });
+    const ids = Array.from({ length: 120 }, (_, t) => t);
+    const writer = new RenderCache(dir);
+    for (const t of ids) writer.put(`tenant-${t}`, `key-${t}`, value(t));
+    const file = (t: number) => path.join(dir, 'render', `tenant-${t}`, `key-${t}`);
+    // Tenant 50's first text one character shorter in the header, framed again so that its checksum holds.
+    const body = unframe(await readFile(file(50)), `tenantctl-render-cache ${CACHE_FORMAT}`)!;
+    const nl = body.indexOf(10);
+    const header = JSON.parse(body.subarray(0, nl).toString('utf8')) as { objects: [string, string, string, number, number, number][] };
+    header.objects[0]![4] -= 1;
+    await writeFile(file(50), frame(`tenantctl-render-cache ${CACHE_FORMAT}`, Buffer.concat([Buffer.from(JSON.stringify(header)), body.subarray(nl)])));
+
+    // Read alone, the forged entry is a miss and its neighbours are whole.
+    const alone = new RenderCache(dir);
+    expect(alone.get('tenant-50', 'key-50')).toBeUndefined();
+    expect([alone.get('tenant-49', 'key-49'), alone.get('tenant-51', 'key-51')]).toEqual([value(49), value(51)]);
+
+    const reader = new RenderCache(dir);
+    reader.prefetch(ids.map((t) => [`tenant-${t}`, `key-${t}`] as const));
+    // What prefetch took is kept: the files are no longer needed.
+    for (const t of ids) await writeFile(file(t), '');
+    const got = ids.map((t) => reader.get(`tenant-${t}`, `key-${t}`));
+    expect(got[50]).toBeUndefined();
+    const rest = ids.filter((t) => t !== 50);
+    // Entries of the forged one's batch after it are read again by get (gone now); every other one is whole.
+    const taken = rest.filter((t) => got[t] !== undefined);
+    expect(taken.length).toBeGreaterThan(100);
+    for (const t of taken) expect(got[t]).toEqual(value(t));
   });
 
   it('renders without storing anything when the cache folder cannot be written, and says so once', async () => {
