@@ -404,18 +404,24 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
  */
 const BACKGROUND_READ_MIN_BYTES = 32 * 1024;
 
-/** Starts reading the committed tree on another thread, when it is large enough to be worth one. Call once a swap a killed run left is finished: the files read must be the ones compared. */
-function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, tenantsText?: string): BackgroundRead | undefined {
+/** Reader threads while check loads (see backgroundRead). */
+const CHECK_READER_THREADS = 1;
+
+/**
+ * Starts reading the committed tree on other threads, when it is large enough to be worth one. Call once a swap a killed run left is finished: the files read must be the ones compared.
+ * `threads`: check keeps its own thread busy for longer than one reader takes, so a second reader would only take its core.
+ */
+function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, tenantsText?: string, threads?: number): BackgroundRead | undefined {
   const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
   // The stat index lives with the cache: --no-cache means every file is read.
-  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined) : undefined;
+  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined, threads) : undefined;
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */
 async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: boolean, onRendered?: OnRendered): Promise<{ rendered: Rendered; disk?: TreeAgainst; files: number }> {
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
-  const reading = drift ? backgroundRead(outAbs, o, opts.cache, opts.tenantsText) : undefined;
+  const reading = drift ? backgroundRead(outAbs, o, opts.cache, opts.tenantsText, CHECK_READER_THREADS) : undefined;
   const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) });
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {

@@ -25,33 +25,53 @@ export interface BackgroundRead {
 }
 
 /**
- * Threads that read the tree. The walk is system calls (a readdir per folder,
- * an lstat per file: about 2 s at 200,000 files on one thread, the longest
- * path of a render where one tenant changed), so two threads halve it while
- * the render keeps the main thread busy.
+ * The tree is read in this many parts (list.ts), each with its own stat
+ * index: the same parts whatever the number of threads, so every run finds
+ * the indexes the last one kept.
  */
-export const READER_THREADS = Math.min(2, availableParallelism());
+export const TREE_PARTS = 2;
+
+/**
+ * Threads that read the tree by default. The walk is system calls (a readdir
+ * per folder, an lstat per file: about 2 s at 200,000 files on one thread,
+ * the longest path of a render where one tenant changed), so two threads
+ * halve it while the render keeps the main thread busy.
+ */
+export const READER_THREADS = Math.min(TREE_PARTS, availableParallelism());
 
 /** Where part `i` of `of` keeps its stat index: each part's index holds its own files. */
 export const partIndexFile = (indexFile: string, i: number, of: number): string => (of === 1 ? indexFile : `${indexFile}-${i + 1}of${of}`);
+
+/** What a reader thread is given: the parts it reads, in order. */
+export interface ReaderData {
+  outAbs: string;
+  parts: { part: TreePart; indexFile?: string }[];
+  /** An index of the whole tree (kept by versions that read it in one part), which no part reads: removed. */
+  unusedIndex?: string;
+}
 
 /**
  * Starts reading `outAbs` on worker threads, so the file system's cost
  * overlaps with rendering instead of following it (reading 200,000 committed
  * files takes seconds). With a stat index (stat-index.ts) a thread reads
- * only files whose fingerprint changed. Any failure only means the tree is
- * read the usual way.
+ * only files whose fingerprint changed. A caller whose own thread is busy
+ * for longer than one reader takes (check) asks for one thread, which leaves
+ * it a core. Any failure only means the tree is read the usual way.
  */
-export function readTreeInBackground(outAbs: string, indexFile?: string, threads: number = READER_THREADS): BackgroundRead {
+export function readTreeInBackground(outAbs: string, indexFile?: string, threads: number = READER_THREADS, parts: number = TREE_PARTS): BackgroundRead {
   const workers: Worker[] = [];
-  const part = (i: number): Promise<TreeDigests | undefined> =>
+  const count = Math.max(1, Math.min(threads, parts));
+  const partsOf = (t: number): ReaderData['parts'] =>
+    Array.from({ length: Math.floor(((t + 1) * parts) / count) - Math.floor((t * parts) / count) }, (_, k) => {
+      const index = Math.floor((t * parts) / count) + k;
+      return { part: { index, of: parts }, ...(indexFile !== undefined ? { indexFile: partIndexFile(indexFile, index, parts) } : {}) };
+    });
+  const thread = (t: number): Promise<TreeDigests | undefined> =>
     new Promise((resolve) => {
       let worker: Worker;
       try {
-        const part: TreePart = { index: i, of: threads };
-        // The first part also removes an index of the whole tree (left by a read with one thread), which no part reads.
-        const index = indexFile === undefined ? {} : { indexFile: partIndexFile(indexFile, i, threads), ...(i === 0 && threads > 1 ? { unusedIndex: indexFile } : {}) };
-        worker = new Worker(workerFile(), { workerData: { outAbs, part, ...index } });
+        const data: ReaderData = { outAbs, parts: partsOf(t), ...(t === 0 && parts > 1 && indexFile !== undefined ? { unusedIndex: indexFile } : {}) };
+        worker = new Worker(workerFile(), { workerData: data });
       } catch {
         resolve(undefined);
         return;
@@ -61,9 +81,9 @@ export function readTreeInBackground(outAbs: string, indexFile?: string, threads
       worker.once('error', () => resolve(undefined));
       worker.once('exit', () => resolve(undefined));
     });
-  const parts = Array.from({ length: threads }, (_, i) => part(i));
+  const replies = Array.from({ length: count }, (_, t) => thread(t));
   return {
-    result: Promise.all(parts).then((got) => (got.every((g) => g !== undefined) ? joined(got as TreeDigests[]) : undefined)),
+    result: Promise.all(replies).then((got) => (got.every((g) => g !== undefined) ? joined(got as TreeDigests[]) : undefined)),
     cancel: () => {
       for (const w of workers) void w.terminate();
     },
@@ -71,7 +91,7 @@ export function readTreeInBackground(outAbs: string, indexFile?: string, threads
 }
 
 /** The parts' listings, in order, are the tree's (list.ts). */
-function joined(parts: readonly TreeDigests[]): TreeDigests {
+export function joined(parts: readonly TreeDigests[]): TreeDigests {
   const [first, ...rest] = parts as [TreeDigests, ...TreeDigests[]];
   return rest.length === 0 ? first : { files: first.files.concat(...rest.map((p) => p.files)), links: first.links.concat(...rest.map((p) => p.links)), digests: first.digests.concat(...rest.map((p) => p.digests)) };
 }

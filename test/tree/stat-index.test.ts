@@ -3,7 +3,7 @@ import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
-import { partIndexFile, READER_THREADS, readTreeInBackground } from '../../src/tree/background.js';
+import { partIndexFile, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
@@ -122,27 +122,30 @@ describe('the stat index of the committed tree', () => {
 
   it('is used by the reader threads when given, each part keeping its own', async () => {
     const { out, index } = await tree();
-    // Folders t0, t1 and t2: with two threads, t1 is in the second part.
+    // Folders t0, t1 and t2: in two parts, t1 is in the second.
     const second = partIndexFile(index, 1, 2);
     readWithIndex(out, second, later(), { index: 1, of: 2 }).save();
     forge(second, 't1/obj-4.yaml', 'claimed');
-    const d = (await readTreeInBackground(out, index, 2).result)!;
-    expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
-    expect((await readTreeInBackground(out, undefined, 2).result)!.digests).toEqual(await truth(out, d.files));
+    // By one thread reading both parts, or by a thread for each.
+    for (const threads of [1, 2]) {
+      const d = (await readTreeInBackground(out, index, threads, 2).result)!;
+      expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
+      expect((await readTreeInBackground(out, undefined, threads, 2).result)!.digests).toEqual(await truth(out, d.files));
+    }
   });
 
-  it('read by several threads is the tree read by one, and an index of the whole tree left by one thread is removed', async () => {
+  it('read in parts, by one thread or several, is the tree read whole, and an index of the whole tree is removed once it is read in parts', async () => {
     const { out, index } = await tree();
     await mkdir(path.join(out, 'a-b'), { recursive: true });
     await writeFile(path.join(out, 'a-b/x.yaml'), 'kind: Secret\n');
     await writeFile(path.join(out, 'kustomization.yaml'), 'resources: []\n');
     await symlink('t0', path.join(out, 'link'));
-    const one = (await readTreeInBackground(out, index, 1).result)!;
+    const one = (await readTreeInBackground(out, index, 1, 1).result)!;
     expect(one.digests).toEqual(await truth(out, one.files));
     expect(one.links).toEqual([{ path: 'link', target: 't0' }]);
     digestTree(out, index, later());
     expect(existsSync(index)).toBe(true);
-    for (const threads of [2, 3, 5]) expect(await readTreeInBackground(out, index, threads).result).toEqual(one);
+    for (const [threads, parts] of [[1, 2], [2, 2], [2, 3], [3, 5], [5, 5]] as const) expect(await readTreeInBackground(out, index, threads, parts).result).toEqual(one);
     expect(existsSync(index)).toBe(false);
   });
 });
@@ -177,7 +180,7 @@ describe('the stat index in render and check', () => {
     await new Promise((r) => setTimeout(r, 3500));
     expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
     const files = (await treeOf(root)).size;
-    const parts = Array.from({ length: READER_THREADS }, (_, i) => loadStatIndex(partIndexFile(index, i, READER_THREADS))!);
+    const parts = Array.from({ length: TREE_PARTS }, (_, i) => loadStatIndex(partIndexFile(index, i, TREE_PARTS))!);
     expect(parts.join('').split('\n').filter(Boolean)).toHaveLength(files);
     const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
