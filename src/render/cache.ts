@@ -24,7 +24,7 @@ import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type 
  */
 
 /** Bumped when the entry layout or the key's recipe changes. */
-export const CACHE_FORMAT = 1;
+export const CACHE_FORMAT = 2;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
 const FINDINGS_MAGIC = `tenantctl-findings-pack ${CACHE_FORMAT}`;
@@ -147,23 +147,24 @@ export class RenderCache {
 
   /**
    * Reads the entries of many tenants at once, so that `get` then finds them
-   * decoded. Their texts are decoded a batch of tenants at a time into one
-   * string (past V8's large-object size), which the young generation never
-   * holds: decoded one by one, every entry (about 30 KB each) was copied by
+   * decoded. Their texts, and their JSON, are decoded a batch of tenants at a
+   * time into one string each (past V8's large-object size), which the young
+   * generation never holds: decoded one by one, every entry (about 30 KB each) was copied by
    * the minor collections of a warm check, about a second at 10,000 tenants.
    * An entry that is missing or damaged is simply not found, as with `get`.
    */
   prefetch(requests: Iterable<readonly [tenant: string, key: string]>): void {
     if (!this.persistent) return;
-    let batch: { id: string; header: Header; payload: Buffer }[] = [];
+    let batch: ({ id: string } & NonNullable<ReturnType<typeof headerOf>>)[] = [];
     let bytes = 0;
     const flush = () => {
-      const text = Buffer.concat(batch.map((b) => b.payload), bytes).toString('utf8');
-      let at = 0;
+      const texts = Buffer.concat(batch.map((b) => b.texts)).toString('utf8');
+      const jsons = Buffer.concat(batch.map((b) => b.jsons)).toString('utf8');
+      let at: At = { text: 0, json: 0 };
       for (const b of batch) {
-        const entry = objectsFrom(b.header, text, at);
-        // Its lengths must cover exactly its own bytes, or every later entry of the batch would be cut in the wrong place.
-        if (!entry || Buffer.byteLength(text.slice(at, entry.end)) !== b.payload.length) break;
+        const entry = objectsFrom(b.header, b, texts, jsons, at);
+        // The rest of the batch cannot be placed without this entry's lengths: `get` reads them one by one.
+        if (!entry) break;
         this.replayed.set(b.id, entry.value);
         at = entry.end;
       }
@@ -177,7 +178,7 @@ export class RenderCache {
       const split = body && decoded(body, () => headerOf(body, tenant, key));
       if (!split) continue;
       batch.push({ id, ...split });
-      bytes += split.payload.length;
+      bytes += split.texts.length + split.jsons.length;
       if (bytes >= PREFETCH_BATCH_BYTES) flush();
     }
     if (batch.length) flush();
@@ -344,9 +345,12 @@ function prune(folder: string, keep: string): void {
 }
 
 /*
- * Entry: `MAGIC <checksum of the rest>\n<header JSON>\n<texts and JSON, back to back>`.
- * The header lists each object's fields and the lengths of its two strings, so the
- * bulk is sliced, not JSON-decoded, and only what a stage reads is parsed.
+ * Entry: `MAGIC <checksum of the rest>\n<header JSON>\n<texts, back to back><JSON texts, back to back>`.
+ * The header lists each object's fields and the lengths of its two strings, and
+ * the texts' length in bytes, so the bulk is sliced, not JSON-decoded, and only
+ * what a stage reads is parsed. The texts and the JSON are decoded into
+ * strings of their own: the texts stay as long as the objects, the JSON only
+ * until each object is parsed.
  */
 type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number];
 interface Header {
@@ -354,6 +358,7 @@ interface Header {
   key: string;
   tenantsDigest?: string;
   objects: HeaderObject[];
+  textBytes: number;
 }
 
 /** Whatever is wrong with an entry, it is only a miss: the stage runs again and the entry is rewritten. */
@@ -386,48 +391,57 @@ function readEntry(file: string): Buffer | undefined {
 }
 
 function encode(tenant: string, key: string, value: CachedTenant): Buffer {
-  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length]) };
-  const body = Buffer.from(`${JSON.stringify(header)}\n${value.objects.map((o) => o.text + o.json).join('')}`, 'utf8');
-  return frame(MAGIC, body);
+  const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
+  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length]), textBytes: texts.length };
+  return frame(MAGIC, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
 }
 
-/** An entry's header and the bytes after it (its texts and JSON), or undefined for a header that is not encode's for this tenant and key. */
-function headerOf(body: Buffer, tenant: string, key: string): { header: Header; payload: Buffer } | undefined {
+/** An entry's header, and the bytes of its texts and of its JSON; undefined for a header that is not encode's for this tenant and key. */
+function headerOf(body: Buffer, tenant: string, key: string): { header: Header; texts: Buffer; jsons: Buffer } | undefined {
   const headerEnd = body.indexOf(10);
   if (headerEnd < 0) return undefined;
   const header = JSON.parse(body.toString('utf8', 0, headerEnd)) as Header;
   if (header.tenant !== tenant || header.key !== key || !Array.isArray(header.objects)) return undefined;
   if (header.tenantsDigest !== undefined && typeof header.tenantsDigest !== 'string') return undefined;
-  return { header, payload: body.subarray(headerEnd + 1) };
+  const textsEnd = headerEnd + 1 + header.textBytes;
+  if (!Number.isSafeInteger(header.textBytes) || header.textBytes < 0 || textsEnd > body.length) return undefined;
+  return { header, texts: body.subarray(headerEnd + 1, textsEnd), jsons: body.subarray(textsEnd) };
+}
+
+/** Where an entry's texts and JSON start in the strings they were decoded into. */
+interface At {
+  text: number;
+  json: number;
 }
 
 /**
- * The objects of an entry whose texts and JSON start at `at` in `text`, and
- * where they end; undefined for anything encode did not write. `whole`: the
- * text is this entry's alone, and must end where its objects do.
+ * The objects of an entry whose texts and JSON start at `at` in `texts` and
+ * `jsons`, and where they end; undefined for anything encode did not write.
+ * Each slice is checked against the entry's own byte lengths, so a batch of
+ * entries decoded together is never cut in the wrong place.
  */
-function objectsFrom(header: Header, text: string, at: number, whole = false): { value: CachedTenant; end: number } | undefined {
+function objectsFrom(header: Header, bytes: { texts: Buffer; jsons: Buffer }, texts: string, jsons: string, at: At): { value: CachedTenant; end: At } | undefined {
   const objects: CachedObject[] = [];
+  let t = at.text;
+  let j = at.json;
   for (const o of header.objects) {
     if (!Array.isArray(o) || o.length !== 6) return undefined;
     const [template, p, objectKey, platformOwned, textLength, jsonLength] = o;
     if (typeof template !== 'string' || typeof p !== 'string' || typeof objectKey !== 'string' || (platformOwned !== 0 && platformOwned !== 1)) return undefined;
-    if (!Number.isSafeInteger(textLength) || !Number.isSafeInteger(jsonLength) || textLength < 0 || jsonLength < 0 || at + textLength + jsonLength > text.length) return undefined;
-    const objText = text.slice(at, at + textLength);
-    at += textLength;
-    const json = text.slice(at, at + jsonLength);
-    at += jsonLength;
-    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: objText, json });
+    if (!Number.isSafeInteger(textLength) || !Number.isSafeInteger(jsonLength) || textLength < 0 || jsonLength < 0 || t + textLength > texts.length || j + jsonLength > jsons.length) return undefined;
+    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: texts.slice(t, t + textLength), json: jsons.slice(j, j + jsonLength) });
+    t += textLength;
+    j += jsonLength;
   }
-  if (whole && at !== text.length) return undefined;
-  return { value: { objects, ...(header.tenantsDigest ? { tenantsDigest: header.tenantsDigest } : {}) }, end: at };
+  if (Buffer.byteLength(texts.slice(at.text, t)) !== bytes.texts.length || Buffer.byteLength(jsons.slice(at.json, j)) !== bytes.jsons.length) return undefined;
+  return { value: { objects, ...(header.tenantsDigest ? { tenantsDigest: header.tenantsDigest } : {}) }, end: { text: t, json: j } };
 }
 
 /** The entry, or an exception for anything that is not exactly what encode wrote for this tenant and key. */
 function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | undefined {
   const body = unframe(bytes, MAGIC);
   const split = body && headerOf(body, tenant, key);
-  return split && objectsFrom(split.header, split.payload.toString('utf8'), 0, true)?.value;
+  return split && objectsFrom(split.header, split, split.texts.toString('utf8'), split.jsons.toString('utf8'), { text: 0, json: 0 })?.value;
 }
 
 /** The stored findings of one kind: for each tenant, its entries newest first, each JSON as stored. */

@@ -355,6 +355,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       keys.set(tenant.id, hit.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${hit.tenantsDigest}`);
       for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
       if (p.summaries) cache!.keepSummary(tenant.id, p.keyOf(i), summarise(hit));
+      releaseJson(hit.objects);
       return;
     }
     if (cache) stats.misses++;
@@ -367,6 +368,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       const entry = { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) };
       cache.put(tenant.id, p.keyOf(i), entry);
       if (p.summaries) cache.keepSummary(tenant.id, p.keyOf(i), summarise(entry));
+      releaseJson(objects);
     }
   };
   for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
@@ -450,6 +452,16 @@ function renderedTenant(tenant: Tenant, r: TenantRender): RenderedTenant {
 const replayedManifests = new WeakMap<CachedObject, Manifest>();
 
 /**
+ * Drops an object's JSON from its cache entry once its manifest holds it and
+ * nothing will store the entry again: the run's cache keeps its entries (for
+ * the base side), and would otherwise keep every object's JSON after it was
+ * parsed. A later replay of the object shares the manifest, which needs no entry.
+ */
+function releaseJson(objects: readonly CachedObject[]): void {
+  for (const o of objects) if (replayedManifests.has(o)) o.json = '';
+}
+
+/**
  * The manifest of a replayed object. Its file, text and origin are the entry's
  * own (a tenant's objects always go to the same place), so every placing of
  * one entry's object can share it. Stages only read manifests.
@@ -474,23 +486,23 @@ class ReplayedManifest implements Manifest {
   readonly origin: { template: string; tenant?: string };
   readonly jsonLength: number | undefined;
   private readonly text: string;
-  /** Dropped once parsed, so nothing here holds on to the JSON text. */
-  private source: CachedObject | undefined;
+  /** Dropped once parsed, so nothing here holds on to the JSON text (releaseJson lets the entry drop it too). */
+  private json: string | undefined;
   private parsed: KubeObject | undefined;
 
   constructor(o: CachedObject, origin: { template: string; tenant?: string }) {
     this.file = o.path;
     this.text = o.text;
     this.origin = origin;
-    this.source = o;
+    this.json = o.json;
     // The stored JSON is JSON.stringify of the object (faithfulJson): its length is the serialised length.
     this.jsonLength = o.json === '' ? undefined : o.json.length;
   }
 
   get object(): KubeObject {
     if (this.parsed === undefined) {
-      this.parsed = JSON.parse(this.source!.json) as KubeObject;
-      this.source = undefined;
+      this.parsed = JSON.parse(this.json!) as KubeObject;
+      this.json = undefined;
     }
     return this.parsed;
   }

@@ -238,6 +238,31 @@ describe('per-tenant render cache', () => {
     expect(await readdir(path.join(dir, 'render', 'test-tenant-a'))).toHaveLength(2);
   });
 
+  it('drops each object\'s JSON from the run\'s cache entries once its manifest holds it, rendered or replayed, and the objects stay what they were', async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    const dir = await cacheDir();
+    const expected = snapshot(await render(root));
+    for (const run of ['cold', 'warm']) {
+      const cache = new RenderCache(dir);
+      const r = await render(root, cache);
+      expect(r.cache).toEqual(run === 'cold' ? { hits: 0, misses: TENANTS } : { hits: TENANTS, misses: 0 });
+      // Every tenant's entry as this run's cache holds it (the key without the tenant list's digest, which is kept apart).
+      const entries = [...r.keys!].map(([tenant, key]) => cache.get(tenant, key.split('+')[0]!)!);
+      expect(entries).toHaveLength(TENANTS);
+      expect(entries.flatMap((e) => e.objects.map((o) => o.json))).toEqual(entries.flatMap((e) => e.objects.map(() => '')));
+      // The manifests parse from what they hold, and a second placing in the run (the base side) shares them.
+      expect(snapshot(r)).toEqual(expected);
+      const again = await render(root, cache);
+      const tenantOwned = (x: RenderResult) => x.manifests.filter((m) => x.owners.has(m.file));
+      expect(tenantOwned(again).length).toBeGreaterThan(TENANTS * 10);
+      expect(tenantOwned(again).every((m, i) => m === tenantOwned(r)[i])).toBe(true);
+    }
+    // What was stored still holds the JSON: a new run reads every object from it.
+    const fresh = new RenderCache(dir);
+    const r = await render(root, fresh);
+    expect(snapshot(r)).toEqual(expected);
+  });
+
   it('gives templates inputs they cannot change', async () => {
     const root = await tempRepo();
     await writeFile(path.join(root, 'templates/tenant/zz-mutates.yaml.ejs'), '<% platform.egress.externalPorts.push(80) %>apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: m\n  namespace: <%- v(tenant.namespace) %>\n');
