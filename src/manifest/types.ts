@@ -54,7 +54,7 @@ export function apiGroupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** `group/kind/namespace/name` identity used for duplicate detection and lookups (`namespace` in place of the object's own, when given). */
+/** `group/kind/namespace/name` identity used for duplicate detection and lookups; `namespace` replaces the object's own ('' for none: undefined means the object's own). */
 export function objectKey(o: KubeObject, namespace: string | undefined = o.metadata?.namespace): string {
   return `${apiGroupOf(o.apiVersion)}/${o.kind}/${namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }

@@ -149,20 +149,21 @@ export class RenderCache {
    * Reads the entries of many tenants at once, so that `get` then finds them
    * decoded. Their texts, and their JSON, are decoded a batch of tenants at a
    * time into one string each (past V8's large-object size), which the young
-   * generation never holds: decoded one by one, every entry (about 30 KB each) was copied by
-   * the minor collections of a warm check, about a second at 10,000 tenants.
+   * generation never holds: decoded one by one, every entry (about 30 KB) was
+   * copied by the minor collections of a warm check, about a second at 10,000
+   * tenants.
    * An entry that is missing or damaged is simply not found, as with `get`.
    */
   prefetch(requests: Iterable<readonly [tenant: string, key: string]>): void {
     if (!this.persistent) return;
-    let batch: ({ id: string } & NonNullable<ReturnType<typeof headerOf>>)[] = [];
+    let batch: ({ id: string } & Split)[] = [];
     let bytes = 0;
     const flush = () => {
       const texts = Buffer.concat(batch.map((b) => b.texts)).toString('utf8');
       const jsons = Buffer.concat(batch.map((b) => b.jsons)).toString('utf8');
       let at: At = { text: 0, json: 0 };
       for (const b of batch) {
-        const entry = objectsFrom(b.header, b, texts, jsons, at);
+        const entry = objectsFrom(b, texts, jsons, at);
         // The rest of the batch cannot be placed without this entry's lengths: `get` reads them one by one.
         if (!entry) break;
         this.replayed.set(b.id, entry.value);
@@ -396,8 +397,15 @@ function encode(tenant: string, key: string, value: CachedTenant): Buffer {
   return frame(MAGIC, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
 }
 
-/** An entry's header, and the bytes of its texts and of its JSON; undefined for a header that is not encode's for this tenant and key. */
-function headerOf(body: Buffer, tenant: string, key: string): { header: Header; texts: Buffer; jsons: Buffer } | undefined {
+/** An entry's header, and the bytes of its texts and of its JSON. */
+interface Split {
+  header: Header;
+  texts: Buffer;
+  jsons: Buffer;
+}
+
+/** The entry split (Split); undefined for a header that is not encode's for this tenant and key. */
+function headerOf(body: Buffer, tenant: string, key: string): Split | undefined {
   const headerEnd = body.indexOf(10);
   if (headerEnd < 0) return undefined;
   const header = JSON.parse(body.toString('utf8', 0, headerEnd)) as Header;
@@ -420,7 +428,7 @@ interface At {
  * Each slice is checked against the entry's own byte lengths, so a batch of
  * entries decoded together is never cut in the wrong place.
  */
-function objectsFrom(header: Header, bytes: { texts: Buffer; jsons: Buffer }, texts: string, jsons: string, at: At): { value: CachedTenant; end: At } | undefined {
+function objectsFrom({ header, ...bytes }: Split, texts: string, jsons: string, at: At): { value: CachedTenant; end: At } | undefined {
   const objects: CachedObject[] = [];
   let t = at.text;
   let j = at.json;
@@ -441,7 +449,7 @@ function objectsFrom(header: Header, bytes: { texts: Buffer; jsons: Buffer }, te
 function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | undefined {
   const body = unframe(bytes, MAGIC);
   const split = body && headerOf(body, tenant, key);
-  return split && objectsFrom(split.header, split, split.texts.toString('utf8'), split.jsons.toString('utf8'), { text: 0, json: 0 })?.value;
+  return split && objectsFrom(split, split.texts.toString('utf8'), split.jsons.toString('utf8'), { text: 0, json: 0 })?.value;
 }
 
 /** The stored findings of one kind: for each tenant, its entries newest first, each JSON as stored. */

@@ -61,11 +61,11 @@ export interface ReaderData {
 export function readTreeInBackground(outAbs: string, indexFile?: string, threads: number = READER_THREADS, parts: number = TREE_PARTS): BackgroundRead {
   const workers: Worker[] = [];
   const count = Math.max(1, Math.min(threads, parts));
-  const partsOf = (t: number): ReaderData['parts'] =>
-    Array.from({ length: Math.floor(((t + 1) * parts) / count) - Math.floor((t * parts) / count) }, (_, k) => {
-      const index = Math.floor((t * parts) / count) + k;
-      return { part: { index, of: parts }, ...(indexFile !== undefined ? { indexFile: partIndexFile(indexFile, index, parts) } : {}) };
-    });
+  /** Thread t reads a run of consecutive parts, so the replies joined in thread order are the tree's listing. */
+  const partsOf = (t: number): ReaderData['parts'] => {
+    const [from, to] = [Math.floor((t * parts) / count), Math.floor(((t + 1) * parts) / count)];
+    return Array.from({ length: to - from }, (_, k) => ({ part: { index: from + k, of: parts }, ...(indexFile !== undefined ? { indexFile: partIndexFile(indexFile, from + k, parts) } : {}) }));
+  };
   const thread = (t: number): Promise<TreeDigests | undefined> =>
     new Promise((resolve) => {
       let worker: Worker;
