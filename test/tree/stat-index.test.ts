@@ -18,6 +18,20 @@ function digestTree(out: string, index?: string, now?: number) {
   return read.digests;
 }
 
+/** The index's lines of files, and of folders (their paths end in a slash). */
+const lines = (index: string, of: 'files' | 'folders'): string[] =>
+  (loadStatIndex(index) ?? '')
+    .split('\n')
+    .filter(Boolean)
+    .filter((l) => l.split('\t')[0]!.endsWith('/') === (of === 'folders'));
+
+/** The index rewritten by `edit` over its lines (and framed again, so its checksum matches). */
+function rewrite(index: string, edit: (lines: string[]) => string[]): void {
+  const body = loadStatIndex(index)!;
+  const header = readFileSync(index, 'latin1').split('\n')[0]!;
+  writeFileSync(index, frame(header.slice(0, header.lastIndexOf(' ')), Buffer.from(edit(body.split('\n')).join('\n'), 'utf8')));
+}
+
 /** Long after every file was written: none of them is racy. */
 const later = () => Date.now() + 60_000;
 
@@ -38,13 +52,7 @@ async function truth(out: string, files: readonly string[]): Promise<string[]> {
 
 /** The index with one file's recorded digest replaced (and framed again, so its checksum matches): what a run that trusts the index reports for it. */
 function forge(index: string, file: string, digest: string): void {
-  const body = loadStatIndex(index)!;
-  const text = body
-    .split('\n')
-    .map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l))
-    .join('\n');
-  const header = readFileSync(index, 'latin1').split('\n')[0]!;
-  writeFileSync(index, frame(header.slice(0, header.lastIndexOf(' ')), Buffer.from(text, 'utf8')));
+  rewrite(index, (ls) => ls.map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l)));
 }
 
 describe('the stat index of the committed tree', () => {
@@ -89,7 +97,8 @@ describe('the stat index of the committed tree', () => {
     // Every file was written moments ago: none is recorded (and an index with nothing to record is not written).
     expect(loadStatIndex(index) ?? '').toBe('');
     digestTree(out, index, later());
-    expect(loadStatIndex(index)!.split('\n').filter(Boolean)).toHaveLength(12);
+    expect(lines(index, 'files')).toHaveLength(12);
+    expect(lines(index, 'folders').map((l) => l.split('\t')[0])).toEqual(['t0/', 't1/', 't2/']);
   });
 
   it('follows added and removed files, keeping the lines in the listing’s order', async () => {
@@ -102,10 +111,57 @@ describe('the stat index of the committed tree', () => {
     await writeFile(path.join(out, 'z/last.yaml'), 'kind: Secret\n');
     const d = digestTree(out, index, later());
     expect(d.digests).toEqual(await truth(out, d.files));
-    expect(loadStatIndex(index)!.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(d.files);
+    expect(lines(index, 'files').map((l) => l.split('\t')[0])).toEqual(d.files);
     // And the index so rewritten is read correctly again.
     forge(index, 'z/last.yaml', 'claimed');
     expect(digestTree(out, index, later()).digests.at(-1)).toBe('claimed');
+  });
+
+  it('lists a folder whose fingerprint is unchanged from the index, and from disk once an entry is added, removed or replaced', async () => {
+    const { out, index } = await tree();
+    const whole = listTree(out).files;
+    digestTree(out, index, later());
+    // A file's line taken out of an unchanged folder: the index is believed, so the file is not listed (proof that t1 was not read from disk).
+    rewrite(index, (ls) => ls.filter((l) => !l.startsWith('t1/obj-4.yaml\t')));
+    expect(digestTree(out, index, later()).files).toEqual(whole.filter((f) => f !== 't1/obj-4.yaml'));
+    // The same, and a file added to t1: its modification time moved, so t1 is listed from disk again.
+    rewrite(index, (ls) => ls.filter((l) => !l.startsWith('t1/obj-4.yaml\t')));
+    await writeFile(path.join(out, 't1/new.yaml'), 'kind: Secret\n');
+    let d = digestTree(out, index, later());
+    expect(d.files).toEqual(listTree(out).files);
+    expect(d.digests).toEqual(await truth(out, d.files));
+    // A file replaced by a folder of the same name, and a file removed.
+    await rm(path.join(out, 't2/obj-2.yaml'));
+    await mkdir(path.join(out, 't2/obj-2.yaml'));
+    await writeFile(path.join(out, 't2/obj-2.yaml/inner.yaml'), 'kind: Secret\n');
+    await rm(path.join(out, 't0/obj-3.yaml'));
+    d = digestTree(out, index, later());
+    expect(d.files).toEqual(listTree(out).files);
+    expect(d.files).toContain('t2/obj-2.yaml/inner.yaml');
+    expect(d.digests).toEqual(await truth(out, d.files));
+    expect(digestTree(out, index, later())).toEqual(d);
+  });
+
+  it('reads a part again without the index when a file it lists in an unchanged folder is gone', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, later());
+    // A line for a file t1 never held, with the folder's fingerprint unchanged: what a damaged but well-framed index could say.
+    rewrite(index, (ls) => ls.flatMap((l) => (l.startsWith('t1/obj-4.yaml\t') ? [l, l.replace('t1/obj-4.yaml', 't1/obj-5.yaml')] : [l])));
+    const d = digestTree(out, index, later());
+    expect(d.files).toEqual(listTree(out).files);
+    expect(d.digests).toEqual(await truth(out, d.files));
+    expect(lines(index, 'files').map((l) => l.split('\t')[0])).toEqual(d.files);
+  });
+
+  it('never lists from the index a folder holding a link, or a folder above one', async () => {
+    const { out, index } = await tree();
+    await mkdir(path.join(out, 't0/deep'));
+    await writeFile(path.join(out, 't0/deep/x.yaml'), 'kind: Secret\n');
+    await symlink('../t1', path.join(out, 't0/deep/up'));
+    const d = digestTree(out, index, later());
+    expect(d.links).toEqual([{ path: 't0/deep/up', target: '../t1' }]);
+    expect(lines(index, 'folders').map((l) => l.split('\t')[0])).toEqual(['t1/', 't2/']);
+    expect(digestTree(out, index, later())).toEqual(d);
   });
 
   it('ignores a damaged index and reads every file', async () => {
@@ -181,7 +237,7 @@ describe('the stat index in render and check', () => {
     expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
     const files = (await treeOf(root)).size;
     const parts = Array.from({ length: TREE_PARTS }, (_, i) => loadStatIndex(partIndexFile(index, i, TREE_PARTS))!);
-    expect(parts.join('').split('\n').filter(Boolean)).toHaveLength(files);
+    expect(parts.join('').split('\n').filter((l) => l && !l.split('\t')[0]!.endsWith('/'))).toHaveLength(files);
     const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
     const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
