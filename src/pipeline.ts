@@ -11,7 +11,7 @@ import { namespaceOf, objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import { RenderCache } from './render/cache.js';
-import { renderTree, renderTreeInWorkers, type RenderResult, type WorkerInputs } from './render/render.js';
+import { renderTree, renderTreeInWorkers, withStaleTexts, type RenderResult, type WorkerInputs } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaSource } from './analysis/admission/index.js';
@@ -291,15 +291,25 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
   try {
     if (!recovered) await recoverTree(outAbs);
     const seen = await reading?.result;
-    let disk = readTreeAgainst(outAbs, outDir, r.render.files, seen, r.render.unread);
+    let render = r.render;
+    let disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread);
     if (disk.stale?.length) {
-      // A file placed from a summary was edited or removed on disk: its text is needed after all.
-      r = await withTexts();
-      if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
-      disk = readTreeAgainst(outAbs, outDir, r.render.files, seen);
+      // A file placed from a summary was edited or removed on disk: its tenant's texts are needed after all.
+      const filled = opts.cache && withStaleTexts(render, opts.cache, disk.stale);
+      if (filled) {
+        render = filled;
+        r = { ...r, render };
+        disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread);
+      }
+      if (!filled || disk.stale?.length) {
+        r = await withTexts();
+        if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
+        render = r.render;
+        disk = readTreeAgainst(outAbs, outDir, render.files, seen);
+      }
     }
-    const owned = r.render.bootstrapOwned;
-    const rendered = r.render.files;
+    const owned = render.bootstrapOwned;
+    const rendered = render.files;
     // Files equal to the render are its own strings; only the others were kept from the read.
     const current = (p: string): string => disk.differing.get(p) ?? rendered.get(p)!;
     const links = disk.links;

@@ -47,7 +47,10 @@ export interface RenderResult {
    * with the number of its tenant's summary in `digests`, the treeDigest of
    * that tenant's files. Together with `files` they are the whole tree.
    */
-  unread?: KnownFiles;
+  unread?: KnownFiles & {
+    /** For each of the digests: the tenant whose summary it is, and the key of its cache entry. */
+    owners: (readonly [tenant: string, key: string])[];
+  };
   /**
    * With RenderOptions.summaries: the render found something it can only
    * report with the texts (an object rendered twice); render again without
@@ -219,7 +222,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   // Entries are read together (RenderCache.prefetch); with summaries most tenants need none, and renderTreeInWorkers has read them already.
   if (cache && !resolved.hits && !p.summaries) cache.prefetch(config.tenants.map((t, i) => [t.id, p.keyOf(i)] as const));
   const files = new Map<string, string>();
-  const unread = { paths: new Map<string, number>(), digests: [] as string[] };
+  const unread = { paths: new Map<string, number>(), digests: [] as string[], owners: [] as (readonly [string, string])[] };
   let needsTexts = false;
   const manifests: Manifest[] = [];
   const diagnostics: Diagnostic[] = [];
@@ -277,8 +280,9 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
    */
   const summarised: [roots: readonly [string, string], objects: readonly PlacedObject[]][] = [];
   let summarisedObjects = 0;
-  const placeSummarised = (tenant: Tenant, summary: TenantSummary): void => {
+  const placeSummarised = (tenant: Tenant, summary: TenantSummary, key: string): void => {
     const n = unread.digests.push(summary.digest) - 1;
+    unread.owners.push([tenant.id, key]);
     for (const o of summary.objects) unread.paths.set(o.path, n);
     summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary.objects]);
     summarisedObjects += summary.objects.length;
@@ -346,7 +350,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (summary) {
       stats.hits++;
       keys.set(tenant.id, summary.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${summary.tenantsDigest}`);
-      placeSummarised(tenant, summary);
+      placeSummarised(tenant, summary, p.keyOf(i));
       return;
     }
     const hit = resolved.hits ? resolved.hits.get(i) : cache ? lookup(p, tenant, i) : undefined;
@@ -402,6 +406,35 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
     ...(p.summaries ? { unread } : {}),
   };
+}
+
+const byPath = ([a]: [string, string], [b]: [string, string]): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The render with the texts of the summarised tenants that own the `stale`
+ * paths (RenderResult.unread), taken from their cache entries: a file edited
+ * or removed by hand costs its own tenant's entry, not a second render of
+ * every tenant. Undefined when an entry is gone or does not give the digest
+ * its summary recorded.
+ */
+export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: readonly string[]): RenderResult | undefined {
+  const unread = r.unread;
+  if (!unread) return undefined;
+  const groups = new Set(stale.flatMap((p) => unread.paths.get(p) ?? []));
+  const files = new Map(r.files);
+  const owners = new Map(r.owners);
+  const paths = new Map(unread.paths);
+  for (const g of groups) {
+    const [tenant, key] = unread.owners[g]!;
+    const entry = cache.get(tenant, key);
+    if (!entry || treeDigest(entry.objects.map((o) => [o.path, contentDigest(o.text)])) !== unread.digests[g]) return undefined;
+    for (const o of entry.objects) {
+      files.set(o.path, o.text);
+      owners.set(o.path, tenant);
+      paths.delete(o.path);
+    }
+  }
+  return { ...r, files: new Map([...files].sort(byPath)), owners, unread: { ...unread, paths } };
 }
 
 /** A tenant's entry as its summary: the texts replaced by their digests. */

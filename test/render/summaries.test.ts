@@ -1,5 +1,5 @@
 import { readdirSync, statSync } from 'node:fs';
-import { readFile, unlink, writeFile } from 'node:fs/promises';
+import { readFile, rm, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderInMemory, renderToDisk } from '../../src/pipeline.js';
@@ -104,6 +104,25 @@ describe('tenant summaries', () => {
     expect(r.changes!.changed).toEqual(['rendered/ai-agents-sum-one/workloads/deployment-api.yaml']);
     expect(r.changes!.added).toEqual(['rendered/ai-agents-sum-two/serviceaccount-sa-sum-two.yaml']);
     expect(r.changes!.removed).toEqual(['rendered/ai-agents-sum-one/extra.yaml']);
+    expect(await treeOf(root)).toEqual(clean);
+    // Only the two tenants whose files were touched came back with their texts: the others stayed summaries.
+    const summarised = new Set([...r.render!.unread!.paths.keys()].map((p) => p.split('/')[1]));
+    expect(summarised.has('ai-agents-sum-one') || summarised.has('ai-agents-sum-two')).toBe(false);
+    expect(summarised.has('ai-agents-test-tenant-a')).toBe(true);
+  });
+
+  it('put back a file edited by hand from every tenant’s texts when the edited tenant’s entry is gone', async () => {
+    const root = await repo();
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    const clean = await treeOf(root);
+    const edited = path.join(root, 'rendered/ai-agents-sum-one/workloads/deployment-api.yaml');
+    await writeFile(edited, (await readFile(edited, 'utf8')).replace(/image: (\S)/, 'image: X'));
+    await rm(path.join(dir, 'render/sum-one'), { recursive: true });
+    const r = await renderToDisk({ root, cache: new RenderCache(dir) });
+    expect(r.diagnostics).toEqual([]);
+    expect(r.changes!.changed).toEqual(['rendered/ai-agents-sum-one/workloads/deployment-api.yaml']);
+    expect(r.render!.unread).toBeUndefined();
     expect(await treeOf(root)).toEqual(clean);
   });
 
