@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { closeSync, existsSync, lstatSync, readlinkSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, lstatSync, readlinkSync, statfsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { frame, unframe } from '../framing.js';
 import type { TreeDigests } from './background.js';
@@ -105,15 +105,18 @@ class Inconsistent extends Error {}
  * without a map of 200,000 entries. With `part`, only that part of the tree
  * (list.ts) is read, and the index is that part's own.
  *
- * Folders are recorded too, with their own fingerprint: adding, removing or
- * renaming an entry changes a folder's modification time, so a folder whose
- * fingerprint is unchanged holds the entries the index lists for it and is
- * not listed again (git's untracked cache relies on the same,
- * https://git-scm.com/docs/git-update-index#_untracked_cache). Its files are
- * still stat'ed one by one: editing a file changes only the file. A folder is
- * recorded only when every entry in it is (no racy file, no link), so
- * anything the index cannot list sends its folder, and the folders above it,
- * back to readdir.
+ * Folders are recorded too, with their own fingerprint: creating, removing or
+ * renaming an entry marks its folder's modification time for update (POSIX,
+ * e.g. https://pubs.opengroup.org/onlinepubs/9699919799/functions/open.html),
+ * so a folder whose fingerprint is unchanged holds the entries the index
+ * lists for it and is not listed again. Git's untracked cache relies on the
+ * same, and leaves it off by default because not every file system keeps to it
+ * (https://git-scm.com/docs/git-update-index#_untracked_cache): here it is
+ * used only on the local Linux file systems that do (foldersKeepTime). Files
+ * are still stat'ed one by one: editing a file changes only the file. A
+ * folder is recorded only when every entry in it is (no racy file, no link),
+ * so anything the index cannot list sends its folder, and the folders above
+ * it, back to readdir.
  */
 export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart): { digests: TreeDigests; save(): void } {
   if (indexFile === undefined) {
@@ -134,11 +137,38 @@ interface Child {
   kind: 'file' | 'folder' | 'link' | 'other';
 }
 
+/**
+ * File systems (statfs magic numbers, linux/magic.h) that update a folder's
+ * times on every change to its entries. Network and FUSE file systems are
+ * left out: their clients may show a folder's times from a cache.
+ */
+const FOLDER_TIMES_KEPT = new Set([
+  0xef53, // ext2, ext3, ext4
+  0x58465342, // xfs
+  0x9123683e, // btrfs
+  0x01021994, // tmpfs
+  0x858458f6, // ramfs
+  0x794c7630, // overlayfs
+  0xf2f52010, // f2fs
+  0x2fc12fc1, // zfs
+]);
+
+/** Whether folders under `dir` may be listed from the index. */
+export function foldersKeepTime(dir: string, platform: NodeJS.Platform = process.platform): boolean {
+  if (platform !== 'linux') return false;
+  try {
+    return FOLDER_TIMES_KEPT.has(statfsSync(dir).type);
+  } catch {
+    return false;
+  }
+}
+
 function indexedWalk(outAbs: string, indexFile: string, old: string, now: number, part?: TreePart): { digests: TreeDigests; save(): void } {
   const files: string[] = [];
   const links: Listing['links'] = [];
   const digests: string[] = [];
   if (!existsSync(outAbs)) return { digests: { files, links, digests }, save: () => (old !== '' ? saveStatIndex(indexFile, '') : undefined) };
+  const folders = foldersKeepTime(outAbs);
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
   const settled = (st: BigIntStats) => st.mtimeNs < horizon && st.ctimeNs < horizon;
@@ -225,7 +255,7 @@ function indexedWalk(outAbs: string, indexFile: string, old: string, now: number
     // The folder's line goes before its entries' lines: a slot, filled once they are walked.
     parts.push(old.slice(kept, at));
     const had = lineOf(r);
-    const same = had && records(fingerprint, at + r.length + 1);
+    const same = folders && had && records(fingerprint, at + r.length + 1);
     if (had) at = lineEnd() + 1;
     kept = at;
     const slot = parts.push('') - 1;
@@ -240,7 +270,7 @@ function indexedWalk(outAbs: string, indexFile: string, old: string, now: number
         whole = false;
       }
     }
-    const record = whole && settled(st) && indexable(r);
+    const record = folders && whole && settled(st) && indexable(r);
     if (record) parts[slot] = `${r}\t${fingerprint}\t\n`;
     if (record ? !same : had) changed = true;
     return record;
