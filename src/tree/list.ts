@@ -43,30 +43,18 @@ export function listTree(dir: string, part?: TreePart): Listing {
   const visit = (abs: string, rel: string): void => {
     for (const e of readdirSync(abs, { withFileTypes: true })) visitEntry(abs, rel, e);
   };
-  if (part && part.of > 1) for (const e of partEntries(dir, part)) visitEntry(dir, '', e);
-  else visit(dir, '');
+  if (part && part.of > 1) {
+    const prefix = (e: Dirent) => (e.isDirectory() ? `${e.name}/` : e.name);
+    const top = readdirSync(dir, { withFileTypes: true })
+      .map((e) => [prefix(e), e] as const)
+      .sort(([a], [b]) => byPath(a, b));
+    const from = Math.floor((top.length * part.index) / part.of);
+    const to = Math.floor((top.length * (part.index + 1)) / part.of);
+    for (const [, e] of top.slice(from, to)) visitEntry(dir, '', e);
+  } else visit(dir, '');
   files.sort(byPath);
   links.sort((a, b) => byPath(a.path, b.path));
   return { files, links };
-}
-
-/**
- * A folder's entries in the order of the paths below them: by name, with a
- * folder's slash (see listTree). Walking them in this order, depth first,
- * gives sorted paths without sorting them.
- */
-export function sortedEntries(abs: string): Dirent[] {
-  return readdirSync(abs, { withFileTypes: true })
-    .map((e) => [e.isDirectory() ? `${e.name}/` : e.name, e] as const)
-    .sort(([a], [b]) => byPath(a, b))
-    .map(([, e]) => e);
-}
-
-/** The top-level entries of one part of the tree, in path order. */
-export function partEntries(dir: string, part?: TreePart): Dirent[] {
-  const top = sortedEntries(dir);
-  if (!part || part.of <= 1) return top;
-  return top.slice(Math.floor((top.length * part.index) / part.of), Math.floor((top.length * (part.index + 1)) / part.of));
 }
 
 export function listFiles(dir: string): string[] {

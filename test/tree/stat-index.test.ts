@@ -1,13 +1,12 @@
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { partIndexFile, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
-import { digestTree as readWithIndex, foldersKeepTime, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -18,24 +17,6 @@ function digestTree(out: string, index?: string, now?: number) {
   read.save();
   return read.digests;
 }
-
-/** The index's lines of files, and of folders (their paths end in a slash). */
-const lines = (index: string, of: 'files' | 'folders'): string[] =>
-  (loadStatIndex(index) ?? '')
-    .split('\n')
-    .filter(Boolean)
-    .filter((l) => l.split('\t')[0]!.endsWith('/') === (of === 'folders'));
-
-/** The index rewritten by `edit` over its lines (and framed again, so its checksum matches). */
-function rewrite(index: string, edit: (lines: string[]) => string[]): void {
-  const body = loadStatIndex(index)!;
-  const header = readFileSync(index, 'latin1').split('\n')[0]!;
-  writeFileSync(index, frame(header.slice(0, header.lastIndexOf(' ')), Buffer.from(edit(body.split('\n')).join('\n'), 'utf8')));
-}
-
-/** Whether this machine's temporary folders are on a file system whose folders the index lists (stat-index.ts). */
-const foldersListed = foldersKeepTime(tmpdir());
-if (!foldersListed) console.warn(`stat index: ${tmpdir()} is not on a file system whose folders the index lists; the tests of listing folders from the index are skipped`);
 
 /** Long after every file was written: none of them is racy. */
 const later = () => Date.now() + 60_000;
@@ -57,7 +38,13 @@ async function truth(out: string, files: readonly string[]): Promise<string[]> {
 
 /** The index with one file's recorded digest replaced (and framed again, so its checksum matches): what a run that trusts the index reports for it. */
 function forge(index: string, file: string, digest: string): void {
-  rewrite(index, (ls) => ls.map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l)));
+  const body = loadStatIndex(index)!;
+  const text = body
+    .split('\n')
+    .map((l) => (l.startsWith(`${file}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${digest}` : l))
+    .join('\n');
+  const header = readFileSync(index, 'latin1').split('\n')[0]!;
+  writeFileSync(index, frame(header.slice(0, header.lastIndexOf(' ')), Buffer.from(text, 'utf8')));
 }
 
 describe('the stat index of the committed tree', () => {
@@ -102,8 +89,7 @@ describe('the stat index of the committed tree', () => {
     // Every file was written moments ago: none is recorded (and an index with nothing to record is not written).
     expect(loadStatIndex(index) ?? '').toBe('');
     digestTree(out, index, later());
-    expect(lines(index, 'files')).toHaveLength(12);
-    expect(lines(index, 'folders').map((l) => l.split('\t')[0])).toEqual(foldersListed ? ['t0/', 't1/', 't2/'] : []);
+    expect(loadStatIndex(index)!.split('\n').filter(Boolean)).toHaveLength(12);
   });
 
   it('follows added and removed files, keeping the lines in the listing’s order', async () => {
@@ -116,64 +102,10 @@ describe('the stat index of the committed tree', () => {
     await writeFile(path.join(out, 'z/last.yaml'), 'kind: Secret\n');
     const d = digestTree(out, index, later());
     expect(d.digests).toEqual(await truth(out, d.files));
-    expect(lines(index, 'files').map((l) => l.split('\t')[0])).toEqual(d.files);
+    expect(loadStatIndex(index)!.split('\n').filter(Boolean).map((l) => l.split('\t')[0])).toEqual(d.files);
     // And the index so rewritten is read correctly again.
     forge(index, 'z/last.yaml', 'claimed');
     expect(digestTree(out, index, later()).digests.at(-1)).toBe('claimed');
-  });
-
-  it('lists folders from the index only on a local Linux file system, which updates a folder’s times whenever its entries change', () => {
-    expect(foldersKeepTime(tmpdir(), 'darwin')).toBe(false);
-    expect(foldersKeepTime(path.join(tmpdir(), 'no-such-folder-here'), 'linux')).toBe(false);
-    // /proc is not a disk file system: its folders' times say nothing about their entries.
-    expect(foldersKeepTime('/proc', 'linux')).toBe(false);
-  });
-
-  it.skipIf(!foldersListed)('lists a folder whose fingerprint is unchanged from the index, and from disk once an entry is added, removed or replaced', async () => {
-    const { out, index } = await tree();
-    const whole = listTree(out).files;
-    digestTree(out, index, later());
-    // A file's line taken out of an unchanged folder: the index is believed, so the file is not listed (proof that t1 was not read from disk).
-    rewrite(index, (ls) => ls.filter((l) => !l.startsWith('t1/obj-4.yaml\t')));
-    expect(digestTree(out, index, later()).files).toEqual(whole.filter((f) => f !== 't1/obj-4.yaml'));
-    // The same, and a file added to t1: its modification time moved, so t1 is listed from disk again.
-    rewrite(index, (ls) => ls.filter((l) => !l.startsWith('t1/obj-4.yaml\t')));
-    await writeFile(path.join(out, 't1/new.yaml'), 'kind: Secret\n');
-    let d = digestTree(out, index, later());
-    expect(d.files).toEqual(listTree(out).files);
-    expect(d.digests).toEqual(await truth(out, d.files));
-    // A file replaced by a folder of the same name, and a file removed.
-    await rm(path.join(out, 't2/obj-2.yaml'));
-    await mkdir(path.join(out, 't2/obj-2.yaml'));
-    await writeFile(path.join(out, 't2/obj-2.yaml/inner.yaml'), 'kind: Secret\n');
-    await rm(path.join(out, 't0/obj-3.yaml'));
-    d = digestTree(out, index, later());
-    expect(d.files).toEqual(listTree(out).files);
-    expect(d.files).toContain('t2/obj-2.yaml/inner.yaml');
-    expect(d.digests).toEqual(await truth(out, d.files));
-    expect(digestTree(out, index, later())).toEqual(d);
-  });
-
-  it.skipIf(!foldersListed)('reads a part again without the index when a file it lists in an unchanged folder is gone', async () => {
-    const { out, index } = await tree();
-    digestTree(out, index, later());
-    // A line for a file t1 never held, with the folder's fingerprint unchanged: what a damaged but well-framed index could say.
-    rewrite(index, (ls) => ls.flatMap((l) => (l.startsWith('t1/obj-4.yaml\t') ? [l, l.replace('t1/obj-4.yaml', 't1/obj-5.yaml')] : [l])));
-    const d = digestTree(out, index, later());
-    expect(d.files).toEqual(listTree(out).files);
-    expect(d.digests).toEqual(await truth(out, d.files));
-    expect(lines(index, 'files').map((l) => l.split('\t')[0])).toEqual(d.files);
-  });
-
-  it.skipIf(!foldersListed)('never lists from the index a folder holding a link, or a folder above one', async () => {
-    const { out, index } = await tree();
-    await mkdir(path.join(out, 't0/deep'));
-    await writeFile(path.join(out, 't0/deep/x.yaml'), 'kind: Secret\n');
-    await symlink('../t1', path.join(out, 't0/deep/up'));
-    const d = digestTree(out, index, later());
-    expect(d.links).toEqual([{ path: 't0/deep/up', target: '../t1' }]);
-    expect(lines(index, 'folders').map((l) => l.split('\t')[0])).toEqual(['t1/', 't2/']);
-    expect(digestTree(out, index, later())).toEqual(d);
   });
 
   it('ignores a damaged index and reads every file', async () => {
@@ -249,7 +181,7 @@ describe('the stat index in render and check', () => {
     expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
     const files = (await treeOf(root)).size;
     const parts = Array.from({ length: TREE_PARTS }, (_, i) => loadStatIndex(partIndexFile(index, i, TREE_PARTS))!);
-    expect(parts.join('').split('\n').filter((l) => l && !l.split('\t')[0]!.endsWith('/'))).toHaveLength(files);
+    expect(parts.join('').split('\n').filter(Boolean)).toHaveLength(files);
     const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
     const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
