@@ -32,6 +32,18 @@ async function repo(): Promise<string> {
 
 const mtimes = (root: string, folder: string) => readdirSync(path.join(root, 'rendered', folder), { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => [e.name, statSync(path.join(e.parentPath, e.name)).mtimeMs]);
 
+/** A repository rendered with a cache, the tree as rendered, and then Sum One's api Deployment edited by hand. */
+async function renderedThenEdited(): Promise<{ root: string; dir: string; clean: Map<string, string> }> {
+  const root = await repo();
+  const dir = await cacheDir();
+  await cli(root, 'render', '--cache-dir', dir);
+  const clean = await treeOf(root);
+  const edited = path.join(root, 'rendered/ai-agents-sum-one/workloads/deployment-api.yaml');
+  // Same length, so only the bytes differ.
+  await writeFile(edited, (await readFile(edited, 'utf8')).replace(/image: (\S)/, 'image: X'));
+  return { root, dir, clean };
+}
+
 describe('tenant summaries', () => {
   it('give back every string exactly, whatever the tenant id, and refuse strings that hold the mark', () => {
     const objects: PlacedObject[] = [
@@ -89,14 +101,7 @@ describe('tenant summaries', () => {
   });
 
   it('do not hide a rendered file edited, removed or added by hand: render puts the tree back', async () => {
-    const root = await repo();
-    const dir = await cacheDir();
-    await cli(root, 'render', '--cache-dir', dir);
-    const clean = await treeOf(root);
-    const edited = path.join(root, 'rendered/ai-agents-sum-one/workloads/deployment-api.yaml');
-    const text = await readFile(edited, 'utf8');
-    // Same length, so only the bytes differ.
-    await writeFile(edited, text.replace(/image: (\S)/, 'image: X'));
+    const { root, dir, clean } = await renderedThenEdited();
     await unlink(path.join(root, 'rendered/ai-agents-sum-two/serviceaccount-sa-sum-two.yaml'));
     await writeFile(path.join(root, 'rendered/ai-agents-sum-one/extra.yaml'), 'kind: Secret\n');
     const r = await renderToDisk({ root, cache: new RenderCache(dir) });
@@ -112,12 +117,7 @@ describe('tenant summaries', () => {
   });
 
   it('put back a file edited by hand from every tenant’s texts when the edited tenant’s entry is gone', async () => {
-    const root = await repo();
-    const dir = await cacheDir();
-    await cli(root, 'render', '--cache-dir', dir);
-    const clean = await treeOf(root);
-    const edited = path.join(root, 'rendered/ai-agents-sum-one/workloads/deployment-api.yaml');
-    await writeFile(edited, (await readFile(edited, 'utf8')).replace(/image: (\S)/, 'image: X'));
+    const { root, dir, clean } = await renderedThenEdited();
     await rm(path.join(dir, 'render/sum-one'), { recursive: true });
     const r = await renderToDisk({ root, cache: new RenderCache(dir) });
     expect(r.diagnostics).toEqual([]);
