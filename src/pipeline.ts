@@ -25,7 +25,7 @@ import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
-import { readTreeAgainst, type TreeAgainst } from './tree/read.js';
+import { readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { statIndexFile } from './tree/stat-index.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
@@ -299,9 +299,9 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       if (filled) {
         render = filled;
         r = { ...r, render };
-        disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread);
-      }
-      if (!filled || disk.stale?.length) {
+        // Every other file compared as before: only the stale ones are compared again, now with their texts.
+        disk = settleStale(disk, outAbs, outDir, render.files);
+      } else {
         r = await withTexts();
         if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
         render = r.render;

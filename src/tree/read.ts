@@ -36,6 +36,8 @@ export interface TreeAgainst {
   missing: string[];
   /** With `known`: the paths of its groups whose files on disk do not give the group's digest (one edited, missing or added). */
   stale?: string[];
+  /** With `known`: the digest of each file on disk that belongs to a stale group. */
+  staleOnDisk?: Map<string, string>;
 }
 
 /** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). */
@@ -76,23 +78,52 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
       return;
     }
     if (want === undefined) unexpected.push(p);
-    const bytes = readFileSync(path.join(outAbs, r));
-    const text = bytes.toString('utf8');
-    if (want === text) return;
-    differing.set(p, text);
-    const bad = encodingProblem(bytes, text);
-    if (bad) encoding.set(p, bad);
+    keepIfDiffering(path.join(outAbs, r), p, want, differing, encoding);
   });
   let stale: string[] | undefined;
+  let staleOnDisk: Map<string, string> | undefined;
   if (known) {
     // A missing file leaves its group's digest short of one line, so it differs too.
     const bad = new Set(known.digests.flatMap((d, g) => (treeDigest(found[g]!) === d ? [] : [g])));
     stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
+    staleOnDisk = new Map([...bad].flatMap((g) => found[g]!));
   }
   let missing: string[] = [];
   if (present < expected.size) {
     const onDisk = new Set(paths);
     missing = [...expected.keys()].filter((p) => !onDisk.has(p));
   }
-  return { paths, differing, encoding, links: listing.links, unexpected, missing, ...(stale ? { stale } : {}) };
+  return { paths, differing, encoding, links: listing.links, unexpected, missing, ...(stale && staleOnDisk ? { stale, staleOnDisk } : {}) };
+}
+
+/** Reads a file, and keeps its text (and what is wrong with its encoding, if anything) when it is not `want`. */
+function keepIfDiffering(file: string, p: string, want: string | undefined, differing: Map<string, string>, encoding: Map<string, EncodingProblem>): void {
+  const bytes = readFileSync(file);
+  const text = bytes.toString('utf8');
+  if (want === text) return;
+  differing.set(p, text);
+  const bad = encodingProblem(bytes, text);
+  if (bad) encoding.set(p, bad);
+}
+
+/**
+ * The comparison once the stale files' texts are known (`expected` now has
+ * them): each is equal, differs or is missing, as a second readTreeAgainst
+ * would find, without comparing every other file again.
+ */
+export function settleStale(disk: TreeAgainst, outAbs: string, outRel: string, expected: ReadonlyMap<string, string>): TreeAgainst {
+  const differing = new Map(disk.differing);
+  const encoding = new Map(disk.encoding);
+  const missing = [...disk.missing];
+  for (const p of disk.stale ?? []) {
+    const want = expected.get(p)!;
+    const onDisk = disk.staleOnDisk?.get(p);
+    if (onDisk === undefined) {
+      missing.push(p);
+      continue;
+    }
+    if (onDisk !== contentDigest(want)) keepIfDiffering(path.join(outAbs, p.slice(outRel.length + 1)), p, want, differing, encoding);
+  }
+  const { stale: _stale, staleOnDisk: _onDisk, ...rest } = disk;
+  return { ...rest, differing: new Map([...differing].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), encoding, missing: missing.sort() };
 }

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readTreeInBackground } from '../../src/tree/background.js';
-import { contentDigest } from '../../src/tree/digest.js';
-import { readTreeAgainst } from '../../src/tree/read.js';
+import { contentDigest, treeDigest } from '../../src/tree/digest.js';
+import { readTreeAgainst, settleStale } from '../../src/tree/read.js';
 
 const made: string[] = [];
 afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
@@ -59,6 +59,26 @@ describe('reading the committed tree on another thread', () => {
     const claimed = { ...digests, digests: digests.digests.map((d, j) => (j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : d)) };
     expect(readTreeAgainst(out, 'rendered', expected, claimed).differing.has('rendered/t1/obj-1.yaml')).toBe(false);
     expect(readTreeAgainst(out, 'rendered', expected, digests).differing.has('rendered/t1/obj-1.yaml')).toBe(true);
+  });
+
+  it('settles the files of stale groups, once their texts are known, exactly as comparing the whole tree again would', async () => {
+    const { out, expected } = await tree();
+    // Each folder's files known by digest only (as render places a tenant from its summary), but for t3's.
+    const known = { paths: new Map<string, number>(), digests: [] as string[] };
+    const texts = new Map([...expected].filter(([p]) => p.startsWith('rendered/t3/')));
+    for (const t of ['t0', 't1', 't2']) {
+      const group = [...expected].filter(([p]) => p.startsWith(`rendered/${t}/`));
+      for (const [p] of group) known.paths.set(p, known.digests.length);
+      known.digests.push(treeDigest(group.map(([p, text]) => [p, contentDigest(text)])));
+    }
+    for (const seen of [undefined, await readTreeInBackground(out).result]) {
+      const first = readTreeAgainst(out, 'rendered', texts, seen, known);
+      // t0 lacks a file, t1 has two edited, t2 one that is not UTF-8: all three are stale.
+      expect(new Set(first.stale!.map((p) => p.split('/')[1]))).toEqual(new Set(['t0', 't1', 't2']));
+      const settled = settleStale(first, out, 'rendered', expected);
+      const { stale: _s, staleOnDisk: _o, ...whole } = readTreeAgainst(out, 'rendered', expected, seen);
+      expect(settled).toEqual(whole);
+    }
   });
 
   it('gives an empty listing for a folder that does not exist', async () => {
