@@ -5,6 +5,11 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
+/** The map with its entries in key order (code-unit order, as `<` compares): how trees of files are kept, so output never depends on the order work finished in. */
+export function sortedByKey<V>(map: ReadonlyMap<string, V>): Map<string, V> {
+  return new Map([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
+
 /**
  * The sorted union of two lists of distinct strings, merged in one pass when
  * both are sorted (the render's files and a listing are), else sorted whole.

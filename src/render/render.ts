@@ -1,3 +1,4 @@
+import { sortedByKey } from '../collections.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { locateInText } from '../manifest/locate.js';
@@ -397,7 +398,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   for (const path of emptyWorkloads) files.set(path, emptyKustomization);
   const bootstrapOwned = fluxFolders.map((f) => `${f}/${base.namespace}`);
   return {
-    files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    files: sortedByKey(files),
     manifests,
     objects: byKey.size + summarisedObjects,
     diagnostics,
@@ -407,8 +408,6 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     ...(p.summaries ? { unread } : {}),
   };
 }
-
-const byPath = ([a]: [string, string], [b]: [string, string]): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The render with the texts of the summarised tenants that own the `stale`
@@ -434,7 +433,7 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
       paths.delete(o.path);
     }
   }
-  return { ...r, files: new Map([...files].sort(byPath)), owners, unread: { ...unread, paths } };
+  return { ...r, files: sortedByKey(files), owners, unread: { ...unread, paths } };
 }
 
 /** A tenant's entry as its summary: the texts replaced by their digests. */

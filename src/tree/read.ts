@@ -1,3 +1,4 @@
+import { sortedByKey } from '../collections.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
@@ -125,5 +126,5 @@ export function settleStale(disk: TreeAgainst, outAbs: string, outRel: string, e
     if (onDisk !== contentDigest(want)) keepIfDiffering(path.join(outAbs, p.slice(outRel.length + 1)), p, want, differing, encoding);
   }
   const { stale: _stale, staleOnDisk: _onDisk, ...rest } = disk;
-  return { ...rest, differing: new Map([...differing].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))), encoding, missing: missing.sort() };
+  return { ...rest, differing: sortedByKey(differing), encoding, missing: missing.sort() };
 }
