@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { findingDescriptors } from '../diagnostics/catalogue.js';
 import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import type { CheckResult } from '../diagnostics/result.js';
@@ -13,7 +14,8 @@ import { PHASE_STEP, wantsColor } from './types.js';
 
 export function formatTimings(timings: readonly Timing[]): string {
   const lines = timings.map((t) => `${t.phase.padEnd(9)} ${t.start.toFixed(0).padStart(6)} ms → ${t.end.toFixed(0).padStart(6)} ms  (${(t.end - t.start).toFixed(0)} ms)`);
-  return `${lines.join('\n')}\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB\n`;
+  // The limit the bin chose for this repository (bin/heap.js): a peak close to it means the collector was working hard.
+  return `${lines.join('\n')}\npeak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (heap limit ${(getHeapStatistics().heap_size_limit / 2 ** 20).toFixed(0)} MiB)\n`;
 }
 
 /**
