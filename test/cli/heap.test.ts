@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -83,7 +83,19 @@ describe('the heap limit a run needs', () => {
 });
 
 const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+/** Processes a test started; a failing test must not leave them running. */
+const pids: number[] = [];
+afterAll(() => {
+  for (const pid of pids) {
+    try {
+      // Only our own: a pid that ended may have been reused.
+      if (readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('tenantctl-heap-')) process.kill(pid, 'SIGKILL');
+    } catch {
+      // Already gone, as it should be.
+    }
+  }
+  dirs.forEach((d) => rmSync(d, { recursive: true, force: true }));
+});
 
 /** A copy of bin/ whose dist/cli.js prints the heap limit and pid it runs with; with `wait` it stays until killed. */
 function layout(tenants: number): string {
@@ -125,6 +137,7 @@ async function until(what: () => boolean, ms = 10_000): Promise<boolean> {
 /** Starts the bin as a user would under the default cap, and resolves once the process running the command has reported. */
 function started(dir: string, args: string[]) {
   const parent = spawn(process.execPath, [`--max-old-space-size=${DEFAULT_HEAP_MIB}`, bin(dir), ...args], { cwd: dir, env: { ...process.env, NODE_OPTIONS: '' } });
+  pids.push(parent.pid!);
   let stdout = '';
   let stderr = '';
   parent.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
@@ -132,7 +145,10 @@ function started(dir: string, args: string[]) {
   const report = new Promise<ReturnType<typeof reported>>((resolve) =>
     parent.stdout.on('data', (d: Buffer) => {
       stdout += d.toString();
-      if (stdout.includes('\n')) resolve(reported(stdout));
+      if (!stdout.includes('\n')) return;
+      const child = reported(stdout);
+      pids.push(child.pid);
+      resolve(child);
     }),
   );
   return { parent, report, exit, stderr: () => stderr };
