@@ -376,12 +376,20 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       releaseJson(objects);
     }
   };
+  /** Whether tenant `i` is rendered here: the others are placed from a summary, an entry or a worker, which runs no template code. */
+  const rendersHere = (i: number): boolean => !(resolved.summaries?.has(i) || resolved.hits?.has(i) || resolved.rendered?.has(i));
   for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
     if (resolved.timeout && resolved.timeout.at < i + TENANTS_PER_BATCH) {
       timedOut(resolved.timeout);
       return failed();
     }
-    const ok = batch(() => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach((t, j) => oneTenant(t, i + j)));
+    const placeBatch = () => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach((t, j) => oneTenant(t, i + j));
+    // Only template code needs the time limit, whose watchdog thread each call starts and joins.
+    if (resolved.hits && !config.tenants.slice(i, i + TENANTS_PER_BATCH).some((_, j) => rendersHere(i + j))) {
+      placeBatch();
+      continue;
+    }
+    const ok = batch(placeBatch);
     // A template that loops for one tenant loops for the others: one report, not one per tenant.
     if (!ok) return failed();
   }

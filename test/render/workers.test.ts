@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RenderCache } from '../../src/render/cache.js';
 import { loadTemplates } from '../../src/render/templates.js';
 import { renderTree, renderTreeInWorkers, TENANTS_PER_BATCH } from '../../src/render/render.js';
 import { loadTenantsFile } from '../../src/tenants/index.js';
-import { bundledTenants, cleanupTempRepos, cli, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -58,6 +59,29 @@ describe('rendering in worker threads', () => {
     // The same template in this thread stops the same way.
     const here = renderTree(loaded.config!, tpl.templates, 'rendered', { timeLimitMs: 2000 });
     expect(here.diagnostics.map((d) => [d.ruleId, d.tenant, d.message])).toEqual(timeouts.map((d) => [d.ruleId, d.tenant, d.message]));
+  });
+
+  it('holds the time limit for a tenant rendered in this thread while the others are replayed', async () => {
+    const root = await tempRepo({ tenants: await manyTenants() });
+    const template = 'templates/tenant/configmap.yaml.ejs';
+    const file = path.join(root, template);
+    // Past the limit only once bulk-150 is premium, which it becomes after the cache holds every tenant.
+    await writeFile(file, `<% if (tenant.id === 'bulk-150' && tenant.tierName === 'premium') { const end = Date.now() + 4000; while (Date.now() < end) {} } %>\n${await readFile(file, 'utf8')}`);
+    const tpl = await loadTemplates(root);
+    const dir = await tempDir();
+    const render = async () => {
+      const loaded = await loadTenantsFile(path.join(root, 'tenants.yaml'), 'tenants.yaml');
+      return renderTreeInWorkers(loaded.config!, tpl.templates, 'rendered', { timeLimitMs: 2000, workers: 2, templateFiles: tpl.files, templatesDir: 'templates', cache: new RenderCache(dir), templatesDigest: tpl.digest });
+    };
+    const first = await render();
+    expect([first.diagnostics, first.workers, first.cache?.hits]).toEqual([[], 2, 0]);
+    const tenants = await readFile(path.join(root, 'tenants.yaml'), 'utf8');
+    await writeFile(path.join(root, 'tenants.yaml'), tenants.replace('id: bulk-150\n    name: Bulk 150\n    tier: standard', 'id: bulk-150\n    name: Bulk 150\n    tier: premium'));
+    const second = await render();
+    // One tenant to render is not worth a thread: it runs here, between batches placed from the cache.
+    expect(second.workers).toBeUndefined();
+    expect(second.diagnostics.map((d) => [d.ruleId, d.kind, d.file?.path, d.tenant])).toEqual([['render/template', 'failure', template, 'bulk-150']]);
+    expect(second.diagnostics[0]!.message).toMatch(/^template did not finish within 2 s for tenant bulk-150/);
   });
 
   it('refuses a --workers that is not a whole number from 1', async () => {
