@@ -1,5 +1,6 @@
 import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
+import { getHeapStatistics } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import { formatNames, formatters } from '../../src/output/index.js';
@@ -81,6 +82,9 @@ describe('per-tenant render cache', () => {
     const plain = await cli(roots.none, 'check', '--format', 'json', '--allow-no-base', '--no-cache');
     expect(timed.stdout).toBe(plain.stdout);
     expect(timed.stderr).toContain(`${TENANTS} tenants from the cache, 0 rendered`);
+    // With the limit the run had, so a peak close to it reads as a collector working hard.
+    const limit = Math.round(getHeapStatistics().heap_size_limit / 2 ** 20);
+    expect(timed.stderr).toMatch(new RegExp(`^peak RSS \\d+ MiB \\(heap limit ${limit} MiB\\)$`, 'm'));
   });
 
   describe('re-renders exactly the tenants whose inputs changed', () => {
