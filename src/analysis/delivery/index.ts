@@ -61,12 +61,23 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
   const baseOwner = ownerIndex(baseUnits);
   const headOwner = ownerIndex(headUnits);
   const headUnitIds = new Set(headUnits.map((u) => u.id));
-  const headRefs = new Set(head.manifests.map(ref));
   // An object stays when the same unit still applies it, whichever file it moved to; the same
-  // object under another unit (another cluster's platform) is another object.
-  const headApplied = new Set(head.manifests.map((h) => `${ref(h)}\u0000${headOwner(h.file)?.id ?? ''}`));
-  const baseRefs = new Set(base.manifests.map(ref));
-  const newInHead = head.manifests.filter((h) => !baseRefs.has(ref(h)));
+  // object under another unit (another cluster's platform) is another object. Unit id → the refs it applies.
+  const headApplied = new Map<string, Set<string>>();
+  for (const h of head.manifests) {
+    const id = headOwner(h.file)?.id ?? '';
+    let refs = headApplied.get(id);
+    if (!refs) headApplied.set(id, (refs = new Set()));
+    refs.add(ref(h));
+  }
+  // Only a unit that goes away asks these: most changes remove none.
+  let headRefs: Set<string> | undefined;
+  const inHead = (m: Manifest) => (headRefs ??= new Set(head.manifests.map(ref))).has(ref(m));
+  let newInHead: Manifest[] | undefined;
+  const newObjects = () => {
+    const baseRefs = new Set(base.manifests.map(ref));
+    return (newInHead ??= head.manifests.filter((h) => !baseRefs.has(ref(h))));
+  };
   const appliedBy = new Map<Unit, Manifest[]>();
   for (const m of base.manifests) {
     const u = baseOwner(m.file);
@@ -75,7 +86,7 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
   /** A same-kind object new in the head, in the same folder: what the removed one was most likely renamed to. */
   const replacement = (m: Manifest): string | undefined => {
     const folder = m.file.slice(0, m.file.lastIndexOf('/'));
-    const candidates = newInHead.filter((h) => h.object.kind === m.object.kind && h.file.startsWith(`${folder}/`));
+    const candidates = newObjects().filter((h) => h.object.kind === m.object.kind && h.file.startsWith(`${folder}/`));
     return candidates.length === 1 ? ref(candidates[0]!) : undefined;
   };
   const removedBy = (u: Unit, parent: Unit) => {
@@ -93,7 +104,7 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
     // How the unit goes away: its defining object pruned by the unit that applies it, or (generated
     // Applications) its ApplicationSet deleted or no longer generating it.
     const parent = baseOwner(u.manifest.file);
-    const definingGone = !headRefs.has(ref(u.manifest));
+    const definingGone = !inHead(u.manifest);
     let cause: string;
     const cascades = u.cascades;
     if (u.kind === 'GeneratedApplication' && !definingGone) {
@@ -112,17 +123,13 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
   // Files removed from the path of a unit that stays and prunes (Argo CD refuses to prune a unit
   // down to nothing unless it allows empty).
   const headUnit = new Map(headUnits.map((u) => [u.id, u]));
-  const headCount = new Map<string, number>();
-  for (const h of head.manifests) {
-    const id = headOwner(h.file)?.id;
-    if (id) headCount.set(id, (headCount.get(id) ?? 0) + 1);
-  }
   for (const u of baseUnits) {
     const now = headUnit.get(u.id);
     if (!now || !now.prunes) continue;
-    if (!now.allowEmpty && !headCount.get(u.id)) continue;
+    const applied = headApplied.get(u.id);
+    if (!now.allowEmpty && !applied?.size) continue;
     for (const m of appliedBy.get(u) ?? []) {
-      if (headApplied.has(`${ref(m)}\u0000${u.id}`)) continue;
+      if (applied?.has(ref(m))) continue;
       if (keptOnPrune(m)) continue;
       push(m, u.id, 'pruned', `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
     }

@@ -203,12 +203,17 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
 export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | undefined {
   const byPath = new Map<string, Unit>();
   for (const u of units) if (!byPath.has(u.path)) byPath.set(u.path, u);
+  // The owner depends only on the file's folder, which a tenant's files share: each folder is walked once.
+  const byFolder = new Map<string, Unit | undefined>();
   return (file) => {
-    for (let i = file.lastIndexOf('/'); i > 0; i = file.lastIndexOf('/', i - 1)) {
-      const u = byPath.get(file.slice(0, i));
-      if (u) return u;
-    }
-    return undefined;
+    const end = file.lastIndexOf('/');
+    if (end <= 0) return undefined;
+    const folder = file.slice(0, end);
+    if (byFolder.has(folder)) return byFolder.get(folder);
+    let owner: Unit | undefined;
+    for (let i = end; i > 0 && owner === undefined; i = file.lastIndexOf('/', i - 1)) owner = byPath.get(file.slice(0, i));
+    byFolder.set(folder, owner);
+    return owner;
   };
 }
 
