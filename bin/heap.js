@@ -68,9 +68,9 @@ function rootOf(args, cwd) {
 }
 
 /**
- * Whether to run in this process or again with a larger heap, and why.
- * `current` is this process's limit (MiB); `machine` the machine's memory (MiB).
- * Returns the limit to run with, or undefined to run here.
+ * The heap limit (MiB) to run the command again with, or undefined to run it
+ * in this process. `current` is this process's limit (MiB); `machine` the
+ * machine's memory (MiB).
  */
 export function heapPlan({ args, execArgv, nodeOptions, env, cwd, current, machine, readText = (f) => readFileSync(f, 'utf8') }) {
   if (env[SIZED_ENV] !== undefined) return undefined;
@@ -115,7 +115,7 @@ export function runSized(mib, binFile, args) {
           for (const s of signals) process.off(s, pass);
           if (signal === 'SIGABRT') {
             // V8 aborts when the heap is exhausted, after printing its own error.
-            process.stderr.write(`tenantctl: the run was aborted (out of memory?) with a heap limit of ${mib} MiB, sized for the tenants in tenants.yaml; run it with a larger one: node --max-old-space-size=<MiB> bin/tenantctl.js ${args.join(' ')}\n`);
+            process.stderr.write(`tenantctl: the run was aborted (SIGABRT, which V8 raises when the heap is exhausted) with a heap limit of ${mib} MiB, sized for the tenants in tenants.yaml; run it with a larger one: node --max-old-space-size=<MiB> bin/tenantctl.js ${args.join(' ')}\n`);
             process.exitCode = 2;
           } else if (signal) {
             process.kill(process.pid, signal);
