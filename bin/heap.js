@@ -78,6 +78,8 @@ export function heapPlan({ args, execArgv, nodeOptions, env, cwd, current, machi
   // (`node bin/tenantctl.js`) V8 sizes the heap from the machine, as the bench's "no cap" measures.
   if (requestedHeapMiB(execArgv, nodeOptions) !== DEFAULT_HEAP_MIB) return undefined;
   if (!REPOSITORY_COMMANDS.has(args[0]) || args.includes('--help') || args.includes('-h')) return undefined;
+  // A debugger is attached to this process (and a child would find the inspector's port taken).
+  if ([...execArgv, ...nodeOptions.split(/\s+/)].some((a) => /^--inspect(-brk|-wait)?(=|$)/.test(a))) return undefined;
   let text;
   try {
     text = readText(path.join(rootOf(args, cwd), 'tenants.yaml'));

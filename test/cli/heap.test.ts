@@ -70,7 +70,7 @@ describe('the heap limit a run needs', () => {
     expect(plan({ text: tenantsYaml(30_000), current: 8_000 }).limit).toBeUndefined();
   });
 
-  it('runs in this process for a small repository, a limit the user chose or none, --help, verify, the child it started, or no tenants.yaml', () => {
+  it('runs in this process for a small repository, a limit the user chose or none, --help, verify, a debugger, the child it started, or no tenants.yaml', () => {
     const large = tenantsYaml(30_000);
     expect(plan({ text: tenantsYaml(2) }).limit).toBeUndefined();
     expect(plan({ text: large, execArgv: ['--max-old-space-size=2000'] }).limit).toBeUndefined();
@@ -78,6 +78,8 @@ describe('the heap limit a run needs', () => {
     // No heap flag at all: V8's own limit, sized from the machine.
     expect(plan({ text: tenantsYaml(60_000), execArgv: [], current: 4_144 }).limit).toBeUndefined();
     expect(plan({ text: large, args: ['check', '--help'] }).limit).toBeUndefined();
+    expect(plan({ text: large, execArgv: ['--max-old-space-size=1280', '--inspect-brk'] }).limit).toBeUndefined();
+    expect(plan({ text: large, nodeOptions: '--inspect=9230' }).limit).toBeUndefined();
     expect(plan({ text: large, args: ['verify', 'manifests/'] }).limit).toBeUndefined();
     expect(plan({ text: large, env: { [SIZED_ENV]: '3750' } }).limit).toBeUndefined();
     expect(plan({}).limit).toBeUndefined();
