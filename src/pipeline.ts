@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pushTo, sortedUnion } from './collections.js';
@@ -23,7 +23,7 @@ import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
-import { listTree } from './tree/list.js';
+import { listFiles, listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
@@ -659,7 +659,7 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
  * tenants.yaml at the base ref, rendered with today's templates through the
  * same load and render stages, so a comparison shows only what the tenants change.
  */
-export async function renderBase(opts: RepoPaths & Caching, ref: string | undefined): Promise<BaseSide> {
+export async function renderBase(opts: RepoPaths & Caching, ref: string | undefined, head?: { config: TenantsConfig; render: RenderResult }): Promise<BaseSide> {
   const o = paths(opts);
   // The base goes through the same cache: a tenant whose inputs did not change since the base is replayed, not rendered twice.
   const cache = { ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) };
@@ -668,6 +668,8 @@ export async function renderBase(opts: RepoPaths & Caching, ref: string | undefi
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
   // A base without tenants.yaml had no tenants: everything is added.
   if (base.text === undefined) return { ref: base.ref, ids: [], diagnostics: base.diagnostics };
+  // A run on the commit it compares with (CI on the main branch): the head's render is the base's.
+  if (head && sameInputsOnDisk(o, base.text, base.templates)) return { ref: base.ref, ids: head.config.tenants.map((t) => t.id), diagnostics: base.diagnostics, config: head.config, render: head.render };
   // The base is rendered with its own templates, so a template edit (a wider selector, a
   // granted verb) is part of the comparison. Templates this version can no longer render
   // fall back to the head's, and the comparison then covers tenants.yaml only: said as a warning.
@@ -692,6 +694,31 @@ export async function renderBase(opts: RepoPaths & Caching, ref: string | undefi
   return side;
 }
 
+/**
+ * Whether tenants.yaml and the templates folder on disk (what the head was
+ * rendered from) hold exactly these bytes. A base without a templates folder is
+ * rendered with the one on disk. Any file more or less counts as a difference.
+ */
+function sameInputsOnDisk(o: Required<RepoPaths>, tenantsText: string, templates: ReadonlyMap<string, string> | undefined): boolean {
+  const same = (file: string, text: string): boolean => {
+    try {
+      return readFileSync(file).equals(Buffer.from(text, 'utf8'));
+    } catch {
+      return false;
+    }
+  };
+  if (!same(path.join(o.root, o.tenantsFile), tenantsText)) return false;
+  if (templates === undefined) return true;
+  const dir = path.join(o.root, o.templatesDir);
+  let files: string[];
+  try {
+    files = listFiles(dir);
+  } catch {
+    return false;
+  }
+  return files.length === templates.size && files.every((rel) => templates.has(rel) && same(path.join(dir, rel), templates.get(rel)!));
+}
+
 /** A render through the run's own memory (RenderCache.inMemory) reports no cache: the user asked for none. */
 function withoutCacheStats(r: RenderResult): RenderResult {
   const { cache: _stats, keys: _keys, ...rest } = r;
@@ -700,8 +727,9 @@ function withoutCacheStats(r: RenderResult): RenderResult {
 
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions, sharing: RenderCache | undefined): Promise<Diagnostic[]> {
   const cache = opts.cache ?? sharing;
-  const base = opts.baseSide ?? (await renderBase({ ...o, ...(cache ? { cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base));
-  if (base.render?.cache && opts.cache) head.baseCache = base.render.cache;
+  const base = opts.baseSide ?? (await renderBase({ ...o, ...(cache ? { cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base, head.config && head.render ? { config: head.config, render: head.render } : undefined));
+  // A base that is the head's own render was not rendered: there is no cache of its to report.
+  if (base.render?.cache && opts.cache && base.render !== head.render) head.baseCache = base.render.cache;
   if (sharing && base.render) base.render = withoutCacheStats(base.render);
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];

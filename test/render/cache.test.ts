@@ -1,4 +1,4 @@
-import { readdir, readFile, writeFile, mkdir } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { getHeapStatistics } from 'node:v8';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -298,6 +298,38 @@ describe('per-tenant render cache', () => {
     const r = await cli(root, 'check', '--base', 'main', '--timings', '--cache-dir', dir, '--format', 'json');
     expect(r.stderr).toContain(`cache     ${TENANTS} tenants from the cache, 0 rendered`);
     expect(r.stderr).toContain(`base cache ${TENANTS} tenants from the cache, 0 rendered`);
+  });
+
+  it("takes the head's render as the base's only when the base ref holds exactly the inputs on disk", async () => {
+    const { root, dir } = await headOverBase();
+    await commitAll(root, 'head');
+    const headOf = async () => {
+      const r = await renderInMemory({ root, cache: new RenderCache(dir) });
+      return { config: r.config!, render: r.render! };
+    };
+    // main is the commit on disk: nothing to render again.
+    const head = await headOf();
+    const same = await renderBase({ root, cache: new RenderCache(dir) }, 'main', head);
+    expect([same.ref !== undefined, same.render === head.render, same.config === head.config]).toEqual([true, true, true]);
+    expect(same.ids).toEqual(head.config.tenants.map((t) => t.id));
+    // The commit before differs in one tenant: rendered, with that tenant as it was.
+    const before = await renderBase({ root, cache: new RenderCache(dir) }, 'main~1', head);
+    expect(before.render).not.toBe(head.render);
+    expect(before.render!.files.get('rendered/ai-agents-test-tenant-b/workloads/configmap-tenant-config.yaml')).toContain('LOG_LEVEL: debug');
+    expect(snapshot(before.render)).toEqual(snapshot((await renderBase({ root }, 'main~1')).render));
+    // A file in templates/ that the commit does not have is a difference, even one no template includes.
+    await writeFile(path.join(root, 'templates/NOTES.md'), 'not committed\n');
+    const untracked = await headOf();
+    expect((await renderBase({ root, cache: new RenderCache(dir) }, 'main', untracked)).render).not.toBe(untracked.render);
+    // And check --base says no base was rendered when none was, with the same findings either way.
+    const check = (...argv: string[]) => cli(root, 'check', '--base', 'main', '--timings', '--cache-dir', dir, '--format', 'json', ...argv);
+    const rendered = await check();
+    expect(rendered.stderr).toContain('base cache');
+    await rm(path.join(root, 'templates/NOTES.md'));
+    const reused = await check();
+    expect(reused.stderr).not.toContain('base cache');
+    expect(reused.stdout).toBe(rendered.stdout);
+    expect(reused.exitCode).toBe(rendered.exitCode);
   });
 
   it('holds an object the base and the head both replay once: one manifest, parsed once', async () => {
