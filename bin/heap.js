@@ -7,7 +7,7 @@
 // when they need more than the cap allows, runs itself again in a child
 // process with a limit sized for them (never past most of the machine's
 // memory). A limit the user set, or none at all, is left alone.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const DEFAULT_HEAP_MIB = 1280;
@@ -21,6 +21,14 @@ export const DEFAULT_HEAP_MIB = 1280;
  * collector room, and keeps 10,000 tenants at the default cap.
  */
 export const HEAP_KIB_PER_TENANT = 128;
+
+/**
+ * The templates rendered once per tenant, each one object, in the repository
+ * HEAP_KIB_PER_TENANT was measured with (templates/tenant and the larger of the
+ * GitOps tools' tenant folders): templates that make more objects per tenant
+ * need proportionally more.
+ */
+export const MEASURED_TENANT_TEMPLATES = 20;
 
 /** Never more than this share of the machine's memory: past it the system, not V8, would end the run. */
 const MACHINE_SHARE = 0.75;
@@ -52,9 +60,22 @@ export function tenantCount(text) {
   return text.match(/(?:^|[\s{,])["']?id["']?[ \t]*:/gm)?.length ?? 0;
 }
 
-/** The heap (MiB) a run over this many tenants needs: never less than the default cap. */
-export function heapForTenants(tenants) {
-  return Math.max(DEFAULT_HEAP_MIB, Math.ceil((tenants * HEAP_KIB_PER_TENANT) / 1024));
+/** The heap (MiB) a run over this many tenants, each rendered by this many templates, needs: never less than the default cap. */
+export function heapForTenants(tenants, templates = MEASURED_TENANT_TEMPLATES) {
+  const perTenant = HEAP_KIB_PER_TENANT * Math.max(1, templates / MEASURED_TENANT_TEMPLATES);
+  return Math.max(DEFAULT_HEAP_MIB, Math.ceil((tenants * perTenant) / 1024));
+}
+
+/** Templates a tenant is rendered through: templates/tenant/, and the GitOps tool's tenant folder with more of them. */
+export function tenantTemplateCount(templatesDir, list = (d) => readdirSync(d)) {
+  const count = (d) => {
+    try {
+      return list(d).filter((f) => f.endsWith('.yaml.ejs')).length;
+    } catch {
+      return 0;
+    }
+  };
+  return count(path.join(templatesDir, 'tenant')) + Math.max(count(path.join(templatesDir, 'gitops/argocd/tenant')), count(path.join(templatesDir, 'gitops/flux/tenant')));
 }
 
 /** The repository root a command line names with --root (default: the working directory). */
@@ -72,7 +93,7 @@ function rootOf(args, cwd) {
  * in this process. `current` is this process's limit (MiB); `machine` the
  * machine's memory (MiB).
  */
-export function heapPlan({ args, execArgv, nodeOptions, env, cwd, current, machine, readText = (f) => readFileSync(f, 'utf8') }) {
+export function heapPlan({ args, execArgv, nodeOptions, env, cwd, current, machine, readText = (f) => readFileSync(f, 'utf8'), list }) {
   if (env[SIZED_ENV] !== undefined) return undefined;
   // Only the bin's own cap is sized: another limit was chosen on purpose, and without any
   // (`node bin/tenantctl.js`) V8 sizes the heap from the machine, as the bench's "no cap" measures.
@@ -80,14 +101,15 @@ export function heapPlan({ args, execArgv, nodeOptions, env, cwd, current, machi
   if (!REPOSITORY_COMMANDS.has(args[0]) || args.includes('--help') || args.includes('-h')) return undefined;
   // A debugger is attached to this process (and a child would find the inspector's port taken).
   if ([...execArgv, ...nodeOptions.split(/\s+/)].some((a) => /^--inspect(-brk|-wait)?(=|$)/.test(a))) return undefined;
+  const root = rootOf(args, cwd);
   let text;
   try {
-    text = readText(path.join(rootOf(args, cwd), 'tenants.yaml'));
+    text = readText(path.join(root, 'tenants.yaml'));
   } catch {
     // The command itself reports a tenants.yaml it cannot read.
     return undefined;
   }
-  const wanted = Math.min(heapForTenants(tenantCount(text)), Math.floor(machine * MACHINE_SHARE));
+  const wanted = Math.min(heapForTenants(tenantCount(text), tenantTemplateCount(path.join(root, 'templates'), list)), Math.floor(machine * MACHINE_SHARE));
   return wanted > current ? wanted : undefined;
 }
 

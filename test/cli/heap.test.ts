@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_HEAP_MIB, heapForTenants, heapPlan, requestedHeapMiB, SIZED_ENV, tenantCount } from '../../bin/heap.js';
+import { DEFAULT_HEAP_MIB, heapForTenants, heapPlan, MEASURED_TENANT_TEMPLATES, requestedHeapMiB, SIZED_ENV, tenantCount, tenantTemplateCount } from '../../bin/heap.js';
 import { repoRoot } from '../helpers.js';
 
 /**
@@ -33,13 +33,33 @@ describe('the heap limit a run needs', () => {
     expect(heapForTenants(100_000)).toBe(2 * heapForTenants(50_000));
   });
 
+  it('grows with the templates a tenant is rendered through, counted as the bundled ones were', () => {
+    expect(tenantTemplateCount(path.join(repoRoot, 'templates'))).toBe(MEASURED_TENANT_TEMPLATES);
+    const folders: Record<string, string[]> = {
+      '/t/tenant': ['a.yaml.ejs', 'b.yaml.ejs', 'notes.md', 'labels.ejs'],
+      '/t/gitops/argocd/tenant': ['app.yaml.ejs'],
+      '/t/gitops/flux/tenant': ['k.yaml.ejs', 'sa.yaml.ejs', 'rb.yaml.ejs'],
+    };
+    const list = (d: string) => {
+      if (!folders[d]) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+      return folders[d];
+    };
+    // templates/tenant, and the tool with more tenant templates; a missing folder counts none.
+    expect(tenantTemplateCount('/t', list)).toBe(5);
+    delete folders['/t/gitops/flux/tenant'];
+    expect(tenantTemplateCount('/t', list)).toBe(3);
+    expect(heapForTenants(30_000, 2 * MEASURED_TENANT_TEMPLATES)).toBe(2 * heapForTenants(30_000));
+    // Fewer templates than measured never lower the estimate.
+    expect(heapForTenants(30_000, 5)).toBe(heapForTenants(30_000));
+  });
+
   it('reads a limit from the command line over NODE_OPTIONS, in either spelling', () => {
     expect(requestedHeapMiB([], '')).toBeUndefined();
     expect(requestedHeapMiB(['--max-old-space-size=3000'], '--max-old-space-size=1280')).toBe(3000);
     expect(requestedHeapMiB(['--inspect'], '--trace-gc --max_old_space_size=2048')).toBe(2048);
   });
 
-  const plan = (o: { text?: string; args?: string[]; execArgv?: string[]; nodeOptions?: string; env?: Record<string, string>; current?: number; machine?: number }) => {
+  const plan = (o: { text?: string; args?: string[]; execArgv?: string[]; nodeOptions?: string; env?: Record<string, string>; current?: number; machine?: number; templates?: number }) => {
     const read: string[] = [];
     const limit = heapPlan({
       args: o.args ?? ['check'],
@@ -49,6 +69,11 @@ describe('the heap limit a run needs', () => {
       cwd: '/repo',
       current: o.current ?? DEFAULT_HEAP_MIB,
       machine: o.machine ?? 24_000,
+      // templates/tenant/ holds `templates` of them (the measured number when not given); no GitOps folder.
+      list: (d: string) => {
+        if (d !== '/repo/templates/tenant' && d !== '/elsewhere/templates/tenant' && d !== '/repo/sub/templates/tenant') throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
+        return Array.from({ length: o.templates ?? MEASURED_TENANT_TEMPLATES }, (_, i) => `t${i}.yaml.ejs`);
+      },
       readText: (f: string) => {
         read.push(f);
         if (o.text === undefined) throw Object.assign(new Error('ENOENT'), { code: 'ENOENT' });
@@ -63,6 +88,7 @@ describe('the heap limit a run needs', () => {
     expect(plan({ text: large })).toEqual({ limit: heapForTenants(30_000), read: ['/repo/tenants.yaml'] });
     expect(plan({ text: large, args: ['render', '--root', 'sub'] }).read).toEqual(['/repo/sub/tenants.yaml']);
     expect(plan({ text: large, args: ['plan', '--root=/elsewhere'] }).read).toEqual(['/elsewhere/tenants.yaml']);
+    expect(plan({ text: large, templates: 2 * MEASURED_TENANT_TEMPLATES }).limit).toBe(heapForTenants(30_000, 2 * MEASURED_TENANT_TEMPLATES));
   });
 
   it('never asks for more than three quarters of the machine, nor for less than it has', () => {
