@@ -2,10 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { admissionFindings } from '../../../src/analysis/admission/index.js';
 import { rawSchemas } from '../../../src/schema/raw.js';
 import type { SchemaSource } from '../../../src/analysis/admission/index.js';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundledTenants, cleanupTempRepos, cli, renderedWith, repoRoot, tempRepo, type InputEdit } from '../../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, renderedWith, repoRoot, tempDir, tempRepo, type InputEdit } from '../../helpers.js';
 
 afterAll(cleanupTempRepos);
 
@@ -147,7 +146,7 @@ describe('malformed admission objects (schema validation reports them; the evalu
 
 describe('verify checks admission policies in any manifests', () => {
   it('a CEL error in a policy outside a tenants repository is reported at its line, exit 1', async () => {
-    const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-vap-'));
+    const dir = await tempDir('tenantctl-vap-');
     const text = (await readFile(path.join(repoRoot, 'rendered/_cluster/validatingadmissionpolicy-ai-agents-tenant-pods.yaml'), 'utf8')).replace('expression: variables.serviceAccount == variables.expectedServiceAccount', 'expression: variables.serviceAccount === variables.expectedServiceAccount');
     const binding = await readFile(path.join(repoRoot, 'rendered/_cluster/validatingadmissionpolicybinding-ai-agents-tenant-pods.yaml'), 'utf8');
     await writeFile(path.join(dir, 'vap.yaml'), `${text}---\n${binding}`);
