@@ -66,7 +66,11 @@ export function heapForTenants(tenants, templates = MEASURED_TENANT_TEMPLATES) {
   return Math.max(DEFAULT_HEAP_MIB, Math.ceil((tenants * perTenant) / 1024));
 }
 
-/** Templates a tenant is rendered through: templates/tenant/, and the GitOps tool's tenant folder with more of them. */
+/**
+ * Templates a tenant is rendered through: templates/tenant/, and the GitOps tool's tenant folder
+ * with more of them. The folders are those src/render/templates.ts (isTemplate) takes as
+ * tenant-scope; this runs before dist/ is loaded, so it names them again.
+ */
 export function tenantTemplateCount(templatesDir, list = (d) => readdirSync(d)) {
   const count = (d) => {
     try {

@@ -383,9 +383,14 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       timedOut(resolved.timeout);
       return failed();
     }
-    const placeBatch = () => config.tenants.slice(i, i + TENANTS_PER_BATCH).forEach((t, j) => oneTenant(t, i + j));
+    const end = Math.min(i + TENANTS_PER_BATCH, config.tenants.length);
+    const placeBatch = () => {
+      for (let k = i; k < end; k++) oneTenant(config.tenants[k]!, k);
+    };
     // Only template code needs the time limit, whose watchdog thread each call starts and joins.
-    if (resolved.hits && !config.tenants.slice(i, i + TENANTS_PER_BATCH).some((_, j) => rendersHere(i + j))) {
+    let renders = false;
+    for (let k = i; k < end && !renders; k++) renders = rendersHere(k);
+    if (resolved.hits && !renders) {
       placeBatch();
       continue;
     }

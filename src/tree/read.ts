@@ -1,6 +1,6 @@
-import { sortedByKey } from '../collections.js';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { sortedByKey } from '../collections.js';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
 import type { TreeDigests } from './background.js';
 import { contentDigest, treeDigest } from './digest.js';

@@ -74,9 +74,12 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
   let headRefs: Set<string> | undefined;
   const inHead = (m: Manifest) => (headRefs ??= new Set(head.manifests.map(ref))).has(ref(m));
   let newInHead: Manifest[] | undefined;
-  const newObjects = () => {
-    const baseRefs = new Set(base.manifests.map(ref));
-    return (newInHead ??= head.manifests.filter((h) => !baseRefs.has(ref(h))));
+  const newObjects = (): Manifest[] => {
+    if (newInHead === undefined) {
+      const baseRefs = new Set(base.manifests.map(ref));
+      newInHead = head.manifests.filter((h) => !baseRefs.has(ref(h)));
+    }
+    return newInHead;
   };
   const appliedBy = new Map<Unit, Manifest[]>();
   for (const m of base.manifests) {
