@@ -169,7 +169,7 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
   return {
     v: yamlValue,
     platform: config.platform,
-    tenants: here ? config.tenants.filter((t) => gitops.clusterOf(t).name === here.name) : config.tenants,
+    tenants: here ? lazyList(() => config.tenants.filter((t) => gitops.clusterOf(t).name === here.name)) : config.tenants,
     externalBlocks: externalBlocks(config.platform.egress),
     commonLabels: { app: config.platform.labels.app, 'managed-by': config.platform.labels.managedBy },
     selectors: { api: {}, worker: {} },
@@ -189,14 +189,46 @@ export function clusterContext(config: TenantsConfig, gitops: GitOpsContext): Te
  * before it, and the render cache, keyed by what a tenant's templates see,
  * could replay files that a full render would not produce. Frozen, an
  * assignment is ignored and a mutating method throws (a template failure).
- * Every object reachable through data properties is frozen; getters are left
- * alone (and not called).
+ * Every object reachable through data properties is frozen (a lazyList when
+ * it is made); getters are left alone (and not called).
  */
 export function deepFreeze<T>(value: T): T {
-  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || Object.isFrozen(value)) return value;
+  if ((typeof value !== 'object' && typeof value !== 'function') || value === null || selfFreezing.has(value) || Object.isFrozen(value)) return value;
   Object.freeze(value);
   for (const d of Object.values(Object.getOwnPropertyDescriptors(value))) if ('value' in d) deepFreeze(d.value);
   return value;
+}
+
+/** Lists that freeze themselves when first made (lazyList): deepFreeze leaves them alone, since asking would make them. */
+const selfFreezing = new WeakSet<object>();
+
+/**
+ * A frozen list made on first use. At 10,000 tenants, parsing and freezing
+ * every tenant for templates that never read the tenant list is a large part
+ * of a render that replays all tenants but one. The list is a proxy of an
+ * empty array: the first operation of any kind on it (a read, its length, a
+ * freeze check, an attempt to write) fills and freezes that array, and every
+ * operation is then answered by it, so the proxy behaves as the frozen array
+ * itself, the proxy invariants included.
+ */
+export function lazyList<T>(make: () => readonly T[]): readonly T[] {
+  const target: T[] = [];
+  let made = false;
+  const handler: ProxyHandler<T[]> = {};
+  for (const trap of Object.getOwnPropertyNames(Reflect) as (keyof ProxyHandler<T[]>)[]) {
+    const forward = (Reflect as unknown as Record<string, (...args: unknown[]) => unknown>)[trap]!;
+    (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
+      if (!made) {
+        made = true;
+        for (const item of make()) target.push(item);
+        Object.freeze(target);
+      }
+      return forward(...args);
+    };
+  }
+  const list = new Proxy(target, handler);
+  selfFreezing.add(list);
+  return list;
 }
 
 /** deepFreeze for what JSON.parse returned (plain data, no accessors): the same result with less work. */

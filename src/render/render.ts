@@ -91,6 +91,10 @@ export interface Timeout {
 interface Prepared {
   inputs: TemplateInputs;
   config: TenantsConfig;
+  /** The tenants in the order they are rendered: what a render needs of one it does not run templates for (id, namespace, cluster). */
+  tenants: readonly Tenant[];
+  /** What a tenant's templates see (TemplateView.tenantAt). */
+  tenantAt(i: number): Tenant;
   selected: Template[];
   outDir: string;
   cache?: RenderCache;
@@ -116,6 +120,8 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
   return {
     inputs,
     config,
+    tenants: sorted.tenants,
+    tenantAt: inputs.tenantAt,
     selected,
     outDir,
     ...(cache ? { cache } : {}),
@@ -181,12 +187,12 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
   const hits = new Map<number, CachedTenant>();
   const summaries = new Map<number, TenantSummary>();
   const misses: number[] = [];
-  p.config.tenants.forEach((t, i) => {
+  p.tenants.forEach((t, i) => {
     const summary = summaryOf(p, t, i);
     if (summary) summaries.set(i, summary);
   });
-  p.cache?.prefetch(p.config.tenants.flatMap((t, i) => (summaries.has(i) ? [] : [[t.id, p.keyOf(i)] as const])));
-  p.config.tenants.forEach((t, i) => {
+  p.cache?.prefetch(p.tenants.flatMap((t, i) => (summaries.has(i) ? [] : [[t.id, p.keyOf(i)] as const])));
+  p.tenants.forEach((t, i) => {
     if (summaries.has(i)) return;
     const hit = lookup(p, t, i);
     if (hit) hits.set(i, hit);
@@ -199,7 +205,7 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
   const count = Math.min(opts.workers, Math.ceil(misses.length / TENANTS_PER_BATCH));
   let done: Awaited<ReturnType<typeof renderInWorkers>>;
   try {
-    const onBatch = opts.onTenants && ((batch: readonly [number, TenantRender][]) => opts.onTenants!(batch.map(([i, r]) => renderedTenant(p.config.tenants[i]!, r))));
+    const onBatch = opts.onTenants && ((batch: readonly [number, TenantRender][]) => opts.onTenants!(batch.map(([i, r]) => renderedTenant(p.tenantAt(i), r))));
     done = await renderInWorkers(data, misses, count, TENANTS_PER_BATCH, onBatch);
   } catch {
     // Threads only add speed: without them (no worker file, no memory for one) this thread renders everything.
@@ -221,7 +227,7 @@ interface Resolved {
 function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const { config, selected, outDir, cache } = p;
   // Entries are read together (RenderCache.prefetch); with summaries most tenants need none, and renderTreeInWorkers has read them already.
-  if (cache && !resolved.hits && !p.summaries) cache.prefetch(config.tenants.map((t, i) => [t.id, p.keyOf(i)] as const));
+  if (cache && !resolved.hits && !p.summaries) cache.prefetch(p.tenants.map((t, i) => [t.id, p.keyOf(i)] as const));
   const files = new Map<string, string>();
   const unread = { paths: new Map<string, number>(), digests: [] as string[], owners: [] as (readonly [string, string])[] };
   let needsTexts = false;
@@ -365,7 +371,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     }
     if (cache) stats.misses++;
     // Only a cache on disk needs each object's JSON; one in memory keeps the objects themselves.
-    const rendered = resolved.rendered?.get(i) ?? r.renderTenant(tenant, cache?.persistent === true);
+    const rendered = resolved.rendered?.get(i) ?? r.renderTenant(p.tenantAt(i), cache?.persistent === true);
     tenantEvents(tenant, rendered);
     if (cache && rendered.storable) {
       keys.set(tenant.id, rendered.sawTenants ? `${p.keyOf(i)}+${p.tenantsDigest()}` : p.keyOf(i));
@@ -378,14 +384,14 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   };
   /** Whether tenant `i` is rendered here: the others are placed from a summary, an entry or a worker, which runs no template code. */
   const rendersHere = (i: number): boolean => !(resolved.summaries?.has(i) || resolved.hits?.has(i) || resolved.rendered?.has(i));
-  for (let i = 0; i < config.tenants.length; i += TENANTS_PER_BATCH) {
+  for (let i = 0; i < p.tenants.length; i += TENANTS_PER_BATCH) {
     if (resolved.timeout && resolved.timeout.at < i + TENANTS_PER_BATCH) {
       timedOut(resolved.timeout);
       return failed();
     }
-    const end = Math.min(i + TENANTS_PER_BATCH, config.tenants.length);
+    const end = Math.min(i + TENANTS_PER_BATCH, p.tenants.length);
     const placeBatch = () => {
-      for (let k = i; k < end; k++) oneTenant(config.tenants[k]!, k);
+      for (let k = i; k < end; k++) oneTenant(p.tenants[k]!, k);
     };
     // Only template code needs the time limit, whose watchdog thread each call starts and joins.
     let renders = false;

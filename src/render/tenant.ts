@@ -6,7 +6,7 @@ import { objectKey, type KubeObject } from '../manifest/types.js';
 import { clusterRoot, isTenantWorkload, pathFor, unsafePath } from '../platform/layout.js';
 import type { Cluster, Tenant, TenantsConfig } from '../tenants/types.js';
 import type { CachedObject } from './cache.js';
-import { deepFreeze, freezeParsed, gitopsContext, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
+import { deepFreeze, freezeParsed, gitopsContext, lazyList, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
 /**
@@ -26,10 +26,16 @@ export interface TenantRender {
 }
 
 /** What templates see: JSON text (hashed for the cache key) and the frozen parse of exactly that text. */
-export interface TemplateInputs {
-  config: TenantsConfig;
+export interface TemplateInputs extends TemplateView {
   sharedJson: string;
   tenantJson: string[];
+}
+
+/** The frozen configuration templates see; its tenant list is made when something reads it. */
+export interface TemplateView {
+  config: TenantsConfig;
+  /** Tenant `i` of the list, parsed on first use: a tenant whose templates do not run here is never parsed. */
+  tenantAt(i: number): Tenant;
 }
 
 /**
@@ -43,17 +49,21 @@ export function templateInputs(config: TenantsConfig): TemplateInputs {
   const sharedJson = JSON.stringify({ platform, gitops, admission, clusters });
   // A tenant's place in tenants.yaml (its pointer) locates findings; it is no input to its objects.
   const tenantJson = config.tenants.map((t) => JSON.stringify({ ...t, pointer: '', waivers: t.waivers.map((w) => ({ ...w, pointer: '' })) }));
-  return { config: viewOf(config, sharedJson, tenantJson), sharedJson, tenantJson };
+  return { ...viewOf(config, sharedJson, tenantJson), sharedJson, tenantJson };
 }
 
 /** The frozen configuration templates see, from the JSON texts (a worker thread builds the same view from them). */
-export function viewOf(config: Pick<TenantsConfig, 'file' | 'locate'>, sharedJson: string, tenantJson: readonly string[]): TenantsConfig {
+export function viewOf(config: Pick<TenantsConfig, 'file' | 'locate'>, sharedJson: string, tenantJson: readonly string[]): TemplateView {
   const shared = JSON.parse(sharedJson) as Pick<TenantsConfig, 'platform' | 'gitops' | 'admission' | 'clusters'>;
-  const view: TenantsConfig = { file: config.file, tiers: {}, allowKinds: [], locate: config.locate, platform: shared.platform, tenants: tenantJson.map((j) => freezeParsed(JSON.parse(j) as Tenant)) };
+  const parsed: Tenant[] = [];
+  // One object per tenant, whether reached through tenantAt or the list.
+  const tenantAt = (i: number): Tenant => (parsed[i] ??= freezeParsed(JSON.parse(tenantJson[i]!) as Tenant));
+  const tenants = lazyList(() => tenantJson.map((_, i) => tenantAt(i))) as Tenant[];
+  const view: TenantsConfig = { file: config.file, tiers: {}, allowKinds: [], locate: config.locate, platform: shared.platform, tenants };
   if (shared.gitops) view.gitops = shared.gitops;
   if (shared.admission) view.admission = shared.admission;
   if (shared.clusters) view.clusters = shared.clusters;
-  return deepFreeze(view);
+  return { config: deepFreeze(view), tenantAt };
 }
 
 interface Placement {

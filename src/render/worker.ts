@@ -13,7 +13,7 @@ import { gitopsContext } from './context.js';
 const data = workerData as WorkerData;
 const port = parentPort!;
 const tpl = await loadTemplates('', data.templatesDir, new Map(data.templateFiles));
-const config = viewOf({ file: data.file, locate: () => ({ line: 1, column: 1 }) }, data.sharedJson, data.tenantJson);
+const { config, tenantAt } = viewOf({ file: data.file, locate: () => ({ line: 1, column: 1 }) }, data.sharedJson, data.tenantJson);
 const tool = gitopsContext(config, data.outDir).tool;
 const r = renderer(config, tpl.templates.filter((t) => t.tool === undefined || t.tool === tool), data.outDir);
 
@@ -26,7 +26,7 @@ port.on('message', (req: WorkerRequest) => {
     const rendered: [number, TenantRender][] = [];
     const timeout = runBounded(data.timeLimitMs, () => {
       for (const i of req.indices) {
-        const out = r.renderTenant(config.tenants[i]!, true);
+        const out = r.renderTenant(tenantAt(i), true);
         // Objects cross as JSON (parsed again only if a stage reads them); only one without a faithful JSON form crosses as itself.
         for (const e of out.events) if ('object' in e && e.object.json !== '') delete e.value;
         rendered.push([i, out]);
