@@ -38,7 +38,7 @@ export interface StageFindings {
 }
 
 export interface LocalPlan {
-  /** The tenant whose cache entry an object's findings belong to. */
+  /** The tenant whose cache entry an object's findings belong to (a unit; its findings are kept only if it is in `replayed` or `fresh`). */
   unitOf(m: Manifest): string | undefined;
   /** Tenants whose findings come from the cache, and those findings. */
   replayed: Map<string, StageFindings>;
@@ -55,8 +55,13 @@ export interface LocalPlan {
  * The tenants that are units (see the module comment), and for each where its
  * findings come from: the cache, the check made while rendering, or the stages
  * (collected into `fresh`). Undefined when there is neither a cache nor an early check.
+ * `wanted`: the only tenants whose schema and local-rule findings are kept or
+ * replayed (a shard's: the stages check no other, so there would be nothing
+ * true to store for them). The others are still units for what the proofs
+ * keep (quota reports, network flows, admission outcomes), which every shard
+ * computes for every tenant.
  */
-export function planLocal(cache: RenderCache | undefined, config: TenantsConfig, render: RenderResult, manifests: readonly Manifest[], differing: Iterable<string>, options: unknown, early?: ReadonlyMap<string, StageFindings>): LocalPlan | undefined {
+export function planLocal(cache: RenderCache | undefined, config: TenantsConfig, render: RenderResult, manifests: readonly Manifest[], differing: Iterable<string>, options: unknown, early?: ReadonlyMap<string, StageFindings>, wanted?: (tenant: string) => boolean): LocalPlan | undefined {
   const renderKeys = cache ? render.keys : undefined;
   if (!renderKeys && !early?.size) return undefined;
   const owners = render.owners;
@@ -85,6 +90,12 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     if (excluded.has(t.id)) continue;
     const renderKey = renderKeys?.get(t.id);
     const key = renderKey === undefined ? undefined : sha256(`${shared}\n${renderKey}\n${JSON.stringify(t)}`);
+    if (wanted && !wanted(t.id)) {
+      if (key === undefined) continue;
+      units.add(t.id);
+      keys.set(t.id, key);
+      continue;
+    }
     const hit = key === undefined ? undefined : cache!.getFindings(t.id, key);
     const found = hit && isStageFindings(hit) ? hit : early?.get(t.id);
     if (key === undefined && found === undefined) continue;
@@ -135,7 +146,7 @@ export type QuotaOf = (tenant: string, objects: readonly KubeObject[]) => Tenant
  * planLocal finds to be units changes nothing in the output. Anything that
  * throws here stops the early check; the stages then run as usual.
  */
-export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Readonly<Record<string, AnyRule>>, runRules: (input: RuleRunInput) => Diagnostic[], quotaOf: QuotaOf): EarlyLocal {
+export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Readonly<Record<string, AnyRule>>, runRules: (input: RuleRunInput) => Diagnostic[], quotaOf: QuotaOf, wanted?: (tenant: string) => boolean): EarlyLocal {
   const local = Object.fromEntries(Object.entries(rules).filter(([, r]) => r.meta.local));
   const found = new Map<string, StageFindings>();
   const quotas = new Map<string, TenantQuota>();
@@ -145,8 +156,11 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
   return {
     found,
     quotas,
-    onTenants(rendered) {
+    onTenants(all) {
       if (failed) return;
+      // planLocal takes no other tenant as a unit: checking them here would be work thrown away.
+      const rendered = wanted ? all.filter((r) => wanted(r.tenant.id)) : all;
+      if (rendered.length === 0) return;
       try {
         const tenants = rendered.map((r) => byId.get(r.tenant.id)!);
         const tenantOfNs = new Map(tenants.map((t) => [t.namespace, t.id]));

@@ -459,8 +459,11 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   };
   const result: PipelineResult = { manifests: [], files: opts.files ?? 0, diagnostics: [], sections: [], timings };
   const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
-  // Findings kept per tenant (local-findings.ts): only where the schemas are the bundled ones and every tenant is checked.
-  const localStages = stages.has('schema') && stages.has('rules') && !(opts.shard && opts.shard.count > 1) && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
+  // Findings kept per tenant (local-findings.ts): only where the schemas are the bundled ones.
+  const localStages = stages.has('schema') && stages.has('rules') && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
+  // A shard keeps and replays the findings of its own tenants only: it does not check the others, so it has nothing to store for them.
+  const sharded = opts.shard && opts.shard.count > 1 ? opts.shard : undefined;
+  const wanted = sharded ? (tenant: string) => shardOfTenant(tenant, sharded.count) === sharded.index : undefined;
   let early: EarlyCheck | undefined;
   /** Committed files that differ from the render. */
   let differing: Iterable<string> = [];
@@ -473,7 +476,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   } else {
     let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
-      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema) : undefined;
+      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema, wanted) : undefined;
       loaded = await phase('load', () => loadStage(o, sharing ? { ...opts, cache: sharing } : opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
@@ -507,8 +510,8 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (failed(result.diagnostics)) return result;
 
   const { manifests, config } = result;
-  const scope = opts.shard && opts.shard.count > 1 ? shardScope(opts.shard, result) : undefined;
-  const local = localStages && config && result.render && (opts.cache || early) ? await phase('replay', () => planLocal(opts.cache, config, result.render!, manifests, differing, { target, ignoreMissingSchemas: opts.schema?.ignoreMissingSchemas ?? false }, early?.found())) : undefined;
+  const scope = sharded ? shardScope(sharded, result) : undefined;
+  const local = localStages && config && result.render && (opts.cache || early) ? await phase('replay', () => planLocal(opts.cache, config, result.render!, manifests, differing, { target, ignoreMissingSchemas: opts.schema?.ignoreMissingSchemas ?? false }, early?.found(), wanted)) : undefined;
   if (local) {
     const fromCache = local.replayed.size - local.early.size;
     if (opts.cache) result.findingsCache = { hits: fromCache, misses: local.fresh.size + local.early.size };
@@ -584,7 +587,7 @@ function schemaCheck(registry: SchemaRegistry, validateManifests: (ms: readonly 
  * filling this thread while they render. Its modules load before the render;
  * they are the check's own and load anyway.
  */
-async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema']): Promise<EarlyCheck> {
+async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema'], wanted?: (tenant: string) => boolean): Promise<EarlyCheck> {
   const [{ loadSchemaRegistry, validateManifests }, { runRules }, { rules }, { quotaOf }] = await Promise.all([import('./schema/validate.js'), import('./rules/engine.js'), import('./rules/registry.js'), import('./analysis/isolation/quota.js')]);
   let early: EarlyLocal | undefined;
   return {
@@ -597,7 +600,7 @@ async function earlyCheck(target: MinorVersion, schema: PipelineOptions['schema'
         // The schema stage loads it again and reports why it cannot.
         return undefined;
       }
-      early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules, quotaOf);
+      early = earlyLocal(config, schemaCheck(registry, validateManifests, target), rules, runRules, quotaOf, wanted);
       return early.onTenants;
     },
     found: () => early?.found ?? new Map(),
@@ -611,7 +614,8 @@ function validateByTenant(own: readonly Manifest[], local: LocalPlan, validate: 
   const byTenant = new Map<string, Manifest[]>();
   for (const m of own) {
     const t = local.unitOf(m);
-    if (t === undefined) rest.push(m);
+    // A unit whose findings are not kept (another shard's tenant) is validated like any other object.
+    if (t === undefined || !(local.replayed.has(t) || local.fresh.has(t))) rest.push(m);
     else if (!local.replayed.has(t)) pushTo(byTenant, t, m);
   }
   const found = validate(rest);

@@ -14,6 +14,7 @@ import { rules } from '../../src/rules/registry.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { RenderCache } from '../../src/render/cache.js';
 import { TENANTS_PER_BATCH } from '../../src/render/render.js';
+import { shardOfTenant } from '../../src/tenants/shard.js';
 import { bundledTenants, cleanupTempRepos, cli, packedKeys, packFile, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -97,6 +98,42 @@ describe('tenant-local findings computed while worker threads render', () => {
     expect(timed.stderr).toContain(`findings  ${total - 2} tenants checked while rendering\n`);
   }, 120_000);
 
+  it("in a shard: only its own tenants are checked while rendering, kept and replayed, and the shards' findings are the full run's", async () => {
+    const { root } = await repo();
+    const alone = await runPipeline({ root, noBase: 'ignore', workers: 1 });
+    const canonical = (ds: readonly Diagnostic[]) => ds.map((d) => JSON.stringify(d)).sort();
+    const ids = alone.config!.tenants.map((t) => t.id);
+    // bulk-10 and bulk-20 are never units: their committed objects are not their render.
+    const unitsOf = (index: number) => ids.filter((id) => shardOfTenant(id, 2) === index && id !== 'bulk-10' && id !== 'bulk-20');
+    const parts: Diagnostic[] = [];
+    for (const index of [1, 2]) {
+      const dir = await mkdtemp(path.join(tmpdir(), 'tenantctl-early-shard-'));
+      made.push(dir);
+      const units = unitsOf(index);
+      expect(units.length).toBeGreaterThan(TENANTS_PER_BATCH / 2);
+      const shard = (cache: RenderCache) => runPipeline({ root, noBase: 'ignore', workers: 2, cache, shard: { index, count: 2 } });
+      const cold = await shard(new RenderCache(dir));
+      expect(cold.findingsEarly).toBe(units.length);
+      expect(cold.findingsCache).toEqual({ hits: 0, misses: units.length });
+      // No findings are kept for a tenant the shard does not check; what the proofs make for every tenant is kept for every unit.
+      expect([...(await packedKeys(dir, 'findings')).keys()].sort()).toEqual([...units].sort());
+      const everyUnit = ids.filter((id) => id !== 'bulk-10' && id !== 'bulk-20').sort();
+      expect([...(await packedKeys(dir, 'flows')).keys()].sort()).toEqual(everyUnit);
+      expect([...(await packedKeys(dir, 'admission')).keys()].sort()).toEqual(everyUnit);
+      // The shard's own quota reports went into their findings entries (made while rendering); the others' on their own.
+      expect([...(await packedKeys(dir, 'quota')).keys()].sort()).toEqual(everyUnit.filter((id) => !units.includes(id)));
+      const warm = await shard(new RenderCache(dir));
+      expect(warm.findingsCache).toEqual({ hits: units.length, misses: 0 });
+      expect(canonical(warm.diagnostics)).toEqual(canonical(cold.diagnostics));
+      parts.push(...cold.diagnostics);
+      // A full run on the shard's cache replays the shard's tenants and checks the others: the output is the full run's.
+      const full = await runPipeline({ root, noBase: 'ignore', workers: 2, cache: new RenderCache(dir) });
+      expect(full.findingsCache?.hits).toBe(units.length);
+      expect(outputs(full)).toEqual(outputs(alone));
+    }
+    expect(canonical(parts)).toEqual(canonical(alone.diagnostics));
+  }, 180_000);
+
   it('stops at the first exception and keeps nothing, so the stages check every tenant as usual', async () => {
     const root = await tempRepo();
     const r = await renderInMemory({ root });
@@ -109,6 +146,11 @@ describe('tenant-local findings computed while worker threads render', () => {
     // Each tenant's quota report is the one the proofs make from the whole tree.
     expect(config.tenants.map((t) => working.quotas.get(t.id))).toEqual(tenantQuotas(r.render!.manifests, config));
     expect(working.quotas.get(config.tenants[0]!.id)!.rows.length).toBeGreaterThan(0);
+    // A shard's early check looks only at its own tenants.
+    const first = rendered[0]!.tenant.id;
+    const mine = earlyLocal(config, () => [], rules, runRules, quotaOf, (id) => id === first);
+    mine.onTenants(rendered);
+    expect([[...mine.found.keys()], [...mine.quotas.keys()]]).toEqual([[first], [first]]);
     // The rule throws on the second tenant's objects: the first batch's findings are dropped too, and the rule is not run again.
     const second = rendered[1]!.tenant.namespace;
     let calls = 0;
