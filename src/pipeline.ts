@@ -19,7 +19,7 @@ import type { TenantQuota } from './analysis/isolation/quota.js';
 import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js';
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
-import { PLATFORM_SHARD, shardOfTenant, type Shard } from './tenants/shard.js';
+import { inShard, PLATFORM_SHARD, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
@@ -463,7 +463,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const localStages = stages.has('schema') && stages.has('rules') && !opts.schema?.schemaLocation?.length && !opts.schema?.crdFiles?.length;
   // A shard keeps and replays the findings of its own tenants only: it does not check the others, so it has nothing to store for them.
   const sharded = opts.shard && opts.shard.count > 1 ? opts.shard : undefined;
-  const wanted = sharded ? (tenant: string) => shardOfTenant(tenant, sharded.count) === sharded.index : undefined;
+  const wanted = sharded ? inShard(sharded) : undefined;
   let early: EarlyCheck | undefined;
   /** Committed files that differ from the render. */
   let differing: Iterable<string> = [];
@@ -646,7 +646,8 @@ interface ShardScope {
 function shardScope(shard: Shard, result: PipelineResult): ShardScope {
   const owners = result.render?.owners ?? new Map<string, string>();
   const tenantOfNs = new Map((result.config?.tenants ?? []).map((t) => [t.namespace, t.id]));
-  const mine = (tenant: string | undefined) => (tenant === undefined ? shard.index === PLATFORM_SHARD : shardOfTenant(tenant, shard.count) === shard.index);
+  const ours = inShard(shard);
+  const mine = (tenant: string | undefined) => (tenant === undefined ? shard.index === PLATFORM_SHARD : ours(tenant));
   return {
     owns: (d) => mine(d.tenant ?? d.origin?.tenant ?? (d.file ? owners.get(d.file.path) : undefined)),
     checksManifest: (m) => {

@@ -214,21 +214,27 @@ const selfFreezing = new WeakSet<object>();
 export function lazyList<T>(make: () => readonly T[]): readonly T[] {
   const target: T[] = [];
   let made = false;
-  const handler: ProxyHandler<T[]> = {};
-  for (const trap of Object.getOwnPropertyNames(Reflect) as (keyof ProxyHandler<T[]>)[]) {
+  const list = watch(target, () => {
+    if (made) return;
+    made = true;
+    for (const item of make()) target.push(item);
+    Object.freeze(target);
+  });
+  selfFreezing.add(list);
+  return list;
+}
+
+/** The value behind a proxy that calls `seen` on every operation that could reveal anything about it. */
+export function watch<T extends object>(target: T, seen: () => void): T {
+  const handler: ProxyHandler<T> = {};
+  for (const trap of Object.getOwnPropertyNames(Reflect) as (keyof ProxyHandler<T>)[]) {
     const forward = (Reflect as unknown as Record<string, (...args: unknown[]) => unknown>)[trap]!;
     (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
-      if (!made) {
-        made = true;
-        for (const item of make()) target.push(item);
-        Object.freeze(target);
-      }
+      seen();
       return forward(...args);
     };
   }
-  const list = new Proxy(target, handler);
-  selfFreezing.add(list);
-  return list;
+  return new Proxy(target, handler);
 }
 
 /** deepFreeze for what JSON.parse returned (plain data, no accessors): the same result with less work. */

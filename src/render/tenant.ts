@@ -6,7 +6,7 @@ import { objectKey, type KubeObject } from '../manifest/types.js';
 import { clusterRoot, isTenantWorkload, pathFor, unsafePath } from '../platform/layout.js';
 import type { Cluster, Tenant, TenantsConfig } from '../tenants/types.js';
 import type { CachedObject } from './cache.js';
-import { deepFreeze, freezeParsed, gitopsContext, lazyList, tenantContext, type GitOpsContext, type TemplateContext } from './context.js';
+import { deepFreeze, freezeParsed, gitopsContext, lazyList, tenantContext, watch, type GitOpsContext, type TemplateContext } from './context.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
 /**
@@ -263,17 +263,4 @@ function faithful(v: unknown): boolean {
     default:
       return false;
   }
-}
-
-/** The value behind a proxy that calls `seen` on every operation that could reveal anything about it. */
-function watch<T extends object>(target: T, seen: () => void): T {
-  const handler: ProxyHandler<T> = {};
-  for (const trap of Object.getOwnPropertyNames(Reflect) as (keyof ProxyHandler<T>)[]) {
-    const forward = (Reflect as unknown as Record<string, (...args: unknown[]) => unknown>)[trap]!;
-    (handler as Record<string, unknown>)[trap] = (...args: unknown[]) => {
-      seen();
-      return forward(...args);
-    };
-  }
-  return new Proxy(target, handler);
 }

@@ -26,6 +26,11 @@ export function shardOfTenant(id: string, count: number): number {
   return (fnv1a(id) % count) + 1;
 }
 
+/** Whether a tenant is in this shard. */
+export function inShard(shard: Shard): (tenant: string) => boolean {
+  return (tenant) => shardOfTenant(tenant, shard.count) === shard.index;
+}
+
 /**
  * The shard that reports what belongs to no tenant (cluster objects, the
  * platform namespace, tenants.yaml itself). Always the first, so a run with
