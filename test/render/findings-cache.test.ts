@@ -205,6 +205,33 @@ describe('Services that select no pods (k8s/service-selector-targets reads only 
   });
 });
 
+describe('ingress ports by name (isolation/network-allow-scope reads only its own namespace)', () => {
+  it('resolve through the tenant\'s own containers, and their findings are kept and replayed per tenant', async () => {
+    const root = await repoWithFindings();
+    // Every tenant's ingress policy names port "admin"; only tenant a's api container declares it, at a port tenants.yaml does not allow.
+    await applyInputEdits(root, [
+      { file: 'templates/tenant/networkpolicy-allow-ingress-api.yaml.ejs', from: 'port: <%- apiPort %>', to: 'port: admin' },
+      { file: 'templates/tenant/deployment-api.yaml.ejs', from: '          ports:\n', to: "          ports:\n<% if (tenant.id === 'test-tenant-a') { -%>\n            - name: admin\n              containerPort: 9000\n              protocol: TCP\n<% } -%>\n" },
+    ]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const ports = (r: PipelineResult) => Object.fromEntries(r.diagnostics.filter((d) => d.ruleId === 'isolation/network-allow-scope').map((d) => [d.tenant, d.field?.actual]));
+    const none = await check(root);
+    expect(ports(none)).toMatchObject({ 'test-tenant-a': 'TCP/9000', 'test-tenant-b': 'TCP/admin', 'cache-plain': 'TCP/admin' });
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    // Stored with the tenant's other local findings: a warm run does not look at its policies again.
+    const cache = new RenderCache(dir);
+    for (const [tenant, port] of [['test-tenant-a', 'TCP/9000'], ['cache-plain', 'TCP/admin']] as const) {
+      const [key] = (await packedKeys(dir, 'findings')).get(tenant)!;
+      const stored = cache.getFindings(tenant, key!) as { rules: Diagnostic[] };
+      expect(stored.rules.filter((d) => d.ruleId === 'isolation/network-allow-scope').map((d) => d.field?.actual)).toEqual([port]);
+    }
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+  });
+});
+
 describe('admission outcomes of unchanged tenants', () => {
   /** Five tenants, the guardrails policy unbound (every tenant's guardrails open), and a policy that refuses and fails on tenant ConfigMaps. */
   async function repoWithAdmissionFindings(): Promise<string> {

@@ -82,24 +82,22 @@ function ingressPeer(peer: NetworkPolicyPeer, p: Platform): Declared | string {
   return describe(peer);
 }
 
-/** Named ports resolve through the containers of the policy's own namespace; unknown names stay as written. */
-/** Container port names per namespace: `name` → `PROTO/port` of every container declaring it. */
-function namedPortsByNamespace(all: readonly Manifest[]): Map<string, Map<string, string[]>> {
-  const out = new Map<string, Map<string, string[]>>();
-  for (const m of all) {
-    const ns = m.object.metadata?.namespace ?? '';
+/** Container port names of one namespace's objects: `name` → `PROTO/port` of every container declaring it. */
+function namedPorts(objects: readonly Manifest[]): Map<string, string[]> {
+  const names = new Map<string, string[]>();
+  for (const m of objects) {
     for (const c of podTemplateWithContainers(m)?.containers ?? []) {
       for (const port of c.container.ports ?? []) {
-        if (!port.name) continue;
-        const names = out.get(ns) ?? new Map<string, string[]>();
         // An empty protocol is defaulted to TCP by the API server, like an absent one.
-        pushTo(names, port.name, `${port.protocol || 'TCP'}/${port.containerPort}`);
-        out.set(ns, names);
+        if (port.name) pushTo(names, port.name, `${port.protocol || 'TCP'}/${port.containerPort}`);
       }
     }
   }
-  return out;
+  return names;
 }
+
+/** Per namespace listing (inNamespace returns the same array for a namespace throughout a run): its policies share one index. */
+const namedPortsOf = new WeakMap<readonly Manifest[], Map<string, string[]>>();
 
 interface PortCheck {
   m: Manifest;
@@ -137,6 +135,8 @@ export const networkAllowScope: Rule<Messages> = {
   meta: {
     id: 'isolation/network-allow-scope',
     appliesTo: ['NetworkPolicy'],
+    // Named ports resolve through the policy's own namespace only, so a tenant's findings replay with its objects.
+    local: true,
     messages: {
       everyone: '{direction} rule has no `{field}`: it admits {what}',
       peer: 'peer admits {what}, which tenants.yaml does not declare',
@@ -167,12 +167,14 @@ export const networkAllowScope: Rule<Messages> = {
         if (typeof c === 'string') ctx.report({ manifest: m, messageId: 'peer', pointer: `${r.peersPointer}/${j}`, data: { what: c } });
         else declared.push(c);
       });
-      // Egress named ports belong to pods of other namespaces, which the tree cannot resolve.
-      const named =
-        direction === 'ingress'
-          ? (ctx.shared('isolation/network-allow-scope:named-ports', () => namedPortsByNamespace(ctx.all)).get(m.object.metadata?.namespace ?? '') ?? new Map<string, string[]>())
-          : new Map<string, string[]>();
-      if (declared.length > 0) checkPorts(r.ports ?? [], { m, at, direction, declared, named }, ctx);
+      // Ingress named ports are the selected pods' own, in the policy's namespace; egress ones belong to pods of other namespaces, which the tree cannot resolve.
+      let named: Map<string, string[]> | undefined;
+      if (direction === 'ingress') {
+        const own = ctx.inNamespace(m.object.metadata?.namespace);
+        named = namedPortsOf.get(own);
+        if (!named) namedPortsOf.set(own, (named = namedPorts(own)));
+      }
+      if (declared.length > 0) checkPorts(r.ports ?? [], { m, at, direction, declared, named: named ?? new Map() }, ctx);
     }
   },
 };
