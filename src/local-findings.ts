@@ -6,7 +6,7 @@ import type { AdmissionReplay, TenantAdmission } from './analysis/admission/inde
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
 import type { FlowReplay, TenantFlows } from './analysis/isolation/network.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
-import type { LocalFindings, RuleRunInput } from './rules/engine.js';
+import type { LocalFindings, RuleRunInput, TenantRead } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
 import type { TenantsConfig } from './tenants/types.js';
 
@@ -28,11 +28,13 @@ import type { TenantsConfig } from './tenants/types.js';
  */
 
 /** Bumped when what an entry holds or how its key is made changes. */
-const FINDINGS_FORMAT = 1;
+const FINDINGS_FORMAT = 2;
 
 export interface StageFindings {
   schema: Diagnostic[];
   rules: Diagnostic[];
+  /** What local rules asked about other tenants (RuleContext.tenantRef) and were told: the entry is replayed only while every answer holds. */
+  reads?: TenantRead[];
   /** The tenant's quota report as quotaToJson writes it, when it was made before the entry was stored (the early check). */
   quota?: unknown;
 }
@@ -81,6 +83,8 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     else excluded.add(t);
   }
   const shared = JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]);
+  const answers = { id: new Map(config.tenants.map((t) => [t.id, t.id])), namespace: tenantOfNs };
+  const stillTrue = (reads: readonly TenantRead[] | undefined): boolean => (reads ?? []).every(([by, key, id]) => (answers[by].get(key) ?? null) === id);
   const units = new Set<string>();
   const keys = new Map<string, string>();
   const replayed = new Map<string, StageFindings>();
@@ -96,12 +100,14 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
       keys.set(t.id, key);
       continue;
     }
-    const hit = key === undefined ? undefined : cache!.getFindings(t.id, key);
-    const found = hit && isStageFindings(hit) ? hit : early?.get(t.id);
+    const stored = key === undefined ? undefined : cache!.getFindings(t.id, key);
+    // An entry whose rules were told something about another tenant that no longer holds (one was added, removed or renamed) is checked again.
+    const hit = stored && isStageFindings(stored) && stillTrue(stored.reads) ? stored : undefined;
+    const found = hit ?? early?.get(t.id);
     if (key === undefined && found === undefined) continue;
     units.add(t.id);
     if (key !== undefined) keys.set(t.id, key);
-    if (found === undefined) fresh.set(t.id, { schema: [], rules: [] });
+    if (found === undefined) fresh.set(t.id, { schema: [], rules: [], reads: [] });
     else {
       replayed.set(t.id, found);
       if (found !== hit) checkedEarly.add(t.id);
@@ -171,7 +177,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
         for (const r of rendered) {
           const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
           units.push(...own);
-          batch.set(r.tenant.id, { schema: schema(own), rules: [] });
+          batch.set(r.tenant.id, { schema: schema(own), rules: [], reads: [] });
           // The objects the quota/fit rule reads, in its order, so both share one analysis (analyzeQuota).
           reports.set(r.tenant.id, quotaOf(r.tenant.id, own.map((m) => m.object)));
         }
@@ -180,9 +186,10 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           manifests: units,
           rules: local,
           config: { ...config, tenants },
-          local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d) },
+          tenantIndex: config.tenants,
+          local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d), read: (unit, r) => batch.get(unit)?.reads!.push(r) },
         });
-        for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules) });
+        for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules), reads: f.reads! });
         for (const [t, q] of reports) quotas.set(t, q);
       } catch {
         failed = true;
@@ -195,7 +202,14 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
 
 function isStageFindings(v: unknown): v is StageFindings {
   const o = v as Partial<StageFindings> | null;
-  return typeof o === 'object' && o !== null && Array.isArray(o.schema) && Array.isArray(o.rules);
+  const isRead = (r: unknown) => Array.isArray(r) && r.length === 3 && (r[0] === 'id' || r[0] === 'namespace') && typeof r[1] === 'string' && (r[2] === null || typeof r[2] === 'string');
+  return typeof o === 'object' && o !== null && Array.isArray(o.schema) && Array.isArray(o.rules) && (o.reads === undefined || (Array.isArray(o.reads) && o.reads.every(isRead)));
+}
+
+/** Each question once, in a stable order: the entry is the same whichever rule asked first. */
+function distinctReads(reads: readonly TenantRead[] | undefined): TenantRead[] {
+  const byText = new Map((reads ?? []).map((r) => [JSON.stringify(r), r]));
+  return [...byText.keys()].sort().map((k) => byText.get(k)!);
 }
 
 /** What the rule engine needs of the plan. */
@@ -205,6 +219,7 @@ export function ruleUnits(plan: LocalPlan): LocalFindings {
     replayed: new Set(plan.replayed.keys()),
     findings: [...plan.replayed.values()].flatMap((f) => f.rules),
     store: (unit, d) => plan.fresh.get(unit)?.rules.push(d),
+    read: (unit, r) => plan.fresh.get(unit)?.reads?.push(r),
   };
 }
 
@@ -216,7 +231,8 @@ export function ruleUnits(plan: LocalPlan): LocalFindings {
 export function storeLocal(cache: RenderCache, plan: LocalPlan, quotas?: ReadonlyMap<string, TenantQuota>): void {
   const put = (tenant: string, found: StageFindings, quota?: TenantQuota) => {
     const key = plan.keys.get(tenant);
-    if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules), ...(quota ? { quota: quotaToJson(quota) } : {}) });
+    const reads = distinctReads(found.reads);
+    if (key !== undefined) cache.putFindings(tenant, key, { schema: unwaived(found.schema), rules: unwaived(found.rules), ...(reads.length ? { reads } : {}), ...(quota ? { quota: quotaToJson(quota) } : {}) });
   };
   for (const [tenant, found] of plan.fresh) put(tenant, found);
   for (const tenant of plan.early) put(tenant, plan.replayed.get(tenant)!, quotas?.get(tenant));

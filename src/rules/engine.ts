@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
 import { namespaceOf, objectRef, type Manifest } from '../manifest/types.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
-import type { AnyRule, Report, RuleContext } from './types.js';
+import type { AnyRule, Report, RuleContext, TenantRef } from './types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 
 function fill(template: string, data: Record<string, string | number> | undefined): string {
@@ -27,7 +27,12 @@ export interface RuleRunInput {
   only?: { manifest(m: Manifest): boolean; tenant(id: string): boolean };
   /** Findings of local rules (RuleMeta.local) kept per tenant, so unchanged tenants replay them; see LocalFindings. */
   local?: LocalFindings;
+  /** The tenants tenantRef answers from, when `config` lists only some (the early check's batch): every tenant of tenants.yaml. */
+  tenantIndex?: readonly Tenant[];
 }
+
+/** A tenantRef question and its answer (the id of the tenant found, or null), as kept with a tenant's findings. */
+export type TenantRead = [by: 'id' | 'namespace', key: string, answer: string | null];
 
 /**
  * The tenants whose local-rule findings are cached: `unitOf` names the tenant
@@ -42,6 +47,8 @@ export interface LocalFindings {
   replayed: ReadonlySet<string>;
   findings: readonly Diagnostic[];
   store(unit: string, d: Diagnostic): void;
+  /** A tenantRef answer a local rule used while checking the unit: kept with its findings. */
+  read(unit: string, r: TenantRead): void;
 }
 
 function indexByKind(manifests: readonly Manifest[]): Map<string, Manifest[]> {
@@ -60,9 +67,18 @@ const beyondLocal = (rule: string, what: string) => (): never => {
  * remediation, object, file:line of the field, tenant and template are added
  * here, so rules only state facts. Waivers from tenants.yaml are applied last.
  */
-export function runRules({ manifests, rules, config, only, local }: RuleRunInput): Diagnostic[] {
+export function runRules({ manifests, rules, config, only, local, tenantIndex }: RuleRunInput): Diagnostic[] {
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
+  const refs = { id: new Map<string, TenantRef>(), namespace: new Map<string, TenantRef>() };
+  for (const t of tenantIndex ?? config?.tenants ?? []) {
+    const r = Object.freeze({ id: t.id, namespace: t.namespace });
+    refs.id.set(t.id, r);
+    refs.namespace.set(t.namespace, r);
+  }
+  // Every tenant namespace is the prefix and the id (tenants/resolve.ts), and the prefix is in every findings key: no other name can ever be one, so asking for it need not be recorded.
+  const prefix = config?.platform.namespacePrefix;
+  const mayChange = (by: 'id' | 'namespace', key: string): boolean => by === 'id' || (prefix !== undefined && key.startsWith(prefix));
   const out: Diagnostic[] = [];
   const memo = new Map<string, unknown>();
   const shared = <T>(key: string, compute: () => T): T => {
@@ -116,6 +132,7 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
       ...(config ? { platform: config.platform } : {}),
       tenants,
       tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
+      tenantRef: (by, key) => refs[by].get(key),
       all: manifests,
       ofKind: (kind) => byKind.get(kind) ?? [],
       lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),
@@ -158,6 +175,11 @@ export function runRules({ manifests, rules, config, only, local }: RuleRunInput
           ofKind: beyondLocal(meta.id, 'objects by kind'),
           shared: beyondLocal(meta.id, 'a tree-wide index'),
           tenantOfNamespace: (ns) => ctx.tenantOfNamespace(own(ns, `the tenant of namespace ${ns}`)),
+          tenantRef: (by, key) => {
+            const r = ctx.tenantRef(by, key);
+            if (unit !== undefined && mayChange(by, key)) local!.read(unit, [by, key, r?.id ?? null]);
+            return r;
+          },
           lookup: (kind, ns, name) => {
             // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.
             const where = kind === 'Namespace' && ns === undefined ? name : ns;

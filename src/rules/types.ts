@@ -24,7 +24,8 @@ export interface RuleMeta<M extends string> {
    * a tenant only on the objects in its namespace, its entry and the platform
    * settings. The engine holds it to that (the context it gets refuses every
    * look beyond), so findings of a tenant whose objects and inputs did not
-   * change can be replayed from the cache instead of computed again.
+   * change can be replayed from the cache instead of computed again. Other
+   * tenants it may only look up through tenantRef, whose answers are recorded.
    */
   local?: boolean;
   /** Message templates with `{name}` placeholders filled from `data`. */
@@ -43,6 +44,9 @@ export interface Report<M extends string> {
   detail?: string;
 }
 
+/** Another tenant as a rule may name it: its id and its namespace, nothing it could judge by. */
+export type TenantRef = Readonly<Pick<Tenant, 'id' | 'namespace'>>;
+
 export interface RuleContext<M extends string> {
   /** The platform section of tenants.yaml (resolved). Absent when checking arbitrary manifests. */
   platform?: Platform;
@@ -50,6 +54,13 @@ export interface RuleContext<M extends string> {
   tenants: ReadonlyMap<string, Tenant>;
   /** Tenant owning a namespace, if any. */
   tenantOfNamespace(ns: string | undefined): Tenant | undefined;
+  /**
+   * Any tenant, by id or by namespace, as a TenantRef. A local rule may ask:
+   * the engine records each question and its answer with the findings of the
+   * tenant being checked, which are replayed only while every answer holds
+   * (so adding a tenant whose namespace an object names checks that object again).
+   */
+  tenantRef(by: 'id' | 'namespace', key: string): TenantRef | undefined;
   /** Every manifest in the tree. Prefer ofKind/lookup: scanning this per object is quadratic. */
   all: readonly Manifest[];
   /** Every manifest of a kind. */

@@ -33,23 +33,6 @@ export function manifestsOfKind(ms: readonly Manifest[], kind: string): Manifest
   return ms.filter((m) => m.object.kind === kind);
 }
 
-/**
- * Whether `text` mentions `name` as a whole DNS label run (a host such as
- * `api.<name>.svc` or the bare name), not as part of a longer name: namespace
- * names share prefixes, so a plain substring test would confuse them.
- */
-export function mentionsName(text: string, name: string): boolean {
-  if (name === '') return false;
-  let at = text.indexOf(name);
-  while (at >= 0) {
-    const before = at === 0 ? '' : text[at - 1]!;
-    const after = text[at + name.length] ?? '';
-    if (!/[a-z0-9-]/i.test(before) && !/[a-z0-9-]/i.test(after)) return true;
-    at = text.indexOf(name, at + 1);
-  }
-  return false;
-}
-
 /** One ingress or egress rule of a NetworkPolicy with its peer list (`from` or `to`) and pointers. */
 export interface PolicyRuleRef {
   direction: 'ingress' | 'egress';

@@ -29,10 +29,12 @@ const BULK = 3 * TENANTS_PER_BATCH;
  * whose committed objects are not what their render says: bulk-10's ConfigMap
  * was fixed by hand (the label finding goes away), and bulk-20's namespace
  * holds a Deployment render does not write (its quota no longer fits).
+ * bulk-5's ConfigMap names the namespace of the last tenant, rendered in
+ * another batch (a local rule looks it up among all tenants).
  */
 async function repo(): Promise<{ root: string; ns: (id: string) => string }> {
   let tenants = `${(await bundledTenants()).trimEnd()}\n`;
-  for (let i = 0; i < BULK; i++) tenants += `  - id: bulk-${i}\n    name: Bulk ${i}\n    tier: ${i % 7 === 0 ? 'premium' : 'standard'}\n${i === 30 ? '    waivers:\n      - rule: k8s/label-syntax\n        reason: kept for the old dashboards\n' : ''}`;
+  for (let i = 0; i < BULK; i++) tenants += `  - id: bulk-${i}\n    name: Bulk ${i}\n    tier: ${i % 7 === 0 ? 'premium' : 'standard'}\n${i === 30 ? '    waivers:\n      - rule: k8s/label-syntax\n        reason: kept for the old dashboards\n' : ''}${i === 5 ? `    config:\n      PEER: api.ai-agents-bulk-${BULK - 1}.svc.cluster.local\n` : ''}`;
   const root = await tempRepo({ tenants });
   await writeFile(
     path.join(root, 'templates/tenant/configmap-extra.yaml.ejs'),
@@ -74,6 +76,7 @@ describe('tenant-local findings computed while worker threads render', () => {
     expect(of(alone.diagnostics, 'k8s/label-syntax', 'bulk-10')).toEqual([]);
     expect(of(alone.diagnostics, 'quota/fit', 'bulk-20').length).toBeGreaterThan(0);
     expect(of(alone.diagnostics, 'quota/fit', 'bulk-21')).toEqual([]);
+    expect(of(alone.diagnostics, 'isolation/namespace-confinement', 'bulk-5').map((d) => d.message)).toEqual([`references namespace ai-agents-bulk-${BULK - 1} of tenant bulk-${BULK - 1}`]);
     expect(alone.diagnostics.filter((d) => d.ruleId === 'k8s/label-syntax' && d.waived).map((d) => d.tenant)).toEqual(['bulk-30']);
     expect(alone.diagnostics.filter((d) => d.ruleId === 'schema/invalid').length).toBe(total);
 

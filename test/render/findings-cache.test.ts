@@ -5,10 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import type { Manifest } from '../../src/manifest/types.js';
+import type { TenantsConfig } from '../../src/tenants/types.js';
+import { pushTo } from '../../src/collections.js';
 import { formatNames, formatters } from '../../src/output/index.js';
 import { runPipeline, type PipelineOptions, type PipelineResult } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
-import { runRules } from '../../src/rules/engine.js';
+import { runRules, type TenantRead } from '../../src/rules/engine.js';
 import type { AnyRule } from '../../src/rules/types.js';
 import { parseMinorVersion } from '../../src/schema/api-lifecycle.js';
 import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, packedKeys, packFile, tempDir, tempRepo, type InputEdit } from '../helpers.js';
@@ -232,6 +234,34 @@ describe('ingress ports by name (isolation/network-allow-scope reads only its ow
   });
 });
 
+describe('other tenants local rules looked up (RuleContext.tenantRef)', () => {
+  it('are kept with the findings: a tenant is checked again when an answer changes, and only that tenant', async () => {
+    const root = await repoWithFindings();
+    const peer = 'api.ai-agents-test-newcomer.svc.cluster.local';
+    // cache-plain's ConfigMap names the namespace of a tenant tenants.yaml does not have yet.
+    await applyInputEdits(root, [{ file: 'tenants.yaml', from: '    name: Cache Plain\n    tier: standard\n', to: `    name: Cache Plain\n    tier: standard\n    config:\n      PEER: ${peer}\n` }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const confined = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'isolation/namespace-confinement').map((d) => `${d.tenant}: ${d.message}`);
+    expect(confined(await check(root))).toEqual([]);
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    const cache = new RenderCache(dir);
+    const readsOf = async (tenant: string) => ((cache.getFindings(tenant, (await packedKeys(dir, 'findings')).get(tenant)![0]!) as { reads?: unknown[] }).reads ?? []).map((r) => JSON.stringify(r));
+    expect(await readsOf('cache-plain')).toContain(JSON.stringify(['namespace', 'ai-agents-test-newcomer', null]));
+    expect(await readsOf('cache-premium')).not.toContain(JSON.stringify(['namespace', 'ai-agents-test-newcomer', null]));
+    expect((await check(root, new RenderCache(dir))).findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+
+    // The tenant arrives: the ConfigMap now reaches into its namespace.
+    await writeFile(path.join(root, 'tenants.yaml'), `${await readFile(path.join(root, 'tenants.yaml'), 'utf8')}\n  - id: test-newcomer\n    name: Newcomer\n    tier: standard\n`);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const after = await check(root, new RenderCache(dir));
+    expect(confined(after)).toEqual(['cache-plain: references namespace ai-agents-test-newcomer of tenant test-newcomer']);
+    // cache-plain is checked again; the newcomer is new; every other tenant is replayed.
+    expect(after.findingsCache).toEqual({ hits: TENANTS - 1, misses: 2 });
+    expect(outputs(after)).toEqual(outputs(await check(root)));
+  });
+});
+
 describe('admission outcomes of unchanged tenants', () => {
   /** Five tenants, the guardrails policy unbound (every tenant's guardrails open), and a policy that refuses and fails on tenant ConfigMaps. */
   async function repoWithAdmissionFindings(): Promise<string> {
@@ -319,8 +349,11 @@ describe('admission outcomes of unchanged tenants', () => {
 describe('local rules', () => {
   type Ctx = Parameters<NonNullable<AnyRule['checkManifest']>>[1];
   let manifests: Manifest[] = [];
+  let config: TenantsConfig;
   beforeAll(async () => {
-    manifests = (await check(await tempRepo({ rendered: true }))).manifests;
+    const r = await check(await tempRepo({ rendered: true }));
+    manifests = r.manifests;
+    config = r.config!;
     expect(manifests.length).toBeGreaterThan(10);
   });
   const rule = (read: (m: Manifest, ctx: Ctx) => unknown): Record<string, AnyRule> => ({
@@ -339,6 +372,22 @@ describe('local rules', () => {
     });
     expect(runRules({ manifests, rules })).toEqual([]);
     expect(looked).toBeGreaterThan(10);
+  });
+
+  it('may look up any tenant by id or namespace, and each question and answer is recorded for the tenant being checked', () => {
+    const reads = new Map<string, TenantRead[]>();
+    const seen: unknown[] = [];
+    const rules = rule((_m, ctx) => {
+      seen.push(ctx.tenantRef('namespace', 'ai-agents-test-tenant-b'), ctx.tenantRef('id', 'nobody'), ctx.tenantRef('namespace', 'database'));
+    });
+    const unitOf = (m: Manifest) => (m.object.metadata?.namespace === 'ai-agents-test-tenant-a' ? 'test-tenant-a' : undefined);
+    runRules({ manifests, rules, config, local: { unitOf, replayed: new Set(), findings: [], store: () => undefined, read: (unit, r) => pushTo(reads, unit, r) } });
+    // Only the id and the namespace: nothing else of the tenant is there to judge by.
+    expect(seen[0]).toEqual({ id: 'test-tenant-b', namespace: 'ai-agents-test-tenant-b' });
+    expect(seen.slice(1, 3)).toEqual([undefined, undefined]);
+    expect([...reads.keys()]).toEqual(['test-tenant-a']);
+    // A name without the namespace prefix can never be a tenant's while the platform settings (part of the key) stay: not recorded.
+    expect(new Set(reads.get('test-tenant-a')!.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify(['namespace', 'ai-agents-test-tenant-b', 'test-tenant-b']), JSON.stringify(['id', 'nobody', null])]));
   });
 
   const beyond: [string, (m: Manifest, ctx: Ctx) => unknown][] = [

@@ -1,7 +1,7 @@
 import type { ServiceAccount } from 'kubernetes-types/core/v1.js';
 import type { Rule } from '../types.js';
 import { podTemplateKinds, podTemplateOf } from '../util.js';
-import { tenantServiceAccount } from '../../platform/index.js';
+import { TENANT_SERVICE_ACCOUNT_PREFIX, tenantServiceAccount } from '../../platform/index.js';
 
 type Messages = 'missing' | 'default' | 'otherTenant' | 'foreign' | 'automount' | 'automountInherited';
 
@@ -15,6 +15,8 @@ export const serviceAccount: Rule<Messages> = {
     id: 'isolation/service-account',
     appliesTo: podTemplateKinds,
     unwaivable: true,
+    // Reads its own namespace, and other tenants through tenantRef only.
+    local: true,
     messages: {
       missing: 'pod template sets no serviceAccountName, so its pods run as `default` instead of {expected}',
       default: 'pod template runs as `default` instead of {expected}',
@@ -35,7 +37,9 @@ export const serviceAccount: Rule<Messages> = {
     const actual = t.spec.serviceAccountName ?? t.spec.serviceAccount;
     const pointer = `${t.pointer}/spec/${field}`;
     if (actual !== expected) {
-      const other = [...ctx.tenants.values()].find((o) => o.id !== tenant.id && actual === tenantServiceAccount(o.id));
+      // Every tenant's account is the prefix and its id: one lookup finds whose it is.
+      const owner = actual?.startsWith(TENANT_SERVICE_ACCOUNT_PREFIX) ? ctx.tenantRef('id', actual.slice(TENANT_SERVICE_ACCOUNT_PREFIX.length)) : undefined;
+      const other = owner && owner.id !== tenant.id ? owner : undefined;
       const messageId = actual === undefined || actual === '' ? 'missing' : actual === 'default' ? 'default' : other ? 'otherTenant' : 'foreign';
       ctx.report({ manifest: m, messageId, pointer, data: { expected, actual: actual ?? '', other: other?.id ?? '' }, actual, expected });
     }

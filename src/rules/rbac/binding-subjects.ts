@@ -1,7 +1,6 @@
 import type { ClusterRoleBinding, RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
 import { fluxDeliveryAccount } from '../../platform/index.js';
-import type { Tenant } from '../../tenants/types.js';
-import type { Rule, RuleContext } from '../types.js';
+import type { Rule, RuleContext, TenantRef } from '../types.js';
 
 type Messages = 'subject' | 'clusterRole' | 'clusterBinding';
 
@@ -10,10 +9,11 @@ function describe(s: Subject): string {
 }
 
 /** The tenant a subject stands for across the cluster: its ServiceAccounts, their group, their user names. */
-function tenantSubject(s: Subject, ctx: RuleContext<Messages>): Tenant | undefined {
-  if (s.kind === 'ServiceAccount') return ctx.tenantOfNamespace(s.namespace);
-  if (s.kind === 'Group') return s.name.startsWith('system:serviceaccounts:') ? ctx.tenantOfNamespace(s.name.slice('system:serviceaccounts:'.length)) : undefined;
-  if (s.kind === 'User' && s.name.startsWith('system:serviceaccount:')) return ctx.tenantOfNamespace(s.name.split(':')[2]);
+function tenantSubject(s: Subject, ctx: RuleContext<Messages>): TenantRef | undefined {
+  const of = (ns: string | undefined) => (ns === undefined ? undefined : ctx.tenantRef('namespace', ns));
+  if (s.kind === 'ServiceAccount') return of(s.namespace);
+  if (s.kind === 'Group') return s.name.startsWith('system:serviceaccounts:') ? of(s.name.slice('system:serviceaccounts:'.length)) : undefined;
+  if (s.kind === 'User' && s.name.startsWith('system:serviceaccount:')) return of(s.name.split(':')[2]);
   return undefined;
 }
 
@@ -27,6 +27,8 @@ export const bindingSubjects: Rule<Messages> = {
     id: 'rbac/binding-subjects',
     appliesTo: ['RoleBinding', 'ClusterRoleBinding'],
     unwaivable: true,
+    // A binding's own namespace, and the tenants its subjects stand for through tenantRef only.
+    local: true,
     messages: {
       subject: '{subject} is neither a ServiceAccount of {namespace} nor the platform group {group}',
       clusterRole: 'binds ClusterRole {name} to subjects outside {namespace}; only the platform role {platformRole} may be',

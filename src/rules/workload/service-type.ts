@@ -1,6 +1,5 @@
 import type { Service } from 'kubernetes-types/core/v1.js';
 import type { Rule } from '../types.js';
-import { mentionsName } from '../util.js';
 
 type Messages = 'exposed' | 'externalIP' | 'externalName';
 
@@ -14,6 +13,8 @@ export const serviceType: Rule<Messages> = {
   meta: {
     id: 'workload/service-type',
     appliesTo: ['Service'],
+    // Reads its own Service, and other tenants through tenantRef only.
+    local: true,
     messages: {
       exposed: 'Service type {type} exposes the tenant outside the platform ingress',
       externalIP: 'externalIPs {ip} routes cluster traffic for that address to this tenant',
@@ -30,7 +31,8 @@ export const serviceType: Rule<Messages> = {
     (spec.externalIPs ?? []).forEach((ip, i) => ctx.report({ manifest: m, messageId: 'externalIP', pointer: `/spec/externalIPs/${i}`, data: { ip } }));
     if (spec.type === 'ExternalName' && spec.externalName) {
       const host = spec.externalName;
-      const other = [...ctx.tenants.values()].find((t) => t.id !== tenant.id && mentionsName(host, t.namespace));
+      // A namespace is named when it is a whole name in the host, one of its runs of letters, digits and dashes: the first such run that is another tenant's namespace.
+      const other = (host.match(/[a-z0-9-]+/gi) ?? []).map((name) => ctx.tenantRef('namespace', name)).find((t) => t !== undefined && t.id !== tenant.id);
       if (other) ctx.report({ manifest: m, messageId: 'externalName', pointer: '/spec/externalName', data: { host, namespace: other.namespace, other: other.id } });
     }
   },
