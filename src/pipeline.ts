@@ -517,12 +517,15 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     if (opts.cache) result.findingsCache = { hits: fromCache, misses: local.fresh.size + local.early.size };
     if (local.early.size) result.findingsEarly = local.early.size;
   }
+  /** Whether the object's shape is one its schema refuses: asked only when a rule or proof fails on the tree (see contained). */
+  let unreadable: ((m: Manifest) => boolean) | undefined;
   if (stages.has('schema')) {
     try {
       const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
       const registry = registryFor(registryOptionsOf(config, opts.schema), loadSchemaRegistry);
       const found = await phase('schema', () => {
         const validate = schemaCheck(registry, validateManifests, target);
+        unreadable = refusedShape(validate);
         const own = scope ? manifests.filter(scope.checksManifest) : manifests;
         const schema = local ? validateByTenant(own, local, validate) : validate(own);
         return opts.schema?.ignoreMissingSchemas ? schema.filter((d) => d.ruleId !== 'schema/unknown-kind') : schema;
@@ -538,7 +541,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (stages.has('rules')) {
     const found = await phase('rules', async () => {
       const [{ runRules }, { rules }] = await Promise.all([import('./rules/engine.js'), import('./rules/registry.js')]);
-      return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}), ...(local ? { local: ruleUnits(local) } : {}) });
+      return runRules({ manifests, rules, ...(config ? { config } : {}), ...(scope ? { only: { manifest: scope.checksManifest, tenant: scope.checksTenant } } : {}), ...(local ? { local: ruleUnits(local) } : {}), ...(unreadable ? { unreadable } : {}) });
     });
     result.diagnostics.push(...found);
     if (local && opts.cache) storeLocal(opts.cache, local, early?.quotas());
@@ -550,12 +553,16 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     }
   }
   if (stages.has('proofs') && config) {
-    const proofs = await phase('proofs', async () => (await import('./analysis/proofs.js')).proveIsolation(manifests, config, local ? quotaReplay(opts.cache, local, early?.quotas()) : undefined, local && opts.cache ? flowsReplay(opts.cache, local) : undefined));
+    const proofs = await phase('proofs', async () => {
+      const { proveIsolation } = await import('./analysis/proofs.js');
+      return contained('the isolation proofs', manifests, unreadable, () => proveIsolation(manifests, config, local ? quotaReplay(opts.cache, local, early?.quotas()) : undefined, local && opts.cache ? flowsReplay(opts.cache, local) : undefined));
+    });
     result.diagnostics.push(...proofs.diagnostics);
     result.sections.push(...proofs.sections);
     const admission = await phase('admission', async () => {
       const [{ admissionFindings }, { rawSchemas }] = await Promise.all([import('./analysis/admission/index.js'), import('./schema/raw.js')]);
-      return admissionFindings(manifests, config, rawSchemas() as SchemaSource, local && opts.cache ? admissionReplay(opts.cache, local, config) : undefined);
+      const found = contained('the admission evaluation', manifests, unreadable, () => ({ diagnostics: admissionFindings(manifests, config, rawSchemas() as SchemaSource, local && opts.cache ? admissionReplay(opts.cache, local, config) : undefined), sections: [] }));
+      return found.diagnostics;
     });
     result.diagnostics.push(...admission);
   }
@@ -571,6 +578,39 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.checked = { tenants: (config?.tenants ?? []).filter((t) => scope.checksTenant(t.id)).length, objects: manifests.filter(scope.checksManifest).length };
   }
   return result;
+}
+
+/** Per object, whether schema validation refuses its shape (schema/invalid), each object validated once. */
+function refusedShape(validate: SchemaCheck): (m: Manifest) => boolean {
+  const seen = new WeakMap<Manifest, boolean>();
+  return (m) => {
+    let refused = seen.get(m);
+    if (refused === undefined) seen.set(m, (refused = validate([m]).some((d) => d.ruleId === 'schema/invalid')));
+    return refused;
+  };
+}
+
+/**
+ * Runs an analysis of the whole tree. If it fails and some objects have
+ * shapes their schemas refuse (their schema/invalid findings are reported),
+ * the analysis is reported as not run, at the first such object, instead
+ * of stopping the run; with every shape valid the failure is a bug, and is thrown.
+ */
+function contained(what: string, manifests: readonly Manifest[], unreadable: ((m: Manifest) => boolean) | undefined, run: () => { diagnostics: Diagnostic[]; sections: Section[] }): { diagnostics: Diagnostic[]; sections: Section[] } {
+  try {
+    return run();
+  } catch (e) {
+    const bad = unreadable ? manifests.filter(unreadable) : [];
+    const first = bad[0];
+    if (!first) throw e;
+    const others = bad.length > 1 ? ` and ${bad.length - 1} more` : '';
+    const d = diagnostic('schema/not-checked', `${what} did not run: this object${others} has a shape its schema refuses, which ${what} cannot read`, {
+      object: objectRef(first.object),
+      file: { path: first.file, ...first.locate('') },
+      ...(first.origin ? { origin: first.origin } : {}),
+    });
+    return { diagnostics: [d], sections: [] };
+  }
 }
 
 /** The bundled schemas are one release's; a version it no longer serves is reported as removed, not as unknown. */

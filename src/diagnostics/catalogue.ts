@@ -174,6 +174,12 @@ export const FINDINGS = {
     remediation: 'correct apiVersion/kind, or give the CRD with --crd FILE or a schema directory with --schema-location DIR',
     doc: `${FINDINGS_DOC}#schema-unknown-kind`,
   },
+  'schema/not-checked': {
+    description: 'An object whose shape its schema refuses could not be read by a rule or an analysis, which skipped it (or, for a proof over the whole tree, did not run).',
+    severity: 'error',
+    remediation: 'fix the schema/invalid finding on the object; the rules and proofs then check it on the next run',
+    doc: `${FINDINGS_DOC}#schema-not-checked`,
+  },
   'schema/load': {
     description: 'A schema location or CRD given on the command line cannot be read or compiled.',
     severity: 'error',

@@ -29,6 +29,13 @@ export interface RuleRunInput {
   local?: LocalFindings;
   /** The tenants tenantRef answers from, when `config` lists only some (the early check's batch): every tenant of tenants.yaml. */
   tenantIndex?: readonly Tenant[];
+  /**
+   * Whether an object's shape is one its schema refuses (a list where a map
+   * belongs), asked only when a rule throws: a rule that fails on such an
+   * object reports schema/not-checked for it instead of stopping the run. A
+   * rule that fails on objects whose shapes are valid is a bug, and throws.
+   */
+  unreadable?: (m: Manifest) => boolean;
 }
 
 /** A tenantRef question and its answer (the id of the tenant found, or null), as kept with a tenant's findings. */
@@ -58,8 +65,9 @@ function indexByKind(manifests: readonly Manifest[]): Map<string, Manifest[]> {
 }
 
 /** A local rule that looked beyond its object or tenant: a bug in the rule, never in the input. */
+class BeyondLocal extends Error {}
 const beyondLocal = (rule: string, what: string) => (): never => {
-  throw new Error(`internal: rule ${rule} is marked local but read ${what}`);
+  throw new BeyondLocal(`internal: rule ${rule} is marked local but read ${what}`);
 };
 
 /**
@@ -67,7 +75,7 @@ const beyondLocal = (rule: string, what: string) => (): never => {
  * remediation, object, file:line of the field, tenant and template are added
  * here, so rules only state facts. Waivers from tenants.yaml are applied last.
  */
-export function runRules({ manifests, rules, config, only, local, tenantIndex }: RuleRunInput): Diagnostic[] {
+export function runRules({ manifests, rules, config, only, local, tenantIndex, unreadable }: RuleRunInput): Diagnostic[] {
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const refs = { id: new Map<string, TenantRef>(), namespace: new Map<string, TenantRef>() };
@@ -194,6 +202,37 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex }:
         };
     /** Where a local rule's findings are kept per tenant (its objects of replayed tenants are not in `pending`). */
     const cached = meta.local ? local : undefined;
+    /** Objects this rule could not read, each reported once (and kept with its tenant's findings when the rule is local). */
+    const unread = new Set<Manifest>();
+    const notChecked = (m: Manifest): void => {
+      if (unread.has(m)) return;
+      unread.add(m);
+      const tenant = tenantOfManifest(m, byNamespace)?.id ?? m.origin?.tenant;
+      const d = diagnostic('schema/not-checked', `rule ${meta.id} could not read this object: its shape is one its schema refuses`, {
+        object: objectRef(m.object),
+        file: { path: m.file, ...m.locate('') },
+        ...(tenant ? { tenant } : {}),
+        ...(m.origin ? { origin: m.origin } : {}),
+      });
+      out.push(d);
+      const u = cached?.unitOf(m);
+      if (u !== undefined) cached!.store(u, d);
+    };
+    /**
+     * What a rule threw while checking `own`: the objects to blame are those
+     * of `own` whose shapes their schemas refuse, else the first such object
+     * the rule could have read besides (its namespace's for a local rule, the
+     * tree's for another). Each is reported, and the rule goes on with the
+     * next objects. With nobody to blame, the failure is a bug and is thrown.
+     */
+    const blame = (e: unknown, own: readonly Manifest[]): void => {
+      if (e instanceof BeyondLocal || !unreadable) throw e;
+      const bad = own.filter(unreadable);
+      const around = meta.local ? ctx.inNamespace(ownNamespace) : manifests;
+      const blamed = bad.length > 0 ? bad : around.filter(unreadable).slice(0, 1);
+      if (blamed.length === 0) throw e;
+      for (const m of blamed) notChecked(m);
+    };
     if (rule.checkManifest) {
       const from = cached ? pending : everything;
       const scope = meta.appliesTo ? meta.appliesTo.flatMap((k) => from.byKind.get(k) ?? []) : from.all;
@@ -201,7 +240,11 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex }:
         if (only && !only.manifest(m)) continue;
         unit = cached?.unitOf(m);
         ownNamespace = namespaceOf(m.object);
-        rule.checkManifest(m, use);
+        try {
+          rule.checkManifest(m, use);
+        } catch (e) {
+          blame(e, [m]);
+        }
       }
     }
     if (rule.checkTenant) {
@@ -211,13 +254,21 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex }:
         unit = cached ? unitOfTenant(cached, t, objects) : undefined;
         if (unit !== undefined && cached!.replayed.has(unit)) continue;
         ownNamespace = t.namespace;
-        rule.checkTenant(t, objects, use);
+        try {
+          rule.checkTenant(t, objects, use);
+        } catch (e) {
+          blame(e, objects);
+        }
       }
     }
     unit = undefined;
     if (rule.checkAll) {
       if (meta.local) beyondLocal(meta.id, 'the whole tree')();
-      rule.checkAll(manifests, use);
+      try {
+        rule.checkAll(manifests, use);
+      } catch (e) {
+        blame(e, []);
+      }
     }
   }
   if (local) out.push(...local.findings);
