@@ -580,6 +580,12 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   return result;
 }
 
+/** The schema/invalid findings of these objects against the bundled schemas: shapes the analyses cannot read. */
+export async function shapeProblems(manifests: readonly Manifest[]): Promise<Diagnostic[]> {
+  const { loadSchemaRegistry, validateManifests } = await import('./schema/validate.js');
+  return validateManifests(manifests, registryFor(registryOptionsOf(undefined, undefined), loadSchemaRegistry)).filter((d) => d.ruleId === 'schema/invalid');
+}
+
 /** Per object, whether schema validation refuses its shape (schema/invalid), each object validated once. */
 function refusedShape(validate: SchemaCheck): (m: Manifest) => boolean {
   const seen = new WeakMap<Manifest, boolean>();

@@ -1,4 +1,5 @@
 import { readInputs } from '../manifest/read-inputs.js';
+import type { Manifest } from '../manifest/types.js';
 import {
   allowed,
   buildModel,
@@ -140,6 +141,25 @@ function listing(model: NetpolModel, opts: Options, names: Map<Workload, string>
   return { stdout: lines.length ? `${lines.join('\n')}\n` : '', exitCode: 0 };
 }
 
+/** At most this many objects are named; the rest are counted. */
+const SHOWN = 10;
+
+/**
+ * The evaluation failed. When some objects have shapes their schemas refuse
+ * (a number where a list belongs), the model could not read them: that is the
+ * input's fault, said with file:line and exit 2. With every shape valid the
+ * failure is a bug, and is thrown.
+ */
+async function refusedInput(e: unknown, manifests: readonly Manifest[]): Promise<CommandResult> {
+  if (e instanceof UsageError) throw e;
+  const { shapeProblems } = await import('../pipeline.js');
+  const problems = await shapeProblems(manifests);
+  if (problems.length === 0) throw e;
+  const lines = problems.slice(0, SHOWN).map((d) => `  ${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`);
+  if (problems.length > SHOWN) lines.push(`  and ${problems.length - SHOWN} more`);
+  return { stdout: '', stderr: `tenantctl reach: cannot evaluate the NetworkPolicies: objects have shapes their schemas refuse:\n${lines.join('\n')}\nfix them (\`tenantctl verify PATH\` lists every schema finding) and ask again\n`, exitCode: 2 };
+}
+
 async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> {
   const fail = (msg: string): CommandResult => ({ stdout: '', stderr: `tenantctl reach: ${msg}\n`, exitCode: 2 });
   const opts = options(argv);
@@ -153,11 +173,15 @@ async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> 
   if (broken.length > 0) {
     return fail(broken.map((d) => `${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`).join('\n'));
   }
-  const model = buildModel(read.manifests);
-  const names = displayNames(model.workloads);
-  const stderrLines = [...notes, ...model.warnings.map((w) => `warning: ${w}`)];
-  const r = opts.from !== undefined ? answer(model, opts, names) : listing(model, opts, names);
-  return stderrLines.length ? { ...r, stderr: `${stderrLines.join('\n')}\n` } : r;
+  try {
+    const model = buildModel(read.manifests);
+    const names = displayNames(model.workloads);
+    const stderrLines = [...notes, ...model.warnings.map((w) => `warning: ${w}`)];
+    const r = opts.from !== undefined ? answer(model, opts, names) : listing(model, opts, names);
+    return stderrLines.length ? { ...r, stderr: `${stderrLines.join('\n')}\n` } : r;
+  } catch (e) {
+    return refusedInput(e, read.manifests);
+  }
 }
 
 export const reach: Command = {

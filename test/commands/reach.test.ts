@@ -131,6 +131,16 @@ describe('tenantctl reach', () => {
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/x\.yaml:\d+:\d+/);
   });
+
+  it('exits 2 on a policy whose shape its schema refuses, saying where, instead of failing inside the evaluation', async () => {
+    const bad = await mkdtemp(path.join(os.tmpdir(), 'reach-shape-'));
+    await writeFile(path.join(bad, 'all.yaml'), `${manifests}---\napiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: odd, namespace: shop}\nspec:\n  podSelector: {}\n  policyTypes: 5\n`);
+    const r = await run('--manifests', bad);
+    await rm(bad, { recursive: true, force: true });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/^tenantctl reach: cannot evaluate the NetworkPolicies: objects have shapes their schemas refuse:\n/);
+    expect(r.stderr).toMatch(/\n {2}\S*all\.yaml:30:3: spec\.policyTypes: expected array, got integer 5\n/);
+  });
 });
 
 const corpusCase = path.resolve(fileURLToPath(new URL('../..', import.meta.url)), '../shared/corpora/netpol-analyzer/acs-security-demos');
