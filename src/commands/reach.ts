@@ -1,4 +1,5 @@
 import { readInputs } from '../manifest/read-inputs.js';
+import { formatLocation, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Manifest } from '../manifest/types.js';
 import {
   allowed,
@@ -141,6 +142,9 @@ function listing(model: NetpolModel, opts: Options, names: Map<Workload, string>
   return { stdout: lines.length ? `${lines.join('\n')}\n` : '', exitCode: 0 };
 }
 
+/** A finding as `file:line:column: message`, or the message alone when it has no place. */
+const located = (d: Diagnostic): string => `${d.file ? `${formatLocation(d.file)}: ` : ''}${d.message}`;
+
 /** At most this many objects are named; the rest are counted. */
 const SHOWN = 10;
 
@@ -155,7 +159,7 @@ async function refusedInput(e: unknown, manifests: readonly Manifest[]): Promise
   const { shapeProblems } = await import('../pipeline.js');
   const problems = await shapeProblems(manifests);
   if (problems.length === 0) throw e;
-  const lines = problems.slice(0, SHOWN).map((d) => `  ${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`);
+  const lines = problems.slice(0, SHOWN).map((d) => `  ${located(d)}`);
   if (problems.length > SHOWN) lines.push(`  and ${problems.length - SHOWN} more`);
   return { stdout: '', stderr: `tenantctl reach: cannot evaluate the NetworkPolicies: objects have shapes their schemas refuse:\n${lines.join('\n')}\nfix them (\`tenantctl verify PATH\` lists every schema finding) and ask again\n`, exitCode: 2 };
 }
@@ -169,9 +173,9 @@ async function run(argv: string[], ctx: CommandContext): Promise<CommandResult> 
   if (missing) return fail(`--manifests ${missing.message}`);
   // Unparseable YAML could hide a policy, so the answer would be unsound; other skipped documents are only noted.
   const broken = read.diagnostics.filter((d) => d.ruleId === 'manifest/yaml-syntax');
-  const notes = read.diagnostics.filter((d) => d.ruleId !== 'manifest/yaml-syntax').map((d) => `warning: ${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`);
+  const notes = read.diagnostics.filter((d) => d.ruleId !== 'manifest/yaml-syntax').map((d) => `warning: ${located(d)}`);
   if (broken.length > 0) {
-    return fail(broken.map((d) => `${d.file ? `${d.file.path}:${d.file.line}:${d.file.column}: ` : ''}${d.message}`).join('\n'));
+    return fail(broken.map(located).join('\n'));
   }
   try {
     const model = buildModel(read.manifests);

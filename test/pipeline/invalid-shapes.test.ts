@@ -84,6 +84,22 @@ describe('rules that fail', () => {
     }
   });
 
+  it('on objects beside a refused one they may have read blame that one, once however often they fail', () => {
+    const configMaps = manifests.filter((m) => m.object.kind === 'ConfigMap');
+    const service = manifests.find((m) => m.object.kind === 'Service')!;
+    expect(configMaps.length).toBeGreaterThan(1);
+    const rules: Record<string, AnyRule> = {
+      'k8s/object-size': {
+        meta: { id: 'k8s/object-size', messages: {} },
+        checkManifest: (m) => {
+          if (m.object.kind === 'ConfigMap') throw new TypeError('cannot read a Service');
+        },
+      },
+    };
+    const found = runRules({ manifests, rules, config, unreadable: (m) => m === service });
+    expect(found.map((d) => [d.ruleId, d.file?.path])).toEqual([['schema/not-checked', service.file]]);
+  });
+
   it('beyond their own namespace while marked local stay a bug, whatever the shapes', () => {
     const rules: Record<string, AnyRule> = { 'k8s/object-size': { meta: { id: 'k8s/object-size', local: true, messages: {} }, checkManifest: (_m, ctx) => void ctx.all } };
     expect(() => runRules({ manifests, rules, config, unreadable: () => true })).toThrow('is marked local but read every object');
