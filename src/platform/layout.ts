@@ -1,4 +1,3 @@
-import { pushTo } from '../collections.js';
 import type { KubeObject } from '../manifest/types.js';
 import { GUARDRAILS } from './index.js';
 
@@ -106,20 +105,35 @@ export interface EntryPoint {
  * `kubectl apply -k`, Argo CD and Flux can all take. Folders in `without` get
  * none (a Flux bootstrap path, where Flux generates it).
  */
+/** Whether names are sorted already, as a sorted listing gives them: sorting costs more than the check. */
+const inOrder = (names: readonly string[]): boolean => names.every((n, i) => i === 0 || names[i - 1]! < n);
+
 export function kustomizations(paths: Iterable<string>, entries: readonly EntryPoint[], without: readonly string[] = []): Map<string, string> {
   const byFolder = new Map<string, string[]>();
+  // Paths come grouped by folder (a tenant's files together): a path in the
+  // previous path's folder needs no map lookup, which at 200,000 paths was
+  // most of this function's time. (slice and === is several times faster
+  // than startsWith here.)
+  let folder = '';
+  let names: string[] | undefined;
   for (const p of paths) {
     const slash = p.lastIndexOf('/');
-    const folder = p.slice(0, slash);
-    pushTo(byFolder, folder, p.slice(slash + 1));
+    if (names === undefined || slash !== folder.length || p.slice(0, slash) !== folder) {
+      folder = p.slice(0, slash);
+      names = byFolder.get(folder);
+      if (names === undefined) byFolder.set(folder, (names = []));
+    }
+    names.push(p.slice(slash + 1));
   }
   const out = new Map<string, string>();
-  for (const [folder, files] of byFolder) if (!without.includes(folder)) out.set(`${folder}/${kustomizationFile}`, renderKustomization([...files].sort()));
+  for (const [folder, files] of byFolder) if (!without.includes(folder)) out.set(`${folder}/${kustomizationFile}`, renderKustomization(inOrder(files) ? files : files.sort()));
   for (const entry of entries) {
+    const under = `${entry.root}/`;
     const children = new Set<string>();
     for (const folder of byFolder.keys()) {
-      if (!folder.startsWith(`${entry.root}/`)) continue;
-      const child = folder.slice(entry.root.length + 1).split('/')[0]!;
+      if (!folder.startsWith(under)) continue;
+      const end = folder.indexOf('/', under.length);
+      const child = end < 0 ? folder.slice(under.length) : folder.slice(under.length, end);
       if (!(entry.exclude ?? []).includes(child)) children.add(child);
     }
     out.set(`${entry.root}/${kustomizationFile}`, renderKustomization([...children].sort()));

@@ -113,9 +113,11 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   let at = 0;
   let changed = false;
   const lineEnd = () => old.indexOf('\n', at);
+  /** Whether `old` holds `s` at `pos`, followed by a tab: one field of a line. (slice and === is about three times faster here than startsWith with a position.) */
+  const fieldAt = (pos: number, s: string): boolean => old.charCodeAt(pos + s.length) === 9 && old.slice(pos, pos + s.length) === s;
   const digests = listing.files.map((r) => {
     // Lines of files no longer listed (removed, or now ordered before) are dropped.
-    while (at < old.length && !(old.startsWith(r, at) && old.charCodeAt(at + r.length) === 9) && old.slice(at, old.indexOf('\t', at)) < r) {
+    while (at < old.length && !fieldAt(at, r) && old.slice(at, old.indexOf('\t', at)) < r) {
       parts.push(old.slice(kept, at));
       at = lineEnd() + 1;
       kept = at;
@@ -123,10 +125,10 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
     }
     const st = lstatSync(`${outAbs}/${r}`, { bigint: true });
     const fingerprint = `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
-    if (at < old.length && old.startsWith(r, at) && old.charCodeAt(at + r.length) === 9) {
+    if (at < old.length && fieldAt(at, r)) {
       const f = at + r.length + 1;
       const end = lineEnd();
-      if (old.startsWith(fingerprint, f) && old.charCodeAt(f + fingerprint.length) === 9) {
+      if (fieldAt(f, fingerprint)) {
         at = end + 1;
         return old.slice(f + fingerprint.length + 1, end);
       }

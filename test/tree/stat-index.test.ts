@@ -154,7 +154,7 @@ describe('the listing of the committed tree in parts', () => {
   it('gives, part after part, the whole sorted listing, for top-level names that sort differently with their slash', async () => {
     const out = await tempDir('tenantctl-parts-');
     // "a-b/" sorts before "a/" although "a" sorts before "a-b": a part boundary between them must keep path order.
-    for (const f of ['a/x.yaml', 'a-b/y.yaml', 'a.b/z.yaml', 'ab/w.yaml', '_cluster/n.yaml', 'a-c', 'kustomization.yaml', 'z/deep/er/q.yaml']) {
+    for (const f of ['a/x.yaml', 'a-b/y.yaml', 'a.b/z.yaml', 'ab/w.yaml', '_cluster/n.yaml', 'a-c', 'kustomization.yaml', 'z/deep/er/q.yaml', 'n/a/x.yaml', 'n/a-b/y.yaml', 'n/a-c', 'n/a.yaml', 'n/a/b/c.yaml']) {
       await mkdir(path.dirname(path.join(out, f)), { recursive: true });
       await writeFile(path.join(out, f), f);
     }
