@@ -2,7 +2,7 @@ import { capacityDelta } from '../analysis/delta/capacity.js';
 import { connectivityDelta, groupFlows, tenantWorkloads } from '../analysis/delta/connectivity.js';
 import { permissionsDelta } from '../analysis/delta/permissions.js';
 import { headSide } from '../lifecycle/index.js';
-import { renderBase, runPipeline } from '../pipeline.js';
+import { renderBase, runPipeline, shapeProblems } from '../pipeline.js';
 import { planVerdict } from '../lifecycle/verdict.js';
 import { comparePlans } from '../lifecycle/changes.js';
 import { planDocument, planJson, planMarkdown, planText } from '../lifecycle/plan-format.js';
@@ -15,6 +15,8 @@ import { parseOptions, resolveRoot } from './options.js';
 import { planSpec } from './specs.js';
 import { cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
+import type { Manifest } from '../manifest/types.js';
+import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
@@ -43,19 +45,50 @@ export const plan: Command = {
     const ref = values.base ?? `merge base ${base.ref.slice(0, 12)}`;
     const blocked = new Set(removalDiagnostics(changes, base, [], ref).filter((d) => d.severity === 'error').map((d) => d.tenant!));
     const tenantOfNamespace = new Map([...(base.config?.tenants ?? []), ...head.config.tenants].map((t) => [t.namespace, t.id]));
-    const connectivity = connectivityDelta(base.render?.manifests ?? [], head.render?.manifests ?? [], tenantOfNamespace, head.config);
+    const baseObjects = base.render?.manifests ?? [];
+    const headObjects = head.render?.manifests ?? [];
+    // The deltas read the objects' fields; one whose shape its schema refuses (a number where a list belongs) can stop one.
+    const failed: { what: string; error: unknown }[] = [];
+    const attempt = <T>(what: string, none: T, run: () => T): T => {
+      try {
+        return run();
+      } catch (error) {
+        failed.push({ what, error });
+        return none;
+      }
+    };
+    const connectivity = attempt('Connectivity', [], () => connectivityDelta(baseObjects, headObjects, tenantOfNamespace, head.config!));
     const headTenants = new Map(head.config.tenants.map((t) => [t.namespace, t.id]));
-    const flowGroups = connectivity.length > 0 ? groupFlows(connectivity, tenantWorkloads(head.render?.manifests ?? [], headTenants)) : [];
+    const flowGroups = connectivity.length > 0 ? attempt('Connectivity', [], () => groupFlows(connectivity, tenantWorkloads(headObjects, headTenants))) : [];
     const deletions = (head.deletions ?? []).map((d) => `${d.ruleId}: ${d.message}`);
     const verdict = planVerdict(head.diagnostics, `tenantctl check${values.base !== undefined ? ` --base ${values.base}` : ''}`);
-    const permissions = permissionsDelta(base.render?.manifests ?? [], head.render?.manifests ?? []);
-    const capacity = base.config ? capacityDelta(base.render?.manifests ?? [], base.config, head.render?.manifests ?? [], head.config) : [];
+    const permissions = attempt('Permissions', [], () => permissionsDelta(baseObjects, headObjects));
+    const capacity = base.config ? attempt('Capacity', [], () => capacityDelta(baseObjects, base.config!, headObjects, head.config!)) : [];
+    const notComputed = failed.length > 0 ? await unreadable(failed, baseObjects, headObjects, ref) : [];
     const warnings = base.diagnostics.filter((d) => d.severity === 'warning').map((d) => `warning: ${d.message}\n`);
     const cacheProblem = cacheWarning(base.render, head.render);
     if (cacheProblem) warnings.push(cacheProblem);
-    const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity, verdict };
+    const view = { plan: changes, ref, blocked, connectivity, flowGroups, deletions, permissions, capacity, verdict, ...(notComputed.length ? { notComputed } : {}) };
     const docsBaseUrl = docsBase(ctx.env);
     const stdout = format === 'html' ? planHtml(planDocument(view), checkResult(head), { color: false, toolVersion: version, ...(docsBaseUrl ? { docsBaseUrl } : {}) }) : formats[format](view);
     return { stdout, ...(warnings.length ? { stderr: warnings.join('') } : {}), exitCode: 0 };
   },
 };
+
+/**
+ * Why sections of the plan are missing: the objects whose shapes their
+ * schemas refuse, which the analyses could not read (check reports them as
+ * schema/invalid). A failure with every shape valid is a bug, and is thrown.
+ */
+async function unreadable(failed: readonly { what: string; error: unknown }[], baseObjects: readonly Manifest[], headObjects: readonly Manifest[], ref: string): Promise<string[]> {
+  const [inBase, inHead] = await Promise.all([shapeProblems(baseObjects), shapeProblems(headObjects)]);
+  const objectsOf = (ds: readonly Diagnostic[]) => new Set(ds.map((d) => `${d.file?.path}\u0000${d.object?.kind}/${d.object?.namespace ?? ''}/${d.object?.name}`)).size;
+  const earliest = (ds: readonly Diagnostic[]) => [...ds].sort((a, b) => (a.file!.path < b.file!.path ? -1 : a.file!.path > b.file!.path ? 1 : a.file!.line - b.file!.line || a.file!.column - b.file!.column))[0];
+  const first = earliest(inHead) ?? earliest(inBase);
+  if (!first) throw failed[0]!.error;
+  const count = objectsOf(inHead) + objectsOf(inBase);
+  const where = `${first.file!.path}:${first.file!.line}:${first.file!.column}${inHead.length ? '' : ` (in ${ref})`}`;
+  const what = [...new Set(failed.map((f) => f.what))];
+  return what.map((w) => `${w} not computed: ${where}${count > 1 ? ` and ${count - 1} more object(s) have shapes their schemas refuse` : ' has a shape its schema refuses'} (schema/invalid), which this analysis cannot read; the plan shows no ${w.toLowerCase()} changes until they are fixed`);
+}
+

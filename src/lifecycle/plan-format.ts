@@ -23,6 +23,8 @@ export interface PlanView {
   capacity?: readonly CapacityChange[];
   /** `check`'s result on the head (src/lifecycle/verdict.ts). */
   verdict?: PlanVerdict;
+  /** Sections that could not be computed, and why (objects whose shapes their schemas refuse): a missing section must not read as "no changes". */
+  notComputed?: readonly string[];
 }
 
 /** `1 unintended deletion(s) by the GitOps controller; 0 tenant(s) added, …`: deletions first. */
@@ -117,12 +119,13 @@ function objectCounts(objects: readonly ObjectChange[]): string {
   return parts.length > 0 ? parts.join(', ') : 'no object changes';
 }
 
-export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView): string {
+export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView): string {
   const c = counts(plan);
   const out = [`Plan against ${ref}: ${summaryText(c, deletions.length)}`];
   // The verdict lists the deletions first; without one they are listed here.
   if (verdict) out.push(...verdictText(verdict));
   else for (const d of deletions) out.push(`! ${d}`);
+  for (const n of notComputed) out.push(`! ${n}`);
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\nNo changes.\n`;
   if (connectivity.length > 0) {
     const review = reviewSummary(connectivity);
@@ -159,12 +162,13 @@ export function planText({ plan, ref, blocked, connectivity = [], flowGroups = [
 const word: Record<Change, string> = { added: 'added', removed: 'removed', changed: 'changed' };
 
 /** The plan as data, versioned, keys in a stable order: what `planJson` writes and the HTML page shows. */
-export function planDocument({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView) {
+export function planDocument({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView) {
   const c = counts(plan);
   return {
     version: 1,
     ref,
     ...(verdict ? { verdict } : {}),
+    ...(notComputed.length ? { notComputed } : {}),
     summary: { added: c.added, changed: c.changed, removed: c.removed, deletions: deletions.length },
     deletions,
     connectivitySummary: flowGroups.map((g) => ({ ...g, sentence: flowSentence(g) })),
@@ -222,12 +226,13 @@ function verdictMarkdown(v: PlanVerdict, compared: string): string[] {
   return out;
 }
 
-export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict }: PlanView): string {
+export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView): string {
   const c = counts(plan);
   const review = reviewSummary(connectivity);
   const compared = `Compared with \`${ref}\`: ${deletions.length ? `**${deletions.length} unintended deletion(s)** by the GitOps controller, ` : ''}**${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${review ? `; **${review}**` : ''}.`;
   const out = verdict ? verdictMarkdown(verdict, compared) : ['## Tenant plan', '', compared];
   if (!verdict && deletions.length > 0) out.push('', '> [!CAUTION]', ...deletions.map((d) => `> ${d}`));
+  if (notComputed.length > 0) out.push('', '> [!WARNING]', ...notComputed.map((n) => `> ${inline(n)}`));
   if (plan.tenants.length === 0 && plan.platform.length === 0) return `${out.join('\n')}\n\nNo changes.\n`;
   const removedBlocked = plan.tenants.filter((t) => t.change === 'removed' && blocked.has(t.id));
   if (removedBlocked.length > 0) {

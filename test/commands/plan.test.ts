@@ -158,3 +158,49 @@ describe('plan renders the base with its own templates', () => {
     expect(r.stdout).toContain('config.LOG_LEVEL: debug → warning');
   });
 });
+
+describe('plan over objects whose shapes their schemas refuse', () => {
+  /** A pull request whose templates write a number where a list belongs, in a RoleBinding and a Deployment. */
+  async function refusedShapes(): Promise<string> {
+    const { writeFile, readFile } = await import('node:fs/promises');
+    const path = await import('node:path');
+    const root = await gitRepo();
+    const edit = async (template: string, from: string, to: string) => {
+      const file = path.join(root, 'templates/tenant', template);
+      const text = await readFile(file, 'utf8');
+      expect(text).toContain(from);
+      await writeFile(file, text.replace(from, to));
+    };
+    await edit('rolebinding.yaml.ejs', 'subjects:', 'subjects: 5\nx_subjects:');
+    await edit('deployment-api.yaml.ejs', 'containers:', 'containers: 5\n      x_containers:');
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    return root;
+  }
+
+  it('says which sections it could not compute and where, in every format, instead of failing', async () => {
+    const root = await refusedShapes();
+    const text = await cli(root, 'plan', '--base', 'main');
+    expect(text.stderr ?? '').not.toContain('internal error');
+    expect(text.exitCode).toBe(0);
+    // The verdict fails on the schema findings; the sections the refused shapes stopped say so, with the first object's place.
+    expect(text.stdout).toMatch(/fails on the head/);
+    const notComputed = text.stdout.split('\n').filter((l) => l.startsWith('! ') && l.includes('not computed'));
+    expect(notComputed.map((l) => l.slice(2, l.indexOf(' not computed')))).toEqual(['Permissions', 'Capacity']);
+    for (const l of notComputed) expect(l).toContain('rendered/ai-agents-test-tenant-a/rolebinding-tenant-test-tenant-a-rolebinding.yaml:');
+    expect(notComputed[0]).toContain('and 3 more object(s) have shapes their schemas refuse (schema/invalid)');
+    const json = JSON.parse((await cli(root, 'plan', '--base', 'main', '--format', 'json')).stdout) as { notComputed: string[] };
+    expect(json.notComputed).toEqual(notComputed.map((l) => l.slice(2)));
+    const md = (await cli(root, 'plan', '--base', 'main', '--format', 'markdown')).stdout;
+    expect(md).toContain(`> [!WARNING]\n> ${json.notComputed[0]}\n> ${json.notComputed[1]}\n`);
+    const html = (await cli(root, 'plan', '--base', 'main', '--format', 'html')).stdout;
+    expect(html).toContain('id="delta-not-computed"');
+    expect(html).toContain('Permissions not computed: rendered/ai-agents-test-tenant-a/rolebinding-tenant-test-tenant-a-rolebinding.yaml:');
+  });
+
+  it('leaves the sections out of a plan whose shapes are all valid', async () => {
+    const root = await gitRepo();
+    await editTenants(root, '      LOG_LEVEL: debug\n', '      LOG_LEVEL: warning\n');
+    const json = JSON.parse((await cli(root, 'plan', '--base', 'main', '--format', 'json')).stdout) as Record<string, unknown>;
+    expect(json).not.toHaveProperty('notComputed');
+  });
+});

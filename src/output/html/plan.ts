@@ -24,6 +24,8 @@ export interface PlanDocument {
     more: number;
   };
   summary: { added: number; changed: number; removed: number; deletions: number };
+  /** Sections that could not be computed, and why. */
+  notComputed?: readonly string[];
   deletions: readonly string[];
   connectivitySummary?: readonly ({ sentence: string; opens: string; closes: string } & Intent)[];
   connectivity: readonly ({ from: string; to: string; before: string; after: string; opens?: string; closes?: string } & Intent)[];
@@ -148,11 +150,12 @@ export function planDelta(doc: PlanDocument): string {
   const blocked = removedBlocked.length
     ? `<div class="caution" id="delta-removals">Removing ${removedBlocked.map((id) => `<code>${e(id)}</code>`).join(', ')} deletes namespaces and their data, and none was decommissioned first.</div>`
     : '';
+  const missing = doc.notComputed?.length ? `<div class="caution" id="delta-not-computed"><ul>${doc.notComputed.map((n) => `<li>${e(n)}</li>`).join('')}</ul></div>` : '';
   const none = doc.tenants.length === 0 && doc.platform.length === 0 && doc.connectivity.length === 0 ? '<p class="verdict pass">No changes.</p>' : '';
   return `${doc.verdict ? verdictSection(doc.verdict) : ''}
 <section class="card" id="delta"><h2>Change against <code>${e(doc.ref)}</code></h2>
 <div class="stats"><div class="stat"><b>${s.added}</b>tenants added</div><div class="stat"><b>${s.changed}</b>changed</div><div class="stat${s.removed ? ' bad' : ''}"><b>${s.removed}</b>removed</div><div class="stat${s.deletions ? ' bad' : ' ok'}"><b>${s.deletions}</b>unintended deletions</div><div class="stat${doc.connectivity.length ? ' bad' : ''}"><b>${doc.connectivity.length}</b>flows change</div><div class="stat"><b>${doc.permissions.length}</b>subjects' access changes</div><div class="stat"><b>${doc.capacity.length}</b>quota resources change</div></div>
-${deletions}${blocked}${none}
+${deletions}${missing}${blocked}${none}
 </section>
 ${connectivity(doc)}
 ${permissions(doc)}
