@@ -602,7 +602,7 @@ function refusedShape(validate: SchemaCheck): (m: Manifest) => boolean {
  * the analysis is reported as not run, at the first such object, instead
  * of stopping the run; with every shape valid the failure is a bug, and is thrown.
  */
-function contained(what: string, manifests: readonly Manifest[], unreadable: ((m: Manifest) => boolean) | undefined, run: () => { diagnostics: Diagnostic[]; sections: Section[] }): { diagnostics: Diagnostic[]; sections: Section[] } {
+export function contained(what: string, manifests: readonly Manifest[], unreadable: ((m: Manifest) => boolean) | undefined, run: () => { diagnostics: Diagnostic[]; sections: Section[] }): { diagnostics: Diagnostic[]; sections: Section[] } {
   try {
     return run();
   } catch (e) {

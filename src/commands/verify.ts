@@ -5,7 +5,7 @@ import { exitCodeFor, sortDiagnostics, type Diagnostic } from '../diagnostics/di
 import type { CheckResult } from '../diagnostics/result.js';
 import { readInputs } from '../manifest/read-inputs.js';
 import { objectRef, type Manifest } from '../manifest/types.js';
-import { runPipeline } from '../pipeline.js';
+import { contained, runPipeline } from '../pipeline.js';
 import { isSupportedVersion, OLDEST_VERSION, parseMinorVersion, SCHEMA_VERSION } from '../schema/api-lifecycle.js';
 import { version } from '../version.js';
 import { parseOptions, UsageError } from './options.js';
@@ -34,6 +34,9 @@ function summaryLine(total: number, files: number, skipped: number, diagnostics:
   const checked = total - skipped;
   return `Summary: ${total} resource${total === 1 ? '' : 's'} found in ${files} file${files === 1 ? '' : 's'} - Valid: ${Math.max(0, checked - invalid.size)}, Invalid: ${invalid.size}, Errors: ${errors}, Skipped: ${skipped}\n`;
 }
+
+/** One object of one file, as a finding names it. */
+const refKey = (file: string | undefined, o: Diagnostic['object']): string => `${file}\u0000${o?.kind}\u0000${o?.namespace ?? ''}\u0000${o?.name}`;
 
 export const verify: Command = {
   spec: verifySpec,
@@ -86,7 +89,9 @@ export const verify: Command = {
     diagnostics.push(...r.diagnostics);
     const sections = [];
     if (!r.diagnostics.some((d) => d.ruleId === 'schema/load')) {
-      const proof = proveGroups(kept, groups);
+      // An object whose shape its schema refuses (reported above) can stop the proof: it is then reported as not run, as check does.
+      const refused = new Set(r.diagnostics.filter((d) => d.ruleId === 'schema/invalid').map((d) => refKey(d.file?.path, d.object)));
+      const proof = contained('the isolation proofs', kept, (m) => refused.has(refKey(m.file, objectRef(m.object))), () => proveGroups(kept, groups));
       diagnostics.push(...proof.diagnostics);
       sections.push(...proof.sections);
     }

@@ -154,4 +154,22 @@ spec: { podSelector: {}, policyTypes: [Ingress, Egress] }`;
     expect(broken.exitCode).toBe(2);
     expect(broken.stdout).toMatch(/<stdin>:\d+:\d+ +error +manifest\/yaml-syntax/);
   });
+
+  it('reports a policy whose shape its schema refuses, and the proof it stopped, instead of failing', async () => {
+    const wrong = `---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: deny, namespace: NS }
+spec: { podSelector: {}, policyTypes: 5 }`;
+    const r = await verify(['-', '--tenant-prefix', 'team-', '-o', 'json'], { stdin: twoTenants(wrong) });
+    expect(r.stderr ?? '').not.toContain('internal error');
+    expect(r.exitCode).toBe(1);
+    const found = json(r.stdout).diagnostics;
+    const invalid = found.filter((d) => d.ruleId === 'schema/invalid' && d.object?.kind === 'NetworkPolicy');
+    expect(invalid.map((d) => d.object?.namespace).sort()).toEqual(['team-a', 'team-b']);
+    const notRun = found.filter((d) => d.ruleId === 'schema/not-checked' && d.message.startsWith('the isolation proofs did not run'));
+    expect(notRun).toHaveLength(1);
+    expect(notRun[0]!.object).toMatchObject({ kind: 'NetworkPolicy', name: 'deny' });
+    expect(notRun[0]!.file?.path).toBe(invalid[0]!.file?.path);
+  });
 });
