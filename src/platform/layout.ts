@@ -98,6 +98,9 @@ export interface EntryPoint {
   exclude?: readonly string[];
 }
 
+/** Whether names are sorted already, as a sorted listing gives them: sorting costs more than the check. */
+const inOrder = (names: readonly string[]): boolean => names.every((n, i) => i === 0 || names[i - 1]! < n);
+
 /**
  * A kustomization.yaml per folder listing the files directly in it (so a
  * namespace folder never pulls in its workloads/), and one per entry point
@@ -105,9 +108,6 @@ export interface EntryPoint {
  * `kubectl apply -k`, Argo CD and Flux can all take. Folders in `without` get
  * none (a Flux bootstrap path, where Flux generates it).
  */
-/** Whether names are sorted already, as a sorted listing gives them: sorting costs more than the check. */
-const inOrder = (names: readonly string[]): boolean => names.every((n, i) => i === 0 || names[i - 1]! < n);
-
 export function kustomizations(paths: Iterable<string>, entries: readonly EntryPoint[], without: readonly string[] = []): Map<string, string> {
   const byFolder = new Map<string, string[]>();
   // Paths come grouped by folder (a tenant's files together): a path in the
