@@ -609,8 +609,8 @@ export function contained(what: string, manifests: readonly Manifest[], unreadab
     const bad = unreadable ? manifests.filter(unreadable) : [];
     const first = bad[0];
     if (!first) throw e;
-    const others = bad.length > 1 ? ` and ${bad.length - 1} more` : '';
-    const d = diagnostic('schema/not-checked', `${what} did not run: this object${others} has a shape its schema refuses, which ${what} cannot read`, {
+    const shapes = bad.length > 1 ? ` and ${bad.length - 1} more have shapes their schemas refuse` : ' has a shape its schema refuses';
+    const d = diagnostic('schema/not-checked', `${what} did not run: this object${shapes}, which ${what} cannot read`, {
       object: objectRef(first.object),
       file: { path: first.file, ...first.locate('') },
       ...(first.origin ? { origin: first.origin } : {}),

@@ -16,7 +16,7 @@ import { planSpec } from './specs.js';
 import { cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import type { Manifest } from '../manifest/types.js';
-import type { Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatLocation, objectInFile, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
@@ -82,12 +82,12 @@ export const plan: Command = {
  */
 async function unreadable(failed: readonly { what: string; error: unknown }[], baseObjects: readonly Manifest[], headObjects: readonly Manifest[], ref: string): Promise<string[]> {
   const [inBase, inHead] = await Promise.all([shapeProblems(baseObjects), shapeProblems(headObjects)]);
-  const objectsOf = (ds: readonly Diagnostic[]) => new Set(ds.map((d) => `${d.file?.path}\u0000${d.object?.kind}/${d.object?.namespace ?? ''}/${d.object?.name}`)).size;
+  const objectsOf = (ds: readonly Diagnostic[]) => new Set(ds.map((d) => objectInFile(d.file?.path, d.object))).size;
   const earliest = (ds: readonly Diagnostic[]) => [...ds].sort((a, b) => (a.file!.path < b.file!.path ? -1 : a.file!.path > b.file!.path ? 1 : a.file!.line - b.file!.line || a.file!.column - b.file!.column))[0];
   const first = earliest(inHead) ?? earliest(inBase);
   if (!first) throw failed[0]!.error;
   const count = objectsOf(inHead) + objectsOf(inBase);
-  const where = `${first.file!.path}:${first.file!.line}:${first.file!.column}${inHead.length ? '' : ` (in ${ref})`}`;
+  const where = `${formatLocation(first.file)}${inHead.length ? '' : ` (in ${ref})`}`;
   const what = [...new Set(failed.map((f) => f.what))];
   return what.map((w) => `${w} not computed: ${where}${count > 1 ? ` and ${count - 1} more object(s) have shapes their schemas refuse` : ' has a shape its schema refuses'} (schema/invalid), which this analysis cannot read; the plan shows no ${w.toLowerCase()} changes until they are fixed`);
 }

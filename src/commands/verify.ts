@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { proveGroups, type Grouping } from '../analysis/isolation/groups.js';
 import { diagnostic, findingDescriptors } from '../diagnostics/catalogue.js';
-import { exitCodeFor, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { exitCodeFor, objectInFile, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { CheckResult } from '../diagnostics/result.js';
 import { readInputs } from '../manifest/read-inputs.js';
 import { objectRef, type Manifest } from '../manifest/types.js';
@@ -28,15 +28,12 @@ function grouping(label: string | undefined, prefix: string | undefined): Groupi
 
 /** kubeconform's closing line, so scripts that read it keep working. */
 function summaryLine(total: number, files: number, skipped: number, diagnostics: readonly Diagnostic[]): string {
-  const objectKey = (d: Diagnostic) => (d.object ? `${d.file?.path}\u0000${d.object.kind}\u0000${d.object.namespace ?? ''}\u0000${d.object.name}` : undefined);
+  const objectKey = (d: Diagnostic) => (d.object ? objectInFile(d.file?.path, d.object) : undefined);
   const invalid = new Set(diagnostics.filter((d) => d.severity === 'error' && d.kind !== 'failure' && !d.waived).map(objectKey).filter((k) => k !== undefined));
   const errors = diagnostics.filter((d) => d.kind === 'failure').length;
   const checked = total - skipped;
   return `Summary: ${total} resource${total === 1 ? '' : 's'} found in ${files} file${files === 1 ? '' : 's'} - Valid: ${Math.max(0, checked - invalid.size)}, Invalid: ${invalid.size}, Errors: ${errors}, Skipped: ${skipped}\n`;
 }
-
-/** One object of one file, as a finding names it. */
-const refKey = (file: string | undefined, o: Diagnostic['object']): string => `${file}\u0000${o?.kind}\u0000${o?.namespace ?? ''}\u0000${o?.name}`;
 
 export const verify: Command = {
   spec: verifySpec,
@@ -90,8 +87,8 @@ export const verify: Command = {
     const sections = [];
     if (!r.diagnostics.some((d) => d.ruleId === 'schema/load')) {
       // An object whose shape its schema refuses (reported above) can stop the proof: it is then reported as not run, as check does.
-      const refused = new Set(r.diagnostics.filter((d) => d.ruleId === 'schema/invalid').map((d) => refKey(d.file?.path, d.object)));
-      const proof = contained('the isolation proofs', kept, (m) => refused.has(refKey(m.file, objectRef(m.object))), () => proveGroups(kept, groups));
+      const refused = new Set(r.diagnostics.filter((d) => d.ruleId === 'schema/invalid').map((d) => objectInFile(d.file?.path, d.object)));
+      const proof = contained('the isolation proofs', kept, (m) => refused.has(objectInFile(m.file, objectRef(m.object))), () => proveGroups(kept, groups));
       diagnostics.push(...proof.diagnostics);
       sections.push(...proof.sections);
     }

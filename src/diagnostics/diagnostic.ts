@@ -81,6 +81,11 @@ export function exitCodeFor(ds: readonly Diagnostic[]): 0 | 1 | 2 {
   return 0;
 }
 
+/** One object of one file as findings name it: the same for every finding about that object. */
+export function objectInFile(file: string | undefined, o: ObjectRef | undefined): string {
+  return `${file}\u0000${o?.kind}\u0000${o?.namespace ?? ''}\u0000${o?.name}`;
+}
+
 export function formatLocation(f: FileLocation | undefined): string {
   return f ? `${f.path}:${f.line}:${f.column}` : '';
 }

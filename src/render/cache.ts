@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
-import { sha256Hex } from '../tree/digest.js';
+import { sha256Hex as sha256 } from '../tree/digest.js';
 import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
@@ -68,8 +68,6 @@ const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows'] as const;
 export type FindingsKind = (typeof FINDINGS_KINDS)[number];
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
-
-const sha256 = sha256Hex;
 
 /**
  * Which build of tenantctl this is: the version and the digest of the sources
