@@ -292,7 +292,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
     if (!recovered) await recoverTree(outAbs);
     const seen = await reading?.result;
     let render = r.render;
-    let disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread);
+    let disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread, render.digestOf);
     if (disk.stale?.length) {
       // A file placed from a summary was edited or removed on disk: its tenant's texts are needed after all.
       const filled = opts.cache && withStaleTexts(render, opts.cache, disk.stale);
@@ -305,7 +305,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
         r = await withTexts();
         if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
         render = r.render;
-        disk = readTreeAgainst(outAbs, outDir, render.files, seen);
+        disk = readTreeAgainst(outAbs, outDir, render.files, seen, undefined, render.digestOf);
       }
     }
     const owned = render.bootstrapOwned;
@@ -438,7 +438,7 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
     reading?.cancel();
     return { rendered, files: listTree(outAbs).files.length };
   }
-  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files, await reading?.result);
+  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files, await reading?.result, undefined, rendered.render.digestOf);
   // Files the controller's bootstrap owns are not the render's: neither drift nor objects to check.
   const owned = rendered.render.bootstrapOwned;
   const disk = owned ? { ...read, paths: read.paths.filter((p) => !isUnder(p, owned)), differing: new Map([...read.differing].filter(([p]) => !isUnder(p, owned))) } : read;

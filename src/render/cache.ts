@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
-import { sha256Hex as sha256 } from '../tree/digest.js';
+import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
 import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
@@ -25,7 +25,7 @@ import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type 
  */
 
 /** Bumped when the entry layout or the key's recipe changes. */
-export const CACHE_FORMAT = 2;
+export const CACHE_FORMAT = 3;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
 const FINDINGS_MAGIC = `tenantctl-findings-pack ${CACHE_FORMAT}`;
@@ -53,7 +53,12 @@ export interface CachedObject extends PlacedObject {
   text: string;
   /** The parsed object as JSON, parsed again only when a stage reads it. */
   json: string;
+  /** contentDigest of `text`, once known (textDigest): stored with the entry, so a replayed file is compared with the committed one without hashing it again. */
+  digest?: string;
 }
+
+/** The object's contentDigest, computed at most once per object. */
+export const textDigest = (o: CachedObject): string => (o.digest ??= contentDigest(o.text));
 
 export interface CachedTenant {
   objects: CachedObject[];
@@ -369,13 +374,13 @@ function prune(folder: string, keep: string): void {
 
 /*
  * Entry: `MAGIC <checksum of the rest>\n<header JSON>\n<texts, back to back><JSON texts, back to back>`.
- * The header lists each object's fields and the lengths of its two strings, and
+ * The header lists each object's fields, the lengths of its two strings and its text's digest, and
  * the texts' length in bytes, so the bulk is sliced, not JSON-decoded, and only
  * what a stage reads is parsed. The texts and the JSON are decoded into
  * strings of their own: the texts stay as long as the objects, the JSON only
  * until each object is parsed.
  */
-type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number];
+type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number, digest: string];
 interface Header {
   tenant: string;
   key: string;
@@ -415,7 +420,7 @@ function readEntry(file: string): Buffer | undefined {
 
 function encode(tenant: string, key: string, value: CachedTenant): Buffer {
   const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
-  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length]), textBytes: texts.length };
+  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o)]), textBytes: texts.length };
   return frame(MAGIC, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
 }
 
@@ -455,11 +460,11 @@ function objectsFrom({ header, ...bytes }: Split, texts: string, jsons: string, 
   let t = at.text;
   let j = at.json;
   for (const o of header.objects) {
-    if (!Array.isArray(o) || o.length !== 6) return undefined;
-    const [template, p, objectKey, platformOwned, textLength, jsonLength] = o;
-    if (typeof template !== 'string' || typeof p !== 'string' || typeof objectKey !== 'string' || (platformOwned !== 0 && platformOwned !== 1)) return undefined;
+    if (!Array.isArray(o) || o.length !== 7) return undefined;
+    const [template, p, objectKey, platformOwned, textLength, jsonLength, digest] = o;
+    if (typeof template !== 'string' || typeof p !== 'string' || typeof objectKey !== 'string' || (platformOwned !== 0 && platformOwned !== 1) || typeof digest !== 'string') return undefined;
     if (!Number.isSafeInteger(textLength) || !Number.isSafeInteger(jsonLength) || textLength < 0 || jsonLength < 0 || t + textLength > texts.length || j + jsonLength > jsons.length) return undefined;
-    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: texts.slice(t, t + textLength), json: jsons.slice(j, j + jsonLength) });
+    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: texts.slice(t, t + textLength), json: jsons.slice(j, j + jsonLength), digest });
     t += textLength;
     j += jsonLength;
   }

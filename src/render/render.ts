@@ -6,9 +6,9 @@ import { makeManifest } from '../manifest/parse.js';
 import type { KubeObject, Manifest, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
-import { contentDigest, treeDigest } from '../tree/digest.js';
+import { treeDigest } from '../tree/digest.js';
 import type { KnownFiles } from '../tree/read.js';
-import { sha256, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
+import { sha256, textDigest, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
 import type { PlacedObject, TenantSummary } from './summaries.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
 import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
@@ -42,6 +42,12 @@ export interface RenderResult {
   keys?: Map<string, string>;
   /** Worker threads that rendered tenants (none when all rendered in this thread). */
   workers?: number;
+  /**
+   * The contentDigest of an object's file in `files`: an object replayed from
+   * the cache brings it, so its file is compared with the committed one without
+   * being hashed again. Undefined for a path that holds no object.
+   */
+  digestOf?(path: string): string | undefined;
   /**
    * With RenderOptions.summaries: files of the tree placed from tenants'
    * summaries and left out of `files` (their texts are not at hand), each
@@ -242,6 +248,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
 
   /** Object identity within an output root → the object placed with it. */
   const byKey = new Map<string, PlacedObject>();
+  /** Path → the object placed there, for digestOf. */
+  const byPath = new Map<string, CachedObject>();
   /** The template (and tenant) that rendered a placed object, for the duplicate message. */
   const renderedBy = (o: PlacedObject): string => {
     const tenant = owners.get(o.path);
@@ -272,6 +280,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       return;
     }
     byKey.set(key, o);
+    byPath.set(o.path, o);
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
     // A replayed object is one manifest however often it is placed (the base and the head of a run): parsed once, held once.
@@ -416,8 +425,9 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   for (const [path, text] of kustomizations(placed, entries, fluxFolders)) files.set(path, text);
   for (const path of emptyWorkloads) files.set(path, emptyKustomization);
   const bootstrapOwned = fluxFolders.map((f) => `${f}/${base.namespace}`);
+  const tree = sortedByKey(files);
   return {
-    files: sortedByKey(files),
+    files: tree,
     manifests,
     objects: byKey.size + summarisedObjects,
     diagnostics,
@@ -425,6 +435,11 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
     ...(p.summaries ? { unread } : {}),
+    digestOf: (path) => {
+      const o = byPath.get(path);
+      // A kustomization file written over an object's path is the file, not the object.
+      return o && tree.get(path) === o.text ? textDigest(o) : undefined;
+    },
   };
 }
 
@@ -445,7 +460,7 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   for (const g of groups) {
     const [tenant, key] = unread.owners[g]!;
     const entry = cache.get(tenant, key);
-    if (!entry || treeDigest(entry.objects.map((o) => [o.path, contentDigest(o.text)])) !== unread.digests[g]) return undefined;
+    if (!entry || treeDigest(entry.objects.map((o) => [o.path, textDigest(o)])) !== unread.digests[g]) return undefined;
     for (const o of entry.objects) {
       files.set(o.path, o.text);
       owners.set(o.path, tenant);
@@ -459,7 +474,7 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
 function summarise(entry: CachedTenant): TenantSummary {
   return {
     objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned })),
-    digest: treeDigest(entry.objects.map((o) => [o.path, contentDigest(o.text)])),
+    digest: treeDigest(entry.objects.map((o) => [o.path, textDigest(o)])),
     ...(entry.tenantsDigest !== undefined ? { tenantsDigest: entry.tenantsDigest } : {}),
   };
 }

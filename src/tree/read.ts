@@ -56,8 +56,10 @@ export interface KnownFiles {
  * files whose digest is not the render's are read here. `known` gives the
  * digests of files the render placed without their text (RenderResult.unread):
  * those that match need nothing, the others are listed in `stale`.
+ * `digestOf` gives the digest of an expected file's text where it is known
+ * already (RenderResult.digestOf), so that text is not hashed again.
  */
-export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles): TreeAgainst {
+export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles, digestOf?: (path: string) => string | undefined): TreeAgainst {
   const listing = seen ?? listTree(outAbs);
   const paths: string[] = [];
   const differing = new Map<string, string>();
@@ -72,7 +74,7 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
     const want = expected.get(p);
     if (want !== undefined) present++;
     // Read already, on another thread: equal bytes need no second look.
-    if (seen && want !== undefined && seen.digests[i] === contentDigest(want)) return;
+    if (seen && want !== undefined && seen.digests[i] === (digestOf?.(p) ?? contentDigest(want))) return;
     const group = want === undefined ? known?.paths.get(p) : undefined;
     if (group !== undefined) {
       found[group]!.push([p, seen ? seen.digests[i]! : contentDigest(readFileSync(path.join(outAbs, r)))]);

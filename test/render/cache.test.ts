@@ -7,6 +7,7 @@ import { formatNames, formatters } from '../../src/output/index.js';
 import { renderBase, renderInMemory, renderToDisk, runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { CACHE_FORMAT, RenderCache, type CachedTenant } from '../../src/render/cache.js';
 import { frame, unframe } from '../../src/framing.js';
+import { contentDigest } from '../../src/tree/digest.js';
 import type { RenderResult } from '../../src/render/render.js';
 import { faithfulJson } from '../../src/render/tenant.js';
 import type { KubeObject } from '../../src/manifest/types.js';
@@ -181,6 +182,11 @@ describe('per-tenant render cache', () => {
       objects: Array.from({ length: 3 }, (_, i) => ({ template: `t${i}.yaml.ejs`, path: `rendered/ns-${t}/o${i}.yaml`, objectKey: `/ConfigMap/ns-${t}/o${i}`, platformOwned: i === 2, text: `data: "é€😀 ${t}.${i}"\n`.repeat(1 + ((t * 7 + i) % 900)), json: JSON.stringify({ t, i, s: 'ü'.repeat(t % 50) }) })),
       ...(t % 3 === 0 ? { tenantsDigest: `d${t}` } : {}),
     });
+    /** As read back: each object with the digest of its text, stored with the entry. */
+    const stored = (t: number): CachedTenant => {
+      const v = value(t);
+      return { ...v, objects: v.objects.map((o) => ({ ...o, digest: contentDigest(o.text) })) };
+    };
     const ids = Array.from({ length: 120 }, (_, t) => t);
     const writer = new RenderCache(dir);
     for (const t of ids) writer.put(`tenant-${t}`, `key-${t}`, value(t));
@@ -195,7 +201,7 @@ describe('per-tenant render cache', () => {
     // Read alone, the forged entry is a miss and its neighbours are whole.
     const alone = new RenderCache(dir);
     expect(alone.get('tenant-50', 'key-50')).toBeUndefined();
-    expect([alone.get('tenant-49', 'key-49'), alone.get('tenant-51', 'key-51')]).toEqual([value(49), value(51)]);
+    expect([alone.get('tenant-49', 'key-49'), alone.get('tenant-51', 'key-51')]).toEqual([stored(49), stored(51)]);
 
     const reader = new RenderCache(dir);
     reader.prefetch(ids.map((t) => [`tenant-${t}`, `key-${t}`] as const));
@@ -207,7 +213,7 @@ describe('per-tenant render cache', () => {
     // Entries of the forged one's batch after it are read again by get (gone now); every other one is whole.
     const taken = rest.filter((t) => got[t] !== undefined);
     expect(taken.length).toBeGreaterThan(100);
-    for (const t of taken) expect(got[t]).toEqual(value(t));
+    for (const t of taken) expect(got[t]).toEqual(stored(t));
   });
 
   it('renders without storing anything when the cache folder cannot be written, and says so once', async () => {
@@ -361,6 +367,18 @@ describe('per-tenant render cache', () => {
     const replayed = warm.manifests.filter((m) => m.origin?.tenant !== undefined);
     expect(replayed.length).toBeGreaterThan(TENANTS * 5);
     for (const m of replayed) expect(m.jsonLength, m.file).toBe(JSON.stringify(m.object).length);
+  });
+
+  it("gives each object's file the digest of its text, stored with a replayed entry, and none to files that hold no object", async () => {
+    const root = await tempRepo({ tenants: await moreTenants() });
+    const dir = await cacheDir();
+    const runs = { none: await render(root), cold: await render(root, new RenderCache(dir)), warm: await render(root, new RenderCache(dir)) };
+    expect(runs.warm.cache!.hits).toBe(TENANTS);
+    for (const [mode, r] of Object.entries(runs)) {
+      const objectFiles = new Set(r.manifests.map((m) => m.file));
+      expect(objectFiles.size, mode).toBe(r.objects);
+      for (const [p, text] of r.files) expect(r.digestOf!(p), `${mode} ${p}`).toBe(objectFiles.has(p) ? contentDigest(text) : undefined);
+    }
   });
 
   it('holds once an object the head rendered and the base then takes from the same cache, though the cache was empty', async () => {
