@@ -82,7 +82,8 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     if (owners.get(m.file) === t) owned.push([m, t]);
     else excluded.add(t);
   }
-  const shared = JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]);
+  // Hashed once: it is part of every tenant's key.
+  const shared = sha256(JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]));
   const answers = { id: new Map(config.tenants.map((t) => [t.id, t.id])), namespace: tenantOfNs };
   const stillTrue = (reads: readonly TenantRead[] | undefined): boolean => (reads ?? []).every(([by, key, id]) => (answers[by].get(key) ?? null) === id);
   const units = new Set<string>();
@@ -245,9 +246,14 @@ export function storeLocal(cache: RenderCache, plan: LocalPlan, quotas?: Readonl
  */
 export function admissionReplay(cache: RenderCache, plan: LocalPlan, config: TenantsConfig): AdmissionReplay {
   const settings = JSON.stringify([config.admission ?? null, config.gitops ?? null]);
+  // The policies of a cluster are hashed once, not once per tenant.
+  const digests = new Map<string, string>();
   const keyOf = (tenant: string, policies: string): string | undefined => {
     const k = plan.keys.get(tenant);
-    return k === undefined ? undefined : sha256(`${k}\nadmission\n${settings}\n${policies}`);
+    if (k === undefined) return undefined;
+    let d = digests.get(policies);
+    if (d === undefined) digests.set(policies, (d = sha256(`${settings}\n${policies}`)));
+    return sha256(`${k}\nadmission\n${d}`);
   };
   return { unitOf: plan.unitOf, ...kept(cache, 'admission', keyOf, isTenantAdmission) };
 }
