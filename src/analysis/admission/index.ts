@@ -282,6 +282,8 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   const probedCreate = new Set<string>();
   /** Tenants whose outcome was replayed, and those being recorded to be stored. */
   const replayed = new Map<string, TenantAdmission>();
+  /** What the lockout check of each replayed tenant's objects showed, by file (TenantAdmission.objects): most objects showed nothing. */
+  const replayedObjects = new Map<string, TallyAdd[]>();
   const pending = new Map<string, { root: string; outcome: TenantAdmission }>();
   const clustersOf = new Map<string, number>();
   for (const k of namespaceManifests.keys()) {
@@ -326,6 +328,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
     if (before) {
       replayAll(before.guardrails, set);
       replayed.set(unit!, before);
+      for (const [file, adds] of Object.entries(before.objects)) replayedObjects.set(file, adds);
       continue;
     }
     recording = outcome?.guardrails;
@@ -348,16 +351,19 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
     const controllerUser: User = { username: controller, groups: ['system:serviceaccounts', 'system:authenticated'] };
     const gitopsNamespace = config.gitops?.namespace ?? 'flux-system';
     for (const m of manifests) {
+      const unit = replay?.unitOf(m);
+      if (unit !== undefined && replayed.has(unit)) {
+        // An object of a replayed tenant that showed nothing needs no look at its cluster's policies.
+        const adds = replayedObjects.get(m.file);
+        if (adds === undefined) continue;
+        const set = setOf(clusterRootOf(m));
+        if (set.policies.length > 0) replayAll(adds, set);
+        continue;
+      }
       const o = m.object;
       const root = clusterRootOf(m);
       const set = setOf(root);
       if (set.policies.length === 0) continue;
-      const unit = replay?.unitOf(m);
-      const before = unit === undefined ? undefined : replayed.get(unit);
-      if (before) {
-        replayAll(before.objects[m.file] ?? [], set);
-        continue;
-      }
       const outcome = unit === undefined ? undefined : pending.get(unit)?.outcome;
       const adds: TallyAdd[] | undefined = outcome ? [] : undefined;
       recording = adds;
