@@ -238,7 +238,7 @@ async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<Re
 export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false; summaries?: true }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
-    opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile, opts.cache) : loadTenantsText(opts.tenantsText, o.tenantsFile, opts.cache),
+    opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
     loadTemplates(o.root, o.templatesDir, opts.templatesText),
   ]);
   return renderLoaded(loaded, tpl, o, opts);

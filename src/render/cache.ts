@@ -33,9 +33,6 @@ const FINDINGS_MAGIC = `tenantctl-findings-pack ${CACHE_FORMAT}`;
 const FINDINGS_FOLDER = 'packs';
 const PACK_FILE = 'pack';
 const SUMMARY_MAGIC = `tenantctl-render-summaries ${CACHE_FORMAT}`;
-const TENANTS_MAGIC = `tenantctl-loaded-tenants ${CACHE_FORMAT}`;
-/** Loaded tenants files, one per text; writing prunes the folder to the newest two (the base and the head of `check --base`). */
-const TENANTS_FOLDER = 'tenants';
 /** In a folder of its own: writing prunes the folder it writes to down to two files. */
 const SUMMARY_FOLDER = 'summaries';
 const SUMMARY_FILE = 'render';
@@ -286,26 +283,6 @@ export class RenderCache {
     if (!shape) return undefined;
     all.used.add(tenant);
     return { objects: objectsOf(tenant, shape), digest: s.digest, ...(s.tenantsDigest !== undefined ? { tenantsDigest: s.tenantsDigest } : {}) };
-  }
-
-  /**
-   * A tenants file loaded cleanly from exactly this text by this build
-   * (loadTenantsText), or undefined. The key covers the file's name, as
-   * findings show it, and its text; nothing else is read by a load.
-   */
-  loadedTenants(file: string, text: string): unknown {
-    if (!this.persistent) return undefined;
-    return readFramed(path.join(this.dir, TENANTS_FOLDER, this.tenantsKey(file, text)), TENANTS_MAGIC, (json) => JSON.parse(json) as unknown);
-  }
-
-  /** Stores a clean load for loadedTenants, unless it would not read back exactly as it is. */
-  keepLoadedTenants(file: string, text: string, config: unknown): void {
-    if (!this.persistent || !plainJson(config)) return;
-    this.write(path.join(this.dir, TENANTS_FOLDER), this.tenantsKey(file, text), () => frameText(TENANTS_MAGIC, JSON.stringify(config)));
-  }
-
-  private tenantsKey(file: string, text: string): string {
-    return sha256(JSON.stringify([CACHE_FORMAT, this.toolId, file, text]));
   }
 
   /** Records a tenant's summary at `key` for saveSummaries. */

@@ -8,36 +8,8 @@ import type { TenantsConfig } from './types.js';
 
 export type { Tenant, TenantsConfig, Platform } from './types.js';
 
-/** Where a clean load is kept between runs, under the file's name and text (RenderCache keys it by their digest and the build's). */
-export interface LoadedTenantsStore {
-  loadedTenants(file: string, text: string): unknown;
-  keepLoadedTenants(file: string, text: string, config: Omit<TenantsConfig, 'locate'>): void;
-}
-
-type Loaded = { config?: TenantsConfig; diagnostics: Diagnostic[] };
-
-/**
- * Loads, validates and resolves a tenants file; diagnostics are input failures (exit 2).
- * With a store, a text loaded cleanly before is not parsed again: at 10,000
- * tenants parsing and resolving took about half a second of every run. Its
- * positions are worked out from the text only when a finding asks for one.
- */
-export function loadTenantsText(text: string, file: string, store?: LoadedTenantsStore): Loaded {
-  if (!store) return loadUncached(text, file);
-  const kept = store.loadedTenants(file, text) as Omit<TenantsConfig, 'locate'> | undefined;
-  if (kept) {
-    let locate: TenantsConfig['locate'] | undefined;
-    return { config: { ...kept, locate: (pointer) => (locate ??= parseInput(text, file).input!.locate)(pointer) }, diagnostics: [] };
-  }
-  const loaded = loadUncached(text, file);
-  if (loaded.config && loaded.diagnostics.length === 0) {
-    const { locate: _, ...plain } = loaded.config;
-    store.keepLoadedTenants(file, text, plain);
-  }
-  return loaded;
-}
-
-function loadUncached(text: string, file: string): Loaded {
+/** Loads, validates and resolves a tenants file; diagnostics are input failures (exit 2). */
+export function loadTenantsText(text: string, file: string): { config?: TenantsConfig; diagnostics: Diagnostic[] } {
   const bad = forbiddenCharacter(text);
   if (bad) {
     return {
@@ -58,7 +30,7 @@ function loadUncached(text: string, file: string): Loaded {
   return { diagnostics: [...schema.diagnostics, ...resolved.diagnostics] };
 }
 
-export async function loadTenantsFile(absPath: string, shownPath: string, store?: LoadedTenantsStore): Promise<Loaded> {
+export async function loadTenantsFile(absPath: string, shownPath: string): Promise<{ config?: TenantsConfig; diagnostics: Diagnostic[] }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(absPath);
@@ -81,5 +53,5 @@ export async function loadTenantsFile(absPath: string, shownPath: string, store?
       ],
     };
   }
-  return loadTenantsText(text, shownPath, store);
+  return loadTenantsText(text, shownPath);
 }
