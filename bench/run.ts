@@ -179,7 +179,8 @@ const int = (x: number): string => x.toLocaleString('en-US');
 /** A wall-time cell: the median, or why there is none. */
 const wall = (s: Summary | undefined): string => (s?.failure && s.runs === 0 ? `FAILED (${s.failure})` : sec(s?.wallMsMedian));
 
-function tables(results: SizeResult[], f: Features, kubeconform: string | undefined): string {
+/** The cold check beside kubeconform, one row per size. */
+function coldTable(results: SizeResult[], f: Features, kubeconform: string | undefined): string[] {
   const capped = f.binHeapCapMiB === null ? 'bin has no heap cap' : `bin as shipped, heap cap ${f.binHeapCapMiB} MiB`;
   const out = [
     `Full cold check${f.noCache ? ' (--no-cache)' : ''}; "no heap cap" runs \`node bin/tenantctl.js\` with V8's default limit (${f.nodeDefaultHeapMiB} MiB on this machine). Medians; peak RSS of the child process.`,
@@ -194,6 +195,12 @@ function tables(results: SizeResult[], f: Features, kubeconform: string | undefi
     const runs = r.checkNoHeapCap?.runs ?? r.check?.runs ?? 1;
     out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${wall(r.check)} | ${mib(r.check?.peakRssMiBMedian)} | ${wall(r.checkNoHeapCap)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${wall(kc)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
   }
+  return out;
+}
+
+function tables(results: SizeResult[], f: Features, kubeconform: string | undefined): string {
+  // A run of other scenarios only (--only pr, say) prints no table of dashes for the cold check.
+  const out = results.some((r) => r.check || r.checkNoHeapCap || r.kubeconform) ? coldTable(results, f, kubeconform) : ['Full cold check: not measured in this run (not among the --only scenarios).'];
   out.push('', 'Rendering and the one-tenant pull request (no heap cap; a different tenant changes tier in each run):', '', '| tenants | full render | its peak RSS | render, one tenant changed | one-tenant PR check | cache | its peak RSS |', '|---:|---:|---:|---:|---:|---|---:|');
   for (const r of results) {
     const pr = r.onePr;
