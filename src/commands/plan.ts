@@ -16,7 +16,7 @@ import { planSpec } from './specs.js';
 import { cacheWarning, renderCache, workerCount } from './cache.js';
 import type { Command } from './types.js';
 import type { Manifest } from '../manifest/types.js';
-import { formatLocation, objectInFile, type Diagnostic } from '../diagnostics/diagnostic.js';
+import { formatLocation, objectInFile, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import { wantsColor } from './types.js';
 import { TENANTS_FILE } from '../platform/index.js';
 
@@ -83,8 +83,7 @@ export const plan: Command = {
 async function unreadable(failed: readonly { what: string; error: unknown }[], baseObjects: readonly Manifest[], headObjects: readonly Manifest[], ref: string): Promise<string[]> {
   const [inBase, inHead] = await Promise.all([shapeProblems(baseObjects), shapeProblems(headObjects)]);
   const objectsOf = (ds: readonly Diagnostic[]) => new Set(ds.map((d) => objectInFile(d.file?.path, d.object))).size;
-  const earliest = (ds: readonly Diagnostic[]) => [...ds].sort((a, b) => (a.file!.path < b.file!.path ? -1 : a.file!.path > b.file!.path ? 1 : a.file!.line - b.file!.line || a.file!.column - b.file!.column))[0];
-  const first = earliest(inHead) ?? earliest(inBase);
+  const first = sortDiagnostics(inHead)[0] ?? sortDiagnostics(inBase)[0];
   if (!first) throw failed[0]!.error;
   const count = objectsOf(inHead) + objectsOf(inBase);
   const where = `${formatLocation(first.file)}${inHead.length ? '' : ` (in ${ref})`}`;

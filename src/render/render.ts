@@ -248,17 +248,12 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
 
   /** Object identity within an output root → the object placed with it. */
   const byKey = new Map<string, PlacedObject>();
-  /** Path → the object placed there, for digestOf. */
+  /** Path → the object placed there: for a second object at that path, and for digestOf. */
   const byPath = new Map<string, CachedObject>();
   /** The template (and tenant) that rendered a placed object, for the duplicate message. */
   const renderedBy = (o: PlacedObject): string => {
     const tenant = owners.get(o.path);
     return `${o.template}${tenant ? ` for tenant ${tenant}` : ''}`;
-  };
-  /** The object placed at a path (a path taken twice is rare, and a failure). */
-  const placedAt = (p: string): PlacedObject | undefined => {
-    for (const o of byKey.values()) if (o.path === p) return o;
-    return undefined;
   };
   /** Puts one object in the tree, unless another template already rendered it (checked across tenants, so also for replayed ones). */
   const place = (e: Extract<RenderEvent, { object: unknown }>, tenant: string | undefined, root: string): void => {
@@ -266,7 +261,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const origin = originOf(o, tenant);
     // The same object may exist once per cluster.
     const key = `${root}\u0000${o.objectKey}`;
-    const prev = files.has(o.path) ? placedAt(o.path) : byKey.get(key);
+    const prev = byPath.get(o.path) ?? byKey.get(key);
     if (prev !== undefined && p.summaries) {
       // The message names both objects from their JSON, which a summary does not hold. (Clashes with summarised objects are found by clashes().)
       needsTexts = true;

@@ -62,6 +62,14 @@ const cases: Case[] = [
     at: 'templates/tenant/serviceaccount.yaml.ejs:1',
     tenant: true,
   },
+  {
+    // Another API group makes another object, but the same kind and name make the same file.
+    name: 'another object at the same path',
+    template: 'apiVersion: example.com/v1\nkind: ServiceAccount\nmetadata:\n  name: <%- v(`sa-${tenant.id}`) %>\n  namespace: <%- v(tenant.namespace) %>\n',
+    message: 'is also rendered by templates/tenant/broken.yaml.ejs for tenant test-tenant-a',
+    at: 'templates/tenant/serviceaccount.yaml.ejs:1',
+    tenant: true,
+  },
 ];
 
 describe('template errors', () => {
