@@ -6,7 +6,7 @@ import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
-import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject, type StoredSummary, type TenantSummary } from './summaries.js';
+import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type PlacedObject, type ShapedSummary, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
  * The per-tenant render cache: what a tenant's templates produced, stored under
@@ -273,7 +273,7 @@ export class RenderCache {
    * when the tenant's last summary is for another key or, for a tenant whose
    * templates read the tenant list, another list.
    */
-  summary(tenant: string, key: string, tenantsDigest: () => string): TenantSummary | undefined {
+  summary(tenant: string, key: string, tenantsDigest: () => string): ShapedSummary | undefined {
     if (!this.persistent) return undefined;
     const all = this.loadedSummaries();
     const s = all.stored.get(tenant);
@@ -282,7 +282,7 @@ export class RenderCache {
     const shape = all.shapes.get(s.shape);
     if (!shape) return undefined;
     all.used.add(tenant);
-    return { objects: objectsOf(tenant, shape), digest: s.digest, ...(s.tenantsDigest !== undefined ? { tenantsDigest: s.tenantsDigest } : {}) };
+    return { tenant, shape, paths: pathsOf(tenant, shape), digest: s.digest, ...(s.tenantsDigest !== undefined ? { tenantsDigest: s.tenantsDigest } : {}) };
   }
 
   /** Records a tenant's summary at `key` for saveSummaries. */

@@ -9,7 +9,7 @@ import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import { treeDigest } from '../tree/digest.js';
 import type { KnownFiles } from '../tree/read.js';
 import { sha256, textDigest, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
-import type { PlacedObject, TenantSummary } from './summaries.js';
+import { identityTaken, type PlacedObject, type ShapedSummary, type TenantSummary } from './summaries.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
 import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
 import type { Template } from './templates.js';
@@ -140,7 +140,7 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
 }
 
 /** The stored summary of tenant `i`, if summaries are wanted and its inputs are those it was stored with. */
-function summaryOf(p: Prepared, tenant: Tenant, i: number): TenantSummary | undefined {
+function summaryOf(p: Prepared, tenant: Tenant, i: number): ShapedSummary | undefined {
   if (!p.summaries) return undefined;
   return p.cache!.summary(tenant.id, p.keyOf(i), p.tenantsDigest);
 }
@@ -191,7 +191,7 @@ export interface RenderedTenant {
 export async function renderTreeInWorkers(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions & WorkerInputs): Promise<RenderResult> {
   const p = prepare(input, templates, outDir, opts);
   const hits = new Map<number, CachedTenant>();
-  const summaries = new Map<number, TenantSummary>();
+  const summaries = new Map<number, ShapedSummary>();
   const misses: number[] = [];
   p.tenants.forEach((t, i) => {
     const summary = summaryOf(p, t, i);
@@ -223,7 +223,7 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
 interface Resolved {
   hits?: ReadonlyMap<number, CachedTenant>;
   /** Given together with hits: the tenants placed from their summaries. */
-  summaries?: ReadonlyMap<number, TenantSummary>;
+  summaries?: ReadonlyMap<number, ShapedSummary>;
   rendered?: ReadonlyMap<number, TenantRender>;
   /** A worker's batch ran out of time; its first tenant is where this thread's render would have stopped. */
   timeout?: Timeout & { at: number };
@@ -289,24 +289,22 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
    * so summarised objects never clash with each other: only with the
    * others, which clashes() looks for once they are all placed.
    */
-  const summarised: [roots: readonly [string, string], objects: readonly PlacedObject[]][] = [];
+  const summarised: [roots: readonly [string, string], summary: ShapedSummary][] = [];
   let summarisedObjects = 0;
-  const placeSummarised = (tenant: Tenant, summary: TenantSummary, key: string): void => {
+  const placeSummarised = (tenant: Tenant, summary: ShapedSummary, key: string): void => {
     const n = unread.digests.push(summary.digest) - 1;
     unread.owners.push([tenant.id, key]);
-    for (const o of summary.objects) unread.paths.set(o.path, n);
-    summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary.objects]);
-    summarisedObjects += summary.objects.length;
+    for (const path of summary.paths) unread.paths.set(path, n);
+    summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary]);
+    summarisedObjects += summary.paths.length;
   };
   /** Whether a summarised object shares a path or an identity with another object. */
   const clashes = (): boolean => {
     if (unread.paths.size !== summarisedObjects) return true;
     for (const p of files.keys()) if (unread.paths.has(p)) return true;
-    // Identities without their root first: no string is built for an object whose identity no other object has.
     const others = new Set<string>();
     for (const k of byKey.keys()) others.add(k.slice(k.indexOf('\u0000') + 1));
-    for (const [roots, objects] of summarised) for (const o of objects) if (others.has(o.objectKey) && byKey.has(`${roots[o.platformOwned ? 1 : 0]}\u0000${o.objectKey}`)) return true;
-    return false;
+    return identityTaken(summarised, others, (root, identity) => byKey.has(`${root}\u0000${identity}`));
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);

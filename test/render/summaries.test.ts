@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { renderInMemory, renderToDisk } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
-import { decodeSummaries, encodeSummaries, objectsOf, parseShape, shapeOf, type PlacedObject } from '../../src/render/summaries.js';
+import { decodeSummaries, encodeSummaries, idFilling, identityTaken, objectsOf, parseShape, pathsOf, shapeOf, type PlacedObject, type ShapedSummary } from '../../src/render/summaries.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -61,6 +61,56 @@ describe('tenant summaries', () => {
     expect(text.split('\n').filter((l) => l.startsWith('s'))).toHaveLength(1);
     expect(decodeSummaries(text)).toEqual(new Map([['t1', { key: 'k1', digest: 'd1', shape, tenantsDigest: 'all' }], ['t2', { key: 'k2', digest: 'd2', shape }]]));
     for (const bad of [text.slice(0, -1), `x${text}`, text.replace('"k1"', '1'), text.replace(',0,', ',7,')]) expect(decodeSummaries(bad), bad).toBeUndefined();
+  });
+
+  it('solve a string for the id that fills a shape’s parts to it, when one does', () => {
+    const parts = ['/ConfigMap/ns-', '/cm-', ''];
+    for (const id of ['a', 'aa', 'ns-', '-', 'x/y']) expect(idFilling(parts, parts.join(id)), id).toBe(id);
+    for (const s of ['/ConfigMap/ns-a/cm-b', '/ConfigMap/ns-a/cm-', '/ConfigMap/ns-/cm-', '/Secret/ns-a/cm-a', '/ConfigMap/ns-ab/cm-a']) expect(idFilling(parts, s), s).toBeUndefined();
+    // Without a mark no id is needed, so none is given.
+    expect(idFilling(['/ConfigMap/x/y'], '/ConfigMap/x/y')).toBeUndefined();
+  });
+
+  it('find an identity a summarised object shares with another object, whichever way is cheaper, as building every identity does', () => {
+    const shapeA = parseShape(
+      shapeOf('q9', [
+        { template: 'a', path: 'rendered/ns-q9/cm.yaml', objectKey: '/ConfigMap/ns-q9/cm', platformOwned: false },
+        { template: 'b', path: 'rendered/_cluster/cr-q9-q9.yaml', objectKey: 'rbac/ClusterRole//cr-q9-q9', platformOwned: true },
+        { template: 'c', path: 'rendered/_cluster/fixed-q9.yaml', objectKey: 'rbac/ClusterRole//fixed', platformOwned: true },
+      ])!,
+    )!;
+    const shapeB = parseShape(shapeOf('q9', [{ template: 'd', path: 'rendered/ns-q9/sa.yaml', objectKey: '/ServiceAccount/ns-q9/sa-q9', platformOwned: false }])!)!;
+    const summary = (tenant: string, shape: typeof shapeA): ShapedSummary => ({ tenant, shape, paths: pathsOf(tenant, shape), digest: '' });
+    const summaries = [
+      [['rendered', 'rendered'], summary('aa', shapeA)],
+      [['rendered', 'rendered'], summary('bb', shapeB)],
+      [['rendered/c2', 'rendered/c2'], summary('cc', shapeA)],
+    ] as const;
+    /** What a caller's taken answers: the others, each at one root. */
+    const reference = (others: readonly (readonly [string, string])[]) => {
+      const at = new Set(others.map(([root, k]) => `${root}\u0000${k}`));
+      return summaries.some(([roots, s]) => objectsOf(s.tenant, s.shape).some((o) => at.has(`${roots[o.platformOwned ? 1 : 0]}\u0000${o.objectKey}`)));
+    };
+    const cases: (readonly [string, string])[][] = [
+      [['rendered', '/ConfigMap/ns-aa/cm']],
+      [['rendered/c2', '/ConfigMap/ns-aa/cm']],
+      [['rendered', 'rbac/ClusterRole//cr-aa-aa']],
+      [['rendered', 'rbac/ClusterRole//cr-aa-bb']],
+      [['rendered/c2', 'rbac/ClusterRole//fixed']],
+      [['rendered', '/ServiceAccount/ns-bb/sa-bb']],
+      [['rendered', '/ServiceAccount/ns-cc/sa-cc']],
+      [['rendered', '/Secret/ns-aa/cm']],
+    ];
+    // Padding: enough other identities that building every summarised identity is the cheaper way.
+    const padding = Array.from({ length: 20 }, (_, i) => ['rendered', `/ConfigMap/ns-pad/cm-${i}`] as const);
+    for (const others of cases) {
+      for (const all of [others, [...others, ...padding]]) {
+        const taken = new Set(all.map(([root, k]) => `${root}\u0000${k}`));
+        const found = identityTaken(summaries, new Set(all.map(([, k]) => k)), (root, identity) => taken.has(`${root}\u0000${identity}`));
+        expect(found, JSON.stringify(all)).toBe(reference(all));
+      }
+    }
+    expect(cases.map((c) => reference(c))).toEqual([true, false, true, false, true, true, false, false]);
   });
 
   it('let a warm render place unchanged tenants without their texts and leave the tree exactly as a render without a cache does', async () => {
