@@ -453,7 +453,7 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   for (const g of groups) {
     const [tenant, key] = unread.owners[g]!;
     const entry = cache.get(tenant, key);
-    if (!entry || treeDigest(entry.objects.map((o) => [o.path, textDigest(o)])) !== unread.digests[g]) return undefined;
+    if (!entry || filesDigest(entry) !== unread.digests[g]) return undefined;
     for (const o of entry.objects) {
       files.set(o.path, o.text);
       owners.set(o.path, tenant);
@@ -463,11 +463,14 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   return { ...r, files: sortedByKey(files), owners, unread: { ...unread, paths } };
 }
 
+/** The treeDigest of an entry's files: what its summary records, and what withStaleTexts checks an entry against. */
+const filesDigest = (entry: CachedTenant): string => treeDigest(entry.objects.map((o) => [o.path, textDigest(o)]));
+
 /** A tenant's entry as its summary: the texts replaced by their digests. */
 function summarise(entry: CachedTenant): TenantSummary {
   return {
     objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned })),
-    digest: treeDigest(entry.objects.map((o) => [o.path, textDigest(o)])),
+    digest: filesDigest(entry),
     ...(entry.tenantsDigest !== undefined ? { tenantsDigest: entry.tenantsDigest } : {}),
   };
 }

@@ -100,10 +100,11 @@ export const pathsOf = (tenant: string, shape: ParsedShape): string[] => shape.m
  * follows from the lengths, its place from the first part.
  */
 export function idFilling(parts: readonly string[], s: string): string | undefined {
+  if (parts.length < 2) return undefined;
   let fixed = 0;
   for (const p of parts) fixed += p.length;
   const length = (s.length - fixed) / (parts.length - 1);
-  if (parts.length < 2 || !Number.isInteger(length) || length < 1) return undefined;
+  if (!Number.isInteger(length) || length < 1) return undefined;
   const id = s.slice(parts[0]!.length, parts[0]!.length + length);
   return parts.join(id) === s ? id : undefined;
 }

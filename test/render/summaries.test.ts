@@ -190,6 +190,22 @@ describe('tenant summaries', () => {
     expect(r.changes!.changed.filter((p) => p.endsWith('configmap-peers.yaml'))).toHaveLength(r.config!.tenants.length - 1);
   });
 
+  it('find an object a cluster template renders with an unchanged tenant’s identity at another path, as a render without a cache does', async () => {
+    const root = await repo();
+    const dir = await cacheDir();
+    await cli(root, 'render', '--cache-dir', dir);
+    // Sum One's ConfigMap is a workload (rendered/<ns>/workloads/); this one lands beside the folder, so only the identity is shared. Cluster templates are no input to a tenant's key: its summary still holds.
+    await writeFile(path.join(root, 'templates/cluster/configmap-clash.yaml.ejs'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: tenant-config\n  namespace: ai-agents-sum-one\ndata:\n  a: b\n');
+    const fromSummaries = await renderInMemory({ root, cache: new RenderCache(dir), manifests: false, summaries: true });
+    expect(fromSummaries.render?.unread).toBeUndefined();
+    expect(fromSummaries.render?.needsTexts).toBe(true);
+    const warm = await cli(root, 'render', '--cache-dir', dir);
+    const plain = await cli(root, 'render', '--no-cache');
+    expect([warm.exitCode, plain.exitCode]).toEqual([2, 2]);
+    expect(warm.stderr).toContain('render/duplicate-object');
+    expect(warm.stderr).toBe(plain.stderr);
+  });
+
   // A new tenant with Sum One's display name renders the same ClusterRole: placed before Sum One's summary (sum-a) or after it (sum-three).
   it.each(['sum-a', 'sum-three'])('report an object a new tenant (%s) renders twice with an unchanged one exactly as a render without a cache does', async (id) => {
     const root = await repo();
