@@ -7,6 +7,7 @@ import { clusterRoot, isTenantWorkload, pathFor, unsafePath } from '../platform/
 import type { Cluster, Tenant, TenantsConfig } from '../tenants/types.js';
 import type { CachedObject } from './cache.js';
 import { deepFreeze, freezeParsed, gitopsContext, lazyList, tenantContext, watch, type GitOpsContext, type TemplateContext } from './context.js';
+import { OutputMemo } from './output-memo.js';
 import { templateErrorLine, templateErrorMessage, type Template } from './templates.js';
 
 /**
@@ -105,6 +106,7 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
     if (current) current.sawTenants = true;
   });
   const perCluster = new Map<string, GitOpsContext>();
+  const memo = new OutputMemo(faithfulJson);
   const gitopsOf = (cluster: Cluster): GitOpsContext => {
     let g = perCluster.get(cluster.name);
     if (!g) perCluster.set(cluster.name, (g = deepFreeze(gitopsContext(config, outDir, cluster))));
@@ -127,6 +129,35 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
       refuse(diagnostic('render/template', `template threw${where}: ${templateErrorMessage(err)}`, { file: { path: template.path, line: templateErrorLine(err), column: 1 }, origin, ...(tenant ? { tenant } : {}), hint: 'fix the expression on this line of the template' }));
       return;
     }
+    // Reads only the object's placementHead (output-memo.ts): the memo gives just that, and the texts and value when asked.
+    const place = (o: KubeObject, canonical: () => string, faithful: () => string | undefined, value: KubeObject | undefined): void => {
+      const workload = at.tenantTemplate === true && isTenantWorkload(o);
+      if (workload && at.decommissioned) return;
+      const path = pathFor(o, at.root, { workload });
+      const unsafe = segmentProblem(o) ?? unsafePath(path, outDir);
+      if (unsafe) {
+        refuse({
+          ...diagnostic('render/unsafe-path', `${o.kind} ${o.metadata?.namespace ?? ''}/${o.metadata?.name ?? ''}${where} would be written to ${unsafe}`),
+          file: { path: template.path, line: 1, column: 1 },
+          origin,
+        });
+        return;
+      }
+      const object: CachedObject = { template: template.path, path, objectKey: objectKey(o), platformOwned: at.platformOwned === true, text: canonical(), json: '' };
+      if (json) {
+        const j = faithful();
+        // Without a faithful JSON form the object travels as itself and is not stored.
+        if (j === undefined) {
+          if (current) current.storable = false;
+        } else object.json = j;
+      }
+      emit(value ? { object, value } : { object });
+    };
+    const memoised = tenant ? memo.objects(template.path, text, tenant) : undefined;
+    if (memoised) {
+      for (const m of memoised) place(m.head, m.text, m.json, json ? undefined : m.value());
+      return;
+    }
     const parsed = parseManifests(text, { file: template.path, origin, ruleId: 'render/invalid-yaml' });
     for (const d of parsed.diagnostics) {
       refuse({
@@ -142,29 +173,7 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
       refuse(diagnostic('render/one-object-per-template', `template produced ${parsed.manifests.length} objects${where}; each template renders exactly one`, { file: { path: template.path, line: 1, column: 1 }, origin, hint: 'split the template into one file per object' }));
       return;
     }
-    for (const m of parsed.manifests) {
-      const workload = at.tenantTemplate === true && isTenantWorkload(m.object);
-      if (workload && at.decommissioned) continue;
-      const path = pathFor(m.object, at.root, { workload });
-      const unsafe = segmentProblem(m.object) ?? unsafePath(path, outDir);
-      if (unsafe) {
-        refuse({
-          ...diagnostic('render/unsafe-path', `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}${where} would be written to ${unsafe}`),
-          file: { path: template.path, line: 1, column: 1 },
-          origin,
-        });
-        continue;
-      }
-      const object: CachedObject = { template: template.path, path, objectKey: objectKey(m.object), platformOwned: at.platformOwned === true, text: toCanonicalYaml(m.object), json: '' };
-      if (json) {
-        const j = faithfulJson(m.object);
-        // Without a faithful JSON form the object travels as itself and is not stored.
-        if (j === undefined) {
-          if (current) current.storable = false;
-        } else object.json = j;
-      }
-      emit({ object, value: m.object });
-    }
+    for (const m of parsed.manifests) place(m.object, () => toCanonicalYaml(m.object), () => faithfulJson(m.object), m.object);
   };
 
   const rootOf = (tenant: Tenant, platformOwned: boolean): string => {
