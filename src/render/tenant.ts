@@ -94,7 +94,8 @@ export interface Renderer {
 }
 
 /** The template calls of a render, shared by the main thread and worker threads. */
-export function renderer(config: TenantsConfig, selected: readonly Template[], outDir: string): Renderer {
+/** `memo: false` parses every template text on its own (OutputMemo): the reference the memo is tested against. */
+export function renderer(config: TenantsConfig, selected: readonly Template[], outDir: string, opts: { memo?: boolean } = {}): Renderer {
   const base = gitopsContext(config, outDir);
   // Argo CD runs once and reaches every cluster; Flux runs in (or for) each cluster.
   const gitopsRoot = (clusterDir: string) => (base.tool === 'argocd' ? outDir : clusterRoot(outDir, clusterDir));
@@ -106,7 +107,7 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
     if (current) current.sawTenants = true;
   });
   const perCluster = new Map<string, GitOpsContext>();
-  const memo = new OutputMemo(faithfulJson);
+  const memo = opts.memo === false ? undefined : new OutputMemo(faithfulJson);
   const gitopsOf = (cluster: Cluster): GitOpsContext => {
     let g = perCluster.get(cluster.name);
     if (!g) perCluster.set(cluster.name, (g = deepFreeze(gitopsContext(config, outDir, cluster))));
@@ -153,7 +154,7 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
       }
       emit(value ? { object, value } : { object });
     };
-    const memoised = tenant ? memo.objects(template.path, text, tenant) : undefined;
+    const memoised = tenant ? memo?.objects(template.path, text, tenant) : undefined;
     if (memoised) {
       for (const m of memoised) place(m.head, m.text, m.json, json ? undefined : m.value());
       return;

@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { toCanonicalYaml } from '../../src/manifest/canonical.js';
 import { parseManifests } from '../../src/manifest/parse.js';
 import { ID_MARK, maskable, OutputMemo, placementHead } from '../../src/render/output-memo.js';
-import { faithfulJson } from '../../src/render/tenant.js';
+import { faithfulJson, renderer, type RenderEvent } from '../../src/render/tenant.js';
+import { loadTemplates } from '../../src/render/templates.js';
+import { loadTenantsFile } from '../../src/tenants/index.js';
+import { bundledTenants, cleanupTempRepos, tempRepo } from '../helpers.js';
+
+afterAll(cleanupTempRepos);
 
 /** What the renderer makes of a template's text without the memo: the parse, its canonical YAML and JSON. */
 function direct(text: string): { head: unknown; text: string; json: string | undefined; value: unknown }[] | undefined {
@@ -99,5 +106,49 @@ describe('output memo: template texts parsed once with the id masked', () => {
     expect(b!.value().data).toEqual({ a: 'zeta' });
     expect(a!.value().data).toEqual({ a: 'acme' });
     expect(ID_MARK.length).toBeGreaterThan(63);
+  });
+});
+
+/** Tenants whose ids the memo takes and ids it refuses (hex words, digits), on both tiers, with and without their own config. */
+const MORE_TENANTS = ['acme', 'team-ml', 'tenant-00007', 'g1', 'dead', 'beef-cafe', '0x1f', '12', 'sun', 'k8s']
+  .map((id, i) => `  - id: "${id}"\n    name: Tenant ${i % 3}\n    tier: ${i % 2 ? 'premium' : 'standard'}\n${i % 4 === 0 ? '    config:\n      LOG_LEVEL: debug\n' : ''}`)
+  .join('');
+
+/** A template that writes the id where YAML reads it by its characters: raw, after 0x and 1e, as a key, in a block. */
+const HOSTILE = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: raw-<%- tenant.id %>
+  namespace: <%- tenant.namespace %>
+data:
+  raw: <%- tenant.id %>
+  hex: 0x<%- tenant.id %>
+  exp: 1e<%- tenant.id %>
+  list: [<%- tenant.id %>, x<%- tenant.id %>]
+  block: |
+    <%- tenant.id %> in a block
+<% if (tenant.id.startsWith('a') || tenant.id.length % 2) { %>  <%- tenant.id %>: odd
+<% } %>`;
+
+const normalised = (events: readonly RenderEvent[]) => events.map((e) => ('diagnostic' in e ? e : { object: e.object, value: e.value ?? JSON.parse(e.object.json) }));
+
+describe('output memo in the renderer', () => {
+  it('renders every tenant exactly as parsing each text on its own does, with and without JSON', async () => {
+    const root = await tempRepo({ tenants: (await bundledTenants()) + MORE_TENANTS });
+    await writeFile(path.join(root, 'templates/tenant/configmap-raw.yaml.ejs'), HOSTILE);
+    const { config, diagnostics } = await loadTenantsFile(path.join(root, 'tenants.yaml'), 'tenants.yaml');
+    expect(diagnostics.map((d) => d.message)).toEqual([]);
+    const { templates } = await loadTemplates(root, 'templates');
+    const selected = templates.filter((t) => t.tool === undefined || t.tool === 'argocd');
+    for (const json of [true, false]) {
+      const memo = renderer(config!, selected, 'rendered');
+      const plain = renderer(config!, selected, 'rendered', { memo: false });
+      // Twice over: the second time every shape is one the memo has seen.
+      for (const t of [...config!.tenants, ...config!.tenants]) expect(normalised(memo.renderTenant(t, json).events), t.id).toEqual(normalised(plain.renderTenant(t, json).events));
+    }
+    // The hostile template did reach YAML's own readings: there a hex id is a number.
+    const dead = renderer(config!, selected, 'rendered').renderTenant(config!.tenants.find((t) => t.id === 'dead')!, false).events;
+    const raw = dead.flatMap((e) => ('object' in e && e.object.path.endsWith('configmap-raw-dead.yaml') ? [e.value!] : []));
+    expect(raw[0]?.data).toMatchObject({ raw: 'dead', hex: 57005 });
   });
 });
