@@ -3,7 +3,7 @@ import jsYaml from 'js-yaml';
 import { yamlLib } from './lazy.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { locateInText } from './locate.js';
-import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge } from './yaml-bounds.js';
+import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge, unresolvedAlias, unresolvedAliasMessage } from './yaml-bounds.js';
 import type { KubeObject, Manifest, Position } from './types.js';
 
 export interface ParseOptions {
@@ -108,7 +108,17 @@ function parsePositioned(text: string, opts: ParseOptions): ParseResult {
       diagnostics.push(diagnostic('manifest/not-an-object', 'YAML document is not a mapping, so it cannot be a Kubernetes object', { file: where(doc.contents.range?.[0] ?? 0), hint: 'each document must be a map with apiVersion, kind and metadata', ...originFields }));
       return;
     }
-    const value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
+    let value: Record<string, unknown>;
+    try {
+      value = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
+    } catch (e) {
+      // The parser reports no error for an alias without its anchor; building the data throws on it.
+      const alias = unresolvedAlias(e, text, doc.range?.[0]);
+      if (!alias) throw e;
+      const { message, hint } = unresolvedAliasMessage(alias.name);
+      diagnostics.push(diagnostic(ruleId, `invalid YAML: ${message}`, { severity: 'error', kind: 'failure', file: where(alias.offset), hint, ...originFields }));
+      return;
+    }
     if (typeof value.apiVersion !== 'string' || typeof value.kind !== 'string') {
       const pos = locateInText(text, docIndex, typeof value.apiVersion !== 'string' ? '/apiVersion' : '/kind');
       diagnostics.push(diagnostic('manifest/not-an-object', 'document has no string apiVersion and kind, so it is not a Kubernetes object', { file: { path: opts.file, ...pos }, hint: 'add apiVersion and kind, or remove the document', ...originFields }));

@@ -37,6 +37,22 @@ export function boundExceeded(e: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * The alias an error names when the `yaml` package could not resolve it
+ * (an alias before, or without, its anchor), and where it is in `text` from
+ * `from` on; undefined for any other error.
+ */
+export function unresolvedAlias(e: unknown, text: string, from = 0): { name: string; offset: number } | undefined {
+  const m = e instanceof ReferenceError ? /unresolved alias.*?:\s*(\S+)\s*$/i.exec(e.message) : null;
+  if (!m) return undefined;
+  const name = m[1]!;
+  const offset = text.indexOf(`*${name}`, from);
+  return { name, offset: offset < 0 ? from : offset };
+}
+
+/** What is wrong with an unresolved alias, and how to fix it. */
+export const unresolvedAliasMessage = (name: string) => ({ message: `alias *${name} refers to no anchor &${name} before it`, hint: `define &${name} on an earlier value, or write the value out` });
+
 export function tooLarge(text: string): string | undefined {
   return text.length > MAX_INPUT_BYTES ? `file is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB` : undefined;
 }

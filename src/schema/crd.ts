@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { unresolvedAlias, unresolvedAliasMessage } from '../manifest/yaml-bounds.js';
 import { yamlLib } from '../manifest/lazy.js';
 
 export type JsonObject = { [key: string]: unknown };
@@ -110,7 +111,14 @@ export function crdSchemas(text: string, file: string): CrdSchema[] {
   const out: CrdSchema[] = [];
   yamlLib().parseAllDocuments(text, { uniqueKeys: true }).forEach((doc, i) => {
     if (doc.errors.length > 0) throw new CrdError(`${file}: document ${i + 1}: ${doc.errors[0]!.message.split('\n')[0]}`);
-    const crd = doc.toJS() as JsonObject | null;
+    let crd: JsonObject | null;
+    try {
+      crd = doc.toJS() as JsonObject | null;
+    } catch (e) {
+      const alias = unresolvedAlias(e, text, doc.range?.[0]);
+      if (!alias) throw e;
+      throw new CrdError(`${file}: document ${i + 1}: ${unresolvedAliasMessage(alias.name).message}`);
+    }
     if (crd === null) return;
     if (!isObject(crd) || crd.kind !== 'CustomResourceDefinition' || crd.apiVersion !== 'apiextensions.k8s.io/v1') {
       throw new CrdError(`${file}: document ${i + 1} is not an apiextensions.k8s.io/v1 CustomResourceDefinition`);

@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import jsYaml from 'js-yaml';
-import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge } from '../manifest/yaml-bounds.js';
+import { boundExceeded, firstAlias, MAX_ALIASES, mayHaveAliases, tooLarge, unresolvedAlias, unresolvedAliasMessage } from '../manifest/yaml-bounds.js';
 import type { Node } from 'yaml';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
@@ -60,11 +60,10 @@ export function parseInput(text: string, file: string): { input?: ParsedInput; d
   } catch (e) {
     const why = boundExceeded(e);
     if (why) return { diagnostics: [inputError(file, e instanceof RangeError ? (deepNesting(text) ?? firstAlias(text)) : firstAlias(text), why, 'write the values out instead of chaining aliases, and keep nesting shallow')] };
-    const unresolved = e instanceof ReferenceError ? /alias.*?:\s*(\S+)\s*$/i.exec(e.message) : null;
+    const unresolved = unresolvedAlias(e, text);
     if (unresolved) {
-      const name = unresolved[1]!;
-      const at = text.indexOf(`*${name}`);
-      return { diagnostics: [inputError(file, at < 0 ? { line: 1, column: 1 } : positionAt(text, at), `alias *${name} refers to no anchor &${name} before it`, `define &${name} on an earlier value, or write the value out`)] };
+      const { message, hint } = unresolvedAliasMessage(unresolved.name);
+      return { diagnostics: [inputError(file, positionAt(text, unresolved.offset), message, hint)] };
     }
     return positionedErrors(text, file);
   }

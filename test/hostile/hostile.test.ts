@@ -65,6 +65,25 @@ describe('bounded reading', () => {
     expect(ds.filter((d) => d.ruleId === 'manifest/yaml-syntax' && /alias expansions/.test(d.message)).map((d) => [d.file?.path, d.file?.line])).toEqual([[file, aliasLine]]);
   });
 
+  it('an alias without its anchor in a committed file is reported at the alias, not thrown', async () => {
+    const root = await tempRepo({ rendered: true });
+    const file = 'rendered/ai-agents-test-tenant-a/workloads/configmap-tenant-config.yaml';
+    const text = await readFile(path.join(root, file), 'utf8');
+    // Anchors defined after their alias do not count either: that one resolves nothing.
+    await writeFile(path.join(root, file), `${text}  EXTRA: *nowhere\n  LATER: &nowhere x\n`);
+    const r = await cli(root, 'check', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const ds = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; hint?: string; file?: { path: string; line: number; column: number } }[] }).diagnostics;
+    const line = text.split('\n').length;
+    expect(ds.filter((d) => d.ruleId === 'manifest/yaml-syntax').map((d) => [d.file, d.message, d.hint])).toEqual([[{ path: file, line, column: 10 }, 'invalid YAML: alias *nowhere refers to no anchor &nowhere before it', 'define &nowhere on an earlier value, or write the value out']]);
+  });
+
+  it('an alias without its anchor given to verify is an input error at the alias', async () => {
+    const r = await runCli(['verify', '-'], { cwd: '.', env: {}, isTTY: false, stdin: async () => 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a: [b, *nope]\n' });
+    expect(r.exitCode).toBe(2);
+    expect(r.stdout).toMatch(/<stdin>:6:10 +error +manifest\/yaml-syntax .*alias \*nope refers to no anchor/);
+  });
+
   it('deep nesting is refused with a position', async () => {
     const deep = `${'['.repeat(100_000)}${']'.repeat(100_000)}\n`;
     const r = await runCli(['verify', '-'], { cwd: '.', env: {}, isTTY: false, stdin: async () => deep });

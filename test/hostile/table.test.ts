@@ -285,6 +285,13 @@ const rows: Row[] = [
     where: 'templates/tenant/broken.yaml.ejs:',
   },
   {
+    name: 'a template that emits an alias without its anchor',
+    kind: 'template',
+    setup: (repo) => template(repo, 'tenant/broken.yaml.ejs', cm('x', 'data:\n  A: *nowhere\n')),
+    message: 'alias *nowhere refers to no anchor',
+    where: 'templates/tenant/broken.yaml.ejs:',
+  },
+  {
     name: 'a template that emits a bare string',
     kind: 'template',
     setup: (repo) => template(repo, 'tenant/broken.yaml.ejs', 'just text\n'),

@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { sortDiagnostics } from '../../src/diagnostics/diagnostic.js';
 import { parseManifests } from '../../src/manifest/parse.js';
-import { crdSchemas } from '../../src/schema/crd.js';
+import { CrdError, crdSchemas } from '../../src/schema/crd.js';
 import { loadSchemaRegistry, SchemaLoadError, validateManifests } from '../../src/schema/validate.js';
 
 const fixtures = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -48,6 +48,11 @@ spec:
     const schemas = crdSchemas(text, 'g.yaml');
     expect(schemas.map((s) => `${s.apiVersion} ${s.kind}`)).toEqual(['example.com/v1 Gadget']);
     expect(schemas[0]!.schema).toMatchObject({ additionalProperties: false, required: ['apiVersion', 'kind'] });
+  });
+
+  it('refuses a CRD with an alias without its anchor as a CRD error naming the alias', () => {
+    const text = 'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata: {name: x}\nspec: *nowhere\n';
+    expect(() => crdSchemas(text, 'g.yaml')).toThrow(new CrdError('g.yaml: document 1: alias *nowhere refers to no anchor &nowhere before it'));
   });
 });
 
