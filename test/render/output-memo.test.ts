@@ -132,6 +132,46 @@ data:
 
 const normalised = (events: readonly RenderEvent[]) => events.map((e) => ('diagnostic' in e ? e : { object: e.object, value: e.value ?? JSON.parse(e.object.json) }));
 
+/** A small seeded generator, so the texts below are the same on every run. */
+function random(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    return x / 2147483648;
+  };
+}
+
+/** Pieces YAML reads by their characters: number and word parts, indicators, quotes, comments, anchors, tags. */
+const PIECES = ['ID', 'ID', 'ID', '0x', '0o', '0b', '1e', '1', '0', '.', '-', '+', '_', ':', ': ', 'e', 'a', 'f', 'inf', '.inf', 'nan', 'true', 'null', 'No', 'on', 'y', ' ', ' #', '#', '"', "'", '[', ']', ',', '{', '}', '&a ', '*a', '!!str ', '~', '=', '<<', '2024-01-01', '\\t', '\u00ff'];
+
+describe('output memo against random texts', () => {
+  it('never gives anything but what parsing the text itself gives', () => {
+    const next = random(20261206);
+    const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
+    const ids = IDS.filter((id) => id !== 'g');
+    let hits = 0;
+    let cases = 0;
+    for (let i = 0; i < 1500; i++) {
+      const values = Array.from({ length: 1 + Math.floor(next() * 4) }, () => Array.from({ length: 1 + Math.floor(next() * 4) }, () => pick(PIECES)).join(''));
+      const wrap = (v: string, k: number) =>
+        [`  k${k}: ${v}`, `  k${k}: "${v}"`, `  k${k}: '${v}'`, `  k${k}: [${v}, ${v}]`, `  k${k}: |\n    ${v}\n    ${v}`, `  k${k}:\n    - ${v}`, `  ${v}: k${k}`][Math.floor(next() * 7)]!;
+      const shape = doc(`data:\n${values.map(wrap).join('\n')}\n`);
+      // One memo per shape and two tenants: the first fills it, the second is served from it.
+      const memo = new OutputMemo(faithfulJson);
+      for (const id of [pick(ids), pick(ids)]) {
+        const text = shape.replaceAll('ID', id);
+        const got = viaMemo(memo, text, id);
+        cases++;
+        if (got === undefined) continue;
+        hits++;
+        expect(got, text).toEqual(direct(text));
+      }
+    }
+    // Enough of them are memoised for the comparison to mean something.
+    expect(hits).toBeGreaterThan(cases / 4);
+  });
+});
+
 describe('output memo in the renderer', () => {
   it('renders every tenant exactly as parsing each text on its own does, with and without JSON', async () => {
     const root = await tempRepo({ tenants: (await bundledTenants()) + MORE_TENANTS });
