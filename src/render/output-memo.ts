@@ -4,10 +4,10 @@ import type { KubeObject } from '../manifest/types.js';
 
 /**
  * Tenants rendered from one template mostly produce the same text but for
- * their id (`namespace: ai-agents-acme`, `tenant: acme`). Parsing that text,
- * writing its canonical YAML and its JSON are most of a render's work; this
- * memo does them once per text with the id replaced by a mark, and fills
- * the tenant's id back into the results.
+ * their id (`namespace: ai-agents-acme`, `tenant: acme`). Parsing that text
+ * and writing its canonical YAML and its JSON cost more than running the
+ * template; this memo does them once per text with the id replaced by a
+ * mark, and fills the tenant's id back into the results.
  *
  * That gives exactly what parsing the tenant's own text gives, because
  * nothing the parser or the emitter decides can tell the id from the mark:
