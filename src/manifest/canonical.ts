@@ -45,8 +45,14 @@ export function canonicalize(value: unknown): unknown {
 const reserved = new Set(
   '~ null Null NULL y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF = <<'.split(' '),
 );
-const numberLike = /^[-+]?[0-9.][-+0-9a-fA-FxXoObB_.:]*$/;
-const specialFloat = /^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$/;
+/** Every character a YAML 1.1 or 1.2 number (int, float, hex, octal, base 60) can hold. */
+export const NUMBER_CHARS = '-+0-9a-fA-FxXoObB_.:';
+const numberLike = new RegExp(`^[-+]?[0-9.][${NUMBER_CHARS}]*$`);
+const SPECIAL_FLOATS = ['inf', 'Inf', 'INF', 'nan', 'NaN', 'NAN'];
+const specialFloat = new RegExp(`^[-+]?\\.(${SPECIAL_FLOATS.join('|')})$`);
+
+/** What some YAML reader resolves to null, a bool or a special float rather than a string (an optional sign aside): the strings written quoted. */
+export const RESOLVED_WORDS: readonly string[] = [...reserved, ...SPECIAL_FLOATS.map((f) => `.${f}`)];
 const indicatorStart = /^[-?:,[\]{}#&*!|>'"%@`\s]/;
 
 function isPlainSafe(s: string): boolean {

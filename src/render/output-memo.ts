@@ -1,4 +1,5 @@
-import { toCanonicalYaml } from '../manifest/canonical.js';
+import { NUMBER_CHARS, RESOLVED_WORDS, toCanonicalYaml } from '../manifest/canonical.js';
+import { dns1123Label } from '../manifest/names.js';
 import { parseManifests } from '../manifest/parse.js';
 import type { KubeObject } from '../manifest/types.js';
 
@@ -41,14 +42,12 @@ import type { KubeObject } from '../manifest/types.js';
 export const ID_MARK = `\u00ff${'q'.repeat(63)}`;
 const MARK_START = ID_MARK[0]!;
 
-/** Characters a YAML 1.2 core-schema number (or a YAML 1.1 one, for the emitter) can hold. */
-const NUMBER_CHARS = /^[-+0-9a-fA-FxXoObB_.:eE]*$/;
-/** Words some YAML reader takes for null, a bool or a special float. */
-const WORDS = '~ null Null NULL y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On ON off Off OFF = << .inf .Inf .INF .nan .NaN .NAN'.split(' ');
+/** Only characters a number can hold: the emitter's own class (canonical.ts), which the parsers' core schema stays within. */
+const onlyNumberChars = new RegExp(`^[${NUMBER_CHARS}]*$`);
 
 /** Whether `id` can stand in any scalar without changing what the scalar resolves to (see the module comment). */
 export function maskable(id: string): boolean {
-  return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(id) && !NUMBER_CHARS.test(id) && !WORDS.some((w) => w.includes(id));
+  return dns1123Label(id) === undefined && !onlyNumberChars.test(id) && !RESOLVED_WORDS.some((w) => w.includes(id));
 }
 
 /** One object of a memoised text, with the mark where the id was. */
@@ -154,6 +153,7 @@ function matches(text: string, shape: Shape, id: string): boolean {
 
 export class OutputMemo {
   private readonly templates = new Map<string, TemplateMemo>();
+  private last = { id: '', maskable: false };
 
   constructor(private readonly faithfulJson: (o: KubeObject) => string | undefined) {}
 
@@ -162,7 +162,9 @@ export class OutputMemo {
    * parsing `text` gives them, or undefined when the ordinary parse must run.
    */
   objects(file: string, text: string, id: string): MemoObject[] | undefined {
-    if (!maskable(id)) return undefined;
+    // Asked once per template of a tenant: judged once per tenant.
+    if (id !== this.last.id) this.last = { id, maskable: maskable(id) };
+    if (!this.last.maskable) return undefined;
     let t = this.templates.get(file);
     if (!t) this.templates.set(file, (t = { byText: new Map(), recent: [], hits: 0, misses: 0 }));
     // A text equal to a shape's pieces joined by the id is that shape filled (and holds no mark and no backslash, as the shape's text did not).

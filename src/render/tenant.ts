@@ -93,8 +93,10 @@ export interface Renderer {
   rootOf(tenant: Tenant, platformOwned: boolean): string;
 }
 
-/** The template calls of a render, shared by the main thread and worker threads. */
-/** `memo: false` parses every template text on its own (OutputMemo): the reference the memo is tested against. */
+/**
+ * The template calls of a render, shared by the main thread and worker threads.
+ * `memo: false` parses every template text on its own (OutputMemo): the reference the memo is tested against.
+ */
 export function renderer(config: TenantsConfig, selected: readonly Template[], outDir: string, opts: { memo?: boolean } = {}): Renderer {
   const base = gitopsContext(config, outDir);
   // Argo CD runs once and reaches every cluster; Flux runs in (or for) each cluster.
