@@ -1,5 +1,5 @@
 import type { Diagnostic } from './diagnostics/diagnostic.js';
-import { namespaceOf, type KubeObject, type Manifest } from './manifest/types.js';
+import { namespaceOfManifest, type KubeObject, type Manifest } from './manifest/types.js';
 import { sha256, type FindingsKind, type RenderCache } from './render/cache.js';
 import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
@@ -77,7 +77,7 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
   // An object in a tenant's namespace that another template (or a file render does not write) put there.
   const owned: [Manifest, string][] = [];
   for (const m of manifests) {
-    const t = tenantOfNs.get(namespaceOf(m.object) ?? '');
+    const t = tenantOfNs.get(namespaceOfManifest(m) ?? '');
     if (t === undefined) continue;
     if (owners.get(m.file) === t) owned.push([m, t]);
     else excluded.add(t);
@@ -171,7 +171,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
       try {
         const tenants = rendered.map((r) => byId.get(r.tenant.id)!);
         const tenantOfNs = new Map(tenants.map((t) => [t.namespace, t.id]));
-        const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOf(m.object) ?? '');
+        const unitOf = (m: Manifest) => tenantOfNs.get(namespaceOfManifest(m) ?? '');
         const batch = new Map<string, StageFindings>();
         const units: Manifest[] = [];
         const reports = new Map<string, TenantQuota>();

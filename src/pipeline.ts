@@ -7,7 +7,7 @@ import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
 import type { EncodingProblem } from './manifest/encoding.js';
 import { parseManifests } from './manifest/parse.js';
-import { namespaceOf, objectRef, type Manifest } from './manifest/types.js';
+import { headOf, namespaceOfManifest, objectRef, type Manifest } from './manifest/types.js';
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import { RenderCache } from './render/cache.js';
@@ -147,7 +147,7 @@ function apiVersionFindings(manifests: readonly Manifest[], target: MinorVersion
   const unserved = new Set<Manifest>();
   const release = `${target.major}.${target.minor}`;
   for (const m of manifests) {
-    const { apiVersion, kind } = m.object;
+    const { apiVersion, kind } = headOf(m);
     const s = apiStatus(apiVersion, kind, target);
     if (s.status === 'served') continue;
     unserved.add(m);
@@ -698,7 +698,7 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
     owns: (d) => mine(d.tenant ?? d.origin?.tenant ?? (d.file ? owners.get(d.file.path) : undefined)),
     checksManifest: (m) => {
       const byFile = m.origin?.tenant ?? owners.get(m.file);
-      const ns = namespaceOf(m.object);
+      const ns = namespaceOfManifest(m);
       const byNs = ns === undefined ? undefined : tenantOfNs.get(ns);
       return mine(byFile) || mine(byNs ?? byFile);
     },
@@ -803,7 +803,7 @@ export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResul
   const ns = (c: TenantsConfig) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
   const inBase = new Set(baseConfig.tenants.map((t) => t.id));
   const staying = new Set(headConfig.tenants.filter((t) => !t.decommissioned && inBase.has(t.id) && !allow.includes(t.id)).map((t) => t.id));
-  const headNamespaces = new Set(head.manifests.filter((m) => m.object.kind === 'Namespace').map((m) => m.object.metadata?.name ?? ''));
+  const headNamespaces = new Set(head.manifests.filter((m) => headOf(m).kind === 'Namespace').map((m) => headOf(m).name ?? ''));
   return deliveryFindings(
     { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
     { manifests: head.manifests, files: head.files.keys(), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },

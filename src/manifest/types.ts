@@ -27,8 +27,54 @@ export interface Manifest {
   readonly origin?: { template: string; tenant?: string };
   /** The length of JSON.stringify(object), when the object came as that JSON (from a worker thread or the cache) and it need not be serialised again to know it. */
   readonly jsonLength?: number;
+  /**
+   * The object's head, when it is known without parsing the object (an object
+   * replayed from the cache or from a worker thread's JSON). Read it through
+   * headOf, which falls back to the object.
+   */
+  readonly head?: ObjectHead;
   /** Position of the node at a JSON pointer (RFC 6901), or of its nearest existing ancestor. */
   locate(pointer: string): Position;
+}
+
+/**
+ * What stages that sort, index or place objects read of each: apiVersion,
+ * kind, metadata.name and metadata.namespace, exactly as reading them from the
+ * object gives them. Kept beside an object that is parsed only when a stage
+ * reads more, so indexing 180,000 objects parses none of them.
+ */
+export interface ObjectHead {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string | undefined;
+  readonly namespace: string | undefined;
+}
+
+/**
+ * The head of an object, or undefined when one of its four fields holds
+ * something other than what ObjectHead can say (a missing apiVersion, a
+ * number for a name): such an object is read from itself.
+ */
+export function headOfObject(o: KubeObject): ObjectHead | undefined {
+  const { apiVersion, kind } = o;
+  const name: unknown = o.metadata?.name;
+  const namespace: unknown = o.metadata?.namespace;
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string') return undefined;
+  if ((name !== undefined && typeof name !== 'string') || (namespace !== undefined && typeof namespace !== 'string')) return undefined;
+  return { apiVersion, kind, name, namespace };
+}
+
+/** The manifest's head (Manifest.head), read from its object when it has none: the same values either way. */
+export function headOf(m: Manifest): ObjectHead {
+  if (m.head) return m.head;
+  const o = m.object;
+  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name, namespace: o.metadata?.namespace };
+}
+
+/** namespaceOf, from the manifest's head. */
+export function namespaceOfManifest(m: Manifest): string | undefined {
+  const h = headOf(m);
+  return h.kind === 'Namespace' ? h.name : h.namespace;
 }
 
 /** The namespace an object belongs to: its own, or its name for a Namespace. */
@@ -57,4 +103,9 @@ export function apiGroupOf(apiVersion: string): string {
 /** `group/kind/namespace/name` identity used for duplicate detection and lookups; `namespace` replaces the object's own ('' for none: undefined means the object's own). */
 export function objectKey(o: KubeObject, namespace: string | undefined = o.metadata?.namespace): string {
   return `${apiGroupOf(o.apiVersion)}/${o.kind}/${namespace ?? ''}/${o.metadata?.name ?? ''}`;
+}
+
+/** objectKey, from a head. */
+export function headKey(h: ObjectHead, namespace: string | undefined = h.namespace): string {
+  return `${apiGroupOf(h.apiVersion)}/${h.kind}/${namespace ?? ''}/${h.name ?? ''}`;
 }

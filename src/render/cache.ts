@@ -6,6 +6,7 @@ import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
+import type { ObjectHead } from '../manifest/types.js';
 import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type PlacedObject, type ShapedSummary, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
@@ -25,7 +26,7 @@ import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type Pl
  */
 
 /** Bumped when the entry layout or the key's recipe changes. */
-export const CACHE_FORMAT = 3;
+export const CACHE_FORMAT = 4;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
 const FINDINGS_MAGIC = `tenantctl-findings-pack ${CACHE_FORMAT}`;
@@ -52,6 +53,8 @@ export interface CachedObject extends PlacedObject {
   json: string;
   /** contentDigest of `text`, once known (textDigest): stored with the entry, so a replayed file is compared with the committed one without hashing it again. */
   digest?: string;
+  /** The object's head (headOfObject), when it has one: what stages index the object by without parsing its JSON. */
+  head?: ObjectHead;
 }
 
 /** The object's contentDigest, computed at most once per object. */
@@ -357,7 +360,21 @@ function prune(folder: string, keep: string): void {
  * strings of their own: the texts stay as long as the objects, the JSON only
  * until each object is parsed.
  */
-type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number, digest: string];
+type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number, digest: string, head: StoredHead | 0];
+/** An ObjectHead, with null for an absent name or namespace. */
+type StoredHead = [apiVersion: string, kind: string, name: string | null, namespace: string | null];
+
+const storedHead = (h: ObjectHead | undefined): StoredHead | 0 => (h ? [h.apiVersion, h.kind, h.name ?? null, h.namespace ?? null] : 0);
+
+/** The head encode stored, undefined for none, null for anything encode does not write. */
+function headFrom(v: unknown): ObjectHead | undefined | null {
+  if (v === 0) return undefined;
+  if (!Array.isArray(v) || v.length !== 4) return null;
+  const [apiVersion, kind, name, namespace] = v as unknown[];
+  const optional = (x: unknown) => x === null || typeof x === 'string';
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !optional(name) || !optional(namespace)) return null;
+  return { apiVersion, kind, name: (name as string | null) ?? undefined, namespace: (namespace as string | null) ?? undefined };
+}
 interface Header {
   tenant: string;
   key: string;
@@ -397,7 +414,7 @@ function readEntry(file: string): Buffer | undefined {
 
 function encode(tenant: string, key: string, value: CachedTenant): Buffer {
   const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
-  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o)]), textBytes: texts.length };
+  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o), storedHead(o.head)]), textBytes: texts.length };
   return frame(MAGIC, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
 }
 
@@ -437,11 +454,13 @@ function objectsFrom({ header, ...bytes }: Split, texts: string, jsons: string, 
   let t = at.text;
   let j = at.json;
   for (const o of header.objects) {
-    if (!Array.isArray(o) || o.length !== 7) return undefined;
-    const [template, p, objectKey, platformOwned, textLength, jsonLength, digest] = o;
+    if (!Array.isArray(o) || o.length !== 8) return undefined;
+    const [template, p, objectKey, platformOwned, textLength, jsonLength, digest, stored] = o;
     if (typeof template !== 'string' || typeof p !== 'string' || typeof objectKey !== 'string' || (platformOwned !== 0 && platformOwned !== 1) || typeof digest !== 'string') return undefined;
     if (!Number.isSafeInteger(textLength) || !Number.isSafeInteger(jsonLength) || textLength < 0 || jsonLength < 0 || t + textLength > texts.length || j + jsonLength > jsons.length) return undefined;
-    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: texts.slice(t, t + textLength), json: jsons.slice(j, j + jsonLength), digest });
+    const head = headFrom(stored);
+    if (head === null) return undefined;
+    objects.push({ template, path: p, objectKey, platformOwned: platformOwned === 1, text: texts.slice(t, t + textLength), json: jsons.slice(j, j + jsonLength), digest, ...(head ? { head } : {}) });
     t += textLength;
     j += jsonLength;
   }

@@ -3,7 +3,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { locateInText } from '../manifest/locate.js';
 import { makeManifest } from '../manifest/parse.js';
-import type { KubeObject, Manifest, Position } from '../manifest/types.js';
+import type { KubeObject, Manifest, ObjectHead, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import { treeDigest } from '../tree/digest.js';
@@ -547,6 +547,7 @@ class ReplayedManifest implements Manifest {
   readonly docIndex = 0;
   readonly origin: { template: string; tenant?: string };
   readonly jsonLength: number | undefined;
+  readonly head: ObjectHead | undefined;
   private readonly text: string;
   /** Dropped once parsed, so nothing here holds on to the JSON text (releaseJson lets the entry drop it too). */
   private json: string | undefined;
@@ -559,6 +560,7 @@ class ReplayedManifest implements Manifest {
     this.json = o.json;
     // The stored JSON is JSON.stringify of the object (faithfulJson): its length is the serialised length.
     this.jsonLength = o.json === '' ? undefined : o.json.length;
+    this.head = o.head;
   }
 
   get object(): KubeObject {

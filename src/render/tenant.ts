@@ -2,7 +2,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { toCanonicalYaml } from '../manifest/canonical.js';
 import { parseManifests } from '../manifest/parse.js';
-import { objectKey, type KubeObject } from '../manifest/types.js';
+import { headOfObject, objectKey, type KubeObject } from '../manifest/types.js';
 import { clusterRoot, isTenantWorkload, pathFor, unsafePath } from '../platform/layout.js';
 import type { Cluster, Tenant, TenantsConfig } from '../tenants/types.js';
 import type { CachedObject } from './cache.js';
@@ -146,7 +146,8 @@ export function renderer(config: TenantsConfig, selected: readonly Template[], o
         });
         return;
       }
-      const object: CachedObject = { template: template.path, path, objectKey: objectKey(o), platformOwned: at.platformOwned === true, text: canonical(), json: '' };
+      const head = headOfObject(o);
+      const object: CachedObject = { template: template.path, path, objectKey: objectKey(o), platformOwned: at.platformOwned === true, text: canonical(), json: '', ...(head ? { head } : {}) };
       if (json) {
         const j = faithful();
         // Without a faithful JSON form the object travels as itself and is not stored.

@@ -1,7 +1,7 @@
 import { pushTo } from '../collections.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { nearest } from '../diagnostics/suggest.js';
-import { namespaceOf, objectRef, type Manifest } from '../manifest/types.js';
+import { headOf, namespaceOfManifest, objectRef, type Manifest } from '../manifest/types.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import type { AnyRule, Report, RuleContext, TenantRef } from './types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
@@ -12,7 +12,7 @@ function fill(template: string, data: Record<string, string | number> | undefine
 
 /** The tenant an object belongs to: by its namespace, or by its name for the Namespace itself. */
 export function tenantOfManifest(m: Manifest, byNamespace: ReadonlyMap<string, Tenant>): Tenant | undefined {
-  const ns = namespaceOf(m.object);
+  const ns = namespaceOfManifest(m);
   return ns === undefined ? undefined : byNamespace.get(ns);
 }
 
@@ -60,7 +60,7 @@ export interface LocalFindings {
 
 function indexByKind(manifests: readonly Manifest[]): Map<string, Manifest[]> {
   const byKind = new Map<string, Manifest[]>();
-  for (const m of manifests) pushTo(byKind, m.object.kind, m);
+  for (const m of manifests) pushTo(byKind, headOf(m).kind, m);
   return byKind;
 }
 
@@ -97,7 +97,8 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
   const byIdentity = new Map<string, Manifest>();
   const identity = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
   for (const m of manifests) {
-    const key = identity(m.object.kind, m.object.metadata?.namespace, m.object.metadata?.name ?? '');
+    const h = headOf(m);
+    const key = identity(h.kind, h.namespace, h.name ?? '');
     if (!byIdentity.has(key)) byIdentity.set(key, m);
   }
   // Built when a rule first asks.
@@ -105,7 +106,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
   const inNamespace = (ns: string | undefined): readonly Manifest[] => {
     if (!objectsByNamespace) {
       objectsByNamespace = new Map();
-      for (const m of manifests) pushTo(objectsByNamespace, namespaceOf(m.object) ?? '', m);
+      for (const m of manifests) pushTo(objectsByNamespace, namespaceOfManifest(m) ?? '', m);
     }
     return objectsByNamespace.get(ns ?? '') ?? [];
   };
@@ -239,7 +240,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
       for (const m of scope) {
         if (only && !only.manifest(m)) continue;
         unit = cached?.unitOf(m);
-        ownNamespace = namespaceOf(m.object);
+        ownNamespace = namespaceOfManifest(m);
         try {
           rule.checkManifest(m, use);
         } catch (e) {

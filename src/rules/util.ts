@@ -1,6 +1,6 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import { listContainers, podTemplateOf, type ContainerRef, type PodTemplateRef } from '../analysis/podsecurity/index.js';
-import type { Manifest } from '../manifest/types.js';
+import { headOf, type Manifest } from '../manifest/types.js';
 
 export { listContainers, podTemplateOf, podTemplateKinds } from '../analysis/podsecurity/index.js';
 
@@ -30,7 +30,7 @@ export function selectsAll(sel: { matchLabels?: Record<string, string>; matchExp
 }
 
 export function manifestsOfKind(ms: readonly Manifest[], kind: string): Manifest[] {
-  return ms.filter((m) => m.object.kind === kind);
+  return ms.filter((m) => headOf(m).kind === kind);
 }
 
 /** One ingress or egress rule of a NetworkPolicy with its peer list (`from` or `to`) and pointers. */

@@ -1,7 +1,7 @@
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { toPointer } from '../../manifest/locate.js';
-import { objectRef, type KubeObject, type Manifest } from '../../manifest/types.js';
+import { headOf, objectRef, type KubeObject, type Manifest } from '../../manifest/types.js';
 import { fluxDeliveryAccount, GUARDRAILS, TENANT_LABEL } from '../../platform/index.js';
 import { isTenantWorkload } from '../../platform/layout.js';
 import type { TenantsConfig } from '../../tenants/types.js';
@@ -50,7 +50,7 @@ function at(m: Manifest | undefined, pointer: string, fields: { tenant?: string 
 function clusterRootOf(m: Manifest): string {
   const i = m.file.indexOf('/_cluster/');
   if (i >= 0) return m.file.slice(0, i);
-  const ns = m.object.metadata?.namespace;
+  const ns = headOf(m).namespace;
   const j = ns ? m.file.indexOf(`/${ns}/`) : -1;
   return j >= 0 ? m.file.slice(0, j) : m.file.slice(0, m.file.lastIndexOf('/'));
 }
@@ -254,9 +254,10 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   const inNamespace = new Map<string, Manifest[]>();
   for (const m of manifests) {
     const root = clusterRootOf(m);
-    const nsKey = `${root}\n${m.object.metadata?.name}`;
-    if (m.object.kind === 'Namespace' && !namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
-    const ns = m.object.metadata?.namespace;
+    const h = headOf(m);
+    const nsKey = `${root}\n${h.name}`;
+    if (h.kind === 'Namespace' && !namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
+    const ns = h.namespace;
     if (ns) {
       const k = `${root}\n${ns}`;
       const list = inNamespace.get(k);

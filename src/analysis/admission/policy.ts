@@ -1,5 +1,5 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import type { KubeObject, Manifest } from '../../manifest/types.js';
+import { headOf, type KubeObject, type Manifest } from '../../manifest/types.js';
 
 /** The parts of admissionregistration.k8s.io/v1 the evaluator reads. */
 export interface RuleWithOperations {
@@ -63,7 +63,7 @@ export interface PolicySet {
   bindings: Binding[];
 }
 
-const isGroup = (o: KubeObject) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('admissionregistration.k8s.io/');
+const isGroup = (o: { apiVersion: unknown }) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('admissionregistration.k8s.io/');
 
 type Json = Record<string, unknown>;
 const isRecord = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -136,8 +136,9 @@ export function policiesOf(manifests: readonly Manifest[]): PolicySet {
   const policies: Policy[] = [];
   const bindings: Binding[] = [];
   for (const m of manifests) {
+    // The head first: only admission objects are parsed.
+    if (!isGroup(headOf(m))) continue;
     const o = m.object as KubeObject & { spec?: unknown };
-    if (!isGroup(o)) continue;
     const name = str(o.metadata?.name) ?? '';
     if (o.kind === 'ValidatingAdmissionPolicy') policies.push({ name, spec: policySpec(o.spec), manifest: m });
     else if (o.kind === 'ValidatingAdmissionPolicyBinding') bindings.push({ name, spec: bindingSpec(o.spec), manifest: m });

@@ -1,5 +1,5 @@
 import { makeManifest } from '../../manifest/parse.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 
 /**
  * What Argo CD or Flux does with a tree, as far as deletion goes: which
@@ -127,6 +127,9 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
   const folders = new Set<string>();
   for (const f of files) folders.add(f.slice(0, f.lastIndexOf('/')));
   for (const m of manifests) {
+    // The head first: only the delivery objects are parsed.
+    const kind = headOf(m).kind;
+    if (kind !== 'Application' && kind !== 'ApplicationSet' && kind !== 'Kustomization') continue;
     const spec = obj(m.object.spec);
     const group = m.object.apiVersion.split('/')[0];
     if (m.object.kind === 'Application' && group === 'argoproj.io') {

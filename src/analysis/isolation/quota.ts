@@ -4,7 +4,7 @@
  * not fit come from the quota/fit rule; this only reports the numbers.
  */
 import { formatQuantity, minQuantity, quantityNumber } from '../../manifest/quantity.js';
-import { namespaceOf, type KubeObject, type Manifest } from '../../manifest/types.js';
+import { namespaceOfManifest, type KubeObject, type Manifest } from '../../manifest/types.js';
 import type { QuotaHeadroomJson, Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { analyzeQuota, scenarios, type Scenario } from '../quota/index.js';
@@ -40,23 +40,24 @@ export interface QuotaReplay {
 
 export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConfig, replay?: QuotaReplay): TenantQuota[] {
   const tenantOfNs = new Map(config.tenants.map((t) => [t.namespace, t.id]));
-  const byNs = new Map<string, KubeObject[]>();
+  // Manifests, not objects: a replayed report needs none of its tenant's objects parsed.
+  const byNs = new Map<string, Manifest[]>();
   /** Namespaces holding an object that is not their tenant's own render: computed, never replayed. */
   const mixed = new Set<string>();
   for (const m of manifests) {
     // A tenant's objects as the rules and the cache see them (its Namespace, which no quota charges, included).
-    const ns = namespaceOf(m.object);
+    const ns = namespaceOfManifest(m);
     if (!ns) continue;
     if (replay && replay.unitOf(m) !== tenantOfNs.get(ns)) mixed.add(ns);
     const list = byNs.get(ns);
-    if (list) list.push(m.object);
-    else byNs.set(ns, [m.object]);
+    if (list) list.push(m);
+    else byNs.set(ns, [m]);
   }
   return config.tenants.map((t) => {
     const replayable = replay !== undefined && !mixed.has(t.namespace) && byNs.has(t.namespace);
     const kept = replayable ? replay.recorded(t.id) : undefined;
     if (kept) return kept;
-    const q = quotaOf(t.id, byNs.get(t.namespace) ?? []);
+    const q = quotaOf(t.id, (byNs.get(t.namespace) ?? []).map((m) => m.object));
     if (replayable) replay.record(t.id, q);
     return q;
   });

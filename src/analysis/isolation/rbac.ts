@@ -5,7 +5,7 @@
  * brief promises in every tenant namespace.
  */
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 import type { Section } from '../../diagnostics/result.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import {
@@ -94,9 +94,9 @@ export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig)
   const authz = buildAuthorizer(manifests);
   const byRef = new Map<string, Manifest>();
   for (const m of manifests) {
-    const k = m.object.kind;
+    const { kind: k, namespace, name } = headOf(m);
     if (k === 'Role' || k === 'ClusterRole' || k === 'RoleBinding' || k === 'ClusterRoleBinding') {
-      byRef.set(`${k}/${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`, m);
+      byRef.set(`${k}/${namespace ?? ''}/${name ?? ''}`, m);
     }
   }
   const tenantOfNs = new Map(config.tenants.map((t) => [t.namespace, t.id]));
@@ -149,8 +149,9 @@ export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig)
 
   const adminBindings = new Map<string, Manifest>();
   for (const m of manifests) {
+    if (headOf(m).kind !== 'RoleBinding') continue;
     const roleRef = m.object.roleRef as { kind?: string; name?: string } | undefined;
-    if (m.object.kind === 'RoleBinding' && roleRef?.name === config.platform.admins.clusterRole) adminBindings.set(m.object.metadata?.namespace ?? '', m);
+    if (roleRef?.name === config.platform.admins.clusterRole) adminBindings.set(m.object.metadata?.namespace ?? '', m);
   }
   const admin = userInfo('platform-admin', [config.platform.admins.group]);
   let adminOk = 0;

@@ -3,7 +3,7 @@
  * the shared namespaces, which rendered/ only reaches through selectors.
  */
 import type { Service } from 'kubernetes-types/core/v1.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 import type { Platform, Tenant, TenantsConfig } from '../../tenants/types.js';
 import {
   buildModel,
@@ -131,10 +131,10 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
   const servicesByNs = new Map<string, Service[]>();
   const policyManifests = new Map<string, Manifest>();
   for (const m of manifests) {
-    const o = m.object;
-    const ns = o.metadata?.namespace ?? 'default';
-    if (o.kind === 'Service') pushTo(servicesByNs, ns, o as unknown as Service);
-    else if (o.kind === 'NetworkPolicy') policyManifests.set(`${ns}/${o.metadata?.name ?? ''}`, m);
+    const { kind, namespace, name } = headOf(m);
+    const ns = namespace ?? 'default';
+    if (kind === 'Service') pushTo(servicesByNs, ns, m.object as unknown as Service);
+    else if (kind === 'NetworkPolicy') policyManifests.set(`${ns}/${name ?? ''}`, m);
   }
   const tenants: TenantNet[] = config.tenants.map((tenant) => {
     const workloads = (workloadsByNs.get(tenant.namespace) ?? []).map((w) => ({ ...w, namespaceLabels: nsOf(tenant.namespace) }));

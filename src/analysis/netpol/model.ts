@@ -1,7 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import type { PodSpec } from 'kubernetes-types/core/v1.js';
-import type { KubeObject, Manifest } from '../../manifest/types.js';
+import { headOf, type KubeObject, type Manifest } from '../../manifest/types.js';
 import { parseCidr, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import { isProtocol, type Protocol } from './ports.js';
 import { NAMESPACE_NAME_LABEL, type Labels } from '../../manifest/selectors.js';
@@ -184,6 +184,9 @@ export function buildModel(manifests: readonly Manifest[]): NetpolModel {
   const policies: PolicyModel[] = [];
   const byId = new Map<string, { ns: string; name: string; kind: string; labels: Record<string, string>; ports: NamedPort[]; ips: string[] }>();
   for (const m of manifests) {
+    // The head first: only the kinds this model reads are parsed.
+    const kind = headOf(m).kind;
+    if (kind !== 'Namespace' && kind !== 'NetworkPolicy' && !WORKLOAD_KINDS.includes(kind)) continue;
     const o = m.object;
     if (o.kind === 'Namespace' && o.metadata?.name) {
       nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: o.metadata.name });

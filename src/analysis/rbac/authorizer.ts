@@ -4,7 +4,7 @@
  * only to requests in their own namespace, and the first rule that allows wins
  * (we keep looking so an answer can name every binding that grants it).
  */
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { aggregateClusterRoles, type ClusterRoleInput } from './aggregate.js';
 import { ruleAllows, toPolicyRule } from './match.js';
@@ -114,8 +114,9 @@ export function buildAuthorizer(manifests: readonly Manifest[], opts: Authorizer
   const rawBindings: { o: Record<string, unknown>; ref: RbacObjectRef }[] = [];
 
   for (const m of manifests) {
+    // The head first: only RBAC objects are parsed.
+    if (!headOf(m).apiVersion.startsWith(`${RBAC_GROUP}/`)) continue;
     const o = m.object;
-    if (!o.apiVersion.startsWith(`${RBAC_GROUP}/`)) continue;
     const name = o.metadata?.name ?? '';
     const ns = o.metadata?.namespace ?? '';
     const rules = (Array.isArray(o.rules) ? o.rules : []).map(toPolicyRule);

@@ -4,7 +4,7 @@
  * namespace), never namespaces × identities, so they stay linear in the
  * number of bindings and identities at thousands of tenants.
  */
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 import { subjectKey, type Authorizer, type ResolvedBinding } from './authorizer.js';
 import { apiGroupMatches, resourceMatches, ruleAllows, verbMatches } from './match.js';
 import type { ResourceTable } from './resources.js';
@@ -145,11 +145,11 @@ const GUARDRAIL_KINDS: Record<string, { group: string; resource: string }> = Obj
 export function guardrailTargets(manifests: readonly Manifest[]): GuardrailTarget[] {
   const out: GuardrailTarget[] = [];
   for (const m of manifests) {
-    const k = GUARDRAIL_KINDS[m.object.kind];
-    const ns = m.object.metadata?.namespace;
-    const expectedGroup = m.object.apiVersion.includes('/') ? m.object.apiVersion.split('/')[0] : '';
+    const { kind, apiVersion, namespace: ns, name } = headOf(m);
+    const k = GUARDRAIL_KINDS[kind];
+    const expectedGroup = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
     if (!k || !ns || expectedGroup !== k.group) continue;
-    out.push({ namespace: ns, apiGroup: k.group, resource: k.resource, name: m.object.metadata?.name ?? '' });
+    out.push({ namespace: ns, apiGroup: k.group, resource: k.resource, name: name ?? '' });
   }
   return out;
 }

@@ -3,7 +3,7 @@
  * `deploy` into `deployments.apps`, and for the scope (namespaced or cluster)
  * the API server attaches to each request.
  */
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 
 export interface ResourceInfo {
   resource: string;
@@ -93,8 +93,10 @@ export interface ResourceTable {
 export function buildResourceTable(manifests: readonly Manifest[] = []): ResourceTable {
   const all: ResourceInfo[] = [...BUILTIN_RESOURCES];
   for (const m of manifests) {
+    // The head first: this looks at every object of the tree for its few CRDs.
+    if (headOf(m).kind !== 'CustomResourceDefinition') continue;
     const o = m.object;
-    if (o.kind !== 'CustomResourceDefinition' || !o.apiVersion.startsWith('apiextensions.k8s.io/')) continue;
+    if (!o.apiVersion.startsWith('apiextensions.k8s.io/')) continue;
     const spec = (o.spec ?? {}) as { group?: string; scope?: string; names?: Record<string, unknown> };
     const names = spec.names ?? {};
     if (typeof spec.group !== 'string' || typeof names.plural !== 'string') continue;

@@ -1,12 +1,12 @@
-import { objectKey, type KubeObject } from '../../manifest/types.js';
+import { headKey, headOf, type ObjectHead } from '../../manifest/types.js';
 import { clusterFolder, isClusterScoped } from '../../platform/layout.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'duplicate';
 
 /** Identity as the API server sees it: the version is not part of it, nor a namespace on a cluster-scoped kind. */
-function identity(o: KubeObject): string {
-  return objectKey(o, isClusterScoped(o.kind) ? '' : o.metadata?.namespace);
+function identity(h: ObjectHead): string {
+  return headKey(h, isClusterScoped(h.kind) ? '' : h.namespace);
 }
 
 /**
@@ -16,17 +16,17 @@ function identity(o: KubeObject): string {
  * '' when the file is not laid out that way. Found without splitting the path:
  * this runs for every object of the tree.
  */
-function clusterRootOf(m: Manifest): string {
-  const folder = isClusterScoped(m.object.kind) ? clusterFolder : (m.object.metadata?.namespace ?? clusterFolder);
+function clusterRootOf(m: Manifest, h: ObjectHead): string {
+  const folder = isClusterScoped(h.kind) ? clusterFolder : (h.namespace ?? clusterFolder);
   const f = m.file;
   if (f.endsWith(`/${folder}`)) return f.slice(0, f.length - folder.length - 1);
   const at = f.lastIndexOf(`/${folder}/`);
   return at < 0 ? '' : f.slice(0, at);
 }
 
-function describe(o: KubeObject): string {
-  const ns = o.metadata?.namespace;
-  return `${o.kind} ${ns && !isClusterScoped(o.kind) ? `${ns}/` : ''}${o.metadata?.name ?? ''}`;
+function describe(h: ObjectHead): string {
+  const ns = h.namespace;
+  return `${h.kind} ${ns && !isClusterScoped(h.kind) ? `${ns}/` : ''}${h.name ?? ''}`;
 }
 
 /**
@@ -42,16 +42,18 @@ export const duplicateObject: Rule<Messages> = {
   },
   checkAll(manifests, ctx) {
     const seen = new Map<string, Manifest>();
+    // Read through the heads: this visits every object of the tree, and must not parse them.
     for (const m of manifests) {
-      if (!m.object.metadata?.name) continue;
-      const key = `${clusterRootOf(m)}|${identity(m.object)}`;
+      const h = headOf(m);
+      if (!h.name) continue;
+      const key = `${clusterRootOf(m, h)}|${identity(h)}`;
       const first = seen.get(key);
       if (!first) {
         seen.set(key, m);
         continue;
       }
       const at = `${first.file}:${first.locate('/metadata/name').line}`;
-      ctx.report({ manifest: m, messageId: 'duplicate', pointer: '/metadata/name', data: { object: describe(m.object), first: at } });
+      ctx.report({ manifest: m, messageId: 'duplicate', pointer: '/metadata/name', data: { object: describe(h), first: at } });
     }
   },
 };

@@ -1,7 +1,7 @@
 import type { CustomResourceDefinition } from 'kubernetes-types/apiextensions/v1.js';
 import { resolveGitOps } from '../../tenants/placement.js';
 import { isClusterScoped } from '../../platform/layout.js';
-import { apiGroupOf } from '../../manifest/types.js';
+import { apiGroupOf, headOf } from '../../manifest/types.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'missing' | 'clusterScoped' | 'notCreated';
@@ -13,7 +13,7 @@ const builtinNamespaces = ['default', 'kube-system', 'kube-public', 'kube-node-l
 function clusterScopedCustomKinds(all: readonly Manifest[]): Set<string> {
   const out = new Set<string>();
   for (const m of all) {
-    if (m.object.kind !== 'CustomResourceDefinition') continue;
+    if (headOf(m).kind !== 'CustomResourceDefinition') continue;
     const crd = m.object as unknown as CustomResourceDefinition;
     if (crd.spec?.scope === 'Cluster') out.add(`${crd.spec.group}/${crd.spec.names?.kind}`);
   }
@@ -42,12 +42,11 @@ export const namespaceRequired: Rule<Messages> = {
     const known = new Set([
       ...builtinNamespaces,
       ...(p ? [p.database.namespace, p.ingress.namespace, p.dns.namespace, resolveGitOps(p.gitops).namespace] : []),
-      ...ctx.ofKind('Namespace').map((m) => m.object.metadata?.name ?? ''),
+      ...ctx.ofKind('Namespace').map((m) => headOf(m).name ?? ''),
     ]);
     for (const m of manifests) {
-      const { kind, apiVersion, metadata } = m.object;
-      const name = metadata?.name ?? '';
-      const ns = metadata?.namespace;
+      const { kind, apiVersion, name: named, namespace: ns } = headOf(m);
+      const name = named ?? '';
       const clusterScoped = isClusterScoped(kind) || customClusterKinds.has(`${apiGroupOf(apiVersion)}/${kind}`);
       if (clusterScoped) {
         if (ns) ctx.report({ manifest: m, messageId: 'clusterScoped', pointer: '/metadata/namespace', actual: ns, data: { kind, name, namespace: ns } });

@@ -1,7 +1,7 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import { NAMESPACE_NAME_LABEL, selectorMatches, type Labels } from '../../manifest/selectors.js';
 import { toPointer } from '../../manifest/locate.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
 import type { Rule, RuleContext } from '../types.js';
 import { asNetworkPolicy, policyRules, selectsAll } from '../util.js';
 
@@ -22,11 +22,15 @@ function collectKnown(ctx: RuleContext<Messages>): Labels[] {
   const out = new Map<string, Labels>();
   const p = ctx.platform;
   const external = ['kube-system', ...(p ? [p.ingress.namespace, p.database.namespace, p.dns.namespace] : [])];
-  for (const m of ctx.all) if (m.object.metadata.namespace) external.push(m.object.metadata.namespace);
+  // Through the heads: only the Namespaces are parsed.
+  for (const m of ctx.all) {
+    const ns = headOf(m).namespace;
+    if (ns) external.push(ns);
+  }
   for (const name of external) out.set(name, { [NAMESPACE_NAME_LABEL]: name });
   for (const m of ctx.all) {
-    const name = m.object.metadata.name;
-    if (m.object.kind === 'Namespace' && name) out.set(name, { ...m.object.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
+    const { kind, name } = headOf(m);
+    if (kind === 'Namespace' && name) out.set(name, { ...m.object.metadata.labels, [NAMESPACE_NAME_LABEL]: name });
   }
   return [...out.values()];
 }

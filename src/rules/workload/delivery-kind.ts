@@ -1,5 +1,5 @@
 import { buildAuthorizer, userInfo, type Authorizer } from '../../analysis/rbac/index.js';
-import { apiGroupOf } from '../../manifest/types.js';
+import { apiGroupOf, headOf } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
 
 type Messages = 'project' | 'role';
@@ -30,8 +30,9 @@ export const deliveryKind: Rule<Messages> = {
     },
   },
   checkManifest(m, ctx) {
-    const o = m.object;
-    const tenant = ctx.tenantOfNamespace(o.metadata?.namespace);
+    // Only the head: this looks at every object of the tree.
+    const o = headOf(m);
+    const tenant = ctx.tenantOfNamespace(o.namespace);
     // Judged by where the object is, not by its kind: whatever sits in workloads/ is synced under the tenant's identity.
     if (!tenant || !/\/workloads\/[^/]+$/.test(m.file)) return;
     const group = apiGroupOf(o.apiVersion);
