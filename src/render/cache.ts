@@ -354,7 +354,7 @@ function prune(folder: string, keep: string): void {
 
 /*
  * Entry: `MAGIC <checksum of the rest>\n<header JSON>\n<texts, back to back><JSON texts, back to back>`.
- * The header lists each object's fields, the lengths of its two strings and its text's digest, and
+ * The header lists each object's fields, the lengths of its two strings, its text's digest and its head (ObjectHead, so stages index it unparsed), and
  * the texts' length in bytes, so the bulk is sliced, not JSON-decoded, and only
  * what a stage reads is parsed. The texts and the JSON are decoded into
  * strings of their own: the texts stay as long as the objects, the JSON only
