@@ -7,6 +7,7 @@ import { isTenantWorkload } from '../../platform/layout.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { compile, isCompileError } from './cel.js';
 import { admit, type NamespaceLookup } from './evaluate.js';
+import { ruleMatches } from './match.js';
 import type { AdmissionRequest, Decision, Operation } from './model.js';
 import { policiesOf, type Policy, type PolicySet } from './policy.js';
 import { kindOf, knownResources, resourceOf } from './resources.js';
@@ -44,6 +45,24 @@ function at(m: Manifest | undefined, pointer: string, fields: { tenant?: string 
   if (!m) return fields;
   const pos = m.locate(pointer);
   return { ...fields, object: objectRef(m.object), file: { path: m.file, line: pos.line, column: pos.column }, field: { pointer }, ...(m.origin ? { origin: m.origin } : {}) };
+}
+
+/** What requestFor reads of an object, from the manifest's head: a stand-in with no other field. */
+function headObject(m: Manifest): KubeObject {
+  const h = headOf(m);
+  return { apiVersion: h.apiVersion, kind: h.kind, metadata: { name: h.name, namespace: h.namespace } } as KubeObject;
+}
+
+/**
+ * Whether any policy's matchConstraints resourceRules take the request. When
+ * none does, admit() finds no policy that applies (evaluate.ts checks
+ * matchConstraints before anything else, and a policy without resource rules
+ * matches nothing), so the request is admitted without a failure or an
+ * evaluation error. The rules read only the operation, the resource, the
+ * name and the namespace, never the object.
+ */
+function mayMatch(set: PolicySet, r: AdmissionRequest): boolean {
+  return set.policies.some((p) => (p.spec.matchConstraints?.resourceRules ?? []).some((rule) => ruleMatches(rule, r)));
 }
 
 /** Folder a manifest's cluster starts at (rendered/ or rendered/<cluster>/): policies guard only their own cluster. */
@@ -335,7 +354,10 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
     recording = outcome?.guardrails;
     const objects = inNamespace.get(`${root}\n${name}`) ?? [];
     for (const g of GUARDRAILS) {
-      const existing = objects.find((m) => m.object.kind === g.kind && m.object.apiVersion.split('/').length === (g.group ? 2 : 1) && (g.group === '' || m.object.apiVersion.startsWith(`${g.group}/`)));
+      const existing = objects.find((m) => {
+        const { kind, apiVersion } = headOf(m);
+        return kind === g.kind && apiVersion.split('/').length === (g.group ? 2 : 1) && (g.group === '' || apiVersion.startsWith(`${g.group}/`));
+      });
       if (existing) {
         const o = existing.object;
         probe(`delete the ${g.kind} guardrail`, requestFor('DELETE', admin, null, o), existing, '/metadata/name');
@@ -361,10 +383,12 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
         if (set.policies.length > 0) replayAll(adds, set);
         continue;
       }
-      const o = m.object;
       const root = clusterRootOf(m);
       const set = setOf(root);
       if (set.policies.length === 0) continue;
+      // Asked of the head first: a request no policy's resource rules take is admitted whatever the object holds, and the object is not parsed.
+      if (!mayMatch(set, requestFor('CREATE', controllerUser, headObject(m)))) continue;
+      const o = m.object;
       const outcome = unit === undefined ? undefined : pending.get(unit)?.outcome;
       const adds: TallyAdd[] | undefined = outcome ? [] : undefined;
       recording = adds;

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { admissionFindings } from '../../../src/analysis/admission/index.js';
 import { rawSchemas } from '../../../src/schema/raw.js';
+import { headOf } from '../../../src/manifest/types.js';
 import type { SchemaSource } from '../../../src/analysis/admission/index.js';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -119,6 +120,25 @@ describe('admission policies in check', () => {
     const binding = r.render!.files.get('rendered/_cluster/validatingadmissionpolicybinding-ai-agents-tenant-guardrails.yaml')!;
     expect(binding).toMatch(/validationActions:\n\s+- Audit/);
     expect(admissionFindings(r.render!.manifests, r.config!, src)).toEqual([]);
+  });
+});
+
+describe('lockout without reading objects no policy takes', () => {
+  it('decides from the head: an object of a kind no policy matches is never parsed, the others are, and the findings are the same', async () => {
+    const r = await renderedWith(await bundledTenants());
+    const baseline = admissionFindings(r.render!.manifests, r.config!, src);
+    const read = new Set<string>();
+    // The same manifests, each reporting when its object is read (stages that only index read the head).
+    const watched = r.render!.manifests.map((m) => ({ ...m, head: headOf(m), locate: m.locate, get object() {
+      read.add(`${headOf(m).kind} ${m.file}`);
+      return m.object;
+    } }));
+    expect(admissionFindings(watched, r.config!, src)).toEqual(baseline);
+    const kinds = new Set([...read].map((k) => k.split(' ')[0]));
+    // The bundled policies take pods' controllers, Services, Namespaces and the guardrails; nothing takes a ConfigMap.
+    expect(kinds.has('ConfigMap')).toBe(false);
+    expect(kinds.has('Deployment')).toBe(true);
+    expect(kinds.has('Service')).toBe(true);
   });
 });
 
