@@ -3,8 +3,10 @@ import { writeFile } from 'node:fs/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { headOf, headOfObject, type KubeObject, type Manifest } from '../../src/manifest/types.js';
 import { makeManifest } from '../../src/manifest/parse.js';
+import { readFile } from 'node:fs/promises';
 import { renderInMemory } from '../../src/pipeline.js';
-import { RenderCache } from '../../src/render/cache.js';
+import { CACHE_FORMAT, RenderCache } from '../../src/render/cache.js';
+import { frame, unframe } from '../../src/framing.js';
 import { TENANTS_PER_BATCH } from '../../src/render/render.js';
 import { bundledTenants, cleanupTempRepos, tempDir, tempRepo } from '../helpers.js';
 
@@ -54,6 +56,27 @@ describe('object heads', () => {
       if (name !== 'cold') expect(headed.length, name).toBe(tenants.length - odd.length);
       for (const m of headed) expect(m.head, `${name} ${m.file}`).toEqual(fromObject(m));
       for (const m of odd) expect(headOf(m)).toEqual(fromObject(m));
+    }
+  });
+
+  it('come back from a cache entry as stored, and an entry whose head is not one encode writes is a miss', async () => {
+    const dir = await tempDir('tenantctl-heads-cache-');
+    const object = (head: unknown) => ({ template: 't.yaml.ejs', path: 'rendered/ns/configmap-a.yaml', objectKey: '/ConfigMap/ns/a', platformOwned: false, text: 'a: 1\n', json: '{"a":1}', ...(head ? { head } : {}) });
+    const head = { apiVersion: 'v1', kind: 'ConfigMap', name: 'a', namespace: 'ns' };
+    const cluster = { apiVersion: 'v1', kind: 'Namespace', name: 'ns', namespace: undefined };
+    new RenderCache(dir).put('t', 'k', { objects: [object(head), object(cluster), object(undefined)] as never });
+    const back = new RenderCache(dir).get('t', 'k')!;
+    expect(back.objects.map((o) => o.head)).toEqual([head, cluster, undefined]);
+    const file = path.join(dir, 'render', 't', 'k');
+    const magic = `tenantctl-render-cache ${CACHE_FORMAT}`;
+    const body = unframe(await readFile(file), magic)!;
+    const nl = body.indexOf(10);
+    const header = JSON.parse(body.subarray(0, nl).toString('utf8')) as { objects: unknown[][] };
+    for (const bad of [[1, 'ConfigMap', 'a', 'ns'], ['v1', 'ConfigMap', 12, 'ns'], ['v1', 'ConfigMap', 'a'], 'v1/ConfigMap']) {
+      header.objects[0]![7] = bad;
+      // Framed again, so its checksum holds: only the head is wrong.
+      await writeFile(file, frame(magic, Buffer.concat([Buffer.from(JSON.stringify(header)), body.subarray(nl)])));
+      expect(new RenderCache(dir).get('t', 'k'), JSON.stringify(bad)).toBeUndefined();
     }
   });
 });
