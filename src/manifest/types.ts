@@ -74,13 +74,15 @@ export function headOf(m: Manifest): ObjectHead {
 /** namespaceOf, from the manifest's head. */
 export function namespaceOfManifest(m: Manifest): string | undefined {
   const h = headOf(m);
-  return h.kind === 'Namespace' ? h.name : h.namespace;
+  return belongsTo(h.kind, h.name, h.namespace);
 }
 
 /** The namespace an object belongs to: its own, or its name for a Namespace. */
 export function namespaceOf(o: KubeObject): string | undefined {
-  return o.kind === 'Namespace' ? o.metadata?.name : o.metadata?.namespace;
+  return belongsTo(o.kind, o.metadata?.name, o.metadata?.namespace);
 }
+
+const belongsTo = (kind: string, name: string | undefined, namespace: string | undefined): string | undefined => (kind === 'Namespace' ? name : namespace);
 
 export function objectRef(o: KubeObject): ObjectRef {
   const ref: ObjectRef = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' };
@@ -102,10 +104,12 @@ export function apiGroupOf(apiVersion: string): string {
 
 /** `group/kind/namespace/name` identity used for duplicate detection and lookups; `namespace` replaces the object's own ('' for none: undefined means the object's own). */
 export function objectKey(o: KubeObject, namespace: string | undefined = o.metadata?.namespace): string {
-  return `${apiGroupOf(o.apiVersion)}/${o.kind}/${namespace ?? ''}/${o.metadata?.name ?? ''}`;
+  return identityKey(o.apiVersion, o.kind, namespace, o.metadata?.name);
 }
 
 /** objectKey, from a head. */
 export function headKey(h: ObjectHead, namespace: string | undefined = h.namespace): string {
-  return `${apiGroupOf(h.apiVersion)}/${h.kind}/${namespace ?? ''}/${h.name ?? ''}`;
+  return identityKey(h.apiVersion, h.kind, namespace, h.name);
 }
+
+const identityKey = (apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string => `${apiGroupOf(apiVersion)}/${kind}/${namespace ?? ''}/${name ?? ''}`;

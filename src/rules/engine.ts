@@ -69,8 +69,8 @@ type TenantRefs = Record<'id' | 'namespace', Map<string, TenantRef>>;
 /**
  * The tenantRef index of a tenant list, made once per list: the early check
  * runs the rules once per batch of 64 tenants, each time with the list of
- * every tenant, so making it per run cost O(tenants² / 64) (about 3 s at 10,000
- * tenants). Tenant lists are not changed once loaded.
+ * every tenant, so making it per run cost O(tenants² / 64) (about 1.2 s at
+ * 10,000 tenants). Tenant lists are not changed once loaded.
  */
 const refsByList = new WeakMap<readonly Tenant[], TenantRefs>();
 function tenantRefs(list: readonly Tenant[]): TenantRefs {
@@ -102,6 +102,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const index = tenantIndex ?? config?.tenants ?? [];
+  let refs: TenantRefs | undefined;
   // Every tenant namespace is the prefix and the id (tenants/resolve.ts), and the prefix is in every findings key: no other name can ever be one, so asking for it need not be recorded.
   const prefix = config?.platform.namespacePrefix;
   const mayChange = (by: 'id' | 'namespace', key: string): boolean => by === 'id' || (prefix !== undefined && key.startsWith(prefix));
@@ -159,7 +160,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
       ...(config ? { platform: config.platform } : {}),
       tenants,
       tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
-      tenantRef: (by, key) => tenantRefs(index)[by].get(key),
+      tenantRef: (by, key) => (refs ??= tenantRefs(index))[by].get(key),
       all: manifests,
       ofKind: (kind) => byKind.get(kind) ?? [],
       lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),

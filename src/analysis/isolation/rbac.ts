@@ -149,9 +149,10 @@ export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig)
 
   const adminBindings = new Map<string, Manifest>();
   for (const m of manifests) {
-    if (headOf(m).kind !== 'RoleBinding') continue;
+    const h = headOf(m);
+    if (h.kind !== 'RoleBinding') continue;
     const roleRef = m.object.roleRef as { kind?: string; name?: string } | undefined;
-    if (roleRef?.name === config.platform.admins.clusterRole) adminBindings.set(m.object.metadata?.namespace ?? '', m);
+    if (roleRef?.name === config.platform.admins.clusterRole) adminBindings.set(h.namespace ?? '', m);
   }
   const admin = userInfo('platform-admin', [config.platform.admins.group]);
   let adminOk = 0;
