@@ -64,11 +64,16 @@ function isPlainSafe(s: string): boolean {
   return true;
 }
 
+const outsidePrintableAscii = /[^\x20-\x7e]/;
+
 /** JSON is valid YAML (strings double-quoted, objects as flow maps) once the characters YAML forbids raw are escaped. */
 export function yamlSafeJson(value: unknown): string {
+  const json = JSON.stringify(value) as string | undefined;
+  if (json === undefined) throw new TypeError(`cannot write ${typeof value} as YAML: only JSON values can be`);
   // Invisible and bidirectional-override characters (U+200B…U+200F, U+202A…U+202E, U+2060…U+2069)
   // are escaped too, so a reviewer sees them in the diff instead of text that reads otherwise.
-  return JSON.stringify(value).replace(hiddenCharAfterJson, escapeChar);
+  // None is printable ASCII, which most JSON is: one scan finds that.
+  return outsidePrintableAscii.test(json) ? json.replace(hiddenCharAfterJson, escapeChar) : json;
 }
 
 /**

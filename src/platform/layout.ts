@@ -59,6 +59,8 @@ export function workloadsPath(outDir: string, clusterDir: string, namespace: str
 export function unsafePath(p: string, outDir: string): string | undefined {
   if (!p.startsWith(`${outDir}/`)) return `${p} is not under ${outDir}/`;
   if (/[\\\u0000-\u001f]/.test(p)) return `${p} contains a backslash or a control character`;
+  // Asked of every rendered object: the split is made only for a path with such a segment.
+  if (!/(?:^|\/)\.{0,2}(?:\/|$)/.test(p)) return undefined;
   const bad = p.split('/').find((s) => s === '' || s === '.' || s === '..');
   if (bad !== undefined) return `${p} contains the path segment "${bad}"`;
   return undefined;

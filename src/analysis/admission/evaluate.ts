@@ -87,6 +87,8 @@ const idOfJson = new Map<string, number>();
 let nextId = 0;
 
 function keyPart(v: unknown): string {
+  // Length first, so no string can run into the next part; unlike JSON, nothing to escape.
+  if (typeof v === 'string') return `s${v.length}:${v}`;
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
   let id = objectIds.get(v);
   if (id === undefined) {
