@@ -803,7 +803,11 @@ export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResul
   const ns = (c: TenantsConfig) => new Map(c.tenants.map((t) => [t.namespace, t.id]));
   const inBase = new Set(baseConfig.tenants.map((t) => t.id));
   const staying = new Set(headConfig.tenants.filter((t) => !t.decommissioned && inBase.has(t.id) && !allow.includes(t.id)).map((t) => t.id));
-  const headNamespaces = new Set(head.manifests.filter((m) => headOf(m).kind === 'Namespace').map((m) => headOf(m).name ?? ''));
+  const headNamespaces = new Set<string>();
+  for (const m of head.manifests) {
+    const h = headOf(m);
+    if (h.kind === 'Namespace') headNamespaces.add(h.name ?? '');
+  }
   return deliveryFindings(
     { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
     { manifests: head.manifests, files: head.files.keys(), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },

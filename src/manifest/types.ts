@@ -71,18 +71,11 @@ export function headOf(m: Manifest): ObjectHead {
   return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name, namespace: o.metadata?.namespace };
 }
 
-/** namespaceOf, from the manifest's head. */
+/** The namespace an object belongs to: its own, or its name for a Namespace; read from the manifest's head. */
 export function namespaceOfManifest(m: Manifest): string | undefined {
   const h = headOf(m);
-  return belongsTo(h.kind, h.name, h.namespace);
+  return h.kind === 'Namespace' ? h.name : h.namespace;
 }
-
-/** The namespace an object belongs to: its own, or its name for a Namespace. */
-export function namespaceOf(o: KubeObject): string | undefined {
-  return belongsTo(o.kind, o.metadata?.name, o.metadata?.namespace);
-}
-
-const belongsTo = (kind: string, name: string | undefined, namespace: string | undefined): string | undefined => (kind === 'Namespace' ? name : namespace);
 
 export function objectRef(o: KubeObject): ObjectRef {
   const ref: ObjectRef = { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata?.name ?? '' };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tenantQuotas, type QuotaReplay, type TenantQuota } from '../../../src/analysis/isolation/quota.js';
 import { proveIsolation } from '../../../src/analysis/proofs.js';
-import { namespaceOf } from '../../../src/manifest/types.js';
+import { namespaceOfManifest } from '../../../src/manifest/types.js';
 import { fixture, manifestsOf, tenantA, type Edit } from '../../rules/harness.js';
 import { renderedFile } from './synthetic.js';
 
@@ -125,7 +125,7 @@ describe('quota report kept from an earlier run', () => {
     // One object in tenant a's namespace is not its own: every other object is its namespace's tenant's.
     const foreign = manifests.find((m) => m.object.metadata?.namespace === a!.namespace && m.object.kind === 'ConfigMap')!;
     const replay: QuotaReplay = {
-      unitOf: (m) => (m === foreign ? undefined : nsOf.get(namespaceOf(m.object) ?? '')),
+      unitOf: (m) => (m === foreign ? undefined : nsOf.get(namespaceOfManifest(m) ?? '')),
       recorded: kept,
       record: (id) => recorded.push(id),
     };
