@@ -5,6 +5,8 @@ import type { RenderedTenant, RenderResult } from './render/render.js';
 import type { AdmissionReplay, TenantAdmission } from './analysis/admission/index.js';
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
 import type { FlowReplay, TenantFlows } from './analysis/isolation/network.js';
+import type { NetworkReplay, TenantNetwork } from './analysis/isolation/world.js';
+import { isProtocol, workloadId } from './analysis/netpol/index.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput, TenantRead } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
@@ -293,6 +295,40 @@ export function flowsReplay(cache: RenderCache, plan: LocalPlan): FlowReplay {
     return sha256(`${k}\nflows\n${d}`);
   };
   return kept(cache, 'flows', keyOf, isTenantFlows);
+}
+
+/** What the network model replays: what a tenant's objects give it (its workloads and Services), kept under its findings key, which covers those objects. */
+export function networkReplay(cache: RenderCache, plan: LocalPlan): NetworkReplay {
+  const keyOf = (tenant: string): string | undefined => {
+    const k = plan.keys.get(tenant);
+    return k === undefined ? undefined : sha256(`${k}\nnetwork`);
+  };
+  const { recorded, record } = kept(cache, 'network', keyOf, isTenantNetwork);
+  return { unitOf: plan.unitOf, recorded: (unit) => recorded(unit, ''), record: (unit, network) => record(unit, '', network) };
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isLabels = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every(isString);
+
+/** Only the shapes the model itself makes: anything else is a miss, and the tenant's objects are read. */
+function isTenantNetwork(v: unknown): v is TenantNetwork {
+  const o = v as Partial<TenantNetwork> | null;
+  if (typeof o !== 'object' || o === null || !isString(o.namespace) || !Array.isArray(o.workloads) || !Array.isArray(o.services)) return false;
+  const port = (p: unknown) => {
+    const q = p as { name?: unknown; port?: unknown; protocol?: unknown } | null;
+    return typeof q === 'object' && q !== null && (q.name === undefined || isString(q.name)) && Number.isInteger(q.port) && isProtocol(q.protocol as string);
+  };
+  const workloadOk = (w: unknown) => {
+    const x = w as Record<string, unknown> | null;
+    return (
+      typeof x === 'object' && x !== null && isString(x.id) && isString(x.namespace) && isString(x.name) && isString(x.kind) && x.id === workloadId(x.namespace, x.name, x.kind) && isLabels(x.labels) && Array.isArray(x.ports) && x.ports.every(port) && Array.isArray(x.ips) && x.ips.every(isString)
+    );
+  };
+  const serviceOk = (sv: unknown) => {
+    const x = sv as Record<string, unknown> | null;
+    return typeof x === 'object' && x !== null && (x.name === undefined || isString(x.name)) && (x.selector === undefined || isLabels(x.selector)) && (x.target === undefined || isString(x.target) || typeof x.target === 'number');
+  };
+  return o.workloads.every(workloadOk) && o.services.every(serviceOk);
 }
 
 const FLOW_RULES: readonly unknown[] = ['isolation/declared-flow-blocked', 'isolation/undeclared-flow'] satisfies TenantFlows['findings'][number]['ruleId'][];

@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Section } from '../diagnostics/result.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type FlowReplay, type ProofStats, type QuotaReplay } from './isolation/index.js';
+import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type FlowReplay, type NetworkReplay, type ProofStats, type QuotaReplay } from './isolation/index.js';
 
 export interface Proofs {
   diagnostics: Diagnostic[];
@@ -15,9 +15,16 @@ export interface Proofs {
   stats: ProofStats;
 }
 
-/** `quotas`, `flows`: tenants' quota reports and network flows kept from an earlier run (local-findings.ts). */
-export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig, quotas?: QuotaReplay, flows?: FlowReplay): Proofs {
-  const network = proveNetwork(manifests, config, flows);
+/** What the proofs replay of tenants kept from an earlier run (local-findings.ts): quota reports, network flows, and what their objects give the network model. */
+export interface ProofReplay {
+  quotas?: QuotaReplay;
+  flows?: FlowReplay;
+  network?: NetworkReplay;
+}
+
+export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig, replay: ProofReplay = {}): Proofs {
+  const { quotas, flows } = replay;
+  const network = proveNetwork(manifests, config, flows, replay.network);
   const rbac = proveRbac(manifests, config);
   return {
     diagnostics: [...network.diagnostics, ...rbac.diagnostics],

@@ -540,6 +540,47 @@ describe('network flows of unchanged tenants', () => {
   });
 });
 
+describe('network model of unchanged tenants (their workloads and Services)', () => {
+  it('is kept per tenant and replayed: the report is the same as reading the objects, and what was kept is what the proof reads', async () => {
+    const root = await repoWithFindings();
+    // Every tenant's pods labelled role=probe admit any pod of any namespace: none runs one, so no path is open.
+    await writeFile(
+      path.join(root, 'templates/tenant/networkpolicy-allow-probe.yaml.ejs'),
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-probe\n  namespace: <%- v(tenant.namespace) %>\nspec:\n  podSelector:\n    matchLabels:\n      role: probe\n  policyTypes: ["Ingress"]\n  ingress:\n    - from:\n        - namespaceSelector: {}\n',
+    );
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const paths = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'isolation/cross-tenant-path');
+    const dir = await cacheDir();
+    const none = await check(root);
+    expect(paths(none)).toEqual([]);
+    await check(root, new RenderCache(dir));
+    const stored = await packedKeys(dir, 'network');
+    expect([...stored.keys()].sort()).toEqual(['cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    const warm = await check(root, new RenderCache(dir));
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // cache-plain's kept worker now carries role=probe: the warm run's proof finds the paths into it, so it read the entry, not the Deployment.
+    const cache = new RenderCache(dir);
+    const keys = stored.get('cache-plain')!;
+    const kept = (key: string, from = cache) => from.getFindings('cache-plain', key, 'network') as { workloads: { name: string; labels: Record<string, string> }[] };
+    for (const key of keys) {
+      const network = kept(key);
+      expect(network.workloads.map((w) => w.name).sort()).toEqual(['api', 'worker']);
+      cache.putFindings('cache-plain', key, { ...network, workloads: network.workloads.map((w) => (w.name === 'worker' ? { ...w, labels: { ...w.labels, role: 'probe' } } : w)) }, 'network');
+    }
+    cache.saveFindings();
+    const opened = paths(await check(root, new RenderCache(dir)));
+    expect(opened.length).toBeGreaterThan(0);
+    for (const d of opened) expect([d.tenant, d.message]).toEqual(['cache-plain', expect.stringMatching(/^cross-tenant path: tenant cache-plain admits pods of tenant [^ ]+: .* → ai-agents-cache-plain\/worker on /)]);
+
+    // An entry of another shape is a miss: the objects are read, and kept again.
+    for (const key of keys) cache.putFindings('cache-plain', key, { namespace: 'ai-agents-cache-plain', workloads: [{ id: 'x', namespace: 'ai-agents-cache-plain' }], services: [] }, 'network');
+    cache.saveFindings();
+    expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+    expect(kept((await packedKeys(dir, 'network')).get('cache-plain')![0]!, new RenderCache(dir)).workloads.map((w) => w.labels.role)).toEqual([undefined, undefined]);
+  });
+});
+
 describe('the findings packs', () => {
   it('keep the two newest entries of each tenant in one file per kind, and are written only when an entry changed', async () => {
     const dir = await cacheDir();

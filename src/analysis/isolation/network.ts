@@ -10,7 +10,7 @@ import { evaluator, type Evaluator, type ProofStats } from './evaluator.js';
 import { checkDatabaseFlows, checkTenantFlows, FlowChecker, type FlowFinding } from './flows.js';
 import { matrixSection } from './matrix.js';
 import { namespaceIndex } from './namespaces.js';
-import { buildWorld, type TenantNet, type World } from './world.js';
+import { buildWorld, type NetworkReplay, type TenantNet, type World } from './world.js';
 
 /** What a tenant's flows showed (checkTenantFlows), as kept between runs: the blamed policy by namespace and name. */
 export interface TenantFlows {
@@ -124,8 +124,8 @@ function pathDiagnostics(world: World, paths: readonly CrossTenantPath[], skippe
   });
 }
 
-export function proveNetwork(manifests: readonly Manifest[], config: TenantsConfig, replay?: FlowReplay): NetworkProof {
-  const world = buildWorld(manifests, config);
+export function proveNetwork(manifests: readonly Manifest[], config: TenantsConfig, replay?: FlowReplay, kept?: NetworkReplay): NetworkProof {
+  const world = buildWorld(manifests, config, undefined, kept);
   const ev = evaluator(world);
   const fc = new FlowChecker(world, ev);
   const context = replay ? flowContext(world) : '';

@@ -15,6 +15,7 @@ import {
   type NetpolModel,
   type PolicyModel,
   type Workload,
+  type WorkloadRecord,
 } from '../netpol/index.js';
 import { pushTo } from '../../collections.js';
 import { API_PORT } from '../../platform/index.js';
@@ -86,19 +87,62 @@ function sharedPods(existing: readonly Workload[], sel: { namespace: string; lab
   return here.length > 0 ? here : [make()];
 }
 
+/** What the api lookup reads of a Service: its name, its selector and the target of its first port. */
+export interface ServiceRecord {
+  readonly name?: string;
+  readonly selector?: Labels;
+  readonly target?: number | string;
+}
+
+function serviceRecord(s: Service): ServiceRecord {
+  const target = s.spec?.ports?.[0]?.targetPort ?? s.spec?.ports?.[0]?.port;
+  return { ...(s.metadata?.name !== undefined ? { name: s.metadata.name } : {}), ...(s.spec?.selector !== undefined ? { selector: s.spec.selector } : {}), ...(target !== undefined ? { target } : {}) };
+}
+
+/** What a unit's objects give the world (its workloads and Services), kept between runs. */
+export interface TenantNetwork {
+  readonly namespace: string;
+  readonly workloads: readonly WorkloadRecord[];
+  readonly services: readonly ServiceRecord[];
+}
+
+/**
+ * Kept networks of units (tenants whose namespace holds only objects their own
+ * templates rendered, unchanged; see local-findings.ts), under a key of those
+ * objects: a unit with one has its workloads and Services read from it, not
+ * from its objects, and the world is the one its objects would give.
+ */
+export interface NetworkReplay {
+  unitOf(m: Manifest): string | undefined;
+  recorded(unit: string): TenantNetwork | undefined;
+  record(unit: string, network: TenantNetwork): void;
+}
+
 /** The api workload: the one the api Service selects, else the one named `api`. */
-function apiOf(workloads: readonly Workload[], services: readonly Service[]): { api?: Workload; port: number } {
-  const svc = services.find((s) => s.metadata?.name === 'api') ?? services[0];
-  const sel = svc?.spec?.selector;
+function apiOf(workloads: readonly Workload[], services: readonly ServiceRecord[]): { api?: Workload; port: number } {
+  const svc = services.find((s) => s.name === 'api') ?? services[0];
+  const sel = svc?.selector;
   const api = (sel ? workloads.find((w) => selectorMatches({ matchLabels: sel }, w.labels)) : undefined) ?? workloads.find((w) => w.name === 'api');
-  const target = svc?.spec?.ports?.[0]?.targetPort ?? svc?.spec?.ports?.[0]?.port;
+  const target = svc?.target;
   if (typeof target === 'number') return api ? { api, port: target } : { port: target };
   const named = api?.ports.find((p) => p.name === target && p.protocol === 'TCP') ?? api?.ports.find((p) => p.protocol === 'TCP');
   const port = named?.port ?? DEFAULT_API_PORT;
   return api ? { api, port } : { port };
 }
 
-export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig, model: NetpolModel = buildModel(manifests)): World {
+export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig, given?: NetpolModel, replay?: NetworkReplay): World {
+  // A unit's record is used only where every object of the unit is in its namespace, which the record must name.
+  const kept = new Map<string, TenantNetwork | undefined>();
+  const keptFor = (unit: string, namespace: string): TenantNetwork | undefined => {
+    if (!kept.has(unit)) {
+      const k = replay!.recorded(unit);
+      kept.set(unit, k && k.namespace === namespace && k.workloads.every((w) => w.namespace === namespace) ? k : undefined);
+    }
+    const k = kept.get(unit);
+    return k?.namespace === namespace ? k : undefined;
+  };
+  const built = given ? undefined : buildModel(manifests, replay && { unitOf: replay.unitOf, workloads: (unit, namespace) => keptFor(unit, namespace)?.workloads });
+  const model = given ?? built!;
   const namespaces = new Map<string, Labels>(model.namespaces);
   const p = config.platform;
   const nsOf = (ns: string): Labels => {
@@ -128,13 +172,31 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     list.push(w);
     workloadsByNs.set(w.namespace, list);
   }
-  const servicesByNs = new Map<string, Service[]>();
+  const servicesByNs = new Map<string, ServiceRecord[]>();
   const policyManifests = new Map<string, Manifest>();
+  // The units whose objects were read (no record, or one for another namespace): their networks are recorded below.
+  const read = new Map<string, { namespace: string; services: ServiceRecord[] }>();
+  const unitRead = (unit: string, namespace: string) => {
+    let r = read.get(unit);
+    if (!r) read.set(unit, (r = { namespace, services: [] }));
+    return r;
+  };
+  // A unit enters the model's records with its first workload, so each has one.
+  for (const [unit, records] of built?.records ?? []) unitRead(unit, records[0]!.namespace);
   for (const m of manifests) {
     const { kind, namespace, name } = headOf(m);
     const ns = namespace ?? 'default';
-    if (kind === 'Service') pushTo(servicesByNs, ns, m.object as unknown as Service);
-    else if (kind === 'NetworkPolicy') policyManifests.set(`${ns}/${name ?? ''}`, m);
+    if (kind === 'Service') {
+      const unit = replay?.unitOf(m);
+      if (unit !== undefined && keptFor(unit, ns)) continue;
+      const s = serviceRecord(m.object as unknown as Service);
+      pushTo(servicesByNs, ns, s);
+      if (unit !== undefined) unitRead(unit, ns).services.push(s);
+    } else if (kind === 'NetworkPolicy') policyManifests.set(`${ns}/${name ?? ''}`, m);
+  }
+  if (replay) {
+    for (const [unit, k] of kept) if (k && !read.has(unit)) for (const s of k.services) pushTo(servicesByNs, k.namespace, s);
+    for (const [unit, r] of read) replay.record(unit, { namespace: r.namespace, workloads: built?.records.get(unit) ?? [], services: r.services });
   }
   const tenants: TenantNet[] = config.tenants.map((tenant) => {
     const workloads = (workloadsByNs.get(tenant.namespace) ?? []).map((w) => ({ ...w, namespaceLabels: nsOf(tenant.namespace) }));

@@ -176,17 +176,62 @@ function podIps(o: KubeObject): string[] {
   return ips.length > 0 ? ips : st?.podIP ? [st.podIP] : [];
 }
 
+/** A workload as buildModel records it, before the namespace's labels are attached: what a tenant's unchanged objects give, kept between runs. */
+export interface WorkloadRecord {
+  readonly id: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly kind: string;
+  readonly labels: Labels;
+  readonly ports: readonly NamedPort[];
+  readonly ips: readonly string[];
+}
+
+/**
+ * Workloads kept from an earlier run, by unit: a tenant whose namespace holds
+ * only objects its own templates rendered, unchanged (local-findings.ts). The
+ * workload objects of a unit with a record are not read; its records stand in
+ * for them, so the model is the one its objects would give.
+ */
+export interface ModelReplay {
+  unitOf(m: Manifest): string | undefined;
+  /** The unit's records, all of `namespace` (where its objects are), or undefined to read its objects. */
+  workloads(unit: string, namespace: string): readonly WorkloadRecord[] | undefined;
+}
+
+export interface BuiltModel extends NetpolModel {
+  /** With a replay: the workload records of the units whose objects were read, to keep for the next run. */
+  readonly records: ReadonlyMap<string, readonly WorkloadRecord[]>;
+}
+
+/** `ns/name[Kind]`: how a workload is identified (replicas of one controller share it). */
+export const workloadId = (namespace: string, name: string, kind: string): string => `${namespace}/${name}[${kind}]`;
+
 /** Builds the policy model of any manifest set; unrelated kinds are ignored. */
-export function buildModel(manifests: readonly Manifest[]): NetpolModel {
+export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay): BuiltModel {
   const warnings: string[] = [];
   const warn = (m: string) => warnings.push(m);
   const nsLabels = new Map<string, Record<string, string>>();
   const policies: PolicyModel[] = [];
-  const byId = new Map<string, { ns: string; name: string; kind: string; labels: Record<string, string>; ports: NamedPort[]; ips: string[] }>();
+  const byId = new Map<string, { namespace: string; name: string; kind: string; labels: Labels; ports: NamedPort[]; ips: string[] }>();
+  // Per unit met: its kept records, or (null) the ids its objects gave.
+  const units = new Map<string, readonly WorkloadRecord[] | null>();
+  const unitIds = new Map<string, Set<string>>();
   for (const m of manifests) {
     // The head first: only the kinds this model reads are parsed.
-    const kind = headOf(m).kind;
+    const head = headOf(m);
+    const kind = head.kind;
     if (kind !== 'Namespace' && kind !== 'NetworkPolicy' && !WORKLOAD_KINDS.includes(kind)) continue;
+    const unit = replay && kind !== 'Namespace' && kind !== 'NetworkPolicy' ? replay.unitOf(m) : undefined;
+    if (unit !== undefined) {
+      let kept = units.get(unit);
+      if (kept === undefined) {
+        kept = replay!.workloads(unit, head.namespace ?? DEFAULT_NAMESPACE) ?? null;
+        units.set(unit, kept);
+        for (const w of kept ?? []) byId.set(w.id, { ...w, ports: [...w.ports], ips: [...w.ips] });
+      }
+      if (kept) continue;
+    }
     const o = m.object;
     if (o.kind === 'Namespace' && o.metadata?.name) {
       nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: o.metadata.name });
@@ -197,17 +242,18 @@ export function buildModel(manifests: readonly Manifest[]): NetpolModel {
       const owner = ownerOf(o);
       const kind = owner?.kind ?? o.kind;
       const name = owner?.name ?? o.metadata?.name ?? '';
-      const id = `${ns}/${name}[${kind}]`;
+      const id = workloadId(ns, name, kind);
+      if (unit !== undefined) pushToSet(unitIds, unit, id);
       const ports = containerPorts(podSpecOf(o));
       const prev = byId.get(id);
       if (prev) {
         // Replicas of one controller share a template; merging keeps every port and IP seen.
         prev.ports.push(...ports.filter((p) => !prev.ports.some((q) => q.name === p.name && q.port === p.port && q.protocol === p.protocol)));
         prev.ips.push(...podIps(o));
-      } else byId.set(id, { ns, name, kind, labels: podLabelsOf(o), ports, ips: podIps(o) });
+      } else byId.set(id, { namespace: ns, name, kind, labels: podLabelsOf(o), ports, ips: podIps(o) });
     }
   }
-  const referenced = [...byId.values()].map((w) => w.ns).concat(policies.map((p) => p.namespace));
+  const referenced = [...byId.values()].map((w) => w.namespace).concat(policies.map((p) => p.namespace));
   for (const ns of referenced) {
     if (!nsLabels.has(ns)) nsLabels.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
   }
@@ -215,14 +261,30 @@ export function buildModel(manifests: readonly Manifest[]): NetpolModel {
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
     .map(([id, w]) => ({
       id,
-      namespace: w.ns,
+      namespace: w.namespace,
       name: w.name,
       kind: w.kind,
       labels: w.labels,
-      namespaceLabels: nsLabels.get(w.ns)!,
+      namespaceLabels: nsLabels.get(w.namespace)!,
       ports: w.ports,
       ips: w.ips,
     }));
   policies.sort((a, b) => (policyId(a) < policyId(b) ? -1 : policyId(a) > policyId(b) ? 1 : 0));
-  return { namespaces: nsLabels, workloads, policies, warnings };
+  const records = new Map<string, WorkloadRecord[]>();
+  for (const [unit, ids] of unitIds) {
+    records.set(
+      unit,
+      [...ids].sort().map((id) => {
+        const { namespace, name, kind, labels, ports, ips } = byId.get(id)!;
+        return { id, namespace, name, kind, labels, ports, ips };
+      }),
+    );
+  }
+  return { namespaces: nsLabels, workloads, policies, warnings, records };
+}
+
+function pushToSet<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {
+  let set = map.get(key);
+  if (!set) map.set(key, (set = new Set()));
+  set.add(value);
 }
