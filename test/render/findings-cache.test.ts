@@ -207,6 +207,41 @@ describe('Services that select no pods (k8s/service-selector-targets reads only 
   });
 });
 
+describe('DNS egress (network/dns-egress judges each namespace by its own policies)', () => {
+  it('is reported from the cache for unchanged tenants, and again for a tenant whose namespace gains a policy allowing DNS', async () => {
+    const root = await repoWithFindings();
+    // Every tenant's DNS policy allows UDP only: each namespace denies DNS over TCP.
+    await applyInputEdits(root, [{ file: 'templates/tenant/networkpolicy-allow-egress-dns.yaml.ejs', from: '        - protocol: TCP\n          port: <%- v(platform.dns.port) %>\n', to: '' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const tcp = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'network/dns-egress' && d.message.includes('over TCP')).map((d) => d.tenant).sort();
+    const none = await check(root);
+    expect(tcp(none)).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    const cache = new RenderCache(dir);
+    const [key] = (await packedKeys(dir, 'findings')).get('cache-plain')!;
+    const stored = cache.getFindings('cache-plain', key!) as { rules: Diagnostic[] };
+    expect(stored.rules.filter((d) => d.ruleId === 'network/dns-egress').map((d) => d.file?.path)).toEqual(['rendered/ai-agents-cache-plain/networkpolicy-allow-egress-to-dns.yaml']);
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // A policy allowing DNS over TCP, put in tenant a's namespace from tenant b's folder: tenant a is checked again, and its namespace now allows it.
+    await writeFile(
+      path.join(root, 'rendered/ai-agents-test-tenant-b/networkpolicy-dns-tcp.yaml'),
+      ['apiVersion: networking.k8s.io/v1', 'kind: NetworkPolicy', 'metadata: {name: dns-tcp, namespace: ai-agents-test-tenant-a}', 'spec:', '  podSelector: {}', '  policyTypes: [Egress]', '  egress:', '    - to: [{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: kube-system}}, podSelector: {matchLabels: {k8s-app: kube-dns}}}]', '      ports: [{protocol: TCP, port: 53}]', ''].join('\n'),
+    );
+    const after = await check(root, new RenderCache(dir));
+    expect(tcp(after)).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-b']);
+    expect(outputs(after)).toEqual(outputs(await check(root)));
+
+    // Replayed, not found again: an entry rewritten under its own key without the finding drops it from the report.
+    cache.putFindings('cache-plain', key!, { ...stored, rules: stored.rules.filter((d) => d.ruleId !== 'network/dns-egress') });
+    cache.saveFindings();
+    expect(tcp(await check(root, new RenderCache(dir)))).toEqual(['cache-gone', 'cache-premium', 'test-tenant-b']);
+  });
+});
+
 describe('ingress ports by name (isolation/network-allow-scope reads only its own namespace)', () => {
   it('resolve through the tenant\'s own containers, and their findings are kept and replayed per tenant', async () => {
     const root = await repoWithFindings();

@@ -1,10 +1,9 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import { NAMESPACE_NAME_LABEL, selectorMatches } from '../../manifest/selectors.js';
 import type { Platform } from '../../tenants/types.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, namespaceOfManifest } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
-import { asNetworkPolicy, effectivePolicyTypes, manifestsOfKind, policyRules, selectsAll } from '../util.js';
-import { pushTo } from '../../collections.js';
+import { asNetworkPolicy, effectivePolicyTypes, policyRules, selectsAll } from '../util.js';
 
 type Messages = 'missing';
 
@@ -37,36 +36,36 @@ const isolatesAll = (np: NetworkPolicy) => selectsAll(np.spec?.podSelector) && e
 /**
  * Denying egress denies name resolution too, and resolvers retry over TCP when
  * a UDP answer is truncated, so a UDP-only allow works until a large answer.
+ * Judged per namespace, from its own policies: checked once, at its first
+ * policy, so a tenant's findings are its own and kept with them.
  */
 export const dnsEgress: Rule<Messages> = {
   meta: {
     id: 'network/dns-egress',
     appliesTo: ['NetworkPolicy'],
+    local: true,
     messages: {
       missing: 'egress is denied for every pod in {namespace} but DNS over {protocol} port {port} to {dns} is not allowed',
     },
   },
-  checkAll(manifests, ctx) {
+  checkManifest(m, ctx) {
     const dns = ctx.platform?.dns;
     if (!dns) return;
+    const ns = namespaceOfManifest(m);
+    const policies = ctx.inNamespace(ns).filter((o) => headOf(o).kind === 'NetworkPolicy');
+    if (policies[0] !== m) return;
+    const namespace = ns ?? '';
     const port = dns.port ?? 53;
-    const byNamespace = new Map<string, Manifest[]>();
-    for (const m of manifestsOfKind(manifests, 'NetworkPolicy')) {
-      const ns = m.object.metadata.namespace ?? '';
-      pushTo(byNamespace, ns, m);
-    }
-    for (const [namespace, policies] of byNamespace) {
-      const isolating = policies.filter((m) => isolatesAll(asNetworkPolicy(m)));
-      if (isolating.length === 0) continue;
-      const rules = isolating.flatMap((manifest) => policyRules(asNetworkPolicy(manifest)).filter((r) => r.direction === 'egress').map((r) => ({ manifest, r })));
-      const toDns = rules.filter(({ r }) => reachesDns(r.peers, dns));
-      const deny = isolating.find((m) => (asNetworkPolicy(m).spec?.egress ?? []).length === 0) ?? isolating[0]!;
-      for (const protocol of ['UDP', 'TCP'] as const) {
-        if (toDns.some(({ r }) => allowsPort(r.ports, protocol, port))) continue;
-        const near = toDns[0];
-        const at = near ? { manifest: near.manifest, pointer: `${near.r.pointer}/ports` } : { manifest: deny, pointer: '/spec/policyTypes' };
-        ctx.report({ ...at, messageId: 'missing', data: { namespace, protocol, port, dns: dns.namespace } });
-      }
+    const isolating = policies.filter((p) => isolatesAll(asNetworkPolicy(p)));
+    if (isolating.length === 0) return;
+    const rules = isolating.flatMap((manifest) => policyRules(asNetworkPolicy(manifest)).filter((r) => r.direction === 'egress').map((r) => ({ manifest, r })));
+    const toDns = rules.filter(({ r }) => reachesDns(r.peers, dns));
+    const deny = isolating.find((p) => (asNetworkPolicy(p).spec?.egress ?? []).length === 0) ?? isolating[0]!;
+    for (const protocol of ['UDP', 'TCP'] as const) {
+      if (toDns.some(({ r }) => allowsPort(r.ports, protocol, port))) continue;
+      const near = toDns[0];
+      const at = near ? { manifest: near.manifest, pointer: `${near.r.pointer}/ports` } : { manifest: deny, pointer: '/spec/policyTypes' };
+      ctx.report({ ...at, messageId: 'missing', data: { namespace, protocol, port, dns: dns.namespace } });
     }
   },
 };
