@@ -10,6 +10,8 @@ import { isProtocol, workloadId } from './analysis/netpol/index.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput, TenantRead } from './rules/engine.js';
 import type { AnyRule } from './rules/types.js';
+import { knownNamespaces, knownSoFar, type KnownNamespaces } from './rules/known-namespaces.js';
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { TenantsConfig } from './tenants/types.js';
 
 /**
@@ -87,7 +89,23 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
   // Hashed once: it is part of every tenant's key.
   const shared = sha256(JSON.stringify([FINDINGS_FORMAT, cache?.toolId, config.platform, config.allowKinds ?? [], options]));
   const answers = { id: new Map(config.tenants.map((t) => [t.id, t.id])), namespace: tenantOfNs };
-  const stillTrue = (reads: readonly TenantRead[] | undefined): boolean => (reads ?? []).every(([by, key, id]) => (answers[by].get(key) ?? null) === id);
+  let known: KnownNamespaces | undefined;
+  // Tenants rendered from the same templates ask about the same selectors: each is answered once.
+  const matched = new Map<string, boolean | undefined>();
+  const matches = (selector: string): boolean | undefined => {
+    if (!matched.has(selector)) {
+      known ??= knownNamespaces(manifests, config.platform);
+      try {
+        matched.set(selector, known.matches(JSON.parse(selector) as LabelSelector));
+      } catch {
+        // A selector no rule could have asked about (the entry was damaged): no answer holds.
+        matched.set(selector, undefined);
+      }
+    }
+    return matched.get(selector);
+  };
+  const holds = (r: TenantRead): boolean => (r[0] === 'selector' ? matches(r[1]) === r[2] : (answers[r[0]].get(r[1]) ?? null) === r[2]);
+  const stillTrue = (reads: readonly TenantRead[] | undefined): boolean => (reads ?? []).every(holds);
   const units = new Set<string>();
   const keys = new Map<string, string>();
   const replayed = new Map<string, StageFindings>();
@@ -106,7 +124,9 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
     const stored = key === undefined ? undefined : cache!.getFindings(t.id, key);
     // An entry whose rules were told something about another tenant that no longer holds (one was added, removed or renamed) is checked again.
     const hit = stored && isStageFindings(stored) && stillTrue(stored.reads) ? stored : undefined;
-    const found = hit ?? early?.get(t.id);
+    // What the early check guessed about the namespaces of tenants not yet rendered is checked against the whole tree too.
+    const guessed = hit ? undefined : early?.get(t.id);
+    const found = hit ?? (guessed && stillTrue(guessed.reads) ? guessed : undefined);
     if (key === undefined && found === undefined) continue;
     units.add(t.id);
     if (key !== undefined) keys.set(t.id, key);
@@ -190,6 +210,7 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
           rules: local,
           config: { ...config, tenants },
           tenantIndex: config.tenants,
+          namespaces: knownSoFar(units, config.platform, config.tenants),
           local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d), read: (unit, r) => batch.get(unit)?.reads!.push(r) },
         });
         for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules), reads: f.reads! });
@@ -205,8 +226,21 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
 
 function isStageFindings(v: unknown): v is StageFindings {
   const o = v as Partial<StageFindings> | null;
-  const isRead = (r: unknown) => Array.isArray(r) && r.length === 3 && (r[0] === 'id' || r[0] === 'namespace') && typeof r[1] === 'string' && (r[2] === null || typeof r[2] === 'string');
+  const isRead = (r: unknown) =>
+    Array.isArray(r) && r.length === 3 && typeof r[1] === 'string' && (r[0] === 'selector' ? typeof r[2] === 'boolean' && isSelectorJson(r[1]) : (r[0] === 'id' || r[0] === 'namespace') && (r[2] === null || typeof r[2] === 'string'));
   return typeof o === 'object' && o !== null && Array.isArray(o.schema) && Array.isArray(o.rules) && (o.reads === undefined || (Array.isArray(o.reads) && o.reads.every(isRead)));
+}
+
+/** A selector as namespacesMatch records it: an object whose matchLabels and matchExpressions, if any, are a map and a list. */
+function isSelectorJson(text: string): boolean {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    const { matchLabels, matchExpressions } = v as LabelSelector;
+    return (matchLabels === undefined || (typeof matchLabels === 'object' && matchLabels !== null && !Array.isArray(matchLabels))) && (matchExpressions === undefined || Array.isArray(matchExpressions));
+  } catch {
+    return false;
+  }
 }
 
 /** Each question once, in a stable order: the entry is the same whichever rule asked first. */

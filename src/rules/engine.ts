@@ -5,6 +5,7 @@ import { headOf, namespaceOfManifest, objectRef, type Manifest } from '../manife
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import type { AnyRule, Report, RuleContext, TenantRef } from './types.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
+import { knownNamespaces, type KnownNamespaces } from './known-namespaces.js';
 
 function fill(template: string, data: Record<string, string | number> | undefined): string {
   return template.replace(/\{(\w+)\}/g, (whole, key: string) => (data && key in data ? String(data[key]) : whole));
@@ -29,6 +30,8 @@ export interface RuleRunInput {
   local?: LocalFindings;
   /** The tenants tenantRef answers from, when `config` lists only some (the early check's batch): every tenant of tenants.yaml. */
   tenantIndex?: readonly Tenant[];
+  /** The namespaces namespacesMatch answers from, when `manifests` are only part of the tree (the early check's guess, knownSoFar); default: what `manifests` vouch for. */
+  namespaces?: KnownNamespaces;
   /**
    * Whether an object's shape is one its schema refuses (a list where a map
    * belongs), asked only when a rule throws: a rule that fails on such an
@@ -38,8 +41,12 @@ export interface RuleRunInput {
   unreadable?: (m: Manifest) => boolean;
 }
 
-/** A tenantRef question and its answer (the id of the tenant found, or null), as kept with a tenant's findings. */
-export type TenantRead = [by: 'id' | 'namespace', key: string, answer: string | null];
+/**
+ * A question a local rule asked beyond its tenant and the answer, as kept with
+ * the tenant's findings: a tenantRef (the id of the tenant found, or null), or
+ * a namespacesMatch (the selector as JSON, and whether a namespace matched).
+ */
+export type TenantRead = [by: 'id' | 'namespace', key: string, answer: string | null] | [by: 'selector', key: string, answer: boolean];
 
 /**
  * The tenants whose local-rule findings are cached: `unitOf` names the tenant
@@ -98,7 +105,7 @@ const beyondLocal = (rule: string, what: string) => (): never => {
  * remediation, object, file:line of the field, tenant and template are added
  * here, so rules only state facts. Waivers from tenants.yaml are applied last.
  */
-export function runRules({ manifests, rules, config, only, local, tenantIndex, unreadable }: RuleRunInput): Diagnostic[] {
+export function runRules({ manifests, rules, config, only, local, tenantIndex, namespaces, unreadable }: RuleRunInput): Diagnostic[] {
   const tenants = new Map((config?.tenants ?? []).map((t) => [t.id, t]));
   const byNamespace = new Map((config?.tenants ?? []).map((t) => [t.namespace, t]));
   const index = tenantIndex ?? config?.tenants ?? [];
@@ -161,6 +168,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
       tenants,
       tenantOfNamespace: (ns) => (ns === undefined ? undefined : byNamespace.get(ns)),
       tenantRef: (by, key) => (refs ??= tenantRefs(index))[by].get(key),
+      namespacesMatch: (sel) => (namespaces ??= knownNamespaces(manifests, config?.platform)).matches(sel),
       all: manifests,
       ofKind: (kind) => byKind.get(kind) ?? [],
       lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),
@@ -207,6 +215,11 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, u
             const r = ctx.tenantRef(by, key);
             if (unit !== undefined && mayChange(by, key)) local!.read(unit, [by, key, r?.id ?? null]);
             return r;
+          },
+          namespacesMatch: (sel) => {
+            const answer = ctx.namespacesMatch(sel);
+            if (unit !== undefined) local!.read(unit, ['selector', JSON.stringify(sel), answer]);
+            return answer;
           },
           lookup: (kind, ns, name) => {
             // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.

@@ -1,3 +1,4 @@
+import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import type { FindingId } from '../diagnostics/catalogue.js';
 import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { KubeObject, Manifest } from '../manifest/types.js';
@@ -61,6 +62,13 @@ export interface RuleContext<M extends string> {
    * (so adding a tenant whose namespace an object names checks that object again).
    */
   tenantRef(by: 'id' | 'namespace', key: string): TenantRef | undefined;
+  /**
+   * Whether some namespace the tree vouches for (known-namespaces.ts) has labels
+   * the selector matches. A local rule may ask: like tenantRef, each question
+   * and its answer are recorded with the tenant's findings, which are replayed
+   * only while every answer holds.
+   */
+  namespacesMatch(selector: LabelSelector): boolean;
   /** Every manifest in the tree. Prefer ofKind/lookup: scanning this per object is quadratic. */
   all: readonly Manifest[];
   /** Every manifest of a kind. */

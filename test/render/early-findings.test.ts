@@ -15,7 +15,7 @@ import type { AnyRule } from '../../src/rules/types.js';
 import { RenderCache } from '../../src/render/cache.js';
 import { TENANTS_PER_BATCH } from '../../src/render/render.js';
 import { shardOfTenant } from '../../src/tenants/shard.js';
-import { bundledTenants, cleanupTempRepos, cli, packedKeys, packFile, tempRepo } from '../helpers.js';
+import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, packedKeys, packFile, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 const made: string[] = [];
@@ -99,6 +99,27 @@ describe('tenant-local findings computed while worker threads render', () => {
     // The CLI reports how many tenants were checked while rendering.
     const timed = await cli(root, 'check', '--format', 'json', '--allow-no-base', '--no-cache', '--workers', '2', '--timings');
     expect(timed.stderr).toContain(`findings  ${total - 2} tenants checked while rendering\n`);
+  }, 120_000);
+
+  it('are checked again when what they guessed about namespaces not yet rendered does not hold for the whole tree', async () => {
+    const { root } = await repo();
+    // Every tenant admits its api from namespaces labelled team=obs, which only the last tenant's Namespace carries: rendered in the last batch.
+    await applyInputEdits(root, [{ file: 'templates/tenant/namespace.yaml.ejs', from: '  labels:\n', to: `  labels:\n<% if (tenant.id === 'bulk-${BULK - 1}') { -%>\n    team: obs\n<% } -%>\n` }]);
+    await writeFile(
+      path.join(root, 'templates/tenant/networkpolicy-allow-team.yaml.ejs'),
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-team\n  namespace: <%- v(tenant.namespace) %>\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress"]\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              team: obs\n',
+    );
+    expect((await cli(root, 'render', '--no-cache', '--workers', '1')).exitCode).toBe(0);
+    const alone = await runPipeline({ root, noBase: 'ignore', workers: 1 });
+    const early = await runPipeline({ root, noBase: 'ignore', workers: 2 });
+    expect(early.render?.workers).toBe(2);
+    expect(alone.diagnostics.filter((d) => d.ruleId === 'network/namespace-selector')).toEqual([]);
+    expect(outputs(early)).toEqual(outputs(alone));
+    // Only tenants handed over with the last one saw its Namespace while rendering: the others guessed no namespace matched, and were checked again.
+    const total = early.config!.tenants.length;
+    expect(early.findingsEarly).toBeGreaterThan(0);
+    expect(early.findingsEarly).toBeLessThanOrEqual(TENANTS_PER_BATCH);
+    expect(early.findingsEarly).toBeLessThan(total);
   }, 120_000);
 
   it("in a shard: only its own tenants are checked while rendering, kept and replayed, and the shards' findings are the full run's", async () => {

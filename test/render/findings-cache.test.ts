@@ -242,6 +242,38 @@ describe('DNS egress (network/dns-egress judges each namespace by its own polici
   });
 });
 
+describe('namespaceSelectors (network/namespace-selector asks which namespaces the tree knows)', () => {
+  it('are replayed while every answer holds, and checked again for every tenant once a namespace gains the label', async () => {
+    const root = await repoWithFindings();
+    // Every tenant admits its api from namespaces labelled team=obs, which no namespace carries.
+    await writeFile(
+      path.join(root, 'templates/tenant/networkpolicy-allow-team.yaml.ejs'),
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-team\n  namespace: <%- v(tenant.namespace) %>\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress"]\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              team: obs\n',
+    );
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const dead = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'network/namespace-selector').map((d) => d.tenant).sort();
+    const none = await check(root);
+    expect(dead(none)).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    // The question is kept with the finding.
+    const [key] = (await packedKeys(dir, 'findings')).get('cache-plain')!;
+    const stored = new RenderCache(dir).getFindings('cache-plain', key!) as { reads: unknown[] };
+    expect(stored.reads).toContainEqual(['selector', '{"matchLabels":{"team":"obs"}}', false]);
+    const warm = await check(root, new RenderCache(dir));
+    expect(warm.findingsCache).toEqual({ hits: TENANTS, misses: 0 });
+    expect(outputs(warm)).toEqual(outputs(none));
+
+    // A cluster template renders a Namespace with the label: no tenant's objects or inputs changed, but its answer did.
+    await writeFile(path.join(root, 'templates/cluster/namespace-monitoring.yaml.ejs'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: monitoring\n  labels:\n    team: obs\n');
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const after = await check(root, new RenderCache(dir));
+    expect(after.findingsCache).toEqual({ hits: 0, misses: TENANTS });
+    expect(dead(after)).toEqual([]);
+    expect(outputs(after)).toEqual(outputs(await check(root)));
+  });
+});
+
 describe('ingress ports by name (isolation/network-allow-scope reads only its own namespace)', () => {
   it('resolve through the tenant\'s own containers, and their findings are kept and replayed per tenant', async () => {
     const root = await repoWithFindings();
