@@ -177,15 +177,7 @@ function podIps(o: KubeObject): string[] {
 }
 
 /** A workload as buildModel records it, before the namespace's labels are attached: what a tenant's unchanged objects give, kept between runs. */
-export interface WorkloadRecord {
-  readonly id: string;
-  readonly namespace: string;
-  readonly name: string;
-  readonly kind: string;
-  readonly labels: Labels;
-  readonly ports: readonly NamedPort[];
-  readonly ips: readonly string[];
-}
+export type WorkloadRecord = Omit<Workload, 'namespaceLabels' | 'ips'> & { readonly ips: readonly string[] };
 
 /**
  * Workloads kept from an earlier run, by unit: a tenant whose namespace holds

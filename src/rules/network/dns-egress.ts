@@ -1,7 +1,7 @@
 import type { NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort } from 'kubernetes-types/networking/v1.js';
 import { NAMESPACE_NAME_LABEL, selectorMatches } from '../../manifest/selectors.js';
 import type { Platform } from '../../tenants/types.js';
-import { headOf, namespaceOfManifest } from '../../manifest/types.js';
+import { headOf, namespaceOfManifest, type Manifest } from '../../manifest/types.js';
 import type { Rule } from '../types.js';
 import { asNetworkPolicy, effectivePolicyTypes, policyRules, selectsAll } from '../util.js';
 
@@ -31,6 +31,14 @@ function reachesDns(peers: NetworkPolicyPeer[], dns: Platform['dns']): boolean {
   );
 }
 
+/** The policies of a namespace, picked once per run from its objects (the engine hands every rule the same list): a namespace with thousands of them is not scanned once per policy. */
+const policiesOf = new WeakMap<readonly Manifest[], Manifest[]>();
+function policiesIn(objects: readonly Manifest[]): Manifest[] {
+  let policies = policiesOf.get(objects);
+  if (!policies) policiesOf.set(objects, (policies = objects.filter((o) => headOf(o).kind === 'NetworkPolicy')));
+  return policies;
+}
+
 const isolatesAll = (np: NetworkPolicy) => selectsAll(np.spec?.podSelector) && effectivePolicyTypes(np).has('Egress');
 
 /**
@@ -52,7 +60,7 @@ export const dnsEgress: Rule<Messages> = {
     const dns = ctx.platform?.dns;
     if (!dns) return;
     const ns = namespaceOfManifest(m);
-    const policies = ctx.inNamespace(ns).filter((o) => headOf(o).kind === 'NetworkPolicy');
+    const policies = policiesIn(ctx.inNamespace(ns));
     if (policies[0] !== m) return;
     const namespace = ns ?? '';
     const port = dns.port ?? 53;
