@@ -6,6 +6,7 @@ import type { AdmissionReplay, TenantAdmission } from './analysis/admission/inde
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
 import type { FlowReplay, TenantFlows } from './analysis/isolation/network.js';
 import type { NetworkReplay, TenantNetwork } from './analysis/isolation/world.js';
+import type { RbacProof, RbacReplay } from './analysis/isolation/rbac.js';
 import { isProtocol, workloadId } from './analysis/netpol/index.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
 import type { LocalFindings, RuleRunInput, TenantRead } from './rules/engine.js';
@@ -339,6 +340,44 @@ export function networkReplay(cache: RenderCache, plan: LocalPlan): NetworkRepla
   };
   const { recorded, record } = kept(cache, 'network', keyOf, isTenantNetwork);
   return { unitOf: plan.unitOf, recorded: (unit) => recorded(unit, ''), record: (unit, network) => record(unit, '', network) };
+}
+
+/** The pack entry the RBAC proof is kept under: no tenant id can be this (ids are DNS labels). */
+const RBAC_ENTRY = '(rbac proof)';
+
+/**
+ * What the RBAC proof replays: the whole proof, kept under a digest of
+ * everything it reads (rbacInputs) and of the build. It walks bindings across
+ * namespaces, so it has no per-tenant part; a pull request that leaves every
+ * RBAC object, guardrail name and tenant as they were (a tier change, say)
+ * replays it.
+ */
+export function rbacReplay(cache: RenderCache): RbacReplay {
+  const keyOf = (inputs: string) => sha256(`${FINDINGS_FORMAT}\n${cache.toolId}\nrbac\n${inputs}`);
+  return {
+    recorded(inputs) {
+      const v = cache.getFindings(RBAC_ENTRY, keyOf(inputs), 'rbac');
+      return isRbacProof(v) ? v : undefined;
+    },
+    record(inputs, proof) {
+      cache.putFindings(RBAC_ENTRY, keyOf(inputs), proof, 'rbac');
+    },
+  };
+}
+
+function isRbacProof(v: unknown): v is RbacProof {
+  const o = v as Partial<RbacProof> | null;
+  const s = o?.section as Partial<RbacProof['section']> | undefined;
+  return (
+    typeof o === 'object' &&
+    o !== null &&
+    Array.isArray(o.diagnostics) &&
+    o.diagnostics.every((d: Partial<Diagnostic> | null) => typeof d === 'object' && d !== null && isString(d.ruleId) && isString(d.message) && isString(d.severity)) &&
+    typeof s === 'object' &&
+    s !== null &&
+    isString(s.title) &&
+    isString(s.text)
+  );
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string';

@@ -22,7 +22,7 @@ import type { BaseSide } from './lifecycle/index.js';
 import { inShard, PLATFORM_SHARD, type Shard } from './tenants/shard.js';
 import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
-import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
+import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, rbacReplay, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listFiles, listTree } from './tree/list.js';
 import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
 import { readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
@@ -555,7 +555,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   if (stages.has('proofs') && config) {
     const proofs = await phase('proofs', async () => {
       const { proveIsolation } = await import('./analysis/proofs.js');
-      const kept = local && opts.cache ? { flows: flowsReplay(opts.cache, local), network: networkReplay(opts.cache, local) } : {};
+      const kept = local && opts.cache ? { flows: flowsReplay(opts.cache, local), network: networkReplay(opts.cache, local), rbac: rbacReplay(opts.cache) } : {};
       const replay = local ? { quotas: quotaReplay(opts.cache, local, early?.quotas()), ...kept } : {};
       return contained('the isolation proofs', manifests, unreadable, () => proveIsolation(manifests, config, replay));
     });

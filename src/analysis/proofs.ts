@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import type { Manifest } from '../manifest/types.js';
 import type { Section } from '../diagnostics/result.js';
 import type { TenantsConfig } from '../tenants/types.js';
-import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type FlowReplay, type NetworkReplay, type ProofStats, type QuotaReplay } from './isolation/index.js';
+import { proveNetwork, proveRbac, quotaSection, tenantQuotas, type FlowReplay, type NetworkReplay, type ProofStats, type QuotaReplay, type RbacReplay } from './isolation/index.js';
 
 export interface Proofs {
   diagnostics: Diagnostic[];
@@ -15,17 +15,18 @@ export interface Proofs {
   stats: ProofStats;
 }
 
-/** What the proofs replay of tenants kept from an earlier run (local-findings.ts): quota reports, network flows, and what their objects give the network model. */
+/** What the proofs replay from an earlier run (local-findings.ts): tenants' quota reports, network flows and what their objects give the network model, and the RBAC proof whose inputs did not change. */
 export interface ProofReplay {
   quotas?: QuotaReplay;
   flows?: FlowReplay;
   network?: NetworkReplay;
+  rbac?: RbacReplay;
 }
 
 export function proveIsolation(manifests: readonly Manifest[], config: TenantsConfig, replay: ProofReplay = {}): Proofs {
   const { quotas, flows } = replay;
   const network = proveNetwork(manifests, config, flows, replay.network);
-  const rbac = proveRbac(manifests, config);
+  const rbac = proveRbac(manifests, config, replay.rbac);
   return {
     diagnostics: [...network.diagnostics, ...rbac.diagnostics],
     sections: [network.section, rbac.section, quotaSection(tenantQuotas(manifests, config, quotas))],

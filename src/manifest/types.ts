@@ -35,6 +35,12 @@ export interface Manifest {
   readonly head?: ObjectHead;
   /** Position of the node at a JSON pointer (RFC 6901), or of its nearest existing ancestor. */
   locate(pointer: string): Position;
+  /**
+   * The contentDigest of the text the object was read from, which fixes both
+   * the object and every position locate gives: present where that text is
+   * the render's own (objects replayed from the cache or from a worker thread).
+   */
+  digest?(): string;
 }
 
 /**

@@ -71,8 +71,8 @@ export interface CacheStats {
   misses: number;
 }
 
-/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, its quota report, what its own network flows showed, or what its objects give the network model. Each kind has its own pack. */
-const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows', 'network'] as const;
+/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, its quota report, what its own network flows showed, or what its objects give the network model; and the RBAC proof, kept whole. Each kind has its own pack. */
+const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows', 'network', 'rbac'] as const;
 export type FindingsKind = (typeof FINDINGS_KINDS)[number];
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');

@@ -6,7 +6,7 @@ import { makeManifest } from '../manifest/parse.js';
 import type { KubeObject, Manifest, ObjectHead, Position } from '../manifest/types.js';
 import { clusterRoot, emptyKustomization, kustomizations, kustomizationFile, workloadsPath, type EntryPoint } from '../platform/layout.js';
 import type { Tenant, TenantsConfig } from '../tenants/types.js';
-import { treeDigest } from '../tree/digest.js';
+import { contentDigest, treeDigest } from '../tree/digest.js';
 import type { KnownFiles } from '../tree/read.js';
 import { sha256, textDigest, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
 import { identityTaken, type PlacedObject, type ShapedSummary, type TenantSummary } from './summaries.js';
@@ -496,7 +496,7 @@ const originOf = (o: CachedObject, tenant: string | undefined) => (tenant && !o.
  */
 const manifestOf = (e: Extract<RenderEvent, { object: unknown }>, origin: { template: string; tenant?: string }): Manifest => {
   if (!e.value) return replayedManifest(e.object, origin);
-  const m = makeManifest(e.value, e.object.path, e.object.text, 0, origin);
+  const m: Manifest = { ...makeManifest(e.value, e.object.path, e.object.text, 0, origin), digest: () => textDigest(e.object) };
   replayedManifests.set(e.object, m);
   return m;
 };
@@ -549,6 +549,7 @@ class ReplayedManifest implements Manifest {
   readonly jsonLength: number | undefined;
   readonly head: ObjectHead | undefined;
   private readonly text: string;
+  private textDigest: string | undefined;
   /** Dropped once parsed, so nothing here holds on to the JSON text (releaseJson lets the entry drop it too). */
   private json: string | undefined;
   private parsed: KubeObject | undefined;
@@ -556,6 +557,7 @@ class ReplayedManifest implements Manifest {
   constructor(o: CachedObject, origin: { template: string; tenant?: string }) {
     this.file = o.path;
     this.text = o.text;
+    this.textDigest = o.digest;
     this.origin = origin;
     this.json = o.json;
     // The stored JSON is JSON.stringify of the object (faithfulJson): its length is the serialised length.
@@ -573,5 +575,9 @@ class ReplayedManifest implements Manifest {
 
   locate(pointer: string): Position {
     return locateInText(this.text, 0, pointer);
+  }
+
+  digest(): string {
+    return (this.textDigest ??= contentDigest(this.text));
   }
 }

@@ -648,6 +648,53 @@ describe('network model of unchanged tenants (their workloads and Services)', ()
   });
 });
 
+describe('the RBAC proof', () => {
+  it('is replayed whole while nothing it reads changed, and made again when an RBAC object or a tenant changes', async () => {
+    const root = await repoWithFindings();
+    const dir = await cacheDir();
+    const rbac = (r: PipelineResult) => r.sections.find((s) => s.title === 'RBAC')!.text;
+    const guardrails = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'isolation/rbac-guardrails').map((d) => d.tenant).sort();
+    const none = await check(root);
+    expect(guardrails(none)).toEqual([]);
+    await check(root, new RenderCache(dir));
+    const [key, ...more] = (await packedKeys(dir, 'rbac')).get('(rbac proof)')!;
+    expect(more).toEqual([]);
+    expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+
+    // Replayed, not made again: the kept proof rewritten under its own key is what the warm run reports.
+    const cache = new RenderCache(dir);
+    const kept = cache.getFindings('(rbac proof)', key!, 'rbac') as { section: { text: string } };
+    expect(kept.section.text).toBe(rbac(none));
+    cache.putFindings('(rbac proof)', key!, { ...kept, section: { ...kept.section, text: 'kept\n' } }, 'rbac');
+    cache.saveFindings();
+    expect(rbac(await check(root, new RenderCache(dir)))).toBe('kept\n');
+    // A tier changes: no RBAC object, guardrail or tenant id does, so the proof is still the kept one.
+    await applyInputEdits(root, [{ file: 'tenants.yaml', from: '    name: Cache Plain\n    tier: standard\n', to: '    name: Cache Plain\n    tier: premium\n' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    expect(rbac(await check(root, new RenderCache(dir)))).toBe('kept\n');
+
+    // Every tenant's Role may now write its ResourceQuota: the proof is made again, and finds it.
+    await applyInputEdits(root, [{ file: 'templates/tenant/role.yaml.ejs', from: 'rules:\n', to: 'rules:\n  - apiGroups: [""]\n    resources: ["resourcequotas"]\n    verbs: ["update"]\n' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const edited = await check(root, new RenderCache(dir));
+    expect(guardrails(edited)).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    expect(outputs(edited)).toEqual(outputs(await check(root)));
+
+    // A RoleBinding edited by hand in the committed tree is read from disk: the proof is made, whatever was kept.
+    const binding = path.join(root, 'rendered/ai-agents-test-tenant-a/rolebinding-tenant-test-tenant-a-rolebinding.yaml');
+    const text = await readFile(binding, 'utf8');
+    await writeFile(binding, text.replace(/(subjects:\n)/, '$1  - kind: ServiceAccount\n    name: sa-test-tenant-b\n    namespace: ai-agents-test-tenant-b\n'));
+    const handEdited = await check(root, new RenderCache(dir));
+    expect(handEdited.diagnostics.some((d) => d.ruleId === 'isolation/rbac-cross-tenant')).toBe(true);
+    expect(outputs(handEdited)).toEqual(outputs(await check(root)));
+    // Edited by hand again, now without the grant: made again too, not replayed as the last hand edit left it.
+    await writeFile(binding, `# reviewed\n${text}`);
+    const again = await check(root, new RenderCache(dir));
+    expect(again.diagnostics.some((d) => d.ruleId === 'isolation/rbac-cross-tenant')).toBe(false);
+    expect(outputs(again)).toEqual(outputs(await check(root)));
+  });
+});
+
 describe('the findings packs', () => {
   it('keep the two newest entries of each tenant in one file per kind, and are written only when an entry changed', async () => {
     const dir = await cacheDir();

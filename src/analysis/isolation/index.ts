@@ -1,5 +1,5 @@
 export { proveNetwork, type FlowReplay, type NetworkProof, type TenantFlows } from './network.js';
-export { proveRbac, type RbacProof } from './rbac.js';
+export { proveRbac, type RbacProof, type RbacReplay } from './rbac.js';
 export { tenantQuotas, quotaSection, type TenantQuota, type QuotaRow, type QuotaReplay } from './quota.js';
 export { MATRIX_MAX_TENANTS } from './matrix.js';
 export type { NetworkReplay, ServiceRecord, TenantNetwork } from './world.js';

@@ -14,6 +14,7 @@ import {
   clusterGrants,
   crossNamespaceGrants,
   guardrailTargets,
+  RBAC_GROUP,
   refString,
   ruleAllows,
   serviceAccountUser,
@@ -90,7 +91,45 @@ export interface RbacProof {
   section: Section;
 }
 
-export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig): RbacProof {
+const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
+/**
+ * Everything proveRbac reads, as one text: each RBAC object by file, document
+ * and the digest of its text (which fixes the object and every line a finding
+ * names), where it came from, the guardrail objects' heads, the tenants' ids
+ * and namespaces, and the platform admins. Undefined when an RBAC object's
+ * text is not known by digest (a committed file that differs from the
+ * render): the proof is then made, never replayed.
+ */
+export function rbacInputs(manifests: readonly Manifest[], config: TenantsConfig): string | undefined {
+  const objects: unknown[] = [];
+  for (const m of manifests) {
+    const { apiVersion, kind } = headOf(m);
+    if (!RBAC_KINDS.has(kind) && !apiVersion.startsWith(`${RBAC_GROUP}/`)) continue;
+    if (!m.digest) return undefined;
+    objects.push([m.file, m.docIndex, m.digest(), m.origin ?? null]);
+  }
+  return JSON.stringify({ objects, guardrails: guardrailTargets(manifests), tenants: config.tenants.map((t) => [t.id, t.namespace]), admins: config.platform.admins });
+}
+
+/** The proof of an earlier run, kept under a digest of its inputs (rbacInputs). */
+export interface RbacReplay {
+  recorded(inputs: string): RbacProof | undefined;
+  record(inputs: string, proof: RbacProof): void;
+}
+
+/** The RBAC proof, replayed when nothing it reads changed since it was kept. */
+export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig, replay?: RbacReplay): RbacProof {
+  const inputs = replay ? rbacInputs(manifests, config) : undefined;
+  if (inputs === undefined) return makeRbacProof(manifests, config);
+  const kept = replay!.recorded(inputs);
+  if (kept) return kept;
+  const proof = makeRbacProof(manifests, config);
+  replay!.record(inputs, proof);
+  return proof;
+}
+
+function makeRbacProof(manifests: readonly Manifest[], config: TenantsConfig): RbacProof {
   const authz = buildAuthorizer(manifests);
   const byRef = new Map<string, Manifest>();
   for (const m of manifests) {

@@ -22,7 +22,7 @@ import type {
 import { isNonResourceRequest } from './types.js';
 import { serviceAccountUser } from './user.js';
 
-const RBAC_GROUP = 'rbac.authorization.k8s.io';
+export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
 /** A binding with its role already resolved and its subjects made absolute. */
 export interface ResolvedBinding {
