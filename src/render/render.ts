@@ -549,7 +549,8 @@ class ReplayedManifest implements Manifest {
   readonly jsonLength: number | undefined;
   readonly head: ObjectHead | undefined;
   private readonly text: string;
-  private textDigest: string | undefined;
+  /** contentDigest of `text`, once known (stored with the entry, or computed when first asked). */
+  private knownDigest: string | undefined;
   /** Dropped once parsed, so nothing here holds on to the JSON text (releaseJson lets the entry drop it too). */
   private json: string | undefined;
   private parsed: KubeObject | undefined;
@@ -557,7 +558,7 @@ class ReplayedManifest implements Manifest {
   constructor(o: CachedObject, origin: { template: string; tenant?: string }) {
     this.file = o.path;
     this.text = o.text;
-    this.textDigest = o.digest;
+    this.knownDigest = o.digest;
     this.origin = origin;
     this.json = o.json;
     // The stored JSON is JSON.stringify of the object (faithfulJson): its length is the serialised length.
@@ -578,6 +579,6 @@ class ReplayedManifest implements Manifest {
   }
 
   digest(): string {
-    return (this.textDigest ??= contentDigest(this.text));
+    return (this.knownDigest ??= contentDigest(this.text));
   }
 }

@@ -1,5 +1,6 @@
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { NAMESPACE_NAME_LABEL, selectorMatches, type Labels } from '../manifest/selectors.js';
+import { namespaceIndex, type NamespaceIndex } from '../analysis/isolation/namespaces.js';
+import { NAMESPACE_NAME_LABEL, type Labels } from '../manifest/selectors.js';
 import { headOf, type Manifest } from '../manifest/types.js';
 import type { Platform, Tenant } from '../tenants/types.js';
 
@@ -9,10 +10,10 @@ import type { Platform, Tenant } from '../tenants/types.js';
  * platform's ingress, database and DNS namespaces, kube-system, any namespace
  * objects are in) with only the label the API server sets on every namespace.
  * A set may lie over a base (`under`): its own names hide the base's.
+ * Selectors are answered by the proofs' namespace index, once per selector.
  */
 export class KnownNamespaces {
-  /** `key=value` → the names whose labels hold it, so a matchLabels selector looks only at namespaces carrying its first pair. */
-  private index: Map<string, string[]> | undefined;
+  private index: NamespaceIndex | undefined;
 
   constructor(
     private readonly byName: ReadonlyMap<string, Labels>,
@@ -25,26 +26,10 @@ export class KnownNamespaces {
   }
 
   private matchesHiding(sel: LabelSelector, hidden: ReadonlyMap<string, Labels> | undefined): boolean {
-    const first = Object.entries(sel.matchLabels ?? {})[0];
-    const names = first ? (this.indexed().get(`${first[0]}=${first[1]}`) ?? []) : this.byName.keys();
-    for (const name of names) if (!hidden?.has(name) && selectorMatches(sel, this.byName.get(name)!)) return true;
+    const names = (this.index ??= namespaceIndex(this.byName)).match(sel).list;
+    if (names.some((name) => !hidden?.has(name))) return true;
     if (!this.under) return false;
     return this.under.matchesHiding(sel, hidden ? new Map([...hidden, ...this.byName]) : this.byName);
-  }
-
-  private indexed(): Map<string, string[]> {
-    if (!this.index) {
-      this.index = new Map();
-      for (const [name, labels] of this.byName) {
-        for (const [k, v] of Object.entries(labels)) {
-          const key = `${k}=${v}`;
-          const list = this.index.get(key);
-          if (list) list.push(name);
-          else this.index.set(key, [name]);
-        }
-      }
-    }
-    return this.index;
   }
 }
 

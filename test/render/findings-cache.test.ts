@@ -649,7 +649,7 @@ describe('network model of unchanged tenants (their workloads and Services)', ()
 });
 
 describe('the RBAC proof', () => {
-  it('is replayed whole while nothing it reads changed, and made again when an RBAC object or a tenant changes', async () => {
+  it('is replayed whole while nothing it reads changed, and made again when an RBAC object changes or is edited by hand', async () => {
     const root = await repoWithFindings();
     const dir = await cacheDir();
     const rbac = (r: PipelineResult) => r.sections.find((s) => s.title === 'RBAC')!.text;
@@ -692,6 +692,22 @@ describe('the RBAC proof', () => {
     const again = await check(root, new RenderCache(dir));
     expect(again.diagnostics.some((d) => d.ruleId === 'isolation/rbac-cross-tenant')).toBe(false);
     expect(outputs(again)).toEqual(outputs(await check(root)));
+  });
+
+  it('is made again when a guardrail object is renamed, though no RBAC object changed', async () => {
+    const root = await repoWithFindings();
+    // Every tenant's Role may update the ResourceQuota named tenant-quota: a guardrail change, found for every tenant.
+    await applyInputEdits(root, [{ file: 'templates/tenant/role.yaml.ejs', from: 'rules:\n', to: 'rules:\n  - apiGroups: [""]\n    resources: ["resourcequotas"]\n    resourceNames: ["tenant-quota"]\n    verbs: ["update"]\n' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const dir = await cacheDir();
+    const guardrails = (r: PipelineResult) => r.diagnostics.filter((d) => d.ruleId === 'isolation/rbac-guardrails').map((d) => d.tenant).sort();
+    expect(guardrails(await check(root, new RenderCache(dir)))).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    // The quota is renamed; the Roles are as they were, and now name a quota no namespace holds.
+    await applyInputEdits(root, [{ file: 'templates/tenant/resourcequota.yaml.ejs', from: '  name: tenant-quota\n', to: '  name: tenant-quota-v2\n' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const warm = await check(root, new RenderCache(dir));
+    expect(guardrails(warm)).toEqual([]);
+    expect(outputs(warm)).toEqual(outputs(await check(root)));
   });
 });
 

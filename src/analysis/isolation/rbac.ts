@@ -21,6 +21,7 @@ import {
   splitServiceAccountUser,
   userInfo,
   type BindingFinding,
+  type GuardrailTarget,
   type PolicyRule,
   type ProofSubject,
   type RbacObjectRef,
@@ -101,7 +102,7 @@ const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBi
  * text is not known by digest (a committed file that differs from the
  * render): the proof is then made, never replayed.
  */
-export function rbacInputs(manifests: readonly Manifest[], config: TenantsConfig): string | undefined {
+function rbacInputs(manifests: readonly Manifest[], config: TenantsConfig, guardrails: readonly GuardrailTarget[]): string | undefined {
   const objects: unknown[] = [];
   for (const m of manifests) {
     const { apiVersion, kind } = headOf(m);
@@ -109,7 +110,7 @@ export function rbacInputs(manifests: readonly Manifest[], config: TenantsConfig
     if (!m.digest) return undefined;
     objects.push([m.file, m.docIndex, m.digest(), m.origin ?? null]);
   }
-  return JSON.stringify({ objects, guardrails: guardrailTargets(manifests), tenants: config.tenants.map((t) => [t.id, t.namespace]), admins: config.platform.admins });
+  return JSON.stringify({ objects, guardrails, tenants: config.tenants.map((t) => [t.id, t.namespace]), admins: config.platform.admins });
 }
 
 /** The proof of an earlier run, kept under a digest of its inputs (rbacInputs). */
@@ -120,21 +121,22 @@ export interface RbacReplay {
 
 /** The RBAC proof, replayed when nothing it reads changed since it was kept. */
 export function proveRbac(manifests: readonly Manifest[], config: TenantsConfig, replay?: RbacReplay): RbacProof {
-  const inputs = replay ? rbacInputs(manifests, config) : undefined;
-  if (inputs === undefined) return makeRbacProof(manifests, config);
+  const guardrails = guardrailTargets(manifests);
+  const inputs = replay ? rbacInputs(manifests, config, guardrails) : undefined;
+  if (inputs === undefined) return makeRbacProof(manifests, config, guardrails);
   const kept = replay!.recorded(inputs);
   if (kept) return kept;
-  const proof = makeRbacProof(manifests, config);
+  const proof = makeRbacProof(manifests, config, guardrails);
   replay!.record(inputs, proof);
   return proof;
 }
 
-function makeRbacProof(manifests: readonly Manifest[], config: TenantsConfig): RbacProof {
+function makeRbacProof(manifests: readonly Manifest[], config: TenantsConfig, guardrails: readonly GuardrailTarget[]): RbacProof {
   const authz = buildAuthorizer(manifests);
   const byRef = new Map<string, Manifest>();
   for (const m of manifests) {
     const { kind: k, namespace, name } = headOf(m);
-    if (k === 'Role' || k === 'ClusterRole' || k === 'RoleBinding' || k === 'ClusterRoleBinding') {
+    if (RBAC_KINDS.has(k)) {
       byRef.set(`${k}/${namespace ?? ''}/${name ?? ''}`, m);
     }
   }
@@ -171,7 +173,7 @@ function makeRbacProof(manifests: readonly Manifest[], config: TenantsConfig): R
       }),
     );
   }
-  const guard = canModifyGuardrails(authz, subjects, guardrailTargets(manifests));
+  const guard = canModifyGuardrails(authz, subjects, guardrails);
   for (const g of guard) {
     const via = g.via[0];
     const role = via ? byRef.get(refKey(via.role)) : undefined;
