@@ -6,6 +6,7 @@ import type { AdmissionReplay, TenantAdmission } from './analysis/admission/inde
 import type { QuotaReplay, TenantQuota } from './analysis/isolation/quota.js';
 import type { FlowReplay, TenantFlows } from './analysis/isolation/network.js';
 import type { NetworkReplay, TenantNetwork } from './analysis/isolation/world.js';
+import type { PolicySurface, ReachSpec } from './analysis/isolation/surface.js';
 import type { RbacProof, RbacReplay } from './analysis/isolation/rbac.js';
 import { isProtocol, workloadId } from './analysis/netpol/index.js';
 import { quotaFromJson, quotaToJson } from './analysis/isolation/quota-json.js';
@@ -235,13 +236,16 @@ function isStageFindings(v: unknown): v is StageFindings {
 /** A selector as namespacesMatch records it: an object whose matchLabels and matchExpressions, if any, are a map and a list. */
 function isSelectorJson(text: string): boolean {
   try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-    const { matchLabels, matchExpressions } = v as LabelSelector;
-    return (matchLabels === undefined || (typeof matchLabels === 'object' && matchLabels !== null && !Array.isArray(matchLabels))) && (matchExpressions === undefined || Array.isArray(matchExpressions));
+    return isSelector(JSON.parse(text));
   } catch {
     return false;
   }
+}
+
+function isSelector(v: unknown): v is LabelSelector {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const { matchLabels, matchExpressions } = v as LabelSelector;
+  return (matchLabels === undefined || (typeof matchLabels === 'object' && matchLabels !== null && !Array.isArray(matchLabels))) && (matchExpressions === undefined || Array.isArray(matchExpressions));
 }
 
 /** Each question once, in a stable order: the entry is the same whichever rule asked first. */
@@ -401,7 +405,13 @@ function isTenantNetwork(v: unknown): v is TenantNetwork {
     const x = sv as Record<string, unknown> | null;
     return typeof x === 'object' && x !== null && (x.name === undefined || isString(x.name)) && (x.selector === undefined || isLabels(x.selector)) && (x.target === undefined || isString(x.target) || typeof x.target === 'number');
   };
-  return o.workloads.every(workloadOk) && o.services.every(serviceOk);
+  const reachOk = (r: unknown) => {
+    const x = r as Partial<ReachSpec> | null;
+    return typeof x === 'object' && x !== null && typeof x.all === 'boolean' && Array.isArray(x.selectors) && x.selectors.every(isSelector);
+  };
+  const policiesOk = (p: PolicySurface | undefined) =>
+    typeof p === 'object' && p !== null && reachOk(p.ingress) && reachOk(p.egress) && Array.isArray(p.policies) && p.policies.every((x) => Array.isArray(x) && x.length === 3 && isString(x[0]) && typeof x[1] === 'boolean' && typeof x[2] === 'boolean');
+  return o.workloads.every(workloadOk) && o.services.every(serviceOk) && policiesOk(o.policies);
 }
 
 const FLOW_RULES: readonly unknown[] = ['isolation/declared-flow-blocked', 'isolation/undeclared-flow'] satisfies TenantFlows['findings'][number]['ruleId'][];

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
+import type { TenantMatrixJson } from '../../src/diagnostics/result.js';
 import type { Manifest } from '../../src/manifest/types.js';
 import type { TenantsConfig } from '../../src/tenants/types.js';
 import { pushTo } from '../../src/collections.js';
@@ -622,7 +623,8 @@ describe('network model of unchanged tenants (their workloads and Services)', ()
     expect(paths(none)).toEqual([]);
     await check(root, new RenderCache(dir));
     const stored = await packedKeys(dir, 'network');
-    expect([...stored.keys()].sort()).toEqual(['cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
+    // cache-gone is decommissioned: it has policies and no workloads, and is kept for its policies.
+    expect([...stored.keys()].sort()).toEqual(['cache-gone', 'cache-plain', 'cache-premium', 'test-tenant-a', 'test-tenant-b']);
     const warm = await check(root, new RenderCache(dir));
     expect(outputs(warm)).toEqual(outputs(none));
 
@@ -638,13 +640,33 @@ describe('network model of unchanged tenants (their workloads and Services)', ()
     cache.saveFindings();
     const opened = paths(await check(root, new RenderCache(dir)));
     expect(opened.length).toBeGreaterThan(0);
-    for (const d of opened) expect([d.tenant, d.message]).toEqual(['cache-plain', expect.stringMatching(/^cross-tenant path: tenant cache-plain admits pods of tenant [^ ]+: .* → ai-agents-cache-plain\/worker on /)]);
+    // The pairs into cache-plain are evaluated with its policies, modelled from its objects only now: allow-probe is what admits them.
+    for (const d of opened) expect([d.tenant, d.message]).toEqual(['cache-plain', expect.stringMatching(/^cross-tenant path: tenant cache-plain admits pods of tenant [^ ]+: .* → ai-agents-cache-plain\/worker on .* is allowed by ai-agents-cache-plain\/allow-probe;/)]);
+    // What the matrix and the search read of cache-plain's policies is the kept surface: renamed there, renamed in the report.
+    const listed = (r: PipelineResult) => (r.sections.find((x) => x.kind === 'tenant-matrix')!.json as TenantMatrixJson).policies['cache-plain']!.ingress;
+    expect(listed(none)).toContain('allow-probe');
+    for (const key of keys) {
+      const network = cache.getFindings('cache-plain', key, 'network') as { policies: { policies: [string, boolean, boolean][] } };
+      cache.putFindings('cache-plain', key, { ...network, policies: { ...network.policies, policies: network.policies.policies.map(([n, i, e]) => [`kept-${n}`, i, e]) } }, 'network');
+    }
+    cache.saveFindings();
+    expect(listed(await check(root, new RenderCache(dir)))).toEqual(listed(none).map((n) => `kept-${n}`));
 
     // An entry of another shape is a miss: the objects are read, and kept again.
     for (const key of keys) cache.putFindings('cache-plain', key, { namespace: 'ai-agents-cache-plain', workloads: [{ id: 'x', namespace: 'ai-agents-cache-plain' }], services: [] }, 'network');
     cache.saveFindings();
     expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
     expect(kept((await packedKeys(dir, 'network')).get('cache-plain')![0]!, new RenderCache(dir)).workloads.map((w) => w.labels.role)).toEqual([undefined, undefined]);
+    // So is one without the surface of its policies, or with a surface of another shape: the policies are read, and their surface kept again.
+    const good = (await packedKeys(dir, 'network')).get('cache-plain')![0]!;
+    const whole = new RenderCache(dir).getFindings('cache-plain', good, 'network') as Record<string, unknown>;
+    for (const wrong of [{ ...whole, policies: undefined }, { ...whole, policies: { ...(whole.policies as object), ingress: { all: false, selectors: [[]] } } }]) {
+      const edit = new RenderCache(dir);
+      edit.putFindings('cache-plain', good, wrong, 'network');
+      edit.saveFindings();
+      expect(outputs(await check(root, new RenderCache(dir)))).toEqual(outputs(none));
+      expect(new RenderCache(dir).getFindings('cache-plain', good, 'network')).toEqual(whole);
+    }
   });
 });
 

@@ -7,10 +7,8 @@
  * neighbour's policies), and pods a tenant could create with any labels are
  * stood in for by witnesses built from the peers' pod selectors.
  */
-import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
 import {
   isEmptyPorts,
-  isolatingPolicies,
   selectorMatches,
   type ConnectionVerdict,
   type Direction,
@@ -22,7 +20,8 @@ import {
 import { allowingPeer, type Blame } from './blame.js';
 import { pod, type Evaluator } from './evaluator.js';
 import { witnessLabels, type NamespaceIndex } from './namespaces.js';
-import type { TenantNet, World } from './world.js';
+import { surfaceOf, type TenantNet, type World } from './world.js';
+import type { ReachSpec } from './surface.js';
 
 /** Which side's policies admit the connection: both (a real path) or only one. */
 export type OpenSide = 'both' | 'ingress' | 'egress';
@@ -59,24 +58,14 @@ interface Reach {
   broad: { list: readonly string[]; set: ReadonlySet<string> }[];
 }
 
-const emptySelector = (s: LabelSelector) => Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
-
 /** Namespaces a tenant's rules in `dir` could open towards; `all` when a pod it can create is not isolated. */
-function reachOf(world: World, idx: NamespaceIndex, t: TenantNet, dir: Direction): Reach {
-  const policies = (world.policiesByNs.get(t.namespace) ?? []).filter((p) => (dir === 'ingress' ? p.affectsIngress : p.affectsEgress));
-  const out: Reach = { all: !policies.some((p) => emptySelector(p.podSelector)), narrow: [], broad: [] };
-  if (t.workloads.some((w) => isolatingPolicies(policies, w, dir).length === 0)) out.all = true;
-  for (const p of policies) {
-    for (const rule of dir === 'ingress' ? p.ingress : p.egress) {
-      if (!rule.peers) out.all = true;
-      for (const peer of rule.peers ?? []) {
-        if (!peer.namespaceSelector) continue;
-        const m = idx.match(peer.namespaceSelector);
-        // A long answer is kept shared rather than copied per tenant, whether or not it was pinned.
-        if (m.broad || m.list.length > SHARED_ANSWER) out.broad.push(m);
-        else out.narrow.push(...m.namespaces);
-      }
-    }
+function reachOf(idx: NamespaceIndex, spec: ReachSpec): Reach {
+  const out: Reach = { all: spec.all, narrow: [], broad: [] };
+  for (const sel of spec.selectors) {
+    const m = idx.match(sel);
+    // A long answer is kept shared rather than copied per tenant, whether or not it was pinned.
+    if (m.broad || m.list.length > SHARED_ANSWER) out.broad.push(m);
+    else out.narrow.push(...m.namespaces);
   }
   return out;
 }
@@ -176,8 +165,9 @@ export function crossTenantPaths(world: World, ev: Evaluator, idx: NamespaceInde
   const egressAll: TenantNet[] = [];
   const egressBroad: { u: TenantNet; set: ReadonlySet<string> }[] = [];
   for (const t of world.tenants) {
-    ingress.set(t, reachOf(world, idx, t, 'ingress'));
-    const e = reachOf(world, idx, t, 'egress');
+    const surface = surfaceOf(world, t);
+    ingress.set(t, reachOf(idx, surface.ingress));
+    const e = reachOf(idx, surface.egress);
     if (e.all) {
       egressAll.push(t);
       continue;

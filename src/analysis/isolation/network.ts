@@ -10,7 +10,7 @@ import { evaluator, type Evaluator, type ProofStats } from './evaluator.js';
 import { checkDatabaseFlows, checkTenantFlows, FlowChecker, type FlowFinding } from './flows.js';
 import { matrixSection } from './matrix.js';
 import { namespaceIndex } from './namespaces.js';
-import { buildWorld, type NetworkReplay, type TenantNet, type World } from './world.js';
+import { buildWorld, surfaceOf, type NetworkReplay, type TenantNet, type World } from './world.js';
 
 /** What a tenant's flows showed (checkTenantFlows), as kept between runs: the blamed policy by namespace and name. */
 export interface TenantFlows {
@@ -142,8 +142,8 @@ export function proveNetwork(manifests: readonly Manifest[], config: TenantsConf
   const tenants = world.tenants.map((t) => t.tenant.id);
   const policies: Record<string, { ingress: string[]; egress: string[] }> = {};
   for (const t of world.tenants) {
-    const own = world.policiesByNs.get(t.namespace) ?? [];
-    policies[t.tenant.id] = { ingress: own.filter((p) => p.affectsIngress).map((p) => p.name), egress: own.filter((p) => p.affectsEgress).map((p) => p.name) };
+    const own = surfaceOf(world, t).policies;
+    policies[t.tenant.id] = { ingress: own.filter(([, ingress]) => ingress).map(([name]) => name), egress: own.filter(([, , egress]) => egress).map(([name]) => name) };
   }
   return {
     diagnostics,

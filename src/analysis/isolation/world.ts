@@ -7,6 +7,7 @@ import { headOf, type Manifest } from '../../manifest/types.js';
 import type { Platform, Tenant, TenantsConfig } from '../../tenants/types.js';
 import {
   buildModel,
+  modelPolicies,
   NAMESPACE_NAME_LABEL,
   selectorMatches,
   type Endpoint,
@@ -19,6 +20,7 @@ import {
 } from '../netpol/index.js';
 import { pushTo } from '../../collections.js';
 import { API_PORT } from '../../platform/index.js';
+import { policySurface, type PolicySurface } from './surface.js';
 
 /** A namespace nothing in tenants.yaml declares: stands for "any other workload of the cluster". */
 export const UNRELATED_NAMESPACE = 'other';
@@ -40,14 +42,20 @@ export interface SharedEndpoints {
   other: Endpoint;
 }
 
+/** A namespace's policies, in the model's order; those of a kept tenant are modelled when first asked for. */
+export interface PoliciesByNamespace {
+  get(namespace: string): readonly PolicyModel[] | undefined;
+}
+
 export interface World {
   namespaces: ReadonlyMap<string, Labels>;
-  policiesByNs: ReadonlyMap<string, readonly PolicyModel[]>;
+  policiesByNs: PoliciesByNamespace;
+  /** The kept surfaces of the namespaces whose policies are not modelled yet (see surfaceOf). */
+  keptSurfaces: ReadonlyMap<string, PolicySurface>;
   tenants: readonly TenantNet[];
   shared: SharedEndpoints;
   /** `ns/name` of every NetworkPolicy → the manifest it came from. */
   policyManifests: ReadonlyMap<string, Manifest>;
-  warnings: readonly string[];
 }
 
 const DEFAULT_API_PORT = API_PORT;
@@ -99,11 +107,35 @@ function serviceRecord(s: Service): ServiceRecord {
   return { ...(s.metadata?.name !== undefined ? { name: s.metadata.name } : {}), ...(s.spec?.selector !== undefined ? { selector: s.spec.selector } : {}), ...(target !== undefined ? { target } : {}) };
 }
 
-/** What a unit's objects give the world (its workloads and Services), kept between runs. */
+/** What a unit's objects give the world (its workloads, Services and the surface of its NetworkPolicies), kept between runs. */
 export interface TenantNetwork {
   readonly namespace: string;
   readonly workloads: readonly WorkloadRecord[];
   readonly services: readonly ServiceRecord[];
+  readonly policies: PolicySurface;
+}
+
+/** What the cross-tenant search reads of a tenant's policies: kept, or made from the model. */
+export function surfaceOf(world: World, t: TenantNet): PolicySurface {
+  return world.keptSurfaces.get(t.namespace) ?? policySurface(world.policiesByNs.get(t.namespace) ?? [], t.workloads);
+}
+
+/** Policies grouped by namespace, with the deferred ones modelled on first use. */
+class LazyPolicies implements PoliciesByNamespace {
+  constructor(
+    private readonly modelled: Map<string, PolicyModel[]>,
+    private readonly deferred: Map<string, readonly Manifest[]>,
+  ) {}
+
+  get(namespace: string): readonly PolicyModel[] | undefined {
+    const later = this.deferred.get(namespace);
+    if (later) {
+      this.deferred.delete(namespace);
+      // Only a unit's namespace is deferred, and it holds only the unit's objects: none of its policies was modelled.
+      this.modelled.set(namespace, modelPolicies(later));
+    }
+    return this.modelled.get(namespace);
+  }
 }
 
 /**
@@ -141,7 +173,16 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     const k = kept.get(unit);
     return k?.namespace === namespace ? k : undefined;
   };
-  const built = given ? undefined : buildModel(manifests, replay && { unitOf: replay.unitOf, workloads: (unit, namespace) => keptFor(unit, namespace)?.workloads });
+  const built = given
+    ? undefined
+    : buildModel(
+        manifests,
+        replay && {
+          unitOf: replay.unitOf,
+          workloads: (unit, namespace) => keptFor(unit, namespace)?.workloads,
+          defersPolicies: (unit, namespace) => keptFor(unit, namespace) !== undefined,
+        },
+      );
   const model = given ?? built!;
   const namespaces = new Map<string, Labels>(model.namespaces);
   const p = config.platform;
@@ -192,16 +233,29 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
       const s = serviceRecord(m.object as unknown as Service);
       pushTo(servicesByNs, ns, s);
       if (unit !== undefined) unitRead(unit, ns).services.push(s);
-    } else if (kind === 'NetworkPolicy') policyManifests.set(`${ns}/${name ?? ''}`, m);
+    } else if (kind === 'NetworkPolicy') {
+      policyManifests.set(`${ns}/${name ?? ''}`, m);
+      const unit = replay?.unitOf(m);
+      // A unit with policies only (a decommissioned tenant's guardrails) is recorded too.
+      if (unit !== undefined && !keptFor(unit, ns)) unitRead(unit, ns);
+    }
   }
+  const keptSurfaces = new Map<string, PolicySurface>();
   if (replay) {
-    for (const [unit, k] of kept) if (k && !read.has(unit)) for (const s of k.services) pushTo(servicesByNs, k.namespace, s);
-    for (const [unit, r] of read) replay.record(unit, { namespace: r.namespace, workloads: built?.records.get(unit) ?? [], services: r.services });
+    for (const [unit, k] of kept) {
+      if (!k || read.has(unit)) continue;
+      for (const s of k.services) pushTo(servicesByNs, k.namespace, s);
+      if (built?.deferred.has(k.namespace)) keptSurfaces.set(k.namespace, k.policies);
+    }
+    for (const [unit, r] of read) {
+      const policies = policySurface(policiesByNs.get(r.namespace) ?? [], workloadsByNs.get(r.namespace) ?? []);
+      replay.record(unit, { namespace: r.namespace, workloads: built?.records.get(unit) ?? [], services: r.services, policies });
+    }
   }
   const tenants: TenantNet[] = config.tenants.map((tenant) => {
     const workloads = (workloadsByNs.get(tenant.namespace) ?? []).map((w) => ({ ...w, namespaceLabels: nsOf(tenant.namespace) }));
     const { api, port } = apiOf(workloads, servicesByNs.get(tenant.namespace) ?? []);
     return api ? { tenant, namespace: tenant.namespace, workloads, api, apiPort: port } : { tenant, namespace: tenant.namespace, workloads, apiPort: port };
   });
-  return { namespaces, policiesByNs, tenants, shared, policyManifests, warnings: model.warnings };
+  return { namespaces, policiesByNs: new LazyPolicies(policiesByNs, new Map(built?.deferred)), keptSurfaces, tenants, shared, policyManifests };
 }

@@ -6,6 +6,7 @@ import { parseCidr, subtractRanges, type IpRange } from '../../manifest/cidr.js'
 import { isProtocol, type Protocol } from './ports.js';
 import { NAMESPACE_NAME_LABEL, type Labels } from '../../manifest/selectors.js';
 import { listContainers, podTemplateOf } from '../../manifest/pod-template.js';
+import { pushTo } from '../../collections.js';
 
 /** Namespaces always carry this label (Kubernetes 1.21+ sets it automatically). */
 const DEFAULT_NAMESPACE = 'default';
@@ -189,11 +190,22 @@ export interface ModelReplay {
   unitOf(m: Manifest): string | undefined;
   /** The unit's records, all of `namespace` (where its objects are), or undefined to read its objects. */
   workloads(unit: string, namespace: string): readonly WorkloadRecord[] | undefined;
+  /** Whether the unit's NetworkPolicies in `namespace` are left unmodelled (BuiltModel.deferred): a kept record answers for them until one is asked for. */
+  defersPolicies?(unit: string, namespace: string): boolean;
 }
 
 export interface BuiltModel extends NetpolModel {
   /** With a replay: the workload records of the units whose objects were read, to keep for the next run. */
   readonly records: ReadonlyMap<string, readonly WorkloadRecord[]>;
+  /** NetworkPolicies left unmodelled, by namespace, in tree order (their warnings are not in `warnings`); modelPolicies makes what `policies` would have held of them. */
+  readonly deferred: ReadonlyMap<string, readonly Manifest[]>;
+}
+
+const byPolicyId = (a: PolicyModel, b: PolicyModel): number => (policyId(a) < policyId(b) ? -1 : policyId(a) > policyId(b) ? 1 : 0);
+
+/** The models of deferred policies (BuiltModel.deferred), in the order buildModel gives them. */
+export function modelPolicies(manifests: readonly Manifest[]): PolicyModel[] {
+  return manifests.map((m) => buildPolicy(m.object as unknown as NetworkPolicy)).sort(byPolicyId);
 }
 
 /** `ns/name[Kind]`: how a workload is identified (replicas of one controller share it). */
@@ -209,12 +221,23 @@ export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay)
   // Per unit met: its kept records, or (null) the ids its objects gave.
   const units = new Map<string, readonly WorkloadRecord[] | null>();
   const unitIds = new Map<string, Set<string>>();
+  const deferred = new Map<string, Manifest[]>();
+  /** The namespace of every policy, deferred or not, in tree order (the namespaces they reference). */
+  const policyNamespaces: string[] = [];
   for (const m of manifests) {
     // The head first: only the kinds this model reads are parsed.
     const head = headOf(m);
     const kind = head.kind;
     if (kind !== 'Namespace' && kind !== 'NetworkPolicy' && !WORKLOAD_KINDS.includes(kind)) continue;
-    const unit = replay && kind !== 'Namespace' && kind !== 'NetworkPolicy' ? replay.unitOf(m) : undefined;
+    if (kind === 'NetworkPolicy') {
+      const ns = head.namespace ?? DEFAULT_NAMESPACE;
+      policyNamespaces.push(ns);
+      const unit = replay?.defersPolicies ? replay.unitOf(m) : undefined;
+      if (unit !== undefined && replay!.defersPolicies!(unit, ns)) pushTo(deferred, ns, m);
+      else policies.push(buildPolicy(m.object as unknown as NetworkPolicy, warn));
+      continue;
+    }
+    const unit = replay && kind !== 'Namespace' ? replay.unitOf(m) : undefined;
     if (unit !== undefined) {
       let kept = units.get(unit);
       if (kept === undefined) {
@@ -227,8 +250,6 @@ export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay)
     const o = m.object;
     if (o.kind === 'Namespace' && o.metadata?.name) {
       nsLabels.set(o.metadata.name, { ...(o.metadata.labels ?? {}), [NAMESPACE_NAME_LABEL]: o.metadata.name });
-    } else if (o.kind === 'NetworkPolicy') {
-      policies.push(buildPolicy(o as unknown as NetworkPolicy, warn));
     } else if (WORKLOAD_KINDS.includes(o.kind)) {
       const ns = o.metadata?.namespace ?? DEFAULT_NAMESPACE;
       const owner = ownerOf(o);
@@ -245,7 +266,7 @@ export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay)
       } else byId.set(id, { namespace: ns, name, kind, labels: podLabelsOf(o), ports, ips: podIps(o) });
     }
   }
-  const referenced = [...byId.values()].map((w) => w.namespace).concat(policies.map((p) => p.namespace));
+  const referenced = [...byId.values()].map((w) => w.namespace).concat(policyNamespaces);
   for (const ns of referenced) {
     if (!nsLabels.has(ns)) nsLabels.set(ns, { [NAMESPACE_NAME_LABEL]: ns });
   }
@@ -261,7 +282,7 @@ export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay)
       ports: w.ports,
       ips: w.ips,
     }));
-  policies.sort((a, b) => (policyId(a) < policyId(b) ? -1 : policyId(a) > policyId(b) ? 1 : 0));
+  policies.sort(byPolicyId);
   const records = new Map<string, WorkloadRecord[]>();
   for (const [unit, ids] of unitIds) {
     records.set(
@@ -272,7 +293,7 @@ export function buildModel(manifests: readonly Manifest[], replay?: ModelReplay)
       }),
     );
   }
-  return { namespaces: nsLabels, workloads, policies, warnings, records };
+  return { namespaces: nsLabels, workloads, policies, warnings, records, deferred };
 }
 
 function pushToSet<K, V>(map: Map<K, Set<V>>, key: K, value: V): void {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildWorld, type NetworkReplay, type TenantNetwork } from '../../../src/analysis/isolation/world.js';
+import { buildWorld, surfaceOf, type NetworkReplay, type TenantNetwork, type World } from '../../../src/analysis/isolation/world.js';
 import { WORKLOAD_KINDS } from '../../../src/analysis/netpol/index.js';
 import { headOf, namespaceOfManifest, type Manifest } from '../../../src/manifest/types.js';
 import type { TenantsConfig } from '../../../src/tenants/types.js';
@@ -26,9 +26,15 @@ function mapReplay(config: TenantsConfig, store = new Map<string, TenantNetwork>
   };
 }
 
-const readsModel = (kind: string) => kind === 'Service' || WORKLOAD_KINDS.includes(kind);
+const readsModel = (kind: string) => kind === 'Service' || kind === 'NetworkPolicy' || WORKLOAD_KINDS.includes(kind);
 
-/** The same manifests, with the workloads and Services of `units` refusing to be read. */
+/** What the proof reads of a world: every namespace's policies are asked for, so deferred ones are modelled here. */
+function contents(world: World) {
+  const { policiesByNs, keptSurfaces: _kept, ...rest } = world;
+  return { ...rest, policies: [...world.namespaces.keys()].map((ns) => [ns, policiesByNs.get(ns) ?? []]), surfaces: world.tenants.map((t) => surfaceOf(world, t)) };
+}
+
+/** The same manifests, with the workloads, Services and NetworkPolicies of `units` refusing to be read. */
 function unreadable(manifests: readonly Manifest[], unitOf: (m: Manifest) => string | undefined, units: ReadonlySet<string>): Manifest[] {
   return manifests.map((m) => {
     const unit = unitOf(m);
@@ -48,25 +54,34 @@ function unreadable(manifests: readonly Manifest[], unitOf: (m: Manifest) => str
 }
 
 describe('the network world from kept tenant networks', () => {
-  it('is the world the objects give, without reading a kept tenant\'s workloads or Services', async () => {
+  it('is the world the objects give, without reading a kept tenant\'s workloads, Services or NetworkPolicies', async () => {
     const f = await fixture();
     const manifests = manifestsOf(f);
-    const plain = buildWorld(manifests, f.config);
+    const plain = contents(buildWorld(manifests, f.config));
     const replay = mapReplay(f.config);
-    expect(buildWorld(manifests, f.config, undefined, replay)).toEqual(plain);
+    expect(contents(buildWorld(manifests, f.config, undefined, replay))).toEqual(plain);
     const units = new Set(replay.store.keys());
     expect([...units].sort()).toEqual(f.config.tenants.map((t) => t.id).sort());
     for (const n of replay.store.values()) {
       expect(n.workloads.map((w) => w.name).sort()).toEqual(['api', 'worker']);
       expect(n.services.map((s) => s.name)).toEqual(['api']);
+      expect(n.policies.policies.map(([name]) => name)).toContain('default-deny-all');
     }
 
+    // The cross-tenant search and the matrix read the kept surfaces: no kept object is read.
     const again = mapReplay(f.config, replay.store);
     const world = buildWorld(unreadable(manifests, again.unitOf, units), f.config, undefined, again);
-    expect(world).toEqual(plain);
+    expect(world.tenants.map((t) => surfaceOf(world, t))).toEqual(plain.surfaces);
+    expect(world.tenants.map(({ tenant, workloads }) => [tenant.id, workloads])).toEqual(plain.tenants.map(({ tenant, workloads }) => [tenant.id, workloads]));
     // Each unit asked once, and nothing new to keep: every unit's network was replayed.
     expect(again.asked.sort()).toEqual([...units].sort());
     expect(again.kept).toEqual([]);
+    // A kept tenant's policies are modelled from its objects when asked for.
+    const first = f.config.tenants[0]!;
+    expect(() => world.policiesByNs.get(first.namespace)).toThrow(/^read NetworkPolicy /);
+    const readable = buildWorld(manifests, f.config, undefined, mapReplay(f.config, replay.store));
+    expect(readable.keptSurfaces.size).toBe(units.size);
+    expect(contents(readable)).toEqual(plain);
   });
 
   it('reads the objects of a tenant whose kept network names another namespace, and keeps what they give', async () => {
@@ -83,7 +98,9 @@ describe('the network world from kept tenant networks', () => {
       replay.store.set(first!.id, wrong);
       replay.kept.length = 0;
       const world = buildWorld(unreadable(manifests, replay.unitOf, new Set([second!.id])), f.config, undefined, replay);
-      expect(world).toEqual(plain);
+      expect(world.tenants).toEqual(plain.tenants);
+      expect(world.keptSurfaces.has(first!.namespace)).toBe(false);
+      expect(world.tenants.map((t) => surfaceOf(world, t))).toEqual(plain.tenants.map((t) => surfaceOf(plain, t)));
       expect(replay.kept).toEqual([first!.id]);
       expect(replay.store.get(first!.id)).toEqual(good);
     }
