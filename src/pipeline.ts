@@ -375,10 +375,8 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
  */
 async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
-  const differs = disk.differing.size > 0 || disk.paths.length !== r.files.size;
-  // The diff wants both trees whole; files equal to the render are the render's own strings.
-  const committed = () => new Map(disk.paths.map((p) => [p, disk.differing.get(p) ?? r.files.get(p)!]));
-  const diagnostics = differs ? compareTrees(r.files, committed(), (await import('diff')).createTwoFilesPatch) : [];
+  const differs = disk.differing.size > 0 || disk.missing.length > 0;
+  const diagnostics = differs ? compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch) : [];
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
@@ -441,7 +439,15 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
   const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files, await reading?.result, undefined, rendered.render.digestOf);
   // Files the controller's bootstrap owns are not the render's: neither drift nor objects to check.
   const owned = rendered.render.bootstrapOwned;
-  const disk = owned ? { ...read, paths: read.paths.filter((p) => !isUnder(p, owned)), differing: new Map([...read.differing].filter(([p]) => !isUnder(p, owned))) } : read;
+  // A rendered file there is missing from the tree the render owns, though the bootstrap's is on disk.
+  const disk = owned
+    ? {
+        ...read,
+        paths: read.paths.filter((p) => !isUnder(p, owned)),
+        differing: new Map([...read.differing].filter(([p]) => !isUnder(p, owned))),
+        missing: [...read.missing, ...read.paths.filter((p) => isUnder(p, owned) && rendered.render!.files.has(p))].sort(),
+      }
+    : read;
   return { rendered, disk, files: disk.paths.length };
 }
 

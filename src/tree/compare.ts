@@ -8,8 +8,14 @@ const maxDiffs = 25;
 
 export type CreatePatch = (oldName: string, newName: string, oldText: string, newText: string, oldHeader: string, newHeader: string, opts: { context: number }) => string;
 
-/** Drift between the tree render would write and the tree on disk, one finding per file. */
-export function compareTrees(expected: ReadonlyMap<string, string>, actual: ReadonlyMap<string, string>, createTwoFilesPatch: CreatePatch): Diagnostic[] {
+/**
+ * Drift between the tree render would write (`expected`) and the tree on
+ * disk, one finding per file: `differing` holds the text of every file on
+ * disk that is not the render's (changed, or not rendered at all), `missing`
+ * the rendered files not on disk. Every other file is equal, and is not
+ * looked at: a tree of 200,000 files with three edited costs three lookups.
+ */
+export function compareTrees(expected: ReadonlyMap<string, string>, differing: ReadonlyMap<string, string>, missing: readonly string[], createTwoFilesPatch: CreatePatch): Diagnostic[] {
   const out: Diagnostic[] = [];
   let diffs = 0;
   const patch = (p: string, before: string, after: string): string | undefined => {
@@ -21,10 +27,10 @@ export function compareTrees(expected: ReadonlyMap<string, string>, actual: Read
       .join('\n')
       .trimEnd();
   };
-  const paths = [...new Set([...expected.keys(), ...actual.keys()])].sort();
+  const paths = [...differing.keys(), ...missing].sort();
   for (const p of paths) {
     const want = expected.get(p);
-    const have = actual.get(p);
+    const have = differing.get(p);
     if (want === have) continue;
     if (have === undefined) {
       out.push(diagnostic('drift/missing', `${p} is missing: render would create it`, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, '', want!)) }));
