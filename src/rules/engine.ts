@@ -71,6 +71,61 @@ function indexByKind(manifests: readonly Manifest[]): Map<string, Manifest[]> {
   return byKind;
 }
 
+/**
+ * A list of objects and its indexes, each made when a rule first needs it.
+ * The rules stage keeps two: every object, and the objects of the tenants it
+ * checks (those not replayed). A replayed tenant's namespace holds only its
+ * own objects, and every other tenant's objects are all pending, so what a
+ * local rule sees of a tenant or namespace it checks is all in the second.
+ */
+class Indexed {
+  readonly byKind: Map<string, Manifest[]>;
+  private byIdentity: Map<string, Manifest> | undefined;
+  private byNamespace: Map<string, Manifest[]> | undefined;
+  private byTenant: Map<string, Manifest[]> | undefined;
+
+  constructor(
+    readonly all: readonly Manifest[],
+    private readonly tenantNamespaces: ReadonlyMap<string, Tenant>,
+  ) {
+    this.byKind = indexByKind(all);
+  }
+
+  /** The first object of the identity, in tree order. */
+  lookup(kind: string, ns: string | undefined, name: string): Manifest | undefined {
+    if (!this.byIdentity) {
+      this.byIdentity = new Map();
+      for (const m of this.all) {
+        const h = headOf(m);
+        const key = identityKey(h.kind, h.namespace, h.name ?? '');
+        if (!this.byIdentity.has(key)) this.byIdentity.set(key, m);
+      }
+    }
+    return this.byIdentity.get(identityKey(kind, ns, name));
+  }
+
+  inNamespace(ns: string | undefined): readonly Manifest[] {
+    if (!this.byNamespace) {
+      this.byNamespace = new Map();
+      for (const m of this.all) pushTo(this.byNamespace, namespaceOfManifest(m) ?? '', m);
+    }
+    return this.byNamespace.get(ns ?? '') ?? [];
+  }
+
+  ofTenant(id: string): readonly Manifest[] {
+    if (!this.byTenant) {
+      this.byTenant = new Map();
+      for (const m of this.all) {
+        const t = tenantOfManifest(m, this.tenantNamespaces);
+        if (t) pushTo(this.byTenant, t.id, m);
+      }
+    }
+    return this.byTenant.get(id) ?? [];
+  }
+}
+
+const identityKey = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
+
 type TenantRefs = Record<'id' | 'namespace', Map<string, TenantRef>>;
 
 /**
@@ -119,37 +174,19 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
     if (!memo.has(key)) memo.set(key, compute());
     return memo.get(key) as T;
   };
-  const byKind = indexByKind(manifests);
-  const byIdentity = new Map<string, Manifest>();
-  const identity = (kind: string, ns: string | undefined, name: string) => `${kind}\u0000${ns ?? ''}\u0000${name}`;
-  for (const m of manifests) {
-    const h = headOf(m);
-    const key = identity(h.kind, h.namespace, h.name ?? '');
-    if (!byIdentity.has(key)) byIdentity.set(key, m);
-  }
-  // Built when a rule first asks.
-  let objectsByNamespace: Map<string, Manifest[]> | undefined;
-  const inNamespace = (ns: string | undefined): readonly Manifest[] => {
-    if (!objectsByNamespace) {
-      objectsByNamespace = new Map();
-      for (const m of manifests) pushTo(objectsByNamespace, namespaceOfManifest(m) ?? '', m);
-    }
-    return objectsByNamespace.get(ns ?? '') ?? [];
-  };
-  const byTenant = new Map<string, Manifest[]>();
-  for (const m of manifests) {
-    const t = tenantOfManifest(m, byNamespace);
-    if (t) pushTo(byTenant, t.id, m);
-  }
   // What local rules still look at: not the objects of replayed tenants, so a warm run does not visit those once per rule.
-  const everything = { all: manifests, byKind };
+  const everything = new Indexed(manifests, byNamespace);
   let pending = everything;
+  /** With replayed tenants: the namespaces that hold any object (a tenant whose namespace holds none is never a unit). */
+  let occupied: Set<string> | undefined;
   if (local) {
+    const seen = (occupied = new Set());
     const all = manifests.filter((m) => {
+      seen.add(namespaceOfManifest(m) ?? '');
       const u = local.unitOf(m);
       return u === undefined || !local.replayed.has(u);
     });
-    pending = { all, byKind: indexByKind(all) };
+    pending = new Indexed(all, byNamespace);
   }
   /** A tenant is a unit only when every object in its namespace is: what a rule sees is then all cached together. */
   const tenantUnits = new Map<string, string | undefined>();
@@ -170,9 +207,9 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
       tenantRef: (by, key) => (refs ??= tenantRefs(index))[by].get(key),
       namespacesMatch: (sel) => (namespaces ??= knownNamespaces(manifests, config?.platform)).matches(sel),
       all: manifests,
-      ofKind: (kind) => byKind.get(kind) ?? [],
-      lookup: (kind, ns, name) => byIdentity.get(identity(kind, ns, name)),
-      inNamespace,
+      ofKind: (kind) => everything.byKind.get(kind) ?? [],
+      lookup: (kind, ns, name) => everything.lookup(kind, ns, name),
+      inNamespace: (ns) => everything.inNamespace(ns),
       shared,
       report(r: Report<string>) {
         const pointer = r.pointer ?? '';
@@ -225,12 +262,12 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
             // The own Namespace object is the tenant's; any other cluster-scoped object is everyone's.
             const where = kind === 'Namespace' && ns === undefined ? name : ns;
             if (where === undefined || where !== ownNamespace) beyondLocal(meta.id, ns === undefined ? `${kind} ${name}` : `an object in namespace ${ns}`)();
-            return ctx.lookup(kind, ns, name);
+            return pending.lookup(kind, ns, name);
           },
           inNamespace: (ns) => {
             // No tenant's namespace is '': objects without one belong to no tenant, so are never replayed.
             if ((ns ?? '') !== (ownNamespace ?? '')) beyondLocal(meta.id, `the objects in namespace ${ns ?? '(none)'}`)();
-            return ctx.inNamespace(ns);
+            return pending.inNamespace(ns);
           },
         };
     /** Where a local rule's findings are kept per tenant (its objects of replayed tenants are not in `pending`). */
@@ -261,7 +298,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
     const blame = (e: unknown, own: readonly Manifest[]): void => {
       if (e instanceof BeyondLocal || !unreadable) throw e;
       const bad = own.filter(unreadable);
-      const around = meta.local ? ctx.inNamespace(ownNamespace) : manifests;
+      const around = meta.local ? pending.inNamespace(ownNamespace) : manifests;
       const blamed = bad.length > 0 ? bad : around.filter(unreadable).slice(0, 1);
       if (blamed.length === 0) throw e;
       for (const m of blamed) notChecked(m);
@@ -283,7 +320,9 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
     if (rule.checkTenant) {
       for (const t of tenants.values()) {
         if (only && !only.tenant(t.id)) continue;
-        const objects = byTenant.get(t.id) ?? [];
+        // A replayed tenant with objects is a unit (planLocal takes none whose namespace holds another's object): nothing to check.
+        if (cached?.replayed.has(t.id) && occupied!.has(t.namespace)) continue;
+        const objects = (cached ? pending : everything).ofTenant(t.id);
         unit = cached ? unitOfTenant(cached, t, objects) : undefined;
         if (unit !== undefined && cached!.replayed.has(unit)) continue;
         ownNamespace = t.namespace;
