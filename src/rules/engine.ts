@@ -178,11 +178,10 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
   const everything = new Indexed(manifests, byNamespace);
   let pending = everything;
   /** With replayed tenants: the namespaces that hold any object (a tenant whose namespace holds none is never a unit). */
-  let occupied: Set<string> | undefined;
+  const occupied = new Set<string>();
   if (local) {
-    const seen = (occupied = new Set());
     const all = manifests.filter((m) => {
-      seen.add(namespaceOfManifest(m) ?? '');
+      occupied.add(namespaceOfManifest(m) ?? '');
       const u = local.unitOf(m);
       return u === undefined || !local.replayed.has(u);
     });
@@ -321,7 +320,7 @@ export function runRules({ manifests, rules, config, only, local, tenantIndex, n
       for (const t of tenants.values()) {
         if (only && !only.tenant(t.id)) continue;
         // A replayed tenant with objects is a unit (planLocal takes none whose namespace holds another's object): nothing to check.
-        if (cached?.replayed.has(t.id) && occupied!.has(t.namespace)) continue;
+        if (cached?.replayed.has(t.id) && occupied.has(t.namespace)) continue;
         const objects = (cached ? pending : everything).ofTenant(t.id);
         unit = cached ? unitOfTenant(cached, t, objects) : undefined;
         if (unit !== undefined && cached!.replayed.has(unit)) continue;

@@ -274,8 +274,10 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   for (const m of manifests) {
     const root = clusterRootOf(m);
     const h = headOf(m);
-    const nsKey = `${root}\n${h.name}`;
-    if (h.kind === 'Namespace' && !namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
+    if (h.kind === 'Namespace') {
+      const nsKey = `${root}\n${h.name}`;
+      if (!namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
+    }
     const ns = h.namespace;
     if (ns) {
       const k = `${root}\n${ns}`;
