@@ -670,6 +670,32 @@ describe('network model of unchanged tenants (their workloads and Services)', ()
   });
 });
 
+describe('the kept surface of a tenant\'s policies', () => {
+  it('is matched against the namespaces of each run: a tenant that newly carries a label a kept policy admits is found', async () => {
+    const root = await repoWithFindings();
+    // Every tenant admits ingress from the namespaces of premium tenants; only cache-premium is one.
+    await applyInputEdits(root, [{ file: 'templates/tenant/namespace.yaml.ejs', from: '    tenant: <%- v(tenant.id) %>\n', to: '    tenant: <%- v(tenant.id) %>\n    tier: <%- v(tenant.tierName) %>\n' }]);
+    await writeFile(
+      path.join(root, 'templates/tenant/networkpolicy-allow-premium.yaml.ejs'),
+      'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: allow-premium\n  namespace: <%- v(tenant.namespace) %>\nspec:\n  podSelector: {}\n  policyTypes: ["Ingress"]\n  ingress:\n    - from:\n        - namespaceSelector:\n            matchLabels:\n              tier: premium\n',
+    );
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const from = (r: PipelineResult) => [...new Set(r.diagnostics.filter((d) => d.ruleId === 'isolation/cross-tenant-path').map((d) => / admits pods of tenant ([^:]+):/.exec(d.message)?.[1]))].sort();
+    const dir = await cacheDir();
+    await check(root, new RenderCache(dir));
+    expect(from(await check(root, new RenderCache(dir)))).toEqual(['cache-premium']);
+
+    // cache-plain becomes premium: its Namespace now carries the label every other tenant's kept policy admits.
+    await applyInputEdits(root, [{ file: 'tenants.yaml', from: '    name: Cache Plain\n    tier: standard\n', to: '    name: Cache Plain\n    tier: premium\n' }]);
+    expect((await cli(root, 'render', '--no-cache')).exitCode).toBe(0);
+    const warm = await check(root, new RenderCache(dir));
+    // Only cache-plain was checked again: the others' surfaces were the kept ones, matched against this run's namespaces.
+    expect(warm.findingsCache).toEqual({ hits: TENANTS - 1, misses: 1 });
+    expect(from(warm)).toEqual(['cache-plain', 'cache-premium']);
+    expect(outputs(warm)).toEqual(outputs(await check(root)));
+  });
+});
+
 describe('the RBAC proof', () => {
   it('is replayed whole while nothing it reads changed, and made again when an RBAC object changes or is edited by hand', async () => {
     const root = await repoWithFindings();
