@@ -5,6 +5,11 @@ export type Labels = Readonly<Record<string, string>>;
 /** The label the API server sets on every namespace (its own name); the only namespace label nobody can forge. */
 export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
+/** A selector that matches everything: absent, `{}`, or with no terms. */
+export function selectsAll(sel: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined | null): boolean {
+  return !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
+}
+
 /**
  * Kubernetes label selector semantics: matchLabels and every matchExpression
  * must hold (AND); an empty selector matches everything. An unknown operator

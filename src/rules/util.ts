@@ -3,6 +3,7 @@ import { listContainers, podTemplateOf, type ContainerRef, type PodTemplateRef }
 import { headOf, type Manifest } from '../manifest/types.js';
 
 export { listContainers, podTemplateOf, podTemplateKinds } from '../analysis/podsecurity/index.js';
+export { selectsAll } from '../manifest/selectors.js';
 
 /** The pod template of a workload manifest with its containers; pointers are absolute within the object. */
 export function podTemplateWithContainers(m: Manifest): (PodTemplateRef & { containers: ContainerRef[] }) | undefined {
@@ -24,10 +25,6 @@ export function effectivePolicyTypes(np: NetworkPolicy): Set<'Ingress' | 'Egress
   return types;
 }
 
-/** A selector that matches everything: absent, `{}`, or with no terms. */
-export function selectsAll(sel: { matchLabels?: Record<string, string>; matchExpressions?: unknown[] } | undefined | null): boolean {
-  return !sel || (Object.keys(sel.matchLabels ?? {}).length === 0 && (sel.matchExpressions ?? []).length === 0);
-}
 
 export function manifestsOfKind(ms: readonly Manifest[], kind: string): Manifest[] {
   return ms.filter((m) => headOf(m).kind === kind);

@@ -1,6 +1,6 @@
 import type { RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
 import type { Manifest } from '../../manifest/types.js';
-import { buildAuthorizer, type Authorizer } from '../rbac/authorizer.js';
+import { buildAuthorizer, RBAC_KINDS, type Authorizer } from '../rbac/authorizer.js';
 import { serviceAccountUser, userInfo } from '../rbac/user.js';
 
 /**
@@ -16,8 +16,6 @@ export interface PermissionChange {
   gained: string[];
   lost: string[];
 }
-
-const RBAC_KINDS = new Set(['Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
 
 function subjectsOf(ms: readonly Manifest[]): { subject: Subject; namespace: string }[] {
   const out: { subject: Subject; namespace: string }[] = [];

@@ -15,6 +15,7 @@ import {
   crossNamespaceGrants,
   guardrailTargets,
   RBAC_GROUP,
+  RBAC_KINDS,
   refString,
   ruleAllows,
   serviceAccountUser,
@@ -91,8 +92,6 @@ export interface RbacProof {
   diagnostics: Diagnostic[];
   section: Section;
 }
-
-const RBAC_KINDS = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
 
 /**
  * Everything proveRbac reads, as one text: each RBAC object by file, document

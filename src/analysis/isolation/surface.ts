@@ -7,7 +7,7 @@
  * policies are modelled only if a path to or from it must be evaluated.
  */
 import type { LabelSelector } from 'kubernetes-types/meta/v1.js';
-import { isolatingPolicies, type Direction, type Endpoint, type PolicyModel } from '../netpol/index.js';
+import { isolatingPolicies, selectsAll, type Direction, type Endpoint, type PolicyModel } from '../netpol/index.js';
 
 export interface ReachSpec {
   /** A pod the tenant can create is open in this direction to every namespace. */
@@ -23,11 +23,9 @@ export interface PolicySurface {
   readonly policies: readonly (readonly [name: string, ingress: boolean, egress: boolean])[];
 }
 
-const emptySelector = (s: LabelSelector) => Object.keys(s.matchLabels ?? {}).length === 0 && (s.matchExpressions ?? []).length === 0;
-
 function reachSpec(all: readonly PolicyModel[], workloads: readonly Endpoint[], dir: Direction): ReachSpec {
   const policies = all.filter((p) => (dir === 'ingress' ? p.affectsIngress : p.affectsEgress));
-  let open = !policies.some((p) => emptySelector(p.podSelector)) || workloads.some((w) => isolatingPolicies(policies, w, dir).length === 0);
+  let open = !policies.some((p) => selectsAll(p.podSelector)) || workloads.some((w) => isolatingPolicies(policies, w, dir).length === 0);
   const selectors: LabelSelector[] = [];
   for (const p of policies) {
     for (const rule of dir === 'ingress' ? p.ingress : p.egress) {

@@ -115,9 +115,18 @@ export interface TenantNetwork {
   readonly policies: PolicySurface;
 }
 
-/** What the cross-tenant search reads of a tenant's policies: kept, or made from the model. */
+/** Surfaces made from the model, by world and namespace: the search, the matrix and the record read each once. */
+const madeSurfaces = new WeakMap<World, Map<string, PolicySurface>>();
+
+/** What the cross-tenant search reads of a tenant's policies: kept, or made from the model (once per world). */
 export function surfaceOf(world: World, t: TenantNet): PolicySurface {
-  return world.keptSurfaces.get(t.namespace) ?? policySurface(world.policiesByNs.get(t.namespace) ?? [], t.workloads);
+  const kept = world.keptSurfaces.get(t.namespace);
+  if (kept) return kept;
+  let made = madeSurfaces.get(world);
+  if (!made) madeSurfaces.set(world, (made = new Map()));
+  let s = made.get(t.namespace);
+  if (!s) made.set(t.namespace, (s = policySurface(world.policiesByNs.get(t.namespace) ?? [], t.workloads)));
+  return s;
 }
 
 /** Policies grouped by namespace, with the deferred ones modelled on first use. */
@@ -241,6 +250,7 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     }
   }
   const keptSurfaces = new Map<string, PolicySurface>();
+  const made = new Map<string, PolicySurface>();
   if (replay) {
     for (const [unit, k] of kept) {
       if (!k || read.has(unit)) continue;
@@ -249,6 +259,7 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     }
     for (const [unit, r] of read) {
       const policies = policySurface(policiesByNs.get(r.namespace) ?? [], workloadsByNs.get(r.namespace) ?? []);
+      made.set(r.namespace, policies);
       replay.record(unit, { namespace: r.namespace, workloads: built?.records.get(unit) ?? [], services: r.services, policies });
     }
   }
@@ -257,5 +268,7 @@ export function buildWorld(manifests: readonly Manifest[], config: TenantsConfig
     const { api, port } = apiOf(workloads, servicesByNs.get(tenant.namespace) ?? []);
     return api ? { tenant, namespace: tenant.namespace, workloads, api, apiPort: port } : { tenant, namespace: tenant.namespace, workloads, apiPort: port };
   });
-  return { namespaces, policiesByNs: new LazyPolicies(policiesByNs, new Map(built?.deferred)), keptSurfaces, tenants, shared, policyManifests };
+  const world: World = { namespaces, policiesByNs: new LazyPolicies(policiesByNs, new Map(built?.deferred)), keptSurfaces, tenants, shared, policyManifests };
+  madeSurfaces.set(world, made);
+  return world;
 }

@@ -24,6 +24,9 @@ import { serviceAccountUser } from './user.js';
 
 export const RBAC_GROUP = 'rbac.authorization.k8s.io';
 
+/** The kinds of the RBAC API. */
+export const RBAC_KINDS: ReadonlySet<string> = new Set(['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding']);
+
 /** A binding with its role already resolved and its subjects made absolute. */
 export interface ResolvedBinding {
   ref: RbacObjectRef;

@@ -1,5 +1,5 @@
 export * from './types.js';
-export { buildAuthorizer, RBAC_GROUP, subjectKey, userKeys } from './authorizer.js';
+export { buildAuthorizer, RBAC_GROUP, RBAC_KINDS, subjectKey, userKeys } from './authorizer.js';
 export type { Authorizer, AuthorizerOptions, ResolvedBinding } from './authorizer.js';
 export { ruleAllows, verbMatches, apiGroupMatches, resourceMatches, resourceNameMatches, nonResourceURLMatches } from './match.js';
 export { userInfo, serviceAccountUser, splitServiceAccountUser, serviceAccountGroups } from './user.js';
