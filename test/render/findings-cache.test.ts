@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkResult } from '../../src/commands/check.js';
 import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import type { TenantMatrixJson } from '../../src/diagnostics/result.js';
-import type { Manifest } from '../../src/manifest/types.js';
+import { namespaceOfManifest, type Manifest } from '../../src/manifest/types.js';
 import type { TenantsConfig } from '../../src/tenants/types.js';
 import { pushTo } from '../../src/collections.js';
 import { formatNames, formatters } from '../../src/output/index.js';
@@ -456,6 +456,17 @@ describe('local rules', () => {
     expect([...reads.keys()]).toEqual(['test-tenant-a']);
     // A name without the namespace prefix can never be a tenant's while the platform settings (part of the key) stay: not recorded.
     expect(new Set(reads.get('test-tenant-a')!.map((r) => JSON.stringify(r)))).toEqual(new Set([JSON.stringify(['namespace', 'ai-agents-test-tenant-b', 'test-tenant-b']), JSON.stringify(['id', 'nobody', null])]));
+  });
+
+  it('are not run for a replayed tenant, and see every object of the namespace of a tenant they check', () => {
+    const calls: [string, number][] = [];
+    const rules: Record<string, AnyRule> = { 'quota/present': { meta: { id: 'quota/present', local: true, messages: {} }, checkTenant: (t, objects) => void calls.push([t.id, objects.length]) } };
+    const [a, b] = config.tenants;
+    const tenantOf = new Map(config.tenants.map((t) => [t.namespace, t.id]));
+    const unitOf = (m: Manifest) => tenantOf.get(namespaceOfManifest(m) ?? '');
+    runRules({ manifests, rules, config, local: { unitOf, replayed: new Set([a!.id]), findings: [], store: () => undefined, read: () => undefined } });
+    expect(calls).toEqual([[b!.id, manifests.filter((m) => namespaceOfManifest(m) === b!.namespace).length]]);
+    expect(calls[0]![1]).toBeGreaterThan(5);
   });
 
   const beyond: [string, (m: Manifest, ctx: Ctx) => unknown][] = [
