@@ -24,7 +24,7 @@ import type { TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, rbacReplay, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listFiles, listTree } from './tree/list.js';
-import { readTreeInBackground, type BackgroundRead } from './tree/background.js';
+import { readTreeInBackground, type BackgroundRead, type TreeDigests } from './tree/background.js';
 import { readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { statIndexFile } from './tree/stat-index.js';
@@ -290,24 +290,11 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
   }
   try {
     if (!recovered) await recoverTree(outAbs);
-    const seen = await reading?.result;
-    let render = r.render;
-    let disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread, render.digestOf);
-    if (disk.stale?.length) {
-      // A file placed from a summary was edited or removed on disk: its tenant's texts are needed after all.
-      const filled = opts.cache && withStaleTexts(render, opts.cache, disk.stale);
-      if (filled) {
-        render = filled;
-        r = { ...r, render };
-        // Every other file compared as before: only the stale ones are compared again, now with their texts.
-        disk = settleStale(disk, outAbs, outDir, render.files);
-      } else {
-        r = await withTexts();
-        if (r.diagnostics.length > 0 || !r.render) return { ...r, written: false };
-        render = r.render;
-        disk = readTreeAgainst(outAbs, outDir, render.files, seen, undefined, render.digestOf);
-      }
-    }
+    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, await reading?.result, opts.cache, withTexts);
+    r = against.rendered;
+    if (!against.disk || !r.render) return { ...r, written: false };
+    const { disk } = against;
+    const render = r.render;
     const owned = render.bootstrapOwned;
     const rendered = render.files;
     // Files equal to the render are its own strings; only the others were kept from the read.
@@ -373,6 +360,25 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
  * objects to check from disk where the file exists (that is what Argo CD or
  * Flux applies, hand edits included) and from the render where it does not.
  */
+/**
+ * The render read against the committed tree (readTreeAgainst). A file placed
+ * from a summary that the tree does not match (edited or removed by hand)
+ * needs its tenant's texts after all: from the tenant's cache entry or,
+ * failing that, from `again`, a render without summaries. No `disk` when
+ * that render failed (its diagnostics say why).
+ */
+async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, seen: TreeDigests | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>): Promise<{ rendered: Rendered; disk?: TreeAgainst }> {
+  const render = r.render;
+  const disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread, render.digestOf);
+  if (!disk.stale?.length) return { rendered: r, disk };
+  const filled = cache && withStaleTexts(render, cache, disk.stale);
+  // Every other file compared as before: only the stale ones are compared again, now with their texts.
+  if (filled) return { rendered: { ...r, render: filled }, disk: settleStale(disk, outAbs, outDir, filled.files) };
+  const whole = await again();
+  if (whole.diagnostics.length > 0 || !whole.render) return { rendered: whole };
+  return { rendered: whole, disk: readTreeAgainst(outAbs, outDir, whole.render.files, seen, undefined, whole.render.digestOf) };
+}
+
 async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
   const differs = disk.differing.size > 0 || disk.missing.length > 0;
@@ -430,13 +436,20 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
   const outAbs = path.join(o.root, o.outDir);
   if (drift) await recoverTree(outAbs);
   const reading = drift ? backgroundRead(outAbs, o, opts.cache, opts.tenantsText, CHECK_READER_THREADS) : undefined;
-  const rendered = await renderInMemory({ ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) });
+  const renderOpts = { ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) };
+  const whole = () => renderInMemory(renderOpts);
+  // Compared with the committed tree, unchanged tenants are placed from their summaries: their cache entries are read only if a stage needs them.
+  const first = drift ? await renderInMemory({ ...renderOpts, summaries: true }) : await whole();
+  let rendered = first.render?.needsTexts ? await whole() : first;
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {
     reading?.cancel();
     return { rendered, files: listTree(outAbs).files.length };
   }
-  const read = readTreeAgainst(outAbs, o.outDir, rendered.render.files, await reading?.result, undefined, rendered.render.digestOf);
+  const against = await againstTree({ ...rendered, render: rendered.render }, outAbs, o.outDir, await reading?.result, opts.cache, whole);
+  rendered = against.rendered;
+  if (!against.disk || !rendered.render) return { rendered, files: listTree(outAbs).files.length };
+  const read = against.disk;
   // Files the controller's bootstrap owns are not the render's: neither drift nor objects to check.
   const owned = rendered.render.bootstrapOwned;
   // A rendered file there is missing from the tree the render owns, though the bootstrap's is on disk.

@@ -2,6 +2,7 @@ import { objectLabel, type Manifest } from '../manifest/types.js';
 import type { Tenant } from '../tenants/types.js';
 import type { Side } from './base.js';
 import { pushTo } from '../collections.js';
+import { differingFiles } from '../render/render.js';
 
 export type Change = 'added' | 'removed' | 'changed';
 
@@ -72,13 +73,9 @@ const byId = <T>(a: T, b: T, key: (x: T) => string) => (key(a) < key(b) ? -1 : k
  * same templates. Pure: both sides are already loaded and rendered.
  */
 export function comparePlans(base: Side, head: Side): Plan {
-  const files = (s: Side) => s.render?.files ?? new Map<string, string>();
-  const [baseFiles, headFiles] = [files(base), files(head)];
   // Only files that differ are listed: a pull request touches a few of a large tree's files.
-  const differing: string[] = [];
-  for (const [p, is] of headFiles) if (baseFiles.get(p) !== is) differing.push(p);
-  for (const p of baseFiles.keys()) if (!headFiles.has(p)) differing.push(p);
-  differing.sort();
+  const sides = differingFiles(base.render, head.render);
+  const differing = [...sides.keys()];
   /** The object in each differing file (the last document of a file, as a map by file would keep). */
   const manifestAt = (s: Side) => {
     const wanted = new Set(differing);
@@ -93,9 +90,8 @@ export function comparePlans(base: Side, head: Side): Plan {
   const platform: ObjectChange[] = [];
   for (const p of differing) {
     if (p.endsWith('/kustomization.yaml')) continue;
-    const was = baseFiles.get(p);
-    const is = headFiles.get(p);
-    const change: Change = was === undefined ? 'added' : is === undefined ? 'removed' : 'changed';
+    const side = sides.get(p);
+    const change: Change = side === 'second' ? 'added' : side === 'first' ? 'removed' : 'changed';
     const oc = { change, path: p, ref: refOf(headObjs.get(p) ?? baseObjs.get(p), p) };
     const owner = ownerOf(p);
     if (owner) pushTo(perTenant, owner, oc);

@@ -6,8 +6,8 @@ import { pushTo } from '../collections.js';
 import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
-import type { ObjectHead } from '../manifest/types.js';
-import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type PlacedObject, type ShapedSummary, type StoredSummary, type TenantSummary } from './summaries.js';
+import type { KubeObject, ObjectHead } from '../manifest/types.js';
+import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type KeptObject, type KeptObjects, type PlacedObject, type ShapedSummary, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
  * The per-tenant render cache: what a tenant's templates produced, stored under
@@ -26,7 +26,7 @@ import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type Pl
  */
 
 /** Bumped when the entry layout or the key's recipe changes. */
-export const CACHE_FORMAT = 4;
+export const CACHE_FORMAT = 5;
 
 const MAGIC = `tenantctl-render-cache ${CACHE_FORMAT}`;
 const FINDINGS_MAGIC = `tenantctl-findings-pack ${CACHE_FORMAT}`;
@@ -57,6 +57,9 @@ export interface CachedObject extends PlacedObject {
   head?: ObjectHead;
 }
 
+/** Kinds whose objects in a tenant's namespace stages read across tenants (keepObjects). */
+const CROSS_READ_KINDS = new Set(['Namespace', 'Role', 'RoleBinding', 'ClusterRole', 'ClusterRoleBinding']);
+
 /** The object's contentDigest, computed at most once per object. */
 export const textDigest = (o: CachedObject): string => (o.digest ??= contentDigest(o.text));
 
@@ -71,8 +74,8 @@ export interface CacheStats {
   misses: number;
 }
 
-/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, its quota report, what its own network flows showed, or what its objects give the network model; and the RBAC proof, kept whole. Each kind has its own pack. */
-const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows', 'network', 'rbac'] as const;
+/** What a stage stored about a tenant: schema and local-rule findings, what its admission requests showed, its quota report, what its own network flows showed, what its objects give the network model, or its kept objects (keptObjects); and the RBAC proof, kept whole. Each kind has its own pack. */
+const FINDINGS_KINDS = ['findings', 'admission', 'quota', 'flows', 'network', 'rbac', 'objects'] as const;
 export type FindingsKind = (typeof FINDINGS_KINDS)[number];
 
 export const defaultCacheDir = (root: string): string => path.join(root, 'node_modules', '.cache', 'tenantctl');
@@ -233,6 +236,43 @@ export class RenderCache {
     if (was[0]?.key === key && was[0].json === json) return;
     pack.entries.set(tenant, [{ key, json }, ...was.filter((e) => e.key !== key)].slice(0, KEEP_PER_TENANT));
     pack.changed = true;
+  }
+
+  /**
+   * The kept objects of a tenant's render at `key` (KeptObject), for a
+   * summary of `count` objects; undefined when there are none at that key or
+   * they are not what keepObjects stored.
+   */
+  keptObjects(tenant: string, key: string, count: number): KeptObjects | undefined {
+    const stored = this.getFindings(tenant, key, 'objects');
+    if (!Array.isArray(stored)) return undefined;
+    const kept = new Map<number, KeptObject>();
+    for (const k of stored as unknown[]) {
+      if (!Array.isArray(k) || k.length !== 4) return undefined;
+      const [index, digest, jsonLength, object] = k as unknown[];
+      if (!Number.isSafeInteger(index) || (index as number) < 0 || (index as number) >= count || kept.has(index as number)) return undefined;
+      if (typeof digest !== 'string' || !Number.isSafeInteger(jsonLength) || typeof object !== 'object' || object === null || Array.isArray(object)) return undefined;
+      kept.set(index as number, { digest, jsonLength: jsonLength as number, object: object as KubeObject });
+    }
+    return kept;
+  }
+
+  /**
+   * Keeps, for a check's next run, the objects of a tenant's render at `key`
+   * that stages may read across tenants: its Namespace, its RBAC objects, and
+   * every object outside its namespace (`namespace`). Stages read other
+   * objects of an unchanged tenant rarely, from its entry. Nothing is kept
+   * for a tenant with an object whose JSON is not at hand.
+   */
+  keepObjects(tenant: string, key: string, objects: readonly CachedObject[], namespace: string): void {
+    if (!this.persistent) return;
+    const kept: [number, string, number, KubeObject][] = [];
+    for (const [i, o] of objects.entries()) {
+      if (o.head && o.head.namespace === namespace && !CROSS_READ_KINDS.has(o.head.kind)) continue;
+      if (o.json === '') return;
+      kept.push([i, textDigest(o), o.json.length, JSON.parse(o.json) as KubeObject]);
+    }
+    this.putFindings(tenant, key, kept, 'objects');
   }
 
   /** Writes the findings packs that putFindings changed. */

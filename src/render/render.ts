@@ -9,7 +9,7 @@ import type { Tenant, TenantsConfig } from '../tenants/types.js';
 import { contentDigest, treeDigest } from '../tree/digest.js';
 import type { KnownFiles } from '../tree/read.js';
 import { sha256, textDigest, CACHE_FORMAT, type CachedObject, type CachedTenant, type RenderCache } from './cache.js';
-import { identityTaken, type PlacedObject, type ShapedSummary, type TenantSummary } from './summaries.js';
+import { identityTaken, objectsOf, type KeptObject, type PlacedObject, type ShapedSummary, type TenantSummary } from './summaries.js';
 import { clusterContext, deepFreeze, gitopsContext } from './context.js';
 import { renderer, templateInputs, type RenderEvent, type TemplateInputs, type TenantRender } from './tenant.js';
 import type { Template } from './templates.js';
@@ -42,6 +42,8 @@ export interface RenderResult {
   keys?: Map<string, string>;
   /** Worker threads that rendered tenants (none when all rendered in this thread). */
   workers?: number;
+  /** With RenderOptions.summaries: the tenants placed from their summaries (of the cache's hits), whose entries were not read. */
+  summarised?: number;
   /**
    * The contentDigest of an object's file in `files`: an object replayed from
    * the cache brings it, so its file is compared with the committed one without
@@ -75,10 +77,12 @@ export interface RenderOptions {
   /** false: only the files are wanted (render writes them; nothing checks the objects), so no manifest is made. */
   manifests?: boolean;
   /**
-   * With a cache and manifests false: a tenant whose summary (RenderCache.summary)
-   * is at its key is placed from the summary, its files listed in
-   * RenderResult.unread by digest, and its entry is not decoded. For a caller
-   * that compares files by digest and needs only the texts that differ.
+   * With a cache: a tenant whose summary (RenderCache.summary) is at its key
+   * is placed from the summary, its files listed in RenderResult.unread by
+   * digest, and its entry is not decoded. For a caller that compares files by
+   * digest and needs only the texts that differ. With manifests, only a tenant
+   * whose kept objects (RenderCache.keptObjects) are at its key too: its
+   * manifests are made from both (SummarisedManifest).
    */
   summaries?: boolean;
 }
@@ -135,14 +139,17 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
     tenantsDigest: () => (all ??= sha256(`[${inputs.tenantJson.join(',')}]`)),
     limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
     manifests: opts.manifests !== false,
-    summaries: cache?.persistent === true && opts.summaries === true && opts.manifests === false,
+    summaries: cache?.persistent === true && opts.summaries === true,
   };
 }
 
-/** The stored summary of tenant `i`, if summaries are wanted and its inputs are those it was stored with. */
+/** The stored summary of tenant `i` (with manifests wanted, and its kept objects), if summaries are wanted and its inputs are those it was stored with. */
 function summaryOf(p: Prepared, tenant: Tenant, i: number): ShapedSummary | undefined {
   if (!p.summaries) return undefined;
-  return p.cache!.summary(tenant.id, p.keyOf(i), p.tenantsDigest);
+  const summary = p.cache!.summary(tenant.id, p.keyOf(i), p.tenantsDigest);
+  if (!summary || !p.manifests) return summary;
+  const kept = p.cache!.keptObjects(tenant.id, p.keyOf(i), summary.shape.length);
+  return kept && { ...summary, kept };
 }
 
 /** The stored entry of tenant `i`, if its inputs are those it was stored with. */
@@ -282,21 +289,29 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (p.manifests) manifests.push(manifestOf(e, origin));
   };
   /**
-   * Places a tenant's objects from its summary: into `unread`, not `files`,
-   * and not into `owners` (only a duplicate's message reads it, and any
-   * duplicate sends the render back to the texts). Summaries are saved only
+   * Places a tenant's objects from its summary: into `unread`, not `files`.
+   * With manifests wanted, its manifests (SummarisedManifest) and `owners`
+   * too; without, not into `owners` (only a duplicate's message reads it, and
+   * any duplicate sends the render back to the texts). Summaries are saved only
    * by a render without duplicates, of objects that were all placed in it,
    * so summarised objects never clash with each other: only with the
    * others, which clashes() looks for once they are all placed.
    */
   const summarised: [roots: readonly [string, string], summary: ShapedSummary][] = [];
   let summarisedObjects = 0;
-  const placeSummarised = (tenant: Tenant, summary: ShapedSummary, key: string): void => {
+  const placeSummarised = (tenant: Tenant, summary: ShapedSummary, i: number): void => {
+    const key = p.keyOf(i);
     const n = unread.digests.push(summary.digest) - 1;
     unread.owners.push([tenant.id, key]);
     for (const path of summary.paths) unread.paths.set(path, n);
     summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary]);
     summarisedObjects += summary.paths.length;
+    if (!p.manifests) return;
+    const stored = storedObjects(p, r, tenant, i, summary);
+    objectsOf(tenant.id, summary.shape).forEach((o, k) => {
+      owners.set(o.path, tenant.id);
+      manifests.push(new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
+    });
   };
   /** Whether a summarised object shares a path or an identity with another object. */
   const clashes = (): boolean => {
@@ -359,7 +374,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (summary) {
       stats.hits++;
       keys.set(tenant.id, summary.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${summary.tenantsDigest}`);
-      placeSummarised(tenant, summary, p.keyOf(i));
+      placeSummarised(tenant, summary, i);
       return;
     }
     const hit = resolved.hits ? resolved.hits.get(i) : cache ? lookup(p, tenant, i) : undefined;
@@ -367,7 +382,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       stats.hits++;
       keys.set(tenant.id, hit.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${hit.tenantsDigest}`);
       for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
-      if (p.summaries) cache!.keepSummary(tenant.id, p.keyOf(i), summarise(hit));
+      if (p.summaries) keepSummary(p, tenant, i, hit);
       releaseJson(hit.objects);
       return;
     }
@@ -380,7 +395,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       const objects = rendered.events.flatMap((e) => ('object' in e ? [e.object] : []));
       const entry = { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) };
       cache.put(tenant.id, p.keyOf(i), entry);
-      if (p.summaries) cache.keepSummary(tenant.id, p.keyOf(i), summarise(entry));
+      if (p.summaries) keepSummary(p, tenant, i, entry);
       releaseJson(objects);
     }
   };
@@ -427,7 +442,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
-    ...(p.summaries ? { unread } : {}),
+    ...(p.summaries ? { unread, summarised: unread.digests.length } : {}),
     digestOf: (path) => {
       const o = byPath.get(path);
       // A kustomization file written over an object's path is the file, not the object.
@@ -463,13 +478,91 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   return { ...r, files: sortedByKey(files), owners, unread: { ...unread, paths } };
 }
 
+/** Where a path's file is, of two renders. */
+export type FileSides = 'both' | 'first' | 'second';
+
+/**
+ * The paths whose files differ between two renders (in one only, or with
+ * other texts), sorted, and which render has each. Files placed from
+ * summaries (RenderResult.unread) are compared by digest: a tenant's files at
+ * once where the other render has them with known digests (an unchanged
+ * tenant replayed from its entry), else one by one through their manifests,
+ * which reads the tenant's cache entry.
+ */
+export function differingFiles(first: RenderResult | undefined, second: RenderResult | undefined): Map<string, FileSides> {
+  const equal = new Set([...settledGroups(first, second), ...settledGroups(second, first)]);
+  const all = (r: RenderResult | undefined): string[] => (r ? [...r.files.keys(), ...(r.unread?.paths.keys() ?? [])] : []);
+  const has = (r: RenderResult | undefined, p: string): boolean => r !== undefined && (r.files.has(p) || r.unread?.paths.has(p) === true);
+  const byFile = new Map<RenderResult, Map<string, Manifest>>();
+  /** The contentDigest of a render's file: known, computed from its text, or its object's (a file placed from a summary holds one object). */
+  const digest = (r: RenderResult, p: string): string | undefined => {
+    const text = r.files.get(p);
+    if (text !== undefined) return r.digestOf?.(p) ?? contentDigest(text);
+    let manifests = byFile.get(r);
+    if (!manifests) byFile.set(r, (manifests = new Map(r.manifests.map((m) => [m.file, m]))));
+    return manifests.get(p)?.digest?.();
+  };
+  const same = (a: RenderResult, b: RenderResult, p: string): boolean => {
+    const [ta, tb] = [a.files.get(p), b.files.get(p)];
+    return ta !== undefined && tb !== undefined ? ta === tb : digest(a, p) === digest(b, p);
+  };
+  const out = new Map<string, FileSides>();
+  for (const p of [...new Set([...all(first), ...all(second)])].sort()) {
+    const [inFirst, inSecond] = [has(first, p), has(second, p)];
+    if (!inFirst || !inSecond) out.set(p, inFirst ? 'first' : 'second');
+    else if (!equal.has(p) && !same(first!, second!, p)) out.set(p, 'both');
+  }
+  return out;
+}
+
+/** The paths of `r`'s summarised tenants whose files `other` holds with known digests that give their summary's, without reading any entry. */
+function settledGroups(r: RenderResult | undefined, other: RenderResult | undefined): string[] {
+  const unread = r?.unread;
+  if (!unread || !other) return [];
+  const groups: string[][] = unread.digests.map(() => []);
+  for (const [p, g] of unread.paths) groups[g]!.push(p);
+  const out: string[] = [];
+  groups.forEach((paths, g) => {
+    const known: [string, string][] = [];
+    for (const p of paths) {
+      const d = other.files.has(p) ? other.digestOf?.(p) : undefined;
+      if (d === undefined) return;
+      known.push([p, d]);
+    }
+    if (treeDigest(known) === unread.digests[g]) out.push(...paths);
+  });
+  return out;
+}
+
 /** The treeDigest of an entry's files: what its summary records, and what withStaleTexts checks an entry against. */
 const filesDigest = (entry: CachedTenant): string => treeDigest(entry.objects.map((o) => [o.path, textDigest(o)]));
+
+/** Keeps tenant `i`'s summary and, where manifests are made, its kept objects: what a later run places it from. */
+function keepSummary(p: Prepared, tenant: Tenant, i: number, entry: CachedTenant): void {
+  p.cache!.keepSummary(tenant.id, p.keyOf(i), summarise(entry));
+  if (p.manifests) p.cache!.keepObjects(tenant.id, p.keyOf(i), entry.objects, tenant.namespace);
+}
+
+/**
+ * A summarised tenant's objects as a stage that reads beyond its kept objects
+ * needs them: from its cache entry, read when first asked for, or, with the
+ * entry gone, rendered again. Either must give the files its summary records.
+ */
+function storedObjects(p: Prepared, r: ReturnType<typeof renderer>, tenant: Tenant, i: number, summary: ShapedSummary): () => readonly CachedObject[] {
+  let objects: readonly CachedObject[] | undefined;
+  return () => {
+    if (objects) return objects;
+    const entry = p.cache!.get(tenant.id, p.keyOf(i));
+    const found = entry && filesDigest(entry) === summary.digest ? entry.objects : r.renderTenant(p.tenantAt(i), true).events.flatMap((e) => ('object' in e ? [e.object] : []));
+    if (treeDigest(found.map((o) => [o.path, textDigest(o)])) !== summary.digest) throw new Error(`tenant ${tenant.id}: its render cache entry is gone and rendering it again gave other files than its summary records; run again with --no-cache`);
+    return (objects = found);
+  };
+}
 
 /** A tenant's entry as its summary: the texts replaced by their digests. */
 function summarise(entry: CachedTenant): TenantSummary {
   return {
-    objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned })),
+    objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned, ...(o.head ? { head: o.head } : {}) })),
     digest: filesDigest(entry),
     ...(entry.tenantsDigest !== undefined ? { tenantsDigest: entry.tenantsDigest } : {}),
   };
@@ -487,7 +580,7 @@ export function runBounded(limit: number, fn: () => void, running: () => { templ
   }
 }
 
-const originOf = (o: CachedObject, tenant: string | undefined) => (tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template });
+const originOf = (o: PlacedObject, tenant: string | undefined) => (tenant && !o.platformOwned ? { template: o.template, tenant } : { template: o.template });
 
 /**
  * The manifest of a rendered object: its parse when it crossed no thread, else
@@ -535,6 +628,50 @@ function replayedManifest(o: CachedObject, origin: { template: string; tenant?: 
     replayedManifests.set(o, m);
   }
   return m;
+}
+
+/**
+ * The manifest of an object placed from its tenant's summary: its file,
+ * origin and head from the summary, its object and digest from the kept
+ * objects (KeptObject) where it is one of them, and anything else from the
+ * manifest of the tenant's stored object (storedObjects), made only if a
+ * stage asks, and shared with any other placing of that object in the run.
+ */
+class SummarisedManifest implements Manifest {
+  readonly file: string;
+  readonly docIndex = 0;
+  readonly origin: { template: string; tenant?: string };
+  readonly head: ObjectHead | undefined;
+  private readonly kept: KeptObject | undefined;
+  private readonly stored: () => CachedObject;
+
+  constructor(o: PlacedObject, origin: { template: string; tenant?: string }, kept: KeptObject | undefined, stored: () => CachedObject) {
+    this.file = o.path;
+    this.origin = origin;
+    this.head = o.head;
+    this.kept = kept;
+    this.stored = stored;
+  }
+
+  private get replayed(): Manifest {
+    return replayedManifest(this.stored(), this.origin);
+  }
+
+  get jsonLength(): number | undefined {
+    return this.kept?.jsonLength;
+  }
+
+  get object(): KubeObject {
+    return this.kept?.object ?? this.replayed.object;
+  }
+
+  locate(pointer: string): Position {
+    return this.replayed.locate(pointer);
+  }
+
+  digest(): string {
+    return this.kept?.digest ?? this.replayed.digest!();
+  }
 }
 
 /**

@@ -12,6 +12,8 @@
  * the id, gives back the strings exactly, whatever the id.
  */
 
+import type { KubeObject, ObjectHead } from '../manifest/types.js';
+
 /** One object of a tenant's render without its text. */
 export interface PlacedObject {
   template: string;
@@ -19,6 +21,8 @@ export interface PlacedObject {
   path: string;
   objectKey: string;
   platformOwned: boolean;
+  /** The object's head (headOfObject), when it has one. */
+  head?: ObjectHead;
 }
 
 export interface TenantSummary {
@@ -28,6 +32,21 @@ export interface TenantSummary {
   /** As in a cache entry: the tenant list's digest, when a template read it. */
   tenantsDigest?: string;
 }
+
+/**
+ * An object of a summarised tenant that stages may read across tenants,
+ * kept by a check beside the summary so that no stage needs the tenant's
+ * cache entry for it: its text's contentDigest, the length of its JSON, and
+ * the object.
+ */
+export interface KeptObject {
+  digest: string;
+  jsonLength: number;
+  object: KubeObject;
+}
+
+/** A tenant's kept objects by their index in its shape. */
+export type KeptObjects = ReadonlyMap<number, KeptObject>;
 
 /** A stored summary: the tenant's line and its shape, both as stored. */
 export interface StoredSummary {
@@ -39,18 +58,38 @@ export interface StoredSummary {
 
 const MARK = '\u0000';
 
+/** A head as a shape holds it: null for an absent name or namespace, 0 for an object without a head. */
+type ShapeHead = [apiVersion: string, kind: string, name: string | null, namespace: string | null] | 0;
+
 /** The shape of a tenant's objects, or undefined when a string already holds the mark (such a tenant keeps no summary). */
 export function shapeOf(tenant: string, objects: readonly PlacedObject[]): string | undefined {
-  const out: [string, string, string, 0 | 1][] = [];
+  const out: [string, string, string, 0 | 1, ShapeHead][] = [];
+  const marked = (s: string) => s.replaceAll(tenant, MARK);
   for (const o of objects) {
-    if (o.template.includes(MARK) || o.path.includes(MARK) || o.objectKey.includes(MARK)) return undefined;
-    out.push([o.template.replaceAll(tenant, MARK), o.path.replaceAll(tenant, MARK), o.objectKey.replaceAll(tenant, MARK), o.platformOwned ? 1 : 0]);
+    const h = o.head;
+    const strings = [o.template, o.path, o.objectKey, ...(h ? [h.apiVersion, h.kind, h.name ?? '', h.namespace ?? ''] : [])];
+    if (strings.some((x) => x.includes(MARK))) return undefined;
+    const head: ShapeHead = h ? [marked(h.apiVersion), marked(h.kind), h.name === undefined ? null : marked(h.name), h.namespace === undefined ? null : marked(h.namespace)] : 0;
+    out.push([marked(o.template), marked(o.path), marked(o.objectKey), o.platformOwned ? 1 : 0, head]);
   }
   return JSON.stringify(out);
 }
 
+/** A head split at the marks. */
+type ParsedHead = [apiVersion: string[], kind: string[], name: string[] | null, namespace: string[] | null];
+
 /** A shape parsed once: each string split at the marks, so a tenant's strings are a join. */
-export type ParsedShape = [template: string[], path: string[], objectKey: string[], platformOwned: boolean][];
+export type ParsedShape = [template: string[], path: string[], objectKey: string[], platformOwned: boolean, head: ParsedHead | undefined][];
+
+function parseHead(v: unknown): ParsedHead | undefined | null {
+  if (v === 0) return undefined;
+  if (!Array.isArray(v) || v.length !== 4) return null;
+  const [apiVersion, kind, name, namespace] = v as unknown[];
+  const optional = (x: unknown) => x === null || typeof x === 'string';
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !optional(name) || !optional(namespace)) return null;
+  const split = (x: string | null) => (x === null ? null : x.split(MARK));
+  return [apiVersion.split(MARK), kind.split(MARK), split(name as string | null), split(namespace as string | null)];
+}
 
 /** Undefined for anything shapeOf did not write. */
 export function parseShape(shape: string): ParsedShape | undefined {
@@ -63,8 +102,10 @@ export function parseShape(shape: string): ParsedShape | undefined {
   if (!Array.isArray(v)) return undefined;
   const out: ParsedShape = [];
   for (const o of v as unknown[]) {
-    if (!Array.isArray(o) || o.length !== 4 || typeof o[0] !== 'string' || typeof o[1] !== 'string' || typeof o[2] !== 'string' || (o[3] !== 0 && o[3] !== 1)) return undefined;
-    out.push([o[0].split(MARK), o[1].split(MARK), o[2].split(MARK), o[3] === 1]);
+    if (!Array.isArray(o) || o.length !== 5 || typeof o[0] !== 'string' || typeof o[1] !== 'string' || typeof o[2] !== 'string' || (o[3] !== 0 && o[3] !== 1)) return undefined;
+    const head = parseHead(o[4]);
+    if (head === null) return undefined;
+    out.push([o[0].split(MARK), o[1].split(MARK), o[2].split(MARK), o[3] === 1, head]);
   }
   return out;
 }
@@ -72,9 +113,15 @@ export function parseShape(shape: string): ParsedShape | undefined {
 /** A string without the mark is the shape's own (most template names): nothing is built for it. */
 const filled = (parts: readonly string[], tenant: string): string => (parts.length === 1 ? parts[0]! : parts.join(tenant));
 
+/** A tenant's head from its shape. */
+export function headOf(parts: ParsedHead, tenant: string): ObjectHead {
+  const [apiVersion, kind, name, namespace] = parts;
+  return { apiVersion: filled(apiVersion, tenant), kind: filled(kind, tenant), name: name ? filled(name, tenant) : undefined, namespace: namespace ? filled(namespace, tenant) : undefined };
+}
+
 /** Every string of the objects a shape was made from, given back for a tenant: the inverse of shapeOf. */
 export function objectsOf(tenant: string, shape: ParsedShape): PlacedObject[] {
-  return shape.map(([template, p, objectKey, platformOwned]) => ({ template: filled(template, tenant), path: filled(p, tenant), objectKey: filled(objectKey, tenant), platformOwned }));
+  return shape.map(([template, p, objectKey, platformOwned, head]) => ({ template: filled(template, tenant), path: filled(p, tenant), objectKey: filled(objectKey, tenant), platformOwned, ...(head ? { head: headOf(head, tenant) } : {}) }));
 }
 
 /**
@@ -86,6 +133,8 @@ export function objectsOf(tenant: string, shape: ParsedShape): PlacedObject[] {
 export interface ShapedSummary {
   tenant: string;
   shape: ParsedShape;
+  /** With manifests wanted: the tenant's kept objects (RenderCache.keptObjects). */
+  kept?: KeptObjects;
   /** The paths of its objects, in the shape's order. */
   paths: string[];
   digest: string;

@@ -7,8 +7,8 @@ import { formatNames, formatters } from '../../src/output/index.js';
 import { renderBase, renderInMemory, renderToDisk, runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { CACHE_FORMAT, RenderCache, type CachedTenant } from '../../src/render/cache.js';
 import { frame, unframe } from '../../src/framing.js';
-import { contentDigest } from '../../src/tree/digest.js';
 import type { RenderResult } from '../../src/render/render.js';
+import { contentDigest } from '../../src/tree/digest.js';
 import { faithfulJson } from '../../src/render/tenant.js';
 import type { KubeObject } from '../../src/manifest/types.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
@@ -29,11 +29,17 @@ const TENANTS = 5;
 
 const cacheDir = () => tempDir('tenantctl-cache-');
 
-/** Files, objects (as JSON, with where they came from) and diagnostics: everything later stages read. */
+/**
+ * Files (each by the digest of its text, those placed from summaries by their
+ * object's), objects (as JSON, with where they came from) and diagnostics:
+ * everything later stages read.
+ */
 function snapshot(r: RenderResult | undefined) {
   expect(r).toBeDefined();
+  const byFile = new Map(r!.manifests.map((m) => [m.file, m]));
+  const unread = [...(r!.unread?.paths.keys() ?? [])].map((p) => [p, byFile.get(p)!.digest!()] as const);
   return {
-    files: [...r!.files],
+    files: [...[...r!.files].map(([p, text]) => [p, contentDigest(text)] as const), ...unread].sort(([a], [b]) => (a < b ? -1 : 1)),
     manifests: r!.manifests.map((m) => JSON.stringify([m.file, m.docIndex, m.origin, m.object, m.locate('/metadata/name')])),
     owners: [...r!.owners].sort(),
     diagnostics: r!.diagnostics,

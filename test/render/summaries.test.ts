@@ -45,22 +45,26 @@ async function renderedThenEdited(): Promise<{ root: string; dir: string; clean:
 }
 
 describe('tenant summaries', () => {
-  it('give back every string exactly, whatever the tenant id, and refuse strings that hold the mark', () => {
+  it('give back every string exactly, heads included, whatever the tenant id, and refuse strings that hold the mark', () => {
     const objects: PlacedObject[] = [
-      { template: 'templates/tenant/a.yaml.ejs', path: 'rendered/ns-aaa/aa.yaml', objectKey: '/ConfigMap/ns-aaa/aaa', platformOwned: false },
-      { template: 'templates/x.ejs', path: 'rendered/argocd/p-aa.yaml', objectKey: 'argoproj.io/AppProject/argocd/.*aa', platformOwned: true },
+      { template: 'templates/tenant/a.yaml.ejs', path: 'rendered/ns-aaa/aa.yaml', objectKey: '/ConfigMap/ns-aaa/aaa', platformOwned: false, head: { apiVersion: 'v1', kind: 'ConfigMap', name: 'aaa', namespace: 'ns-aaa' } },
+      { template: 'templates/x.ejs', path: 'rendered/argocd/p-aa.yaml', objectKey: 'argoproj.io/AppProject/argocd/.*aa', platformOwned: true, head: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: '.*aa', namespace: undefined } },
+      { template: 'templates/y.ejs', path: 'rendered/y-aa.yaml', objectKey: 'odd-aa', platformOwned: false },
+      { template: 'templates/z.ejs', path: 'rendered/z.yaml', objectKey: '/Namespace//', platformOwned: true, head: { apiVersion: 'v1', kind: 'Namespace', name: undefined, namespace: undefined } },
     ];
-    for (const id of ['aa', 'a', '.*', 'ns', 'zz']) {
+    for (const id of ['aa', 'a', '.*', 'ns', 'zz', 'v1']) {
       const shape = shapeOf(id, objects)!;
       expect(objectsOf(id, parseShape(shape)!), id).toEqual(objects);
     }
     expect(shapeOf('a', [{ ...objects[0]!, path: 'rendered/\u0000/x.yaml' }])).toBeUndefined();
+    expect(shapeOf('a', [{ ...objects[0]!, head: { ...objects[0]!.head!, name: 'x\u0000' } }])).toBeUndefined();
+    for (const bad of ['[["t","p","k",0]]', '[["t","p","k",0,[1,"Kind",null,null]]]', '[["t","p","k",0,["v1","Kind",null]]]', '[["t","p","k",0,1]]']) expect(parseShape(bad), bad).toBeUndefined();
     // Tenants of one shape share it in the file.
     const shape = shapeOf('aa', objects)!;
     const text = encodeSummaries(new Map([['t2', { key: 'k2', digest: 'd2', shape }], ['t1', { key: 'k1', digest: 'd1', shape, tenantsDigest: 'all' }]]));
     expect(text.split('\n').filter((l) => l.startsWith('s'))).toHaveLength(1);
     expect(decodeSummaries(text)).toEqual(new Map([['t1', { key: 'k1', digest: 'd1', shape, tenantsDigest: 'all' }], ['t2', { key: 'k2', digest: 'd2', shape }]]));
-    for (const bad of [text.slice(0, -1), `x${text}`, text.replace('"k1"', '1'), text.replace(',0,', ',7,')]) expect(decodeSummaries(bad), bad).toBeUndefined();
+    for (const bad of [text.slice(0, -1), `x${text}`, text.replace('"k1"', '1'), text.replace('"all",0,', '"all",7,')]) expect(decodeSummaries(bad), bad).toBeUndefined();
   });
 
   it('solve a string for the id that fills a shape’s parts to it, when one does', () => {
