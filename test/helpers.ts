@@ -8,7 +8,7 @@ import { pushTo } from '../src/collections.js';
 import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
 import { readTree } from '../src/tree/read.js';
-import type { FindingsKind } from '../src/render/cache.js';
+import { readPack, type FindingsKind } from '../src/render/cache.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const sharedDir = path.resolve(repoRoot, '../shared');
@@ -70,12 +70,8 @@ export async function fluxTenants(tenants?: string): Promise<string> {
 /** The findings pack of one kind in a cache folder (render/cache.ts), as stored: tenant → its keys, newest first. */
 export async function packedKeys(dir: string, kind: FindingsKind): Promise<Map<string, string[]>> {
   const keys = new Map<string, string[]>();
-  const text = await readFile(packFile(dir, kind), 'utf8').catch(() => '');
-  // The first line is the frame's: magic and checksum.
-  for (const line of text.split('\n').slice(1).filter(Boolean)) {
-    const [tenant, key] = line.split('\t');
-    pushTo(keys, tenant!, key!);
-  }
+  // The pack with its log's chunks put again, as a run reads it.
+  for (const [tenant, entries] of readPack(path.dirname(packFile(dir, kind))).entries) for (const e of entries) pushTo(keys, tenant, e.key);
   return keys;
 }
 

@@ -515,3 +515,80 @@ describe('render, which only writes files', () => {
     expect(written.render!.files).toEqual(checked.render!.files);
   });
 });
+
+describe('findings packs', () => {
+  const folder = (dir: string) => path.join(dir, 'packs', 'findings');
+  const read = (dir: string, tenant: string, key: string) => new RenderCache(dir).getFindings(tenant, key);
+  /** A pack of `n` tenants, each with one entry of about `size` characters, written whole. */
+  async function filled(n: number, size = 200): Promise<string> {
+    const dir = await tempDir('tenantctl-packs-');
+    const cache = new RenderCache(dir);
+    for (let i = 0; i < n; i++) cache.putFindings(`t${i}`, 'k1', { n: i, pad: 'x'.repeat(size) });
+    cache.saveFindings();
+    return dir;
+  }
+
+  it('appends a run that changes a few tenants to the pack’s log, and a later run reads the pack with the log put again', async () => {
+    const dir = await filled(40);
+    const pack = await readFile(path.join(folder(dir), 'pack'));
+    const cache = new RenderCache(dir);
+    cache.putFindings('t3', 'k2', { n: 'new' });
+    cache.putFindings('t3', 'k1', { n: 3, pad: 'x'.repeat(200) });
+    cache.putFindings('t5', 'k2', { n: 'five' });
+    cache.saveFindings();
+    expect(await readFile(path.join(folder(dir), 'pack'))).toEqual(pack);
+    expect((await readFile(path.join(folder(dir), 'log'))).length).toBeGreaterThan(0);
+    // t3's k1 was put again after k2: the newest again, k2 kept as the older one.
+    expect(read(dir, 't3', 'k1')).toEqual({ n: 3, pad: 'x'.repeat(200) });
+    expect(read(dir, 't3', 'k2')).toEqual({ n: 'new' });
+    expect(read(dir, 't5', 'k2')).toEqual({ n: 'five' });
+    expect(read(dir, 't5', 'k1')).toEqual({ n: 5, pad: 'x'.repeat(200) });
+    expect(read(dir, 't7', 'k1')).toEqual({ n: 7, pad: 'x'.repeat(200) });
+    // At most two per tenant, the log's puts counted.
+    const third = new RenderCache(dir);
+    third.putFindings('t5', 'k3', { n: 'third' });
+    third.saveFindings();
+    expect([read(dir, 't5', 'k3'), read(dir, 't5', 'k2'), read(dir, 't5', 'k1')]).toEqual([{ n: 'third' }, { n: 'five' }, undefined]);
+  });
+
+  it('drops a torn chunk of the log (a run that died while appending) and what follows it, then writes the pack whole', async () => {
+    const dir = await filled(40);
+    const first = new RenderCache(dir);
+    first.putFindings('t1', 'k2', { n: 'kept' });
+    first.saveFindings();
+    const second = new RenderCache(dir);
+    second.putFindings('t2', 'k2', { n: 'torn' });
+    second.saveFindings();
+    const log = await readFile(path.join(folder(dir), 'log'));
+    await writeFile(path.join(folder(dir), 'log'), log.subarray(0, log.length - 3));
+    expect(read(dir, 't1', 'k2')).toEqual({ n: 'kept' });
+    expect(read(dir, 't2', 'k2')).toBeUndefined();
+    expect(read(dir, 't2', 'k1')).toEqual({ n: 2, pad: 'x'.repeat(200) });
+    const pack = await readFile(path.join(folder(dir), 'pack'));
+    const next = new RenderCache(dir);
+    next.putFindings('t9', 'k2', { n: 'after' });
+    next.saveFindings();
+    // Appended past the torn chunk it would never be read: the pack is written whole, the log emptied.
+    expect(await readFile(path.join(folder(dir), 'pack'))).not.toEqual(pack);
+    await expect(readFile(path.join(folder(dir), 'log'))).rejects.toThrow();
+    expect([read(dir, 't9', 'k2'), read(dir, 't1', 'k2'), read(dir, 't2', 'k2')]).toEqual([{ n: 'after' }, { n: 'kept' }, undefined]);
+    // A log that is not one at all is read as empty.
+    await writeFile(path.join(folder(dir), 'log'), 'garbage\n');
+    expect(read(dir, 't9', 'k2')).toEqual({ n: 'after' });
+  });
+
+  it('writes the pack whole, and empties the log, once the log would pass an eighth of the pack', async () => {
+    const dir = await filled(16);
+    const pack = await readFile(path.join(folder(dir), 'pack'));
+    const small = new RenderCache(dir);
+    small.putFindings('t0', 'k2', { n: 0 });
+    small.saveFindings();
+    expect(await readFile(path.join(folder(dir), 'pack'))).toEqual(pack);
+    const large = new RenderCache(dir);
+    for (let i = 0; i < 4; i++) large.putFindings(`t${i}`, 'k3', { n: i, pad: 'y'.repeat(200) });
+    large.saveFindings();
+    expect(await readFile(path.join(folder(dir), 'pack'))).not.toEqual(pack);
+    await expect(readFile(path.join(folder(dir), 'log'))).rejects.toThrow();
+    expect([read(dir, 't0', 'k3'), read(dir, 't0', 'k2'), read(dir, 't5', 'k1')]).toEqual([{ n: 0, pad: 'y'.repeat(200) }, { n: 0 }, { n: 5, pad: 'x'.repeat(200) }]);
+  });
+});
