@@ -7,7 +7,7 @@ import { frame, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
 import type { KubeObject, ObjectHead } from '../manifest/types.js';
-import { decodeSummaries, encodeSummaries, parseShape, pathsOf, shapeOf, type KeptObject, type KeptObjects, type PlacedObject, type ShapedSummary, type StoredSummary, type TenantSummary } from './summaries.js';
+import { decodeSummaries, encodeSummaries, headFrom, parseShape, pathsOf, shapeOf, storedHead, type KeptObject, type KeptObjects, type PlacedObject, type ShapedSummary, type StoredHead, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
  * The per-tenant render cache: what a tenant's templates produced, stored under
@@ -436,20 +436,6 @@ function prune(folder: string, keep: string): void {
  * until each object is parsed.
  */
 type HeaderObject = [template: string, path: string, objectKey: string, platformOwned: 0 | 1, textLength: number, jsonLength: number, digest: string, head: StoredHead | 0];
-/** An ObjectHead, with null for an absent name or namespace. */
-type StoredHead = [apiVersion: string, kind: string, name: string | null, namespace: string | null];
-
-const storedHead = (h: ObjectHead | undefined): StoredHead | 0 => (h ? [h.apiVersion, h.kind, h.name ?? null, h.namespace ?? null] : 0);
-
-/** The head encode stored, undefined for none, null for anything encode does not write. */
-function headFrom(v: unknown): ObjectHead | undefined | null {
-  if (v === 0) return undefined;
-  if (!Array.isArray(v) || v.length !== 4) return null;
-  const [apiVersion, kind, name, namespace] = v as unknown[];
-  const optional = (x: unknown) => x === null || typeof x === 'string';
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !optional(name) || !optional(namespace)) return null;
-  return { apiVersion, kind, name: (name as string | null) ?? undefined, namespace: (namespace as string | null) ?? undefined };
-}
 interface Header {
   tenant: string;
   key: string;

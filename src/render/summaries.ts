@@ -58,18 +58,30 @@ export interface StoredSummary {
 
 const MARK = '\u0000';
 
-/** A head as a shape holds it: null for an absent name or namespace, 0 for an object without a head. */
-type ShapeHead = [apiVersion: string, kind: string, name: string | null, namespace: string | null] | 0;
+/** An ObjectHead as stored (in a shape, in a cache entry), with null for an absent name or namespace. */
+export type StoredHead = [apiVersion: string, kind: string, name: string | null, namespace: string | null];
+
+export const storedHead = (h: ObjectHead | undefined): StoredHead | 0 => (h ? [h.apiVersion, h.kind, h.name ?? null, h.namespace ?? null] : 0);
+
+/** The head storedHead stored, undefined for none, null for anything it does not write. */
+export function headFrom(v: unknown): ObjectHead | undefined | null {
+  if (v === 0) return undefined;
+  if (!Array.isArray(v) || v.length !== 4) return null;
+  const [apiVersion, kind, name, namespace] = v as unknown[];
+  const optional = (x: unknown) => x === null || typeof x === 'string';
+  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !optional(name) || !optional(namespace)) return null;
+  return { apiVersion, kind, name: (name as string | null) ?? undefined, namespace: (namespace as string | null) ?? undefined };
+}
 
 /** The shape of a tenant's objects, or undefined when a string already holds the mark (such a tenant keeps no summary). */
 export function shapeOf(tenant: string, objects: readonly PlacedObject[]): string | undefined {
-  const out: [string, string, string, 0 | 1, ShapeHead][] = [];
+  const out: [string, string, string, 0 | 1, StoredHead | 0][] = [];
   const marked = (s: string) => s.replaceAll(tenant, MARK);
   for (const o of objects) {
-    const h = o.head;
-    const strings = [o.template, o.path, o.objectKey, ...(h ? [h.apiVersion, h.kind, h.name ?? '', h.namespace ?? ''] : [])];
-    if (strings.some((x) => x.includes(MARK))) return undefined;
-    const head: ShapeHead = h ? [marked(h.apiVersion), marked(h.kind), h.name === undefined ? null : marked(h.name), h.namespace === undefined ? null : marked(h.namespace)] : 0;
+    const h = storedHead(o.head);
+    const strings = [o.template, o.path, o.objectKey, ...(h === 0 ? [] : h)];
+    if (strings.some((x) => x?.includes(MARK))) return undefined;
+    const head = h === 0 ? 0 : (h.map((x) => (x === null ? null : marked(x))) as StoredHead);
     out.push([marked(o.template), marked(o.path), marked(o.objectKey), o.platformOwned ? 1 : 0, head]);
   }
   return JSON.stringify(out);
@@ -82,13 +94,10 @@ type ParsedHead = [apiVersion: string[], kind: string[], name: string[] | null, 
 export type ParsedShape = [template: string[], path: string[], objectKey: string[], platformOwned: boolean, head: ParsedHead | undefined][];
 
 function parseHead(v: unknown): ParsedHead | undefined | null {
-  if (v === 0) return undefined;
-  if (!Array.isArray(v) || v.length !== 4) return null;
-  const [apiVersion, kind, name, namespace] = v as unknown[];
-  const optional = (x: unknown) => x === null || typeof x === 'string';
-  if (typeof apiVersion !== 'string' || typeof kind !== 'string' || !optional(name) || !optional(namespace)) return null;
-  const split = (x: string | null) => (x === null ? null : x.split(MARK));
-  return [apiVersion.split(MARK), kind.split(MARK), split(name as string | null), split(namespace as string | null)];
+  const h = headFrom(v);
+  if (!h) return h;
+  const split = (x: string | undefined) => (x === undefined ? null : x.split(MARK));
+  return [h.apiVersion.split(MARK), h.kind.split(MARK), split(h.name), split(h.namespace)];
 }
 
 /** Undefined for anything shapeOf did not write. */

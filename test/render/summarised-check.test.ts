@@ -49,12 +49,18 @@ const workloadFile = async (root: string, tenant: string, name: string): Promise
   return path.join(dir, file!);
 };
 
+/** The repository, a cache folder a first check filled, and the output of a check without a cache. */
+async function warmed(): Promise<{ root: string; dir: string; none: PipelineResult }> {
+  const root = await repo();
+  const dir = await tempDir('tenantctl-summarised-');
+  const none = await check(root);
+  await check(root, new RenderCache(dir));
+  return { root, dir, none };
+}
+
 describe('a warm check places unchanged tenants from their summaries', () => {
   it('reads no cache entry, and its output in every format is that of a check without a cache', async () => {
-    const root = await repo();
-    const dir = await tempDir('tenantctl-summarised-');
-    const none = await check(root);
-    await check(root, new RenderCache(dir));
+    const { root, dir, none } = await warmed();
     const cache = new CountingCache(dir);
     const warm = await check(root, cache);
     expect(warm.render?.summarised).toBe(TENANTS);
@@ -65,10 +71,7 @@ describe('a warm check places unchanged tenants from their summaries', () => {
   });
 
   it('reads a tenant’s entry only when a stage asks for more than its kept objects, and renders it again when the entry is gone', async () => {
-    const root = await repo();
-    const dir = await tempDir('tenantctl-summarised-');
-    const none = await check(root);
-    await check(root, new RenderCache(dir));
+    const { root, dir, none } = await warmed();
     const deployment = (r: PipelineResult) => r.manifests.find((m) => headOf(m).kind === 'Deployment' && m.origin?.tenant === 'sum-plain' && headOf(m).name === 'api')!;
     const expected = deployment(none);
     const cache = new CountingCache(dir);
@@ -93,10 +96,7 @@ describe('a warm check places unchanged tenants from their summaries', () => {
   });
 
   it('places a tenant from its entry when its kept objects are missing or damaged', async () => {
-    const root = await repo();
-    const dir = await tempDir('tenantctl-summarised-');
-    const none = await check(root);
-    await check(root, new RenderCache(dir));
+    const { root, dir, none } = await warmed();
     const seeded = new RenderCache(dir);
     // Every way a kept record can be wrong: not a list, an index past the summary, a second entry for one index, an object that is not one.
     const bad: unknown[] = [{}, [[999, 'd', 1, {}]], [[0, 'd', 1, {}], [0, 'd', 1, {}]], [[0, 'd', 1, 'x']], [[0, 7, 1, {}]]];
