@@ -356,11 +356,6 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
 }
 
 /**
- * drift: compare the fresh render with the committed tree, and take the
- * objects to check from disk where the file exists (that is what Argo CD or
- * Flux applies, hand edits included) and from the render where it does not.
- */
-/**
  * The render read against the committed tree (readTreeAgainst). A file placed
  * from a summary that the tree does not match (edited or removed by hand)
  * needs its tenant's texts after all: from the tenant's cache entry or,
@@ -379,6 +374,11 @@ async function againstTree(r: Rendered & { render: RenderResult }, outAbs: strin
   return { rendered: whole, disk: readTreeAgainst(outAbs, outDir, whole.render.files, seen, undefined, whole.render.digestOf) };
 }
 
+/**
+ * drift: compare the fresh render with the committed tree, and take the
+ * objects to check from disk where the file exists (that is what Argo CD or
+ * Flux applies, hand edits included) and from the render where it does not.
+ */
 async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
   const differs = disk.differing.size > 0 || disk.missing.length > 0;
