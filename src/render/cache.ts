@@ -131,7 +131,7 @@ export class RenderCache {
   private readonly packs = new Map<FindingsKind, Pack>();
 
   /** The summaries file as loaded, which tenants this run read or replaced, and whether any changed (see summary()). */
-  private summaries: { stored: Map<string, StoredSummary>; used: Set<string>; changed: boolean; shapes: Map<string, ReturnType<typeof parseShape>> } | undefined;
+  private summaries: { stored: Map<string, StoredSummary>; used: Set<string>; changed: boolean; shapes: Map<string, ReturnType<typeof parseShape>>; texts: Map<string, string> } | undefined;
 
   /** False for a run's own memory only (RenderCache.inMemory): nothing is read from or written to disk. */
   readonly persistent: boolean;
@@ -239,9 +239,14 @@ export class RenderCache {
    * by saveFindings.
    */
   putFindings(tenant: string, key: string, findings: unknown, kind: FindingsKind = 'findings'): void {
-    if (!this.persistent || !plainJson(findings) || /[\t\n]/.test(tenant + key)) return;
+    if (!this.persistent || !plainJson(findings)) return;
+    this.putJson(tenant, key, JSON.stringify(findings), kind);
+  }
+
+  /** Stores an entry given as JSON that reads back exactly as the value it was made from (JSON.stringify's, of a plain value). */
+  private putJson(tenant: string, key: string, json: string, kind: FindingsKind): void {
+    if (/[\t\n]/.test(tenant + key)) return;
     const pack = this.pack(kind);
-    const json = JSON.stringify(findings);
     const was = pack.entries.get(tenant) ?? [];
     if (was[0]?.key === key && was[0].json === json) return;
     putEntry(pack.entries, tenant, key, json);
@@ -277,13 +282,14 @@ export class RenderCache {
    */
   keepObjects(tenant: string, key: string, objects: readonly CachedObject[], namespace: string): void {
     if (!this.persistent) return;
-    const kept: [number, string, number, KubeObject][] = [];
+    // Each object's JSON is JSON.stringify's of it (faithfulJson), so it goes into the record as it is, not parsed and written again.
+    const kept: string[] = [];
     for (const [i, o] of objects.entries()) {
       if (o.head && o.head.namespace === namespace && !CROSS_READ_KINDS.has(o.head.kind)) continue;
       if (o.json === '') return;
-      kept.push([i, textDigest(o), o.json.length, JSON.parse(o.json) as KubeObject]);
+      kept.push(`[${i},${JSON.stringify(textDigest(o))},${o.json.length},${o.json}]`);
     }
-    this.putFindings(tenant, key, kept, 'objects');
+    this.putJson(tenant, key, `[${kept.join(',')}]`, 'objects');
   }
 
   /** Writes what putFindings changed: appended to a pack's log while that stays small, else the pack whole (and its log emptied). */
@@ -341,7 +347,7 @@ export class RenderCache {
   private loadedSummaries(): NonNullable<RenderCache['summaries']> {
     if (this.summaries) return this.summaries;
     const read = readFramed(path.join(this.dir, SUMMARY_FOLDER, SUMMARY_FILE), SUMMARY_MAGIC, decodeSummaries);
-    return (this.summaries = { stored: read ?? new Map(), used: new Set(), changed: false, shapes: new Map() });
+    return (this.summaries = { stored: read ?? new Map(), used: new Set(), changed: false, shapes: new Map(), texts: new Map() });
   }
 
   /**
@@ -367,8 +373,11 @@ export class RenderCache {
   keepSummary(tenant: string, key: string, value: TenantSummary): void {
     if (!this.persistent) return;
     const all = this.loadedSummaries();
-    const shape = shapeOf(tenant, value.objects);
-    if (shape === undefined) return;
+    const made = shapeOf(tenant, value.objects);
+    if (made === undefined) return;
+    // Tenants of one shape hold one string, as when read from the file.
+    const shape = all.texts.get(made) ?? made;
+    all.texts.set(shape, shape);
     const was = all.stored.get(tenant);
     if (!was || was.key !== key || was.digest !== value.digest || was.shape !== shape || was.tenantsDigest !== value.tenantsDigest) all.changed = true;
     all.stored.set(tenant, { key, digest: value.digest, shape, ...(value.tenantsDigest !== undefined ? { tenantsDigest: value.tenantsDigest } : {}) });
