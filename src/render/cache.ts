@@ -251,7 +251,6 @@ export class RenderCache {
     if (was[0]?.key === key && was[0].json === json) return;
     putEntry(pack.entries, tenant, key, json);
     pack.puts.push([tenant, key, json]);
-    pack.changed = true;
   }
 
   /**
@@ -296,7 +295,7 @@ export class RenderCache {
   saveFindings(): void {
     let saved = false;
     for (const [kind, pack] of this.packs) {
-      if (!pack.changed) continue;
+      if (pack.puts.length === 0) continue;
       const folder = path.join(this.dir, FINDINGS_FOLDER, kind);
       const chunk = logChunk(pack.puts);
       if (pack.packBytes > 0 && pack.logBytes + chunk.length <= pack.packBytes * LOG_SHARE) {
@@ -311,7 +310,6 @@ export class RenderCache {
         pack.logBytes = 0;
       }
       pack.puts = [];
-      pack.changed = false;
       saved = true;
     }
     // The per-tenant folders of every kind that earlier versions kept: never read again.
@@ -332,6 +330,12 @@ export class RenderCache {
     return pack;
   }
 
+  /** Why nothing more is stored this run, said once. */
+  private cannotWrite(e: unknown): void {
+    const err = e as NodeJS.ErrnoException;
+    this.problem = `cannot write the render cache in ${this.dir} (${err.code ?? err.message}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
+  }
+
   /** Appends to a file; one that cannot be written is reported once, like write. */
   private append(file: string, bytes: Buffer): void {
     if (this.problem !== undefined) return;
@@ -339,8 +343,7 @@ export class RenderCache {
       mkdirSync(path.dirname(file), { recursive: true });
       appendFileSync(file, bytes);
     } catch (e) {
-      const err = e as NodeJS.ErrnoException;
-      this.problem = `cannot write the render cache in ${this.dir} (${err.code ?? err.message}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
+      this.cannotWrite(e);
     }
   }
 
@@ -408,8 +411,7 @@ export class RenderCache {
       } catch {
         // Nothing was written there either.
       }
-      const err = e as NodeJS.ErrnoException;
-      this.problem = `cannot write the render cache in ${this.dir} (${err.code ?? err.message}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
+      this.cannotWrite(e);
       return;
     }
     try {
@@ -465,8 +467,13 @@ function decoded<T>(bytes: Buffer | undefined, decodeIt: (bytes: Buffer) => T): 
 
 /** A file of one text for all tenants (summaries, findings packs), decoded; undefined when missing, damaged or not what `decodeText` accepts. */
 function readFramed<T>(file: string, magic: string, decodeText: (text: string) => T | undefined): T | undefined {
-  return decoded(readEntry(file), (bytes) => {
-    const body = unframe(bytes, magic);
+  return framedText(readEntry(file), magic, decodeText);
+}
+
+/** A framed file's bytes decoded (readFramed), for a caller that needs the bytes too. */
+function framedText<T>(bytes: Buffer | undefined, magic: string, decodeText: (text: string) => T | undefined): T | undefined {
+  return decoded(bytes, (b) => {
+    const body = unframe(b, magic);
     return body ? decodeText(body.toString('utf8')) : undefined;
   });
 }
@@ -549,8 +556,7 @@ function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | unde
 export type PackEntries = Map<string, { key: string; json: string }[]>;
 export interface Pack {
   entries: PackEntries;
-  changed: boolean;
-  /** Entries put since the pack and its log were read or written: what the next save appends. */
+  /** Entries put since the pack and its log were read or written: what the next save appends (none: nothing to save). */
   puts: [tenant: string, key: string, json: string][];
   /** Bytes of the pack and of its log as read or written (0: none), to know when appending stops paying. */
   packBytes: number;
@@ -571,10 +577,7 @@ function putEntry(entries: PackEntries, tenant: string, key: string, json: strin
  */
 export function readPack(folder: string): Pack {
   const packFile = readEntry(path.join(folder, PACK_FILE));
-  const entries = (packFile && decoded(packFile, (bytes) => {
-    const body = unframe(bytes, FINDINGS_MAGIC);
-    return body ? decodePack(body.toString('utf8')) : undefined;
-  })) ?? new Map<string, { key: string; json: string }[]>();
+  const entries: PackEntries = framedText(packFile, FINDINGS_MAGIC, decodePack) ?? new Map();
   const log = readEntry(path.join(folder, LOG_FILE));
   let at = 0;
   while (log && at < log.length) {
@@ -591,7 +594,7 @@ export function readPack(folder: string): Pack {
     at = end;
   }
   // Past a torn chunk an appended one would never be read: the next save writes the pack whole.
-  return { entries, changed: false, puts: [], packBytes: packFile?.length ?? 0, logBytes: log && at < log.length ? Number.POSITIVE_INFINITY : at };
+  return { entries, puts: [], packBytes: packFile?.length ?? 0, logBytes: log && at < log.length ? Number.POSITIVE_INFINITY : at };
 }
 
 /** The lines of these puts, in order, as one framed chunk of a pack's log. */

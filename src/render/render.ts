@@ -42,8 +42,6 @@ export interface RenderResult {
   keys?: Map<string, string>;
   /** Worker threads that rendered tenants (none when all rendered in this thread). */
   workers?: number;
-  /** With RenderOptions.summaries: the tenants placed from their summaries (of the cache's hits), whose entries were not read. */
-  summarised?: number;
   /**
    * The contentDigest of an object's file in `files`: an object replayed from
    * the cache brings it, so its file is compared with the committed one without
@@ -442,7 +440,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
-    ...(p.summaries ? { unread, summarised: unread.digests.length } : {}),
+    ...(p.summaries ? { unread } : {}),
     digestOf: (path) => {
       const o = byPath.get(path);
       // A kustomization file written over an object's path is the file, not the object.

@@ -123,14 +123,14 @@ export function parseShape(shape: string): ParsedShape | undefined {
 const filled = (parts: readonly string[], tenant: string): string => (parts.length === 1 ? parts[0]! : parts.join(tenant));
 
 /** A tenant's head from its shape. */
-export function headOf(parts: ParsedHead, tenant: string): ObjectHead {
+export function shapeHead(parts: ParsedHead, tenant: string): ObjectHead {
   const [apiVersion, kind, name, namespace] = parts;
   return { apiVersion: filled(apiVersion, tenant), kind: filled(kind, tenant), name: name ? filled(name, tenant) : undefined, namespace: namespace ? filled(namespace, tenant) : undefined };
 }
 
 /** Every string of the objects a shape was made from, given back for a tenant: the inverse of shapeOf. */
 export function objectsOf(tenant: string, shape: ParsedShape): PlacedObject[] {
-  return shape.map(([template, p, objectKey, platformOwned, head]) => ({ template: filled(template, tenant), path: filled(p, tenant), objectKey: filled(objectKey, tenant), platformOwned, ...(head ? { head: headOf(head, tenant) } : {}) }));
+  return shape.map(([template, p, objectKey, platformOwned, head]) => ({ template: filled(template, tenant), path: filled(p, tenant), objectKey: filled(objectKey, tenant), platformOwned, ...(head ? { head: shapeHead(head, tenant) } : {}) }));
 }
 
 /**
