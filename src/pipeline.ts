@@ -11,7 +11,7 @@ import { headOf, namespaceOfManifest, objectRef, type Manifest } from './manifes
 import { OUT_DIR, TEMPLATES_DIR, TENANTS_FILE } from './platform/index.js';
 import { isUnder, kustomizationFile } from './platform/layout.js';
 import { RenderCache } from './render/cache.js';
-import { renderTree, renderTreeInWorkers, withStaleTexts, type RenderResult, type WorkerInputs } from './render/render.js';
+import { differingFiles, renderTree, renderTreeInWorkers, treePaths, withStaleTexts, type RenderResult, type WorkerInputs } from './render/render.js';
 import { loadTemplates } from './render/templates.js';
 import { apiStatus, parseMinorVersion, SCHEMA_VERSION, type MinorVersion } from './schema/api-lifecycle.js';
 import type { SchemaSource } from './analysis/admission/index.js';
@@ -98,6 +98,12 @@ export interface PipelineOptions extends RepoPaths, Caching {
    * together are the full run's, each reported by exactly one shard.
    */
   shard?: Shard;
+  /**
+   * 'read': place unchanged tenants from their summaries even without the
+   * drift stage, and keep none (the base side of check --base, see
+   * RenderOptions.keepSummaries): their objects are read only where a stage asks.
+   */
+  summaries?: 'read';
 }
 
 export interface Timing {
@@ -222,10 +228,10 @@ interface EarlyCheck {
 }
 
 /** Renders only when both inputs loaded cleanly; otherwise returns why not. */
-async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false; summaries?: true }): Promise<Rendered> {
+async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<RepoPaths>, c: Caching & { onRendered?: OnRendered; manifests?: false; summaries?: true; keepSummaries?: false }): Promise<Rendered> {
   const diagnostics = [...loaded.diagnostics, ...tpl.diagnostics];
   if (!loaded.config || tpl.diagnostics.length > 0) return { diagnostics, ...(loaded.config ? { config: loaded.config } : {}) };
-  const caching = { ...(c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {}), ...(c.manifests === false ? { manifests: false } : {}), ...(c.summaries ? { summaries: true } : {}) };
+  const caching = { ...(c.cache ? { cache: c.cache, templatesDigest: tpl.digest } : {}), ...(c.manifests === false ? { manifests: false } : {}), ...(c.summaries ? { summaries: true } : {}), ...(c.keepSummaries === false ? { keepSummaries: false } : {}) };
   const onTenants = c.onRendered?.(loaded.config);
   const render =
     (c.workers ?? 1) > 1
@@ -235,7 +241,7 @@ async function renderLoaded(loaded: Loaded, tpl: LoadedTemplates, o: Required<Re
 }
 
 /** load → render, in memory, from tenants.yaml on disk or from its given text. Diagnostics here are input or template failures. */
-export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false; summaries?: true }): Promise<Rendered> {
+export async function renderInMemory(opts: RepoPaths & Caching & { tenantsText?: string; templatesText?: ReadonlyMap<string, string>; onRendered?: OnRendered; manifests?: false; summaries?: true; keepSummaries?: false }): Promise<Rendered> {
   const o = paths(opts);
   const [loaded, tpl] = await Promise.all([
     opts.tenantsText === undefined ? loadTenantsFile(path.join(o.root, o.tenantsFile), o.tenantsFile) : loadTenantsText(opts.tenantsText, o.tenantsFile),
@@ -439,7 +445,7 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
   const renderOpts = { ...o, ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.tenantsText === undefined ? {} : { tenantsText: opts.tenantsText }), ...(opts.templatesText === undefined ? {} : { templatesText: opts.templatesText }), ...(onRendered ? { onRendered } : {}) };
   const whole = () => renderInMemory(renderOpts);
   // Compared with the committed tree, unchanged tenants are placed from their summaries: their cache entries are read only if a stage needs them.
-  const first = drift ? await renderInMemory({ ...renderOpts, summaries: true }) : await whole();
+  const first = drift || opts.summaries ? await renderInMemory({ ...renderOpts, summaries: true, ...(opts.summaries === 'read' ? { keepSummaries: false as const } : {}) }) : await whole();
   let rendered = first.render?.needsTexts ? await whole() : first;
   if (!drift) return { rendered, files: 0 };
   if (!rendered.render) {
@@ -731,10 +737,10 @@ function shardScope(shard: Shard, result: PipelineResult): ShardScope {
  * tenants.yaml at the base ref, rendered with today's templates through the
  * same load and render stages, so a comparison shows only what the tenants change.
  */
-export async function renderBase(opts: RepoPaths & Caching, ref: string | undefined, head?: { config: TenantsConfig; render: RenderResult }): Promise<BaseSide> {
+export async function renderBase(opts: RepoPaths & Caching & Pick<PipelineOptions, 'summaries'>, ref: string | undefined, head?: { config: TenantsConfig; render: RenderResult }): Promise<BaseSide> {
   const o = paths(opts);
   // The base goes through the same cache: a tenant whose inputs did not change since the base is replayed, not rendered twice.
-  const cache = { ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) };
+  const cache = { ...(opts.cache ? { cache: opts.cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), ...(opts.summaries ? { summaries: opts.summaries } : {}) };
   const { baseTenantsText, listedIds } = await import('./lifecycle/index.js');
   const base = await baseTenantsText(o.root, ref, o.tenantsFile, o.templatesDir);
   if (base.ref === undefined) return { ids: [], diagnostics: base.diagnostics };
@@ -799,7 +805,8 @@ function withoutCacheStats(r: RenderResult): RenderResult {
 
 async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts: PipelineOptions, sharing: RenderCache | undefined): Promise<Diagnostic[]> {
   const cache = opts.cache ?? sharing;
-  const base = opts.baseSide ?? (await renderBase({ ...o, ...(cache ? { cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}) }, opts.base, head.config && head.render ? { config: head.config, render: head.render } : undefined));
+  // The lifecycle checks read the base's heads and files, and the objects of what changed: unchanged tenants are placed from their summaries.
+  const base = opts.baseSide ?? (await renderBase({ ...o, ...(cache ? { cache } : {}), ...(opts.workers ? { workers: opts.workers } : {}), summaries: 'read' }, opts.base, head.config && head.render ? { config: head.config, render: head.render } : undefined));
   // A base that is the head's own render was not rendered: there is no cache of its to report.
   if (base.render?.cache && opts.cache && base.render !== head.render) head.baseCache = base.render.cache;
   if (sharing && base.render) base.render = withoutCacheStats(base.render);
@@ -829,10 +836,12 @@ export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResul
     const h = headOf(m);
     if (h.kind === 'Namespace') headNamespaces.add(h.name ?? '');
   }
+  const differing = differingFiles(base, head);
   return deliveryFindings(
-    { manifests: base.manifests, files: base.files.keys(), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
-    { manifests: head.manifests, files: head.files.keys(), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },
+    { manifests: base.manifests, files: treePaths(base), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
+    { manifests: head.manifests, files: treePaths(head), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },
     staying,
     headNamespaces,
+    (file) => !differing.has(file),
   );
 }

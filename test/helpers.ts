@@ -8,7 +8,7 @@ import { pushTo } from '../src/collections.js';
 import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
 import { readTree } from '../src/tree/read.js';
-import { readPack, type FindingsKind } from '../src/render/cache.js';
+import { readPack, RenderCache, type CachedTenant, type FindingsKind } from '../src/render/cache.js';
 
 export const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 export const sharedDir = path.resolve(repoRoot, '../shared');
@@ -122,4 +122,22 @@ export async function renderedWith(tenants: string, edits: readonly InputEdit[] 
   const r = await renderInMemory({ root });
   if (r.diagnostics.length > 0) throw new Error(`the edited copy does not render: ${r.diagnostics.map((d) => d.message).join('; ')}`);
   return r;
+}
+
+/** A cache that counts the entries a run reads, and whose: what a run placing tenants from their summaries must not do. */
+export class CountingCache extends RenderCache {
+  gets = 0;
+  prefetched = 0;
+  /** The tenants whose entries were read, in order. */
+  readFor: string[] = [];
+  override get(tenant: string, key: string): CachedTenant | undefined {
+    this.gets++;
+    this.readFor.push(tenant);
+    return super.get(tenant, key);
+  }
+  override prefetch(requests: Iterable<readonly [tenant: string, key: string]>): void {
+    const all = [...requests];
+    this.prefetched += all.length;
+    super.prefetch(all);
+  }
 }

@@ -95,6 +95,12 @@ export function objectLabel(o: KubeObject): string {
   return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`;
 }
 
+/** objectLabel of a manifest, from its head: no object is read for it. */
+export function manifestLabel(m: Manifest): string {
+  const h = headOf(m);
+  return `${h.kind} ${h.namespace ? `${h.namespace}/` : ''}${h.name ?? ''}`;
+}
+
 /** The API group of an apiVersion ('' for the core group, `v1`). */
 export function apiGroupOf(apiVersion: string): string {
   const slash = apiVersion.indexOf('/');

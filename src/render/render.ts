@@ -83,6 +83,12 @@ export interface RenderOptions {
    * manifests are made from both (SummarisedManifest).
    */
   summaries?: boolean;
+  /**
+   * false: summaries are placed from, never kept (the base side of a
+   * comparison). A tenant keeps one summary, and the next run's head should
+   * find its own there, not the base's version of a tenant the change touches.
+   */
+  keepSummaries?: boolean;
 }
 
 /** Tenants per bounded call: the limit's watchdog costs about 0.15 ms per call. */
@@ -111,6 +117,8 @@ interface Prepared {
   limit: number;
   manifests: boolean;
   summaries: boolean;
+  /** With summaries: tenants not placed from one have theirs kept for the next run. */
+  keeps: boolean;
 }
 
 function prepare(input: TenantsConfig, templates: readonly Template[], outDir: string, opts: RenderOptions): Prepared {
@@ -138,6 +146,7 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
     limit: opts.timeLimitMs ?? TEMPLATE_TIME_LIMIT_MS,
     manifests: opts.manifests !== false,
     summaries: cache?.persistent === true && opts.summaries === true,
+    keeps: cache?.persistent === true && opts.summaries === true && opts.keepSummaries !== false,
   };
 }
 
@@ -380,7 +389,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       stats.hits++;
       keys.set(tenant.id, hit.tenantsDigest === undefined ? p.keyOf(i) : `${p.keyOf(i)}+${hit.tenantsDigest}`);
       for (const object of hit.objects) place({ object }, tenant.id, r.rootOf(tenant, object.platformOwned));
-      if (p.summaries) keepSummary(p, tenant, i, hit);
+      if (p.keeps) keepSummary(p, tenant, i, hit);
       releaseJson(hit.objects);
       return;
     }
@@ -393,7 +402,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       const objects = rendered.events.flatMap((e) => ('object' in e ? [e.object] : []));
       const entry = { objects, ...(rendered.sawTenants ? { tenantsDigest: p.tenantsDigest() } : {}) };
       cache.put(tenant.id, p.keyOf(i), entry);
-      if (p.summaries) keepSummary(p, tenant, i, entry);
+      if (p.keeps) keepSummary(p, tenant, i, entry);
       releaseJson(objects);
     }
   };
@@ -426,7 +435,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   // holding every manifest in it and the bootstrap's own <namespace>/ folder (Flux then manages itself).
   const fluxFolders = base.tool === 'flux' ? base.clusters.map((c) => `${clusterRoot(outDir, c.dir)}/${base.namespace}`) : [];
   if (needsTexts || (summarised.length > 0 && clashes())) return { ...failed(), diagnostics: [], needsTexts: true };
-  if (p.summaries) cache!.saveSummaries();
+  if (p.keeps) cache!.saveSummaries();
   const placed = unread.paths.size > 0 ? [...files.keys(), ...unread.paths.keys()] : files.keys();
   for (const [path, text] of kustomizations(placed, entries, fluxFolders)) files.set(path, text);
   for (const path of emptyWorkloads) files.set(path, emptyKustomization);
@@ -476,6 +485,9 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   return { ...r, files: sortedByKey(files), owners, unread: { ...unread, paths } };
 }
 
+/** Every path of the tree a render makes: its files, and those placed from summaries. */
+export const treePaths = (r: RenderResult): string[] => [...r.files.keys(), ...(r.unread?.paths.keys() ?? [])];
+
 /** Where a path's file is, of two renders. */
 export type FileSides = 'both' | 'first' | 'second';
 
@@ -484,12 +496,12 @@ export type FileSides = 'both' | 'first' | 'second';
  * other texts), sorted, and which render has each. Files placed from
  * summaries (RenderResult.unread) are compared by digest: a tenant's files at
  * once where the other render has them with known digests (an unchanged
- * tenant replayed from its entry), else one by one through their manifests,
+ * tenant replayed from its entry) or from a summary of the same digest, else
+ * one by one through their manifests,
  * which reads the tenant's cache entry.
  */
 export function differingFiles(first: RenderResult | undefined, second: RenderResult | undefined): Map<string, FileSides> {
   const equal = new Set([...settledGroups(first, second), ...settledGroups(second, first)]);
-  const all = (r: RenderResult | undefined): string[] => (r ? [...r.files.keys(), ...(r.unread?.paths.keys() ?? [])] : []);
   const has = (r: RenderResult | undefined, p: string): boolean => r !== undefined && (r.files.has(p) || r.unread?.paths.has(p) === true);
   const byFile = new Map<RenderResult, Map<string, Manifest>>();
   /** The contentDigest of a render's file: known, computed from its text, or its object's (a file placed from a summary holds one object). */
@@ -504,16 +516,19 @@ export function differingFiles(first: RenderResult | undefined, second: RenderRe
     const [ta, tb] = [a.files.get(p), b.files.get(p)];
     return ta !== undefined && tb !== undefined ? ta === tb : digest(a, p) === digest(b, p);
   };
+  // A settled path is in both with the same text: only the others are compared, and sorted.
+  const open = new Set<string>();
+  for (const r of [first, second]) if (r) for (const p of treePaths(r)) if (!equal.has(p)) open.add(p);
   const out = new Map<string, FileSides>();
-  for (const p of [...new Set([...all(first), ...all(second)])].sort()) {
+  for (const p of [...open].sort()) {
     const [inFirst, inSecond] = [has(first, p), has(second, p)];
     if (!inFirst || !inSecond) out.set(p, inFirst ? 'first' : 'second');
-    else if (!equal.has(p) && !same(first!, second!, p)) out.set(p, 'both');
+    else if (!same(first!, second!, p)) out.set(p, 'both');
   }
   return out;
 }
 
-/** The paths of `r`'s summarised tenants whose files `other` holds with known digests that give their summary's, without reading any entry. */
+/** The paths of `r`'s summarised tenants whose files `other` holds with known digests, or placed from a summary, that give their summary's digest, without reading any entry. */
 function settledGroups(r: RenderResult | undefined, other: RenderResult | undefined): string[] {
   const unread = r?.unread;
   if (!unread || !other) return [];
@@ -521,6 +536,12 @@ function settledGroups(r: RenderResult | undefined, other: RenderResult | undefi
   for (const [p, g] of unread.paths) groups[g]!.push(p);
   const out: string[] = [];
   groups.forEach((paths, g) => {
+    // The other render placed these files from a summary of the same digest: the same paths with the same texts.
+    const theirs = paths.length > 0 ? other.unread?.paths.get(paths[0]!) : undefined;
+    if (theirs !== undefined && other.unread!.digests[theirs] === unread.digests[g]) {
+      out.push(...paths);
+      return;
+    }
     const known: [string, string][] = [];
     for (const p of paths) {
       const d = other.files.has(p) ? other.digestOf?.(p) : undefined;

@@ -5,25 +5,10 @@ import { checkResult } from '../../src/commands/check.js';
 import { headOf } from '../../src/manifest/types.js';
 import { formatNames, formatters } from '../../src/output/index.js';
 import { runPipeline, type PipelineResult } from '../../src/pipeline.js';
-import { RenderCache, type CachedTenant } from '../../src/render/cache.js';
-import { bundledTenants, cleanupTempRepos, cli, packFile, tempDir, tempRepo } from '../helpers.js';
+import { RenderCache } from '../../src/render/cache.js';
+import { bundledTenants, cleanupTempRepos, cli, CountingCache, packFile, tempDir, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
-
-/** A cache that counts the entries a run reads: what a check placed from summaries must not do. */
-class CountingCache extends RenderCache {
-  gets = 0;
-  prefetched = 0;
-  override get(tenant: string, key: string): CachedTenant | undefined {
-    this.gets++;
-    return super.get(tenant, key);
-  }
-  override prefetch(requests: Iterable<readonly [tenant: string, key: string]>): void {
-    const all = [...requests];
-    this.prefetched += all.length;
-    super.prefetch(all);
-  }
-}
 
 const TENANTS = 5;
 

@@ -1,7 +1,7 @@
 import { pushTo } from '../../collections.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
-import { objectLabel, objectRef, type Manifest } from '../../manifest/types.js';
+import { headOf, manifestLabel, objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
 import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, RESOURCES_FINALIZER, syncWave, type Unit } from './model.js';
 
@@ -27,12 +27,15 @@ export interface Deletion {
   cause: string;
 }
 
-/** `Kind namespace/name`, made once per object: the base and the head share most objects, and each side asks several times. */
+/**
+ * `Kind namespace/name`, made once per object: the base and the head share most objects, and each side asks several times.
+ * From the head: a tenant placed from its summary keeps its objects unread unless one is deleted.
+ */
 const refs = new WeakMap<Manifest, string>();
 const ref = (m: Manifest): string => {
   let r = refs.get(m);
   if (r === undefined) {
-    r = objectLabel(m.object);
+    r = manifestLabel(m);
     refs.set(m, r);
   }
   return r;
@@ -55,21 +58,16 @@ const guardrailKinds = new Set([...GUARDRAILS.map((g) => g.kind)]);
  * the head is synced, with the reason: a unit that disappears and cascades, or
  * a file removed from a pruning unit's path. Linear in the size of both trees:
  * each object is looked up by identity, never searched for.
+ *
+ * `unchanged`: the file is in the head with the same text. Its objects, applied
+ * by a unit of the same id on both sides, are still applied: a unit that stays
+ * does not prune them, and the head's objects are looked through only for the others.
  */
-export function deletions(base: DeliverySide, head: DeliverySide, units: Units = unitsOf(base, head)): Deletion[] {
+export function deletions(base: DeliverySide, head: DeliverySide, units: Units = unitsOf(base, head), unchanged: (file: string) => boolean = () => false): Deletion[] {
   const { base: baseUnits, head: headUnits } = units;
   const baseOwner = ownerIndex(baseUnits);
   const headOwner = ownerIndex(headUnits);
   const headUnitIds = new Set(headUnits.map((u) => u.id));
-  // An object stays when the same unit still applies it, whichever file it moved to; the same
-  // object under another unit (another cluster's platform) is another object. Unit id → the refs it applies.
-  const headApplied = new Map<string, Set<string>>();
-  for (const h of head.manifests) {
-    const id = headOwner(h.file)?.id ?? '';
-    let refs = headApplied.get(id);
-    if (!refs) headApplied.set(id, (refs = new Set()));
-    refs.add(ref(h));
-  }
   // Only a unit that goes away asks these: most changes remove none.
   let headRefs: Set<string> | undefined;
   const inHead = (m: Manifest) => (headRefs ??= new Set(head.manifests.map(ref))).has(ref(m));
@@ -81,15 +79,21 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
     }
     return newInHead;
   };
-  const appliedBy = new Map<Unit, Manifest[]>();
-  for (const m of base.manifests) {
-    const u = baseOwner(m.file);
-    if (u) pushTo(appliedBy, u, m);
-  }
+  let appliedBy: Map<Unit, Manifest[]> | undefined;
+  const applied = (u: Unit): Manifest[] => {
+    if (!appliedBy) {
+      appliedBy = new Map();
+      for (const m of base.manifests) {
+        const owner = baseOwner(m.file);
+        if (owner) pushTo(appliedBy, owner, m);
+      }
+    }
+    return appliedBy.get(u) ?? [];
+  };
   /** A same-kind object new in the head, in the same folder: what the removed one was most likely renamed to. */
   const replacement = (m: Manifest): string | undefined => {
     const folder = m.file.slice(0, m.file.lastIndexOf('/'));
-    const candidates = newObjects().filter((h) => h.object.kind === m.object.kind && h.file.startsWith(`${folder}/`));
+    const candidates = newObjects().filter((h) => headOf(h).kind === headOf(m).kind && h.file.startsWith(`${folder}/`));
     return candidates.length === 1 ? ref(candidates[0]!) : undefined;
   };
   const removedBy = (u: Unit, parent: Unit) => {
@@ -118,21 +122,43 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
       if (u.kind === 'GeneratedApplication') cause += '; deleting an ApplicationSet deletes the Applications it generated';
     }
     if (!cascades) continue;
-    for (const m of appliedBy.get(u) ?? []) {
+    for (const m of applied(u)) {
       if (keptOnDelete(m)) continue;
       push(m, u.id, 'cascade', cause);
     }
   }
   // Files removed from the path of a unit that stays and prunes (Argo CD refuses to prune a unit
-  // down to nothing unless it allows empty).
+  // down to nothing unless it allows empty). An object stays when the same unit still applies it,
+  // whichever file it moved to; the same object under another unit (another cluster's platform) is another object.
   const headUnit = new Map(headUnits.map((u) => [u.id, u]));
+  const maybePruned = new Map<Unit, Manifest[]>();
+  for (const m of base.manifests) {
+    const u = baseOwner(m.file);
+    if (!u || !headUnit.get(u.id)?.prunes) continue;
+    if (unchanged(m.file) && headOwner(m.file)?.id === u.id) continue;
+    pushTo(maybePruned, u, m);
+  }
+  // Unit id → the refs it applies in the head, of objects named as one that may be pruned (most of the
+  // head's objects are not, and their refs are not made); and the units that apply anything.
+  const names = new Set([...maybePruned.values()].flatMap((ms) => ms.map((m) => headOf(m).name)));
+  const headApplied = new Map<string, Set<string>>();
+  const applying = new Set<string>();
+  for (const h of head.manifests) {
+    const id = headOwner(h.file)?.id ?? '';
+    applying.add(id);
+    if (!names.has(headOf(h).name)) continue;
+    let refs = headApplied.get(id);
+    if (!refs) headApplied.set(id, (refs = new Set()));
+    refs.add(ref(h));
+  }
   for (const u of baseUnits) {
     const now = headUnit.get(u.id);
-    if (!now || !now.prunes) continue;
-    const applied = headApplied.get(u.id);
-    if (!now.allowEmpty && !applied?.size) continue;
-    for (const m of appliedBy.get(u) ?? []) {
-      if (applied?.has(ref(m))) continue;
+    const candidates = maybePruned.get(u);
+    if (!now || !candidates) continue;
+    if (!now.allowEmpty && !applying.has(u.id)) continue;
+    const kept = headApplied.get(u.id);
+    for (const m of candidates) {
+      if (kept?.has(ref(m))) continue;
       if (keptOnPrune(m)) continue;
       push(m, u.id, 'pruned', `${m.file} is removed from the path ${u.path} that ${u.id} prunes`);
     }
@@ -154,7 +180,7 @@ export interface ProjectHazard {
  * exists on a fresh sync (waves create lower first).
  */
 export function projectHazards(base: DeliverySide, head: DeliverySide, units: Units = unitsOf(base, head)): ProjectHazard[] {
-  const projects = (s: DeliverySide) => new Map(s.manifests.filter((m) => m.object.kind === 'AppProject').map((m) => [m.object.metadata?.name ?? '', m]));
+  const projects = (s: DeliverySide) => new Map(s.manifests.filter((m) => headOf(m).kind === 'AppProject').map((m) => [headOf(m).name ?? '', m]));
   const [baseProjects, headProjects] = [projects(base), projects(head)];
   const headUnits = units.head;
   const headIds = new Set(headUnits.map((u) => u.id));
@@ -175,13 +201,13 @@ export function projectHazards(base: DeliverySide, head: DeliverySide, units: Un
 /**
  * Findings for what a merge would do to tenants that stay: a cascade that
  * deletes their objects, or the removal of a guardrail from a namespace that
- * still exists.
+ * still exists. `unchanged`: as for deletions.
  */
-export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide, staying: ReadonlySet<string>, headNamespaces: ReadonlySet<string>): Diagnostic[] {
+export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide, staying: ReadonlySet<string>, headNamespaces: ReadonlySet<string>, unchanged?: (file: string) => boolean): Diagnostic[] {
   // Both analyses walk the file lists: an iterator would be spent after the first.
   const [base, head] = [baseSide, headSide].map((s) => ({ ...s, files: [...s.files] }));
   const units = unitsOf(base!, head!);
-  const all = deletions(base!, head!, units).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
+  const all = deletions(base!, head!, units, unchanged).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
   const out: Diagnostic[] = [];
   const byCause = new Map<string, Deletion[]>();
   for (const d of all) {

@@ -104,7 +104,8 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
 
 function ref(m: Manifest): string {
-  return `${m.object.kind} ${m.object.metadata?.namespace ?? ''}/${m.object.metadata?.name ?? ''}`;
+  const h = headOf(m);
+  return `${h.kind} ${h.namespace ?? ''}/${h.name ?? ''}`;
 }
 
 function trimPath(p: string): string {
