@@ -150,13 +150,31 @@ function prepare(input: TenantsConfig, templates: readonly Template[], outDir: s
   };
 }
 
+/**
+ * Per cache, the tenants a render of this run placed from their summaries with
+ * manifests, at the key they were placed with. The base and the head of a
+ * comparison share most tenants: the second render places them from the
+ * first's summaries and manifests (placedManifests), not reading them again.
+ */
+const placedSummaries = new WeakMap<RenderCache, Map<string, { key: string; summary: ShapedSummary }>>();
+/** The manifests made for a summary placed with manifests: one per object, however often the summary is placed in the run. */
+const placedManifests = new WeakMap<ShapedSummary, readonly Manifest[]>();
+
 /** The stored summary of tenant `i` (with manifests wanted, and its kept objects), if summaries are wanted and its inputs are those it was stored with. */
 function summaryOf(p: Prepared, tenant: Tenant, i: number): ShapedSummary | undefined {
   if (!p.summaries) return undefined;
-  const summary = p.cache!.summary(tenant.id, p.keyOf(i), p.tenantsDigest);
-  if (!summary || !p.manifests) return summary;
-  const kept = p.cache!.keptObjects(tenant.id, p.keyOf(i), summary.shape.length);
-  return kept && { ...summary, kept };
+  const key = p.keyOf(i);
+  if (!p.manifests) return p.cache!.summary(tenant.id, key, p.tenantsDigest);
+  let placed = placedSummaries.get(p.cache!);
+  if (!placed) placedSummaries.set(p.cache!, (placed = new Map()));
+  const before = placed.get(tenant.id);
+  if (before && before.key === key && (before.summary.tenantsDigest === undefined || before.summary.tenantsDigest === p.tenantsDigest())) return before.summary;
+  const summary = p.cache!.summary(tenant.id, key, p.tenantsDigest);
+  const kept = summary && p.cache!.keptObjects(tenant.id, key, summary.shape.length);
+  if (!summary || !kept) return undefined;
+  const shaped = { ...summary, kept };
+  placed.set(tenant.id, { key, summary: shaped });
+  return shaped;
 }
 
 /** The stored entry of tenant `i`, if its inputs are those it was stored with. */
@@ -314,11 +332,16 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     summarised.push([[r.rootOf(tenant, false), r.rootOf(tenant, true)], summary]);
     summarisedObjects += summary.paths.length;
     if (!p.manifests) return;
-    const stored = storedObjects(p, r, tenant, i, summary);
-    objectsOf(tenant.id, summary.shape).forEach((o, k) => {
-      owners.set(o.path, tenant.id);
-      manifests.push(new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
-    });
+    let made = placedManifests.get(summary);
+    if (!made) {
+      const stored = storedObjects(p, r, tenant, i, summary);
+      made = objectsOf(tenant.id, summary.shape).map((o, k) => new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
+      placedManifests.set(summary, made);
+    }
+    for (const m of made) {
+      owners.set(m.file, tenant.id);
+      manifests.push(m);
+    }
   };
   /** Whether a summarised object shares a path or an identity with another object. */
   const clashes = (): boolean => {
@@ -497,28 +520,47 @@ export type FileSides = 'both' | 'first' | 'second';
  * summaries (RenderResult.unread) are compared by digest: a tenant's files at
  * once where the other render has them with known digests (an unchanged
  * tenant replayed from its entry) or from a summary of the same digest, else
- * one by one through their manifests,
- * which reads the tenant's cache entry.
+ * one by one through their manifests, which reads the tenant's cache entry.
+ * Computed once per pair of renders.
  */
-export function differingFiles(first: RenderResult | undefined, second: RenderResult | undefined): Map<string, FileSides> {
+export function differingFiles(first: RenderResult | undefined, second: RenderResult | undefined): ReadonlyMap<string, FileSides> {
+  const memo = first && second ? comparedWith.get(first) : undefined;
+  const before = second && memo?.get(second);
+  if (before) return before;
+  const out = compareFiles(first, second);
+  if (first && second) {
+    if (memo) memo.set(second, out);
+    else comparedWith.set(first, new WeakMap([[second, out]]));
+  }
+  return out;
+}
+
+/** differingFiles by pair of renders: the lifecycle checks of one run each ask for the same comparison. */
+const comparedWith = new WeakMap<RenderResult, WeakMap<RenderResult, ReadonlyMap<string, FileSides>>>();
+
+function compareFiles(first: RenderResult | undefined, second: RenderResult | undefined): Map<string, FileSides> {
   const equal = new Set([...settledGroups(first, second), ...settledGroups(second, first)]);
   const has = (r: RenderResult | undefined, p: string): boolean => r !== undefined && (r.files.has(p) || r.unread?.paths.has(p) === true);
+  // A settled path is in both with the same text: only the others are compared, and sorted.
+  const open = new Set<string>();
+  for (const r of [first, second]) if (r) for (const p of treePaths(r)) if (!equal.has(p)) open.add(p);
   const byFile = new Map<RenderResult, Map<string, Manifest>>();
   /** The contentDigest of a render's file: known, computed from its text, or its object's (a file placed from a summary holds one object). */
   const digest = (r: RenderResult, p: string): string | undefined => {
     const text = r.files.get(p);
     if (text !== undefined) return r.digestOf?.(p) ?? contentDigest(text);
     let manifests = byFile.get(r);
-    if (!manifests) byFile.set(r, (manifests = new Map(r.manifests.map((m) => [m.file, m]))));
+    if (!manifests) {
+      manifests = new Map();
+      for (const m of r.manifests) if (open.has(m.file)) manifests.set(m.file, m);
+      byFile.set(r, manifests);
+    }
     return manifests.get(p)?.digest?.();
   };
   const same = (a: RenderResult, b: RenderResult, p: string): boolean => {
     const [ta, tb] = [a.files.get(p), b.files.get(p)];
     return ta !== undefined && tb !== undefined ? ta === tb : digest(a, p) === digest(b, p);
   };
-  // A settled path is in both with the same text: only the others are compared, and sorted.
-  const open = new Set<string>();
-  for (const r of [first, second]) if (r) for (const p of treePaths(r)) if (!equal.has(p)) open.add(p);
   const out = new Map<string, FileSides>();
   for (const p of [...open].sort()) {
     const [inFirst, inSecond] = [has(first, p), has(second, p)];
