@@ -25,6 +25,8 @@ interface Features {
   cacheFlag: string | null;
   shard: boolean;
   allowNoBase: boolean;
+  /** check --base REF: the pull-request check the guide's CI workflow runs. */
+  base: boolean;
   html: boolean;
   /** --max-old-space-size on the bin's shebang: the cap a user gets by running `tenantctl`. */
   binHeapCapMiB: number | null;
@@ -41,6 +43,7 @@ function features(): Features {
     cacheFlag: /^\s*(--cache[\w-]*)\s+[A-Z]+/m.exec(help)?.[1] ?? null,
     shard: /--shard\b/.test(help),
     allowNoBase: /--allow-no-base\b/.test(help),
+    base: /--base REF\b/.test(help),
     html: /--format [\w|]*\bhtml\b/.test(help),
     binHeapCapMiB: cap ? Number(cap[1]) : null,
     nodeDefaultHeapMiB: Math.round(Number(heap) / 2 ** 20),
@@ -68,7 +71,7 @@ interface SizeResult {
   /** check --format html: the report a reviewer opens; its size matters as much as its time. */
   html?: Summary & { bytes: number; browser?: BrowserTimes | 'no chromium' };
   shards?: { of: number; perShard: Summary[]; sumMs: number; slowestMs: number }[];
-  onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary };
+  onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary; checkBase?: Summary | 'not available' };
 }
 
 /** Runs until `runs` succeed or one fails: at 50,000 tenants a run out of memory is the result. */
@@ -94,6 +97,30 @@ function withCounts(ms: Measured[]): CheckSummary {
   const phases = ms.map((m) => Object.fromEntries([...m.stderr.matchAll(/^(\w+)\s+\d+ ms → +\d+ ms +\((\d+) ms\)/gm)].map((p) => [p[1]!, Number(p[2])])));
   const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
   return { ...summarise(ms), objects: summary.objects, files: summary.files, phasesMsMedian: Object.fromEntries(names.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))])) };
+}
+
+const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_CONFIG_NOSYSTEM: '1' };
+
+/**
+ * The pull request as the guide's CI workflow checks it: `check --base REF`, with REF the
+ * commit before the change. The repository's commits hold only tenants.yaml and the
+ * templates (all --base reads of the base); per run, a different tenant changes tier,
+ * `render` runs, then the measured check, with the cache the previous runs left.
+ */
+async function prWithBase(r: { root: string; flip(flipped: ReadonlySet<number>): Promise<void> }, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[]): Promise<Summary | 'not available'> {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: r.root, env: gitEnv, encoding: 'utf8' }).status === 0;
+  if (!git('init', '-q') || !git('add', 'tenants.yaml', 'templates') || !git('commit', '-q', '-m', 'base')) return 'not available';
+  const checks: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Tenants next to those the plain pull requests changed: no run repeats another's change.
+    flipped.add(Math.floor(((i + 1) * n) / (runs + 1)) + 1);
+    await r.flip(flipped);
+    const rendered = repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0);
+    if (rendered.at(-1)!.failure) break;
+    checks.push(...repeat(1, () => plain([...check.filter((a) => a !== '--allow-no-base'), '--base', 'HEAD'])));
+    if (checks.at(-1)!.failure || !git('commit', '-q', '-am', `run ${i}`)) break;
+  }
+  return summarise(checks);
 }
 
 async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f: Features, kubeconform: string | undefined): Promise<SizeResult> {
@@ -151,7 +178,7 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
         checks.push(...repeat(1, () => plain(check)));
         if (checks.at(-1)!.failure) break;
       }
-      result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', render: summarise(renders), check: summarise(checks) };
+      result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', render: summarise(renders), check: summarise(checks), checkBase: f.base ? await prWithBase(r, runs, n, flipped, plain, check) : 'not available' };
     }
     result.loadavgAfter = loadavg();
     return result;
@@ -201,10 +228,11 @@ function coldTable(results: SizeResult[], f: Features, kubeconform: string | und
 function tables(results: SizeResult[], f: Features, kubeconform: string | undefined): string {
   // A run of other scenarios only (--only pr, say) prints no table of dashes for the cold check.
   const out = results.some((r) => r.check || r.checkNoHeapCap || r.kubeconform) ? coldTable(results, f, kubeconform) : ['Full cold check: not measured in this run (not among the --only scenarios).'];
-  out.push('', 'Rendering and the one-tenant pull request (no heap cap; a different tenant changes tier in each run):', '', '| tenants | full render | its peak RSS | render, one tenant changed | one-tenant PR check | cache | its peak RSS |', '|---:|---:|---:|---:|---:|---|---:|');
+  out.push('', 'Rendering and the one-tenant pull request (no heap cap; a different tenant changes tier in each run; "with --base": check --base against the commit before the change, as the CI workflow runs it):', '', '| tenants | full render | its peak RSS | render, one tenant changed | one-tenant PR check | cache | its peak RSS | with --base | its peak RSS |', '|---:|---:|---:|---:|---:|---|---:|---:|---:|');
   for (const r of results) {
     const pr = r.onePr;
-    out.push(`| ${int(r.tenants)} | ${wall(r.renderFull)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${wall(pr?.render)} | ${wall(pr?.check)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} |`);
+    const base = pr?.checkBase === 'not available' ? undefined : pr?.checkBase;
+    out.push(`| ${int(r.tenants)} | ${wall(r.renderFull)} | ${mib(r.renderFull.peakRssMiBMedian)} | ${wall(pr?.render)} | ${wall(pr?.check)} | ${pr?.cache ?? '–'} | ${mib(pr?.check.peakRssMiBMax)} | ${pr?.checkBase === 'not available' ? 'not available' : wall(base)} | ${mib(base?.peakRssMiBMax)} |`);
   }
   out.push('');
   if (!f.html) out.push('check --format html: not available in this build.');
