@@ -30,7 +30,8 @@ export const plan: Command = {
     const root = resolveRoot(ctx.cwd, values.root);
     const cache = renderCache(values, root, ctx.cwd);
     const withCache = { ...(cache ? { cache } : {}), workers: workerCount(values.workers) };
-    const base = await renderBase({ root, ...withCache }, values.base);
+    // Unchanged tenants are placed from their summaries, and the head then shares them: each is read once, if a delta asks.
+    const base = await renderBase({ root, ...withCache, summaries: 'read' }, values.base);
     const failures = base.diagnostics.filter((d) => d.kind === 'failure');
     if (failures.length > 0 || base.ref === undefined) {
       const diags = failures.length > 0 ? failures : base.diagnostics;

@@ -42,6 +42,21 @@ describe('check --base with a warm cache', () => {
     }
   });
 
+  it('plan --base says what a plan without a cache says, with the base placed from summaries and shared with the head', async () => {
+    const root = await pullRequest();
+    const dir = await tempDir('tenantctl-base-summaries-');
+    for (const format of ['json', 'markdown']) {
+      const none = await cli(root, 'plan', '--base', 'main', '--no-cache', '--format', format);
+      const cold = await cli(root, 'plan', '--base', 'main', '--cache-dir', dir, '--format', format);
+      const warm = await cli(root, 'plan', '--base', 'main', '--cache-dir', dir, '--format', format);
+      expect(none.exitCode, none.stderr).toBe(0);
+      // The tier change is in the plan: its quota and the objects that carry the tier.
+      expect(none.stdout).toContain('test-tenant-a');
+      expect(cold.stdout).toBe(none.stdout);
+      expect(warm.stdout).toBe(none.stdout);
+    }
+  });
+
   it('places the tenants of both sides from their summaries, and reads only the changed tenant\'s entries to compare its files', async () => {
     const root = await pullRequest();
     const dir = await tempDir('tenantctl-base-summaries-');

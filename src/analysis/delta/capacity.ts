@@ -2,7 +2,7 @@ import { formatQuantity, maxQuantity } from '../../manifest/quantity.js';
 import type { Manifest } from '../../manifest/types.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import { tenantQuotas, type QuotaRow } from '../isolation/quota.js';
-import { namespaceFingerprints } from './fingerprint.js';
+import { changedNamespaces } from './fingerprint.js';
 
 /**
  * What a change does to each tenant's quota: the hard limit, the peak use
@@ -27,9 +27,9 @@ const CAPACITY_KINDS = new Set(['ResourceQuota', 'LimitRange', 'Deployment', 'St
 const fmt = (v: bigint | undefined, resource: string) => (v === undefined ? '-' : formatQuantity(v, resource));
 
 export function capacityDelta(base: readonly Manifest[], baseConfig: TenantsConfig, head: readonly Manifest[], headConfig: TenantsConfig): CapacityChange[] {
-  const [fa, fb] = [namespaceFingerprints(base, CAPACITY_KINDS), namespaceFingerprints(head, CAPACITY_KINDS)];
+  const differ = changedNamespaces(base, head, CAPACITY_KINDS);
   const inBase = new Map(baseConfig.tenants.map((t) => [t.id, t]));
-  const changed = headConfig.tenants.filter((t) => inBase.has(t.id) && inBase.get(t.id)!.namespace === t.namespace && fa.get(t.namespace) !== fb.get(t.namespace));
+  const changed = headConfig.tenants.filter((t) => inBase.has(t.id) && inBase.get(t.id)!.namespace === t.namespace && differ.has(t.namespace));
   if (changed.length === 0) return [];
   const only = (c: TenantsConfig) => ({ ...c, tenants: c.tenants.filter((t) => changed.some((x) => x.id === t.id)) });
   const before = new Map(tenantQuotas(base, only(baseConfig)).map((q) => [q.tenant, q]));

@@ -1,6 +1,6 @@
 import { formatIp, fullRange, normalizeRanges, subtractRanges, type IpRange } from '../../manifest/cidr.js';
 import type { Manifest } from '../../manifest/types.js';
-import { namespaceFingerprints } from './fingerprint.js';
+import { changedNamespaces } from './fingerprint.js';
 import { allDeclared, declaredIntent, type FlowEnd } from '../isolation/intent.js';
 import { witnessLabels } from '../isolation/namespaces.js';
 import { buildWorld, UNRELATED_NAMESPACE } from '../isolation/world.js';
@@ -77,12 +77,6 @@ export interface FlowGroup {
 }
 
 const NETWORK_KINDS = new Set(['NetworkPolicy', 'Namespace', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod', 'ReplicationController']);
-
-function changedNamespaces(base: readonly Manifest[], head: readonly Manifest[]): Set<string> {
-  const a = namespaceFingerprints(base, NETWORK_KINDS);
-  const b = namespaceFingerprints(head, NETWORK_KINDS);
-  return new Set([...new Set([...a.keys(), ...b.keys()])].filter((ns) => a.get(ns) !== b.get(ns)));
-}
 
 interface Party {
   /** As shown: `ns/name` for a workload; `database/pod{app=x}` or `pods labelled app=x in any namespace` for a witness. */
@@ -175,7 +169,7 @@ function familyLabel(merged: readonly IpRange[]): string {
  * externalPorts is declared, and closing one it removes is not a loss.
  */
 export function connectivityDelta(base: readonly Manifest[], head: readonly Manifest[], tenantOfNamespace: ReadonlyMap<string, string>, declaredBy?: TenantsConfig): FlowChange[] {
-  const changed = changedNamespaces(base, head);
+  const changed = changedNamespaces(base, head, NETWORK_KINDS);
   if (changed.size === 0) return [];
   const a = buildModel(base);
   const b = buildModel(head);

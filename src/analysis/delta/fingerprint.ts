@@ -1,18 +1,47 @@
 import { pushTo } from '../../collections.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
+
+/** Everything in an object that can change an analysis of its namespace. */
+function namespacePart(m: Manifest): string {
+  const isNamespace = m.object.kind === 'Namespace';
+  return JSON.stringify([m.object.kind, m.object.metadata?.name, isNamespace ? m.object.metadata?.labels : m.object.spec]);
+}
+
+/** Per namespace (a Namespace's own name), the objects of `kinds` there, found from their heads. */
+function byNamespace(ms: readonly Manifest[], kinds: ReadonlySet<string>): Map<string, Manifest[]> {
+  const out = new Map<string, Manifest[]>();
+  for (const m of ms) {
+    const h = headOf(m);
+    if (!kinds.has(h.kind)) continue;
+    pushTo(out, (h.kind === 'Namespace' ? h.name : h.namespace) ?? '', m);
+  }
+  return out;
+}
 
 /**
- * Per namespace, one string of everything in `kinds` that can change an
- * analysis there; two trees whose strings agree for a namespace give that
- * namespace the same result, so a delta analyses only the others.
+ * Whether two lists of objects agree in `part` of each, as multisets. A
+ * manifest in both lists is one object (a tenant placed from one summary on
+ * both sides of a comparison shares its manifests): it is not read.
  */
-export function namespaceFingerprints(ms: readonly Manifest[], kinds: ReadonlySet<string>): Map<string, string> {
-  const parts = new Map<string, string[]>();
-  for (const m of ms) {
-    if (!kinds.has(m.object.kind)) continue;
-    const isNamespace = m.object.kind === 'Namespace';
-    const ns = isNamespace ? (m.object.metadata?.name ?? '') : (m.object.metadata?.namespace ?? '');
-    pushTo(parts, ns, JSON.stringify([m.object.kind, m.object.metadata?.name, isNamespace ? m.object.metadata?.labels : m.object.spec]));
+export function agree(a: readonly Manifest[], b: readonly Manifest[], part: (m: Manifest) => string): boolean {
+  const [inA, inB] = [new Set(a), new Set(b)];
+  const onlyA = a.filter((m) => !inB.has(m));
+  const onlyB = b.filter((m) => !inA.has(m));
+  if (onlyA.length !== onlyB.length) return false;
+  const [x, y] = [onlyA.map(part).sort(), onlyB.map(part).sort()];
+  return x.every((p, i) => p === y[i]);
+}
+
+/**
+ * The namespaces whose objects of `kinds` differ between two trees in
+ * something that can change an analysis there; a delta analyses only those.
+ */
+export function changedNamespaces(base: readonly Manifest[], head: readonly Manifest[], kinds: ReadonlySet<string>): Set<string> {
+  const [a, b] = [byNamespace(base, kinds), byNamespace(head, kinds)];
+  const out = new Set<string>();
+  for (const ns of new Set([...a.keys(), ...b.keys()])) {
+    const [before, after] = [a.get(ns) ?? [], b.get(ns) ?? []];
+    if (!agree(before, after, namespacePart)) out.add(ns);
   }
-  return new Map([...parts].map(([k, v]) => [k, v.sort().join('\n')]));
+  return out;
 }

@@ -1,5 +1,6 @@
 import type { RoleBinding, Subject } from 'kubernetes-types/rbac/v1.js';
-import type { Manifest } from '../../manifest/types.js';
+import { headOf, type Manifest } from '../../manifest/types.js';
+import { agree } from './fingerprint.js';
 import { buildAuthorizer, RBAC_KINDS, type Authorizer } from '../rbac/authorizer.js';
 import { serviceAccountUser, userInfo } from '../rbac/user.js';
 
@@ -56,16 +57,16 @@ function grants(authz: Authorizer, s: Subject, bindingNs: string, namespace: str
   return out;
 }
 
-function rbacFingerprint(ms: readonly Manifest[]): string {
-  return ms
-    .filter((m) => RBAC_KINDS.has(m.object.kind))
-    .map((m) => JSON.stringify([m.object.kind, m.object.metadata?.namespace, m.object.metadata?.name, m.object.metadata?.labels, (m.object as Record<string, unknown>).rules, (m.object as Record<string, unknown>).aggregationRule, (m.object as Record<string, unknown>).roleRef, (m.object as Record<string, unknown>).subjects]))
-    .sort()
-    .join('\n');
+/** Everything in an RBAC object that can change what it grants. */
+function rbacPart(m: Manifest): string {
+  const o = m.object as Record<string, unknown> & typeof m.object;
+  return JSON.stringify([o.kind, o.metadata?.namespace, o.metadata?.name, o.metadata?.labels, o.rules, o.aggregationRule, o.roleRef, o.subjects]);
 }
 
+const rbacOf = (ms: readonly Manifest[]) => ms.filter((m) => RBAC_KINDS.has(headOf(m).kind));
+
 export function permissionsDelta(base: readonly Manifest[], head: readonly Manifest[]): PermissionChange[] {
-  if (rbacFingerprint(base) === rbacFingerprint(head)) return [];
+  if (agree(rbacOf(base), rbacOf(head), rbacPart)) return [];
   const a = buildAuthorizer(base);
   const b = buildAuthorizer(head);
   const seen = new Set<string>();
