@@ -539,11 +539,20 @@ export function differingFiles(first: RenderResult | undefined, second: RenderRe
 const comparedWith = new WeakMap<RenderResult, WeakMap<RenderResult, ReadonlyMap<string, FileSides>>>();
 
 function compareFiles(first: RenderResult | undefined, second: RenderResult | undefined): Map<string, FileSides> {
-  const equal = new Set([...settledGroups(first, second), ...settledGroups(second, first)]);
+  const settled = new Map<RenderResult, boolean[]>();
+  if (first && second) settled.set(first, settledGroups(first, second)).set(second, settledGroups(second, first));
+  /** Whether the path is in a summarised tenant's files that the other render holds the same. */
+  const equal = (p: string): boolean => [first, second].some((r) => r?.unread?.paths.has(p) === true && settled.get(r)?.[r.unread.paths.get(p)!] === true);
   const has = (r: RenderResult | undefined, p: string): boolean => r !== undefined && (r.files.has(p) || r.unread?.paths.has(p) === true);
   // A settled path is in both with the same text: only the others are compared, and sorted.
   const open = new Set<string>();
-  for (const r of [first, second]) if (r) for (const p of treePaths(r)) if (!equal.has(p)) open.add(p);
+  for (const r of [first, second]) {
+    if (!r) continue;
+    for (const p of r.files.keys()) if (!equal(p)) open.add(p);
+    // Settling is symmetric where both placed the files from summaries, and a summarised file settled from the other's texts is this render's group's.
+    const flags = settled.get(r);
+    for (const [p, g] of r.unread?.paths ?? []) if (flags?.[g] !== true) open.add(p);
+  }
   const byFile = new Map<RenderResult, Map<string, Manifest>>();
   /** The contentDigest of a render's file: known, computed from its text, or its object's (a file placed from a summary holds one object). */
   const digest = (r: RenderResult, p: string): string | undefined => {
@@ -570,29 +579,24 @@ function compareFiles(first: RenderResult | undefined, second: RenderResult | un
   return out;
 }
 
-/** The paths of `r`'s summarised tenants whose files `other` holds with known digests, or placed from a summary, that give their summary's digest, without reading any entry. */
-function settledGroups(r: RenderResult | undefined, other: RenderResult | undefined): string[] {
+/** Per summarised tenant of `r` (by its number in unread.digests): whether `other` holds its files with known digests, or placed from a summary, that give its summary's digest, without reading any entry. */
+function settledGroups(r: RenderResult | undefined, other: RenderResult | undefined): boolean[] {
   const unread = r?.unread;
   if (!unread || !other) return [];
   const groups: string[][] = unread.digests.map(() => []);
   for (const [p, g] of unread.paths) groups[g]!.push(p);
-  const out: string[] = [];
-  groups.forEach((paths, g) => {
+  return groups.map((paths, g) => {
     // The other render placed these files from a summary of the same digest: the same paths with the same texts.
     const theirs = paths.length > 0 ? other.unread?.paths.get(paths[0]!) : undefined;
-    if (theirs !== undefined && other.unread!.digests[theirs] === unread.digests[g]) {
-      out.push(...paths);
-      return;
-    }
+    if (theirs !== undefined) return other.unread!.digests[theirs] === unread.digests[g];
     const known: [string, string][] = [];
     for (const p of paths) {
       const d = other.files.has(p) ? other.digestOf?.(p) : undefined;
-      if (d === undefined) return;
+      if (d === undefined) return false;
       known.push([p, d]);
     }
-    if (treeDigest(known) === unread.digests[g]) out.push(...paths);
+    return treeDigest(known) === unread.digests[g];
   });
-  return out;
 }
 
 /** The treeDigest of an entry's files: what its summary records, and what withStaleTexts checks an entry against. */

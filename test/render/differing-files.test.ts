@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { makeManifest } from '../../src/manifest/parse.js';
 import { differingFiles, type RenderResult } from '../../src/render/render.js';
+import { treeDigest } from '../../src/tree/digest.js';
 
 /** A render whose one tenant was placed from a summary: its files known only by the summary's digest and, when asked, each object's. */
 function summarised(group: string, files: Record<string, string>, asked: string[] = []): RenderResult {
@@ -24,6 +25,18 @@ describe('differingFiles between two renders that both placed a tenant from its 
     const files = { 'rendered/a/cm.yaml': 'd1', 'rendered/a/sa.yaml': 'd2' };
     const asked: string[] = [];
     expect([...differingFiles(summarised('g', files, asked), summarised('g', files, asked))]).toEqual([]);
+    expect(asked).toEqual([]);
+  });
+
+  it('settles the tenant at once against a render that holds its files with known digests', () => {
+    const files = { 'rendered/a/cm.yaml': 'd1', 'rendered/a/sa.yaml': 'd2' };
+    const asked: string[] = [];
+    const placed = summarised(treeDigest(Object.entries(files)), files, asked);
+    // The tenant replayed from its entry: texts at hand, each with its known digest.
+    const replayed: RenderResult = { ...summarised('unused', {}), files: new Map([['rendered/kustomization.yaml', 'resources: []\n'], ...Object.keys(files).map((p): [string, string] => [p, `text of ${p}`])]), digestOf: (p) => files[p as keyof typeof files] };
+    delete replayed.unread;
+    expect([...differingFiles(replayed, placed)]).toEqual([]);
+    expect([...differingFiles(placed, replayed)]).toEqual([]);
     expect(asked).toEqual([]);
   });
 

@@ -126,7 +126,14 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
     units.push({ id: `Kustomization ${namespace}/${namespace} (flux bootstrap of ${path})`, kind: 'Kustomization', manifest, path, prunes: true, allowEmpty: true, cascades: true, wave: 0 });
   }
   const folders = new Set<string>();
-  for (const f of files) folders.add(f.slice(0, f.lastIndexOf('/')));
+  // A folder's files come together: a file in the folder just added makes no new string.
+  let last: string | undefined;
+  for (const f of files) {
+    const end = f.lastIndexOf('/');
+    if (last !== undefined && end === last.length && f.startsWith(last)) continue;
+    last = f.slice(0, end);
+    folders.add(last);
+  }
   for (const m of manifests) {
     // The head first: only the delivery objects are parsed.
     const kind = headOf(m).kind;
