@@ -498,7 +498,7 @@ export function withStaleTexts(r: RenderResult, cache: RenderCache, stale: reado
   for (const g of groups) {
     const [tenant, key] = unread.owners[g]!;
     const entry = cache.get(tenant, key);
-    if (!entry || filesDigest(entry) !== unread.digests[g]) return undefined;
+    if (!entry || filesDigest(entry.objects) !== unread.digests[g]) return undefined;
     for (const o of entry.objects) {
       files.set(o.path, o.text);
       owners.set(o.path, tenant);
@@ -599,8 +599,8 @@ function settledGroups(r: RenderResult | undefined, other: RenderResult | undefi
   });
 }
 
-/** The treeDigest of an entry's files: what its summary records, and what withStaleTexts checks an entry against. */
-const filesDigest = (entry: CachedTenant): string => treeDigest(entry.objects.map((o) => [o.path, textDigest(o)]));
+/** The treeDigest of a tenant's objects' files: what its summary records, and what withStaleTexts and storedObjects check an entry against. */
+const filesDigest = (objects: readonly CachedObject[]): string => treeDigest(objects.map((o) => [o.path, textDigest(o)]));
 
 /** Keeps tenant `i`'s summary and, where manifests are made, its kept objects: what a later run places it from. */
 function keepSummary(p: Prepared, tenant: Tenant, i: number, entry: CachedTenant): void {
@@ -618,8 +618,9 @@ function storedObjects(p: Prepared, r: ReturnType<typeof renderer>, tenant: Tena
   return () => {
     if (objects) return objects;
     const entry = p.cache!.get(tenant.id, p.keyOf(i));
-    const found = entry && filesDigest(entry) === summary.digest ? entry.objects : r.renderTenant(p.tenantAt(i), true).events.flatMap((e) => ('object' in e ? [e.object] : []));
-    if (treeDigest(found.map((o) => [o.path, textDigest(o)])) !== summary.digest) throw new Error(`tenant ${tenant.id}: its render cache entry is gone and rendering it again gave other files than its summary records; run again with --no-cache`);
+    if (entry && filesDigest(entry.objects) === summary.digest) return (objects = entry.objects);
+    const found = r.renderTenant(p.tenantAt(i), true).events.flatMap((e) => ('object' in e ? [e.object] : []));
+    if (filesDigest(found) !== summary.digest) throw new Error(`tenant ${tenant.id}: its render cache entry is gone and rendering it again gave other files than its summary records; run again with --no-cache`);
     return (objects = found);
   };
 }
@@ -628,7 +629,7 @@ function storedObjects(p: Prepared, r: ReturnType<typeof renderer>, tenant: Tena
 function summarise(entry: CachedTenant): TenantSummary {
   return {
     objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned, ...(o.head ? { head: o.head } : {}) })),
-    digest: filesDigest(entry),
+    digest: filesDigest(entry.objects),
     ...(entry.tenantsDigest !== undefined ? { tenantsDigest: entry.tenantsDigest } : {}),
   };
 }

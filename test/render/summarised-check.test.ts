@@ -80,6 +80,23 @@ describe('a warm check places unchanged tenants from their summaries', () => {
     expect(deployment(gone).locate('/spec/replicas')).toEqual(expected.locate('/spec/replicas'));
   });
 
+  it('stops, saying to run without the cache, when rendering a tenant whose entry is gone does not give the files its summary records', async () => {
+    const { root, dir } = await warmed();
+    const seeded = new RenderCache(dir);
+    const key = (await check(root, seeded)).render!.keys!.get('sum-plain')!;
+    const entry = new RenderCache(dir).get('sum-plain', key)!;
+    // A summary whose digest no render gives (the cache damaged, or a template that renders differently each time).
+    const damaged = new RenderCache(dir);
+    damaged.keepSummary('sum-plain', key, { objects: entry.objects.map((o) => ({ template: o.template, path: o.path, objectKey: o.objectKey, platformOwned: o.platformOwned, ...(o.head ? { head: o.head } : {}) })), digest: 'not-the-files' });
+    damaged.saveSummaries();
+    await rm(path.join(dir, 'render'), { recursive: true, force: true });
+    // Without the drift stage nothing compares the summary with the committed tree first.
+    const placed = await runPipeline({ root, noBase: 'ignore', cache: new RenderCache(dir), summaries: 'read', stages: [] });
+    expect(placed.render?.unread?.owners.map(([t]) => t)).toContain('sum-plain');
+    const api = placed.manifests.find((m) => headOf(m).kind === 'Deployment' && m.origin?.tenant === 'sum-plain')!;
+    expect(() => api.object).toThrow(/tenant sum-plain: .*gave other files than its summary records; run again with --no-cache/);
+  });
+
   it('places a tenant from its entry when its kept objects are missing or damaged', async () => {
     const { root, dir, none } = await warmed();
     const seeded = new RenderCache(dir);

@@ -1,5 +1,5 @@
 import { pushTo } from '../../collections.js';
-import { headOf, type Manifest } from '../../manifest/types.js';
+import { headOf, namespaceOfManifest, type Manifest } from '../../manifest/types.js';
 
 /** Everything in an object that can change an analysis of its namespace. */
 function namespacePart(m: Manifest): string {
@@ -10,11 +10,7 @@ function namespacePart(m: Manifest): string {
 /** Per namespace (a Namespace's own name), the objects of `kinds` there, found from their heads. */
 function byNamespace(ms: readonly Manifest[], kinds: ReadonlySet<string>): Map<string, Manifest[]> {
   const out = new Map<string, Manifest[]>();
-  for (const m of ms) {
-    const h = headOf(m);
-    if (!kinds.has(h.kind)) continue;
-    pushTo(out, (h.kind === 'Namespace' ? h.name : h.namespace) ?? '', m);
-  }
+  for (const m of ms) if (kinds.has(headOf(m).kind)) pushTo(out, namespaceOfManifest(m) ?? '', m);
   return out;
 }
 
