@@ -470,12 +470,66 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
   return { rendered, disk, files: disk.paths.length };
 }
 
+/** Runs one phase of the pipeline, timed. */
+type Phase = <T>(name: string, fn: () => T | Promise<T>) => Promise<T>;
+
+/**
+ * Resolves on a later turn of the event loop. A promise settled from a
+ * native callback (a worker thread's message) runs what awaits it inside that
+ * callback, whose handles keep the message alive until the chain of awaits
+ * returns to the event loop: a check that went on from the tree reader's reply
+ * held the reader's listing and digests (about 30 MB at 10,000 tenants) to its
+ * end. Each phase starts on a turn of its own.
+ */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The load and drift phases: the render, the committed tree compared with it,
+ * and the objects to check in `result`. Returns the committed files that
+ * differ from the render, or undefined when the run stops here. A function of
+ * its own so that what the comparison held (every path of the committed tree)
+ * is released when it returns, not kept by the pipeline to its end.
+ */
+async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, stages: ReadonlySet<Stage>, phase: Phase, result: PipelineResult, sharing: RenderCache | undefined, early: EarlyCheck | undefined): Promise<string[] | undefined> {
+  let loaded: Awaited<ReturnType<typeof loadStage>>;
+  try {
+    loaded = await phase('load', () => loadStage(o, sharing ? { ...opts, cache: sharing } : opts, stages.has('drift'), early?.onRendered));
+  } catch (e) {
+    const d = filesystemFailure(e, o.root);
+    if (!d) throw e;
+    result.diagnostics.push(d);
+    return undefined;
+  }
+  const { rendered: r, disk } = loaded;
+  const links = disk?.links ?? [];
+  if (r.config) result.config = r.config;
+  if (r.render) result.render = sharing ? withoutCacheStats(r.render) : r.render;
+  result.files = loaded.files;
+  result.diagnostics.push(...r.diagnostics);
+  if (!r.render) return undefined;
+  const drift = await phase('drift', () => driftStage(r.render!, disk));
+  result.manifests = drift.manifests;
+  result.diagnostics.push(...drift.diagnostics);
+  if (stages.has('drift')) {
+    for (const link of links) {
+      result.diagnostics.push(
+        diagnostic('drift/extra', `${o.outDir}/${link.path} is a symbolic link (to ${link.target}); rendered/ holds only files the renderer writes, and check does not follow links`, {
+          file: { path: `${o.outDir}/${link.path}`, line: 1, column: 1 },
+          hint: 'remove the link (render replaces the tree without it) and commit the regular file render writes, if any',
+        }),
+      );
+    }
+  }
+  return disk ? [...disk.differing.keys()] : [];
+}
+
 /** The one pipeline; see the module comment. */
 export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
   const o = paths(opts);
   const stages = new Set(opts.stages ?? ALL_STAGES);
   const timings: Timing[] = [];
-  const phase = async <T>(name: string, fn: () => T | Promise<T>): Promise<T> => {
+  const phase: Phase = async (name, fn) => {
+    await nextTurn();
     opts.onPhase?.(name);
     const start = performance.now();
     const value = await fn();
@@ -499,37 +553,17 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.manifests = [...opts.manifests];
     if (opts.config) result.config = opts.config;
   } else {
-    let loaded: Awaited<ReturnType<typeof loadStage>>;
     try {
       early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema, wanted) : undefined;
-      loaded = await phase('load', () => loadStage(o, sharing ? { ...opts, cache: sharing } : opts, stages.has('drift'), early?.onRendered));
     } catch (e) {
       const d = filesystemFailure(e, o.root);
       if (!d) throw e;
       result.diagnostics.push(d);
       return result;
     }
-    const { rendered: r, disk } = loaded;
-    if (disk) differing = [...disk.differing.keys()];
-    const links = disk?.links ?? [];
-    if (r.config) result.config = r.config;
-    if (r.render) result.render = sharing ? withoutCacheStats(r.render) : r.render;
-    result.files = loaded.files;
-    result.diagnostics.push(...r.diagnostics);
-    if (!r.render) return result;
-    const drift = await phase('drift', () => driftStage(r.render!, disk));
-    result.manifests = drift.manifests;
-    result.diagnostics.push(...drift.diagnostics);
-    if (stages.has('drift')) {
-      for (const link of links) {
-        result.diagnostics.push(
-          diagnostic('drift/extra', `${o.outDir}/${link.path} is a symbolic link (to ${link.target}); rendered/ holds only files the renderer writes, and check does not follow links`, {
-            file: { path: `${o.outDir}/${link.path}`, line: 1, column: 1 },
-            hint: 'remove the link (render replaces the tree without it) and commit the regular file render writes, if any',
-          }),
-        );
-      }
-    }
+    const compared = await loadAndCompare(o, opts, stages, phase, result, sharing, early);
+    if (compared === undefined) return result;
+    differing = compared;
   }
   // Input that could not be processed makes every later finding unreliable: stop there.
   if (failed(result.diagnostics)) return result;

@@ -335,7 +335,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     let made = placedManifests.get(summary);
     if (!made) {
       const stored = storedObjects(p, r, tenant, i, summary);
-      made = objectsOf(tenant.id, summary.shape).map((o, k) => new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
+      made = objectsOf(tenant.id, summary.shape, summary.paths).map((o, k) => new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
       placedManifests.set(summary, made);
     }
     for (const m of made) {

@@ -30,6 +30,24 @@ describe('the one pipeline', () => {
     expect(all.sections.map((s) => s.title)).toContain('RBAC');
   });
 
+  it('starts each phase on a turn of the event loop of its own, so no native callback that settled a wait holds what it delivered to the end', async () => {
+    const root = await editedRepo();
+    /** Per phase, whether a callback queued for the next turn when the phase before it started had run by the time it started. */
+    const turned: [string, boolean][] = [];
+    let queued: { ran: boolean } | undefined;
+    await runPipeline({
+      root,
+      onPhase: (name) => {
+        if (queued) turned.push([name, queued.ran]);
+        const q = { ran: false };
+        setImmediate(() => (q.ran = true));
+        queued = q;
+      },
+    });
+    expect(turned.map(([name]) => name)).toEqual(['drift', 'schema', 'rules', 'proofs', 'admission', 'lifecycle']);
+    expect(turned.filter(([, ran]) => !ran)).toEqual([]);
+  });
+
   it('is what check reports: the same findings, the same exit code', async () => {
     const root = await editedRepo();
     const direct = await runPipeline({ root });

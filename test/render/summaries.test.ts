@@ -51,10 +51,14 @@ describe('tenant summaries', () => {
       { template: 'templates/x.ejs', path: 'rendered/argocd/p-aa.yaml', objectKey: 'argoproj.io/AppProject/argocd/.*aa', platformOwned: true, head: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AppProject', name: '.*aa', namespace: undefined } },
       { template: 'templates/y.ejs', path: 'rendered/y-aa.yaml', objectKey: 'odd-aa', platformOwned: false },
       { template: 'templates/z.ejs', path: 'rendered/z.yaml', objectKey: '/Namespace//', platformOwned: true, head: { apiVersion: 'v1', kind: 'Namespace', name: undefined, namespace: undefined } },
+      // For "aa", the same text around the id in other places: each string is its own, though the object builds each once.
+      { template: 'templates/w.ejs', path: 'rendered/w-aa.yaml', objectKey: '/ConfigMap/qaa-r/q-aar', platformOwned: false, head: { apiVersion: 'v1', kind: 'ConfigMap', name: 'q-aar', namespace: 'qaa-r' } },
     ];
     for (const id of ['aa', 'a', '.*', 'ns', 'zz', 'v1']) {
-      const shape = shapeOf(id, objects)!;
-      expect(objectsOf(id, parseShape(shape)!), id).toEqual(objects);
+      const shape = parseShape(shapeOf(id, objects)!)!;
+      expect(objectsOf(id, shape), id).toEqual(objects);
+      // With the paths pathsOf built for the tenant: the same objects.
+      expect(objectsOf(id, shape, pathsOf(id, shape)), id).toEqual(objects);
     }
     expect(shapeOf('a', [{ ...objects[0]!, path: 'rendered/\u0000/x.yaml' }])).toBeUndefined();
     expect(shapeOf('a', [{ ...objects[0]!, head: { ...objects[0]!.head!, name: 'x\u0000' } }])).toBeUndefined();
