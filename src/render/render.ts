@@ -335,7 +335,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     let made = placedManifests.get(summary);
     if (!made) {
       const stored = storedObjects(p, r, tenant, i, summary);
-      made = objectsOf(tenant.id, summary.shape, summary.paths).map((o, k) => new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), () => stored()[k]!));
+      made = objectsOf(tenant.id, summary.shape, summary.paths).map((o, k) => new SummarisedManifest(o, originOf(o, tenant.id), summary.kept?.get(k), stored, k));
       placedManifests.set(summary, made);
     }
     for (const m of made) {
@@ -709,18 +709,21 @@ class SummarisedManifest implements Manifest {
   readonly origin: { template: string; tenant?: string };
   readonly head: ObjectHead | undefined;
   private readonly kept: KeptObject | undefined;
-  private readonly stored: () => CachedObject;
+  /** The tenant's stored objects (storedObjects), shared by its manifests, and this one's place among them: one closure per tenant, not one per object. */
+  private readonly stored: () => readonly CachedObject[];
+  private readonly index: number;
 
-  constructor(o: PlacedObject, origin: { template: string; tenant?: string }, kept: KeptObject | undefined, stored: () => CachedObject) {
+  constructor(o: PlacedObject, origin: { template: string; tenant?: string }, kept: KeptObject | undefined, stored: () => readonly CachedObject[], index: number) {
     this.file = o.path;
     this.origin = origin;
     this.head = o.head;
     this.kept = kept;
     this.stored = stored;
+    this.index = index;
   }
 
   private get replayed(): Manifest {
-    return replayedManifest(this.stored(), this.origin);
+    return replayedManifest(this.stored()[this.index]!, this.origin);
   }
 
   get jsonLength(): number | undefined {
