@@ -485,14 +485,17 @@ const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(reso
 
 /**
  * The load and drift phases: the render, the committed tree compared with it,
- * and the objects to check in `result`. Returns the committed files that
- * differ from the render, or undefined when the run stops here. A function of
+ * and the objects to check in `result`, with the early check (`startEarly`)
+ * filling the main thread while workers render. Returns the committed files
+ * that differ from the render and that check, or undefined when the run stops here. A function of
  * its own so that what the comparison held (every path of the committed tree)
  * is released when it returns, not kept by the pipeline to its end.
  */
-async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, stages: ReadonlySet<Stage>, phase: Phase, result: PipelineResult, sharing: RenderCache | undefined, early: EarlyCheck | undefined): Promise<string[] | undefined> {
+async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, stages: ReadonlySet<Stage>, phase: Phase, result: PipelineResult, sharing: RenderCache | undefined, startEarly: () => Promise<EarlyCheck> | undefined): Promise<{ differing: string[]; early: EarlyCheck | undefined } | undefined> {
   let loaded: Awaited<ReturnType<typeof loadStage>>;
+  let early: EarlyCheck | undefined;
   try {
+    early = await startEarly();
     loaded = await phase('load', () => loadStage(o, sharing ? { ...opts, cache: sharing } : opts, stages.has('drift'), early?.onRendered));
   } catch (e) {
     const d = filesystemFailure(e, o.root);
@@ -520,7 +523,7 @@ async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, sta
       );
     }
   }
-  return disk ? [...disk.differing.keys()] : [];
+  return { differing: disk ? [...disk.differing.keys()] : [], early };
 }
 
 /** The one pipeline; see the module comment. */
@@ -553,17 +556,9 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
     result.manifests = [...opts.manifests];
     if (opts.config) result.config = opts.config;
   } else {
-    try {
-      early = localStages && (opts.workers ?? 1) > 1 ? await earlyCheck(target, opts.schema, wanted) : undefined;
-    } catch (e) {
-      const d = filesystemFailure(e, o.root);
-      if (!d) throw e;
-      result.diagnostics.push(d);
-      return result;
-    }
-    const compared = await loadAndCompare(o, opts, stages, phase, result, sharing, early);
+    const compared = await loadAndCompare(o, opts, stages, phase, result, sharing, () => (localStages && (opts.workers ?? 1) > 1 ? earlyCheck(target, opts.schema, wanted) : undefined));
     if (compared === undefined) return result;
-    differing = compared;
+    ({ differing, early } = compared);
   }
   // Input that could not be processed makes every later finding unreliable: stop there.
   if (failed(result.diagnostics)) return result;

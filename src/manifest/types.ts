@@ -90,15 +90,17 @@ export function objectRef(o: KubeObject): ObjectRef {
 }
 
 /** `Kind namespace/name` (`Kind name` for a cluster-scoped object): how messages and plans name an object. */
+const label = (kind: unknown, namespace: unknown, name: unknown): string => `${kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`;
+
+/** The label of an object (label). */
 export function objectLabel(o: KubeObject): string {
-  const ns = o.metadata?.namespace;
-  return `${o.kind} ${ns ? `${ns}/` : ''}${o.metadata?.name ?? ''}`;
+  return label(o.kind, o.metadata?.namespace, o.metadata?.name);
 }
 
 /** objectLabel of a manifest, from its head: no object is read for it. */
 export function manifestLabel(m: Manifest): string {
   const h = headOf(m);
-  return `${h.kind} ${h.namespace ? `${h.namespace}/` : ''}${h.name ?? ''}`;
+  return label(h.kind, h.namespace, h.name);
 }
 
 /** The API group of an apiVersion ('' for the core group, `v1`). */

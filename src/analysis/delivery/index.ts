@@ -93,7 +93,8 @@ export function deletions(base: DeliverySide, head: DeliverySide, units: Units =
   /** A same-kind object new in the head, in the same folder: what the removed one was most likely renamed to. */
   const replacement = (m: Manifest): string | undefined => {
     const folder = m.file.slice(0, m.file.lastIndexOf('/'));
-    const candidates = newObjects().filter((h) => headOf(h).kind === headOf(m).kind && h.file.startsWith(`${folder}/`));
+    const kind = headOf(m).kind;
+    const candidates = newObjects().filter((h) => headOf(h).kind === kind && h.file.startsWith(`${folder}/`));
     return candidates.length === 1 ? ref(candidates[0]!) : undefined;
   };
   const removedBy = (u: Unit, parent: Unit) => {
