@@ -372,6 +372,11 @@ export class RenderCache {
     return { tenant, shape, paths: pathsOf(tenant, shape), digest: s.digest, ...(s.tenantsDigest !== undefined ? { tenantsDigest: s.tenantsDigest } : {}) };
   }
 
+  /** Whether a render kept summaries here: a run that finds them mostly places tenants from them, and its own thread has little to do. */
+  holdsSummaries(): boolean {
+    return this.persistent && existsSync(path.join(this.dir, SUMMARY_FOLDER, SUMMARY_FILE));
+  }
+
   /** Records a tenant's summary at `key` for saveSummaries. */
   keepSummary(tenant: string, key: string, value: TenantSummary): void {
     if (!this.persistent) return;

@@ -1,12 +1,14 @@
 import { existsSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
-import { partIndexFile, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { checkReaderThreads } from '../../src/pipeline.js';
+import { RenderCache } from '../../src/render/cache.js';
+import { partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
-import { digestTree as readWithIndex, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+import { digestTree as readWithIndex, indexHolds, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -55,6 +57,19 @@ describe('the stat index of the committed tree', () => {
     expect(digestTree(out, index, later())).toEqual(plain);
     expect(existsSync(index)).toBe(true);
     expect(digestTree(out, index, later())).toEqual(plain);
+  });
+
+  it('gives the digest of every byte for files that end anywhere around the size of the reader’s buffer', async () => {
+    const { out, index } = await tree();
+    // The buffer starts at 64 KiB and doubles; a file that fills what was asked for must be read on.
+    const sizes = [0, 1, ...[16, 17, 18, 19, 20].flatMap((k) => [2 ** k - 1, 2 ** k, 2 ** k + 1])];
+    await mkdir(path.join(out, 'sizes'));
+    for (const n of sizes) await writeFile(path.join(out, `sizes/${n}.yaml`), Buffer.alloc(n, n % 251));
+    for (const idx of [undefined, index]) {
+      const d = digestTree(out, idx, later());
+      expect(d.digests).toEqual(await truth(out, d.files));
+      expect(d.files.filter((f) => f.startsWith('sizes/'))).toHaveLength(sizes.length);
+    }
   });
 
   it('takes an unchanged file’s digest from the index instead of reading it', async () => {
@@ -150,6 +165,26 @@ describe('the stat index of the committed tree', () => {
   });
 });
 
+describe('whether the stat index still holds', () => {
+  it('holds once the files are recorded, and not without an index, nor after a fresh checkout of the same files', async () => {
+    const { out, index } = await tree();
+    expect(indexHolds(index, out)).toBe(false);
+    digestTree(out, index, later());
+    expect(indexHolds(index, out)).toBe(true);
+    // One file edited: most sampled lines still hold.
+    await writeFile(path.join(out, 't0/obj-0.yaml'), 'kind: Secret\n');
+    expect(indexHolds(index, out)).toBe(true);
+    // The same bytes in new files (a new clone, or the cache folder restored onto one): no fingerprint holds.
+    await cp(out, `${out}.clone`, { recursive: true });
+    await rm(out, { recursive: true });
+    await rename(`${out}.clone`, out);
+    expect(indexHolds(index, out)).toBe(false);
+    // A damaged index holds nothing.
+    writeFileSync(index, 'not an index');
+    expect(indexHolds(index, out)).toBe(false);
+  });
+});
+
 describe('the listing of the committed tree in parts', () => {
   it('gives, part after part, the whole sorted listing, for top-level names that sort differently with their slash', async () => {
     const out = await tempDir('tenantctl-parts-');
@@ -191,5 +226,28 @@ describe('the stat index in render and check', () => {
     const other = await tempDir('tenantctl-stat-none-');
     await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
     expect(existsSync(path.dirname(statIndexFile(other, path.join(root, 'rendered'))))).toBe(false);
+  }, 30_000);
+
+  it('has check read with two threads when the render comes from summaries but the index does not hold, and with one otherwise', async () => {
+    const padding = `${'# padding\n'.repeat(4000)}`;
+    const root = await tempRepo({ tenants: (await bundledTenants()) + padding });
+    const dir = await tempDir('tenantctl-stat-threads-');
+    const out = path.join(root, 'rendered');
+    // No summaries: the render keeps check's own thread busy.
+    expect(checkReaderThreads(out, new RenderCache(dir))).toBe(1);
+    expect((await cli(root, 'render', '--cache-dir', dir)).exitCode).toBe(0);
+    // Summaries, but every file was written just now: none is recorded, all will be read.
+    expect(checkReaderThreads(out, new RenderCache(dir))).toBe(READER_THREADS);
+    await new Promise((r) => setTimeout(r, 3500));
+    expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
+    expect(checkReaderThreads(out, new RenderCache(dir))).toBe(1);
+    // A fresh checkout of the same tree, with the cache folder restored as CI does.
+    await cp(out, `${out}.clone`, { recursive: true });
+    await rm(out, { recursive: true });
+    await rename(`${out}.clone`, out);
+    expect(checkReaderThreads(out, new RenderCache(dir))).toBe(READER_THREADS);
+    expect(checkReaderThreads(out, RenderCache.inMemory())).toBe(1);
+    // And the check so read finds what it found before.
+    expect((await cli(root, 'check', '--cache-dir', dir, '--allow-no-base')).exitCode).toBe(0);
   }, 30_000);
 });
