@@ -113,16 +113,18 @@ let buffer = Buffer.allocUnsafe(1 << 16);
  * about a sixth of the reader's time.
  *
  * A read that returns less than it asked for ends the file: for a regular
- * file, read(2) returns fewer bytes only at the end of the file
+ * file, read(2) returns fewer bytes than asked at the end of the file, or
+ * when a signal interrupts it after some bytes
  * (https://pubs.opengroup.org/onlinepubs/9799919799/functions/read.html), so
  * most files take one read instead of a second that returns nothing. System
  * calls are what reading the tree costs (open, read, close: 600,000 at
- * 200,000 files). Should a file system ever return less before the end, the
+ * 200,000 files). With the size an lstat gave (`atLeast`), reading goes on to
+ * that size. Without it, should a read ever end short before the end, the
  * digest is of a prefix, which differs from the render's (so the file is read
  * again whole and compared by its text, read.ts) unless that prefix is the
  * whole rendered file.
  */
-function bytesOf(file: string): Buffer {
+function bytesOf(file: string, atLeast = 0): Buffer {
   const fd = openSync(file, 'r');
   try {
     let size = 0;
@@ -135,7 +137,7 @@ function bytesOf(file: string): Buffer {
       const asked = buffer.length - size;
       const n = readSync(fd, buffer, size, asked, null);
       size += n;
-      if (n < asked) return buffer.subarray(0, size);
+      if (n === 0 || (n < asked && size >= atLeast)) return buffer.subarray(0, size);
     }
   } finally {
     closeSync(fd);
@@ -192,7 +194,7 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
       parts.push(old.slice(kept, at));
       kept = at;
     }
-    const digest = contentDigest(bytesOf(`${outAbs}/${r}`));
+    const digest = contentDigest(bytesOf(`${outAbs}/${r}`, Number(st.size)));
     if (st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(r)) {
       parts.push(`${r}\t${fingerprint}\t${digest}\n`);
       changed = true;
