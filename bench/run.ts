@@ -101,26 +101,37 @@ function withCounts(ms: Measured[]): CheckSummary {
 
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_CONFIG_NOSYSTEM: '1' };
 
+type PrRepo = { root: string; flip(flipped: ReadonlySet<number>): Promise<void> };
+
+/**
+ * Runs of a one-tenant pull request: per run, another tenant (`offset` past
+ * those the plain pull requests changed, so no run repeats another's change)
+ * changes tier, `render` runs, then the measured check. A failure ends the runs.
+ */
+async function prRuns(r: PrRepo, runs: number, n: number, flipped: Set<number>, offset: number, plain: (args: string[]) => Child, step: { before?(): Promise<void>; check: Child; after?(run: number): boolean }): Promise<Summary> {
+  const checks: Measured[] = [];
+  for (let i = 0; i < runs; i++) {
+    flipped.add(Math.floor(((i + 1) * n) / (runs + 1)) + offset);
+    await r.flip(flipped);
+    const rendered = repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0);
+    if (rendered.at(-1)!.failure) break;
+    await step.before?.();
+    checks.push(...repeat(1, () => step.check));
+    if (checks.at(-1)!.failure || step.after?.(i) === false) break;
+  }
+  return summarise(checks);
+}
+
 /**
  * The pull request as the guide's CI workflow checks it: `check --base REF`, with REF the
  * commit before the change. The repository's commits hold only tenants.yaml and the
  * templates (all --base reads of the base); per run, a different tenant changes tier,
  * `render` runs, then the measured check, with the cache the previous runs left.
  */
-async function prWithBase(r: { root: string; flip(flipped: ReadonlySet<number>): Promise<void> }, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[]): Promise<Summary | 'not available'> {
+async function prWithBase(r: PrRepo, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[]): Promise<Summary | 'not available'> {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: r.root, env: gitEnv, encoding: 'utf8' }).status === 0;
   if (!git('init', '-q') || !git('add', 'tenants.yaml', 'templates') || !git('commit', '-q', '-m', 'base')) return 'not available';
-  const checks: Measured[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Tenants next to those the plain pull requests changed: no run repeats another's change.
-    flipped.add(Math.floor(((i + 1) * n) / (runs + 1)) + 1);
-    await r.flip(flipped);
-    const rendered = repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0);
-    if (rendered.at(-1)!.failure) break;
-    checks.push(...repeat(1, () => plain([...check.filter((a) => a !== '--allow-no-base'), '--base', 'HEAD'])));
-    if (checks.at(-1)!.failure || !git('commit', '-q', '-am', `run ${i}`)) break;
-  }
-  return summarise(checks);
+  return prRuns(r, runs, n, flipped, 1, plain, { check: plain([...check.filter((a) => a !== '--allow-no-base'), '--base', 'HEAD']), after: (i) => git('commit', '-q', '-am', `run ${i}`) });
 }
 
 /**
@@ -129,19 +140,8 @@ async function prWithBase(r: { root: string; flip(flipped: ReadonlySet<number>):
  * index recorded, so every committed file is read: removing the index before
  * the check gives the same reading without copying 200,000 files.
  */
-async function prFreshCheckout(r: { root: string; flip(flipped: ReadonlySet<number>): Promise<void> }, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[], cacheDir: string): Promise<Summary> {
-  const checks: Measured[] = [];
-  for (let i = 0; i < runs; i++) {
-    // Tenants two past those the plain pull requests changed (--base takes the ones next to them).
-    flipped.add(Math.floor(((i + 1) * n) / (runs + 1)) + 2);
-    await r.flip(flipped);
-    const rendered = repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0);
-    if (rendered.at(-1)!.failure) break;
-    await rm(path.join(cacheDir, 'tree'), { recursive: true, force: true });
-    checks.push(...repeat(1, () => plain(check)));
-    if (checks.at(-1)!.failure) break;
-  }
-  return summarise(checks);
+function prFreshCheckout(r: PrRepo, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[], cacheDir: string): Promise<Summary> {
+  return prRuns(r, runs, n, flipped, 2, plain, { before: () => rm(path.join(cacheDir, 'tree'), { recursive: true, force: true }), check: plain(check) });
 }
 
 async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f: Features, kubeconform: string | undefined): Promise<SizeResult> {
