@@ -89,10 +89,9 @@ export function objectRef(o: KubeObject): ObjectRef {
   return ref;
 }
 
-/** `Kind namespace/name` (`Kind name` for a cluster-scoped object): how messages and plans name an object. */
 const label = (kind: unknown, namespace: unknown, name: unknown): string => `${kind} ${namespace ? `${namespace}/` : ''}${name ?? ''}`;
 
-/** The label of an object (label). */
+/** `Kind namespace/name` (`Kind name` for a cluster-scoped object): how messages and plans name an object. */
 export function objectLabel(o: KubeObject): string {
   return label(o.kind, o.metadata?.namespace, o.metadata?.name);
 }

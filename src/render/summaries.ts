@@ -133,11 +133,11 @@ const filled = (parts: readonly string[], tenant: string): string => (parts.leng
 export function objectsOf(tenant: string, shape: ParsedShape, paths?: readonly string[]): PlacedObject[] {
   const built = new Map<string, string>();
   const fill = (parts: readonly string[]): string => {
-    if (parts.length === 1) return parts[0]!;
+    if (parts.length === 1) return filled(parts, tenant);
     // The mark never occurs in a part, so joining with it tells the strings apart.
     const key = parts.join(MARK);
     let s = built.get(key);
-    if (s === undefined) built.set(key, (s = parts.join(tenant)));
+    if (s === undefined) built.set(key, (s = filled(parts, tenant)));
     return s;
   };
   return shape.map(([template, p, objectKey, platformOwned, head], i) => ({

@@ -59,6 +59,9 @@ describe('tenant summaries', () => {
       expect(objectsOf(id, shape), id).toEqual(objects);
       // With the paths pathsOf built for the tenant: the same objects.
       expect(objectsOf(id, shape, pathsOf(id, shape)), id).toEqual(objects);
+      // The paths given are the ones placed: none is built again.
+      const given = pathsOf(id, shape).map((p) => `${p}#given`);
+      expect(objectsOf(id, shape, given).map((o) => o.path), id).toEqual(given);
     }
     expect(shapeOf('a', [{ ...objects[0]!, path: 'rendered/\u0000/x.yaml' }])).toBeUndefined();
     expect(shapeOf('a', [{ ...objects[0]!, head: { ...objects[0]!.head!, name: 'x\u0000' } }])).toBeUndefined();
