@@ -271,8 +271,11 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   // Namespaces, and the objects in each, keyed by cluster root and namespace name.
   const namespaceManifests = new Map<string, Manifest>();
   const inNamespace = new Map<string, Manifest[]>();
-  for (const m of manifests) {
-    const root = clusterRootOf(m);
+  // Each manifest's root, by its index: the lockout check below asks again for every object.
+  const roots = manifests.map(clusterRootOf);
+  for (let i = 0; i < manifests.length; i++) {
+    const m = manifests[i]!;
+    const root = roots[i]!;
     const h = headOf(m);
     if (h.kind === 'Namespace') {
       const nsKey = `${root}\n${h.name}`;
@@ -375,17 +378,18 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
   if (controller) {
     const controllerUser: User = { username: controller, groups: ['system:serviceaccounts', 'system:authenticated'] };
     const gitopsNamespace = config.gitops?.namespace ?? 'flux-system';
-    for (const m of manifests) {
+    for (let i = 0; i < manifests.length; i++) {
+      const m = manifests[i]!;
       const unit = replay?.unitOf(m);
       if (unit !== undefined && replayed.has(unit)) {
         // An object of a replayed tenant that showed nothing needs no look at its cluster's policies.
         const adds = replayedObjects.get(m.file);
         if (adds === undefined) continue;
-        const set = setOf(clusterRootOf(m));
+        const set = setOf(roots[i]!);
         if (set.policies.length > 0) replayAll(adds, set);
         continue;
       }
-      const root = clusterRootOf(m);
+      const root = roots[i]!;
       const set = setOf(root);
       if (set.policies.length === 0) continue;
       // Asked of the head first: a request no policy's resource rules take is admitted whatever the object holds, and the object is not parsed.

@@ -42,7 +42,16 @@ interface Population {
   homes: Map<string, Map<string, number>>;
 }
 
+/** Both proofs index the same identities: each list is indexed once (the lists are never changed once made). */
+const populations = new WeakMap<readonly ProofSubject[], Population>();
+
 function population(subjects: readonly ProofSubject[]): Population {
+  let pop = populations.get(subjects);
+  if (!pop) populations.set(subjects, (pop = indexed(subjects)));
+  return pop;
+}
+
+function indexed(subjects: readonly ProofSubject[]): Population {
   const byKey = new Map<string, ProofSubject[]>();
   const homes = new Map<string, Map<string, number>>();
   const sorted = [...subjects].sort((a, b) => (a.user.name < b.user.name ? -1 : a.user.name > b.user.name ? 1 : 0));
@@ -147,8 +156,10 @@ export function guardrailTargets(manifests: readonly Manifest[]): GuardrailTarge
   for (const m of manifests) {
     const { kind, apiVersion, namespace: ns, name } = headOf(m);
     const k = GUARDRAIL_KINDS[kind];
-    const expectedGroup = apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
-    if (!k || !ns || expectedGroup !== k.group) continue;
+    // Most objects are not guardrails: their apiVersion is never looked at.
+    if (!k || !ns) continue;
+    const slash = apiVersion.indexOf('/');
+    if ((slash < 0 ? '' : apiVersion.slice(0, slash)) !== k.group) continue;
     out.push({ namespace: ns, apiGroup: k.group, resource: k.resource, name: name ?? '' });
   }
   return out;

@@ -96,3 +96,19 @@ describe('ValidatingAdmissionPolicy semantics, row by documented row', () => {
     rows[key as keyof typeof SEMANTICS]();
   });
 });
+
+describe('requestFor', () => {
+  it('names the resource from the object’s own apiVersion and kind, whichever were asked about before', () => {
+    const deployment = (apiVersion: string): KubeObject => ({ apiVersion, kind: 'Deployment', metadata: { name: 'api', namespace: 'team' } });
+    const apps = requestFor('CREATE', alice, deployment('apps/v1'));
+    const old = requestFor('CREATE', alice, deployment('extensions/v1beta1'));
+    const again = requestFor('CREATE', alice, deployment('apps/v1'));
+    expect([apps.resource, apps.kind]).toEqual([{ group: 'apps', version: 'v1', resource: 'deployments' }, { group: 'apps', version: 'v1', kind: 'Deployment' }]);
+    expect([old.resource, old.kind]).toEqual([{ group: 'extensions', version: 'v1beta1', resource: 'deployments' }, { group: 'extensions', version: 'v1beta1', kind: 'Deployment' }]);
+    // Each request has its own resource: a policy's matching or a caller cannot change another request's.
+    again.resource.resource = 'changed';
+    expect(requestFor('CREATE', alice, deployment('apps/v1')).resource.resource).toBe('deployments');
+    const widget = requestFor('CREATE', alice, { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', namespace: 'team' } } as KubeObject);
+    expect(widget.resource).toEqual({ group: 'example.com', version: 'v1', resource: 'widgets' });
+  });
+});

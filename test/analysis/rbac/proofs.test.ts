@@ -96,6 +96,30 @@ subjects: [{kind: Group, name: system:serviceaccounts}]
     expect(nodes?.affected).toBe(3);
   });
 
+  it('answers for the identities it is given, also after being asked about others', () => {
+    const authz = buildAuthorizer(
+      manifests(
+        base +
+          tenant('a') +
+          tenant('b') +
+          `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: leak, namespace: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tenant-edit}
+subjects: [{kind: ServiceAccount, name: default, namespace: a}]
+`,
+      ),
+    );
+    const onlyB = [sa('b')];
+    const both = [sa('a'), sa('b')];
+    // The identities are indexed once per list: a second list is indexed on its own, never answered from the first.
+    expect(crossNamespaceGrants(authz, onlyB)).toEqual([]);
+    expect(crossNamespaceGrants(authz, both).map((f) => f.binding.name)).toEqual(['leak']);
+    expect(clusterGrants(authz, onlyB)).toEqual([]);
+    expect(crossNamespaceGrants(authz, onlyB)).toEqual([]);
+  });
+
   // Speed is measured by npm run bench; this checks the proofs stay correct at scale.
   it('finds nothing across 2,000 isolated tenants', () => {
     const n = 2_000;
@@ -107,6 +131,48 @@ subjects: [{kind: Group, name: system:serviceaccounts}]
     expect(crossNamespaceGrants(authz, subjects)).toEqual([]);
     expect(canModifyGuardrails(authz, subjects, guardrailTargets(ms))).toEqual([]);
   }, 120_000);
+});
+
+describe('guardrailTargets', () => {
+  it('takes a guardrail kind only in its own API group, and no kind named like a member of every object', () => {
+    const ms = manifests(`
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: quota, namespace: a}
+---
+apiVersion: example.com/v1
+kind: ResourceQuota
+metadata: {name: look-alike, namespace: a}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: deny, namespace: a}
+---
+apiVersion: v1
+kind: NetworkPolicy
+metadata: {name: core-look-alike, namespace: a}
+---
+apiVersion: example.com/v1
+kind: constructor
+metadata: {name: odd, namespace: a}
+---
+apiVersion: v1
+kind: __proto__
+metadata: {name: odder, namespace: a}
+---
+apiVersion: v1
+kind: LimitRange
+metadata: {name: cluster-wide-by-mistake}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api, namespace: a}
+`);
+    expect(guardrailTargets(ms)).toEqual([
+      { namespace: 'a', apiGroup: '', resource: 'resourcequotas', name: 'quota' },
+      { namespace: 'a', apiGroup: 'networking.k8s.io', resource: 'networkpolicies', name: 'deny' },
+    ]);
+  });
 });
 
 describe('canModifyGuardrails', () => {
