@@ -140,10 +140,11 @@ export function proveNetwork(manifests: readonly Manifest[], config: TenantsConf
   diagnostics.push(...pathDiagnostics(world, cross.paths, cross.skipped));
   const declaredFlows = { checked: fc.tally.checked, blocked: fc.tally.blocked };
   const tenants = world.tenants.map((t) => t.tenant.id);
-  const policies: Record<string, { ingress: string[]; egress: string[] }> = {};
+  const policies: Record<string, { egress: string[]; ingress: string[] }> = {};
   for (const t of world.tenants) {
     const own = surfaceOf(world, t).policies;
-    policies[t.tenant.id] = { ingress: own.filter(([, ingress]) => ingress).map(([name]) => name), egress: own.filter(([, , egress]) => egress).map(([name]) => name) };
+    // Keys in the order the JSON output sorts them, so the formatter need not copy one object a tenant.
+    policies[t.tenant.id] = { egress: own.filter(([, , egress]) => egress).map(([name]) => name), ingress: own.filter(([, ingress]) => ingress).map(([name]) => name) };
   }
   return {
     diagnostics,

@@ -101,21 +101,23 @@ export function quotaSection(quotas: readonly TenantQuota[]): Section {
     title: 'Quota headroom',
     kind: 'quota-headroom',
     text: `${lines.join('\n')}\n`,
+    // Keys in the order the JSON output sorts them, so the formatter serialises these
+    // objects (one a tenant and one a quota resource) as they are instead of copying them.
     json: quotas.map((t) => ({
-      tenant: t.tenant,
       fits: t.fits,
       rejections: t.rejections,
       // JSON numbers in base units, each converted once from the exact sum: 0.7, never 0.7000000000000001.
       resources: t.rows.map((r) => ({
+        hard: quantityNumber(r.hard),
+        headroom: quantityNumber(r.headroom),
+        hpaMax: quantityNumber(r.used.hpaMax),
         quota: r.quota,
         resource: r.resource,
-        hard: quantityNumber(r.hard),
-        steady: quantityNumber(r.used.steady),
-        hpaMax: quantityNumber(r.used.hpaMax),
         rollout: quantityNumber(r.used.rollout),
         rolloutAtHpaMax: quantityNumber(r.used.rolloutAtHpaMax),
-        headroom: quantityNumber(r.headroom),
+        steady: quantityNumber(r.used.steady),
       })),
+      tenant: t.tenant,
     })) satisfies QuotaHeadroomJson,
   };
 }

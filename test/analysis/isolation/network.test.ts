@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { proveIsolation } from '../../../src/analysis/proofs.js';
 import type { Diagnostic } from '../../../src/diagnostics/diagnostic.js';
+import { sortKeysDeep } from '../../../src/output/json.js';
 import { fixture, manifestsOf, tenantA, tenantB, type Edit } from '../../rules/harness.js';
 import { renderedFile } from './synthetic.js';
 
@@ -24,8 +25,11 @@ describe('network isolation proof', () => {
     expect(matrix.text).toContain('1 test-tenant-a  - ·');
     expect(matrix.text).toContain('2 test-tenant-b  · -');
     expect(matrix.text).toContain('no cross-tenant path among 2 tenants');
-    const json = matrix.json as { tenants: string[]; paths: unknown[]; declaredFlows: { checked: number; blocked: number } };
+    const json = matrix.json as { tenants: string[]; paths: unknown[]; policies: object; declaredFlows: { checked: number; blocked: number } };
     expect(json.tenants).toEqual(['test-tenant-a', 'test-tenant-b']);
+    // One entry a tenant, built in sorted key order, so the JSON output serialises it without a copy.
+    expect(Object.keys(json.policies)).toHaveLength(2);
+    expect(sortKeysDeep(json.policies)).toBe(json.policies);
     expect(json.paths).toEqual([]);
     expect(json.declaredFlows.blocked).toBe(0);
     expect(json.declaredFlows.checked).toBeGreaterThanOrEqual(20);

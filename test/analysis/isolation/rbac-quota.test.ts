@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tenantQuotas, type QuotaReplay, type TenantQuota } from '../../../src/analysis/isolation/quota.js';
 import { proveIsolation } from '../../../src/analysis/proofs.js';
 import { namespaceOfManifest } from '../../../src/manifest/types.js';
+import { sortKeysDeep } from '../../../src/output/json.js';
 import { fixture, manifestsOf, tenantA, type Edit } from '../../rules/harness.js';
 import { renderedFile } from './synthetic.js';
 
@@ -102,6 +103,8 @@ describe('quota headroom report', () => {
     const json = q.json as { tenant: string; fits: boolean; resources: { resource: string; rolloutAtHpaMax: number }[] }[];
     expect(json.map((t) => t.tenant)).toEqual(['test-tenant-a', 'test-tenant-b']);
     expect(json[0]!.resources.find((x) => x.resource === 'requests.cpu')!.rolloutAtHpaMax).toBe(1.5);
+    // Built in sorted key order, so the JSON output serialises it without a copy.
+    expect(sortKeysDeep(json)).toBe(json);
   });
 
   it('a deployment asking for 5 cores is reported as not fitting (the finding itself is quota/fit)', async () => {
