@@ -44,6 +44,15 @@ metadata: {name: node-reader}
 rules: [{apiGroups: [""], resources: [nodes], verbs: [get]}]
 ---`;
 
+/** A RoleBinding in b that gives a's ServiceAccount b's tenant role. */
+const leak = `
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: leak, namespace: b}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tenant-edit}
+subjects: [{kind: ServiceAccount, name: default, namespace: a}]
+---`;
+
 describe('crossNamespaceGrants', () => {
   it('finds nothing when every RoleBinding binds its own ServiceAccounts', () => {
     const authz = buildAuthorizer(manifests(base + tenant('a') + tenant('b')));
@@ -56,13 +65,8 @@ describe('crossNamespaceGrants', () => {
         base +
           tenant('a') +
           tenant('b') +
+          leak +
           `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: leak, namespace: b}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tenant-edit}
-subjects: [{kind: ServiceAccount, name: default, namespace: a}]
----
 apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: everyone, namespace: b}
@@ -97,20 +101,7 @@ subjects: [{kind: Group, name: system:serviceaccounts}]
   });
 
   it('answers for the identities it is given, also after being asked about others', () => {
-    const authz = buildAuthorizer(
-      manifests(
-        base +
-          tenant('a') +
-          tenant('b') +
-          `
-apiVersion: rbac.authorization.k8s.io/v1
-kind: RoleBinding
-metadata: {name: leak, namespace: b}
-roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: tenant-edit}
-subjects: [{kind: ServiceAccount, name: default, namespace: a}]
-`,
-      ),
-    );
+    const authz = buildAuthorizer(manifests(base + tenant('a') + tenant('b') + leak));
     const onlyB = [sa('b')];
     const both = [sa('a'), sa('b')];
     // The identities are indexed once per list: a second list is indexed on its own, never answered from the first.
