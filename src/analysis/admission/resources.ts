@@ -49,17 +49,9 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 const byKind = new Map(TABLE.map(([apiVersion, kind, resource]) => [`${splitApiVersion(apiVersion).group}/${kind}`, resource]));
 const byResource = new Map(TABLE.map(([apiVersion, kind, resource]) => [`${splitApiVersion(apiVersion).group}/${resource}`, { apiVersion, kind }]));
 
-/** Asked for every request of a check: one entry per apiVersion and kind the tree holds. */
-const resolved = new Map<string, Readonly<GroupVersionResource>>();
-
-export function resourceOf(apiVersion: string, kind: string): Readonly<GroupVersionResource> {
-  const key = `${apiVersion}\n${kind}`;
-  let r = resolved.get(key);
-  if (!r) {
-    const { group, version } = splitApiVersion(apiVersion);
-    resolved.set(key, (r = Object.freeze({ group, version, resource: byKind.get(`${group}/${kind}`) ?? `${kind.toLowerCase()}s` })));
-  }
-  return r;
+export function resourceOf(apiVersion: string, kind: string): GroupVersionResource {
+  const { group, version } = splitApiVersion(apiVersion);
+  return { group, version, resource: byKind.get(`${group}/${kind}`) ?? `${kind.toLowerCase()}s` };
 }
 
 /** The kind served as `group/resource`, for typing `object` in expressions; undefined for resources outside the table. */
