@@ -224,8 +224,10 @@ export class RenderCache {
    */
   getFindings(tenant: string, key: string, kind: FindingsKind = 'findings'): unknown {
     if (!this.persistent) return undefined;
-    const json = this.pack(kind).entries.get(tenant)?.find((e) => e.key === key)?.json;
-    if (json === undefined) return undefined;
+    const entry = this.pack(kind).entries.get(tenant)?.find((e) => e.key === key);
+    if (entry === undefined) return undefined;
+    entry.used = true;
+    const json = entry.json;
     try {
       return JSON.parse(json) as unknown;
     } catch {
@@ -248,8 +250,11 @@ export class RenderCache {
     if (/[\t\n]/.test(tenant + key)) return;
     const pack = this.pack(kind);
     const was = pack.entries.get(tenant) ?? [];
-    if (was[0]?.key === key && was[0].json === json) return;
-    putEntry(pack.entries, tenant, key, json);
+    if (was[0]?.key === key && was[0].json === json) {
+      was[0].used = true;
+      return;
+    }
+    putEntry(pack.entries, tenant, key, json, true);
     pack.puts.push([tenant, key, json]);
   }
 
@@ -557,8 +562,11 @@ function decode(bytes: Buffer, tenant: string, key: string): CachedTenant | unde
   return split && objectsFrom(split, split.texts.toString('utf8'), split.jsons.toString('utf8'), { text: 0, json: 0 })?.value;
 }
 
-/** The stored findings of one kind: for each tenant, its entries newest first, each JSON as stored. */
-export type PackEntries = Map<string, { key: string; json: string }[]>;
+/**
+ * The stored findings of one kind: for each tenant, its entries newest first,
+ * each JSON as stored, and whether this run read or put it (encodePack).
+ */
+export type PackEntries = Map<string, { key: string; json: string; used?: true }[]>;
 export interface Pack {
   entries: PackEntries;
   /** Entries put since the pack and its log were read or written: what the next save appends (none: nothing to save). */
@@ -569,9 +577,9 @@ export interface Pack {
 }
 
 /** Makes an entry the tenant's newest, keeping at most KEEP_PER_TENANT. */
-function putEntry(entries: PackEntries, tenant: string, key: string, json: string): void {
+function putEntry(entries: PackEntries, tenant: string, key: string, json: string, used = false): void {
   const was = entries.get(tenant) ?? [];
-  entries.set(tenant, [{ key, json }, ...was.filter((e) => e.key !== key)].slice(0, KEEP_PER_TENANT));
+  entries.set(tenant, [{ key, json, ...(used ? { used } : {}) }, ...was.filter((e) => e.key !== key)].slice(0, KEEP_PER_TENANT));
 }
 
 /**
@@ -608,10 +616,23 @@ function logChunk(puts: readonly (readonly [string, string, string])[]): Buffer 
   return frame(`${LOG_MAGIC} ${body.length}`, body);
 }
 
-/** One line per entry, `tenant TAB key TAB JSON`, tenants sorted and each tenant's entries newest first. */
+/**
+ * One line per entry, `tenant TAB key TAB JSON`, tenants sorted and each
+ * tenant's entries newest first. Of a tenant this run read or put entries of,
+ * only those: its others are of another build of the tool (whose identity is
+ * part of every key, so they can never be read again) or of an earlier
+ * version of the tenant. Without this, after an upgrade every tenant would
+ * carry its last build's entries until its inputs next change, and every run
+ * would read packs twice their size. A tenant the run did not look at
+ * (another shard's) keeps all of its entries.
+ */
 function encodePack(entries: PackEntries): string {
   const lines: string[] = [];
-  for (const tenant of [...entries.keys()].sort()) for (const e of entries.get(tenant)!) lines.push(`${tenant}\t${e.key}\t${e.json}\n`);
+  for (const tenant of [...entries.keys()].sort()) {
+    const all = entries.get(tenant)!;
+    const used = all.filter((e) => e.used);
+    for (const e of used.length > 0 ? used : all) lines.push(`${tenant}\t${e.key}\t${e.json}\n`);
+  }
   return lines.join('');
 }
 

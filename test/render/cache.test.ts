@@ -589,6 +589,36 @@ describe('findings packs', () => {
     large.saveFindings();
     expect(await readFile(path.join(folder(dir), 'pack'))).not.toEqual(pack);
     await expect(readFile(path.join(folder(dir), 'log'))).rejects.toThrow();
-    expect([read(dir, 't0', 'k3'), read(dir, 't0', 'k2'), read(dir, 't5', 'k1')]).toEqual([{ n: 0, pad: 'y'.repeat(200) }, { n: 0 }, { n: 5, pad: 'x'.repeat(200) }]);
+    // Written whole, t0 keeps only what this run put (its k2 was neither read nor put); t5, not looked at, keeps its entry.
+    expect([read(dir, 't0', 'k3'), read(dir, 't0', 'k2'), read(dir, 't5', 'k1')]).toEqual([{ n: 0, pad: 'y'.repeat(200) }, undefined, { n: 5, pad: 'x'.repeat(200) }]);
+  });
+
+  it('written whole, keeps of each tenant the run looked at only the entries it read or put: a new build leaves none of the old one’s', async () => {
+    const dir = await filled(16);
+    const packBytes = (await readFile(path.join(folder(dir), 'pack'))).length;
+    // A new build: every key is new, so every tenant is looked up (a miss) and put again.
+    const upgraded = new RenderCache(dir);
+    // t11's stored entry is stored again as it is (nothing to write for it), before its new one: it counts as used.
+    upgraded.putFindings('t11', 'k1', { n: 11, pad: 'x'.repeat(200) });
+    for (let i = 0; i < 12; i++) {
+      expect(upgraded.getFindings(`t${i}`, 'new')).toBeUndefined();
+      upgraded.putFindings(`t${i}`, 'new', { n: i, pad: 'z'.repeat(200) });
+    }
+    // t0 is also read at its old key in the same run (as a base's tenant would be): both are kept.
+    expect(upgraded.getFindings('t0', 'k1')).toEqual({ n: 0, pad: 'x'.repeat(200) });
+    upgraded.saveFindings();
+    await expect(readFile(path.join(folder(dir), 'log'))).rejects.toThrow();
+    const after = new RenderCache(dir);
+    expect(after.getFindings('t0', 'k1')).toEqual({ n: 0, pad: 'x'.repeat(200) });
+    expect(after.getFindings('t0', 'new')).toEqual({ n: 0, pad: 'z'.repeat(200) });
+    expect(after.getFindings('t11', 'k1')).toEqual({ n: 11, pad: 'x'.repeat(200) });
+    for (let i = 1; i < 11; i++) {
+      expect(after.getFindings(`t${i}`, 'k1'), `t${i}`).toBeUndefined();
+      expect(after.getFindings(`t${i}`, 'new'), `t${i}`).toEqual({ n: i, pad: 'z'.repeat(200) });
+    }
+    // Tenants this run never looked at (another shard's) keep what they had.
+    for (let i = 12; i < 16; i++) expect(after.getFindings(`t${i}`, 'k1')).toEqual({ n: i, pad: 'x'.repeat(200) });
+    // One entry a tenant again, not two: the pack is about the size it was.
+    expect((await readFile(path.join(folder(dir), 'pack'))).length).toBeLessThan(packBytes * 1.2);
   });
 });
