@@ -108,18 +108,19 @@ type PrRepo = { root: string; flip(flipped: ReadonlySet<number>): Promise<void> 
  * those the plain pull requests changed, so no run repeats another's change)
  * changes tier, `render` runs, then the measured check. A failure ends the runs.
  */
-async function prRuns(r: PrRepo, runs: number, n: number, flipped: Set<number>, offset: number, plain: (args: string[]) => Child, step: { before?(): Promise<void>; check: Child; after?(run: number): boolean }): Promise<Summary> {
+async function prRuns(r: PrRepo, runs: number, n: number, flipped: Set<number>, offset: number, plain: (args: string[]) => Child, step: { before?(): Promise<void>; check: Child; after?(run: number): boolean }): Promise<{ render: Summary; check: Summary }> {
+  const renders: Measured[] = [];
   const checks: Measured[] = [];
   for (let i = 0; i < runs; i++) {
     flipped.add(Math.floor(((i + 1) * n) / (runs + 1)) + offset);
     await r.flip(flipped);
-    const rendered = repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0);
-    if (rendered.at(-1)!.failure) break;
+    renders.push(...repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0));
+    if (renders.at(-1)!.failure) break;
     await step.before?.();
     checks.push(...repeat(1, () => step.check));
     if (checks.at(-1)!.failure || step.after?.(i) === false) break;
   }
-  return summarise(checks);
+  return { render: summarise(renders), check: summarise(checks) };
 }
 
 /**
@@ -131,7 +132,7 @@ async function prRuns(r: PrRepo, runs: number, n: number, flipped: Set<number>, 
 async function prWithBase(r: PrRepo, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[]): Promise<Summary | 'not available'> {
   const git = (...args: string[]) => spawnSync('git', args, { cwd: r.root, env: gitEnv, encoding: 'utf8' }).status === 0;
   if (!git('init', '-q') || !git('add', 'tenants.yaml', 'templates') || !git('commit', '-q', '-m', 'base')) return 'not available';
-  return prRuns(r, runs, n, flipped, 1, plain, { check: plain([...check.filter((a) => a !== '--allow-no-base'), '--base', 'HEAD']), after: (i) => git('commit', '-q', '-am', `run ${i}`) });
+  return (await prRuns(r, runs, n, flipped, 1, plain, { check: plain([...check.filter((a) => a !== '--allow-no-base'), '--base', 'HEAD']), after: (i) => git('commit', '-q', '-am', `run ${i}`) })).check;
 }
 
 /**
@@ -140,8 +141,8 @@ async function prWithBase(r: PrRepo, runs: number, n: number, flipped: Set<numbe
  * index recorded, so every committed file is read: removing the index before
  * the check gives the same reading without copying 200,000 files.
  */
-function prFreshCheckout(r: PrRepo, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[], cacheDir: string): Promise<Summary> {
-  return prRuns(r, runs, n, flipped, 2, plain, { before: () => rm(path.join(cacheDir, 'tree'), { recursive: true, force: true }), check: plain(check) });
+async function prFreshCheckout(r: PrRepo, runs: number, n: number, flipped: Set<number>, plain: (args: string[]) => Child, check: string[], cacheDir: string): Promise<Summary> {
+  return (await prRuns(r, runs, n, flipped, 2, plain, { before: () => rm(path.join(cacheDir, 'tree'), { recursive: true, force: true }), check: plain(check) })).check;
 }
 
 async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f: Features, kubeconform: string | undefined): Promise<SizeResult> {
@@ -189,18 +190,9 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
       // previous commit's check left. Each run changes a different tenant, so no run is a repeat.
       if (f.noCache || f.cacheFlag) repeat(1, () => plain(check));
       const flipped = new Set<number>();
-      const renders: Measured[] = [];
-      const checks: Measured[] = [];
-      for (let i = 0; i < runs; i++) {
-        flipped.add(Math.floor(((i + 1) * n) / (runs + 1)));
-        await r.flip(flipped);
-        renders.push(...repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0));
-        if (renders.at(-1)!.failure) break;
-        checks.push(...repeat(1, () => plain(check)));
-        if (checks.at(-1)!.failure) break;
-      }
+      const warm = await prRuns(r, runs, n, flipped, 0, plain, { check: plain(check) });
       const checkFresh = f.cacheFlag ? await prFreshCheckout(r, runs, n, flipped, plain, check, cache[1]!) : 'not available';
-      result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', render: summarise(renders), check: summarise(checks), checkFresh, checkBase: f.base ? await prWithBase(r, runs, n, flipped, plain, check) : 'not available' };
+      result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', ...warm, checkFresh, checkBase: f.base ? await prWithBase(r, runs, n, flipped, plain, check) : 'not available' };
     }
     result.loadavgAfter = loadavg();
     return result;
