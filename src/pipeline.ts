@@ -445,7 +445,7 @@ export function checkReaderThreads(outAbs: string, cache: RenderCache | undefine
 function backgroundRead(outAbs: string, o: Required<RepoPaths>, cache: RenderCache | undefined, tenantsText?: string, threads?: number): BackgroundRead | undefined {
   const size = tenantsText !== undefined ? tenantsText.length : (statSync(path.join(o.root, o.tenantsFile), { throwIfNoEntry: false })?.size ?? 0);
   // The stat index lives with the cache: --no-cache means every file is read.
-  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined, threads) : undefined;
+  return size >= BACKGROUND_READ_MIN_BYTES ? readTreeInBackground(outAbs, cache?.persistent ? statIndexFile(cache.dir, outAbs) : undefined, threads, TREE_PARTS, `${o.outDir}/`) : undefined;
 }
 
 /** load → render → read the committed tree against it; the committed tree is never held whole. */

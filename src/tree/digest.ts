@@ -19,6 +19,11 @@ export const sha256Hex: (data: string | Buffer) => string = oneShot ? (data) => 
 export function treeDigest(files: Iterable<readonly [path: string, digest: string]>): string {
   const lines: string[] = [];
   for (const [p, d] of files) lines.push(`${p}\t${d}\n`);
+  return treeDigestOfLines(lines);
+}
+
+/** treeDigest of files given as their lines, `path TAB digest LF` (sorted here, in place). */
+export function treeDigestOfLines(lines: string[]): string {
   lines.sort();
   return contentDigest(lines.join(''));
 }

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readlinkSync, type Dirent } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync } from 'node:fs';
 
 export interface Listing {
   /** Regular files as sorted forward-slash relative paths. */
@@ -12,6 +12,19 @@ export interface Listing {
 }
 
 const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** What a walk needs of a folder's entry: a Dirent, or one recalled from a stat index (stat-index.ts). */
+export interface Entry {
+  name: string;
+  isDirectory(): boolean;
+  isFile(): boolean;
+  isSymbolicLink(): boolean;
+}
+
+/** A folder's entries: readdir, unless the caller knows them already (a folder unchanged since the last read). */
+export type Readdir = (abs: string, rel: string) => readonly Entry[];
+
+const readEntries: Readdir = (abs) => readdirSync(abs, { withFileTypes: true });
 
 /** One of `of` parts of a tree, to be listed by its own thread. */
 export interface TreePart {
@@ -30,22 +43,22 @@ export interface TreePart {
  * a slash), so each part's sorted files all sort before the next part's: the
  * parts' listings, joined in order, are the whole tree's listing.
  */
-export function listTree(dir: string, part?: TreePart): Listing {
+export function listTree(dir: string, part?: TreePart, readdir: Readdir = readEntries): Listing {
   if (!existsSync(dir)) return { files: [], links: [] };
   const files: string[] = [];
   const links: Listing['links'] = [];
-  const visitEntry = (abs: string, rel: string, e: Dirent): void => {
+  const visitEntry = (abs: string, rel: string, e: Entry): void => {
     const r = rel + e.name;
     if (e.isDirectory()) visit(`${abs}/${e.name}`, `${r}/`);
     else if (e.isFile()) files.push(r);
     else if (e.isSymbolicLink()) links.push({ path: r, target: readlinkSync(`${abs}/${e.name}`) });
   };
   const visit = (abs: string, rel: string): void => {
-    for (const e of readdirSync(abs, { withFileTypes: true })) visitEntry(abs, rel, e);
+    for (const e of readdir(abs, rel)) visitEntry(abs, rel, e);
   };
   if (part && part.of > 1) {
-    const prefix = (e: Dirent) => (e.isDirectory() ? `${e.name}/` : e.name);
-    const top = readdirSync(dir, { withFileTypes: true })
+    const prefix = (e: Entry) => (e.isDirectory() ? `${e.name}/` : e.name);
+    const top = readdir(dir, '')
       .map((e) => [prefix(e), e] as const)
       .sort(([a], [b]) => byPath(a, b));
     const from = Math.floor((top.length * part.index) / part.of);

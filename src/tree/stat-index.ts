@@ -1,9 +1,11 @@
-import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { frame, unframe } from '../framing.js';
-import type { TreeDigests } from './background.js';
 import { contentDigest } from './digest.js';
-import { listTree, type TreePart } from './list.js';
+import { listTree, type Entry, type Listing, type Readdir, type TreePart } from './list.js';
+
+/** A listing with contentDigest() of each file, in the order of `files`. */
+export type DigestedListing = Listing & { digests: string[] };
 
 /**
  * What the last read of the output folder found: for each file, the file
@@ -42,23 +44,23 @@ const indexable = (rel: string): boolean => !/[\t\n\r]/.test(rel);
  * in the listing's order. Undefined when the file is missing or is not a
  * whole index of this format.
  */
-export function loadStatIndex(file: string): string | undefined {
+export function loadStatIndex(file: string, magic: string = MAGIC): string | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const text = unframe(bytes, MAGIC)?.toString('utf8');
+  const text = unframe(bytes, magic)?.toString('utf8');
   return text === undefined || text === '' || text.endsWith('\n') ? text : undefined;
 }
 
 /** Writes the index under a temporary name and renames it, so a reader sees a whole index or the previous one. */
-export function saveStatIndex(file: string, body: string): void {
+export function saveStatIndex(file: string, body: string, magic: string = MAGIC): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, frame(MAGIC, Buffer.from(body, 'utf8')));
+    writeFileSync(tmp, frame(magic, Buffer.from(body, 'utf8')));
     renameSync(tmp, file);
   } catch {
     // Only a saving: the next read reads every file again.
@@ -68,6 +70,74 @@ export function saveStatIndex(file: string, body: string): void {
 
 /** What the index records of a file besides its digest; equal fingerprints mean equal bytes (see the top of this file). */
 const fingerprintOf = (st: BigIntStats): string => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+
+const FOLDERS_MAGIC = 'tenantctl-tree-folders 1';
+
+/** Where the folders of the index in `indexFile` are recorded. */
+export const foldersFile = (indexFile: string): string => `${indexFile}.folders`;
+
+/** An entry recalled from the folders file: a file or a folder, nothing else is recorded. */
+class Recalled implements Entry {
+  constructor(
+    readonly name: string,
+    private readonly folder: boolean,
+  ) {}
+  isDirectory(): boolean {
+    return this.folder;
+  }
+  isFile(): boolean {
+    return !this.folder;
+  }
+  isSymbolicLink(): boolean {
+    return false;
+  }
+}
+
+/**
+ * The entries of each folder as the last read found them, with the folder's
+ * fingerprint then: a folder whose fingerprint is unchanged has the same
+ * entries, so its listing is taken from here instead of read. Creating,
+ * removing or renaming an entry marks the folder's modification and change
+ * times for update (POSIX: https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlink.html,
+ * .../rename.html, .../open.html); git's untracked cache relies on the same
+ * (https://git-scm.com/docs/git-update-index#_untracked_cache). Racy folders
+ * are not recorded, as for files. A folder holding anything but files and
+ * folders (a link, whose target a walk reads) is always read.
+ *
+ * One line per folder, in the walk's order: `path TAB fingerprint TAB
+ * entries`, the entries `f` or `d` and a name, joined by NUL (which no name holds).
+ */
+function folderMemo(file: string, horizon: bigint): { readdir: Readdir; save(): void } {
+  const old = new Map<string, string>();
+  const body = loadStatIndex(file, FOLDERS_MAGIC) ?? '';
+  for (const line of body.split('\n')) {
+    const tab = line.indexOf('\t');
+    // The top folder's path is empty.
+    if (tab >= 0) old.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  const lines: string[] = [];
+  let changed = false;
+  let recalled = 0;
+  const readdir: Readdir = (abs, rel) => {
+    // Stat before the listing: an entry added after it shows in the next run's fingerprint.
+    const st = lstatSync(abs, { bigint: true });
+    const fingerprint = fingerprintOf(st);
+    const before = old.get(rel);
+    if (st.isDirectory() && before !== undefined && before.charCodeAt(fingerprint.length) === 9 && before.startsWith(fingerprint)) {
+      lines.push(`${rel}\t${before}\n`);
+      recalled++;
+      const names = before.slice(fingerprint.length + 1);
+      return names === '' ? [] : names.split('\u0000').map((e) => new Recalled(e.slice(1), e.charCodeAt(0) === 100));
+    }
+    changed = true;
+    const entries = readdirSync(abs, { withFileTypes: true });
+    const recordable = st.isDirectory() && st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(rel) && entries.every((e) => (e.isFile() || e.isDirectory()) && indexable(e.name));
+    if (recordable) lines.push(`${rel}\t${fingerprint}\t${entries.map((e) => `${e.isDirectory() ? 'd' : 'f'}${e.name}`).join('\u0000')}\n`);
+    return entries;
+  };
+  // Folders recorded but not walked (removed, or another part's) leave the file, so it changes.
+  return { readdir, save: () => (changed || recalled < old.size ? saveStatIndex(file, lines.join(''), FOLDERS_MAGIC) : undefined) };
+}
 
 /** Lines of an index that indexHolds looks at. */
 const SAMPLED_LINES = 3;
@@ -153,12 +223,16 @@ function bytesOf(file: string, atLeast = 0): Buffer {
  * without a map of 200,000 entries. With `part`, only that part of the tree
  * (list.ts) is read, and the index is that part's own.
  */
-export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart): { digests: TreeDigests; save(): void } {
-  const listing = listTree(outAbs, part);
-  if (indexFile === undefined) return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
-  const old = loadStatIndex(indexFile) ?? '';
+export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart): { digests: DigestedListing; save(): void } {
+  if (indexFile === undefined) {
+    const listing = listTree(outAbs, part);
+    return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
+  }
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
+  const folders = folderMemo(foldersFile(indexFile), horizon);
+  const listing = listTree(outAbs, part, folders.readdir);
+  const old = loadStatIndex(indexFile) ?? '';
   /** The new index: runs of the old one's lines that still hold, and new lines. */
   const parts: string[] = [];
   let kept = 0;
@@ -204,5 +278,11 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   // Lines after the last listed file are of removed files.
   parts.push(old.slice(kept, at));
   if (at < old.length) changed = true;
-  return { digests: { ...listing, digests }, save: () => (changed ? saveStatIndex(indexFile, parts.join('')) : undefined) };
+  return {
+    digests: { ...listing, digests },
+    save: () => {
+      if (changed) saveStatIndex(indexFile, parts.join(''));
+      folders.save();
+    },
+  };
 }

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readTreeInBackground } from '../../src/tree/background.js';
+import { digestText, listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { contentDigest, treeDigest } from '../../src/tree/digest.js';
 import { readTreeAgainst, settleStale } from '../../src/tree/read.js';
 
@@ -43,9 +43,14 @@ describe('reading the committed tree on another thread', () => {
     const digests = await readTreeInBackground(out).result;
     expect(digests).toBeDefined();
     // Each digest is that of the file's bytes, the ones larger than the reader's buffer included.
-    expect(digests!.digests).toEqual(await Promise.all(digests!.files.map(async (f) => contentDigest(await readFile(path.join(out, f))))));
-    const together = readTreeAgainst(out, 'rendered', expected, digests);
-    expect(together).toEqual(alone);
+    const listed = listingOf(digests!);
+    expect(listed.digests).toEqual(await Promise.all(listed.files.map(async (f) => contentDigest(await readFile(path.join(out, f))))));
+    expect(readTreeAgainst(out, 'rendered', expected, digests)).toEqual(alone);
+    // Paths sent keyed as the render keys them are used as sent; the same comparison.
+    const keyed = (await readTreeInBackground(out, undefined, READER_THREADS, TREE_PARTS, 'rendered/').result)!;
+    expect(keyed.texts.join('').split('\n').filter(Boolean).every((l) => l.startsWith('rendered/'))).toBe(true);
+    expect(listingOf(keyed)).toEqual(listed);
+    expect(readTreeAgainst(out, 'rendered', expected, keyed)).toEqual(alone);
     expect([...alone.differing.keys()].sort()).toEqual(['rendered/t1/big.yaml', 'rendered/t1/obj-1.yaml', 'rendered/t2/obj-2.yaml', 'rendered/t3/extra.yaml']);
     expect([...alone.encoding.keys()]).toEqual(['rendered/t2/obj-2.yaml']);
     expect(alone.links.map((l) => l.path)).toEqual(['t0/link.yaml']);
@@ -55,8 +60,9 @@ describe('reading the committed tree on another thread', () => {
     const { out, expected } = await tree();
     const digests = (await readTreeInBackground(out).result)!;
     // A digest that says the edited file equals the render: the file is then not read, so the edit goes unseen.
-    const i = digests.files.indexOf('t1/obj-1.yaml');
-    const claimed = { ...digests, digests: digests.digests.map((d, j) => (j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : d)) };
+    const { files, digests: each } = listingOf(digests);
+    const i = files.indexOf('t1/obj-1.yaml');
+    const claimed = { ...digests, texts: [digestText('', files, each.map((d, j) => (j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : d)))] };
     expect(readTreeAgainst(out, 'rendered', expected, claimed).differing.has('rendered/t1/obj-1.yaml')).toBe(false);
     expect(readTreeAgainst(out, 'rendered', expected, digests).differing.has('rendered/t1/obj-1.yaml')).toBe(true);
   });
@@ -71,7 +77,7 @@ describe('reading the committed tree on another thread', () => {
       for (const [p] of group) known.paths.set(p, known.digests.length);
       known.digests.push(treeDigest(group.map(([p, text]) => [p, contentDigest(text)])));
     }
-    for (const seen of [undefined, await readTreeInBackground(out).result]) {
+    for (const seen of [undefined, await readTreeInBackground(out).result, await readTreeInBackground(out, undefined, READER_THREADS, TREE_PARTS, 'rendered/').result]) {
       const first = readTreeAgainst(out, 'rendered', texts, seen, known);
       // t0 lacks a file, t1 has two edited, t2 one that is not UTF-8: all three are stale.
       expect(new Set(first.stale!.map((p) => p.split('/')[1]))).toEqual(new Set(['t0', 't1', 't2']));
@@ -81,9 +87,25 @@ describe('reading the committed tree on another thread', () => {
     }
   });
 
+  it('compares each file with the digest of its own expected text, when many expect the same text and others a text of the same length', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bg-'));
+    made.push(root);
+    const out = path.join(root, 'rendered');
+    const expected = new Map<string, string>();
+    for (let i = 0; i < 6; i++) {
+      await mkdir(path.join(out, `t${i}`), { recursive: true });
+      // Texts of one length: two tenants' folders list the same files, the others their own.
+      const text = `resources:\n  - obj-t${i < 2 ? 0 : i}.yaml\n`;
+      expected.set(`rendered/t${i}/kustomization.yaml`, text);
+      await writeFile(path.join(out, `t${i}/kustomization.yaml`), i === 4 ? `resources:\n  - obj-t3.yaml\n` : text);
+    }
+    const seen = await readTreeInBackground(out, undefined, READER_THREADS, TREE_PARTS, 'rendered/').result;
+    expect([...readTreeAgainst(out, 'rendered', expected, seen).differing.keys()]).toEqual(['rendered/t4/kustomization.yaml']);
+  });
+
   it('gives an empty listing for a folder that does not exist', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'tenantctl-bg-'));
     made.push(root);
-    expect(await readTreeInBackground(path.join(root, 'rendered')).result).toEqual({ files: [], links: [], digests: [] });
+    expect(listingOf((await readTreeInBackground(path.join(root, 'rendered')).result)!)).toEqual({ files: [], links: [], digests: [] });
   });
 });

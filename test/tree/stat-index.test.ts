@@ -5,10 +5,10 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { checkReaderThreads } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
-import { partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { listingOf, partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
-import { digestTree as readWithIndex, indexHolds, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
+import { digestTree as readWithIndex, foldersFile, indexHolds, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
 import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -30,6 +30,8 @@ async function tree(): Promise<{ out: string; index: string }> {
     await mkdir(path.join(out, `t${i % 3}`), { recursive: true });
     await writeFile(path.join(out, `t${i % 3}/obj-${i}.yaml`), `kind: ConfigMap\nmetadata:\n  name: obj-${i}\n`);
   }
+  // The file system's clock moves in ticks of a few milliseconds: a change in the tick the tree was made in could give a folder its fingerprint again (the racy window, bypassed by later(), is what guards against that outside tests).
+  await new Promise((r) => setTimeout(r, 30));
   return { out, index: statIndexFile(path.join(root, 'cache'), out) };
 }
 
@@ -143,9 +145,9 @@ describe('the stat index of the committed tree', () => {
     forge(second, 't1/obj-4.yaml', 'claimed');
     // By one thread reading both parts, or by a thread for each.
     for (const threads of [1, 2]) {
-      const d = (await readTreeInBackground(out, index, threads, 2).result)!;
+      const d = listingOf((await readTreeInBackground(out, index, threads, 2).result)!);
       expect(d.digests[d.files.indexOf('t1/obj-4.yaml')]).toBe('claimed');
-      expect((await readTreeInBackground(out, undefined, threads, 2).result)!.digests).toEqual(await truth(out, d.files));
+      expect(listingOf((await readTreeInBackground(out, undefined, threads, 2).result)!).digests).toEqual(await truth(out, d.files));
     }
   });
 
@@ -155,13 +157,109 @@ describe('the stat index of the committed tree', () => {
     await writeFile(path.join(out, 'a-b/x.yaml'), 'kind: Secret\n');
     await writeFile(path.join(out, 'kustomization.yaml'), 'resources: []\n');
     await symlink('t0', path.join(out, 'link'));
-    const one = (await readTreeInBackground(out, index, 1, 1).result)!;
+    const one = listingOf((await readTreeInBackground(out, index, 1, 1).result)!);
     expect(one.digests).toEqual(await truth(out, one.files));
     expect(one.links).toEqual([{ path: 'link', target: 't0' }]);
     digestTree(out, index, later());
     expect(existsSync(index)).toBe(true);
-    for (const [threads, parts] of [[1, 2], [2, 2], [2, 3], [3, 5], [5, 5]] as const) expect(await readTreeInBackground(out, index, threads, parts).result).toEqual(one);
+    for (const [threads, parts] of [[1, 2], [2, 2], [2, 3], [3, 5], [5, 5]] as const) expect(listingOf((await readTreeInBackground(out, index, threads, parts).result)!)).toEqual(one);
     expect(existsSync(index)).toBe(false);
+    expect(existsSync(foldersFile(index))).toBe(false);
+  });
+});
+
+/** The recorded folders by path: each one's fingerprint and entries (`f` or `d` and a name). */
+function folders(index: string): Map<string, { fingerprint: string; entries: string[] }> {
+  const body = loadStatIndex(foldersFile(index), FOLDERS_MAGIC) ?? '';
+  return new Map(
+    body
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [folder, fingerprint, entries] = l.split('\t') as [string, string, string];
+        return [folder, { fingerprint, entries: entries === '' ? [] : entries.split('\u0000') }];
+      }),
+  );
+}
+
+/** The folders file with one folder's entries replaced (framed again): what a read that trusts it lists there. */
+function forgeFolder(index: string, folder: string, entries: readonly string[]): void {
+  const file = foldersFile(index);
+  const text = loadStatIndex(file, FOLDERS_MAGIC)!
+    .split('\n')
+    .map((l) => (l.startsWith(`${folder}\t`) ? `${l.slice(0, l.lastIndexOf('\t'))}\t${entries.join('\u0000')}` : l))
+    .join('\n');
+  writeFileSync(file, frame(FOLDERS_MAGIC, Buffer.from(text, 'utf8')));
+}
+
+const FOLDERS_MAGIC = 'tenantctl-tree-folders 1';
+
+describe('the folders recorded beside the stat index', () => {
+  it('gives an unchanged folder’s entries from the record instead of reading the folder', async () => {
+    const { out, index } = await tree();
+    const first = digestTree(out, index, later());
+    expect([...folders(index).keys()].sort()).toEqual(['', 't0/', 't1/', 't2/']);
+    expect(folders(index).get('t1/')!.entries.sort()).toEqual(['fobj-1.yaml', 'fobj-10.yaml', 'fobj-4.yaml', 'fobj-7.yaml']);
+    expect(digestTree(out, index, later())).toEqual(first);
+    forgeFolder(index, 't1/', ['fobj-1.yaml', 'fobj-10.yaml', 'fobj-7.yaml']);
+    // Believed while the folder's fingerprint is the recorded one: proof that the folder was not read.
+    expect(digestTree(out, index, later()).files).toEqual(first.files.filter((f) => f !== 't1/obj-4.yaml'));
+  });
+
+  it('reads a folder again when an entry is added, removed, renamed or becomes a link or a folder, even with its modification time put back', async () => {
+    const changes: [string, (out: string) => Promise<void>][] = [
+      ['added', (out) => writeFile(path.join(out, 't1/new.yaml'), 'kind: Secret\n')],
+      ['removed', (out) => rm(path.join(out, 't1/obj-4.yaml'))],
+      ['renamed', (out) => rename(path.join(out, 't1/obj-4.yaml'), path.join(out, 't1/obj-44.yaml'))],
+      ['a link', async (out) => {
+        await rm(path.join(out, 't1/obj-4.yaml'));
+        await symlink('obj-1.yaml', path.join(out, 't1/obj-4.yaml'));
+      }],
+      ['a folder', async (out) => {
+        await rm(path.join(out, 't1/obj-4.yaml'));
+        await mkdir(path.join(out, 't1/obj-4.yaml'));
+        await writeFile(path.join(out, 't1/obj-4.yaml/inner.yaml'), 'kind: Secret\n');
+      }],
+    ];
+    for (const [what, change] of changes) {
+      const { out, index } = await tree();
+      const folder = path.join(out, 't1');
+      // Whole seconds, so putting the time back gives exactly the recorded one.
+      const old = Math.floor(Date.now() / 1000) - 100;
+      utimesSync(folder, old, old);
+      digestTree(out, index, later());
+      const before = statSync(folder, { bigint: true });
+      expect(folders(index).has('t1/'), what).toBe(true);
+      await change(out);
+      utimesSync(folder, old, old);
+      expect(statSync(folder, { bigint: true }).mtimeNs, what).toBe(before.mtimeNs);
+      const d = digestTree(out, index, later());
+      const listed = listTree(out);
+      expect({ files: d.files, links: d.links }, what).toEqual(listed);
+      expect(d.digests, what).toEqual(await truth(out, d.files));
+    }
+  });
+
+  it('never records a folder changed within the racy window, nor one that holds anything but files and folders', async () => {
+    const { out, index } = await tree();
+    digestTree(out, index, Date.now());
+    expect(folders(index).size).toBe(0);
+    await symlink('obj-0.yaml', path.join(out, 't0/link.yaml'));
+    digestTree(out, index, later());
+    expect([...folders(index).keys()].sort()).toEqual(['', 't1/', 't2/']);
+    // The link is listed on every read, its folder read each time.
+    expect(digestTree(out, index, later()).links).toEqual([{ path: 't0/link.yaml', target: 'obj-0.yaml' }]);
+  });
+
+  it('is dropped when a recorded file is gone though its folder looks unchanged, and the tree is then read as it is', async () => {
+    const { out, index } = await tree();
+    // One part: the part's index is the index itself.
+    digestTree(out, index, later());
+    forgeFolder(index, 't1/', [...folders(index).get('t1/')!.entries, 'fghost.yaml']);
+    expect(await readTreeInBackground(out, index, 1, 1).result).toBeUndefined();
+    expect(existsSync(foldersFile(index))).toBe(false);
+    const d = listingOf((await readTreeInBackground(out, index, 1, 1).result)!);
+    expect(d.files).toEqual(listTree(out).files);
   });
 });
 
@@ -219,9 +317,14 @@ describe('the stat index in render and check', () => {
     expect(parts.join('').split('\n').filter(Boolean)).toHaveLength(files);
     const edited = path.join(root, 'rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
     writeFileSync(edited, readFileSync(edited, 'utf8').replace('automountServiceAccountToken: false', 'automountServiceAccountToken: true '));
+    // Each part's folders are recorded too, and a file added to one of them is found.
+    const recorded = Array.from({ length: TREE_PARTS }, (_, i) => [...folders(partIndexFile(index, i, TREE_PARTS)).keys()]).flat();
+    expect(recorded).toContain('ai-agents-test-tenant-a/');
+    writeFileSync(path.join(root, 'rendered/ai-agents-test-tenant-a/configmap-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: ai-agents-test-tenant-a\n');
     const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
     expect(check.exitCode).toBe(1);
     expect(check.stdout).toContain('serviceaccount-sa-test-tenant-a.yaml');
+    expect(check.stdout).toContain('configmap-extra.yaml');
     // --no-cache keeps no index anywhere.
     const other = await tempDir('tenantctl-stat-none-');
     await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
