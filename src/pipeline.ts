@@ -25,7 +25,7 @@ import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, rbacReplay, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listFiles, listTree } from './tree/list.js';
 import { partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS, type BackgroundRead, type TreeDigests } from './tree/background.js';
-import { readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
+import { compareWithTree, readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { indexHolds, statIndexFile } from './tree/stat-index.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
@@ -296,7 +296,7 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
   }
   try {
     if (!recovered) await recoverTree(outAbs);
-    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, await reading?.result, opts.cache, withTexts);
+    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, reading, opts.cache, withTexts);
     r = against.rendered;
     if (!against.disk || !r.render) return { ...r, written: false };
     const { disk } = against;
@@ -362,15 +362,29 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
 }
 
 /**
- * The render read against the committed tree (readTreeAgainst). A file placed
+ * The render compared with the committed tree: with a background read, as its
+ * lines arrive (the reader threads are still reading when the render is done),
+ * else, or when a reader thread failed, by reading the tree here.
+ */
+async function compared(outAbs: string, outDir: string, render: RenderResult, reading: BackgroundRead | undefined): Promise<{ seen?: TreeDigests; disk: TreeAgainst }> {
+  if (reading) {
+    const c = compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf);
+    const seen = await reading.stream((part, text) => c.add(part, text));
+    if (seen) return { seen, disk: c.finish(seen.links) };
+  }
+  return { disk: readTreeAgainst(outAbs, outDir, render.files, undefined, render.unread, render.digestOf) };
+}
+
+/**
+ * The render read against the committed tree (compared). A file placed
  * from a summary that the tree does not match (edited or removed by hand)
  * needs its tenant's texts after all: from the tenant's cache entry or,
  * failing that, from `again`, a render without summaries. No `disk` when
  * that render failed (its diagnostics say why).
  */
-async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, seen: TreeDigests | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>): Promise<{ rendered: Rendered; disk?: TreeAgainst }> {
+async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, reading: BackgroundRead | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>): Promise<{ rendered: Rendered; disk?: TreeAgainst }> {
   const render = r.render;
-  const disk = readTreeAgainst(outAbs, outDir, render.files, seen, render.unread, render.digestOf);
+  const { seen, disk } = await compared(outAbs, outDir, render, reading);
   if (!disk.stale?.length) return { rendered: r, disk };
   const filled = cache && withStaleTexts(render, cache, disk.stale);
   // Every other file compared as before: only the stale ones are compared again, now with their texts.
@@ -463,7 +477,7 @@ async function loadStage(o: Required<RepoPaths>, opts: PipelineOptions, drift: b
     reading?.cancel();
     return { rendered, files: listTree(outAbs).files.length };
   }
-  const against = await againstTree({ ...rendered, render: rendered.render }, outAbs, o.outDir, await reading?.result, opts.cache, whole);
+  const against = await againstTree({ ...rendered, render: rendered.render }, outAbs, o.outDir, reading, opts.cache, whole);
   rendered = against.rendered;
   if (!against.disk || !rendered.render) return { rendered, files: listTree(outAbs).files.length };
   const read = against.disk;

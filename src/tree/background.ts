@@ -19,23 +19,14 @@ export interface TreeDigests {
   links: Listing['links'];
 }
 
-/** The lines of `digests` as a reader thread writes them, from the listing and the digests in its order. */
-export function digestText(prefix: string, files: readonly string[], digests: readonly string[]): string {
-  let text = '';
-  for (let i = 0; i < files.length; i++) text += `${prefix}${files[i]}\t${digests[i]}\n`;
-  return text;
-}
-
-/** Calls `each` with every file's path (with the prefix), its digest, and its whole line, in the listing's order. */
-export function forEachDigest(d: TreeDigests, each: (path: string, digest: string, line: string) => void): void {
-  for (const text of d.texts) {
-    let at = 0;
-    while (at < text.length) {
-      const tab = text.indexOf('\t', at);
-      const end = text.indexOf('\n', tab);
-      each(text.slice(at, tab), text.slice(tab + 1, end), text.slice(at, end + 1));
-      at = end + 1;
-    }
+/** Calls `each` with every file's path (with the prefix), its digest, and its whole line, in order. */
+export function forEachLine(text: string, each: (path: string, digest: string, line: string) => void): void {
+  let at = 0;
+  while (at < text.length) {
+    const tab = text.indexOf('\t', at);
+    const end = text.indexOf('\n', tab);
+    each(text.slice(at, tab), text.slice(tab + 1, end), text.slice(at, end + 1));
+    at = end + 1;
   }
 }
 
@@ -43,10 +34,11 @@ export function forEachDigest(d: TreeDigests, each: (path: string, digest: strin
 export function listingOf(d: TreeDigests): { files: string[]; digests: string[]; links: Listing['links'] } {
   const files: string[] = [];
   const digests: string[] = [];
-  forEachDigest(d, (p, digest) => {
-    files.push(p.slice(d.prefix.length));
-    digests.push(digest);
-  });
+  for (const text of d.texts)
+    forEachLine(text, (p, digest) => {
+      files.push(p.slice(d.prefix.length));
+      digests.push(digest);
+    });
   return { files, digests, links: d.links };
 }
 
@@ -59,9 +51,24 @@ const workerFile = (): string => {
 export interface BackgroundRead {
   /** The digests, or undefined when the thread could not do it (the caller then reads the tree itself, and reports any error). */
   result: Promise<TreeDigests | undefined>;
+  /**
+   * Hands over each part's lines as they arrive, those that arrived before at
+   * once: a part's texts in order, parts possibly interleaved. Resolves as
+   * `result` does; with undefined, what `each` was given is not the tree.
+   * The caller compares while the threads still read, instead of after.
+   */
+  stream(each: (part: number, text: string) => void): Promise<TreeDigests | undefined>;
+  /** What the paths of the lines start with (TreeDigests.prefix). */
+  prefix: string;
   /** Stops the thread when its result is not needed. */
   cancel(): void;
 }
+
+/** What a reader thread sends: lines of one of its parts, in order; a part's end, with its links; or why it stopped. */
+export type ReaderMessage = { part: number; text: string } | { part: number; links: Listing['links'] } | { failed: string };
+
+/** Files per message from a reader thread: small enough that the comparison follows the reading closely, large enough that messages cost nothing. */
+export const LINES_PER_MESSAGE = 8192;
 
 /**
  * The tree is read in this many parts (list.ts), each with its own stat
@@ -87,6 +94,8 @@ export interface ReaderData {
   /** What the paths of the reply start with (TreeDigests.prefix). */
   prefix: string;
   parts: { part: TreePart; indexFile?: string }[];
+  /** Lines per message (LINES_PER_MESSAGE). */
+  linesPerMessage: number;
   /** An index of the whole tree (kept by versions that read it in one part), which no part reads: removed. */
   unusedIndex?: string;
 }
@@ -99,40 +108,71 @@ export interface ReaderData {
  * for longer than one reader takes (check) asks for one thread, which leaves
  * it a core. Any failure only means the tree is read the usual way.
  */
-export function readTreeInBackground(outAbs: string, indexFile?: string, threads: number = READER_THREADS, parts: number = TREE_PARTS, prefix = ''): BackgroundRead {
+export function readTreeInBackground(outAbs: string, indexFile?: string, threads: number = READER_THREADS, parts: number = TREE_PARTS, prefix = '', linesPerMessage = LINES_PER_MESSAGE): BackgroundRead {
   const workers: Worker[] = [];
   const count = Math.max(1, Math.min(threads, parts));
-  /** Thread t reads a run of consecutive parts, so the replies joined in thread order are the tree's listing. */
+  /** Thread t reads a run of consecutive parts, so the parts in order are the tree's listing. */
   const partsOf = (t: number): ReaderData['parts'] => {
     const [from, to] = [Math.floor((t * parts) / count), Math.floor(((t + 1) * parts) / count)];
     return Array.from({ length: to - from }, (_, k) => ({ part: { index: from + k, of: parts }, ...(indexFile !== undefined ? { indexFile: partIndexFile(indexFile, from + k, parts) } : {}) }));
   };
-  const thread = (t: number): Promise<TreeDigests | undefined> =>
+  const texts: string[][] = Array.from({ length: parts }, () => []);
+  const links: Listing['links'][] = Array.from({ length: parts }, () => []);
+  let consumer: ((part: number, text: string) => void) | undefined;
+  /** What the consumer threw: the stream rejects with it, as a comparison on this thread would have thrown it. */
+  let failure: { error: unknown } | undefined;
+  const give = (part: number, text: string): void => {
+    if (consumer === undefined || failure !== undefined) return;
+    try {
+      consumer(part, text);
+    } catch (error) {
+      failure = { error };
+    }
+  };
+  /** Whether thread t read all its parts. */
+  const thread = (t: number): Promise<boolean> =>
     new Promise((resolve) => {
       let worker: Worker;
+      const mine = partsOf(t);
       try {
-        const data: ReaderData = { outAbs, prefix, parts: partsOf(t), ...(t === 0 && parts > 1 && indexFile !== undefined ? { unusedIndex: indexFile } : {}) };
+        const data: ReaderData = { outAbs, prefix, parts: mine, linesPerMessage, ...(t === 0 && parts > 1 && indexFile !== undefined ? { unusedIndex: indexFile } : {}) };
         worker = new Worker(workerFile(), { workerData: data });
       } catch {
-        resolve(undefined);
+        resolve(false);
         return;
       }
       workers.push(worker);
-      worker.once('message', (reply: TreeDigests | { failed: string }) => resolve('failed' in reply ? undefined : reply));
-      worker.once('error', () => resolve(undefined));
-      worker.once('exit', () => resolve(undefined));
+      let ended = 0;
+      worker.on('message', (m: ReaderMessage) => {
+        if ('failed' in m) resolve(false);
+        else if ('text' in m) {
+          texts[m.part]!.push(m.text);
+          give(m.part, m.text);
+        } else {
+          links[m.part] = m.links;
+          if (++ended === mine.length) resolve(true);
+        }
+      });
+      // Messages sent before the thread ended arrive before these.
+      worker.once('error', () => resolve(false));
+      worker.once('exit', () => resolve(false));
     });
-  const replies = Array.from({ length: count }, (_, t) => thread(t));
+  const all = Promise.all(Array.from({ length: count }, (_, t) => thread(t))).then((ok) => (ok.every(Boolean) ? { texts: texts.flat(), prefix, links: links.flat() } : undefined));
   return {
-    result: Promise.all(replies).then((got) => (got.every((g) => g !== undefined) ? joined(got as TreeDigests[]) : undefined)),
+    result: all,
+    stream(each) {
+      consumer = each;
+      texts.forEach((part, i) => {
+        for (const text of part) give(i, text);
+      });
+      return all.then((read) => {
+        if (failure) throw failure.error;
+        return read;
+      });
+    },
+    prefix,
     cancel: () => {
       for (const w of workers) void w.terminate();
     },
   };
-}
-
-/** The parts' listings, in order, are the tree's (list.ts). */
-export function joined(parts: readonly TreeDigests[]): TreeDigests {
-  const [first, ...rest] = parts as [TreeDigests, ...TreeDigests[]];
-  return rest.length === 0 ? first : { texts: first.texts.concat(...rest.map((p) => p.texts)), prefix: first.prefix, links: first.links.concat(...rest.map((p) => p.links)) };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { sortedByKey } from '../collections.js';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
-import { forEachDigest, type TreeDigests } from './background.js';
+import { forEachLine, type TreeDigests } from './background.js';
 import { contentDigest, treeDigestOfLines } from './digest.js';
 import { listTree, type Listing } from './list.js';
 
@@ -47,31 +47,38 @@ export interface KnownFiles {
   digests: readonly string[];
 }
 
+/** What a comparison with the committed tree is given, part by part, and what it found when it is finished. */
+export interface Comparison {
+  /** Lines of one part (TreeDigests), in order; parts may interleave. */
+  add(part: number, text: string): void;
+  finish(links: Listing['links']): TreeAgainst;
+}
+
 /**
- * Reads the tree and keeps only what differs from `expected`. A file equal to
- * what render produces is dropped as soon as it is compared, so a clean tree
- * costs no memory beyond the render itself (the whole tree at once was the
- * largest single allocation of a check at thousands of tenants). With the
- * digests a reader thread took while the render ran (background.ts), only the
- * files whose digest is not the render's are read here. `known` gives the
- * digests of files the render placed without their text (RenderResult.unread):
- * those that match need nothing, the others are listed in `stale`.
- * `digestOf` gives the digest of an expected file's text where it is known
- * already (RenderResult.digestOf), so that text is not hashed again.
+ * Compares the tree with `expected` and keeps only what differs. A file equal
+ * to what render produces is dropped as soon as it is compared, so a clean
+ * tree costs no memory beyond the render itself (the whole tree at once was
+ * the largest single allocation of a check at thousands of tenants). Given
+ * the digests a reader thread took while the render ran (background.ts), as
+ * lines whose paths start with `prefix`, only the files whose digest is not
+ * the render's are read here. `known` gives the digests of files the render
+ * placed without their text (RenderResult.unread): those that match need
+ * nothing, the others are listed in `stale`. `digestOf` gives the digest of an
+ * expected file's text where it is known already (RenderResult.digestOf), so
+ * that text is not hashed again. Each part is taken on its own, so parts may
+ * come in any order and give the result they give in order.
  */
-export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles, digestOf?: (path: string) => string | undefined): TreeAgainst {
-  const paths: string[] = [];
-  const differing = new Map<string, string>();
-  const encoding = new Map<string, EncodingProblem>();
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined): Comparison & { visit(part: number, p: string): void } {
+  const keyed = `${outRel}/`;
+  const parts: { paths: string[]; differing: Map<string, string>; encoding: Map<string, EncodingProblem>; unexpected: string[] }[] = [];
+  const partAt = (i: number) => (parts[i] ??= { paths: [], differing: new Map(), encoding: new Map(), unexpected: [] });
   /** Per group of `known`: the lines (treeDigest's) of its files found on disk. */
   const found = known ? known.digests.map((): string[] => []) : [];
-  const unexpected: string[] = [];
   let present = 0;
-  const prefix = `${outRel}/`;
   /**
    * The digest of each expected text the render knows none for, by text: most
-   * are kustomizations, and every tenant's folders have the same one (at
-   * 10,000 tenants, 20,000 texts and three distinct ones).
+   * are kustomizations, and every tenant's workloads folder has the same one
+   * (at 10,000 tenants, 20,000 texts and about 10,000 distinct ones).
    */
   const byText = new Map<string, string>();
   const digestOfText = (text: string): string => {
@@ -80,53 +87,76 @@ export function readTreeAgainst(outAbs: string, outRel: string, expected: Readon
     return d;
   };
   /** One file on disk: `p` keyed like `expected`, with its digest and line when read on another thread. */
-  const visit = (p: string, digest?: string, line?: string): void => {
-    paths.push(p);
+  const visit = (part: number, p: string, digest?: string, line?: string): void => {
+    const at = partAt(part);
+    at.paths.push(p);
     const want = expected.get(p);
     if (want !== undefined) present++;
     // Read already, on another thread: equal bytes need no second look.
     if (digest !== undefined && want !== undefined && digest === (digestOf?.(p) ?? digestOfText(want))) return;
     const group = want === undefined ? known?.paths.get(p) : undefined;
-    const file = () => path.join(outAbs, p.slice(prefix.length));
+    const file = () => path.join(outAbs, p.slice(keyed.length));
     if (group !== undefined) {
       found[group]!.push(line ?? `${p}\t${digest ?? contentDigest(readFileSync(file()))}\n`);
       return;
     }
-    if (want === undefined) unexpected.push(p);
-    keepIfDiffering(file(), p, want, differing, encoding);
+    if (want === undefined) at.unexpected.push(p);
+    keepIfDiffering(file(), p, want, at.differing, at.encoding);
   };
-  let links: Listing['links'];
+  return {
+    visit: (part, p) => visit(part, p),
+    add(part, text) {
+      // Lines with the paths keyed as here are used as they are: no path is built again.
+      if (prefix === keyed) forEachLine(text, (p, digest, line) => visit(part, p, digest, line));
+      else forEachLine(text, (p, digest) => visit(part, `${keyed}${p.slice(prefix.length)}`, digest));
+    },
+    finish(links) {
+      const done = parts.filter((x) => x !== undefined);
+      const paths = done.flatMap((x) => x.paths);
+      let stale: string[] | undefined;
+      let staleOnDisk: Map<string, string> | undefined;
+      if (known) {
+        // A missing file leaves its group's digest short of one line, so it differs too.
+        const bad = new Set(known.digests.flatMap((d, g) => (treeDigestOfLines(found[g]!) === d ? [] : [g])));
+        stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
+        staleOnDisk = new Map(
+          [...bad].flatMap((g) =>
+            found[g]!.map((l): [string, string] => {
+              const tab = l.lastIndexOf('\t');
+              return [l.slice(0, tab), l.slice(tab + 1, -1)];
+            }),
+          ),
+        );
+      }
+      let missing: string[] = [];
+      if (present < expected.size) {
+        const onDisk = new Set(paths);
+        missing = [...expected.keys()].filter((p) => !onDisk.has(p));
+      }
+      return {
+        paths,
+        differing: new Map(done.flatMap((x) => [...x.differing])),
+        encoding: new Map(done.flatMap((x) => [...x.encoding])),
+        links,
+        unexpected: done.flatMap((x) => x.unexpected),
+        missing,
+        ...(stale && staleOnDisk ? { stale, staleOnDisk } : {}),
+      };
+    },
+  };
+}
+
+/** compareWithTree over the whole tree: the digests a reader thread took (`seen`), or the tree read here. */
+export function readTreeAgainst(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, seen?: TreeDigests, known?: KnownFiles, digestOf?: (path: string) => string | undefined): TreeAgainst {
   if (seen) {
-    links = seen.links;
-    // Lines with the paths keyed as here are used as they are: no path is built again.
-    if (seen.prefix === prefix) forEachDigest(seen, visit);
-    else forEachDigest(seen, (p, digest) => visit(`${prefix}${p.slice(seen.prefix.length)}`, digest));
-  } else {
-    const listing = listTree(outAbs);
-    links = listing.links;
-    for (const r of listing.files) visit(`${prefix}${r}`);
+    const c = compareWithTree(outAbs, outRel, expected, seen.prefix, known, digestOf);
+    for (const text of seen.texts) c.add(0, text);
+    return c.finish(seen.links);
   }
-  let stale: string[] | undefined;
-  let staleOnDisk: Map<string, string> | undefined;
-  if (known) {
-    // A missing file leaves its group's digest short of one line, so it differs too.
-    const bad = new Set(known.digests.flatMap((d, g) => (treeDigestOfLines(found[g]!) === d ? [] : [g])));
-    stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
-    staleOnDisk = new Map(
-      [...bad].flatMap((g) =>
-        found[g]!.map((l): [string, string] => {
-          const tab = l.lastIndexOf('\t');
-          return [l.slice(0, tab), l.slice(tab + 1, -1)];
-        }),
-      ),
-    );
-  }
-  let missing: string[] = [];
-  if (present < expected.size) {
-    const onDisk = new Set(paths);
-    missing = [...expected.keys()].filter((p) => !onDisk.has(p));
-  }
-  return { paths, differing, encoding, links, unexpected, missing, ...(stale && staleOnDisk ? { stale, staleOnDisk } : {}) };
+  const c = compareWithTree(outAbs, outRel, expected, `${outRel}/`, known, digestOf);
+  const listing = listTree(outAbs);
+  for (const r of listing.files) c.visit(0, `${outRel}/${r}`);
+  return c.finish(listing.links);
 }
 
 /** Reads a file, and keeps its text (and what is wrong with its encoding, if anything) when it is not `want`. */

@@ -221,12 +221,18 @@ function bytesOf(file: string, atLeast = 0): Buffer {
  * replies first and writes after, so nobody waits for the write. The index is in the
  * listing's order, so it is read in step with the listing, line by line,
  * without a map of 200,000 entries. With `part`, only that part of the tree
- * (list.ts) is read, and the index is that part's own.
+ * (list.ts) is read, and the index is that part's own. `each` is given each
+ * file's digest as soon as it is known, in the listing's order.
  */
-export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart): { digests: DigestedListing; save(): void } {
+export function digestTree(outAbs: string, indexFile?: string, now: number = Date.now(), part?: TreePart, each?: (file: string, digest: string) => void): { digests: DigestedListing; save(): void } {
   if (indexFile === undefined) {
     const listing = listTree(outAbs, part);
-    return { digests: { ...listing, digests: listing.files.map((r) => contentDigest(bytesOf(`${outAbs}/${r}`))) }, save: () => undefined };
+    const digests = listing.files.map((r) => {
+      const digest = contentDigest(bytesOf(`${outAbs}/${r}`));
+      each?.(r, digest);
+      return digest;
+    });
+    return { digests: { ...listing, digests }, save: () => undefined };
   }
   // Stat times are read before the file: a write after the stat shows in the next run's fingerprint.
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
@@ -256,7 +262,9 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
       const end = lineEnd();
       if (fieldAt(f, fingerprint)) {
         at = end + 1;
-        return old.slice(f + fingerprint.length + 1, end);
+        const digest = old.slice(f + fingerprint.length + 1, end);
+        each?.(r, digest);
+        return digest;
       }
       // Recorded with another fingerprint: the line is replaced (or dropped, if the file is racy now).
       parts.push(old.slice(kept, at));
@@ -273,6 +281,7 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
       parts.push(`${r}\t${fingerprint}\t${digest}\n`);
       changed = true;
     }
+    each?.(r, digest);
     return digest;
   });
   // Lines after the last listed file are of removed files.

@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digestText, listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { contentDigest, treeDigest } from '../../src/tree/digest.js';
-import { readTreeAgainst, settleStale } from '../../src/tree/read.js';
+import { compareWithTree, readTreeAgainst, settleStale } from '../../src/tree/read.js';
+import { listTree } from '../../src/tree/list.js';
 
 const made: string[] = [];
 afterAll(() => Promise.all(made.map((d) => rm(d, { recursive: true, force: true }))));
@@ -62,7 +63,7 @@ describe('reading the committed tree on another thread', () => {
     // A digest that says the edited file equals the render: the file is then not read, so the edit goes unseen.
     const { files, digests: each } = listingOf(digests);
     const i = files.indexOf('t1/obj-1.yaml');
-    const claimed = { ...digests, texts: [digestText('', files, each.map((d, j) => (j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : d)))] };
+    const claimed = { ...digests, texts: [files.map((f, j) => `${f}\t${j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : each[j]}\n`).join('')] };
     expect(readTreeAgainst(out, 'rendered', expected, claimed).differing.has('rendered/t1/obj-1.yaml')).toBe(false);
     expect(readTreeAgainst(out, 'rendered', expected, digests).differing.has('rendered/t1/obj-1.yaml')).toBe(true);
   });
@@ -101,6 +102,62 @@ describe('reading the committed tree on another thread', () => {
     }
     const seen = await readTreeInBackground(out, undefined, READER_THREADS, TREE_PARTS, 'rendered/').result;
     expect([...readTreeAgainst(out, 'rendered', expected, seen).differing.keys()]).toEqual(['rendered/t4/kustomization.yaml']);
+  });
+
+  it('compared as the lines arrive, a few at a time from several threads, finds what comparing the whole read finds', async () => {
+    const { out, expected } = await tree();
+    // The known digests of two folders' files (t0 as on disk but for its missing file, t2 as on disk but for its edited one).
+    const known = { paths: new Map<string, number>(), digests: [] as string[] };
+    const texts = new Map([...expected].filter(([p]) => !p.startsWith('rendered/t0/') && !p.startsWith('rendered/t2/')));
+    for (const t of ['t0', 't2']) {
+      const group = [...expected].filter(([p]) => p.startsWith(`rendered/${t}/`));
+      for (const [p] of group) known.paths.set(p, known.digests.length);
+      known.digests.push(treeDigest(group.map(([p, text]) => [p, contentDigest(text)])));
+    }
+    const whole = readTreeAgainst(out, 'rendered', texts, undefined, known);
+    expect(new Set(whole.stale!.map((p) => p.split('/')[1]))).toEqual(new Set(['t0', 't2']));
+    for (const [threads, parts, perMessage] of [[1, 1, 1], [2, 2, 3], [2, 3, 7], [3, 3, 10_000]] as const) {
+      for (const prefix of ['', 'rendered/']) {
+        for (const late of [false, true]) {
+          const reading = readTreeInBackground(out, undefined, threads, parts, prefix, perMessage);
+          // Late: the consumer comes when every line has arrived, and is given them all at once.
+          if (late) await reading.result;
+          const c = compareWithTree(out, 'rendered', texts, reading.prefix, known, undefined);
+          const given: number[] = [];
+          const seen = await reading.stream((part, text) => {
+            given.push(part);
+            c.add(part, text);
+          });
+          expect(seen, `${threads} ${parts} ${perMessage}`).toBeDefined();
+          expect(c.finish(seen!.links)).toEqual(whole);
+          expect(new Set(given)).toEqual(new Set(Array.from({ length: parts }, (_, i) => i)));
+          if (perMessage === 1 && !late) expect(given.length).toBe(listTree(out).files.length);
+        }
+      }
+    }
+  });
+
+  it('takes parts in any order and gives what it gives in order', async () => {
+    const { out, expected } = await tree();
+    const read = (await readTreeInBackground(out, undefined, 2, 2, 'rendered/').result)!;
+    expect(read.texts).toHaveLength(2);
+    const inOrder = compareWithTree(out, 'rendered', expected, 'rendered/');
+    read.texts.forEach((t, i) => inOrder.add(i, t));
+    const reversed = compareWithTree(out, 'rendered', expected, 'rendered/');
+    [...read.texts.entries()].reverse().forEach(([i, t]) => reversed.add(i, t));
+    expect(reversed.finish(read.links)).toEqual(inOrder.finish(read.links));
+    expect(inOrder.finish(read.links)).toEqual(readTreeAgainst(out, 'rendered', expected));
+  });
+
+  it('rejects with what the comparison threw, and the process goes on', async () => {
+    const { out } = await tree();
+    const reading = readTreeInBackground(out, undefined, 2, 2, 'rendered/', 2);
+    const boom = new Error('EACCES: permission denied');
+    await expect(
+      reading.stream(() => {
+        throw boom;
+      }),
+    ).rejects.toBe(boom);
   });
 
   it('gives an empty listing for a folder that does not exist', async () => {
