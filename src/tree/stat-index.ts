@@ -76,6 +76,13 @@ const FOLDERS_MAGIC = 'tenantctl-tree-folders 1';
 /** Where the folders of the index in `indexFile` are recorded. */
 export const foldersFile = (indexFile: string): string => `${indexFile}.folders`;
 
+/** Entries marked (`f` or `d`, a name, and a slash after a folder's), by the path they give. */
+const byWalk = (a: string, b: string): number => {
+  const x = a.slice(1);
+  const y = b.slice(1);
+  return x < y ? -1 : x > y ? 1 : 0;
+};
+
 /** An entry recalled from the folders file: a file or a folder, nothing else is recorded. */
 class Recalled implements Entry {
   constructor(
@@ -98,8 +105,11 @@ class Recalled implements Entry {
  * fingerprint then: a folder whose fingerprint is unchanged has the same
  * entries, so its listing is taken from here instead of read. Creating,
  * removing or renaming an entry marks the folder's modification and change
- * times for update (POSIX: https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlink.html,
- * .../rename.html, .../open.html); git's untracked cache relies on the same
+ * times for update (POSIX:
+ * https://pubs.opengroup.org/onlinepubs/9799919799/functions/open.html,
+ * https://pubs.opengroup.org/onlinepubs/9799919799/functions/unlink.html,
+ * https://pubs.opengroup.org/onlinepubs/9799919799/functions/rename.html);
+ * git's untracked cache relies on the same
  * (https://git-scm.com/docs/git-update-index#_untracked_cache). Racy folders
  * are not recorded, as for files. A folder holding anything but files and
  * folders (a link, whose target a walk reads) is always read.
@@ -132,7 +142,8 @@ function folderMemo(file: string, horizon: bigint): { readdir: Readdir; save(): 
     changed = true;
     const entries = readdirSync(abs, { withFileTypes: true });
     const recordable = st.isDirectory() && st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(rel) && entries.every((e) => (e.isFile() || e.isDirectory()) && indexable(e.name));
-    if (recordable) lines.push(`${rel}\t${fingerprint}\t${entries.map((e) => `${e.isDirectory() ? 'd' : 'f'}${e.name}`).join('\u0000')}\n`);
+    // Recorded in the order of the paths below them (a folder's name and a slash): a walk of recalled folders lists its files sorted already, and the sort at its end has nothing to move.
+    if (recordable) lines.push(`${rel}\t${fingerprint}\t${entries.map((e) => (e.isDirectory() ? `d${e.name}/` : `f${e.name}`)).sort(byWalk).map((e) => (e.endsWith('/') ? e.slice(0, -1) : e)).join('\u0000')}\n`);
     return entries;
   };
   // Folders recorded but not walked (removed, or another part's) leave the file, so it changes.

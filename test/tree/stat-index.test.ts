@@ -199,7 +199,20 @@ describe('the folders recorded beside the stat index', () => {
     const { out, index } = await tree();
     const first = digestTree(out, index, later());
     expect([...folders(index).keys()].sort()).toEqual(['', 't0/', 't1/', 't2/']);
-    expect(folders(index).get('t1/')!.entries.sort()).toEqual(['fobj-1.yaml', 'fobj-10.yaml', 'fobj-4.yaml', 'fobj-7.yaml']);
+    // In the order of the paths below them, so a walk of recalled folders lists its files sorted.
+    expect(folders(index).get('t1/')!.entries).toEqual(['fobj-1.yaml', 'fobj-10.yaml', 'fobj-4.yaml', 'fobj-7.yaml']);
+    expect(folders(index).get('')!.entries).toEqual(['dt0', 'dt1', 'dt2']);
+    // A folder sorts by its name and a slash: after a file whose name continues with a dash or a dot.
+    await mkdir(path.join(out, 't2/x'));
+    for (const f of ['x.yaml', 'x-y.yaml', 'x/z.yaml']) await writeFile(path.join(out, 't2', f), 'kind: Secret\n');
+    const more = digestTree(out, index, later());
+    expect(folders(index).get('t2/')!.entries).toEqual(['fobj-11.yaml', 'fobj-2.yaml', 'fobj-5.yaml', 'fobj-8.yaml', 'fx-y.yaml', 'fx.yaml', 'dx']);
+    expect(digestTree(out, index, later())).toEqual(more);
+    expect(more.files).toEqual(listTree(out).files);
+    await rm(path.join(out, 't2/x'), { recursive: true });
+    await rm(path.join(out, 't2/x.yaml'));
+    await rm(path.join(out, 't2/x-y.yaml'));
+    await new Promise((r) => setTimeout(r, 30));
     expect(digestTree(out, index, later())).toEqual(first);
     forgeFolder(index, 't1/', ['fobj-1.yaml', 'fobj-10.yaml', 'fobj-7.yaml']);
     // Believed while the folder's fingerprint is the recorded one: proof that the folder was not read.
