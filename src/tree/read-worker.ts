@@ -30,9 +30,9 @@ try {
   }
 } catch (e) {
   reads = [];
-  send({ failed: (e as Error).message });
-  // A folder recalled with a file that is gone (a file system that does not mark folders changed) must not fail every later read too.
+  // A folder recalled with a file that is gone (a file system that does not mark folders changed) must not fail every later read too: dropped before the reply, so no later read finds it.
   for (const p of parts) if (p.indexFile !== undefined) rmSync(foldersFile(p.indexFile), { force: true });
+  send({ failed: (e as Error).message });
 }
 // The indexes are written after the reply: the main thread goes on meanwhile.
 for (const r of reads) r.save();
