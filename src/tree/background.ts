@@ -12,20 +12,27 @@ import type { Listing, TreePart } from './list.js';
  * (treeDigest), so the main thread slices it instead of building it.
  */
 export interface TreeDigests {
-  /** Per part, in order: a line per regular file, in the listing's order: `prefix path TAB digest LF`, with contentDigest() of the file's bytes. */
+  /** Per part, in order: a record per regular file, in the listing's order (digestRecord), with contentDigest() of the file's bytes. */
   texts: string[];
   /** What every path in `texts` starts with. */
   prefix: string;
   links: Listing['links'];
 }
 
-/** Calls `each` with every file's path (with the prefix), its digest, and its whole line, in order. */
+/**
+ * A file's record: its treeDigest line (`path TAB digest LF`) and a NUL. A
+ * file name may hold a tab or a line break but never a NUL, and a digest
+ * (base64) neither: the NUL ends the record, and its last tab starts the digest.
+ */
+export const digestRecord = (path: string, digest: string): string => `${path}\t${digest}\n\u0000`;
+
+/** Calls `each` with every file's path (with the prefix), its digest, and its treeDigest line, in order. */
 export function forEachLine(text: string, each: (path: string, digest: string, line: string) => void): void {
   let at = 0;
   while (at < text.length) {
-    const tab = text.indexOf('\t', at);
-    const end = text.indexOf('\n', tab);
-    each(text.slice(at, tab), text.slice(tab + 1, end), text.slice(at, end + 1));
+    const end = text.indexOf('\u0000', at);
+    const tab = text.lastIndexOf('\t', end);
+    each(text.slice(at, tab), text.slice(tab + 1, end - 1), text.slice(at, end));
     at = end + 1;
   }
 }

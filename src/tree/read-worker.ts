@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import type { ReaderData, ReaderMessage } from './background.js';
+import { digestRecord, type ReaderData, type ReaderMessage } from './background.js';
 import { digestTree, foldersFile } from './stat-index.js';
 
 /**
@@ -18,7 +18,7 @@ try {
     let text = '';
     let lines = 0;
     const read = digestTree(outAbs, indexFile, Date.now(), part, (file, digest) => {
-      text += `${prefix}${file}\t${digest}\n`;
+      text += digestRecord(`${prefix}${file}`, digest);
       if (++lines < linesPerMessage) return;
       send({ part: part.index, text });
       text = '';

@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { digestRecord, listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { contentDigest, treeDigest } from '../../src/tree/digest.js';
 import { compareWithTree, readTreeAgainst, settleStale } from '../../src/tree/read.js';
 import { listTree } from '../../src/tree/list.js';
@@ -49,7 +49,7 @@ describe('reading the committed tree on another thread', () => {
     expect(readTreeAgainst(out, 'rendered', expected, digests)).toEqual(alone);
     // Paths sent keyed as the render keys them are used as sent; the same comparison.
     const keyed = (await readTreeInBackground(out, undefined, READER_THREADS, TREE_PARTS, 'rendered/').result)!;
-    expect(keyed.texts.join('').split('\n').filter(Boolean).every((l) => l.startsWith('rendered/'))).toBe(true);
+    expect(keyed.texts.join('').split('\u0000').filter(Boolean).every((l) => l.startsWith('rendered/'))).toBe(true);
     expect(listingOf(keyed)).toEqual(listed);
     expect(readTreeAgainst(out, 'rendered', expected, keyed)).toEqual(alone);
     expect([...alone.differing.keys()].sort()).toEqual(['rendered/t1/big.yaml', 'rendered/t1/obj-1.yaml', 'rendered/t2/obj-2.yaml', 'rendered/t3/extra.yaml']);
@@ -63,7 +63,7 @@ describe('reading the committed tree on another thread', () => {
     // A digest that says the edited file equals the render: the file is then not read, so the edit goes unseen.
     const { files, digests: each } = listingOf(digests);
     const i = files.indexOf('t1/obj-1.yaml');
-    const claimed = { ...digests, texts: [files.map((f, j) => `${f}\t${j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : each[j]}\n`).join('')] };
+    const claimed = { ...digests, texts: [files.map((f, j) => digestRecord(f, j === i ? contentDigest(expected.get('rendered/t1/obj-1.yaml')!) : each[j]!)).join('')] };
     expect(readTreeAgainst(out, 'rendered', expected, claimed).differing.has('rendered/t1/obj-1.yaml')).toBe(false);
     expect(readTreeAgainst(out, 'rendered', expected, digests).differing.has('rendered/t1/obj-1.yaml')).toBe(true);
   });
@@ -134,6 +134,25 @@ describe('reading the committed tree on another thread', () => {
           if (perMessage === 1 && !late) expect(given.length).toBe(listTree(out).files.length);
         }
       }
+    }
+  });
+
+  it('takes paths with tabs and line breaks in them as they are, from threads as on this thread', async () => {
+    const { out, expected } = await tree();
+    for (const name of ['tab\there.yaml', 'line\nbreak.yaml', 'both\t\n.yaml']) {
+      await writeFile(path.join(out, 't3', name), 'kind: Secret\n');
+      expected.set(`rendered/t3/${name}`, 'kind: Secret\n');
+    }
+    await writeFile(path.join(out, 't3', 'odd\tnot-rendered.yaml'), 'kind: Secret\n');
+    const known = { paths: new Map([['rendered/t3/tab\there.yaml', 0]]), digests: [treeDigest([['rendered/t3/tab\there.yaml', contentDigest('kind: Secret\n')]])] };
+    const texts = new Map([...expected].filter(([p]) => !known.paths.has(p)));
+    const alone = readTreeAgainst(out, 'rendered', texts, undefined, known);
+    expect(alone.unexpected).toContain('rendered/t3/odd\tnot-rendered.yaml');
+    expect(alone.stale).toEqual([]);
+    for (const prefix of ['', 'rendered/']) {
+      const seen = await readTreeInBackground(out, undefined, 2, 2, prefix, 2).result;
+      expect(listingOf(seen!).files).toEqual(listTree(out).files);
+      expect(readTreeAgainst(out, 'rendered', texts, seen, known)).toEqual(alone);
     }
   });
 

@@ -334,10 +334,14 @@ describe('the stat index in render and check', () => {
     const recorded = Array.from({ length: TREE_PARTS }, (_, i) => [...folders(partIndexFile(index, i, TREE_PARTS)).keys()]).flat();
     expect(recorded).toContain('ai-agents-test-tenant-a/');
     writeFileSync(path.join(root, 'rendered/ai-agents-test-tenant-a/configmap-extra.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: extra\n  namespace: ai-agents-test-tenant-a\n');
-    const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base');
+    // A name with a tab and a line break in it, read on a reader thread like any other.
+    writeFileSync(path.join(root, 'rendered/ai-agents-test-tenant-a/odd\tname\n.yaml'), 'kind: Secret\n');
+    const check = await cli(root, 'check', '--cache-dir', dir, '--allow-no-base', '--format', 'json');
     expect(check.exitCode).toBe(1);
-    expect(check.stdout).toContain('serviceaccount-sa-test-tenant-a.yaml');
-    expect(check.stdout).toContain('configmap-extra.yaml');
+    const reported = (JSON.parse(check.stdout) as { diagnostics: { ruleId: string; file?: { path: string } }[] }).diagnostics.map((d) => `${d.ruleId} ${d.file?.path}`);
+    expect(reported).toContain('drift/changed rendered/ai-agents-test-tenant-a/serviceaccount-sa-test-tenant-a.yaml');
+    expect(reported).toContain('drift/extra rendered/ai-agents-test-tenant-a/configmap-extra.yaml');
+    expect(reported).toContain('drift/extra rendered/ai-agents-test-tenant-a/odd\tname\n.yaml');
     // --no-cache keeps no index anywhere.
     const other = await tempDir('tenantctl-stat-none-');
     await cli(root, 'check', '--no-cache', '--cache-dir', other, '--allow-no-base');
