@@ -31,6 +31,8 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
   let at = 0;
   while (at < text.length) {
     const end = text.indexOf('\u0000', at);
+    // Only a reader thread writes these texts, each record whole.
+    if (end < 0) throw new Error('a reader thread sent a record without its end');
     const tab = text.lastIndexOf('\t', end);
     each(text.slice(at, tab), text.slice(tab + 1, end - 1), text.slice(at, end));
     at = end + 1;
