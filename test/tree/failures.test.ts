@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { chmod, chown, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { chown, cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -173,10 +173,13 @@ describe.skipIf(!smallDisk)('disk full (ENOSPC, a 2 MiB tmpfs)', () => {
 });
 
 describe('no permission (EACCES, run as an unprivileged user)', () => {
+  // The system's temporary folder is shared (apt's sandboxed user writes there too): these tests must leave its mode as they found it.
+  const tmpMode = statSync(tmpdir()).mode & 0o7777;
+  afterAll(() => expect((statSync(tmpdir()).mode & 0o7777).toString(8)).toBe(tmpMode.toString(8)));
   /** A repository in a folder the unprivileged user can enter; `own` lists what that user owns. */
   async function repoFor(own: (root: string) => string[]): Promise<string> {
     const root = await tempRepo({ rendered: true, tenants: withTenants(base, 20) });
-    await chmod(path.dirname(root), 0o755);
+    // The repository itself (mkdtemp makes it 0700) and everything in it; never its parent, the system's temporary folder.
     execFileSync('chmod', ['-R', 'a+rX', root]);
     for (const p of own(root)) await chown(p, NOBODY, NOBODY);
     return root;
