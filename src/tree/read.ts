@@ -74,6 +74,14 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
   const partAt = (i: number) => (parts[i] ??= { paths: [], differing: new Map(), encoding: new Map(), unexpected: [] });
   /** Per group of `known`: the lines (treeDigest's) of its files found on disk. */
   const found = known ? known.digests.map((): string[] => []) : [];
+  /**
+   * Per group: its files not found yet, counted when the first is found. A
+   * group found whole is judged at once, while the reader threads still read,
+   * instead of with every other group when the last file has come.
+   */
+  let left: number[] | undefined;
+  /** Per group judged so far: whether its files on disk give its digest. */
+  const judged: boolean[] = [];
   let present = 0;
   /**
    * The digest of each expected text the render knows none for, by text: most
@@ -97,7 +105,13 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
     const group = want === undefined ? known?.paths.get(p) : undefined;
     const file = () => path.join(outAbs, p.slice(keyed.length));
     if (group !== undefined) {
-      found[group]!.push(line ?? `${p}\t${digest ?? contentDigest(readFileSync(file()))}\n`);
+      const lines = found[group]!;
+      lines.push(line ?? `${p}\t${digest ?? contentDigest(readFileSync(file()))}\n`);
+      if (left === undefined) {
+        left = known!.digests.map(() => 0);
+        for (const g of known!.paths.values()) left[g]!++;
+      }
+      if (--left[group]! === 0) judged[group] = treeDigestOfLines(lines) === known!.digests[group];
       return;
     }
     if (want === undefined) at.unexpected.push(p);
@@ -117,7 +131,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
       let staleOnDisk: Map<string, string> | undefined;
       if (known) {
         // A missing file leaves its group's digest short of one line, so it differs too.
-        const bad = new Set(known.digests.flatMap((d, g) => (treeDigestOfLines(found[g]!) === d ? [] : [g])));
+        const bad = new Set(known.digests.flatMap((d, g) => ((judged[g] ?? treeDigestOfLines(found[g]!) === d) ? [] : [g])));
         stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
         staleOnDisk = new Map(
           [...bad].flatMap((g) =>
