@@ -26,6 +26,19 @@ export type Readdir = (abs: string, rel: string) => readonly Entry[];
 
 const readEntries: Readdir = (abs) => readdirSync(abs, { withFileTypes: true });
 
+/**
+ * A folder's entries in the order of the paths below them: by name, a
+ * folder's name with its slash, so every file below an entry sorts after
+ * those of the entries before it.
+ */
+export function inWalkOrder<E extends Entry>(entries: readonly E[]): E[] {
+  const key = (e: Entry) => (e.isDirectory() ? `${e.name}/` : e.name);
+  return entries
+    .map((e) => [key(e), e] as const)
+    .sort(([a], [b]) => byPath(a, b))
+    .map(([, e]) => e);
+}
+
 /** One of `of` parts of a tree, to be listed by its own thread. */
 export interface TreePart {
   index: number;
@@ -57,13 +70,10 @@ export function listTree(dir: string, part?: TreePart, readdir: Readdir = readEn
     for (const e of readdir(abs, rel)) visitEntry(abs, rel, e);
   };
   if (part && part.of > 1) {
-    const prefix = (e: Entry) => (e.isDirectory() ? `${e.name}/` : e.name);
-    const top = readdir(dir, '')
-      .map((e) => [prefix(e), e] as const)
-      .sort(([a], [b]) => byPath(a, b));
+    const top = inWalkOrder(readdir(dir, ''));
     const from = Math.floor((top.length * part.index) / part.of);
     const to = Math.floor((top.length * (part.index + 1)) / part.of);
-    for (const [, e] of top.slice(from, to)) visitEntry(dir, '', e);
+    for (const e of top.slice(from, to)) visitEntry(dir, '', e);
   } else visit(dir, '');
   files.sort(byPath);
   links.sort((a, b) => byPath(a.path, b.path));

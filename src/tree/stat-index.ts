@@ -2,7 +2,7 @@ import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSyn
 import path from 'node:path';
 import { frame, unframe } from '../framing.js';
 import { contentDigest } from './digest.js';
-import { listTree, type Entry, type Listing, type Readdir, type TreePart } from './list.js';
+import { inWalkOrder, listTree, type Entry, type Listing, type Readdir, type TreePart } from './list.js';
 
 /** A listing with contentDigest() of each file, in the order of `files`. */
 export type DigestedListing = Listing & { digests: string[] };
@@ -76,13 +76,6 @@ const FOLDERS_MAGIC = 'tenantctl-tree-folders 1';
 /** Where the folders of the index in `indexFile` are recorded. */
 export const foldersFile = (indexFile: string): string => `${indexFile}.folders`;
 
-/** Entries marked (`f` or `d`, a name, and a slash after a folder's), by the path they give. */
-const byWalk = (a: string, b: string): number => {
-  const x = a.slice(1);
-  const y = b.slice(1);
-  return x < y ? -1 : x > y ? 1 : 0;
-};
-
 /** An entry recalled from the folders file: a file or a folder, nothing else is recorded. */
 class Recalled implements Entry {
   constructor(
@@ -143,7 +136,7 @@ function folderMemo(file: string, horizon: bigint): { readdir: Readdir; save(): 
     const entries = readdirSync(abs, { withFileTypes: true });
     const recordable = st.isDirectory() && st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(rel) && entries.every((e) => (e.isFile() || e.isDirectory()) && indexable(e.name));
     // Recorded in the order of the paths below them (a folder's name and a slash): a walk of recalled folders lists its files sorted already, and the sort at its end has nothing to move.
-    if (recordable) lines.push(`${rel}\t${fingerprint}\t${entries.map((e) => (e.isDirectory() ? `d${e.name}/` : `f${e.name}`)).sort(byWalk).map((e) => (e.endsWith('/') ? e.slice(0, -1) : e)).join('\u0000')}\n`);
+    if (recordable) lines.push(`${rel}\t${fingerprint}\t${inWalkOrder(entries).map((e) => `${e.isDirectory() ? 'd' : 'f'}${e.name}`).join('\u0000')}\n`);
     return entries;
   };
   // Folders recorded but not walked (removed, or another part's) leave the file, so it changes.
