@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
+import { digestLine, lineParts } from './digest.js';
 import type { Listing, TreePart } from './list.js';
 
 /**
@@ -24,7 +25,7 @@ export interface TreeDigests {
  * file name may hold a tab or a line break but never a NUL, and a digest
  * (base64) neither: the NUL ends the record, and its last tab starts the digest.
  */
-export const digestRecord = (path: string, digest: string): string => `${path}\t${digest}\n\u0000`;
+export const digestRecord = (path: string, digest: string): string => `${digestLine(path, digest)}\u0000`;
 
 /** Calls `each` with every file's path (with the prefix), its digest, and its treeDigest line, in order. */
 export function forEachLine(text: string, each: (path: string, digest: string, line: string) => void): void {
@@ -33,8 +34,9 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
     const end = text.indexOf('\u0000', at);
     // Only a reader thread writes these texts, each record whole.
     if (end < 0) throw new Error('a reader thread sent a record without its end');
-    const tab = text.lastIndexOf('\t', end);
-    each(text.slice(at, tab), text.slice(tab + 1, end - 1), text.slice(at, end));
+    const line = text.slice(at, end);
+    const [path, digest] = lineParts(line);
+    each(path, digest, line);
     at = end + 1;
   }
 }

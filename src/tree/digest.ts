@@ -18,11 +18,20 @@ export const sha256Hex: (data: string | Buffer) => string = oneShot ? (data) => 
  */
 export function treeDigest(files: Iterable<readonly [path: string, digest: string]>): string {
   const lines: string[] = [];
-  for (const [p, d] of files) lines.push(`${p}\t${d}\n`);
+  for (const [p, d] of files) lines.push(digestLine(p, d));
   return treeDigestOfLines(lines);
 }
 
-/** treeDigest of files given as their lines, `path TAB digest LF` (sorted here, in place). */
+/** A file's line in a treeDigest: `path TAB digest LF`. */
+export const digestLine = (path: string, digest: string): string => `${path}\t${digest}\n`;
+
+/** A digestLine's path and digest. A path may hold a tab, a digest (base64) never: the last tab starts the digest. */
+export function lineParts(line: string): [path: string, digest: string] {
+  const tab = line.lastIndexOf('\t');
+  return [line.slice(0, tab), line.slice(tab + 1, -1)];
+}
+
+/** treeDigest of files given as their lines (digestLine; sorted here, in place). */
 export function treeDigestOfLines(lines: string[]): string {
   lines.sort();
   return contentDigest(lines.join(''));

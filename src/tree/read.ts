@@ -3,7 +3,7 @@ import path from 'node:path';
 import { sortedByKey } from '../collections.js';
 import { encodingProblem, type EncodingProblem } from '../manifest/encoding.js';
 import { forEachLine, type TreeDigests } from './background.js';
-import { contentDigest, treeDigestOfLines } from './digest.js';
+import { contentDigest, digestLine, lineParts, treeDigestOfLines } from './digest.js';
 import { listTree, type Listing } from './list.js';
 
 /**
@@ -94,6 +94,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
     if (d === undefined) byText.set(text, (d = contentDigest(text)));
     return d;
   };
+  const fileOf = (p: string): string => path.join(outAbs, p.slice(keyed.length));
   /** One file on disk: `p` keyed like `expected`, with its digest and line when read on another thread. */
   const visit = (part: number, p: string, digest?: string, line?: string): void => {
     const at = partAt(part);
@@ -103,10 +104,9 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
     // Read already, on another thread: equal bytes need no second look.
     if (digest !== undefined && want !== undefined && digest === (digestOf?.(p) ?? digestOfText(want))) return;
     const group = want === undefined ? known?.paths.get(p) : undefined;
-    const file = () => path.join(outAbs, p.slice(keyed.length));
     if (group !== undefined) {
       const lines = found[group]!;
-      lines.push(line ?? `${p}\t${digest ?? contentDigest(readFileSync(file()))}\n`);
+      lines.push(line ?? digestLine(p, digest ?? contentDigest(readFileSync(fileOf(p)))));
       if (left === undefined) {
         left = known!.digests.map(() => 0);
         for (const g of known!.paths.values()) left[g]!++;
@@ -115,7 +115,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
       return;
     }
     if (want === undefined) at.unexpected.push(p);
-    keepIfDiffering(file(), p, want, at.differing, at.encoding);
+    keepIfDiffering(fileOf(p), p, want, at.differing, at.encoding);
   };
   return {
     visit: (part, p) => visit(part, p),
@@ -133,14 +133,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
         // A missing file leaves its group's digest short of one line, so it differs too.
         const bad = new Set(known.digests.flatMap((d, g) => ((judged[g] ?? treeDigestOfLines(found[g]!) === d) ? [] : [g])));
         stale = bad.size === 0 ? [] : [...known.paths].filter(([, g]) => bad.has(g)).map(([p]) => p);
-        staleOnDisk = new Map(
-          [...bad].flatMap((g) =>
-            found[g]!.map((l): [string, string] => {
-              const tab = l.lastIndexOf('\t');
-              return [l.slice(0, tab), l.slice(tab + 1, -1)];
-            }),
-          ),
-        );
+        staleOnDisk = new Map([...bad].flatMap((g) => found[g]!.map(lineParts)));
       }
       let missing: string[] = [];
       if (present < expected.size) {
