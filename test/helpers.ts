@@ -7,6 +7,8 @@ import { runCli } from '../src/cli.js';
 import { pushTo } from '../src/collections.js';
 import { renderInMemory, type Rendered } from '../src/pipeline.js';
 import type { CommandResult } from '../src/commands/types.js';
+import { forEachLine, type TreeDigests } from '../src/tree/background.js';
+import type { Listing } from '../src/tree/list.js';
 import { readTree } from '../src/tree/read.js';
 import { readPack, RenderCache, type CachedTenant, type FindingsKind } from '../src/render/cache.js';
 
@@ -140,4 +142,16 @@ export class CountingCache extends RenderCache {
     this.prefetched += all.length;
     super.prefetch(all);
   }
+}
+
+/** What reader threads read (TreeDigests), as the listing and each file's digest in its order, paths without the prefix. */
+export function listingOf(d: TreeDigests): { files: string[]; digests: string[]; links: Listing['links'] } {
+  const files: string[] = [];
+  const digests: string[] = [];
+  for (const text of d.texts)
+    forEachLine(text, (p, digest) => {
+      files.push(p.slice(d.prefix.length));
+      digests.push(digest);
+    });
+  return { files, digests, links: d.links };
 }

@@ -41,18 +41,6 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
   }
 }
 
-/** The listing and the digests of `d`, paths without the prefix: for callers that want them whole (tests, small trees). */
-export function listingOf(d: TreeDigests): { files: string[]; digests: string[]; links: Listing['links'] } {
-  const files: string[] = [];
-  const digests: string[] = [];
-  for (const text of d.texts)
-    forEachLine(text, (p, digest) => {
-      files.push(p.slice(d.prefix.length));
-      digests.push(digest);
-    });
-  return { files, digests, links: d.links };
-}
-
 // Run from the compiled tree; the sources (tests) use the build next to them.
 const workerFile = (): string => {
   const here = fileURLToPath(import.meta.url);

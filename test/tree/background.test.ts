@@ -2,9 +2,10 @@ import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digestRecord, listingOf, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { digestRecord, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { contentDigest, treeDigest } from '../../src/tree/digest.js';
 import { compareWithTree, readTreeAgainst, settleStale } from '../../src/tree/read.js';
+import { listingOf } from '../helpers.js';
 import { listTree } from '../../src/tree/list.js';
 
 const made: string[] = [];

@@ -5,11 +5,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { frame } from '../../src/framing.js';
 import { checkReaderThreads } from '../../src/pipeline.js';
 import { RenderCache } from '../../src/render/cache.js';
-import { listingOf, partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
+import { partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS } from '../../src/tree/background.js';
 import { listTree } from '../../src/tree/list.js';
 import { contentDigest } from '../../src/tree/digest.js';
 import { digestTree as readWithIndex, foldersFile, indexHolds, loadStatIndex, statIndexFile } from '../../src/tree/stat-index.js';
-import { bundledTenants, cleanupTempRepos, cli, tempDir, tempRepo, treeOf } from '../helpers.js';
+import { bundledTenants, cleanupTempRepos, cli, listingOf, tempDir, tempRepo, treeOf } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
 
