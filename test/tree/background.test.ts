@@ -125,10 +125,17 @@ describe('reading the committed tree on another thread', () => {
           if (late) await reading.result;
           const c = compareWithTree(out, 'rendered', texts, reading.prefix, known, undefined);
           const given: number[] = [];
+          // Late, the threads have read everything before the consumer comes.
+          let readWhole = late;
+          void reading.result.then(() => (readWhole = true));
+          /** Whether the first lines came while the threads were still reading. */
+          let early: boolean | undefined;
           const seen = await reading.stream((part, text) => {
+            early ??= !readWhole;
             given.push(part);
             c.add(part, text);
           });
+          expect(early, `${threads} ${parts} ${perMessage} ${late}`).toBe(!late);
           expect(seen, `${threads} ${parts} ${perMessage}`).toBeDefined();
           expect(c.finish(seen!.links)).toEqual(whole);
           expect(new Set(given)).toEqual(new Set(Array.from({ length: parts }, (_, i) => i)));
