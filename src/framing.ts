@@ -8,14 +8,32 @@ import * as zlib from 'node:zlib';
  * one of another format, is recognised and treated as missing.
  */
 
-/** CRC-32 where Node has it (20.15+), else SHA-256: either way a damaged byte is a miss. */
-const checksum: (b: Buffer) => string =
+/**
+ * The checksum of a body given in pieces: the same as of their concatenation,
+ * so a large body made of runs of another file's bytes is never copied into one.
+ * CRC-32 where Node has it (20.15+), else SHA-256: either way a damaged byte is a miss.
+ */
+const checksum: (pieces: readonly Uint8Array[]) => string =
   typeof (zlib as { crc32?: unknown }).crc32 === 'function'
-    ? (b) => `crc32:${(zlib as unknown as { crc32(b: Buffer): number }).crc32(b).toString(16)}`
-    : (b) => `sha256:${createHash('sha256').update(b).digest('hex')}`;
+    ? (pieces) => {
+        const crc32 = (zlib as unknown as { crc32(b: Uint8Array, value?: number): number }).crc32;
+        let c = 0;
+        for (const p of pieces) c = crc32(p, c);
+        return `crc32:${c.toString(16)}`;
+      }
+    : (pieces) => {
+        const h = createHash('sha256');
+        for (const p of pieces) h.update(p);
+        return `sha256:${h.digest('hex')}`;
+      };
+
+/** The framed file as pieces to write one after another: the header, then the body's pieces as given. */
+export function framed(magic: string, body: readonly Uint8Array[]): Uint8Array[] {
+  return [Buffer.from(`${magic} ${checksum(body)}\n`, 'utf8'), ...body];
+}
 
 export function frame(magic: string, body: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`${magic} ${checksum(body)}\n`, 'utf8'), body]);
+  return Buffer.concat(framed(magic, [body]));
 }
 
 /** The body of a framed file, if its magic is this one and its checksum holds. */
@@ -25,5 +43,5 @@ export function unframe(bytes: Buffer, magic: string): Buffer | undefined {
   const line = bytes.subarray(0, firstLine).toString('utf8');
   const space = line.lastIndexOf(' ');
   const body = bytes.subarray(firstLine + 1);
-  return line.slice(0, space) === magic && checksum(body) === line.slice(space + 1) ? body : undefined;
+  return line.slice(0, space) === magic && checksum([body]) === line.slice(space + 1) ? body : undefined;
 }

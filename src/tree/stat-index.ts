@@ -1,6 +1,7 @@
-import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isAscii } from 'node:buffer';
+import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { frame, unframe } from '../framing.js';
+import { framed, unframe } from '../framing.js';
 import { contentDigest } from './digest.js';
 import { inWalkOrder, listTree, type Entry, type Listing, type Readdir, type TreePart } from './list.js';
 
@@ -39,32 +40,94 @@ export function statIndexFile(cacheDir: string, outAbs: string): string {
 /** Paths that fit in one field of a line; any other file is simply read every time. */
 const indexable = (rel: string): boolean => !/[\t\n\r]/.test(rel);
 
-/**
- * The body of the index: one line per file, `path TAB fingerprint TAB digest`,
- * in the listing's order. Undefined when the file is missing or is not a
- * whole index of this format.
- */
-export function loadStatIndex(file: string, magic: string = MAGIC): string | undefined {
+/** A stored index's body: its text, and the bytes the text was decoded from. */
+interface Stored {
+  text: string;
+  bytes: Buffer;
+}
+
+function loadStored(file: string, magic: string): Stored | undefined {
   let bytes: Buffer;
   try {
     bytes = readFileSync(file);
   } catch {
     return undefined;
   }
-  const text = unframe(bytes, magic)?.toString('utf8');
-  return text === undefined || text === '' || text.endsWith('\n') ? text : undefined;
+  const body = unframe(bytes, magic);
+  const text = body?.toString('utf8');
+  return body === undefined || text === undefined || (text !== '' && !text.endsWith('\n')) ? undefined : { text, bytes: body };
 }
 
+/**
+ * The body of the index: one line per file, `path TAB fingerprint TAB digest`,
+ * in the listing's order. Undefined when the file is missing or is not a
+ * whole index of this format.
+ */
+export const loadStatIndex = (file: string, magic: string = MAGIC): string | undefined => loadStored(file, magic)?.text;
+
 /** Writes the index under a temporary name and renames it, so a reader sees a whole index or the previous one. */
-export function saveStatIndex(file: string, body: string, magic: string = MAGIC): void {
+export function saveStatIndex(file: string, body: string | readonly Uint8Array[], magic: string = MAGIC): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, frame(magic, Buffer.from(body, 'utf8')));
+    const fd = openSync(tmp, 'w');
+    try {
+      for (const piece of framed(magic, typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body)) {
+        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+      }
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
   } catch {
     // Only a saving: the next read reads every file again.
     rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * A new body made of runs of a stored one and new lines. Most of a saved
+ * index is runs of the last one (a render changes a few files of 200,000),
+ * so where offsets in the old text are offsets in its bytes (ASCII, as paths
+ * and fingerprints usually are) a run is written from the old bytes as they
+ * are: saving then copies only the new lines, instead of joining a text of
+ * some 15 MB and encoding it again, whose fresh pages cost most of a save.
+ */
+class Rewrite {
+  private readonly pieces: (Uint8Array | string)[] = [];
+  private readonly ascii: boolean;
+  /** The run kept last, still open: a run that starts where it ends extends it. */
+  private run: [from: number, to: number] | undefined;
+
+  constructor(private readonly old: Stored | undefined) {
+    this.ascii = old === undefined || isAscii(old.bytes);
+  }
+
+  /** The old text from `from` to `to`. */
+  keep(from: number, to: number): void {
+    if (to <= from) return;
+    if (this.run && this.run[1] === from) this.run[1] = to;
+    else {
+      this.close();
+      this.run = [from, to];
+    }
+  }
+
+  add(line: string): void {
+    this.close();
+    this.pieces.push(line);
+  }
+
+  body(): Uint8Array[] {
+    this.close();
+    return this.pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+  }
+
+  private close(): void {
+    if (!this.run) return;
+    const [from, to] = this.run;
+    this.pieces.push(this.ascii ? this.old!.bytes.subarray(from, to) : this.old!.text.slice(from, to));
+    this.run = undefined;
   }
 }
 
@@ -111,36 +174,42 @@ class Recalled implements Entry {
  * entries`, the entries `f` or `d` and a name, joined by NUL (which no name holds).
  */
 function folderMemo(file: string, horizon: bigint): { readdir: Readdir; save(): void } {
-  const old = new Map<string, string>();
-  const body = loadStatIndex(file, FOLDERS_MAGIC) ?? '';
-  for (const line of body.split('\n')) {
-    const tab = line.indexOf('\t');
+  const stored = loadStored(file, FOLDERS_MAGIC);
+  const body = stored?.text ?? '';
+  /** Each recorded folder's line, by where it starts in `body`. */
+  const old = new Map<string, number>();
+  for (let at = 0; at < body.length; ) {
+    const end = body.indexOf('\n', at);
+    const tab = body.indexOf('\t', at);
     // The top folder's path is empty.
-    if (tab >= 0) old.set(line.slice(0, tab), line.slice(tab + 1));
+    if (tab >= 0 && tab < end) old.set(body.slice(at, tab), at);
+    at = end + 1;
   }
-  const lines: string[] = [];
+  const lines = new Rewrite(stored);
   let changed = false;
   let recalled = 0;
   const readdir: Readdir = (abs, rel) => {
     // Stat before the listing: an entry added after it shows in the next run's fingerprint.
     const st = lstatSync(abs, { bigint: true });
     const fingerprint = fingerprintOf(st);
-    const before = old.get(rel);
-    if (st.isDirectory() && before !== undefined && before.charCodeAt(fingerprint.length) === 9 && before.startsWith(fingerprint)) {
-      lines.push(`${rel}\t${before}\n`);
+    const at = old.get(rel);
+    const f = at === undefined ? 0 : at + rel.length + 1;
+    if (st.isDirectory() && at !== undefined && body.charCodeAt(f + fingerprint.length) === 9 && body.slice(f, f + fingerprint.length) === fingerprint) {
+      const end = body.indexOf('\n', f);
+      lines.keep(at, end + 1);
       recalled++;
-      const names = before.slice(fingerprint.length + 1);
+      const names = body.slice(f + fingerprint.length + 1, end);
       return names === '' ? [] : names.split('\u0000').map((e) => new Recalled(e.slice(1), e.charCodeAt(0) === 100));
     }
     changed = true;
     const entries = readdirSync(abs, { withFileTypes: true });
     const recordable = st.isDirectory() && st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(rel) && entries.every((e) => (e.isFile() || e.isDirectory()) && indexable(e.name));
     // Recorded in the order of the paths below them (a folder's name and a slash): a walk of recalled folders lists its files sorted already, and the sort at its end has nothing to move.
-    if (recordable) lines.push(`${rel}\t${fingerprint}\t${inWalkOrder(entries).map((e) => `${e.isDirectory() ? 'd' : 'f'}${e.name}`).join('\u0000')}\n`);
+    if (recordable) lines.add(`${rel}\t${fingerprint}\t${inWalkOrder(entries).map((e) => `${e.isDirectory() ? 'd' : 'f'}${e.name}`).join('\u0000')}\n`);
     return entries;
   };
   // Folders recorded but not walked (removed, or another part's) leave the file, so it changes.
-  return { readdir, save: () => (changed || recalled < old.size ? saveStatIndex(file, lines.join(''), FOLDERS_MAGIC) : undefined) };
+  return { readdir, save: () => (changed || recalled < old.size ? saveStatIndex(file, lines.body(), FOLDERS_MAGIC) : undefined) };
 }
 
 /** Lines of an index that indexHolds looks at. */
@@ -242,9 +311,10 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
   const folders = folderMemo(foldersFile(indexFile), horizon);
   const listing = listTree(outAbs, part, folders.readdir);
-  const old = loadStatIndex(indexFile) ?? '';
+  const stored = loadStored(indexFile, MAGIC);
+  const old = stored?.text ?? '';
   /** The new index: runs of the old one's lines that still hold, and new lines. */
-  const parts: string[] = [];
+  const parts = new Rewrite(stored);
   let kept = 0;
   let at = 0;
   let changed = false;
@@ -254,7 +324,7 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   const digests = listing.files.map((r) => {
     // Lines of files no longer listed (removed, or now ordered before) are dropped.
     while (at < old.length && !fieldAt(at, r) && old.slice(at, old.indexOf('\t', at)) < r) {
-      parts.push(old.slice(kept, at));
+      parts.keep(kept, at);
       at = lineEnd() + 1;
       kept = at;
       changed = true;
@@ -271,30 +341,30 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
         return digest;
       }
       // Recorded with another fingerprint: the line is replaced (or dropped, if the file is racy now).
-      parts.push(old.slice(kept, at));
+      parts.keep(kept, at);
       at = end + 1;
       kept = at;
       changed = true;
     } else {
       // A file the index does not hold: its line goes before the old line here.
-      parts.push(old.slice(kept, at));
+      parts.keep(kept, at);
       kept = at;
     }
     const digest = contentDigest(bytesOf(`${outAbs}/${r}`, Number(st.size)));
     if (st.mtimeNs < horizon && st.ctimeNs < horizon && indexable(r)) {
-      parts.push(`${r}\t${fingerprint}\t${digest}\n`);
+      parts.add(`${r}\t${fingerprint}\t${digest}\n`);
       changed = true;
     }
     each?.(r, digest);
     return digest;
   });
   // Lines after the last listed file are of removed files.
-  parts.push(old.slice(kept, at));
+  parts.keep(kept, at);
   if (at < old.length) changed = true;
   return {
     digests: { ...listing, digests },
     save: () => {
-      if (changed) saveStatIndex(indexFile, parts.join(''));
+      if (changed) saveStatIndex(indexFile, parts.body());
       folders.save();
     },
   };

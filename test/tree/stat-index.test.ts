@@ -125,6 +125,28 @@ describe('the stat index of the committed tree', () => {
     expect(digestTree(out, index, later()).digests.at(-1)).toBe('claimed');
   });
 
+  it('saves after a change the index and folder records a first read of the same tree writes, with file names in any script', async () => {
+    for (const names of [['a.yaml', 'b.yaml'], ['café-ü.yaml', '日本.yaml']]) {
+      const { out, index } = await tree();
+      for (const n of names) await writeFile(path.join(out, `t1/${n}`), `kind: ConfigMap\n# ${n}\n`);
+      digestTree(out, index, later());
+      // Changes early, in the middle and at the end of the index, so the new one is runs of the old one between new lines.
+      await writeFile(path.join(out, 't0/obj-0.yaml'), 'kind: Secret\n');
+      await rm(path.join(out, `t1/${names[0]}`));
+      await writeFile(path.join(out, 't1/obj-4.yaml'), 'kind: Secret\n');
+      await mkdir(path.join(out, 'u'));
+      await writeFile(path.join(out, 'u/late.yaml'), 'kind: Secret\n');
+      const d = digestTree(out, index, later());
+      expect(d.digests).toEqual(await truth(out, d.files));
+      const saved = [readFileSync(index), readFileSync(foldersFile(index))];
+      await rm(index);
+      await rm(foldersFile(index));
+      digestTree(out, index, later());
+      expect(saved[0]!.equals(readFileSync(index)), String(names)).toBe(true);
+      expect(saved[1]!.equals(readFileSync(foldersFile(index))), String(names)).toBe(true);
+    }
+  });
+
   it('ignores a damaged index and reads every file', async () => {
     const { out, index } = await tree();
     digestTree(out, index, later());
