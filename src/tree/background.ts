@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { digestLine, lineParts } from './digest.js';
+import { digestLine } from './digest.js';
 import type { Listing, TreePart } from './list.js';
 
 /**
@@ -34,9 +34,9 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
     const end = text.indexOf('\u0000', at);
     // Only a reader thread writes these texts, each record whole.
     if (end < 0) throw new Error('a reader thread sent a record without its end');
-    const line = text.slice(at, end);
-    const [path, digest] = lineParts(line);
-    each(path, digest, line);
+    // As lineParts takes the line apart (its last tab starts the digest, LF ends it), without the array.
+    const tab = text.lastIndexOf('\t', end - 1);
+    each(text.slice(at, tab), text.slice(tab + 1, end - 1), text.slice(at, end));
     at = end + 1;
   }
 }

@@ -41,7 +41,7 @@ export interface TreeAgainst {
   staleOnDisk?: Map<string, string>;
 }
 
-/** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). */
+/** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). No path of the expected files is among them: a render places a path once. */
 export interface KnownFiles {
   paths: ReadonlyMap<string, number>;
   digests: readonly string[];
@@ -99,11 +99,8 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
   const visit = (part: number, p: string, digest?: string, line?: string): void => {
     const at = partAt(part);
     at.paths.push(p);
-    const want = expected.get(p);
-    if (want !== undefined) present++;
-    // Read already, on another thread: equal bytes need no second look.
-    if (digest !== undefined && want !== undefined && digest === (digestOf?.(p) ?? digestOfText(want))) return;
-    const group = want === undefined ? known?.paths.get(p) : undefined;
+    // Most files are placed from summaries: a path of a known group is in no other map (KnownFiles), so it needs one lookup.
+    const group = known?.paths.get(p);
     if (group !== undefined) {
       const lines = found[group]!;
       lines.push(line ?? digestLine(p, digest ?? contentDigest(readFileSync(fileOf(p)))));
@@ -114,6 +111,10 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
       if (--left[group]! === 0) judged[group] = treeDigestOfLines(lines) === known!.digests[group];
       return;
     }
+    const want = expected.get(p);
+    if (want !== undefined) present++;
+    // Read already, on another thread: equal bytes need no second look.
+    if (digest !== undefined && want !== undefined && digest === (digestOf?.(p) ?? digestOfText(want))) return;
     if (want === undefined) at.unexpected.push(p);
     keepIfDiffering(fileOf(p), p, want, at.differing, at.encoding);
   };
