@@ -6,7 +6,7 @@ import { digestTree, foldersFile } from './stat-index.js';
 /**
  * Reads its parts of the output folder on its own thread while the main
  * thread renders, and sends back only each file's digest, as lines, a few
- * thousand files at a time: the main thread compares them with the render
+ * hundred files at a time (LINES_PER_MESSAGE): the main thread compares them with the render
  * as they come, and then reads again just the files whose digest is not the render's.
  */
 const { outAbs, prefix, parts, linesPerMessage, unusedIndex } = workerData as ReaderData;
