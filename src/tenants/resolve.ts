@@ -113,6 +113,19 @@ export function resolveTenants(
 
   const reserved = new Set(['default', gitops.namespace, platform.database.namespace, platform.ingress.namespace, platform.dns.namespace]);
   const isReserved = (name: string) => reserved.has(name) || name.startsWith('kube-');
+  /**
+   * A tenant's quota: its tier's with its own on top, every amount as a string.
+   * Most tenants have none of their own; their tier's is made once and copied
+   * (Object.fromEntries took about 8 µs a tenant, a quarter of resolving 10,000).
+   */
+  const tierQuotas = new Map<string, Record<string, string>>();
+  const quotaOf = (tierName: string, tier: Tier, own: RawTenant['quota']): Record<string, string> => {
+    const strings = (q: Record<string, string | number>) => Object.fromEntries(Object.entries(q).map(([k, v]) => [k, String(v)]));
+    if (own !== undefined) return strings({ ...tier.quota, ...own });
+    let q = tierQuotas.get(tierName);
+    if (q === undefined) tierQuotas.set(tierName, (q = strings({ ...tier.quota })));
+    return { ...q };
+  };
   const firstSeen = new Map<string, number>();
   const tenants: Tenant[] = [];
   raw.tenants.forEach((t, i) => {
@@ -154,7 +167,7 @@ export function resolveTenants(
     const cluster = placeTenant(t, at, clusters, raw.clusters !== undefined, (p, m, h) => fail(p, m, h));
     const tier = tiers[tierName];
     if (!ok || !tier || cluster === undefined) return;
-    const quota = Object.fromEntries(Object.entries({ ...tier.quota, ...t.quota }).map(([k, v]) => [k, String(v)]));
+    const quota = quotaOf(tierName, tier, t.quota);
     const imageTag = t.imageTag ?? defaults.imageTag;
     tenants.push({
       id: t.id,
