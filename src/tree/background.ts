@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { digestLine } from './digest.js';
+import { digestLine, digestTab } from './digest.js';
 import type { Listing, TreePart } from './list.js';
 
 /**
@@ -34,8 +34,8 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
     const end = text.indexOf('\u0000', at);
     // Only a reader thread writes these texts, each record whole.
     if (end < 0) throw new Error('a reader thread sent a record without its end');
-    // As lineParts takes the line apart (its last tab starts the digest, LF ends it), without the array.
-    const tab = text.lastIndexOf('\t', end - 1);
+    // Taken apart as lineParts does, without the array.
+    const tab = digestTab(text, end);
     each(text.slice(at, tab), text.slice(tab + 1, end - 1), text.slice(at, end));
     at = end + 1;
   }

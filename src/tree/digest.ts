@@ -25,9 +25,12 @@ export function treeDigest(files: Iterable<readonly [path: string, digest: strin
 /** A file's line in a treeDigest: `path TAB digest LF`. */
 export const digestLine = (path: string, digest: string): string => `${path}\t${digest}\n`;
 
-/** A digestLine's path and digest. A path may hold a tab, a digest (base64) never: the last tab starts the digest. */
+/** The tab before the digest of the digestLine that ends at `end` in `text` (its LF at end - 1). A path may hold a tab, a digest (base64) never: it is the last. */
+export const digestTab = (text: string, end: number): number => text.lastIndexOf('\t', end - 1);
+
+/** A digestLine's path and digest. */
 export function lineParts(line: string): [path: string, digest: string] {
-  const tab = line.lastIndexOf('\t');
+  const tab = digestTab(line, line.length);
   return [line.slice(0, tab), line.slice(tab + 1, -1)];
 }
 
