@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renam
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pushTo } from '../collections.js';
-import { frame, unframe } from '../framing.js';
+import { frame, framed, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
 import type { KubeObject, ObjectHead } from '../manifest/types.js';
@@ -502,7 +502,8 @@ function readEntry(file: string): Buffer | undefined {
 function encode(tenant: string, key: string, value: CachedTenant): Buffer {
   const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
   const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o), storedHead(o.head)]), textBytes: texts.length };
-  return frame(MAGIC, Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
+  // One copy: the pieces go behind the frame's header as they are.
+  return Buffer.concat(framed(MAGIC, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
 }
 
 /** An entry's header, and the bytes of its texts and of its JSON. */

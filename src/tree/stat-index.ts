@@ -65,14 +65,14 @@ function loadStored(file: string, magic: string): Stored | undefined {
  */
 export const loadStatIndex = (file: string, magic: string = MAGIC): string | undefined => loadStored(file, magic)?.text;
 
-/** Writes the index under a temporary name and renames it, so a reader sees a whole index or the previous one. */
-export function saveStatIndex(file: string, body: string | readonly Uint8Array[], magic: string = MAGIC): void {
+/** Writes the index (its body in pieces, Rewrite's) under a temporary name and renames it, so a reader sees a whole index or the previous one. */
+function saveStatIndex(file: string, body: readonly Uint8Array[], magic: string): void {
   const tmp = `${file}.tmp-${process.pid}`;
   try {
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      for (const piece of framed(magic, typeof body === 'string' ? [Buffer.from(body, 'utf8')] : body)) {
+      for (const piece of framed(magic, body)) {
         for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
       }
     } finally {
@@ -364,7 +364,7 @@ export function digestTree(outAbs: string, indexFile?: string, now: number = Dat
   return {
     digests: { ...listing, digests },
     save: () => {
-      if (changed) saveStatIndex(indexFile, parts.body());
+      if (changed) saveStatIndex(indexFile, parts.body(), MAGIC);
       folders.save();
     },
   };
