@@ -25,7 +25,7 @@ import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, rbacReplay, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listFiles, listTree } from './tree/list.js';
 import { partIndexFile, READER_THREADS, readTreeInBackground, TREE_PARTS, type BackgroundRead, type TreeDigests } from './tree/background.js';
-import { compareWithTree, readTreeAgainst, settleStale, type TreeAgainst } from './tree/read.js';
+import { compareWithTree, readTreeAgainst, settleStale, type TreeAgainst, type TreeDiff } from './tree/read.js';
 import { LOCK_FILE, LockedError, withRepoLock } from './tree/lock.js';
 import { indexHolds, statIndexFile } from './tree/stat-index.js';
 import { recoverTree, writeTreeAtomically } from './tree/write.js';
@@ -296,7 +296,8 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
   }
   try {
     if (!recovered) await recoverTree(outAbs);
-    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, reading, opts.cache, withTexts);
+    // Render needs only what differs, not the list of every path.
+    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, reading, opts.cache, withTexts, false);
     r = against.rendered;
     if (!against.disk || !r.render) return { ...r, written: false };
     const { disk } = against;
@@ -366,9 +367,9 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
  * lines arrive (the reader threads are still reading when the render is done),
  * else, or when a reader thread failed, by reading the tree here.
  */
-async function compared(outAbs: string, outDir: string, render: RenderResult, reading: BackgroundRead | undefined): Promise<{ seen?: TreeDigests; disk: TreeAgainst }> {
+async function compared(outAbs: string, outDir: string, render: RenderResult, reading: BackgroundRead | undefined, listPaths: boolean): Promise<{ seen?: TreeDigests; disk: TreeDiff & { paths?: string[] } }> {
   if (reading) {
-    const c = compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf);
+    const c = listPaths ? compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf) : compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf, false);
     const seen = await reading.stream((part, text) => c.add(part, text));
     if (seen) return { seen, disk: c.finish(seen.links) };
   }
@@ -380,11 +381,15 @@ async function compared(outAbs: string, outDir: string, render: RenderResult, re
  * from a summary that the tree does not match (edited or removed by hand)
  * needs its tenant's texts after all: from the tenant's cache entry or,
  * failing that, from `again`, a render without summaries. No `disk` when
- * that render failed (its diagnostics say why).
+ * that render failed (its diagnostics say why). With `listPaths` false the
+ * comparison keeps no list of every path on disk (TreeDiff), unless it has
+ * to read the tree again here.
  */
-async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, reading: BackgroundRead | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>): Promise<{ rendered: Rendered; disk?: TreeAgainst }> {
+async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, reading: BackgroundRead | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>): Promise<{ rendered: Rendered; disk?: TreeAgainst }>;
+async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, reading: BackgroundRead | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>, listPaths: false): Promise<{ rendered: Rendered; disk?: TreeDiff }>;
+async function againstTree(r: Rendered & { render: RenderResult }, outAbs: string, outDir: string, reading: BackgroundRead | undefined, cache: RenderCache | undefined, again: () => Promise<Rendered>, listPaths = true): Promise<{ rendered: Rendered; disk?: TreeDiff & { paths?: string[] } }> {
   const render = r.render;
-  const { seen, disk } = await compared(outAbs, outDir, render, reading);
+  const { seen, disk } = await compared(outAbs, outDir, render, reading, listPaths);
   if (!disk.stale?.length) return { rendered: r, disk };
   const filled = cache && withStaleTexts(render, cache, disk.stale);
   // Every other file compared as before: only the stale ones are compared again, now with their texts.

@@ -23,9 +23,8 @@ export async function readTree(outAbs: string, outRel: string): Promise<Map<stri
   return (await readTreeAndLinks(outAbs, outRel)).files;
 }
 
-export interface TreeAgainst {
-  /** Every file on disk, keyed like the rendered map, sorted. */
-  paths: string[];
+/** What differs between the committed tree and the expected one. */
+export interface TreeDiff {
   /** Only the files whose text differs from the expected tree (or that it lacks). */
   differing: Map<string, string>;
   /** Differing files that are not UTF-8 or hold a character YAML forbids (render never writes either). */
@@ -41,6 +40,12 @@ export interface TreeAgainst {
   staleOnDisk?: Map<string, string>;
 }
 
+/** A TreeDiff with the paths of every file on disk. */
+export interface TreeAgainst extends TreeDiff {
+  /** Every file on disk, keyed like the rendered map, sorted. */
+  paths: string[];
+}
+
 /** Files known by digest only: each path's group, and each group's treeDigest (digest.ts). No path of the expected files is among them: a render places a path once. */
 export interface KnownFiles {
   paths: ReadonlyMap<string, number>;
@@ -48,10 +53,10 @@ export interface KnownFiles {
 }
 
 /** What a comparison with the committed tree is given, part by part, and what it found when it is finished. */
-export interface Comparison {
+export interface Comparison<T extends TreeDiff = TreeAgainst> {
   /** Lines of one part (TreeDigests), in order; parts may interleave. */
   add(part: number, text: string): void;
-  finish(links: Listing['links']): TreeAgainst;
+  finish(links: Listing['links']): T;
 }
 
 /**
@@ -66,9 +71,14 @@ export interface Comparison {
  * nothing, the others are listed in `stale`. `digestOf` gives the digest of an
  * expected file's text where it is known already (RenderResult.digestOf), so
  * that text is not hashed again. Each part is taken on its own, so parts may
- * come in any order and give the result they give in order.
+ * come in any order and give the result they give in order. With `listPaths`
+ * false the result is a TreeDiff: a caller that needs no list of every path
+ * (render) does not keep 200,000 of them, each holding on to the text of the
+ * reader thread's message it came in, through every collection of the run.
  */
-export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined): Comparison & { visit(part: number, p: string): void } {
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined): Comparison & { visit(part: number, p: string): void };
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known: KnownFiles | undefined, digestOf: ((path: string) => string | undefined) | undefined, listPaths: false): Comparison<TreeDiff> & { visit(part: number, p: string): void };
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined, listPaths = true): Comparison<TreeDiff> & { visit(part: number, p: string): void } {
   const keyed = `${outRel}/`;
   const parts: { paths: string[]; differing: Map<string, string>; encoding: Map<string, EncodingProblem>; unexpected: string[] }[] = [];
   const partAt = (i: number) => (parts[i] ??= { paths: [], differing: new Map(), encoding: new Map(), unexpected: [] });
@@ -83,6 +93,8 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
   /** Per group judged so far: whether its files on disk give its digest. */
   const judged: boolean[] = [];
   let present = 0;
+  /** Without the list of paths: the expected ones found, for those missing. */
+  const presentPaths = listPaths ? undefined : new Set<string>();
   /**
    * The digest of each expected text the render knows none for, by text: most
    * are kustomizations, and every tenant's workloads folder has the same one
@@ -98,7 +110,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
   /** One file on disk: `p` keyed like `expected`, with its digest and line when read on another thread. */
   const visit = (part: number, p: string, digest?: string, line?: string): void => {
     const at = partAt(part);
-    at.paths.push(p);
+    if (listPaths) at.paths.push(p);
     // Most files are placed from summaries: a path of a known group is in no other map (KnownFiles), so it needs one lookup.
     const group = known?.paths.get(p);
     if (group !== undefined) {
@@ -112,7 +124,10 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
       return;
     }
     const want = expected.get(p);
-    if (want !== undefined) present++;
+    if (want !== undefined) {
+      present++;
+      presentPaths?.add(p);
+    }
     // Read already, on another thread: equal bytes need no second look.
     if (digest !== undefined && want !== undefined && digest === (digestOf?.(p) ?? digestOfText(want))) return;
     if (want === undefined) at.unexpected.push(p);
@@ -127,7 +142,7 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
     },
     finish(links) {
       const done = parts.filter((x) => x !== undefined);
-      const paths = done.flatMap((x) => x.paths);
+      const paths = listPaths ? done.flatMap((x) => x.paths) : [];
       let stale: string[] | undefined;
       let staleOnDisk: Map<string, string> | undefined;
       if (known) {
@@ -138,11 +153,11 @@ export function compareWithTree(outAbs: string, outRel: string, expected: Readon
       }
       let missing: string[] = [];
       if (present < expected.size) {
-        const onDisk = new Set(paths);
+        const onDisk = presentPaths ?? new Set(paths);
         missing = [...expected.keys()].filter((p) => !onDisk.has(p));
       }
       return {
-        paths,
+        ...(listPaths ? { paths } : {}),
         differing: new Map(done.flatMap((x) => [...x.differing])),
         encoding: new Map(done.flatMap((x) => [...x.encoding])),
         links,
@@ -182,7 +197,7 @@ function keepIfDiffering(file: string, p: string, want: string | undefined, diff
  * them): each is equal, differs or is missing, as a second readTreeAgainst
  * would find, without comparing every other file again.
  */
-export function settleStale(disk: TreeAgainst, outAbs: string, outRel: string, expected: ReadonlyMap<string, string>): TreeAgainst {
+export function settleStale<T extends TreeDiff>(disk: T, outAbs: string, outRel: string, expected: ReadonlyMap<string, string>): Omit<T, 'stale' | 'staleOnDisk'> {
   const differing = new Map(disk.differing);
   const encoding = new Map(disk.encoding);
   const missing = [...disk.missing];

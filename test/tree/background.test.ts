@@ -124,6 +124,8 @@ describe('reading the committed tree on another thread', () => {
           // Late: the consumer comes when every line has arrived, and is given them all at once.
           if (late) await reading.result;
           const c = compareWithTree(out, 'rendered', texts, reading.prefix, known, undefined);
+          // The same comparison without the list of every path.
+          const unlisted = compareWithTree(out, 'rendered', texts, reading.prefix, known, undefined, false);
           const given: number[] = [];
           // Late, the threads have read everything before the consumer comes.
           let readWhole = late;
@@ -134,10 +136,13 @@ describe('reading the committed tree on another thread', () => {
             early ??= !readWhole;
             given.push(part);
             c.add(part, text);
+            unlisted.add(part, text);
           });
           expect(early, `${threads} ${parts} ${perMessage} ${late}`).toBe(!late);
           expect(seen, `${threads} ${parts} ${perMessage}`).toBeDefined();
           expect(c.finish(seen!.links)).toEqual(whole);
+          const { paths: _paths, ...diff } = whole;
+          expect(unlisted.finish(seen!.links)).toEqual(diff);
           expect(new Set(given)).toEqual(new Set(Array.from({ length: parts }, (_, i) => i)));
           if (perMessage === 1 && !late) expect(given.length).toBe(listTree(out).files.length);
         }
@@ -173,7 +178,15 @@ describe('reading the committed tree on another thread', () => {
     const reversed = compareWithTree(out, 'rendered', expected, 'rendered/');
     [...read.texts.entries()].reverse().forEach(([i, t]) => reversed.add(i, t));
     expect(reversed.finish(read.links)).toEqual(inOrder.finish(read.links));
-    expect(inOrder.finish(read.links)).toEqual(readTreeAgainst(out, 'rendered', expected));
+    const listed = readTreeAgainst(out, 'rendered', expected);
+    expect(inOrder.finish(read.links)).toEqual(listed);
+    // Without the list of paths, what is missing is found all the same.
+    const unlisted = compareWithTree(out, 'rendered', expected, 'rendered/', undefined, undefined, false);
+    [...read.texts.entries()].reverse().forEach(([i, t]) => unlisted.add(i, t));
+    const { paths: _paths, ...diff } = listed;
+    expect(unlisted.finish(read.links)).toEqual(diff);
+    expect(diff.missing).toEqual(['rendered/t0/missing.yaml']);
+    expect(diff.unexpected).toEqual(['rendered/t3/extra.yaml']);
   });
 
   it('rejects with what the comparison threw, and the process goes on', async () => {
