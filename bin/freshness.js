@@ -4,16 +4,17 @@
 // build. The build records a digest of what it compiled; the CLI and the npm
 // scripts compare it with the sources before running anything.
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DIGEST = path.join(root, 'dist', '.source-digest');
 const INPUTS = ['tsconfig.json', 'tsconfig.build.json'];
+/** A file changed within this long of the record may change again without its fingerprint changing (git's "racy" files: https://git-scm.com/docs/racy-git). */
+const RACY_MS = 3000;
 
-/** SHA-256 over every file under src/ and the compiler settings, by path and content. */
-export function sourceDigest(dir = root) {
+/** The files the digest covers, relative to `dir` with forward slashes, sorted. */
+function sourceFiles(dir) {
   const files = [];
   const walk = (d) => {
     for (const e of readdirSync(d, { withFileTypes: true })) {
@@ -24,8 +25,13 @@ export function sourceDigest(dir = root) {
   };
   walk(path.join(dir, 'src'));
   for (const f of INPUTS) if (existsSync(path.join(dir, f))) files.push(path.join(dir, f));
+  return files.map((p) => path.relative(dir, p).split(path.sep).join('/')).sort();
+}
+
+/** SHA-256 over every file under src/ and the compiler settings, by path and content. */
+export function sourceDigest(dir = root) {
   const hash = createHash('sha256');
-  for (const f of files.map((p) => path.relative(dir, p).split(path.sep).join('/')).sort()) {
+  for (const f of sourceFiles(dir)) {
     hash.update(`${f}\0`);
     hash.update(readFileSync(path.join(dir, f)));
     hash.update('\0');
@@ -33,12 +39,58 @@ export function sourceDigest(dir = root) {
   return hash.digest('hex');
 }
 
+const fingerprint = (st) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
+
+/** One line per source file, `path TAB fingerprint`; undefined when a file changed too recently for its fingerprint to vouch for it. */
+function statRecord(dir, now) {
+  const horizon = BigInt(now - RACY_MS) * 1_000_000n;
+  const lines = [];
+  for (const f of sourceFiles(dir)) {
+    const st = lstatSync(path.join(dir, f), { bigint: true });
+    if (st.mtimeNs >= horizon || st.ctimeNs >= horizon) return undefined;
+    lines.push(`${f}\t${fingerprint(st)}\n`);
+  }
+  return lines.join('');
+}
+
+/**
+ * Whether the source files are those recorded with the digest, file for file,
+ * by fingerprint (size, modification and change times, inode): then they are
+ * the bytes the digest was taken of, and hashing them again (some 20 ms, on
+ * every command) is not needed. The change time cannot be set from user
+ * space, so an edit always changes a fingerprint.
+ */
+function unchangedSince(dir, record) {
+  try {
+    const lines = readFileSync(record, 'utf8');
+    let at = 0;
+    for (const f of sourceFiles(dir)) {
+      const line = `${f}\t${fingerprint(lstatSync(path.join(dir, f), { bigint: true }))}\n`;
+      if (!lines.startsWith(line, at)) return false;
+      at += line.length;
+    }
+    return at === lines.length;
+  } catch {
+    return false;
+  }
+}
+
 /** Why dist/ cannot be trusted, or undefined. Without src/ (an installed package) there is nothing to compare. */
 export function staleness(dir = root) {
   if (!existsSync(path.join(dir, 'src'))) return undefined;
   const digest = path.join(dir, 'dist', '.source-digest');
   if (!existsSync(digest)) return 'dist/ has not been built from these sources';
+  if (unchangedSince(dir, path.join(dir, 'dist', '.source-stat'))) return undefined;
   return readFileSync(digest, 'utf8').trim() === sourceDigest(dir) ? undefined : 'dist/ was built from other sources than src/ (after a pull, a checkout or an edit)';
+}
+
+/** Records the digest of the sources dist/ is built from, and, where they allow it, their fingerprints. */
+export function writeSourceDigest(dir = root, now = Date.now()) {
+  const record = statRecord(dir, now);
+  // The fingerprints first, taken before the digest: a file edited in between has another fingerprint already.
+  writeFileSync(path.join(dir, 'dist', '.source-digest'), `${sourceDigest(dir)}\n`);
+  // Beside the digest, each source file's fingerprint when it was taken (unchangedSince); empty when one was too recent.
+  writeFileSync(path.join(dir, 'dist', '.source-stat'), record ?? '');
 }
 
 /**
@@ -63,7 +115,7 @@ export function dependenciesInstalled(dir = root, { runtime = false } = {}) {
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const mode = process.argv[2];
   if (mode === '--write') {
-    writeFileSync(DIGEST, `${sourceDigest()}\n`);
+    writeSourceDigest();
   } else if (mode === '--ensure') {
     const why = staleness();
     if (why) {

@@ -1,7 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../helpers.js';
 
@@ -80,6 +81,40 @@ describe('dist/ built from these sources, or not run', () => {
     const failed = run(dir, 'freshness.js', '--ensure');
     expect(failed.status).toBe(2);
     expect(failed.stderr).toContain('the build failed (above); node_modules does not match package-lock.json: run `npm ci`');
+  });
+
+  it('takes the sources as the build left them when every fingerprint is the one recorded, and hashes them when one is not', async () => {
+    const dir = layout();
+    writeFileSync(path.join(dir, 'src/render/other.ts'), 'export const b = 1;\n');
+    const { writeSourceDigest } = (await import(pathToFileURL(path.join(dir, 'bin/freshness.js')).href)) as { writeSourceDigest(dir: string, now: number): void };
+    // Recorded as if some seconds after the files were written: their fingerprints vouch for them.
+    writeSourceDigest(dir, Date.now() + 10_000);
+    expect(readFileSync(path.join(dir, 'dist/.source-stat'), 'utf8').split('\n').map((l) => l.split('\t')[0])).toEqual(['src/render/context.ts', 'src/render/other.ts', '']);
+    // A digest the fingerprints vouch for is not taken again: a wrong one is not even noticed.
+    const digest = readFileSync(path.join(dir, 'dist/.source-digest'), 'utf8');
+    writeFileSync(path.join(dir, 'dist/.source-digest'), `${'0'.repeat(64)}\n`);
+    expect(run(dir, 'tenantctl.js').status).toBe(0);
+    writeFileSync(path.join(dir, 'dist/.source-digest'), digest);
+    // An edit of the same size changes the file's fingerprint: the sources are hashed, and differ.
+    writeFileSync(path.join(dir, 'src/render/context.ts'), 'export const a = 2;\n');
+    expect(run(dir, 'tenantctl.js').stderr).toContain('dist/ was built from other sources than src/');
+    // Put back as it was, the bytes hash to the digest again, though the fingerprint is new.
+    writeFileSync(path.join(dir, 'src/render/context.ts'), 'export const a = 1;\n');
+    expect(run(dir, 'tenantctl.js').status).toBe(0);
+    // A file added or removed is not among those recorded.
+    writeFileSync(path.join(dir, 'src/render/extra.ts'), 'export {};\n');
+    expect(run(dir, 'tenantctl.js').status).toBe(2);
+    rmSync(path.join(dir, 'src/render/extra.ts'));
+    rmSync(path.join(dir, 'src/render/other.ts'));
+    expect(run(dir, 'tenantctl.js').status).toBe(2);
+  });
+
+  it('records no fingerprints when a source file changed too recently for its fingerprint to vouch for it', () => {
+    const dir = layout();
+    // Written just now, as layout() wrote it: the file could change again within the same tick of the clock.
+    run(dir, 'freshness.js', '--write');
+    expect(readFileSync(path.join(dir, 'dist/.source-stat'), 'utf8')).toBe('');
+    expect(run(dir, 'tenantctl.js').status).toBe(0);
   });
 
   it('an installed package (no src/) is not compared', () => {
