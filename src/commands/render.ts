@@ -1,6 +1,5 @@
 import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import { renderToDisk } from '../pipeline.js';
-import { formatters } from '../output/index.js';
 import { parseOptions, resolveRoot } from './options.js';
 import { renderSpec } from './specs.js';
 import { cacheWarning, renderCache, workerCount } from './cache.js';
@@ -16,6 +15,8 @@ export const render: Command = {
     const r = await renderToDisk({ root, ...(cache ? { cache } : {}), workers: workerCount(values.workers) });
     const warning = cacheWarning(r.render);
     if (!r.written) {
+      // Loaded only here: the formatters (the HTML report's among them) are most of what a render would load besides the pipeline.
+      const { formatters } = await import('../output/index.js');
       const text = formatters.text(
         { diagnostics: r.diagnostics, summary: { files: 0, objects: 0, tenants: r.config?.tenants.length ?? 0 }, rules: [] },
         { color: wantsColor(ctx), toolVersion: '' },
