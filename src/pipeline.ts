@@ -407,7 +407,9 @@ async function againstTree(r: Rendered & { render: RenderResult }, outAbs: strin
 async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
   const differs = disk.differing.size > 0 || disk.missing.length > 0;
-  const diagnostics = differs ? compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch) : [];
+  // The committed tree is the render: its objects in path order, a file's in the order rendered (sort is stable), with no walk of every path.
+  if (!differs) return { manifests: [...r.manifests].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), diagnostics: [] };
+  const diagnostics = compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch);
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];

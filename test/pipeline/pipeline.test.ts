@@ -48,6 +48,24 @@ describe('the one pipeline', () => {
     expect(turned.filter(([, ran]) => !ran)).toEqual([]);
   });
 
+  it('checks the objects in path order, whether the committed tree is the render or a file differs', async () => {
+    const root = await tempRepo({ rendered: true });
+    const clean = await runPipeline({ root, stages: ['drift'] });
+    expect(clean.diagnostics).toEqual([]);
+    const files = clean.manifests.map((m) => m.file);
+    expect(files.length).toBeGreaterThan(20);
+    expect(files).toEqual([...files].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+    // A comment changes the file, not its object: it is read from disk, in its place among the others.
+    const edited = 'rendered/ai-agents-test-tenant-a/workloads/service-api.yaml';
+    await writeFile(path.join(root, edited), `${await readFile(path.join(root, edited), 'utf8')}# edited by hand\n`);
+    const drifted = await runPipeline({ root, stages: ['drift'] });
+    expect(ids(drifted.diagnostics)).toEqual(['drift/changed']);
+    expect(drifted.manifests.map((m) => m.file)).toEqual(files);
+    const at = files.indexOf(edited);
+    expect(drifted.manifests[at]).not.toBe(clean.manifests[at]);
+    expect(drifted.manifests[at]!.object).toEqual(clean.manifests[at]!.object);
+  });
+
   it('is what check reports: the same findings, the same exit code', async () => {
     const root = await editedRepo();
     const direct = await runPipeline({ root });
