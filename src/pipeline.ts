@@ -369,7 +369,7 @@ function encodingFailure(file: string, bad: EncodingProblem): Diagnostic {
  */
 async function compared(outAbs: string, outDir: string, render: RenderResult, reading: BackgroundRead | undefined, listPaths: boolean): Promise<{ seen?: TreeDigests; disk: TreeDiff & { paths?: string[] } }> {
   if (reading) {
-    const c = listPaths ? compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf) : compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf, false);
+    const c = compareWithTree(outAbs, outDir, render.files, reading.prefix, render.unread, render.digestOf, listPaths);
     const seen = await reading.stream((part, text) => c.add(part, text));
     if (seen) return { seen, disk: c.finish(seen.links) };
   }

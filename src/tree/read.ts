@@ -78,7 +78,8 @@ export interface Comparison<T extends TreeDiff = TreeAgainst> {
  */
 export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined): Comparison & { visit(part: number, p: string): void };
 export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known: KnownFiles | undefined, digestOf: ((path: string) => string | undefined) | undefined, listPaths: false): Comparison<TreeDiff> & { visit(part: number, p: string): void };
-export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined, listPaths = true): Comparison<TreeDiff> & { visit(part: number, p: string): void } {
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known: KnownFiles | undefined, digestOf: ((path: string) => string | undefined) | undefined, listPaths: boolean): Comparison<TreeDiff & { paths?: string[] }> & { visit(part: number, p: string): void };
+export function compareWithTree(outAbs: string, outRel: string, expected: ReadonlyMap<string, string>, prefix: string, known?: KnownFiles, digestOf?: (path: string) => string | undefined, listPaths = true): Comparison<TreeDiff & { paths?: string[] }> & { visit(part: number, p: string): void } {
   const keyed = `${outRel}/`;
   const parts: { paths: string[]; differing: Map<string, string>; encoding: Map<string, EncodingProblem>; unexpected: string[] }[] = [];
   const partAt = (i: number) => (parts[i] ??= { paths: [], differing: new Map(), encoding: new Map(), unexpected: [] });
