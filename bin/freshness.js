@@ -10,7 +10,12 @@ import { fileURLToPath } from 'node:url';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const INPUTS = ['tsconfig.json', 'tsconfig.build.json'];
-/** A file changed within this long of the record may change again without its fingerprint changing (git's "racy" files: https://git-scm.com/docs/racy-git). */
+/**
+ * A file changed within this long of the record may change again without its
+ * fingerprint changing (git's "racy" files: https://git-scm.com/docs/racy-git).
+ * The rule and the fingerprint below are the tree's stat index's
+ * (src/tree/stat-index.ts); this runs before dist/ is trusted, so it states them again.
+ */
 const RACY_MS = 3000;
 
 /** The files the digest covers, relative to `dir` with forward slashes, sorted. */
@@ -29,9 +34,9 @@ function sourceFiles(dir) {
 }
 
 /** SHA-256 over every file under src/ and the compiler settings, by path and content. */
-export function sourceDigest(dir = root) {
+export function sourceDigest(dir = root, files = sourceFiles(dir)) {
   const hash = createHash('sha256');
-  for (const f of sourceFiles(dir)) {
+  for (const f of files) {
     hash.update(`${f}\0`);
     hash.update(readFileSync(path.join(dir, f)));
     hash.update('\0');
@@ -42,10 +47,10 @@ export function sourceDigest(dir = root) {
 const fingerprint = (st) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 
 /** One line per source file, `path TAB fingerprint`; undefined when a file changed too recently for its fingerprint to vouch for it. */
-function statRecord(dir, now) {
+function statRecord(dir, files, now) {
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
   const lines = [];
-  for (const f of sourceFiles(dir)) {
+  for (const f of files) {
     const st = lstatSync(path.join(dir, f), { bigint: true });
     if (st.mtimeNs >= horizon || st.ctimeNs >= horizon) return undefined;
     lines.push(`${f}\t${fingerprint(st)}\n`);
@@ -60,11 +65,11 @@ function statRecord(dir, now) {
  * every command) is not needed. The change time cannot be set from user
  * space, so an edit always changes a fingerprint.
  */
-function unchangedSince(dir, record) {
+function unchangedSince(dir, files, record) {
   try {
     const lines = readFileSync(record, 'utf8');
     let at = 0;
-    for (const f of sourceFiles(dir)) {
+    for (const f of files) {
       const line = `${f}\t${fingerprint(lstatSync(path.join(dir, f), { bigint: true }))}\n`;
       if (!lines.startsWith(line, at)) return false;
       at += line.length;
@@ -80,15 +85,18 @@ export function staleness(dir = root) {
   if (!existsSync(path.join(dir, 'src'))) return undefined;
   const digest = path.join(dir, 'dist', '.source-digest');
   if (!existsSync(digest)) return 'dist/ has not been built from these sources';
-  if (unchangedSince(dir, path.join(dir, 'dist', '.source-stat'))) return undefined;
-  return readFileSync(digest, 'utf8').trim() === sourceDigest(dir) ? undefined : 'dist/ was built from other sources than src/ (after a pull, a checkout or an edit)';
+  const files = sourceFiles(dir);
+  if (unchangedSince(dir, files, path.join(dir, 'dist', '.source-stat'))) return undefined;
+  return readFileSync(digest, 'utf8').trim() === sourceDigest(dir, files) ? undefined : 'dist/ was built from other sources than src/ (after a pull, a checkout or an edit)';
 }
 
 /** Records the digest of the sources dist/ is built from, and, where they allow it, their fingerprints. */
 export function writeSourceDigest(dir = root, now = Date.now()) {
-  const record = statRecord(dir, now);
+  // One listing for both, so the record names exactly the files the digest covers.
+  const files = sourceFiles(dir);
+  const record = statRecord(dir, files, now);
   // The fingerprints first, taken before the digest: a file edited in between has another fingerprint already.
-  writeFileSync(path.join(dir, 'dist', '.source-digest'), `${sourceDigest(dir)}\n`);
+  writeFileSync(path.join(dir, 'dist', '.source-digest'), `${sourceDigest(dir, files)}\n`);
   // Beside the digest, each source file's fingerprint when it was taken (unchangedSince); empty when one was too recent.
   writeFileSync(path.join(dir, 'dist', '.source-stat'), record ?? '');
 }
