@@ -5,9 +5,12 @@ export function pushTo<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   else map.set(key, [value]);
 }
 
-/** The map with its entries in key order (code-unit order, as `<` compares): how trees of files are kept, so output never depends on the order work finished in. */
+/** Code-unit order, as `<` compares: the order of paths in a tree and in a listing. */
+export const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The map with its entries in key order (byCodeUnits): how trees of files are kept, so output never depends on the order work finished in. */
 export function sortedByKey<V>(map: ReadonlyMap<string, V>): Map<string, V> {
-  return new Map([...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return new Map([...map].sort(([a], [b]) => byCodeUnits(a, b)));
 }
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { pushTo, sortedUnion } from './collections.js';
+import { byCodeUnits, pushTo, sortedUnion } from './collections.js';
 import { diagnostic } from './diagnostics/catalogue.js';
 import type { Diagnostic } from './diagnostics/diagnostic.js';
 import type { Section } from './diagnostics/result.js';
@@ -408,7 +408,7 @@ async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promi
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
   const differs = disk.differing.size > 0 || disk.missing.length > 0;
   // The committed tree is the render: its objects in path order, a file's in the order rendered (sort is stable), with no walk of every path.
-  if (!differs) return { manifests: [...r.manifests].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0)), diagnostics: [] };
+  if (!differs) return { manifests: [...r.manifests].sort((a, b) => byCodeUnits(a.file, b.file)), diagnostics: [] };
   const diagnostics = compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch);
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
