@@ -1,5 +1,5 @@
-import { connection, type ConnectionVerdict, type Endpoint, type Remote } from '../netpol/index.js';
-import { policiesFor, type World } from './world.js';
+import { connectionIn, type ConnectionVerdict, type Endpoint, type PolicyModel, type Remote } from '../netpol/index.js';
+import type { World } from './world.js';
 
 export interface ProofStats {
   /** connection() evaluations: the unit the proof's cost is measured in. */
@@ -17,17 +17,17 @@ export interface Evaluator {
 
 export const pod = (endpoint: Endpoint): Remote => ({ kind: 'pod', endpoint });
 
+const NO_POLICIES: readonly PolicyModel[] = [];
+
 /** Hands connection() only the policies of the two namespaces involved, so one evaluation costs the same at any scale. */
 export function evaluator(world: World): Evaluator {
   const stats: ProofStats = { evaluations: 0, candidatePairs: 0, skippedPairs: 0 };
+  const policiesOf = (namespace: string) => world.policiesByNs.get(namespace) ?? NO_POLICIES;
   return {
     stats,
     connect(src, dst) {
       stats.evaluations++;
-      const a = src.kind === 'pod' ? src.endpoint.namespace : undefined;
-      const b = dst.kind === 'pod' ? dst.endpoint.namespace : undefined;
-      const policies = a !== undefined && b !== undefined ? policiesFor(world, a, b) : policiesFor(world, a ?? b ?? '', a ?? b ?? '');
-      return connection(policies, src, dst);
+      return connectionIn(policiesOf, src, dst);
     },
   };
 }

@@ -180,9 +180,21 @@ function unrelatedSources(world: World, t: TenantNet): Named[] {
   return out;
 }
 
+/** What checkTenantFlows probes that depends on the platform settings alone: worked out once per run, not once per tenant. */
+const platformTargets = new WeakMap<Platform, { ext: { inside: Named[]; outside: Named[] }; exceptions: { flow: string; target: Named }[] }>();
+
+function targetsOf(platform: Platform): { ext: { inside: Named[]; outside: Named[] }; exceptions: { flow: string; target: Named }[] } {
+  let t = platformTargets.get(platform);
+  if (!t) {
+    t = { ext: externalTargets(platform), exceptions: externalExceptions(platform).flatMap((x) => probeInside(x.cidr, x.probe).map((target) => ({ flow: x.flow, target }))) };
+    platformTargets.set(platform, t);
+  }
+  return t;
+}
+
 export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, platform: Platform): void {
   const id = t.tenant.id;
-  const ext = externalTargets(platform);
+  const { ext, exceptions } = targetsOf(platform);
   const undeclaredPort = [80, 8080, 22].find((p) => !platform.egress.externalPorts.includes(p)) ?? 1;
   const intent = declaredFlows(platform, t);
   // Each end of a declared flow as the pods (or the addresses) that stand for it here.
@@ -198,7 +210,6 @@ export function checkTenantFlows(world: World, fc: FlowChecker, t: TenantNet, pl
         return t.workloads.map(named);
     }
   };
-  const exceptions = externalExceptions(platform).flatMap((x) => probeInside(x.cidr, x.probe).map((target) => ({ flow: x.flow, target })));
   for (const w of t.workloads) {
     const src = named(w);
     for (const f of intent) if (f.from.kind === 'tenant') for (const dst of ends(f.to)) fc.declared(id, f.flow, src, dst, f.protocol, f.port);

@@ -77,14 +77,6 @@ export function isSharedPod(sel: { namespace: string; labels: Labels }, ep: Endp
   return ep.namespace === sel.namespace && selectorMatches({ matchLabels: { ...sel.labels } }, ep.labels);
 }
 
-/** The policies that can bear on a connection: only those of either end's namespace select anything. */
-export function policiesFor(world: World, a: string, b: string): readonly PolicyModel[] {
-  const pa = world.policiesByNs.get(a) ?? [];
-  if (a === b) return pa;
-  const pb = world.policiesByNs.get(b) ?? [];
-  return pa.length === 0 ? pb : pb.length === 0 ? pa : [...pa, ...pb];
-}
-
 function synthetic(namespace: string, nsLabels: Labels, labels: Labels, ports: NamedPort[], id: string): Workload {
   return { id, name: id.split('/')[1] ?? id, kind: 'Pod', namespace, namespaceLabels: nsLabels, labels, ports };
 }

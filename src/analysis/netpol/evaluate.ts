@@ -3,13 +3,12 @@ import type { Endpoint, NamedPort, PeerModel, PolicyModel, RuleModel } from './m
 import { policyId } from './model.js';
 import {
   allPorts,
-  emptyPorts,
   formatPorts,
   intersectPorts,
   isEmptyPorts,
   portsContain,
   portsOf,
-  unionPorts,
+  unionOf,
   type PortSet,
   type Protocol,
 } from './ports.js';
@@ -44,6 +43,23 @@ export function isolatingPolicies(policies: readonly PolicyModel[], ep: Endpoint
   return policies.filter((p) => policyAffects(p, dir) && policySelects(p, ep));
 }
 
+/**
+ * isolatingPolicies, worked out once per list of policies, endpoint and
+ * direction: an endpoint takes part in many connections, and matching every
+ * policy's selector against it each time was much of what evaluating one cost.
+ * Policies and endpoints are never changed once made.
+ */
+const isolating = new WeakMap<readonly PolicyModel[], WeakMap<Endpoint, { ingress?: readonly PolicyModel[]; egress?: readonly PolicyModel[] }>>();
+
+function isolatingOf(policies: readonly PolicyModel[], ep: Endpoint, dir: Direction): readonly PolicyModel[] {
+  if (policies.length === 0) return policies;
+  let byEndpoint = isolating.get(policies);
+  if (!byEndpoint) isolating.set(policies, (byEndpoint = new WeakMap()));
+  let known = byEndpoint.get(ep);
+  if (!known) byEndpoint.set(ep, (known = {}));
+  return (known[dir] ??= isolatingPolicies(policies, ep, dir));
+}
+
 function ipInBlock(peer: PeerModel, family: IpFamily, value: bigint): boolean {
   return !!peer.ipBlock && rangesContain(peer.ipBlock.ranges, family, value);
 }
@@ -64,17 +80,28 @@ export function peerMatches(peer: PeerModel, policyNamespace: string, remote: Re
   return nsOk && (!peer.podSelector || selectorMatches(peer.podSelector, ep.labels));
 }
 
+/**
+ * The ports of a rule without named ports, which do not depend on the
+ * destination: made once per rule, not once per connection evaluated.
+ */
+const fixedRulePorts = new WeakMap<RuleModel, PortSet>();
+
 /** Ports a rule opens towards a destination whose container ports resolve named ports. */
 export function rulePorts(rule: RuleModel, dstPorts: readonly NamedPort[]): PortSet {
-  if (!rule.ports) return allPorts();
-  const sets = rule.ports.map((p) => {
+  const fixed = fixedRulePorts.get(rule);
+  if (fixed) return fixed;
+  let named = false;
+  const sets = (rule.ports ?? []).map((p) => {
     if (p.port === undefined) return portsOf(p.protocol, 1, 65535);
     if (typeof p.port === 'number') return portsOf(p.protocol, p.port, p.endPort ?? p.port);
+    named = true;
     // A named port matches a container port with the same name AND protocol.
     const hits = dstPorts.filter((c) => c.name === p.port && c.protocol === p.protocol);
-    return unionPorts(...hits.map((c) => portsOf(c.protocol, c.port)));
+    return unionOf(hits.map((c) => portsOf(c.protocol, c.port)));
   });
-  return unionPorts(...sets);
+  const ports = rule.ports ? unionOf(sets) : allPorts();
+  if (!named) fixedRulePorts.set(rule, ports);
+  return ports;
 }
 
 export interface DirectionVerdict {
@@ -95,17 +122,27 @@ export function directionVerdict(
   dstPorts: readonly NamedPort[],
   opts: EvalOptions = {},
 ): DirectionVerdict {
-  const iso = isolatingPolicies(policies, local, dir);
+  const iso = isolatingOf(policies, local, dir);
   if (iso.length === 0) return { isolated: false, policies: [], ports: allPorts(), allowedBy: [] };
   const allowedBy: { policy: string; ports: PortSet }[] = [];
+  const opening: PortSet[] = [];
   for (const p of iso) {
     const rules = dir === 'ingress' ? p.ingress : p.egress;
-    const opened = unionPorts(
-      ...rules.filter((r) => !r.peers || r.peers.some((peer) => peerMatches(peer, p.namespace, remote, opts))).map((r) => rulePorts(r, dstPorts)),
-    );
-    if (!isEmptyPorts(opened)) allowedBy.push({ policy: policyId(p), ports: opened });
+    opening.length = 0;
+    for (const r of rules) if (!r.peers || r.peers.some((peer) => peerMatches(peer, p.namespace, remote, opts))) opening.push(rulePorts(r, dstPorts));
+    const opened = unionOf(opening);
+    if (!isEmptyPorts(opened)) allowedBy.push({ policy: idOf(p), ports: opened });
   }
-  return { isolated: true, policies: iso.map(policyId), ports: unionPorts(emptyPorts(), ...allowedBy.map((a) => a.ports)), allowedBy };
+  return { isolated: true, policies: iso.map(idOf), ports: unionOf(allowedBy.map((a) => a.ports)), allowedBy };
+}
+
+const policyIds = new WeakMap<PolicyModel, string>();
+
+/** policyId, made once per policy. */
+function idOf(p: PolicyModel): string {
+  let id = policyIds.get(p);
+  if (id === undefined) policyIds.set(p, (id = policyId(p)));
+  return id;
 }
 
 export interface ConnectionVerdict {
@@ -118,9 +155,18 @@ export interface ConnectionVerdict {
 
 /** Allowed only if the source's egress AND the destination's ingress allow it. */
 export function connection(policies: readonly PolicyModel[], src: Remote, dst: Remote, opts: EvalOptions = {}): ConnectionVerdict {
+  return connectionIn(() => policies, src, dst, opts);
+}
+
+/**
+ * connection(), given each namespace's policies instead of one list: only a
+ * policy of the endpoint's own namespace can isolate it, so each side needs
+ * only its own namespace's, and no list of both is made per connection.
+ */
+export function connectionIn(policiesOf: (namespace: string) => readonly PolicyModel[], src: Remote, dst: Remote, opts: EvalOptions = {}): ConnectionVerdict {
   const dstPorts = dst.kind === 'pod' ? dst.endpoint.ports : [];
-  const egress = src.kind === 'pod' ? directionVerdict(policies, src.endpoint, 'egress', dst, dstPorts, opts) : undefined;
-  const ingress = dst.kind === 'pod' ? directionVerdict(policies, dst.endpoint, 'ingress', src, dstPorts, opts) : undefined;
+  const egress = src.kind === 'pod' ? directionVerdict(policiesOf(src.endpoint.namespace), src.endpoint, 'egress', dst, dstPorts, opts) : undefined;
+  const ingress = dst.kind === 'pod' ? directionVerdict(policiesOf(dst.endpoint.namespace), dst.endpoint, 'ingress', src, dstPorts, opts) : undefined;
   const ports = intersectPorts(egress?.ports ?? allPorts(), ingress?.ports ?? allPorts());
   const out: { ports: PortSet; egress?: DirectionVerdict; ingress?: DirectionVerdict } = { ports };
   if (egress) out.egress = egress;

@@ -63,9 +63,47 @@ function intersectIntervals(a: readonly Interval[], b: readonly Interval[]): Int
   return out;
 }
 
+/** Sorted, and no two intervals overlapping or touching: what normalizeIntervals returns. */
+function isNormalized(xs: readonly Interval[]): boolean {
+  for (let i = 0; i < xs.length; i++) {
+    const [lo, hi] = xs[i]!;
+    if (lo > hi || (i > 0 && lo <= xs[i - 1]![1] + 1)) return false;
+  }
+  return true;
+}
+
+/**
+ * `xs` itself when it is normalized already, else its normalized copy. Port
+ * sets are never changed once made (PortSet is read-only), so sets can share
+ * interval lists: the network proofs evaluate hundreds of thousands of
+ * connections, and copying every list on every union was most of what they
+ * allocated.
+ */
+function normalized(xs: readonly Interval[]): readonly Interval[] {
+  return isNormalized(xs) ? xs : normalizeIntervals(xs);
+}
+
 export function unionPorts(...sets: PortSet[]): PortSet {
-  const out = emptyPorts() as Record<Protocol, Interval[]>;
+  return unionOf(sets);
+}
+
+/** unionPorts of a list of sets. */
+export function unionOf(sets: readonly PortSet[]): PortSet {
+  const out = emptyPorts() as Record<Protocol, readonly Interval[]>;
   for (const p of PROTOCOLS) {
+    // Most unions have one set, or one with ports of this protocol: its list is the union.
+    let only: readonly Interval[] | undefined;
+    let many = false;
+    for (const s of sets) {
+      if (s[p].length === 0) continue;
+      if (only === undefined) only = s[p];
+      else many = true;
+    }
+    if (only === undefined) continue;
+    if (!many) {
+      out[p] = normalized(only);
+      continue;
+    }
     const all: Interval[] = [];
     for (const s of sets) for (const iv of s[p]) all.push(iv);
     out[p] = normalizeIntervals(all);
@@ -75,7 +113,7 @@ export function unionPorts(...sets: PortSet[]): PortSet {
 
 export function intersectPorts(a: PortSet, b: PortSet): PortSet {
   const out = emptyPorts() as Record<Protocol, Interval[]>;
-  for (const p of PROTOCOLS) out[p] = intersectIntervals(normalizeIntervals(a[p]), normalizeIntervals(b[p]));
+  for (const p of PROTOCOLS) out[p] = intersectIntervals(normalized(a[p]), normalized(b[p]));
   return out;
 }
 
