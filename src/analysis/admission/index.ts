@@ -1,3 +1,4 @@
+import { pushTo } from '../../collections.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { toPointer } from '../../manifest/locate.js';
@@ -268,27 +269,21 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
     }
     return s;
   };
-  // Namespaces, and the objects in each, keyed by cluster root and namespace name.
+  // Each manifest's root, by its index, worked out only for the objects a request is made of: a tenant replayed whole needs none of its objects'.
+  const roots = new Array<string | undefined>(manifests.length);
+  const rootAt = (i: number): string => (roots[i] ??= clusterRootOf(manifests[i]!));
+  // Namespaces keyed by cluster root and name; the objects of each namespace name by index, of every root.
   const namespaceManifests = new Map<string, Manifest>();
-  const inNamespace = new Map<string, Manifest[]>();
-  // Each manifest's root, by its index: the lockout check below asks again for every object.
-  const roots = manifests.map(clusterRootOf);
+  const byNamespace = new Map<string, number[]>();
   for (let i = 0; i < manifests.length; i++) {
-    const m = manifests[i]!;
-    const root = roots[i]!;
-    const h = headOf(m);
+    const h = headOf(manifests[i]!);
     if (h.kind === 'Namespace') {
-      const nsKey = `${root}\n${h.name}`;
-      if (!namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, m);
+      const nsKey = `${rootAt(i)}\n${h.name}`;
+      if (!namespaceManifests.has(nsKey)) namespaceManifests.set(nsKey, manifests[i]!);
     }
-    const ns = h.namespace;
-    if (ns) {
-      const k = `${root}\n${ns}`;
-      const list = inNamespace.get(k);
-      if (list) list.push(m);
-      else inNamespace.set(k, [m]);
-    }
+    if (h.namespace) pushTo(byNamespace, h.namespace, i);
   }
+  const inNamespace = (root: string, name: string): Manifest[] => (byNamespace.get(name) ?? []).filter((i) => rootAt(i) === root).map((i) => manifests[i]!);
   const lookup = (root: string): NamespaceLookup => (name) => namespaceManifests.get(`${root}\n${name}`)?.object;
 
   const tally = new Tally();
@@ -357,7 +352,7 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
       continue;
     }
     recording = outcome?.guardrails;
-    const objects = inNamespace.get(`${root}\n${name}`) ?? [];
+    const objects = inNamespace(root, name);
     for (const g of GUARDRAILS) {
       const existing = objects.find((m) => {
         const { kind, apiVersion } = headOf(m);
@@ -385,11 +380,11 @@ export function admissionFindings(manifests: readonly Manifest[], config: Tenant
         // An object of a replayed tenant that showed nothing needs no look at its cluster's policies.
         const adds = replayedObjects.get(m.file);
         if (adds === undefined) continue;
-        const set = setOf(roots[i]!);
+        const set = setOf(rootAt(i));
         if (set.policies.length > 0) replayAll(adds, set);
         continue;
       }
-      const root = roots[i]!;
+      const root = rootAt(i);
       const set = setOf(root);
       if (set.policies.length === 0) continue;
       // Asked of the head first: a request no policy's resource rules take is admitted whatever the object holds, and the object is not parsed.
