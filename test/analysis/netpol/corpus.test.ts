@@ -7,12 +7,14 @@ import {
   allowed,
   buildModel,
   connection,
+  connectionIn,
   externalAtoms,
   fromPortJson,
   ipRemote,
   isProtocol,
   parseIp,
   toPortJson,
+  type PolicyModel,
   type PortSet,
   type Remote,
   type Workload,
@@ -59,8 +61,16 @@ async function evaluateCase(name: string) {
     return { kind: 'pod', endpoint: w };
   };
   const mismatches: string[] = [];
+  // The proofs evaluate a connection with each end's own namespace's policies (connectionIn): the whole verdict must be the one the list of all policies gives.
+  const byNs = new Map<string, PolicyModel[]>();
+  for (const pol of model.policies) byNs.set(pol.namespace, [...(byNs.get(pol.namespace) ?? []), pol]);
+  const perNamespace = (src: Remote, dst: Remote, what: string) => {
+    const whole = JSON.stringify(connection(model.policies, src, dst));
+    if (JSON.stringify(connectionIn((ns) => byNs.get(ns) ?? [], src, dst)) !== whole) mismatches.push(`${what}: per-namespace evaluation differs from the one over every policy`);
+  };
   let pairsAgreed = 0;
   for (const p of c.expectedPairs) {
+    perNamespace(pod(p.src), pod(p.dst), `pair ${p.src} -> ${p.dst}`);
     const got = key(connection(model.policies, pod(p.src), pod(p.dst)).ports);
     if (got === expectedKey(p.conn)) pairsAgreed++;
     else if (!PINNED[`${name}: ${p.src} -> ${p.dst}`]) mismatches.push(`pair ${p.src} -> ${p.dst}: got ${got}, expected ${expectedKey(p.conn)}`);
@@ -81,6 +91,7 @@ async function evaluateCase(name: string) {
       const exp = c.expectedExternal.filter((x) => x.direction === direction && x.peer === w.id).map((x) => ({ ...parseRange(x.ipRange), conn: expectedKey(x.connSet) }));
       for (const atom of atoms) {
         const r = ipRemote(atom);
+        perNamespace(direction === 'ingress' ? r : pod(w.id), direction === 'ingress' ? pod(w.id) : r, `external ${direction} ${w.id}`);
         const got = key((direction === 'ingress' ? connection(model.policies, r, pod(w.id)) : connection(model.policies, pod(w.id), r)).ports);
         const overlapping = exp.filter((x) => x.lo <= atom.hi && x.hi >= atom.lo);
         const covered = overlapping.reduce((n, x) => n + ((x.hi < atom.hi ? x.hi : atom.hi) - (x.lo > atom.lo ? x.lo : atom.lo) + 1n), 0n);

@@ -11,8 +11,11 @@ import {
   parseIp,
   subtractRanges,
   unionPorts,
+  intersectPorts,
   portsOf,
   toPortJson,
+  PROTOCOLS,
+  type PortSet,
 } from '../../../src/analysis/netpol/index.js';
 
 const yaml = `
@@ -121,5 +124,50 @@ describe('CIDR and port arithmetic', () => {
     expect(toPortJson(s)).toEqual({ TCP: [[80, 90]], UDP: [[53, 53]] });
     expect(formatPorts(s)).toBe('TCP 80-90,UDP 53');
     expect(toPortJson(unionPorts(portsOf('TCP', 1, 65535), portsOf('UDP', 1, 65535), portsOf('SCTP', 1, 65535)))).toBe('all');
+  });
+
+  it('unions and intersections are the port-by-port ones, merged and sorted, and leave their inputs as they were', () => {
+    // Port sets as they come: sorted or not, overlapping, touching, one protocol or several, ports 1 to 20 so every port can be counted.
+    let seed = 7;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const randomSet = (): PortSet => {
+      const s: Record<string, [number, number][]> = { TCP: [], UDP: [], SCTP: [] };
+      for (const p of PROTOCOLS) for (let k = random(4); k > 0; k--) {
+        const lo = 1 + random(16);
+        s[p]!.push([lo, lo + random(4)]);
+      }
+      return s as unknown as PortSet;
+    };
+    const covered = (sets: readonly PortSet[], p: (typeof PROTOCOLS)[number], every: boolean): number[] => {
+      const out: number[] = [];
+      for (let port = 1; port <= 30; port++) {
+        const inSet = (s: PortSet) => s[p].some(([lo, hi]) => lo <= port && port <= hi);
+        if (every ? sets.every(inSet) : sets.some(inSet)) out.push(port);
+      }
+      return out;
+    };
+    // Consecutive ports as intervals: the one form a union or intersection may take.
+    const intervals = (ports: number[]): [number, number][] => {
+      const out: [number, number][] = [];
+      for (const port of ports) {
+        const last = out[out.length - 1];
+        if (last && last[1] === port - 1) last[1] = port;
+        else out.push([port, port]);
+      }
+      return out;
+    };
+    // One set alone is merged too: sorted intervals that touch are one.
+    expect(unionPorts({ TCP: [[1, 3], [4, 5]], UDP: [], SCTP: [] }).TCP).toEqual([[1, 5]]);
+    for (let round = 0; round < 500; round++) {
+      const sets = Array.from({ length: random(4) }, randomSet);
+      const before = JSON.stringify(sets);
+      const union = unionPorts(...sets);
+      for (const p of PROTOCOLS) expect(union[p]).toEqual(intervals(covered(sets, p, false)));
+      if (sets.length >= 2) {
+        const both = intersectPorts(sets[0]!, sets[1]!);
+        for (const p of PROTOCOLS) expect(both[p]).toEqual(intervals(covered(sets.slice(0, 2), p, true)));
+      }
+      expect(JSON.stringify(sets)).toBe(before);
+    }
   });
 });
