@@ -19,7 +19,7 @@ export const pod = (endpoint: Endpoint): Remote => ({ kind: 'pod', endpoint });
 
 const NO_POLICIES: readonly PolicyModel[] = [];
 
-/** Hands connection() only the policies of the two namespaces involved, so one evaluation costs the same at any scale. */
+/** Gives each end of a connection only its own namespace's policies (connectionIn), so one evaluation costs the same at any scale. */
 export function evaluator(world: World): Evaluator {
   const stats: ProofStats = { evaluations: 0, candidatePairs: 0, skippedPairs: 0 };
   const policiesOf = (namespace: string) => world.policiesByNs.get(namespace) ?? NO_POLICIES;

@@ -180,10 +180,16 @@ function unrelatedSources(world: World, t: TenantNet): Named[] {
   return out;
 }
 
-/** What checkTenantFlows probes that depends on the platform settings alone: worked out once per run, not once per tenant. */
-const platformTargets = new WeakMap<Platform, { ext: { inside: Named[]; outside: Named[] }; exceptions: { flow: string; target: Named }[] }>();
+/** What checkTenantFlows probes that depends on the platform settings alone. */
+interface PlatformTargets {
+  ext: { inside: Named[]; outside: Named[] };
+  exceptions: { flow: string; target: Named }[];
+}
 
-function targetsOf(platform: Platform): { ext: { inside: Named[]; outside: Named[] }; exceptions: { flow: string; target: Named }[] } {
+/** Worked out once per run, not once per tenant. */
+const platformTargets = new WeakMap<Platform, PlatformTargets>();
+
+function targetsOf(platform: Platform): PlatformTargets {
   let t = platformTargets.get(platform);
   if (!t) {
     t = { ext: externalTargets(platform), exceptions: externalExceptions(platform).flatMap((x) => probeInside(x.cidr, x.probe).map((target) => ({ flow: x.flow, target }))) };
