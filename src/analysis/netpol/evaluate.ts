@@ -43,23 +43,6 @@ export function isolatingPolicies(policies: readonly PolicyModel[], ep: Endpoint
   return policies.filter((p) => policyAffects(p, dir) && policySelects(p, ep));
 }
 
-/**
- * isolatingPolicies, worked out once per list of policies, endpoint and
- * direction: an endpoint takes part in many connections, and matching every
- * policy's selector against it each time was much of what evaluating one cost.
- * Policies and endpoints are never changed once made.
- */
-const isolating = new WeakMap<readonly PolicyModel[], WeakMap<Endpoint, { ingress?: readonly PolicyModel[]; egress?: readonly PolicyModel[] }>>();
-
-function isolatingOf(policies: readonly PolicyModel[], ep: Endpoint, dir: Direction): readonly PolicyModel[] {
-  if (policies.length === 0) return policies;
-  let byEndpoint = isolating.get(policies);
-  if (!byEndpoint) isolating.set(policies, (byEndpoint = new WeakMap()));
-  let known = byEndpoint.get(ep);
-  if (!known) byEndpoint.set(ep, (known = {}));
-  return (known[dir] ??= isolatingPolicies(policies, ep, dir));
-}
-
 function ipInBlock(peer: PeerModel, family: IpFamily, value: bigint): boolean {
   return !!peer.ipBlock && rangesContain(peer.ipBlock.ranges, family, value);
 }
@@ -80,28 +63,17 @@ export function peerMatches(peer: PeerModel, policyNamespace: string, remote: Re
   return nsOk && (!peer.podSelector || selectorMatches(peer.podSelector, ep.labels));
 }
 
-/**
- * The ports of a rule without named ports, which do not depend on the
- * destination: made once per rule, not once per connection evaluated.
- */
-const fixedRulePorts = new WeakMap<RuleModel, PortSet>();
-
 /** Ports a rule opens towards a destination whose container ports resolve named ports. */
 export function rulePorts(rule: RuleModel, dstPorts: readonly NamedPort[]): PortSet {
-  const fixed = fixedRulePorts.get(rule);
-  if (fixed) return fixed;
-  let named = false;
-  const sets = (rule.ports ?? []).map((p) => {
+  if (!rule.ports) return allPorts();
+  const sets = rule.ports.map((p) => {
     if (p.port === undefined) return portsOf(p.protocol, 1, 65535);
     if (typeof p.port === 'number') return portsOf(p.protocol, p.port, p.endPort ?? p.port);
-    named = true;
     // A named port matches a container port with the same name AND protocol.
     const hits = dstPorts.filter((c) => c.name === p.port && c.protocol === p.protocol);
     return unionOf(hits.map((c) => portsOf(c.protocol, c.port)));
   });
-  const ports = rule.ports ? unionOf(sets) : allPorts();
-  if (!named) fixedRulePorts.set(rule, ports);
-  return ports;
+  return unionOf(sets);
 }
 
 export interface DirectionVerdict {
@@ -122,7 +94,7 @@ export function directionVerdict(
   dstPorts: readonly NamedPort[],
   opts: EvalOptions = {},
 ): DirectionVerdict {
-  const iso = isolatingOf(policies, local, dir);
+  const iso = isolatingPolicies(policies, local, dir);
   if (iso.length === 0) return { isolated: false, policies: [], ports: allPorts(), allowedBy: [] };
   const allowedBy: { policy: string; ports: PortSet }[] = [];
   const opening: PortSet[] = [];
@@ -131,18 +103,9 @@ export function directionVerdict(
     opening.length = 0;
     for (const r of rules) if (!r.peers || r.peers.some((peer) => peerMatches(peer, p.namespace, remote, opts))) opening.push(rulePorts(r, dstPorts));
     const opened = unionOf(opening);
-    if (!isEmptyPorts(opened)) allowedBy.push({ policy: idOf(p), ports: opened });
+    if (!isEmptyPorts(opened)) allowedBy.push({ policy: policyId(p), ports: opened });
   }
-  return { isolated: true, policies: iso.map(idOf), ports: unionOf(allowedBy.map((a) => a.ports)), allowedBy };
-}
-
-const policyIds = new WeakMap<PolicyModel, string>();
-
-/** policyId, made once per policy. */
-function idOf(p: PolicyModel): string {
-  let id = policyIds.get(p);
-  if (id === undefined) policyIds.set(p, (id = policyId(p)));
-  return id;
+  return { isolated: true, policies: iso.map(policyId), ports: unionOf(allowedBy.map((a) => a.ports)), allowedBy };
 }
 
 export interface ConnectionVerdict {
