@@ -76,8 +76,8 @@ function isNormalized(xs: readonly Interval[]): boolean {
  * `xs` itself when it is normalized already, else its normalized copy. Port
  * sets are never changed once made (PortSet is read-only), so sets can share
  * interval lists: the network proofs evaluate hundreds of thousands of
- * connections, and copying every list on every union was most of what they
- * allocated.
+ * connections, each with several unions, and most unions have one list per
+ * protocol, already normalized.
  */
 function normalized(xs: readonly Interval[]): readonly Interval[] {
   return isNormalized(xs) ? xs : normalizeIntervals(xs);
