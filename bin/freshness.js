@@ -46,6 +46,9 @@ export function sourceDigest(dir = root, files = sourceFiles(dir)) {
 
 const fingerprint = (st) => `${st.size}:${st.mtimeNs}:${st.ctimeNs}:${st.ino}`;
 
+/** A source file's line of the record: `path TAB fingerprint`. */
+const recordLine = (f, st) => `${f}\t${fingerprint(st)}\n`;
+
 /** One line per source file, `path TAB fingerprint`; undefined when a file changed too recently for its fingerprint to vouch for it. */
 function statRecord(dir, files, now) {
   const horizon = BigInt(now - RACY_MS) * 1_000_000n;
@@ -53,7 +56,7 @@ function statRecord(dir, files, now) {
   for (const f of files) {
     const st = lstatSync(path.join(dir, f), { bigint: true });
     if (st.mtimeNs >= horizon || st.ctimeNs >= horizon) return undefined;
-    lines.push(`${f}\t${fingerprint(st)}\n`);
+    lines.push(recordLine(f, st));
   }
   return lines.join('');
 }
@@ -70,7 +73,7 @@ function unchangedSince(dir, files, record) {
     const lines = readFileSync(record, 'utf8');
     let at = 0;
     for (const f of files) {
-      const line = `${f}\t${fingerprint(lstatSync(path.join(dir, f), { bigint: true }))}\n`;
+      const line = recordLine(f, lstatSync(path.join(dir, f), { bigint: true }));
       if (!lines.startsWith(line, at)) return false;
       at += line.length;
     }
