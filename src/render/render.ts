@@ -479,11 +479,20 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
     ...(cache ? { cache: { ...stats, ...(cache.problem !== undefined ? { problem: cache.problem } : {}) }, keys } : {}),
     ...(p.summaries ? { unread } : {}),
-    digestOf: (path) => {
-      const o = byPath.get(path);
-      // A kustomization file written over an object's path is the file, not the object.
-      return o && tree.get(path) === o.text ? textDigest(o) : undefined;
-    },
+    digestOf: digestsOf(byPath, tree),
+  };
+}
+
+/**
+ * RenderResult.digestOf, made outside assemble: a closure made there would
+ * keep everything assemble's closures share, the worker threads' renders
+ * of every tenant among them, for as long as the result lives.
+ */
+function digestsOf(byPath: ReadonlyMap<string, CachedObject>, tree: ReadonlyMap<string, string>): (path: string) => string | undefined {
+  return (path) => {
+    const o = byPath.get(path);
+    // A kustomization file written over an object's path is the file, not the object.
+    return o && tree.get(path) === o.text ? textDigest(o) : undefined;
   };
 }
 
