@@ -112,3 +112,17 @@ describe('requestFor', () => {
     expect(widget.resource).toEqual({ group: 'example.com', version: 'v1', resource: 'widgets' });
   });
 });
+
+describe('admit', () => {
+  it("evaluates each policy with its own variables: another policy's are never seen, in either order", () => {
+    const rules = { resourceRules: [rule(['configmaps'])] };
+    const declares = { name: 'declares', spec: { matchConstraints: rules, variables: [{ name: 'team', expression: "'x'" }], validations: [{ expression: "variables.team == 'x'", message: 'declares' }] } } as Policy;
+    const reads = { name: 'reads', spec: { matchConstraints: rules, matchConditions: [{ name: 'any', expression: '!has(variables.team)' }], validations: [{ expression: "variables.team == 'x'", message: 'reads' }] } } as Policy;
+    const bind = (policyName: string) => ({ name: `bind-${policyName}`, spec: { policyName, validationActions: ['Deny'] } }) as Binding;
+    for (const policies of [[declares, reads], [reads, declares]]) {
+      const d = admit({ policies, bindings: [bind('declares'), bind('reads')] }, requestFor('CREATE', alice, cm('c')), namespaces);
+      // A variable the policy does not declare cannot be read: an evaluation error (failurePolicy Fail refuses), not the other policy's value.
+      expect(d.failures.map((f) => [f.policy, f.error !== undefined])).toEqual([['reads', true]]);
+    }
+  });
+});
