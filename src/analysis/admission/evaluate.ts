@@ -132,44 +132,59 @@ function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain
 /** The plain JSON of a request's variables, for memo keys. */
 type Plain = Record<'object' | 'oldObject' | 'request' | 'namespaceObject' | 'params', () => unknown>;
 
+const NO_ACTIONS: readonly string[] = [];
+
+/** The variables of a policy that declares none, and of every matchCondition (which see none): only read, never set. */
+const NO_VARIABLES = new Map<string, unknown>();
+
+/** A failure of validation `validation` (-1: a matchCondition) of the policy under the binding. */
+function verdictOf(policy: Policy, binding: Binding, message: string, validation: number, pointer: string, error?: string): Verdict {
+  return { policy: policy.name, binding: binding.name, actions: binding.spec.validationActions ?? NO_ACTIONS, message, validation, pointer, ...(error ? { error } : {}) };
+}
+
 /**
  * One policy under one binding: every failed validation (the API server
  * evaluates them all, records each in the audit and warnings, and words a
- * refusal from the first). Empty = not matched, skipped, or all held.
+ * refusal from the first), pushed onto `failed`. None: not matched, skipped,
+ * or all held. Run for every policy and binding of every request, so what it
+ * builds for a request that no rule takes is nothing.
  */
-function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, namespaceObject: KubeObject | null, lazyBase: () => Activation, plain: Plain, word: boolean): Verdict[] {
-  if (!resourcesMatch(policy.spec.matchConstraints, r, namespaceObject, { emptyRulesMatch: false })) return [];
+function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, namespaceObject: KubeObject | null, lazyBase: () => Activation, plain: Plain, word: boolean, failed: Verdict[]): void {
+  if (!resourcesMatch(policy.spec.matchConstraints, r, namespaceObject, false)) return;
   // semantics: bindingScope
-  if (!resourcesMatch(binding.spec.matchResources, r, namespaceObject, { emptyRulesMatch: true })) return [];
+  if (!resourcesMatch(binding.spec.matchResources, r, namespaceObject, true)) return;
   const fail = (policy.spec.failurePolicy ?? 'Fail') === 'Fail';
-  const actions = binding.spec.validationActions ?? [];
-  const verdict = (message: string, validation: number, pointer: string, error?: string): Verdict => ({ policy: policy.name, binding: binding.name, actions, message, validation, pointer, ...(error ? { error } : {}) });
   const base = lazyBase();
-  const withVariables = (variables: Map<string, unknown>) => {
-    base.variables = variables;
-    return base as unknown as Record<string, unknown>;
-  };
+  const bindings = base as unknown as Record<string, unknown>;
   // semantics: matchConditions
+  const conditions = policy.spec.matchConditions ?? [];
   let conditionError: { message: string; pointer: string } | undefined;
-  for (const [j, c] of (policy.spec.matchConditions ?? []).entries()) {
-    const o = evalExpr(c.expression, withVariables(new Map()), plain);
+  base.variables = NO_VARIABLES;
+  for (let j = 0; j < conditions.length; j++) {
+    const c = conditions[j]!;
+    const o = evalExpr(c.expression, bindings, plain);
     if ('error' in o) conditionError ??= { message: `matchCondition ${c.name}: ${o.error}`, pointer: `/spec/matchConditions/${j}/expression` };
-    else if (o.value === false) return [];
+    else if (o.value === false) return;
   }
-  if (conditionError) return fail ? [verdict(conditionError.message, -1, conditionError.pointer, conditionError.message)] : [];
+  if (conditionError) {
+    if (fail) failed.push(verdictOf(policy, binding, conditionError.message, -1, conditionError.pointer, conditionError.message));
+    return;
+  }
   // Variables are computed in order; one that fails is left out, so only a validation that reads it errors (as with the API server's lazy evaluation).
-  const variables = new Map<string, unknown>();
-  for (const v of policy.spec.variables ?? []) {
-    const o = evalExpr(v.expression, withVariables(variables));
+  const declared = policy.spec.variables ?? [];
+  const variables = declared.length > 0 ? new Map<string, unknown>() : NO_VARIABLES;
+  base.variables = variables;
+  for (const v of declared) {
+    const o = evalExpr(v.expression, bindings);
     if ('value' in o) variables.set(v.name, o.value);
   }
-  const bindings = withVariables(variables);
-  const failed: Verdict[] = [];
-  for (const [i, v] of (policy.spec.validations ?? []).entries()) {
+  const validations = policy.spec.validations ?? [];
+  for (let i = 0; i < validations.length; i++) {
+    const v = validations[i]!;
     const o = evalExpr(v.expression, bindings, plain);
     if ('error' in o) {
       // semantics: failurePolicy
-      if (fail) failed.push(verdict(`validation ${i}: ${o.error}`, i, `/spec/validations/${i}/expression`, o.error));
+      if (fail) failed.push(verdictOf(policy, binding, `validation ${i}: ${o.error}`, i, `/spec/validations/${i}/expression`, o.error));
       continue;
     }
     if (o.value === true) continue;
@@ -178,9 +193,8 @@ function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, 
       const m = evalExpr(v.messageExpression, bindings);
       if ('value' in m && typeof m.value === 'string' && m.value.trim() !== '') message = m.value;
     }
-    failed.push(verdict(message, i, `/spec/validations/${i}/expression`));
+    failed.push(verdictOf(policy, binding, message, i, `/spec/validations/${i}/expression`));
   }
-  return failed;
 }
 
 const bindingIndex = new WeakMap<PolicySet, Map<string, Binding[]>>();
@@ -223,7 +237,7 @@ export function admit(set: PolicySet, r: AdmissionRequest, namespaces: Namespace
   for (const policy of set.policies) {
     // semantics: bindingRequired
     for (const binding of bindingsOf(set, policy.name)) {
-      failures.push(...evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain, word));
+      evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain, word, failures);
     }
   }
   // semantics: validationActions

@@ -46,19 +46,29 @@ function namespaceLabels(r: AdmissionRequest, namespaceObject: KubeObject | null
   return labelsOf(namespaceObject) ?? {};
 }
 
-export function resourcesMatch(m: MatchResources | undefined, r: AdmissionRequest, namespaceObject: KubeObject | null, opts: { emptyRulesMatch: boolean }): boolean {
-  if (!m) return opts.emptyRulesMatch;
-  const rules = m.resourceRules ?? [];
-  if (rules.length === 0 ? !opts.emptyRulesMatch : !rules.some((rule) => ruleMatches(rule, r))) return false;
+/** Whether any of the rules takes the request. */
+function anyRuleMatches(rules: readonly RuleWithOperations[] | undefined, r: AdmissionRequest): boolean {
+  if (rules) for (const rule of rules) if (ruleMatches(rule, r)) return true;
+  return false;
+}
+
+/**
+ * `emptyRulesMatch`: whether a MatchResources without resourceRules takes
+ * every request (a binding's) or none (a policy's). Asked for every policy
+ * and binding of every request, so it makes no closure or array of its own.
+ */
+export function resourcesMatch(m: MatchResources | undefined, r: AdmissionRequest, namespaceObject: KubeObject | null, emptyRulesMatch: boolean): boolean {
+  if (!m) return emptyRulesMatch;
+  if (!m.resourceRules?.length ? !emptyRulesMatch : !anyRuleMatches(m.resourceRules, r)) return false;
   // semantics: excludeWins
-  if ((m.excludeResourceRules ?? []).some((rule) => ruleMatches(rule, r))) return false;
+  if (anyRuleMatches(m.excludeResourceRules, r)) return false;
   if (m.namespaceSelector) {
     const labels = namespaceLabels(r, namespaceObject);
     if (labels !== 'always' && !selectorMatches(m.namespaceSelector, labels)) return false;
   }
   if (m.objectSelector) {
     // semantics: objectSelectorEither
-    const either = [r.object, r.oldObject].some((o) => o !== null && selectorMatches(m.objectSelector!, labelsOf(o)!));
+    const either = (r.object !== null && selectorMatches(m.objectSelector, labelsOf(r.object)!)) || (r.oldObject !== null && selectorMatches(m.objectSelector, labelsOf(r.oldObject)!));
     if (!either) return false;
   }
   return true;
