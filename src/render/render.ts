@@ -695,12 +695,14 @@ const replayedManifests = new WeakMap<CachedObject, Manifest>();
  * tenants to the end of the check. Its JSON is copied out of the batch instead.
  */
 function detachJson(r: TenantRender): void {
+  const objects: CachedObject[] = [];
   for (const e of r.events) {
     if (!('object' in e)) continue;
     const m = replayedManifests.get(e.object);
     if (m instanceof ReplayedManifest) m.detachJson();
-    e.object.json = '';
+    objects.push(e.object);
   }
+  releaseJson(objects);
 }
 
 /**
