@@ -6,7 +6,7 @@ import { pushTo } from '../collections.js';
 import { frame, framed, unframe } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
-import type { KubeObject, ObjectHead } from '../manifest/types.js';
+import type { KubeObject, Manifest, ObjectHead } from '../manifest/types.js';
 import { decodeSummaries, encodeSummaries, headFrom, parseShape, pathsOf, shapeOf, storedHead, type KeptObject, type KeptObjects, type PlacedObject, type ShapedSummary, type StoredHead, type StoredSummary, type TenantSummary } from './summaries.js';
 
 /**
@@ -65,6 +65,8 @@ export interface CachedObject extends PlacedObject {
   digest?: string;
   /** The object's head (headOfObject), when it has one: what stages index the object by without parsing its JSON. */
   head?: ObjectHead;
+  /** The manifest this process made of the object (render.ts), shared by every placing of it: a field, not a WeakMap entry, which the collector would have to trace for each of hundreds of thousands of objects. */
+  manifest?: Manifest;
 }
 
 /** Kinds whose objects in a tenant's namespace stages read across tenants (keepObjects). */

@@ -284,8 +284,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   const base = gitopsContext(config, outDir);
   const failed = (): RenderResult => ({ files: new Map(), manifests: [], objects: 0, diagnostics, owners });
 
-  /** Object identity within an output root → the object placed with it. */
-  const byKey = new Map<string, PlacedObject>();
+  /** Per output root, object identity → the object placed with it (two maps, so no key joining the two is made per object). */
+  const byKey = new Map<string, Map<string, PlacedObject>>();
   /** Path → the object placed there: for a second object at that path, and for digestOf. */
   const byPath = new Map<string, CachedObject>();
   /** The template (and tenant) that rendered a placed object, for the duplicate message. */
@@ -298,8 +298,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     const o = e.object;
     const origin = originOf(o, tenant);
     // The same object may exist once per cluster.
-    const key = `${root}\u0000${o.objectKey}`;
-    const prev = byPath.get(o.path) ?? byKey.get(key);
+    let inRoot = byKey.get(root);
+    const prev = byPath.get(o.path) ?? inRoot?.get(o.objectKey);
     if (prev !== undefined && p.summaries) {
       // The message names both objects from their JSON, which a summary does not hold. (Clashes with summarised objects are found by clashes().)
       needsTexts = true;
@@ -312,7 +312,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
       diagnostics.push(diagnostic('render/duplicate-object', `${v.kind} ${v.metadata?.namespace ?? ''}/${v.metadata?.name ?? ''}${where} is also rendered by ${renderedBy(prev)}`, { file: { path: o.template, line: 1, column: 1 }, origin, hint: 'object names must be unique per kind and namespace; rename one of them' }));
       return;
     }
-    byKey.set(key, o);
+    if (!inRoot) byKey.set(root, (inRoot = new Map()));
+    inRoot.set(o.objectKey, o);
     byPath.set(o.path, o);
     files.set(o.path, o.text);
     if (tenant) owners.set(o.path, tenant);
@@ -354,8 +355,8 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
     if (unread.paths.size !== summarisedObjects) return true;
     for (const p of files.keys()) if (unread.paths.has(p)) return true;
     const others = new Set<string>();
-    for (const k of byKey.keys()) others.add(k.slice(k.indexOf('\u0000') + 1));
-    return identityTaken(summarised, others, (root, identity) => byKey.has(`${root}\u0000${identity}`));
+    for (const inRoot of byKey.values()) for (const k of inRoot.keys()) others.add(k);
+    return identityTaken(summarised, others, (root, identity) => byKey.get(root)?.has(identity) === true);
   };
   const apply = (e: RenderEvent, tenant: string | undefined, root: string): void => {
     if ('diagnostic' in e) diagnostics.push(e.diagnostic);
@@ -473,7 +474,7 @@ function assemble(p: Prepared, resolved: Resolved = {}): RenderResult {
   return {
     files: tree,
     manifests,
-    objects: byKey.size + summarisedObjects,
+    objects: byPath.size + summarisedObjects,
     diagnostics,
     owners,
     ...(bootstrapOwned.length ? { bootstrapOwned } : {}),
@@ -671,7 +672,7 @@ const originOf = (o: PlacedObject, tenant: string | undefined) => (tenant && !o.
 const manifestOf = (e: Extract<RenderEvent, { object: unknown }>, origin: { template: string; tenant?: string }): Manifest => {
   if (!e.value) return replayedManifest(e.object, origin);
   const m: Manifest = { ...makeManifest(e.value, e.object.path, e.object.text, 0, origin), digest: () => textDigest(e.object) };
-  replayedManifests.set(e.object, m);
+  e.object.manifest = m;
   return m;
 };
 
@@ -685,8 +686,6 @@ function renderedTenant(tenant: Tenant, r: TenantRender): RenderedTenant {
   return { tenant, manifests };
 }
 
-const replayedManifests = new WeakMap<CachedObject, Manifest>();
-
 /**
  * Drops a worker-rendered tenant's JSON texts, once the stages that run as
  * tenants arrive have parsed what they read. Each is a slice of its batch's
@@ -698,7 +697,7 @@ function detachJson(r: TenantRender): void {
   const objects: CachedObject[] = [];
   for (const e of r.events) {
     if (!('object' in e)) continue;
-    const m = replayedManifests.get(e.object);
+    const m = e.object.manifest;
     if (m instanceof ReplayedManifest) m.detachJson();
     objects.push(e.object);
   }
@@ -712,7 +711,7 @@ function detachJson(r: TenantRender): void {
  * parsed. A later replay of the object shares the manifest, which needs no entry.
  */
 function releaseJson(objects: readonly CachedObject[]): void {
-  for (const o of objects) if (replayedManifests.has(o)) o.json = '';
+  for (const o of objects) if (o.manifest) o.json = '';
 }
 
 /**
@@ -721,12 +720,7 @@ function releaseJson(objects: readonly CachedObject[]): void {
  * one entry's object can share it. Stages only read manifests.
  */
 function replayedManifest(o: CachedObject, origin: { template: string; tenant?: string }): Manifest {
-  let m = replayedManifests.get(o);
-  if (!m) {
-    m = new ReplayedManifest(o, origin);
-    replayedManifests.set(o, m);
-  }
-  return m;
+  return (o.manifest ??= new ReplayedManifest(o, origin));
 }
 
 /**
