@@ -55,6 +55,8 @@ interface CheckSummary extends Summary {
   files: number;
   /** From --timings: where the time goes inside the process. */
   phasesMsMedian: Record<string, number>;
+  /** From --timings: the share of the run (%) the main thread stood still for the garbage collector; undefined from a build that does not say. */
+  gcSharePercentMedian?: number;
 }
 
 interface SizeResult {
@@ -96,7 +98,17 @@ function withCounts(ms: Measured[]): CheckSummary {
   const summary = first ? (JSON.parse(first.stdout) as { summary: { objects: number; files: number } }).summary : { objects: 0, files: 0 };
   const phases = ms.map((m) => Object.fromEntries([...m.stderr.matchAll(/^(\w+)\s+\d+ ms → +\d+ ms +\((\d+) ms\)/gm)].map((p) => [p[1]!, Number(p[2])])));
   const names = [...new Set(phases.flatMap((p) => Object.keys(p)))];
-  return { ...summarise(ms), objects: summary.objects, files: summary.files, phasesMsMedian: Object.fromEntries(names.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))])) };
+  const gcShares = ms.flatMap((m) => {
+    const share = /^gc\s+\d+ ms of pauses on the main thread, (\d+) % of the run/m.exec(m.stderr)?.[1];
+    return share === undefined ? [] : [Number(share)];
+  });
+  return {
+    ...summarise(ms),
+    objects: summary.objects,
+    files: summary.files,
+    phasesMsMedian: Object.fromEntries(names.map((k) => [k, median(phases.map((p) => p[k] ?? NaN))])),
+    ...(gcShares.length ? { gcSharePercentMedian: median(gcShares) } : {}),
+  };
 }
 
 const gitEnv = { ...process.env, GIT_AUTHOR_NAME: 'bench', GIT_AUTHOR_EMAIL: 'bench@example.com', GIT_COMMITTER_NAME: 'bench', GIT_COMMITTER_EMAIL: 'bench@example.com', GIT_CONFIG_NOSYSTEM: '1' };
@@ -224,17 +236,17 @@ const wall = (s: Summary | undefined): string => (s?.failure && s.runs === 0 ? `
 function coldTable(results: SizeResult[], f: Features, kubeconform: string | undefined): string[] {
   const capped = f.binHeapCapMiB === null ? 'bin has no heap cap' : `bin as shipped, heap cap ${f.binHeapCapMiB} MiB`;
   const out = [
-    `Full cold check${f.noCache ? ' (--no-cache)' : ''}; "no heap cap" runs \`node bin/tenantctl.js\` with V8's default limit (${f.nodeDefaultHeapMiB} MiB on this machine). Medians; peak RSS of the child process.`,
+    `Full cold check${f.noCache ? ' (--no-cache)' : ''}; "no heap cap" runs \`node bin/tenantctl.js\` with V8's default limit (${f.nodeDefaultHeapMiB} MiB on this machine). Medians; peak RSS of the child process; "its GC pauses": the share of the run its main thread stood still for the garbage collector (\`--timings\`; – from a build that does not print it).`,
     kubeconform ? `kubeconform: ${kubeconform} -strict -n 2 with schemas/ via -schema-location.` : 'kubeconform: not given (pass --kubeconform PATH for the side-by-side ratio).',
     '',
-    `| tenants | objects / files | runs | check (${capped}) | its peak RSS | check, no heap cap | its peak RSS | kubeconform | its peak RSS | check ÷ kubeconform |`,
-    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    `| tenants | objects / files | runs | check (${capped}) | its peak RSS | check, no heap cap | its peak RSS | its GC pauses | kubeconform | its peak RSS | check ÷ kubeconform |`,
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
     const kc = r.kubeconform;
     const ratio = r.checkOverKubeconform === undefined ? '–' : `${r.checkOverKubeconform.toFixed(2)}${kc?.problem ? ` (INVALID: ${kc.problem})` : ''}`;
     const runs = r.checkNoHeapCap?.runs ?? r.check?.runs ?? 1;
-    out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${wall(r.check)} | ${mib(r.check?.peakRssMiBMedian)} | ${wall(r.checkNoHeapCap)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${wall(kc)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
+    out.push(`| ${int(r.tenants)} | ${int(r.objects)} / ${int(r.files)} | ${runs} | ${wall(r.check)} | ${mib(r.check?.peakRssMiBMedian)} | ${wall(r.checkNoHeapCap)} | ${mib(r.checkNoHeapCap?.peakRssMiBMedian)} | ${r.checkNoHeapCap?.gcSharePercentMedian === undefined ? '–' : `${r.checkNoHeapCap.gcSharePercentMedian.toFixed(0)} %`} | ${wall(kc)} | ${mib(kc?.peakRssMiBMedian)} | ${ratio} |`);
   }
   return out;
 }

@@ -35,7 +35,7 @@ export const checkSpec = {
     base: { type: 'string', value: 'REF', help: 'git ref to compare with for removed tenants (default: the upstream merge base)' },
     'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal, or move to another cluster, is intended (must name such a tenant)' },
     'allow-no-base': { type: 'boolean', help: 'accept running without a base to compare with (otherwise a warning, and an error when CI=true)' },
-    timings: { type: 'boolean', help: 'print the time of each phase, the peak RSS and the heap limit to stderr' },
+    timings: { type: 'boolean', help: 'print the time of each phase, the garbage collector\'s pauses, the peak RSS and the heap limit to stderr' },
     ...quietOption,
     shard: { type: 'string', value: 'I/N', help: "check part I of N (a CI matrix): its tenants' findings; 1/N also the platform's. Together, the full run" },
     ...cacheOptions,
