@@ -56,6 +56,13 @@ export interface LocalPlan {
   keys: Map<string, string>;
   /** Of `replayed`, the tenants checked while rendering (not from the cache): stored like `fresh`. */
   early: Set<string>;
+  /**
+   * In a shard: the other shards' tenants whose namespaces hold only their own
+   * render, unchanged in the committed tree (what makes a tenant a unit), and
+   * the tenant of each object there. What reads only such a tenant's objects
+   * (its quota report) is what its render says, as for a unit.
+   */
+  others?: { has(tenant: string): boolean; unitOf(m: Manifest): string | undefined };
 }
 
 
@@ -141,12 +148,24 @@ export function planLocal(cache: RenderCache | undefined, config: TenantsConfig,
   // Asked for every object by every local rule: looked up once here.
   const unitByManifest = new Map<Manifest, string>();
   for (const [m, t] of owned) if (units.has(t)) unitByManifest.set(m, t);
+  const other = (t: string | undefined): t is string => t !== undefined && wanted !== undefined && !wanted(t) && !excluded.has(t);
   return {
     unitOf: (m) => unitByManifest.get(m),
     replayed,
     fresh,
     keys,
     early: checkedEarly,
+    ...(wanted
+      ? {
+          others: {
+            has: other,
+            unitOf: (m: Manifest) => {
+              const t = tenantOfNs.get(namespaceOfManifest(m) ?? '');
+              return other(t) ? t : undefined;
+            },
+          },
+        }
+      : {}),
   };
 }
 
@@ -189,9 +208,9 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
     quotas,
     onTenants(all) {
       if (failed) return;
-      // planLocal takes no other tenant as a unit: checking them here would be work thrown away.
+      if (all.length === 0) return;
+      // planLocal takes no other tenant as a unit: checking them here would be work thrown away. Their quota reports are not: every shard reports every tenant's.
       const rendered = wanted ? all.filter((r) => wanted(r.tenant.id)) : all;
-      if (rendered.length === 0) return;
       try {
         const tenants = rendered.map((r) => byId.get(r.tenant.id)!);
         const tenantOfNs = new Map(tenants.map((t) => [t.namespace, t.id]));
@@ -199,22 +218,28 @@ export function earlyLocal(config: TenantsConfig, schema: SchemaCheck, rules: Re
         const batch = new Map<string, StageFindings>();
         const units: Manifest[] = [];
         const reports = new Map<string, TenantQuota>();
-        for (const r of rendered) {
-          const own = r.manifests.filter((m) => unitOf(m) === r.tenant.id);
-          units.push(...own);
-          batch.set(r.tenant.id, { schema: schema(own), rules: [], reads: [] });
+        for (const r of all) {
+          const checked = rendered === all || wanted!(r.tenant.id);
+          const namespace = byId.get(r.tenant.id)!.namespace;
+          const own = r.manifests.filter((m) => namespaceOfManifest(m) === namespace);
+          if (checked) {
+            units.push(...own);
+            batch.set(r.tenant.id, { schema: schema(own), rules: [], reads: [] });
+          }
           // The objects the quota/fit rule reads, in its order, so both share one analysis (analyzeQuota).
           reports.set(r.tenant.id, quotaOf(r.tenant.id, own.map((m) => m.object)));
         }
         // Only these tenants: the engine then looks at no other (waivers are stripped, as when stored).
-        runRules({
-          manifests: units,
-          rules: local,
-          config: { ...config, tenants },
-          tenantIndex: config.tenants,
-          namespaces: knownSoFar(units, config.platform, config.tenants),
-          local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d), read: (unit, r) => batch.get(unit)?.reads!.push(r) },
-        });
+        if (rendered.length > 0) {
+          runRules({
+            manifests: units,
+            rules: local,
+            config: { ...config, tenants },
+            tenantIndex: config.tenants,
+            namespaces: knownSoFar(units, config.platform, config.tenants),
+            local: { unitOf, replayed: new Set(), findings: [], store: (unit, d) => batch.get(unit)?.rules.push(d), read: (unit, r) => batch.get(unit)?.reads!.push(r) },
+          });
+        }
         for (const [t, f] of batch) found.set(t, { schema: f.schema, rules: unwaived(f.rules), reads: f.reads! });
         for (const [t, q] of reports) quotas.set(t, q);
       } catch {
@@ -437,16 +462,24 @@ function isTenantFlows(v: unknown): v is TenantFlows {
  * What the quota report replays: the report made while rendering, the one in
  * the tenant's findings entry, or one stored on its own under the findings key
  * by an earlier run that made it in the proofs (it reads only the tenant's objects).
+ * In a shard, another shard's tenant rendered in this run (LocalPlan.others)
+ * takes the report made while rendering too, and it is stored on its own.
  */
 export function quotaReplay(cache: RenderCache | undefined, plan: LocalPlan, early?: ReadonlyMap<string, TenantQuota>): QuotaReplay {
+  const others = early?.size ? plan.others : undefined;
   return {
-    unitOf: plan.unitOf,
+    unitOf: others ? (m) => plan.unitOf(m) ?? others.unitOf(m) : plan.unitOf,
     recorded(tenant) {
       if (plan.early.has(tenant)) return early?.get(tenant);
       const entry = plan.replayed.get(tenant)?.quota;
       if (entry !== undefined) return quotaFromJson(entry, tenant);
       const key = plan.keys.get(tenant);
-      return cache && key !== undefined ? quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant) : undefined;
+      const stored = cache && key !== undefined ? quotaFromJson(cache.getFindings(tenant, key, 'quota'), tenant) : undefined;
+      if (stored !== undefined || !others?.has(tenant)) return stored;
+      // Another shard's tenant, rendered in this run: its report was made while the workers rendered, as a full run makes every tenant's.
+      const made = early?.get(tenant);
+      if (made && cache && key !== undefined) cache.putFindings(tenant, key, quotaToJson(made), 'quota');
+      return made;
     },
     record(tenant, quota) {
       const key = plan.keys.get(tenant);
