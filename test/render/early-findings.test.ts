@@ -8,7 +8,7 @@ import type { Diagnostic } from '../../src/diagnostics/diagnostic.js';
 import { formatNames, formatters } from '../../src/output/index.js';
 import { renderInMemory, runPipeline, type PipelineResult } from '../../src/pipeline.js';
 import { quotaOf, tenantQuotas } from '../../src/analysis/isolation/quota.js';
-import { earlyLocal } from '../../src/local-findings.js';
+import { earlyLocal, planLocal, quotaReplay } from '../../src/local-findings.js';
 import { runRules } from '../../src/rules/engine.js';
 import { rules } from '../../src/rules/registry.js';
 import type { AnyRule } from '../../src/rules/types.js';
@@ -162,6 +162,31 @@ describe('tenant-local findings computed while worker threads render', () => {
     }
     expect(canonical(parts)).toEqual(canonical(alone.diagnostics));
   }, 180_000);
+
+  it("in a shard: another shard's tenant takes the quota report made while rendering, unless its committed objects are not its render", async () => {
+    const root = await tempRepo({ tenants: `${(await bundledTenants()).trimEnd()}\n  - id: other\n    name: Other\n    tier: standard\n` });
+    const r = await renderInMemory({ root });
+    const config = r.config!;
+    const render = r.render!;
+    const ids = config.tenants.map((t) => t.id);
+    const [mine, edited, other] = [ids[0]!, ids[1]!, 'other'];
+    expect(ids).toContain(other);
+    const nsOf = (id: string) => config.tenants.find((t) => t.id === id)!.namespace;
+    const early = new Map(config.tenants.map((t) => [t.id, quotaOf(t.id, render.manifests.filter((m) => m.object.metadata?.namespace === t.namespace).map((m) => m.object))]));
+    // One file of `edited` differs from the render, so its objects are not what its render says.
+    const differing = [render.manifests.find((m) => m.object.metadata?.namespace === nsOf(edited))!.file];
+    const found = new Map([[mine, { schema: [], rules: [], reads: [] }]]);
+    const plan = planLocal(undefined, config, render, render.manifests, differing, {}, found, (id) => id === mine)!;
+    expect([mine, edited, other].map((id) => plan.others?.has(id))).toEqual([false, false, true]);
+    const replay = quotaReplay(undefined, plan, early);
+    expect(replay.recorded(other)).toBe(early.get(other));
+    expect(replay.recorded(edited)).toBeUndefined();
+    const ofNamespace = (id: string) => render.manifests.filter((m) => m.object.metadata?.namespace === nsOf(id));
+    expect(new Set(ofNamespace(other).map(replay.unitOf))).toEqual(new Set([other]));
+    expect(new Set(ofNamespace(edited).map(replay.unitOf))).toEqual(new Set([undefined]));
+    // A full run has no other shard.
+    expect(planLocal(undefined, config, render, render.manifests, differing, {}, found)!.others).toBeUndefined();
+  });
 
   it('stops at the first exception and keeps nothing, so the stages check every tenant as usual', async () => {
     const root = await tempRepo();
