@@ -260,7 +260,10 @@ export interface TreeChanges {
  * Renders and, only if everything rendered cleanly and something differs,
  * swaps the new tree in. An unchanged tree is left alone (timestamps included).
  */
-export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boolean }): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+/** What render did: whether it wrote, what changed, and how long each phase took (render --timings). */
+export type RenderedToDisk = Rendered & { written: boolean; changes?: TreeChanges; timings: Timing[] };
+
+export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boolean }): Promise<RenderedToDisk> {
   const { root } = paths(opts);
   if (opts.holdsLock) return renderToDiskLocked(opts);
   try {
@@ -268,14 +271,23 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
   } catch (e) {
     // The lock file itself may be what cannot be written (a read-only repository).
     const d = filesystemFailure(e, root);
-    if (d) return { diagnostics: [d], written: false };
+    if (d) return { diagnostics: [d], written: false, timings: [] };
     if (!(e instanceof LockedError)) throw e;
-    return { diagnostics: [diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], written: false };
+    return { diagnostics: [diagnostic('render/locked', e.message, { hint: `wait for the other run; if no tenantctl is running, delete ${LOCK_FILE}` })], written: false, timings: [] };
   }
 }
 
-async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered & { written: boolean; changes?: TreeChanges }> {
+async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<RenderedToDisk> {
   const { root, outDir } = paths(opts);
+  const timings: Timing[] = [];
+  const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
+    const start = performance.now();
+    try {
+      return await fn();
+    } finally {
+      timings.push({ phase, start, end: performance.now() });
+    }
+  };
   const outAbs = path.join(root, outDir);
   // Recovery that fails is reported below, where the tree is written, after the render's own errors.
   const recovered = await recoverTree(outAbs).then(
@@ -288,18 +300,21 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
   const reading = recovered ? backgroundRead(outAbs, paths(opts), opts.cache) : undefined;
   // Only the files are written; no stage reads the objects. Unchanged tenants come from their summaries: only texts that differ from disk are needed.
   const withTexts = () => renderInMemory({ ...opts, manifests: false });
-  const first = await renderInMemory({ ...opts, manifests: false, summaries: true });
-  let r = first.render?.needsTexts ? await withTexts() : first;
+  let r = await timed('render', async () => {
+    const first = await renderInMemory({ ...opts, manifests: false, summaries: true });
+    return first.render?.needsTexts ? await withTexts() : first;
+  });
   if (r.diagnostics.length > 0 || !r.render) {
     reading?.cancel();
-    return { ...r, written: false };
+    return { ...r, written: false, timings };
   }
   try {
     if (!recovered) await recoverTree(outAbs);
     // Render needs only what differs, not the list of every path.
-    const against = await againstTree({ ...r, render: r.render }, outAbs, outDir, reading, opts.cache, withTexts, false);
+    const fresh = r.render;
+    const against = await timed('compare', () => againstTree({ ...r, render: fresh }, outAbs, outDir, reading, opts.cache, withTexts, false));
     r = against.rendered;
-    if (!against.disk || !r.render) return { ...r, written: false };
+    if (!against.disk || !r.render) return { ...r, written: false, timings };
     const { disk } = against;
     const render = r.render;
     const owned = render.bootstrapOwned;
@@ -323,15 +338,15 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<Rendered &
       const before = new Map<string, string>();
       for (const p of rendered.keys()) if (!missing.has(p)) before.set(p, current(p));
       for (const p of disk.unexpected) before.set(p, current(p));
-      await writeTreeAtomically(outAbs, outDir, files, { files: before, links });
+      await timed('write', () => writeTreeAtomically(outAbs, outDir, files, { files: before, links }));
     }
-    return { ...r, written: true, changes };
+    return { ...r, written: true, changes, timings };
   } catch (e) {
     const d = filesystemFailure(e, root);
     if (!d) throw e;
     // Nothing was swapped in unless the staging tree was complete; the next run finishes or discards it.
     await recoverTree(outAbs).catch(() => undefined);
-    return { ...r, diagnostics: [d], written: false };
+    return { ...r, diagnostics: [d], written: false, timings };
   }
 }
 

@@ -18,10 +18,15 @@ const cacheOptions = {
   workers: { type: 'string', value: 'N', help: 'threads that render the tenants the cache does not have (default: the available cores; 1: none besides this one)' },
 } as const satisfies OptionSpecs;
 
+/** For the commands a large repository makes slow (render, check): where the time and the memory went. */
+const timingsOption = {
+  timings: { type: 'boolean', help: "print the time of each phase, the garbage collector's pauses, the peak RSS and the heap limit to stderr" },
+} as const satisfies OptionSpecs;
+
 export const renderSpec = {
   name: 'render',
   summary: 'render tenants.yaml through templates/ into rendered/ (atomic: nothing written on error)',
-  options: { ...rootOption, ...cacheOptions },
+  options: { ...rootOption, ...timingsOption, ...cacheOptions },
 } as const satisfies CommandSpec;
 
 export const checkSpec = {
@@ -35,7 +40,7 @@ export const checkSpec = {
     base: { type: 'string', value: 'REF', help: 'git ref to compare with for removed tenants (default: the upstream merge base)' },
     'allow-removal': { type: 'string', multiple: true, value: 'ID', help: 'tenant whose removal, or move to another cluster, is intended (must name such a tenant)' },
     'allow-no-base': { type: 'boolean', help: 'accept running without a base to compare with (otherwise a warning, and an error when CI=true)' },
-    timings: { type: 'boolean', help: 'print the time of each phase, the garbage collector\'s pauses, the peak RSS and the heap limit to stderr' },
+    ...timingsOption,
     ...quietOption,
     shard: { type: 'string', value: 'I/N', help: "check part I of N (a CI matrix): its tenants' findings; 1/N also the platform's. Together, the full run" },
     ...cacheOptions,

@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { formatTimings, watchGc } from '../../src/commands/check.js';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
+import { formatTimings, watchGc } from '../../src/commands/timings.js';
 import { cleanupTempRepos, cli, tempRepo } from '../helpers.js';
 
 afterAll(cleanupTempRepos);
@@ -40,3 +42,43 @@ describe('check --timings: the collector’s share of the run', () => {
     expect(timed.stdout).toBe(plain.stdout);
   });
 });
+
+describe('render --timings: where a render spends its time', () => {
+  const phases = (stderr: string | undefined) => [...(stderr ?? '').matchAll(/^(\w+) +\d+ ms → +\d+ ms {2}\(\d+ ms\)$/gm)].map((m) => m[1]);
+
+  it('states the render, the comparison with rendered/ and, when files change, the write; the collector and the peak RSS after them', async () => {
+    const root = await tempRepo({ rendered: true });
+    const clean = await cli(root, 'render', '--no-cache', '--timings');
+    expect(clean.exitCode).toBe(0);
+    // Nothing differs: nothing is written, so there is no write phase.
+    expect(phases(clean.stderr)).toEqual(['render', 'compare']);
+    expect(clean.stderr).toMatch(GC_LINE);
+    expect(clean.stderr).toMatch(/^peak RSS \d+ MiB \(heap limit \d+ MiB\)$/m);
+
+    await rm(path.join(root, 'rendered', 'ai-agents-test-tenant-b', 'limitrange-tenant-limits.yaml'));
+    const repaired = await cli(root, 'render', '--no-cache', '--timings');
+    expect(repaired.stdout).toMatch(/1 added, 0 changed, 0 removed/);
+    expect(phases(repaired.stderr)).toEqual(['render', 'compare', 'write']);
+  });
+
+  it('says how many tenants came from the cache, and changes nothing else', async () => {
+    const root = await tempRepo({ rendered: true });
+    const cacheDir = path.join(root, '.cache');
+    const cold = await cli(root, 'render', '--cache-dir', cacheDir, '--timings');
+    expect(cold.stderr).toMatch(/^cache +0 tenants from the cache, 2 rendered$/m);
+    const warm = await cli(root, 'render', '--cache-dir', cacheDir, '--timings');
+    expect(warm.stderr).toMatch(/^cache +2 tenants from the cache, 0 rendered$/m);
+    const plain = await cli(root, 'render', '--cache-dir', cacheDir);
+    expect(plain.stderr ?? '').toBe('');
+    expect(warm.stdout).toBe(plain.stdout);
+  });
+
+  it('follows the findings when nothing could be written', async () => {
+    const root = await tempRepo({ rendered: true, tenants: 'tenants: [\n' });
+    const r = await cli(root, 'render', '--no-cache', '--timings');
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr).toMatch(/nothing was written: rendered\/ is unchanged\n(?:.|\n)*^render +\d+ ms/m);
+    expect(phases(r.stderr)).toEqual(['render']);
+  });
+});
+
