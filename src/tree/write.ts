@@ -122,8 +122,25 @@ function applyOps(outAbs: string, staging: string, ops: readonly Op[]): void {
       mkdirSync(dir, { recursive: true });
       made.add(dir);
     }
-    renameSync(from, to);
+    moveIn(from, to);
   }
+}
+
+/**
+ * Moves a staged file to its place. A folder standing there (made by hand; a
+ * listing shows no empty one, and the files of any other were removed by the
+ * steps before) is rendered/'s own, so it gives way like any entry render does
+ * not write. Asked only when the move fails, so a render pays nothing for it.
+ */
+function moveIn(from: string, to: string): void {
+  try {
+    renameSync(from, to);
+    return;
+  } catch (e) {
+    if (!lstatSync(to, { throwIfNoEntry: false })?.isDirectory()) throw e;
+  }
+  rmSync(to, { recursive: true, force: true });
+  renameSync(from, to);
 }
 
 /**

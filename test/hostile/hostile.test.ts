@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli.js';
@@ -108,5 +108,27 @@ describe('symbolic links in rendered/', () => {
     ]);
     // Nothing behind the links was read as a manifest.
     expect(ds.filter((d) => d.message.includes('secret.yaml') && !/is a symbolic link/.test(d.message))).toEqual([]);
+  });
+});
+
+describe('a folder in rendered/ where render writes a file', () => {
+  it('is replaced by the file, empty or not, and check is then clean', async () => {
+    const root = await tempRepo({ rendered: true });
+    const expected = await treeOf(root);
+    const emptied = path.join(root, 'rendered/database/networkpolicy-allow-tenants-to-redis.yaml');
+    const filled = path.join(root, 'rendered/ai-agents-test-tenant-b/limitrange-tenant-limits.yaml');
+    for (const f of [emptied, filled]) {
+      await rm(f);
+      await mkdir(path.join(f, 'nested'), { recursive: true });
+    }
+    await writeFile(path.join(filled, 'nested', 'notes.txt'), 'by hand\n');
+    const r = await cli(root, 'render', '--no-cache');
+    expect(r.stderr ?? '').toBe('');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/2 added, 0 changed, 1 removed/);
+    expect(await treeOf(root)).toEqual(expected);
+    for (const f of [emptied, filled]) expect((await stat(f)).isFile()).toBe(true);
+    for (const leftover of ['.rendered.swap', '.rendered.previous', '.rendered.staging']) expect(existsSync(path.join(root, leftover))).toBe(false);
+    expect((await cli(root, 'check', '--no-cache', '--allow-no-base')).exitCode).toBe(0);
   });
 });
