@@ -329,10 +329,10 @@ async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<RenderedTo
     const changes: TreeChanges = {
       added: disk.missing,
       changed: [...disk.differing.keys()].filter((p) => rendered.has(p)),
-      removed: owned ? disk.unexpected.filter((p) => !isUnder(p, owned)) : disk.unexpected,
+      // Links are never rendered: one in rendered/ is removed like any file render does not produce, and counted with them.
+      removed: [...(owned ? disk.unexpected.filter((p) => !isUnder(p, owned)) : disk.unexpected), ...links.map((l) => `${outDir}/${l.path}`)],
     };
-    // Links are never rendered: one in rendered/ is removed like any file render does not produce.
-    if (changes.added.length + changes.changed.length + changes.removed.length + links.length > 0) {
+    if (changes.added.length + changes.changed.length + changes.removed.length > 0) {
       // What is on disk, but for files placed from summaries: those are as rendered (none was stale), so neither written nor removed.
       const missing = new Set(disk.missing);
       const before = new Map<string, string>();

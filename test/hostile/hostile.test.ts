@@ -109,6 +109,23 @@ describe('symbolic links in rendered/', () => {
     // Nothing behind the links was read as a manifest.
     expect(ds.filter((d) => d.message.includes('secret.yaml') && !/is a symbolic link/.test(d.message))).toEqual([]);
   });
+
+  it('are removed by render, which says so, and what they point at is left alone', async () => {
+    const { lstat, symlink } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    const expected = await treeOf(root);
+    const outside = path.join(root, 'outside.yaml');
+    await writeFile(outside, 'kept: true\n');
+    await symlink(outside, path.join(root, 'rendered/ai-agents-test-tenant-a/workloads/secret.yaml'));
+    await symlink(root, path.join(root, 'rendered/ai-agents-test-tenant-a/up'));
+    const r = await cli(root, 'render', '--no-cache');
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout).toMatch(/rendered\/ updated: 0 added, 0 changed, 2 removed/);
+    expect(await treeOf(root)).toEqual(expected);
+    await expect(lstat(path.join(root, 'rendered/ai-agents-test-tenant-a/up'))).rejects.toThrow(/ENOENT/);
+    expect(await readFile(outside, 'utf8')).toBe('kept: true\n');
+    expect((await cli(root, 'render', '--no-cache')).stdout).toMatch(/already up to date/);
+  });
 });
 
 describe('a folder in rendered/ where render writes a file', () => {
