@@ -1,13 +1,47 @@
+import { existsSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './options.js';
+import { OUT_DIR, TEMPLATES_DIR } from '../platform/index.js';
 import { defaultCacheDir, RenderCache } from '../render/cache.js';
 import type { RenderResult } from '../render/render.js';
 
 /** The render cache the options ask for: none with --no-cache, else --cache-dir or the default folder under the root. */
 export function renderCache(values: { 'cache-dir'?: string | undefined; 'no-cache'?: boolean | undefined }, root: string, cwd: string): RenderCache | undefined {
   if (values['no-cache']) return undefined;
-  return new RenderCache(values['cache-dir'] !== undefined ? path.resolve(cwd, values['cache-dir']) : defaultCacheDir(root));
+  const given = values['cache-dir'];
+  if (given === undefined) return new RenderCache(defaultCacheDir(root));
+  const dir = path.resolve(cwd, given);
+  const clash = REPO_FOLDERS.find((f) => isWithin(realPath(dir), realPath(path.join(root, f.name))));
+  if (clash) throw new UsageError(`--cache-dir ${given} is inside ${clash.name}/: ${clash.why}; put the cache outside it (by default it is node_modules/.cache/tenantctl under the repository)`);
+  return new RenderCache(dir);
+}
+
+/** The repository's folders a cache must stay out of, and what would happen to it there. */
+const REPO_FOLDERS = [
+  { name: OUT_DIR, why: 'render removes every file there that it does not write (the cache would be deleted on every run), and check reports each one as drift' },
+  { name: TEMPLATES_DIR, why: 'every file there is an input of the render, so no run would find its tenants in the cache, and each would add to it' },
+];
+
+const isWithin = (p: string, folder: string): boolean => {
+  const rel = path.relative(folder, p);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
+};
+
+/** An absolute path with the links of its existing part resolved: a folder reached through a link is where the link leads. */
+function realPath(p: string): string {
+  let head = p;
+  const rest: string[] = [];
+  while (!existsSync(head) && path.dirname(head) !== head) {
+    rest.unshift(path.basename(head));
+    head = path.dirname(head);
+  }
+  try {
+    head = realpathSync.native(head);
+  } catch {
+    // Not readable: judged as written.
+  }
+  return path.join(head, ...rest);
 }
 
 /** The one warning a cache that cannot be written is worth (the run itself is unaffected). */

@@ -149,3 +149,40 @@ describe('a folder in rendered/ where render writes a file', () => {
     expect((await cli(root, 'check', '--no-cache', '--allow-no-base')).exitCode).toBe(0);
   });
 });
+
+describe('a cache folder inside rendered/ or templates/', () => {
+  it('is refused by render, check and plan before anything is read or written, naming the folder and why', async () => {
+    const { symlink } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    const before = await treeOf(root);
+    await symlink(path.join(root, 'templates'), path.join(root, 'linked'));
+    const cases: [string, RegExp][] = [
+      ['rendered/cache', /--cache-dir rendered\/cache is inside rendered\/: render removes every file there that it does not write/],
+      ['rendered', /is inside rendered\//],
+      ['templates/.cache', /--cache-dir templates\/\.cache is inside templates\/: every file there is an input of the render/],
+      // Through a link, the folder is where the link leads.
+      ['linked/c', /--cache-dir linked\/c is inside templates\//],
+    ];
+    for (const [dir, message] of cases) {
+      for (const argv of [['render'], ['check', '--allow-no-base'], ['plan']]) {
+        const r = await cli(root, ...argv, '--cache-dir', dir);
+        expect(r.exitCode, `${argv[0]} --cache-dir ${dir}`).toBe(2);
+        expect(r.stderr).toMatch(message);
+      }
+    }
+    expect(await treeOf(root)).toEqual(before);
+    expect(existsSync(path.join(root, 'rendered/cache'))).toBe(false);
+    expect(existsSync(path.join(root, 'templates/.cache'))).toBe(false);
+    expect(existsSync(path.join(root, 'templates/c'))).toBe(false);
+  });
+
+  it('is taken anywhere else, a folder next to them included', async () => {
+    const root = await tempRepo({ rendered: true });
+    for (const dir of ['rendered-cache', '.cache/tenantctl']) {
+      const r = await cli(root, 'render', '--cache-dir', dir, '--timings');
+      expect(r.exitCode).toBe(0);
+      expect(r.stderr).toMatch(/^cache +0 tenants from the cache, 2 rendered$/m);
+      expect(existsSync(path.join(root, dir))).toBe(true);
+    }
+  });
+});
