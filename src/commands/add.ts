@@ -5,7 +5,7 @@ import type { Diagnostic } from '../diagnostics/diagnostic.js';
 import { appendTenant, listedIds } from '../lifecycle/tenants-edit.js';
 import { formatters } from '../output/index.js';
 import { filesystemFailure, renderToDisk } from '../pipeline.js';
-import { loadTenantsText, type TenantsConfig } from '../tenants/index.js';
+import { loadTenantsText, unreadableTenantsFile, type TenantsConfig } from '../tenants/index.js';
 import { diagnostic } from '../diagnostics/catalogue.js';
 import { LOCK_FILE, LockedError, withRepoLock } from '../tree/lock.js';
 import { parseOptions, resolveRoot, UsageError, type Values } from './options.js';
@@ -66,7 +66,7 @@ async function addLocked(values: Values<typeof addSpec.options>, root: string, i
   try {
     text = await readFile(file, 'utf8');
   } catch (cause) {
-    const d = diagnostic('input/tenants-file', `cannot read ${tenantsFile}: ${(cause as Error).message}`, { file: { path: tenantsFile, line: 1, column: 1 }, hint: 'run from the repository root or pass --root DIR' });
+    const d = unreadableTenantsFile(tenantsFile, cause, { path: tenantsFile, line: 1, column: 1 });
     return failed([d], isTTY, `tenant "${id}" was not added: nothing was changed`);
   }
 

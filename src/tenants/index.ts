@@ -30,16 +30,28 @@ export function loadTenantsText(text: string, file: string): { config?: TenantsC
   return { diagnostics: [...schema.diagnostics, ...resolved.diagnostics] };
 }
 
+/** What to do about a tenants file that cannot be read depends on why: it is elsewhere, it is a folder, or it may not be read. */
+const UNREADABLE_HINTS: Record<string, (shown: string) => string> = {
+  ENOENT: () => 'run from the repository root or pass --root DIR',
+  ENOTDIR: () => 'run from the repository root or pass --root DIR',
+  EISDIR: (shown) => `${shown} is a folder: it must be the file that lists the platform settings and the tenants`,
+  EACCES: (shown) => `give the user running tenantctl read access to ${shown}`,
+  EPERM: (shown) => `give the user running tenantctl read access to ${shown}`,
+};
+
+/** The failure for a tenants file that cannot be read, with what to do about it (`at`: where to show it, for a caller that names the file). */
+export function unreadableTenantsFile(shownPath: string, cause: unknown, at?: { path: string; line: number; column: number }): Diagnostic {
+  const code = (cause as NodeJS.ErrnoException).code ?? '';
+  const hint = (UNREADABLE_HINTS[code] ?? UNREADABLE_HINTS.ENOENT!)(shownPath);
+  return diagnostic('input/tenants-file', `cannot read ${shownPath}: ${(cause as Error).message}`, { hint, ...(at ? { file: at } : {}) });
+}
+
 export async function loadTenantsFile(absPath: string, shownPath: string): Promise<{ config?: TenantsConfig; diagnostics: Diagnostic[] }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(absPath);
   } catch (cause) {
-    return {
-      diagnostics: [
-        diagnostic('input/tenants-file', `cannot read ${shownPath}: ${(cause as Error).message}`, { hint: 'run from the repository root or pass --root DIR' }),
-      ],
-    };
+    return { diagnostics: [unreadableTenantsFile(shownPath, cause)] };
   }
   const text = bytes.toString('utf8');
   const notUtf8 = invalidUtf8(bytes, text);

@@ -30,6 +30,25 @@ describe('bad tenants.yaml inputs', () => {
     expect(await treeOf(root)).toEqual(before);
   });
 
+  it('a tenants.yaml that cannot be read says what to do about it: run where it is, or make it a file', async () => {
+    const { mkdir, rm } = await import('node:fs/promises');
+    const root = await tempRepo({ rendered: true });
+    const before = await treeOf(root);
+    await rm(`${root}/tenants.yaml`);
+    for (const argv of [['render'], ['check', '--allow-no-base'], ['add', '--tenant-id', 'acme', '--name', 'Acme']]) {
+      const r = await cli(root, ...argv);
+      expect(r.exitCode, argv[0]).toBe(2);
+      expect(`${r.stdout}${r.stderr}`, argv[0]).toMatch(/cannot read tenants\.yaml: ENOENT[^\n]*\n\s*hint: run from the repository root or pass --root DIR/);
+    }
+    await mkdir(`${root}/tenants.yaml`);
+    for (const argv of [['render'], ['check', '--allow-no-base'], ['add', '--tenant-id', 'acme', '--name', 'Acme']]) {
+      const r = await cli(root, ...argv);
+      expect(r.exitCode, argv[0]).toBe(2);
+      expect(`${r.stdout}${r.stderr}`, argv[0]).toMatch(/cannot read tenants\.yaml: EISDIR[^\n]*\n\s*hint: tenants\.yaml is a folder: it must be the file that lists the platform settings and the tenants/);
+    }
+    expect(await treeOf(root)).toEqual(before);
+  });
+
   it('reports every error in one run', async () => {
     const text = addTenant('  - id: Bad_Id\n    name: X\n  - id: acme\n    name: Acme\n    teir: gold\n    tier: gold\n  - id: test-tenant-a\n    name: Again\n');
     const root = await tempRepo({ tenants: text });
