@@ -256,13 +256,13 @@ export interface TreeChanges {
   removed: string[];
 }
 
+/** What render did: whether it wrote, what changed, and how long each phase took (render --timings). */
+export type RenderedToDisk = Rendered & { written: boolean; changes?: TreeChanges; timings: Timing[] };
+
 /**
  * Renders and, only if everything rendered cleanly and something differs,
  * swaps the new tree in. An unchanged tree is left alone (timestamps included).
  */
-/** What render did: whether it wrote, what changed, and how long each phase took (render --timings). */
-export type RenderedToDisk = Rendered & { written: boolean; changes?: TreeChanges; timings: Timing[] };
-
 export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boolean }): Promise<RenderedToDisk> {
   const { root } = paths(opts);
   if (opts.holdsLock) return renderToDiskLocked(opts);
