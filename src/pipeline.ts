@@ -280,14 +280,7 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
 async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<RenderedToDisk> {
   const { root, outDir } = paths(opts);
   const timings: Timing[] = [];
-  const timed = async <T>(phase: string, fn: () => Promise<T>): Promise<T> => {
-    const start = performance.now();
-    try {
-      return await fn();
-    } finally {
-      timings.push({ phase, start, end: performance.now() });
-    }
-  };
+  const timed = <T>(phase: string, fn: () => Promise<T>): Promise<T> => timeInto(timings, phase, fn);
   const outAbs = path.join(root, outDir);
   // Recovery that fails is reported below, where the tree is written, after the render's own errors.
   const recovered = await recoverTree(outAbs).then(
@@ -530,6 +523,16 @@ type Phase = <T>(name: string, fn: () => T | Promise<T>) => Promise<T>;
  */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Runs one phase and adds how long it took to `timings` (what --timings prints), also when it throws. */
+async function timeInto<T>(timings: Timing[], phase: string, fn: () => T | Promise<T>): Promise<T> {
+  const start = performance.now();
+  try {
+    return await fn();
+  } finally {
+    timings.push({ phase, start, end: performance.now() });
+  }
+}
+
 /**
  * The load and drift phases: the render, the committed tree compared with it,
  * and the objects to check in `result`, with the early check (`startEarly`)
@@ -581,10 +584,7 @@ export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult
   const phase: Phase = async (name, fn) => {
     await nextTurn();
     opts.onPhase?.(name);
-    const start = performance.now();
-    const value = await fn();
-    timings.push({ phase: name, start, end: performance.now() });
-    return value;
+    return timeInto(timings, name, fn);
   };
   const result: PipelineResult = { manifests: [], files: opts.files ?? 0, diagnostics: [], sections: [], timings };
   const target = opts.schema?.kubernetesVersion ?? parseMinorVersion(SCHEMA_VERSION)!;
