@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import { objectLabel, type Manifest } from '../manifest/types.js';
 import type { Tenant } from '../tenants/types.js';
 import type { Side } from './base.js';
@@ -52,11 +53,12 @@ const MAX_FIELD_LINES = 25;
 
 function fieldChanges(a: Tenant, b: Tenant): string[] {
   const out: string[] = [];
+  // Compared without serialising: every tenant on both sides is compared, and most are equal.
   for (const k of shown) {
-    if (JSON.stringify(a[k]) !== JSON.stringify(b[k])) out.push(`${k === 'tierName' ? 'tier' : k}: ${String(a[k] ?? '-')} → ${String(b[k] ?? '-')}`);
+    if (!isDeepStrictEqual(a[k], b[k])) out.push(`${k === 'tierName' ? 'tier' : k}: ${String(a[k] ?? '-')} → ${String(b[k] ?? '-')}`);
   }
   for (const k of summarised) {
-    if (JSON.stringify(a[k]) === JSON.stringify(b[k])) continue;
+    if (isDeepStrictEqual(a[k], b[k])) continue;
     const before = flatten(a[k], k, new Map());
     const after = flatten(b[k], k, new Map());
     for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
