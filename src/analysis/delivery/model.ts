@@ -168,19 +168,23 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
           if (!pattern || obj(d).exclude === true) continue;
           // Git directory generator: one Application per matching folder; `*` matches one path segment.
           const re = new RegExp(`^${trimPath(pattern).split('*').map((s) => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[^/]+')}$`);
+          // What every generated Application shares: worked out once, not once per folder (one per tenant).
+          const id = ref(m);
+          const [wave, cascades, appset] = [syncWave(m), cascadingFinalizer(finalizers), { id, preserves }];
+          const projectTemplate = str(obj(template.spec).project);
           for (const folder of [...folders].filter((f) => re.test(f)).sort()) {
-            const project = fillPath(str(obj(template.spec).project), folder);
+            const project = fillPath(projectTemplate, folder);
             units.push({
               ...(project ? { project } : {}),
-              wave: syncWave(m),
-              id: `${ref(m)} → ${folder}`,
+              wave,
+              id: `${id} → ${folder}`,
               kind: 'GeneratedApplication',
               manifest: m,
               path: folder,
               prunes: automated.prune === true,
               allowEmpty: automated.allowEmpty === true,
-              cascades: cascadingFinalizer(finalizers),
-              appset: { id: ref(m), preserves },
+              cascades,
+              appset,
             });
           }
         }
@@ -216,14 +220,20 @@ export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | und
   for (const u of units) if (!byPath.has(u.path)) byPath.set(u.path, u);
   // The owner depends only on the file's folder, which a tenant's files share: each folder is walked once.
   const byFolder = new Map<string, Unit | undefined>();
+  // Files are asked for in tree order, a folder's together: the folder asked last is compared, not hashed again.
+  let last: { folder: string; owner: Unit | undefined } | undefined;
   return (file) => {
     const end = file.lastIndexOf('/');
     if (end <= 0) return undefined;
+    if (last !== undefined && end === last.folder.length && file.startsWith(last.folder)) return last.owner;
     const folder = file.slice(0, end);
-    if (byFolder.has(folder)) return byFolder.get(folder);
     let owner: Unit | undefined;
-    for (let i = end; i > 0 && owner === undefined; i = file.lastIndexOf('/', i - 1)) owner = byPath.get(file.slice(0, i));
-    byFolder.set(folder, owner);
+    if (byFolder.has(folder)) owner = byFolder.get(folder);
+    else {
+      for (let i = end; i > 0 && owner === undefined; i = file.lastIndexOf('/', i - 1)) owner = byPath.get(file.slice(0, i));
+      byFolder.set(folder, owner);
+    }
+    last = { folder, owner };
     return owner;
   };
 }
