@@ -126,13 +126,14 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
     units.push({ id: `Kustomization ${namespace}/${namespace} (flux bootstrap of ${path})`, kind: 'Kustomization', manifest, path, prunes: true, allowEmpty: true, cascades: true, wave: 0 });
   }
   const folders = new Set<string>();
-  // A folder's files come together: a file in the folder just added makes no new string.
+  // A folder's files come together: a file in the folder just added is not hashed again (slice and === as in kustomizations()).
   let last: string | undefined;
   for (const f of files) {
     const end = f.lastIndexOf('/');
-    if (last !== undefined && end === last.length && f.startsWith(last)) continue;
-    last = f.slice(0, end);
-    folders.add(last);
+    const folder = f.slice(0, end);
+    if (end === last?.length && folder === last) continue;
+    last = folder;
+    folders.add(folder);
   }
   for (const m of manifests) {
     // The head first: only the delivery objects are parsed.
@@ -173,19 +174,11 @@ export function deliveryUnits(manifests: readonly Manifest[], files: Iterable<st
           const [wave, cascades, appset] = [syncWave(m), cascadingFinalizer(finalizers), { id, preserves }];
           const projectTemplate = str(obj(template.spec).project);
           for (const folder of [...folders].filter((f) => re.test(f)).sort()) {
+            // One shape for every unit (no spread): tens of thousands are made at 10,000 tenants.
+            const unit: Unit = { wave, id: `${id} → ${folder}`, kind: 'GeneratedApplication', manifest: m, path: folder, prunes: automated.prune === true, allowEmpty: automated.allowEmpty === true, cascades, appset };
             const project = fillPath(projectTemplate, folder);
-            units.push({
-              ...(project ? { project } : {}),
-              wave,
-              id: `${id} → ${folder}`,
-              kind: 'GeneratedApplication',
-              manifest: m,
-              path: folder,
-              prunes: automated.prune === true,
-              allowEmpty: automated.allowEmpty === true,
-              cascades,
-              appset,
-            });
+            if (project) unit.project = project;
+            units.push(unit);
           }
         }
       }
@@ -225,8 +218,8 @@ export function ownerIndex(units: readonly Unit[]): (file: string) => Unit | und
   return (file) => {
     const end = file.lastIndexOf('/');
     if (end <= 0) return undefined;
-    if (last !== undefined && end === last.folder.length && file.startsWith(last.folder)) return last.owner;
     const folder = file.slice(0, end);
+    if (end === last?.folder.length && folder === last.folder) return last.owner;
     let owner: Unit | undefined;
     if (byFolder.has(folder)) owner = byFolder.get(folder);
     else {
