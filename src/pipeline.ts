@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { lstatSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { byCodeUnits, pushTo, sortedUnion } from './collections.js';
@@ -412,12 +412,23 @@ async function againstTree(r: Rendered & { render: RenderResult }, outAbs: strin
  * objects to check from disk where the file exists (that is what Argo CD or
  * Flux applies, hand edits included) and from the render where it does not.
  */
-async function driftStage(r: RenderResult, disk: TreeAgainst | undefined): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
+async function driftStage(r: RenderResult, disk: TreeAgainst | undefined, root: string): Promise<{ manifests: Manifest[]; diagnostics: Diagnostic[] }> {
   if (!disk) return { manifests: [...r.manifests], diagnostics: [] };
   const differs = disk.differing.size > 0 || disk.missing.length > 0;
   // The committed tree is the render: its objects in path order, a file's in the order rendered (sort is stable), with no walk of every path.
   if (!differs) return { manifests: [...r.manifests].sort((a, b) => byCodeUnits(a.file, b.file)), diagnostics: [] };
-  const diagnostics = compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch);
+  // Only the missing files are looked at again, one that is a folder being reported as one. A
+  // missing folder's files are not (a tree not rendered yet misses every file).
+  const isFolder = (p: string) => lstatSync(path.join(root, p), { throwIfNoEntry: false })?.isDirectory() === true;
+  const parents = new Map<string, boolean>();
+  const parentIsFolder = (p: string) => {
+    const parent = p.slice(0, p.lastIndexOf('/'));
+    let is = parents.get(parent);
+    if (is === undefined) parents.set(parent, (is = isFolder(parent)));
+    return is;
+  };
+  const folders = new Set(disk.missing.filter((p) => parentIsFolder(p) && isFolder(p)));
+  const diagnostics = compareTrees(r.files, disk.differing, disk.missing, (await import('diff')).createTwoFilesPatch, folders);
   const rendered = new Map<string, Manifest[]>();
   for (const m of r.manifests) pushTo(rendered, m.file, m);
   const manifests: Manifest[] = [];
@@ -560,7 +571,7 @@ async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, sta
   result.files = loaded.files;
   result.diagnostics.push(...r.diagnostics);
   if (!r.render) return undefined;
-  const drift = await phase('drift', () => driftStage(r.render!, disk));
+  const drift = await phase('drift', () => driftStage(r.render!, disk, o.root));
   result.manifests = drift.manifests;
   result.diagnostics.push(...drift.diagnostics);
   if (stages.has('drift')) {

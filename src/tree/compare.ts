@@ -14,8 +14,9 @@ export type CreatePatch = (oldName: string, newName: string, oldText: string, ne
  * disk that is not the render's (changed, or not rendered at all), `missing`
  * the rendered files not on disk. Every other file is equal, and is not
  * looked at: a tree of 200,000 files with three edited costs three lookups.
+ * `folders`: the missing files that are folders on disk, which render replaces.
  */
-export function compareTrees(expected: ReadonlyMap<string, string>, differing: ReadonlyMap<string, string>, missing: readonly string[], createTwoFilesPatch: CreatePatch): Diagnostic[] {
+export function compareTrees(expected: ReadonlyMap<string, string>, differing: ReadonlyMap<string, string>, missing: readonly string[], createTwoFilesPatch: CreatePatch, folders: ReadonlySet<string> = new Set()): Diagnostic[] {
   const out: Diagnostic[] = [];
   let diffs = 0;
   const patch = (p: string, before: string, after: string): string | undefined => {
@@ -33,7 +34,9 @@ export function compareTrees(expected: ReadonlyMap<string, string>, differing: R
     const have = differing.get(p);
     if (want === have) continue;
     if (have === undefined) {
-      out.push(diagnostic('drift/missing', `${p} is missing: render would create it`, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, '', want!)) }));
+      // A folder at the path is what the user sees there: "missing" alone would not say why.
+      const message = folders.has(p) ? `${p} is a folder where render writes a file: render would replace the folder with the file` : `${p} is missing: render would create it`;
+      out.push(diagnostic('drift/missing', message, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, '', want!)) }));
     } else if (want === undefined) {
       out.push(diagnostic('drift/extra', `${p} is not produced by any template: render would delete it`, { file: { path: p, line: 1, column: 1 }, hint, ...detail(patch(p, have, '')) }));
     } else {

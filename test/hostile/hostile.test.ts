@@ -148,6 +148,22 @@ describe('a folder in rendered/ where render writes a file', () => {
     for (const leftover of ['.rendered.swap', '.rendered.previous', '.rendered.staging']) expect(existsSync(path.join(root, leftover))).toBe(false);
     expect((await cli(root, 'check', '--no-cache', '--allow-no-base')).exitCode).toBe(0);
   });
+
+  it('is reported by check as a folder that render would replace, and a file gone as missing', async () => {
+    const root = await tempRepo({ rendered: true });
+    const folder = 'rendered/database/networkpolicy-allow-tenants-to-redis.yaml';
+    const gone = 'rendered/ai-agents-test-tenant-b/limitrange-tenant-limits.yaml';
+    await rm(path.join(root, folder));
+    await mkdir(path.join(root, folder));
+    await rm(path.join(root, gone));
+    const r = await cli(root, 'check', '--no-cache', '--allow-no-base', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const missing = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; message: string; file?: { path: string } }[] }).diagnostics.filter((d) => d.ruleId === 'drift/missing');
+    expect(missing.map((d) => [d.file?.path, d.message])).toEqual([
+      [gone, `${gone} is missing: render would create it`],
+      [folder, `${folder} is a folder where render writes a file: render would replace the folder with the file`],
+    ]);
+  });
 });
 
 describe('a cache folder inside rendered/ or templates/', () => {
