@@ -4,7 +4,7 @@ import { exitCodeFor } from '../diagnostics/diagnostic.js';
 import type { CheckResult } from '../diagnostics/result.js';
 import { runPipeline, type PipelineResult } from '../pipeline.js';
 import { version } from '../version.js';
-import { parseShard } from '../tenants/shard.js';
+import { parseShard, type Shard } from '../tenants/shard.js';
 import { parseOptions, resolveRoot, UsageError } from './options.js';
 import { checkSpec } from './specs.js';
 import { cacheLine, cacheWarning, findingsLine, renderCache, workerCount } from './cache.js';
@@ -23,11 +23,11 @@ export function docsBase(env: Record<string, string | undefined>): string | unde
   return `${server.replace(/\/+$/, '')}/${repo}/blob/${sha && /^[0-9a-f]{7,40}$/.test(sha) ? sha : 'HEAD'}/`;
 }
 
-/** What the formatters get from a pipeline run. */
-export function checkResult(r: PipelineResult): CheckResult {
+/** What the formatters get from a pipeline run (of one shard, when given). */
+export function checkResult(r: PipelineResult, shard?: Shard): CheckResult {
   return {
     diagnostics: r.diagnostics,
-    summary: { files: r.files, objects: r.checked?.objects ?? r.manifests.length, tenants: r.checked?.tenants ?? r.config?.tenants.length ?? 0 },
+    summary: { files: r.files, objects: r.checked?.objects ?? r.manifests.length, tenants: r.checked?.tenants ?? r.config?.tenants.length ?? 0, ...(shard ? { shard: `${shard.index}/${shard.count}` } : {}) },
     rules: findingDescriptors(),
     sections: r.sections,
     ...(r.config ? { tenants: r.config.tenants.map((t) => ({ id: t.id, name: t.name, namespace: t.namespace, tier: t.tierName, ...(t.cluster ? { cluster: t.cluster } : {}) })) } : {}),
@@ -59,7 +59,7 @@ export const check: Command = {
       noBase: values['allow-no-base'] ? 'ignore' : ctx.env.CI === 'true' || ctx.env.CI === '1' ? 'error' : 'warn',
     });
     const pauses = await gc?.();
-    const result = checkResult(r);
+    const result = checkResult(r, shard);
     const color = wantsColor(ctx) && values.format === 'text';
     const { formatters } = await import('../output/index.js');
     const docsBaseUrl = docsBase(ctx.env);

@@ -67,7 +67,8 @@ export interface TenantFacts {
 /** Everything a run found, in the one shape every formatter takes. */
 export interface CheckResult {
   diagnostics: Diagnostic[];
-  summary: { files: number; objects: number; tenants: number };
+  /** `shard`: with `check --shard I/N`, which part this run checked (`I/N`); the counts are that part's. */
+  summary: { files: number; objects: number; tenants: number; shard?: string };
   rules: RuleDescriptor[];
   sections?: Section[];
   /** The tenants checked, in tenants.yaml order (absent when tenants.yaml did not load). */

@@ -84,7 +84,7 @@ export const markdown: Formatter = (result) => {
   const out = [
     `## tenantctl check: ${failed ? '❌ failed' : '✅ passed'}`,
     '',
-    `${counts} in ${plural(result.summary.objects, 'object')} of ${plural(result.summary.tenants, 'tenant')}${c.waived ? ` (${c.waived} waived)` : ''}.`,
+    `${counts} in ${plural(result.summary.objects, 'object')} of ${plural(result.summary.tenants, 'tenant')}${result.summary.shard ? ` (shard ${result.summary.shard})` : ''}${c.waived ? ` (${c.waived} waived)` : ''}.`,
     ...findings(result.diagnostics),
   ];
   for (const s of result.sections ?? []) {

@@ -121,6 +121,9 @@ export const sarif: Formatter = (result, opts) => {
     runs: [
       {
         tool: { driver: { name: 'tenantctl', version: opts.toolVersion, rules: rules.map((r) => ruleEntry(r, opts.docsBaseUrl)) } },
+        // Code scanning keeps one analysis per tool and category for a commit: each shard's upload is
+        // its own category (the id up to its last "/"), or the last shard uploaded would replace the others.
+        ...(result.summary.shard ? { automationDetails: { id: `tenantctl/shard-${result.summary.shard.replace('/', '-of-')}/` } } : {}),
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
         invocations: [{ executionSuccessful: !result.diagnostics.some((d) => d.kind === 'failure') }],
         results,

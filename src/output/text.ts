@@ -118,7 +118,7 @@ function groupByFile(ds: readonly Diagnostic[]): Map<string | undefined, Diagnos
 }
 
 function summaryLine(result: CheckResult, p: Palette): string {
-  const checked = `${plural(result.summary.objects, 'object')}, ${plural(result.summary.tenants, 'tenant')} checked`;
+  const checked = `${plural(result.summary.objects, 'object')}, ${plural(result.summary.tenants, 'tenant')} checked${result.summary.shard ? ` in shard ${result.summary.shard}` : ''}`;
   const c = countDiagnostics(result.diagnostics);
   if (result.diagnostics.length === 0) return `${p.added('✓')} no findings: ${checked}`;
   const notes: string[] = [];

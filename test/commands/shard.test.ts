@@ -95,6 +95,28 @@ describe('check --shard I/N', () => {
     expect(summary.tenants).toBe(TENANTS.filter((id) => shardOfTenant(id, n) === other).length);
   });
 
+  it('every format names the shard it reports, and a full run names none', async () => {
+    const n = 3;
+    const run = (format: string, ...shard: string[]) => cli(root, 'check', '--format', format, '--allow-no-base', ...shard);
+    for (const i of [1, 2]) {
+      const s = ['--shard', `${i}/${n}`];
+      expect((await run('text', ...s)).stdout).toMatch(new RegExp(`tenants? checked in shard ${i}/${n}\\n$`));
+      expect((await run('markdown', ...s)).stdout).toMatch(new RegExp(`of \\d+ tenants? \\(shard ${i}/${n}\\)`));
+      expect((await run('html', ...s)).stdout).toContain(`· shard ${i}/${n}`);
+      expect((JSON.parse((await run('json', ...s)).stdout) as { summary: { shard?: string } }).summary.shard).toBe(`${i}/${n}`);
+      // Code scanning keeps one analysis per category and commit: each shard's SARIF is a category of its own.
+      const sarif = JSON.parse((await run('sarif', ...s)).stdout) as { runs: { automationDetails?: { id: string } }[] };
+      expect(sarif.runs[0]!.automationDetails).toEqual({ id: `tenantctl/shard-${i}-of-${n}/` });
+    }
+    // The GitHub format prints nothing without findings: shard-t01's shard has one.
+    const owner = shardOfTenant('shard-t01', n);
+    expect((await run('github', '--shard', `${owner}/${n}`)).stdout).toMatch(new RegExp(`tenants \\(shard ${owner}/${n}\\)\\n`));
+    const full = await run('text');
+    expect(full.stdout).not.toMatch(/in shard \d/);
+    expect((JSON.parse((await run('json')).stdout) as { summary: Record<string, unknown> }).summary).not.toHaveProperty('shard');
+    expect((JSON.parse((await run('sarif')).stdout) as { runs: Record<string, unknown>[] }).runs[0]).not.toHaveProperty('automationDetails');
+  });
+
   it('input that stops the run fails every shard', async () => {
     const broken = await tempRepo({ tenants: (await twelveTenants()).replace('tier: standard', 'tier: no-such-tier') });
     for (const s of ['1/2', '2/2']) expect((await cli(broken, 'check', '--allow-no-base', '--shard', s)).exitCode).toBe(2);

@@ -160,5 +160,5 @@ ${findingsSection(result, opts)}
 }
 
 export function checkSubtitle(result: CheckResult, opts: FormatOptions): string {
-  return `tenantctl ${opts.toolVersion} · ${plural(result.summary.tenants, 'tenant')}, ${plural(result.summary.objects, 'object')} in ${plural(result.summary.files, 'file')}`;
+  return `tenantctl ${opts.toolVersion} · ${plural(result.summary.tenants, 'tenant')}, ${plural(result.summary.objects, 'object')} in ${plural(result.summary.files, 'file')}${result.summary.shard ? ` · shard ${result.summary.shard}` : ''}`;
 }
