@@ -1,10 +1,10 @@
 import { existsSync, realpathSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { UsageError } from './options.js';
 import { OUT_DIR, TEMPLATES_DIR } from '../platform/index.js';
 import { defaultCacheDir, RenderCache } from '../render/cache.js';
 import type { RenderResult } from '../render/render.js';
+import { usableCores } from '../cores.js';
 
 /** The render cache the options ask for: none with --no-cache, else --cache-dir or the default folder under the root. */
 export function renderCache(values: { 'cache-dir'?: string | undefined; 'no-cache'?: boolean | undefined }, root: string, cwd: string): RenderCache | undefined {
@@ -57,7 +57,7 @@ export function cacheLine(label: string, stats: RenderResult['cache']): string {
 
 /** --workers N: a whole number from 1; by default as many as the cores the process may use. */
 export function workerCount(value: string | undefined): number {
-  if (value === undefined) return availableParallelism();
+  if (value === undefined) return usableCores();
   if (!/^[1-9]\d{0,3}$/.test(value)) throw new UsageError(`--workers takes a whole number from 1 (got ${JSON.stringify(value)})`);
   return Number(value);
 }

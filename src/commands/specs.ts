@@ -15,7 +15,7 @@ const quietOption = {
 const cacheOptions = {
   'cache-dir': { type: 'string', value: 'DIR', help: 'folder of the per-tenant render cache (default: node_modules/.cache/tenantctl under the root)' },
   'no-cache': { type: 'boolean', help: 'render every tenant; read and write no cache (wins over --cache-dir)' },
-  workers: { type: 'string', value: 'N', help: 'threads that render the tenants the cache does not have (default: the available cores; 1: none besides this one)' },
+  workers: { type: 'string', value: 'N', help: 'threads that render the tenants the cache does not have (default: the cores this process can use, fewer than the machine has under a container CPU limit; 1: none besides this one)' },
 } as const satisfies OptionSpecs;
 
 /** For the commands a large repository makes slow (render, check): where the time and the memory went. */

@@ -1,8 +1,8 @@
 import { fileURLToPath } from 'node:url';
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { digestLine, digestTab } from './digest.js';
 import type { Listing, TreePart } from './list.js';
+import { usableCores } from '../cores.js';
 
 /**
  * The output folder as a reader thread saw it: its listing and the digest of
@@ -91,7 +91,7 @@ export const TREE_PARTS = 2;
  * the longest path of a render where one tenant changed), so two threads
  * halve it while the render keeps the main thread busy.
  */
-export const READER_THREADS = Math.min(TREE_PARTS, availableParallelism());
+export const READER_THREADS = Math.min(TREE_PARTS, usableCores());
 
 /** Where part `i` of `of` keeps its stat index: each part's index holds its own files. */
 export const partIndexFile = (indexFile: string, i: number, of: number): string => (of === 1 ? indexFile : `${indexFile}-${i + 1}of${of}`);
