@@ -36,7 +36,7 @@ export function cpuQuota(root = '/'): number | undefined {
   for (const line of membership.split('\n')) {
     const m = /^\d+:([^:]*):(\/.*)$/.exec(line);
     if (!m) continue;
-    const [, controllers, group] = m as unknown as [string, string, string];
+    const [controllers, group] = [m[1]!, m[2]!];
     if (controllers === '') {
       for (const dir of groupAndAncestors(path.join(root, 'sys/fs/cgroup'), group)) take(v2Limit(readOr(path.join(dir, 'cpu.max'))));
     } else if (controllers.split(',').includes('cpu')) {
