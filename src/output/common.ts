@@ -27,6 +27,11 @@ export function formatObject(o: ObjectRef): string {
   return o.namespace ? `${o.kind}/${o.namespace}/${o.name}` : `${o.kind}/${o.name}`;
 }
 
+/** With --shard: `shard I/N` in the form a format gives it (`wrap`); '' for a full run. */
+export function shardNote(summary: { shard?: string }, wrap: (note: string) => string): string {
+  return summary.shard ? wrap(`shard ${summary.shard}`) : '';
+}
+
 export function plural(n: number, word: string, many = `${word}s`): string {
   return `${n} ${n === 1 ? word : many}`;
 }

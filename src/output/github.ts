@@ -1,5 +1,5 @@
 import { sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
-import { formatObject } from './common.js';
+import { formatObject, shardNote } from './common.js';
 import type { Formatter } from './types.js';
 
 /*
@@ -63,7 +63,7 @@ export const github: Formatter = (result) => {
   const count = (sev: Severity) => sorted.filter((d) => d.severity === sev && !d.waived).length;
   const hidden = sorted.filter((d) => !shown.has(d));
   lines.push(
-    `tenantctl: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + sorted.filter((d) => d.waived).length} notice(s) in ${result.summary.objects} objects of ${result.summary.tenants} tenants${result.summary.shard ? ` (shard ${result.summary.shard})` : ''}`,
+    `tenantctl: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + sorted.filter((d) => d.waived).length} notice(s) in ${result.summary.objects} objects of ${result.summary.tenants} tenants${shardNote(result.summary, (n) => ` (${n})`)}`,
   );
   if (hidden.length > 0) {
     lines.push(`${hidden.length} more finding(s) below are not annotations (GitHub shows ${ANNOTATIONS_PER_STEP} errors and ${ANNOTATIONS_PER_STEP} warnings per step):`);

@@ -1,7 +1,7 @@
 import { exitCodeFor, formatLocation, sortDiagnostics, type Diagnostic } from '../diagnostics/diagnostic.js';
 import type { QuotaHeadroomJson, TenantMatrixJson } from '../diagnostics/result.js';
 import { formatQuantity, parseQuantity } from '../manifest/quantity.js';
-import { compareStrings, countDiagnostics, formatObject, plural, severityPhrase } from './common.js';
+import { compareStrings, countDiagnostics, formatObject, plural, severityPhrase, shardNote } from './common.js';
 import type { Formatter } from './types.js';
 
 /*
@@ -84,7 +84,7 @@ export const markdown: Formatter = (result) => {
   const out = [
     `## tenantctl check: ${failed ? '❌ failed' : '✅ passed'}`,
     '',
-    `${counts} in ${plural(result.summary.objects, 'object')} of ${plural(result.summary.tenants, 'tenant')}${result.summary.shard ? ` (shard ${result.summary.shard})` : ''}${c.waived ? ` (${c.waived} waived)` : ''}.`,
+    `${counts} in ${plural(result.summary.objects, 'object')} of ${plural(result.summary.tenants, 'tenant')}${shardNote(result.summary, (n) => ` (${n})`)}${c.waived ? ` (${c.waived} waived)` : ''}.`,
     ...findings(result.diagnostics),
   ];
   for (const s of result.sections ?? []) {

@@ -1,5 +1,5 @@
 import { formatLocation, sortDiagnostics, type Diagnostic, type Severity } from '../diagnostics/diagnostic.js';
-import { countDiagnostics, formatObject, plural, severityPhrase } from './common.js';
+import { countDiagnostics, formatObject, plural, severityPhrase, shardNote } from './common.js';
 import type { CheckResult, Formatter } from './types.js';
 import { escapeChar, hiddenCharInText } from '../diagnostics/characters.js';
 
@@ -118,7 +118,7 @@ function groupByFile(ds: readonly Diagnostic[]): Map<string | undefined, Diagnos
 }
 
 function summaryLine(result: CheckResult, p: Palette): string {
-  const checked = `${plural(result.summary.objects, 'object')}, ${plural(result.summary.tenants, 'tenant')} checked${result.summary.shard ? ` in shard ${result.summary.shard}` : ''}`;
+  const checked = `${plural(result.summary.objects, 'object')}, ${plural(result.summary.tenants, 'tenant')} checked${shardNote(result.summary, (n) => ` in ${n}`)}`;
   const c = countDiagnostics(result.diagnostics);
   if (result.diagnostics.length === 0) return `${p.added('✓')} no findings: ${checked}`;
   const notes: string[] = [];

@@ -1,6 +1,6 @@
 import { exitCodeFor, formatLocation, sortDiagnostics, type Diagnostic } from '../../diagnostics/diagnostic.js';
 import type { CheckResult } from '../../diagnostics/result.js';
-import { countDiagnostics, formatObject, plural, severityPhrase } from '../common.js';
+import { countDiagnostics, formatObject, plural, severityPhrase, shardNote } from '../common.js';
 import type { FormatOptions } from '../types.js';
 import { CLIENT_SCRIPT } from './client.js';
 import { reportData, type ReportData } from './data.js';
@@ -160,5 +160,5 @@ ${findingsSection(result, opts)}
 }
 
 export function checkSubtitle(result: CheckResult, opts: FormatOptions): string {
-  return `tenantctl ${opts.toolVersion} · ${plural(result.summary.tenants, 'tenant')}, ${plural(result.summary.objects, 'object')} in ${plural(result.summary.files, 'file')}${result.summary.shard ? ` · shard ${result.summary.shard}` : ''}`;
+  return `tenantctl ${opts.toolVersion} · ${plural(result.summary.tenants, 'tenant')}, ${plural(result.summary.objects, 'object')} in ${plural(result.summary.files, 'file')}${shardNote(result.summary, (n) => ` · ${n}`)}`;
 }
