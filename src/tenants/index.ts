@@ -31,18 +31,20 @@ export function loadTenantsText(text: string, file: string): { config?: TenantsC
 }
 
 /** What to do about a tenants file that cannot be read depends on why: it is elsewhere, it is a folder, or it may not be read. */
+const elsewhere = (): string => 'run from the repository root or pass --root DIR';
+const noAccess = (shown: string): string => `give the user running tenantctl read access to ${shown}`;
 const UNREADABLE_HINTS: Record<string, (shown: string) => string> = {
-  ENOENT: () => 'run from the repository root or pass --root DIR',
-  ENOTDIR: () => 'run from the repository root or pass --root DIR',
+  ENOENT: elsewhere,
+  ENOTDIR: elsewhere,
   EISDIR: (shown) => `${shown} is a folder: it must be the file that lists the platform settings and the tenants`,
-  EACCES: (shown) => `give the user running tenantctl read access to ${shown}`,
-  EPERM: (shown) => `give the user running tenantctl read access to ${shown}`,
+  EACCES: noAccess,
+  EPERM: noAccess,
 };
 
 /** The failure for a tenants file that cannot be read, with what to do about it (`at`: where to show it, for a caller that names the file). */
 export function unreadableTenantsFile(shownPath: string, cause: unknown, at?: { path: string; line: number; column: number }): Diagnostic {
   const code = (cause as NodeJS.ErrnoException).code ?? '';
-  const hint = (UNREADABLE_HINTS[code] ?? UNREADABLE_HINTS.ENOENT!)(shownPath);
+  const hint = (UNREADABLE_HINTS[code] ?? elsewhere)(shownPath);
   return diagnostic('input/tenants-file', `cannot read ${shownPath}: ${(cause as Error).message}`, { hint, ...(at ? { file: at } : {}) });
 }
 
