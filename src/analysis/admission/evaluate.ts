@@ -1,7 +1,7 @@
 import type { KubeObject } from '../../manifest/types.js';
 import { compile, isCompileError, toCel } from './cel.js';
 import { resourcesMatch } from './match.js';
-import { readPaths, valueAt } from './memo.js';
+import { memoKey, readPaths } from './memo.js';
 import type { AdmissionRequest, Decision, Verdict } from './model.js';
 import type { Binding, Policy, PolicySet } from './policy.js';
 import { isExemptConfiguration } from './resources.js';
@@ -76,35 +76,6 @@ const memo = new Map<string, Map<string, Outcome>>();
 let memoSize = 0;
 const MEMO_LIMIT = 200_000;
 
-/**
- * Objects in a key are written as a number standing for their JSON, so keys
- * stay short (a tenant's namespace object is read by every probe of that
- * tenant). Equal JSON gets the same number; each object is written once, as
- * objects read by expressions are never changed (see namespaceValues).
- */
-const objectIds = new WeakMap<object, number>();
-const idOfJson = new Map<string, number>();
-let nextId = 0;
-
-function keyPart(v: unknown): string {
-  // Length first, so no string can run into the next part; unlike JSON, nothing to escape.
-  if (typeof v === 'string') return `s${v.length}:${v}`;
-  if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
-  let id = objectIds.get(v);
-  if (id === undefined) {
-    const json = JSON.stringify(v);
-    id = idOfJson.get(json);
-    if (id === undefined) {
-      // Numbers are never reused, so forgetting old JSON only costs misses.
-      if (idOfJson.size >= MEMO_LIMIT) idOfJson.clear();
-      id = nextId++;
-      idOfJson.set(json, id);
-    }
-    objectIds.set(v, id);
-  }
-  return `#${id}`;
-}
-
 /** Evaluates, or reuses the result for the same expression over the same values at the paths it reads. */
 function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain): Outcome {
   const c = compile(text);
@@ -113,7 +84,7 @@ function evalExpr(text: string, bindings: Record<string, unknown>, plain?: Plain
   if (!pathsOf.has(text)) pathsOf.set(text, readPaths(c.ast));
   const paths = pathsOf.get(text);
   if (!paths) return c.run(bindings);
-  const key = paths.map((p) => keyPart(valueAt(plain[p[0] as keyof Plain](), p) ?? '\u0000absent')).join(',');
+  const key = memoKey(paths, (root) => plain[root as keyof Plain]());
   let byKey = memo.get(text);
   const hit = byKey?.get(key);
   if (hit) return hit;
