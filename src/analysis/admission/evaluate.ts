@@ -168,20 +168,22 @@ function evaluateBinding(policy: Policy, binding: Binding, r: AdmissionRequest, 
   }
 }
 
-const bindingIndex = new WeakMap<PolicySet, Map<string, Binding[]>>();
+const bindingIndex = new WeakMap<PolicySet, readonly (readonly [Policy, readonly Binding[]])[]>();
 
-function bindingsOf(set: PolicySet, policy: string): readonly Binding[] {
-  let index = bindingIndex.get(set);
-  if (!index) {
-    index = new Map();
+/** Each policy with the bindings that name it, in the set's order: worked out once per set, not per request. */
+function boundPolicies(set: PolicySet): readonly (readonly [Policy, readonly Binding[]])[] {
+  let pairs = bindingIndex.get(set);
+  if (!pairs) {
+    const byPolicy = new Map<string, Binding[]>();
     for (const b of set.bindings) {
-      const list = index.get(b.spec.policyName ?? '');
+      const list = byPolicy.get(b.spec.policyName ?? '');
       if (list) list.push(b);
-      else index.set(b.spec.policyName ?? '', [b]);
+      else byPolicy.set(b.spec.policyName ?? '', [b]);
     }
-    bindingIndex.set(set, index);
+    pairs = set.policies.map((p) => [p, byPolicy.get(p.name) ?? []] as const);
+    bindingIndex.set(set, pairs);
   }
-  return index.get(policy) ?? [];
+  return pairs;
 }
 
 export interface AdmitOptions {
@@ -205,11 +207,9 @@ export function admit(set: PolicySet, r: AdmissionRequest, namespaces: Namespace
   const lazyBase = () => (base ??= new Activation(r, namespaceObject));
   let request: Record<string, unknown> | undefined;
   const plain: Plain = { object: () => r.object, oldObject: () => r.oldObject, request: () => (request ??= requestPlain(r)), namespaceObject: () => namespaceObject, params: () => null };
-  for (const policy of set.policies) {
-    // semantics: bindingRequired
-    for (const binding of bindingsOf(set, policy.name)) {
-      evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain, word, failures);
-    }
+  // semantics: bindingRequired
+  for (const [policy, bindings] of boundPolicies(set)) {
+    for (const binding of bindings) evaluateBinding(policy, binding, r, namespaceObject, lazyBase, plain, word, failures);
   }
   // semantics: validationActions
   return { allowed: !failures.some((f) => f.actions.includes('Deny')), failures };

@@ -11,18 +11,28 @@ import type { MatchResources, RuleWithOperations } from './policy.js';
 
 const any = (list: readonly string[] | undefined, value: string) => !!list && (list.includes('*') || list.includes(value));
 
-/** semantics: resourceWildcards. */
+/** semantics: resourceWildcards. Asked for every pattern of every rule of every request, so it splits no strings. */
 function resourceMatches(patterns: readonly string[] | undefined, resource: string, subResource: string | undefined): boolean {
   if (!patterns) return false;
-  const full = subResource ? `${resource}/${subResource}` : resource;
-  return patterns.some((p) => {
+  for (const p of patterns) {
     if (p === '*/*') return true;
-    if (p === full) return true;
-    const [res, sub] = p.split('/') as [string, string | undefined];
-    if (sub === undefined) return res === '*' && !subResource;
-    if (!subResource) return false;
-    return (res === '*' || res === resource) && (sub === '*' || sub === subResource);
-  });
+    const slash = p.indexOf('/');
+    if (slash < 0) {
+      if (!subResource && (p === resource || p === '*')) return true;
+      continue;
+    }
+    if (!subResource) {
+      if (p === resource) return true;
+      continue;
+    }
+    if (p === `${resource}/${subResource}`) return true;
+    // As p.split('/') reads it: the part between the first slash and the next one, if any.
+    const end = p.indexOf('/', slash + 1);
+    const res = p.slice(0, slash);
+    const sub = p.slice(slash + 1, end < 0 ? undefined : end);
+    if ((res === '*' || res === resource) && (sub === '*' || sub === subResource)) return true;
+  }
+  return false;
 }
 
 export function ruleMatches(rule: RuleWithOperations, r: AdmissionRequest): boolean {

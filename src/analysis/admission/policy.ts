@@ -58,9 +58,10 @@ export interface Binding {
   manifest?: Manifest;
 }
 
+/** Never changed once built: the evaluator keeps what it works out of a set (evaluate.ts). */
 export interface PolicySet {
-  policies: Policy[];
-  bindings: Binding[];
+  readonly policies: readonly Policy[];
+  readonly bindings: readonly Binding[];
 }
 
 const isGroup = (o: { apiVersion: unknown }) => typeof o.apiVersion === 'string' && o.apiVersion.startsWith('admissionregistration.k8s.io/');

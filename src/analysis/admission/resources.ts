@@ -49,9 +49,19 @@ export function splitApiVersion(apiVersion: string): { group: string; version: s
 const byKind = new Map(TABLE.map(([apiVersion, kind, resource]) => [`${splitApiVersion(apiVersion).group}/${kind}`, resource]));
 const byResource = new Map(TABLE.map(([apiVersion, kind, resource]) => [`${splitApiVersion(apiVersion).group}/${resource}`, { apiVersion, kind }]));
 
-export function resourceOf(apiVersion: string, kind: string): GroupVersionResource {
-  const { group, version } = splitApiVersion(apiVersion);
-  return { group, version, resource: byKind.get(`${group}/${kind}`) ?? `${kind.toLowerCase()}s` };
+/** By apiVersion, then kind: asked for every request, of a few distinct kinds. Never changed by callers (requestFor copies it). */
+const resources = new Map<string, Map<string, Readonly<GroupVersionResource>>>();
+
+export function resourceOf(apiVersion: string, kind: string): Readonly<GroupVersionResource> {
+  let ofVersion = resources.get(apiVersion);
+  if (!ofVersion) resources.set(apiVersion, (ofVersion = new Map()));
+  let r = ofVersion.get(kind);
+  if (!r) {
+    const { group, version } = splitApiVersion(apiVersion);
+    r = { group, version, resource: byKind.get(`${group}/${kind}`) ?? `${kind.toLowerCase()}s` };
+    ofVersion.set(kind, r);
+  }
+  return r;
 }
 
 /** The kind served as `group/resource`, for typing `object` in expressions; undefined for resources outside the table. */
