@@ -66,19 +66,26 @@ export function tenantQuotas(manifests: readonly Manifest[], config: TenantsConf
 /** One tenant's report from the objects in its namespace. */
 export function quotaOf(tenant: string, objects: readonly KubeObject[]): TenantQuota {
   const a = analyzeQuota(objects);
-  const rows = new Map<string, QuotaRow>();
+  // Rows in the order first seen; by quota, then resource (no key strings: this runs for every tenant).
+  const rows: QuotaRow[] = [];
+  const byQuota = new Map<string, Map<string, QuotaRow>>();
   for (const s of a.scenarios) {
     for (const q of s.quotas) {
+      let ofQuota = byQuota.get(q.quota);
+      if (!ofQuota) byQuota.set(q.quota, (ofQuota = new Map()));
       for (const r of q.resources) {
-        const key = `${q.quota}\u0000${r.resource}`;
-        const row = rows.get(key) ?? { quota: q.quota, resource: r.resource, hard: r.hard, used: { steady: 0n, hpaMax: 0n, rollout: 0n, rolloutAtHpaMax: 0n }, headroom: r.headroom };
+        let row = ofQuota.get(r.resource);
+        if (!row) {
+          row = { quota: q.quota, resource: r.resource, hard: r.hard, used: { steady: 0n, hpaMax: 0n, rollout: 0n, rolloutAtHpaMax: 0n }, headroom: r.headroom };
+          ofQuota.set(r.resource, row);
+          rows.push(row);
+        }
         row.used[s.scenario] = r.used;
         row.headroom = minQuantity(row.headroom, r.headroom);
-        rows.set(key, row);
       }
     }
   }
-  return { tenant, fits: a.scenarios.every((s) => s.fits) && a.rejections.length === 0, rejections: a.rejections.length, rows: [...rows.values()] };
+  return { tenant, fits: a.scenarios.every((s) => s.fits) && a.rejections.length === 0, rejections: a.rejections.length, rows };
 }
 
 function table(rows: string[][]): string[] {

@@ -17,6 +17,7 @@ import {
   type ResourceFit,
   type Scenario,
   type ScenarioResult,
+  type Term,
   type WorkloadUsage,
 } from './types.js';
 
@@ -127,19 +128,29 @@ function analyze(objects: readonly KubeObject[], options: QuotaOptions): QuotaAn
   return { workloads, scenarios: results, rejections };
 }
 
-/** `workloads`: those the quota's scopes select; `charges`: this resource's. */
+/**
+ * `workloads`: those the quota's scopes select; `charges`: this resource's.
+ * Asked for every resource of every quota in every scenario of every tenant,
+ * so it makes one array and no intermediate ones.
+ */
 function fitOf(resource: string, q: QuotaRef, scenario: Scenario, workloads: readonly WorkloadUsage[], charges: readonly Charge[]): ResourceFit {
   const hard = q.hard[resource] ?? 0n;
+  const terms: Term[] = [];
+  let used = 0n;
+  for (const w of workloads) {
+    const perPod = w.perPod[resource] ?? 0n;
+    const replicas = w.replicas[scenario];
+    if (perPod > 0n && replicas > 0) {
+      terms.push({ workload: w.name, replicas, perPod });
+      used += BigInt(replicas) * perPod;
+    }
+  }
   // An unscoped quota charges everything; a scoped one only the pods (or claims) its scopes select.
-  const terms = [
-    ...workloads
-      .filter((w) => (w.perPod[resource] ?? 0n) > 0n && w.replicas[scenario] > 0)
-      .map((w) => ({ workload: w.name, replicas: w.replicas[scenario], perPod: w.perPod[resource] ?? 0n })),
-    ...charges
-      .filter((c) => q.scopes.length === 0 || (c.claim !== undefined && claimMatches(q.scopes, c.claim)))
-      .filter((c) => c.resource === resource && c.count[scenario] > 0 && c.amount > 0n)
-      .map((c) => ({ workload: c.label, replicas: c.count[scenario], perPod: c.amount })),
-  ];
-  const used = terms.reduce((sum, t) => sum + BigInt(t.replicas) * t.perPod, 0n);
+  for (const c of charges) {
+    if (q.scopes.length > 0 && (c.claim === undefined || !claimMatches(q.scopes, c.claim))) continue;
+    if (c.resource !== resource || !(c.count[scenario] > 0) || !(c.amount > 0n)) continue;
+    terms.push({ workload: c.label, replicas: c.count[scenario], perPod: c.amount });
+    used += BigInt(c.count[scenario]) * c.amount;
+  }
   return { resource, used, hard, headroom: hard - used, fits: used <= hard, terms };
 }
