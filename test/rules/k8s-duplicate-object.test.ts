@@ -69,4 +69,18 @@ describe('k8s/duplicate-object', () => {
     ]);
     expect(diagnostics).toEqual([]);
   });
+
+  it('tells same-named objects of one kind in different API groups apart, and finds the duplicate of each', async () => {
+    const deployment = (apiVersion: string) => `apiVersion: ${apiVersion}\nkind: Deployment\nmetadata:\n  name: api\n  namespace: ai-agents-test-tenant-a\nspec: {}\n`;
+    const { diagnostics, fixture } = await runRule(duplicateObject, [
+      // The bundled apps/v1 Deployment api is in workloads/; these sort after it.
+      { file: `${tenantA}/workloads/zz-a.yaml`, text: deployment('example.com/v1') },
+      { file: `${tenantA}/workloads/zz-b.yaml`, text: deployment('other.example.com/v1alpha1') },
+      { file: `${tenantA}/workloads/zz-c.yaml`, text: deployment('example.com/v2') },
+      { file: `${tenantA}/workloads/zz-d.yaml`, text: deployment('other.example.com/v1') },
+    ]);
+    expect(diagnostics.map((d) => d.file?.path)).toEqual([`${tenantA}/workloads/zz-c.yaml`, `${tenantA}/workloads/zz-d.yaml`]);
+    expect(expectFinding(diagnostics, fixture, id, `${tenantA}/workloads/zz-c.yaml`, 'name: api').message).toContain(`already defined at ${tenantA}/workloads/zz-a.yaml:4`);
+    expect(expectFinding(diagnostics, fixture, id, `${tenantA}/workloads/zz-d.yaml`, 'name: api').message).toContain(`already defined at ${tenantA}/workloads/zz-b.yaml:4`);
+  });
 });

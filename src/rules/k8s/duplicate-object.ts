@@ -1,13 +1,8 @@
-import { headKey, headOf, type ObjectHead } from '../../manifest/types.js';
+import { apiGroupOf, headOf, type ObjectHead } from '../../manifest/types.js';
 import { clusterFolder, isClusterScoped } from '../../platform/layout.js';
 import type { Manifest, Rule } from '../types.js';
 
 type Messages = 'duplicate';
-
-/** Identity as the API server sees it: the version is not part of it, nor a namespace on a cluster-scoped kind. */
-function identity(h: ObjectHead): string {
-  return headKey(h, isClusterScoped(h.kind) ? '' : h.namespace);
-}
 
 /**
  * The tree may hold one sub-tree per cluster (rendered/<cluster>/<namespace>/…):
@@ -41,15 +36,46 @@ export const duplicateObject: Rule<Messages> = {
     },
   },
   checkAll(manifests, ctx) {
-    const seen = new Map<string, Manifest>();
+    /**
+     * The first manifest of each object, by cluster root, namespace, kind and
+     * name, and among those by API group: identity as the API server sees it,
+     * where the version is not part of it, nor a namespace on a cluster-scoped
+     * kind ('' here). Keyed by the heads' own strings: this visits every object of the
+     * tree, so no key string is built per object.
+     */
+    const seen = new Map<string, Map<string, Map<string, Map<string, Manifest | Manifest[]>>>>();
+    // Objects come folder by folder: the last root and namespace looked up are asked first.
+    let lastRoot: string | undefined;
+    let lastNs: string | undefined;
+    let lastKinds: Map<string, Map<string, Manifest | Manifest[]>> | undefined;
     // Read through the heads: this visits every object of the tree, and must not parse them.
     for (const m of manifests) {
       const h = headOf(m);
       if (!h.name) continue;
-      const key = `${clusterRootOf(m, h)}|${identity(h)}`;
-      const first = seen.get(key);
+      const root = clusterRootOf(m, h);
+      const ns = isClusterScoped(h.kind) ? '' : (h.namespace ?? '');
+      if (root !== lastRoot || ns !== lastNs || lastKinds === undefined) {
+        let namespaces = seen.get(root);
+        if (!namespaces) seen.set(root, (namespaces = new Map()));
+        let kinds = namespaces.get(ns);
+        if (!kinds) namespaces.set(ns, (kinds = new Map()));
+        lastRoot = root;
+        lastNs = ns;
+        lastKinds = kinds;
+      }
+      let names = lastKinds.get(h.kind);
+      if (!names) lastKinds.set(h.kind, (names = new Map()));
+      const prior = names.get(h.name);
+      if (prior === undefined) {
+        names.set(h.name, m);
+        continue;
+      }
+      const group = apiGroupOf(h.apiVersion);
+      const same = (p: Manifest) => apiGroupOf(headOf(p).apiVersion) === group;
+      const first = Array.isArray(prior) ? prior.find(same) : same(prior) ? prior : undefined;
       if (!first) {
-        seen.set(key, m);
+        if (Array.isArray(prior)) prior.push(m);
+        else names.set(h.name, [prior, m]);
         continue;
       }
       const at = `${first.file}:${first.locate('/metadata/name').line}`;
