@@ -59,6 +59,8 @@ describe('the CPU limit of the process', () => {
   it('caps the cores used, rounded up, never below one', async () => {
     expect(usableCores(await fakeRoot({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '50000 100000\n' }))).toBe(1);
     expect(usableCores(await fakeRoot({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '100000 100000\n' }))).toBe(1);
+    // 1.5 CPUs: two threads where the machine has them (rounded down it would be one).
+    expect(usableCores(await fakeRoot({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '150000 100000\n' }))).toBe(Math.min(2, availableParallelism()));
     expect(usableCores(await fakeRoot({ 'proc/self/cgroup': '0::/\n', 'sys/fs/cgroup/cpu.max': '6400000 100000\n' }))).toBe(availableParallelism());
     expect(usableCores(await fakeRoot({}))).toBe(availableParallelism());
   });
