@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 
 /**
@@ -30,6 +31,13 @@ const checksum: (pieces: readonly Uint8Array[]) => string =
 /** The framed file as pieces to write one after another: the header, then the body's pieces as given. */
 export function framed(magic: string, body: readonly Uint8Array[]): Uint8Array[] {
   return [Buffer.from(`${magic} ${checksum(body)}\n`, 'utf8'), ...body];
+}
+
+/** Writes the pieces one after another into an open file, each however many calls it takes. */
+export function writeAll(fd: number, pieces: readonly Uint8Array[]): void {
+  for (const piece of pieces) {
+    for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
+  }
 }
 
 export function frame(magic: string, body: Buffer): Buffer {

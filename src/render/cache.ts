@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pushTo } from '../collections.js';
-import { frame, framed, unframe } from '../framing.js';
+import { frame, framed, unframe, writeAll } from '../framing.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
 import type { KubeObject, Manifest, ObjectHead } from '../manifest/types.js';
@@ -304,16 +304,17 @@ export class RenderCache {
     for (const [kind, pack] of this.packs) {
       if (pack.puts.length === 0) continue;
       const folder = path.join(this.dir, FINDINGS_FOLDER, kind);
-      const chunk = logChunk(pack.puts);
-      if (pack.packBytes > 0 && pack.logBytes + chunk.length <= pack.packBytes * LOG_SHARE) {
+      // Without a pack there is nothing to append to (a first run writes every tenant's entries): no chunk is made only to be dropped.
+      const chunk = pack.packBytes > 0 ? logChunk(pack.puts) : undefined;
+      if (chunk && pack.logBytes + chunk.length <= pack.packBytes * LOG_SHARE) {
         this.append(path.join(folder, LOG_FILE), chunk);
         pack.logBytes += chunk.length;
       } else {
-        const bytes = frameText(FINDINGS_MAGIC, encodePack(pack.entries));
-        this.write(folder, PACK_FILE, () => bytes);
+        const pieces = textFile(FINDINGS_MAGIC, encodePack(pack.entries));
+        this.write(folder, PACK_FILE, () => pieces);
         // The pack holds everything the log did; replaying the log over it again would only repeat puts it has.
         if (this.problem === undefined) rmSync(path.join(folder, LOG_FILE), { force: true });
-        pack.packBytes = bytes.length;
+        pack.packBytes = pieces.reduce((n, p) => n + p.length, 0);
         pack.logBytes = 0;
       }
       pack.puts = [];
@@ -405,17 +406,25 @@ export class RenderCache {
     if (!all || this.problem !== undefined) return;
     if (!all.changed && all.used.size === all.stored.size) return;
     const keep = new Map([...all.stored].filter(([id]) => all.used.has(id)));
-    this.write(path.join(this.dir, SUMMARY_FOLDER), SUMMARY_FILE, () => frameText(SUMMARY_MAGIC, encodeSummaries(keep)));
+    this.write(path.join(this.dir, SUMMARY_FOLDER), SUMMARY_FILE, () => textFile(SUMMARY_MAGIC, encodeSummaries(keep)));
     all.stored = keep;
     all.changed = false;
   }
 
-  private write(folder: string, key: string, bytes: () => Buffer): void {
+  /** Writes the file's pieces one after another (never joined into one copy) under a temporary name, then renames it. */
+  private write(folder: string, key: string, pieces: () => readonly Uint8Array[]): void {
     if (this.problem !== undefined) return;
     const tmp = path.join(folder, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
+    // A folder this write made holds only this file: nothing to prune (a first run writes 10,000 tenants' folders).
+    let made: string | undefined;
     try {
-      mkdirSync(folder, { recursive: true });
-      writeFileSync(tmp, bytes());
+      made = mkdirSync(folder, { recursive: true });
+      const fd = openSync(tmp, 'w');
+      try {
+        writeAll(fd, pieces());
+      } finally {
+        closeSync(fd);
+      }
       renameSync(tmp, path.join(folder, key));
     } catch (e) {
       try {
@@ -426,6 +435,7 @@ export class RenderCache {
       this.cannotWrite(e);
       return;
     }
+    if (made !== undefined) return;
     try {
       prune(folder, key);
     } catch {
@@ -490,7 +500,8 @@ function framedText<T>(bytes: Buffer | undefined, magic: string, decodeText: (te
   });
 }
 
-const frameText = (magic: string, text: string): Buffer => frame(magic, Buffer.from(text, 'utf8'));
+/** A text as the pieces of its framed file. */
+const textFile = (magic: string, text: string): Uint8Array[] => framed(magic, [Buffer.from(text, 'utf8')]);
 
 /** The file's bytes, or undefined when it cannot be read (a miss). */
 function readEntry(file: string): Buffer | undefined {
@@ -501,11 +512,11 @@ function readEntry(file: string): Buffer | undefined {
   }
 }
 
-function encode(tenant: string, key: string, value: CachedTenant): Buffer {
+function encode(tenant: string, key: string, value: CachedTenant): Uint8Array[] {
   const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
   const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o), storedHead(o.head)]), textBytes: texts.length };
-  // One copy: the pieces go behind the frame's header as they are.
-  return Buffer.concat(framed(MAGIC, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]));
+  // The pieces go behind the frame's header as they are, written one after another.
+  return framed(MAGIC, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]);
 }
 
 /** An entry's header, and the bytes of its texts and of its JSON. */

@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
-import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { type BigIntStats, closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { framed, unframe } from '../framing.js';
+import { framed, unframe, writeAll } from '../framing.js';
 import { contentDigest } from './digest.js';
 import { inWalkOrder, listTree, type Entry, type Listing, type Readdir, type TreePart } from './list.js';
 
@@ -72,9 +72,7 @@ function saveStatIndex(file: string, body: readonly Uint8Array[], magic: string)
     mkdirSync(path.dirname(file), { recursive: true });
     const fd = openSync(tmp, 'w');
     try {
-      for (const piece of framed(magic, body)) {
-        for (let at = 0; at < piece.length; ) at += writeSync(fd, piece, at, piece.length - at);
-      }
+      writeAll(fd, framed(magic, body));
     } finally {
       closeSync(fd);
     }
