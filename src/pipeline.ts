@@ -277,7 +277,26 @@ export async function renderToDisk(opts: RepoPaths & Caching & { holdsLock?: boo
   }
 }
 
-async function renderToDiskLocked(opts: RepoPaths & Caching): Promise<RenderedToDisk> {
+const renderToDiskLocked = (opts: RepoPaths & Caching): Promise<RenderedToDisk> => settled(opts.cache, () => writeRendered(opts));
+
+/**
+ * Runs `run`, then waits for the cache's writer thread (RenderCache.settle),
+ * whatever happened: the run ends with its entries on disk. What the thread
+ * could not write is reported as any problem of the cache is.
+ */
+async function settled<T extends { render?: RenderResult }>(cache: RenderCache | undefined, run: () => Promise<T>): Promise<T> {
+  let result: T;
+  try {
+    result = await run();
+  } finally {
+    await cache?.settle();
+  }
+  const problem = cache?.problem;
+  if (problem !== undefined && result.render?.cache && result.render.cache.problem === undefined) result.render.cache = { ...result.render.cache, problem };
+  return result;
+}
+
+async function writeRendered(opts: RepoPaths & Caching): Promise<RenderedToDisk> {
   const { root, outDir } = paths(opts);
   const timings: Timing[] = [];
   const timed = <T>(phase: string, fn: () => Promise<T>): Promise<T> => timeInto(timings, phase, fn);
@@ -588,7 +607,9 @@ async function loadAndCompare(o: Required<RepoPaths>, opts: PipelineOptions, sta
 }
 
 /** The one pipeline; see the module comment. */
-export async function runPipeline(opts: PipelineOptions): Promise<PipelineResult> {
+export const runPipeline = (opts: PipelineOptions): Promise<PipelineResult> => settled(opts.cache, () => runStages(opts));
+
+async function runStages(opts: PipelineOptions): Promise<PipelineResult> {
   const o = paths(opts);
   const stages = new Set(opts.stages ?? ALL_STAGES);
   const timings: Timing[] = [];

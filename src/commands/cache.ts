@@ -10,11 +10,12 @@ import { usableCores } from '../cores.js';
 export function renderCache(values: { 'cache-dir'?: string | undefined; 'no-cache'?: boolean | undefined }, root: string, cwd: string): RenderCache | undefined {
   if (values['no-cache']) return undefined;
   const given = values['cache-dir'];
-  if (given === undefined) return new RenderCache(defaultCacheDir(root));
+  // The run settles the cache before it ends (pipeline.ts): entries may be written on a thread of their own.
+  if (given === undefined) return new RenderCache(defaultCacheDir(root), { background: true });
   const dir = path.resolve(cwd, given);
   const clash = REPO_FOLDERS.find((f) => isWithin(realPath(dir), realPath(path.join(root, f.name))));
   if (clash) throw new UsageError(`--cache-dir ${given} is inside ${clash.name}/: ${clash.why}; put the cache outside it (by default it is node_modules/.cache/tenantctl under the repository)`);
-  return new RenderCache(dir);
+  return new RenderCache(dir, { background: true });
 }
 
 /** The repository's folders a cache must stay out of, and what would happen to it there. */

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pushTo } from '../collections.js';
-import { frame, framed, unframe, writeAll } from '../framing.js';
+import { frame, framed, unframe } from '../framing.js';
+import { entryFile, KEEP_PER_TENANT, writeCacheFile, writeFailure, type EntryTexts } from './cache-files.js';
+import { EntryWriter } from './entry-writer.js';
 import { version } from '../version.js';
 import { contentDigest, sha256Hex as sha256 } from '../tree/digest.js';
 import type { KubeObject, Manifest, ObjectHead } from '../manifest/types.js';
@@ -47,12 +49,11 @@ const SUMMARY_MAGIC = `tenantctl-render-summaries ${CACHE_FORMAT}`;
 /** In a folder of its own: writing prunes the folder it writes to down to two files. */
 const SUMMARY_FOLDER = 'summaries';
 const SUMMARY_FILE = 'render';
-const KEEP_PER_TENANT = 2;
 /** Entries decoded together by prefetch: well past the size from which V8 allocates a string outside the young generation (128 KiB). */
 const PREFETCH_BATCH_BYTES = 1 << 20;
+/** Entries a render must store for a thread of their own to pay (its start costs some 30 ms): as many as make the render workers pay. */
+const BACKGROUND_PUTS = 128;
 const LONE_SURROGATE = /\p{Surrogate}/u;
-/** A temporary file this old was left by a run that died before its rename. */
-const STALE_TEMP_MS = 10 * 60 * 1000;
 
 /** One object of a tenant's render, before the tree-wide duplicate check. */
 /** One object of a tenant's render, before the tree-wide duplicate check: where it goes (PlacedObject) and its texts. */
@@ -119,6 +120,11 @@ let identity: string | undefined;
 export interface RenderCacheOptions {
   /** Stands for the build (tests use it to play a new version); default toolIdentity(). */
   toolId?: string;
+  /**
+   * Render entries may be written on a thread of their own (EntryWriter) when
+   * a render stores many: the caller then awaits settle() before it ends.
+   */
+  background?: boolean;
 }
 
 export class RenderCache {
@@ -138,10 +144,38 @@ export class RenderCache {
   /** False for a run's own memory only (RenderCache.inMemory): nothing is read from or written to disk. */
   readonly persistent: boolean;
 
+  private readonly background: boolean;
+  /** The thread writing render entries, while one is (see expectPuts). */
+  private writer: EntryWriter | undefined;
+
   constructor(dir: string, opts: RenderCacheOptions = {}) {
     this.dir = dir;
     this.toolId = opts.toolId ?? (identity ??= toolIdentity());
     this.persistent = dir !== '';
+    this.background = opts.background === true;
+  }
+
+  /**
+   * Says that a render is about to store this many entries: enough of them
+   * (a first run, a template change) are written by a thread of their own,
+   * if the cache was made with `background`.
+   */
+  expectPuts(count: number): void {
+    if (this.background && this.persistent && this.problem === undefined && this.writer === undefined && count >= BACKGROUND_PUTS) this.writer = EntryWriter.start(MAGIC);
+  }
+
+  /** Whether a thread is writing entries (between expectPuts and settle). */
+  get writing(): boolean {
+    return this.writer !== undefined;
+  }
+
+  /** Waits until the entries handed to the writer thread are written; a failure there becomes the cache's problem. */
+  async settle(): Promise<void> {
+    const writer = this.writer;
+    if (writer === undefined) return;
+    this.writer = undefined;
+    const failure = await writer.finish();
+    if (failure !== undefined && this.problem === undefined) this.cannotWrite(failure);
   }
 
   /**
@@ -216,7 +250,10 @@ export class RenderCache {
     if (value.objects.some((o) => LONE_SURROGATE.test(o.text) || LONE_SURROGATE.test(o.json) || LONE_SURROGATE.test(o.path))) return;
     // A later render in this run (the base of `check --base`) takes these very objects: one copy of an unchanged tenant, not two.
     this.replayed.set(`${tenant}/${key}`, value);
-    this.write(this.folder(tenant), key, () => encode(tenant, key, value));
+    if (this.problem !== undefined) return;
+    const texts = entryTexts(tenant, key, value);
+    if (this.writer?.offer(this.folder(tenant), key, texts)) return;
+    this.write(this.folder(tenant), key, () => entryFile(MAGIC, texts));
   }
 
   /**
@@ -339,9 +376,8 @@ export class RenderCache {
   }
 
   /** Why nothing more is stored this run, said once. */
-  private cannotWrite(e: unknown): void {
-    const err = e as NodeJS.ErrnoException;
-    this.problem = `cannot write the render cache in ${this.dir} (${err.code ?? err.message}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
+  private cannotWrite(why: string): void {
+    this.problem = `cannot write the render cache in ${this.dir} (${why}); rendering goes on without it (--cache-dir DIR to use another folder, --no-cache to use none)`;
   }
 
   /** Appends to a file; one that cannot be written is reported once, like write. */
@@ -351,7 +387,7 @@ export class RenderCache {
       mkdirSync(path.dirname(file), { recursive: true });
       appendFileSync(file, bytes);
     } catch (e) {
-      this.cannotWrite(e);
+      this.cannotWrite(writeFailure(e));
     }
   }
 
@@ -411,53 +447,14 @@ export class RenderCache {
     all.changed = false;
   }
 
-  /** Writes the file's pieces one after another (never joined into one copy) under a temporary name, then renames it. */
-  private write(folder: string, key: string, pieces: () => readonly Uint8Array[]): void {
+  private write(folder: string, name: string, pieces: () => readonly Uint8Array[]): void {
     if (this.problem !== undefined) return;
-    const tmp = path.join(folder, `.tmp-${process.pid}-${Math.random().toString(36).slice(2)}`);
-    // A folder this write made holds only this file: nothing to prune (a first run writes 10,000 tenants' folders).
-    let made: string | undefined;
     try {
-      made = mkdirSync(folder, { recursive: true });
-      const fd = openSync(tmp, 'w');
-      try {
-        writeAll(fd, pieces());
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(tmp, path.join(folder, key));
+      writeCacheFile(folder, name, pieces());
     } catch (e) {
-      try {
-        rmSync(tmp, { force: true });
-      } catch {
-        // Nothing was written there either.
-      }
-      this.cannotWrite(e);
-      return;
-    }
-    if (made !== undefined) return;
-    try {
-      prune(folder, key);
-    } catch {
-      // Pruning only keeps the folder small; a race with another run is harmless.
+      this.cannotWrite(writeFailure(e));
     }
   }
-}
-
-/** Keeps the entry just written and the newest other one; removes temporary files of dead runs. */
-function prune(folder: string, keep: string): void {
-  const names = readdirSync(folder);
-  if (names.length <= KEEP_PER_TENANT) return;
-  const now = Date.now();
-  const entries: { name: string; mtime: number }[] = [];
-  for (const name of names) {
-    const mtime = statSync(path.join(folder, name)).mtimeMs;
-    if (name.startsWith('.tmp-')) {
-      if (now - mtime > STALE_TEMP_MS) rmSync(path.join(folder, name), { force: true });
-    } else if (name !== keep) entries.push({ name, mtime });
-  }
-  entries.sort((a, b) => b.mtime - a.mtime);
-  for (const e of entries.slice(KEEP_PER_TENANT - 1)) rmSync(path.join(folder, e.name), { force: true });
 }
 
 /*
@@ -512,11 +509,11 @@ function readEntry(file: string): Buffer | undefined {
   }
 }
 
-function encode(tenant: string, key: string, value: CachedTenant): Uint8Array[] {
-  const texts = Buffer.from(value.objects.map((o) => o.text).join(''), 'utf8');
-  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o), storedHead(o.head)]), textBytes: texts.length };
-  // The pieces go behind the frame's header as they are, written one after another.
-  return framed(MAGIC, [Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), texts, Buffer.from(value.objects.map((o) => o.json).join(''), 'utf8')]);
+/** An entry's texts, for entryFile to encode (here or on the writer thread). */
+function entryTexts(tenant: string, key: string, value: CachedTenant): EntryTexts {
+  const texts = value.objects.map((o) => o.text).join('');
+  const header: Header = { tenant, key, ...(value.tenantsDigest ? { tenantsDigest: value.tenantsDigest } : {}), objects: value.objects.map((o) => [o.template, o.path, o.objectKey, o.platformOwned ? 1 : 0, o.text.length, o.json.length, textDigest(o), storedHead(o.head)]), textBytes: Buffer.byteLength(texts, 'utf8') };
+  return [`${JSON.stringify(header)}\n`, texts, value.objects.map((o) => o.json).join('')];
 }
 
 /** An entry's header, and the bytes of its texts and of its JSON. */

@@ -236,6 +236,7 @@ export async function renderTreeInWorkers(input: TenantsConfig, templates: reado
     if (hit) hits.set(i, hit);
     else misses.push(i);
   });
+  p.cache?.expectPuts(misses.length);
   // A worker costs a start-up and its own template compilation: not worth it for a few tenants.
   if (opts.workers <= 1 || misses.length < 2 * TENANTS_PER_BATCH) return assemble(p, { hits, summaries });
   const { renderInWorkers } = await import('./pool.js');
