@@ -28,7 +28,7 @@ function entry(i: number): CachedTenant {
   };
 }
 
-const TENANTS = 300;
+const TENANTS = 600;
 const keyOf = (i: number) => `key-${i}`;
 
 describe('the render cache’s entry writer thread', () => {
@@ -80,15 +80,15 @@ describe('the render cache’s entry writer thread', () => {
 
   it('a check whose tenants all miss has every entry on disk when its process exits: the next check replays them all', async () => {
     let tenants = `${(await bundledTenants()).trimEnd()}\n`;
-    for (let i = 0; i < 140; i++) tenants += `  - id: bulk-${i}\n    name: Bulk ${i}\n    tier: standard\n`;
+    for (let i = 0; i < 520; i++) tenants += `  - id: bulk-${i}\n    name: Bulk ${i}\n    tier: standard\n`;
     const root = await tempRepo({ tenants });
     const cache = await tempDir();
     expect((await spawnCli(root, ['render', '--root', '.', '--no-cache'])).code).toBe(0);
-    const argv = ['check', '--root', '.', '--allow-no-base', '--format', 'json', '--timings', '--cache-dir', cache, '--workers', '2'];
+    const argv = ['check', '--root', '.', '--allow-no-base', '--quiet', '--timings', '--cache-dir', cache, '--workers', '2'];
     const cold = await spawnCli(root, argv);
-    expect(cold.stderr).toContain('cache     0 tenants from the cache, 142 rendered');
+    expect(cold.stderr).toContain('cache     0 tenants from the cache, 522 rendered');
     const warm = await spawnCli(root, argv);
-    expect(warm.stderr).toContain('cache     142 tenants from the cache, 0 rendered');
+    expect(warm.stderr).toContain('cache     522 tenants from the cache, 0 rendered');
     expect(warm.stdout).toBe(cold.stdout);
     expect([cold.code, warm.code]).toEqual([0, 0]);
   });
