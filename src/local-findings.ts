@@ -382,7 +382,12 @@ const RBAC_ENTRY = '(rbac proof)';
  * replays it.
  */
 export function rbacReplay(cache: RenderCache): RbacReplay {
-  const keyOf = (inputs: string) => sha256(`${FINDINGS_FORMAT}\n${cache.toolId}\nrbac\n${inputs}`);
+  // A proof that is not replayed is recorded under the inputs it was looked up with: hashed once, not twice (about 0.12 s each at 10,000 tenants).
+  let last: { inputs: string; key: string } | undefined;
+  const keyOf = (inputs: string): string => {
+    if (last?.inputs !== inputs) last = { inputs, key: sha256(`${FINDINGS_FORMAT}\n${cache.toolId}\nrbac\n${inputs}`) };
+    return last.key;
+  };
   return {
     recorded(inputs) {
       const v = cache.getFindings(RBAC_ENTRY, keyOf(inputs), 'rbac');

@@ -138,6 +138,8 @@ export class RenderCache {
   problem: string | undefined;
   /** Entries this instance (one run) has replayed or stored, so a second render of the same tenant shares their objects. */
   private readonly replayed = new Map<string, CachedTenant>();
+  /** Entries prefetch found missing or unusable: `get` does not look for them again (a first run would try every tenant's twice). */
+  private readonly absent = new Set<string>();
 
   /** The findings packs this run read or changed, by kind. */
   private readonly packs = new Map<FindingsKind, Pack>();
@@ -199,7 +201,7 @@ export class RenderCache {
     // The base and the head of one run replay most tenants from the same entries: read and decode each once.
     const id = `${tenant}/${key}`;
     const seen = this.replayed.get(id);
-    if (seen || !this.persistent) return seen;
+    if (seen || !this.persistent || this.absent.has(id)) return seen;
     const entry = decoded(readEntry(path.join(this.folder(tenant), key)), (bytes) => decode(bytes, tenant, key));
     if (entry) this.replayed.set(id, entry);
     return entry;
@@ -237,7 +239,10 @@ export class RenderCache {
       if (this.replayed.has(id)) continue;
       const body = decoded(readEntry(path.join(this.folder(tenant), key)), (b) => unframe(b, MAGIC));
       const split = body && decoded(body, () => headerOf(body, tenant, key));
-      if (!split) continue;
+      if (!split) {
+        this.absent.add(id);
+        continue;
+      }
       batch.push({ id, ...split });
       bytes += split.texts.length + split.jsons.length;
       if (bytes >= PREFETCH_BATCH_BYTES) flush();
