@@ -110,12 +110,5 @@ export function apiGroupOf(apiVersion: string): string {
 
 /** `group/kind/namespace/name` identity used for duplicate detection and lookups; `namespace` replaces the object's own ('' for none: undefined means the object's own). */
 export function objectKey(o: KubeObject, namespace: string | undefined = o.metadata?.namespace): string {
-  return identityKey(o.apiVersion, o.kind, namespace, o.metadata?.name);
+  return `${apiGroupOf(o.apiVersion)}/${o.kind}/${namespace ?? ''}/${o.metadata?.name ?? ''}`;
 }
-
-/** objectKey, from a head. */
-export function headKey(h: ObjectHead, namespace: string | undefined = h.namespace): string {
-  return identityKey(h.apiVersion, h.kind, namespace, h.name);
-}
-
-const identityKey = (apiVersion: string, kind: string, namespace: string | undefined, name: string | undefined): string => `${apiGroupOf(apiVersion)}/${kind}/${namespace ?? ''}/${name ?? ''}`;
