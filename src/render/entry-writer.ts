@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { workerFile } from '../worker-file.js';
 import type { EntryTexts } from './cache-files.js';
 
 /** What the entry writer thread is started with: the entries' magic, and the count of entries it has handled, shared. */
@@ -16,11 +16,6 @@ export type WriterReply = { done: true; failure?: string };
  * both threads write while the writer is behind.
  */
 const MAX_QUEUED = 256;
-
-const writerFile = (): string => {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/render/cache-writer.js', import.meta.url)) : fileURLToPath(new URL('./cache-writer.js', import.meta.url));
-};
 
 /**
  * A thread that writes render entries while the run goes on. A render whose
@@ -39,7 +34,7 @@ export class EntryWriter {
     const shared = new SharedArrayBuffer(4);
     this.written = new Int32Array(shared);
     const data: WriterData = { magic, written: shared };
-    this.worker = new Worker(writerFile(), { workerData: data });
+    this.worker = new Worker(workerFile('render/cache-writer.js'), { workerData: data });
     this.ended = new Promise((resolve) => {
       this.worker.once('message', (m: WriterReply) => resolve(m.failure));
       // A thread that could not start or died: what it held is not stored (the next run renders those tenants again).

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { fileURLToPath } from 'node:url';
+import { workerFile } from '../worker-file.js';
 import type { TenantRender } from './tenant.js';
 import type { Timeout } from './render.js';
 
@@ -82,12 +82,6 @@ function unpack(rendered: readonly [number, TenantRender][], packed: Packed, sha
   }
 }
 
-// Run from the compiled tree; the sources (tests) use the build next to them.
-const workerFile = (): string => {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/render/worker.js', import.meta.url)) : fileURLToPath(new URL('./worker.js', import.meta.url));
-};
-
 /**
  * Renders the given tenants (indices into the sorted tenant list) on `count`
  * worker threads, a batch at a time, and gives back each tenant's events. A
@@ -105,7 +99,7 @@ export async function renderInWorkers(data: WorkerData, indices: readonly number
   const shared = new Map<string, string>();
   const run = (): Promise<void> =>
     new Promise((resolve, reject) => {
-      const worker = new Worker(workerFile(), { workerData: data });
+      const worker = new Worker(workerFile('render/worker.js'), { workerData: data });
       const feed = () => {
         if (next >= batches.length || timeout) {
           worker.postMessage({ done: true } satisfies WorkerRequest);

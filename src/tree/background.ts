@@ -1,8 +1,8 @@
-import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { digestLine, digestTab } from './digest.js';
 import type { Listing, TreePart } from './list.js';
 import { usableCores } from '../cores.js';
+import { workerFile } from '../worker-file.js';
 
 /**
  * The output folder as a reader thread saw it: its listing and the digest of
@@ -40,12 +40,6 @@ export function forEachLine(text: string, each: (path: string, digest: string, l
     at = end + 1;
   }
 }
-
-// Run from the compiled tree; the sources (tests) use the build next to them.
-const workerFile = (): string => {
-  const here = fileURLToPath(import.meta.url);
-  return here.endsWith('.ts') ? fileURLToPath(new URL('../../dist/tree/read-worker.js', import.meta.url)) : fileURLToPath(new URL('./read-worker.js', import.meta.url));
-};
 
 export interface BackgroundRead {
   /** The digests, or undefined when the thread could not do it (the caller then reads the tree itself, and reports any error). */
@@ -144,7 +138,7 @@ export function readTreeInBackground(outAbs: string, indexFile?: string, threads
       const mine = partsOf(t);
       try {
         const data: ReaderData = { outAbs, prefix, parts: mine, linesPerMessage, ...(t === 0 && parts > 1 && indexFile !== undefined ? { unusedIndex: indexFile } : {}) };
-        worker = new Worker(workerFile(), { workerData: data });
+        worker = new Worker(workerFile('tree/read-worker.js'), { workerData: data });
       } catch {
         resolve(false);
         return;
