@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers.js';
  * each other; an exception is named in `peersAllowed`.
  */
 const layers: readonly (readonly string[])[] = [
-  ['diagnostics', 'collections', 'framing', 'version', 'cores'],
+  ['diagnostics', 'collections', 'framing', 'version', 'cores', 'worker-file'],
   ['manifest'],
   ['platform'],
   ['tenants', 'schema', 'tree'],
