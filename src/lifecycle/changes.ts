@@ -51,6 +51,15 @@ function flatten(value: unknown, prefix: string, out: Map<string, string>): Map<
 /** Per tenant, at most this many setting lines; the objects list the rest. */
 const MAX_FIELD_LINES = 25;
 
+/**
+ * A setting as a reviewer reads it. A waiver's pointer is where it is written
+ * in tenants.yaml, not what it waives: a tenant added or removed above it
+ * moves it, and that is no change of this tenant.
+ */
+function setting(t: Tenant, k: keyof Tenant): unknown {
+  return k === 'waivers' ? t.waivers.map(({ pointer: _where, ...waiver }) => waiver) : t[k];
+}
+
 function fieldChanges(a: Tenant, b: Tenant): string[] {
   const out: string[] = [];
   // Compared without serialising: every tenant on both sides is compared, and most are equal.
@@ -58,9 +67,10 @@ function fieldChanges(a: Tenant, b: Tenant): string[] {
     if (!isDeepStrictEqual(a[k], b[k])) out.push(`${k === 'tierName' ? 'tier' : k}: ${String(a[k] ?? '-')} → ${String(b[k] ?? '-')}`);
   }
   for (const k of summarised) {
-    if (isDeepStrictEqual(a[k], b[k])) continue;
-    const before = flatten(a[k], k, new Map());
-    const after = flatten(b[k], k, new Map());
+    const [was, is] = [setting(a, k), setting(b, k)];
+    if (isDeepStrictEqual(was, is)) continue;
+    const before = flatten(was, k, new Map());
+    const after = flatten(is, k, new Map());
     for (const key of [...new Set([...before.keys(), ...after.keys()])].sort()) {
       if (before.get(key) !== after.get(key)) out.push(`${key}: ${before.get(key) ?? '-'} → ${after.get(key) ?? '-'}`);
     }

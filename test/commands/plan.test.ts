@@ -138,6 +138,37 @@ describe('plan of a tier change', () => {
   });
 });
 
+describe('plan of a tenant with waivers', () => {
+  const waived = (reason: string) =>
+    `  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n    waivers:\n      - rule: workload/image-pinned\n        object: Deployment/api\n        reason: "${reason}"\n`;
+
+  it('does not show the tenant as changed when a tenant added above it moves its waivers in the file', async () => {
+    const root = await gitRepo();
+    await editTenants(root, '  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n', waived('vendor image'));
+    await cli(root, 'render');
+    await commitAll(root, 'waiver');
+    git(root, 'checkout', '-q', '-b', 'add');
+    await editTenants(root, tenantA, `${tenantA}  - id: test-tenant-0\n    name: Test Tenant 0\n    tier: standard\n\n`);
+    await cli(root, 'render');
+    const r = await cli(root, 'plan', '--base', 'main', '--format', 'json');
+    const plan = JSON.parse(r.stdout) as { tenants: { id: string; change: string }[] };
+    expect(plan.tenants.map((t) => `${t.id} ${t.change}`)).toEqual(['test-tenant-0 added']);
+  });
+
+  it('shows a waiver that changes, without where it is written', async () => {
+    const root = await gitRepo();
+    await editTenants(root, '  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n', waived('vendor image'));
+    await cli(root, 'render');
+    await commitAll(root, 'waiver');
+    git(root, 'checkout', '-q', '-b', 'reason');
+    await editTenants(root, 'reason: "vendor image"', 'reason: "vendor image, pinned upstream"');
+    const r = await cli(root, 'plan', '--base', 'main');
+    expect(r.stdout).toContain('~ tenant test-tenant-b');
+    expect(r.stdout).toContain('    waivers: [{"rule":"workload/image-pinned","object":"Deployment/api","reason":"vendor image"}] → [{"rule":"workload/image-pinned","object":"Deployment/api","reason":"vendor image, pinned upstream"}]');
+    expect(r.stdout).not.toContain('pointer');
+  });
+});
+
 describe('plan renders the base with its own templates', () => {
   it('falls back to the current templates, with a warning, when the base templates no longer render', async () => {
     const { writeFile, readFile } = await import('node:fs/promises');
