@@ -20,7 +20,7 @@ import type { SchemaRegistry, SchemaRegistryOptions } from './schema/validate.js
 import { loadTenantsFile, loadTenantsText } from './tenants/index.js';
 import type { BaseSide } from './lifecycle/index.js';
 import { inShard, PLATFORM_SHARD, type Shard } from './tenants/shard.js';
-import type { TenantsConfig } from './tenants/types.js';
+import type { Tenant, TenantsConfig } from './tenants/types.js';
 import { compareTrees } from './tree/compare.js';
 import { admissionReplay, earlyLocal, flowsReplay, networkReplay, planLocal, rbacReplay, quotaReplay, ruleUnits, storeLocal, type EarlyLocal, type LocalPlan, type SchemaCheck, type StageFindings } from './local-findings.js';
 import { listFiles, listTree } from './tree/list.js';
@@ -920,9 +920,14 @@ async function lifecycleStage(o: Required<RepoPaths>, head: PipelineResult, opts
   if (sharing && base.render) base.render = withoutCacheStats(base.render);
   const { removalCheck } = await import('./lifecycle/index.js');
   const allow = opts.allowRemoval ?? [];
-  // A tenant placed on another cluster is removed from the one it leaves: guarded, and acknowledged, like a removal.
-  const clusterOf = new Map((base.config?.tenants ?? []).map((t) => [t.id, t.cluster]));
-  const moved = head.config!.tenants.filter((t) => clusterOf.has(t.id) && clusterOf.get(t.id) !== t.cluster).map((t) => t.id);
+  // A tenant placed on another cluster, or in another namespace (a new namespacePrefix), leaves its
+  // old namespace behind: guarded, and acknowledged, like a removal.
+  const before = new Map((base.config?.tenants ?? []).map((t) => [t.id, t]));
+  const left = (t: Tenant): boolean => {
+    const was = before.get(t.id);
+    return was !== undefined && (was.cluster !== t.cluster || was.namespace !== t.namespace);
+  };
+  const moved = head.config!.tenants.filter(left).map((t) => t.id);
   const delivery = base.render && head.render && base.config ? await deliveryStage(base.config, base.render, head.config!, head.render, allow) : [];
   head.deletions = delivery;
   const current = { config: head.config!, ...(head.render ? { render: head.render } : {}) };

@@ -208,7 +208,14 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
   // Both analyses walk the file lists: an iterator would be spent after the first.
   const [base, head] = [baseSide, headSide].map((s) => ({ ...s, files: [...s.files] }));
   const units = unitsOf(base!, head!);
-  const all = deletions(base!, head!, units, unchanged).filter((d) => d.tenant !== undefined && staying.has(d.tenant));
+  const deleted = deletions(base!, head!, units, unchanged);
+  const all = deleted.filter((d) => d.tenant !== undefined && staying.has(d.tenant));
+  // A namespace stays on the cluster when the head has it, or when the controller does not delete
+  // the base's Namespace (Prune=false, Delete=false: a tenant moved to another namespace leaves it behind).
+  const namespaceNames = (ms: Iterable<Manifest>) => new Set([...ms].flatMap((m) => (headOf(m).kind === 'Namespace' ? [headOf(m).name ?? ''] : [])));
+  const goneNamespaces = namespaceNames(deleted.map((d) => d.object));
+  let kept: Set<string> | undefined;
+  const stays = (ns: string): boolean => headNamespaces.has(ns) || ((kept ??= namespaceNames(base!.manifests)).has(ns) && !goneNamespaces.has(ns));
   const out: Diagnostic[] = [];
   const byCause = new Map<string, Deletion[]>();
   for (const d of all) {
@@ -234,16 +241,38 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
         : `${h.unit.id} is in sync wave ${h.unit.wave}, before ${project} (wave ${syncWave(h.project)}): on a fresh sync it is created before its project exists`;
     out.push(diagnostic('delivery/stranded-application', message, { object: objectRef(h.unit.manifest.object), file: { path: (h.reason === 'stranded' ? h.project : h.unit.manifest).file, line: 1, column: 1 } }));
   }
+  // A tenant whose namespace changes (a new namespacePrefix) leaves the old one behind: said once per tenant, with the reason.
+  const namespaceNow = new Map([...head!.tenantOfNamespace].map(([ns, tenant]) => [tenant, ns]));
+  const left = new Map<string, { from: string; to: string; pruned: Deletion[] }>();
   for (const d of all) {
     if (d.reason !== 'pruned') continue;
     const ns = d.object.object.metadata?.namespace;
     const isGuardrail = guardrailKinds.has(d.object.object.kind);
-    if (!isGuardrail || !ns || !headNamespaces.has(ns)) continue;
+    if (!isGuardrail || !ns || !stays(ns)) continue;
+    const to = namespaceNow.get(d.tenant!);
+    if (to !== undefined && to !== ns) {
+      const move = left.get(d.tenant!) ?? { from: ns, to, pruned: [] };
+      left.set(d.tenant!, move);
+      move.pruned.push(d);
+      continue;
+    }
     out.push(
       diagnostic('delivery/guardrail-removed', `${ref(d.object)} would be pruned while namespace ${ns} stays: ${d.cause}`, {
         tenant: d.tenant!,
         object: objectRef(d.object.object),
         file: { path: d.object.file, line: 1, column: 1 },
+      }),
+    );
+  }
+  for (const [tenant, { from, to, pruned }] of left) {
+    const first = pruned[0]!.object;
+    out.push(
+      diagnostic('delivery/guardrail-removed', `tenant ${tenant} moves from namespace ${from} to ${to}: ${from} stays (its Namespace is protected from pruning) with what it holds, its workloads left running unmanaged and any data created outside Git, while ${pruned.length} of its guardrails are pruned`, {
+        tenant,
+        object: objectRef(first.object),
+        file: { path: first.file, line: 1, column: 1 },
+        detail: ['pruned:', ...pruned.map((d) => `  - ${ref(d.object)}  (${d.object.file})`)].join('\n'),
+        hint: `nothing moves with the tenant: copy what ${from} holds (volumes, Secrets) into ${to}, acknowledge the move with --allow-removal ${tenant}, and delete ${from} by hand once it is empty; or keep namespacePrefix as it was`,
       }),
     );
   }

@@ -162,11 +162,11 @@ describe('what the GitOps controller does with a change', async () => {
       actions: [],
     },
     {
-      name: 'change the namespace prefix: every tenant moves to a new namespace; the old namespaces lose their allow policies and RBAC, their workloads stay unmanaged',
-      semantics: [SEMANTICS.appsetCascade],
+      name: 'change the namespace prefix: every tenant moves to a new namespace; the old namespaces stay (Prune=false) and lose their allow policies and RBAC, their workloads stay unmanaged (guarded like a move, once per tenant)',
+      semantics: [SEMANTICS.appsetCascade, SEMANTICS.noPrune],
       base: { tenants: bundled },
       head: { tenants: bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-') },
-      findings: [],
+      findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
       actions: ['pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
     {
@@ -336,6 +336,31 @@ describe('what the GitOps controller does with a change', async () => {
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/delivery\/guardrail-removed .*ai-agents-test-tenant-b/);
     const allowed = await cli(root, 'check', '--base', 'main', '--allow-removal', 'test-tenant-b');
+    expect(allowed.stdout).not.toContain('delivery/');
+    expect(allowed.exitCode).toBe(0);
+  });
+
+  it('check --base guards a namespace move (a new namespacePrefix) like a removal, once per tenant, and --allow-removal acknowledges it', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'prefix');
+    await writeFile(path.join(root, 'tenants.yaml'), bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-'));
+    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const r = await cli(root, 'check', '--base', 'main', '--format', 'json');
+    expect(r.exitCode).toBe(1);
+    const found = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; tenant?: string; message: string; detail?: string; hint?: string }[] }).diagnostics.filter((d) => d.ruleId.startsWith('delivery/'));
+    expect(found.map((d) => `${d.ruleId} ${d.tenant}`)).toEqual(['delivery/guardrail-removed test-tenant-a', 'delivery/guardrail-removed test-tenant-b']);
+    expect(found[0]!.message).toBe(
+      'tenant test-tenant-a moves from namespace ai-agents-test-tenant-a to agents-test-tenant-a: ai-agents-test-tenant-a stays (its Namespace is protected from pruning) with what it holds, its workloads left running unmanaged and any data created outside Git, while 6 of its guardrails are pruned',
+    );
+    expect(found[0]!.detail).toContain('  - NetworkPolicy ai-agents-test-tenant-a/allow-ingress-to-api  (rendered/ai-agents-test-tenant-a/networkpolicy-allow-ingress-to-api.yaml)');
+    expect(found[0]!.hint).toContain('--allow-removal test-tenant-a');
+    // One tenant acknowledged: only the other is reported; both: the move passes.
+    const one = await cli(root, 'check', '--base', 'main', '--allow-removal', 'test-tenant-a');
+    expect(one.stdout).not.toMatch(/guardrail-removed .*tenant test-tenant-a moves/);
+    expect(one.stdout).toMatch(/guardrail-removed .*tenant test-tenant-b moves/);
+    const allowed = await cli(root, 'check', '--base', 'main', '--allow-removal', 'test-tenant-a', '--allow-removal', 'test-tenant-b');
     expect(allowed.stdout).not.toContain('delivery/');
     expect(allowed.exitCode).toBe(0);
   });
