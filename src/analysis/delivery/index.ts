@@ -3,6 +3,7 @@ import { diagnostic } from '../../diagnostics/catalogue.js';
 import type { Diagnostic } from '../../diagnostics/diagnostic.js';
 import { headOf, manifestLabel, objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
+import { isTenantWorkload } from '../../platform/layout.js';
 import { deliveryUnits, keptOnDelete, keptOnPrune, ownerIndex, RESOURCES_FINALIZER, syncWave, type Unit } from './model.js';
 
 export { deliveryUnits, SEMANTICS, type Unit } from './model.js';
@@ -266,8 +267,11 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
   }
   for (const [tenant, { from, to, pruned }] of left) {
     const first = pruned[0]!.object;
+    // Argo CD's ApplicationSet preserves the workloads of the Application that goes; a Flux Kustomization whose path moves prunes them.
+    const workloadsGo = all.some((d) => d.tenant === tenant && d.object.object.metadata?.namespace === from && isTenantWorkload(d.object.object));
+    const held = workloadsGo ? 'the data created there outside Git (its workloads there are deleted)' : 'the data created there outside Git and its workloads, left running unmanaged';
     out.push(
-      diagnostic('delivery/guardrail-removed', `tenant ${tenant} moves from namespace ${from} to ${to}: ${from} stays (its Namespace is protected from pruning) with what it holds, its workloads left running unmanaged and any data created outside Git, while ${pruned.length} of its guardrails are pruned`, {
+      diagnostic('delivery/guardrail-removed', `tenant ${tenant} moves from namespace ${from} to ${to}: ${from} stays (its Namespace is protected from pruning) with ${held}, while ${pruned.length} of its guardrails are pruned`, {
         tenant,
         object: objectRef(first.object),
         file: { path: first.file, line: 1, column: 1 },

@@ -170,6 +170,15 @@ describe('what the GitOps controller does with a change', async () => {
       actions: ['pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned ServiceAccount'],
     },
     {
+      name: 'change the namespace prefix under Flux: each tenant Kustomization keeps its name and follows the new path, so it prunes the workloads left in the old namespace, which stays with its data (guarded like a move)',
+      semantics: [SEMANTICS.fluxPrune, SEMANTICS.fluxNoPrune],
+      base: { tenants: flux },
+      head: { tenants: flux.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-') },
+      findings: ['delivery/guardrail-removed', 'delivery/guardrail-removed'],
+      actions: ['pruned ConfigMap', 'pruned Deployment', 'pruned HorizontalPodAutoscaler', 'pruned NetworkPolicy', 'pruned Role', 'pruned RoleBinding', 'pruned Service', 'pruned ServiceAccount'],
+      tenants: ['test-tenant-a'],
+    },
+    {
       name: 'switch from Argo CD to Flux in one change: the Argo CD objects go without cascading into workloads, which Flux adopts',
       semantics: [SEMANTICS.appsetCascade],
       base: { tenants: bundled },
@@ -340,6 +349,16 @@ describe('what the GitOps controller does with a change', async () => {
     expect(allowed.exitCode).toBe(0);
   });
 
+  it('says what happens to the workloads a namespace move leaves behind: Argo CD leaves them running, Flux prunes them', async () => {
+    const prefixed = (t: string) => t.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-');
+    const argo = await verdict({ tenants: bundled }, { tenants: prefixed(bundled) });
+    expect(argo.actions).not.toContain('pruned Deployment');
+    expect(argo.found[0]!.message).toContain('with the data created there outside Git and its workloads, left running unmanaged,');
+    const onFlux = await verdict({ tenants: flux }, { tenants: prefixed(flux) });
+    expect(onFlux.actions).toContain('pruned Deployment');
+    expect(onFlux.found[0]!.message).toContain('with the data created there outside Git (its workloads there are deleted),');
+  });
+
   it('check --base guards a namespace move (a new namespacePrefix) like a removal, once per tenant, and --allow-removal acknowledges it', async () => {
     const root = await gitRepo();
     await cli(root, 'render');
@@ -352,7 +371,7 @@ describe('what the GitOps controller does with a change', async () => {
     const found = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; tenant?: string; message: string; detail?: string; hint?: string }[] }).diagnostics.filter((d) => d.ruleId.startsWith('delivery/'));
     expect(found.map((d) => `${d.ruleId} ${d.tenant}`)).toEqual(['delivery/guardrail-removed test-tenant-a', 'delivery/guardrail-removed test-tenant-b']);
     expect(found[0]!.message).toBe(
-      'tenant test-tenant-a moves from namespace ai-agents-test-tenant-a to agents-test-tenant-a: ai-agents-test-tenant-a stays (its Namespace is protected from pruning) with what it holds, its workloads left running unmanaged and any data created outside Git, while 6 of its guardrails are pruned',
+      'tenant test-tenant-a moves from namespace ai-agents-test-tenant-a to agents-test-tenant-a: ai-agents-test-tenant-a stays (its Namespace is protected from pruning) with the data created there outside Git and its workloads, left running unmanaged, while 6 of its guardrails are pruned',
     );
     expect(found[0]!.detail).toContain('  - NetworkPolicy ai-agents-test-tenant-a/allow-ingress-to-api  (rendered/ai-agents-test-tenant-a/networkpolicy-allow-ingress-to-api.yaml)');
     expect(found[0]!.hint).toContain('--allow-removal test-tenant-a');
