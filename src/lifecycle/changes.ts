@@ -35,7 +35,7 @@ function refOf(m: Manifest | undefined, path: string): string {
   return m ? objectLabel(m.object) : path;
 }
 
-const shown: (keyof Tenant)[] = ['name', 'tierName', 'cluster', 'decommissioned', 'imageTag'];
+const shown: (keyof Tenant)[] = ['name', 'tierName', 'cluster', 'namespace', 'decommissioned', 'imageTag'];
 const summarised: (keyof Tenant)[] = ['quota', 'limits', 'api', 'worker', 'config', 'needsApiAccess', 'waivers'];
 
 /** `{limits: {cpu: '4'}}` → `limits.cpu` = `4`: resolved settings as dotted keys a reviewer can read. */

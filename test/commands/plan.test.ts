@@ -138,6 +138,21 @@ describe('plan of a tier change', () => {
   });
 });
 
+describe('plan of a namespace move', () => {
+  it('shows each tenant\'s namespace change, and the move as a deletion hazard first', async () => {
+    const root = await gitRepo();
+    await cli(root, 'render');
+    await commitAll(root, 'rendered');
+    git(root, 'checkout', '-q', '-b', 'prefix');
+    await editTenants(root, 'namespacePrefix: ai-agents-', 'namespacePrefix: agents-');
+    await cli(root, 'render');
+    const r = await cli(root, 'plan', '--base', 'main');
+    expect(r.stdout.split('\n')[0]).toBe('Plan against main: 2 unintended deletion(s) by the GitOps controller; 0 tenant(s) added, 2 changed, 0 removed');
+    expect(r.stdout).toContain('    namespace: ai-agents-test-tenant-a → agents-test-tenant-a');
+    expect(r.stdout).toContain('    namespace: ai-agents-test-tenant-b → agents-test-tenant-b');
+  });
+});
+
 describe('plan of a tenant with waivers', () => {
   const waived = (reason: string) =>
     `  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n    waivers:\n      - rule: workload/image-pinned\n        object: Deployment/api\n        reason: "${reason}"\n`;
