@@ -2,7 +2,8 @@ import { formatIp, fullRange, normalizeRanges, subtractRanges, type IpRange } fr
 import type { Manifest } from '../../manifest/types.js';
 import { changedNamespaces } from './fingerprint.js';
 import { allDeclared, declaredIntent, type FlowEnd } from '../isolation/intent.js';
-import { witnessLabels } from '../isolation/namespaces.js';
+import { namespaceIndex, witnessLabels } from '../isolation/namespaces.js';
+import { policySurface } from '../isolation/surface.js';
 import { buildWorld, UNRELATED_NAMESPACE } from '../isolation/world.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import {
@@ -14,6 +15,7 @@ import {
   ipRemote,
   isEmptyPorts,
   NAMESPACE_NAME_LABEL,
+  type Direction,
   type Endpoint,
   type Labels,
   type NetpolModel,
@@ -164,6 +166,49 @@ function familyLabel(merged: readonly IpRange[]): string {
 }
 
 /**
+ * Per namespace of a model's workloads, the namespaces of its workloads that
+ * its pods could open a connection towards (egress) or accept one from
+ * (ingress), or 'all'. Every pod of a namespace whose surface is not open
+ * (policySurface: isolated by a policy selecting every pod, no rule without
+ * peers) reaches another namespace only through a peer's namespaceSelector
+ * matching that namespace's labels: a podSelector alone stays in the policy's
+ * namespace, and an ipBlock matches no pod (EvalOptions.ipBlockMatchesPods is
+ * off). So a pair outside these sets is denied, whatever the pods' labels.
+ */
+function reachOf(m: NetpolModel): (ns: string, dir: Direction) => ReadonlySet<string> | 'all' {
+  const policies = new Map<string, PolicyModel[]>();
+  for (const p of m.policies) {
+    const list = policies.get(p.namespace);
+    if (list) list.push(p);
+    else policies.set(p.namespace, [p]);
+  }
+  const workloads = new Map<string, Endpoint[]>();
+  const labels = new Map<string, Labels>();
+  const mixed = new Set<string>();
+  for (const w of m.workloads) {
+    const list = workloads.get(w.namespace);
+    if (list) list.push(w);
+    else workloads.set(w.namespace, [w]);
+    const seen = labels.get(w.namespace);
+    if (!seen) labels.set(w.namespace, w.namespaceLabels);
+    else if (labelText(seen) !== labelText(w.namespaceLabels)) mixed.add(w.namespace);
+  }
+  const idx = namespaceIndex(labels);
+  const memo = new Map<string, ReadonlySet<string> | 'all'>();
+  return (ns, dir) => {
+    const key = `${dir}\u0000${ns}`;
+    let out = memo.get(key);
+    if (out === undefined) {
+      const spec = policySurface(policies.get(ns) ?? [], workloads.get(ns) ?? [])[dir];
+      // Labels are matched per namespace: should its workloads ever disagree on them, every pair is evaluated.
+      out = spec.all || mixed.size > 0 ? 'all' : new Set(spec.selectors.flatMap((sel) => idx.match(sel).list));
+      memo.set(key, out);
+    }
+    return out;
+  };
+}
+
+/**
  * `declaredBy`, the head's tenants.yaml, marks each flow declared or not: judged
  * against what the head declares, so opening a port the same change adds to
  * externalPorts is declared, and closing one it removes is not a loss.
@@ -180,8 +225,9 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
   const allPolicies = [...a.policies, ...b.policies];
   const pa = parties(a, allPolicies);
   const pb = parties(b, allPolicies);
-  const names = [...new Set([...pa.keys(), ...pb.keys()])].sort();
-  const nsOf = (n: string) => (pb.get(n) ?? pa.get(n))!.endpoint.namespace;
+  // A flow is reported only between parties that exist on both sides (record): the others are added or removed objects.
+  const names = [...pa.keys()].filter((n) => pb.has(n)).sort();
+  const nsOf = (n: string) => pb.get(n)!.endpoint.namespace;
   const touched = names.filter((n) => changed.has(nsOf(n)) && nsOf(n) !== UNRELATED_NAMESPACE);
   const out: FlowChange[] = [];
   const record = (from: string, to: string, before: PortSet | undefined, after: PortSet | undefined, tenantNs: string, ends: () => [FlowEnd, FlowEnd]) => {
@@ -207,14 +253,37 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
     const d = side.get(dst);
     return s && d ? connection(m.policies, { kind: 'pod', endpoint: s.endpoint }, { kind: 'pod', endpoint: d.endpoint }).ports : undefined;
   };
+  // Workloads by namespace, and the parties every workload is paired with (witnesses): a workload in another
+  // namespace is paired only where either side's policies could open the way (reachOf); all others are denied before and after.
+  const workloadsIn = new Map<string, string[]>();
+  const always: string[] = [];
+  const endpoints = new Set<Endpoint>([...a.workloads, ...b.workloads]);
+  for (const n of names) {
+    if (!endpoints.has(pa.get(n)!.endpoint) || !endpoints.has(pb.get(n)!.endpoint)) always.push(n);
+    else {
+      const list = workloadsIn.get(nsOf(n));
+      if (list) list.push(n);
+      else workloadsIn.set(nsOf(n), [n]);
+    }
+  }
+  const [reachA, reachB] = [reachOf(a), reachOf(b)];
+  const partners = (t: string, dir: Direction): string[] => {
+    const ns = nsOf(t);
+    const [ra, rb] = [reachA(ns, dir), reachB(ns, dir)];
+    if (ra === 'all' || rb === 'all') return names;
+    const out = [...always, ...(workloadsIn.get(ns) ?? [])];
+    for (const other of new Set([...ra, ...rb])) if (other !== ns) out.push(...(workloadsIn.get(other) ?? []));
+    return out;
+  };
   const seen = new Set<string>();
   for (const t of touched) {
-    for (const other of names) {
-      if (t === other) continue;
-      for (const [src, dst] of [
-        [t, other],
-        [other, t],
-      ] as const) {
+    for (const [dir, pair] of [
+      ['egress', (other: string) => [t, other]],
+      ['ingress', (other: string) => [other, t]],
+    ] as const) {
+      for (const other of partners(t, dir)) {
+        if (t === other) continue;
+        const [src, dst] = pair(other) as [string, string];
         const key = `${src}\u0000${dst}`;
         if (seen.has(key)) continue;
         seen.add(key);

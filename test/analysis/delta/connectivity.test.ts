@@ -3,6 +3,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectivityDelta, groupFlows, needsReview, tenantWorkloads } from '../../../src/analysis/delta/connectivity.js';
 import { parseManifests } from '../../../src/manifest/parse.js';
+import { buildModel, connection, equalPorts, type Endpoint, type NetpolModel } from '../../../src/analysis/netpol/index.js';
 import { bundledTenants, cleanupTempRepos, cli, renderedWith } from '../../helpers.js';
 import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
@@ -162,5 +163,89 @@ describe('connectivity delta', async () => {
     expect(text.stdout).not.toContain('look at the lines marked !');
     const md = await cli(root, 'plan', '--base', 'main', '--format', 'markdown');
     expect(md.stdout).toContain('| `ai-agents-test-tenant-b/worker` | `0.0.0.0/0 except');
+  });
+});
+
+/**
+ * Random trees of a few namespaces: workloads, and NetworkPolicies that isolate or not, with peers that
+ * pick namespaces by label, by name, by {} or not at all (own namespace), ipBlocks and rules without peers.
+ * A mulberry32 generator, seeded: the same trees every run.
+ */
+function randomTrees(seed: number): { before: ReturnType<typeof parseManifests>['manifests']; after: ReturnType<typeof parseManifests>['manifests'] } {
+  let state = seed;
+  const rand = () => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)]!;
+  const names = ['n0', 'n1', 'n2', 'n3', 'n4', 'n5'];
+  const zone = () => pick(['a', 'b']);
+  const peer = () =>
+    pick([
+      () => `{namespaceSelector: {matchLabels: {zone: ${zone()}}}}`,
+      () => `{namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: ${pick(names)}}}, podSelector: {matchLabels: {app: ${pick(['api', 'web'])}}}}`,
+      () => '{namespaceSelector: {}}',
+      () => '{podSelector: {}}',
+      () => '{ipBlock: {cidr: 10.0.0.0/8}}',
+      () => '{namespaceSelector: {matchExpressions: [{key: zone, operator: NotIn, values: [a]}]}}',
+    ])();
+  const rule = (dir: 'from' | 'to') => (rand() < 0.15 ? `{ports: [{port: ${pick([80, 8080])}}]}` : `{${dir}: [${peer()}], ports: [{port: ${pick([80, 8080])}}]}`);
+  const policy = (ns: string, i: number) => {
+    const types = pick(['[Ingress]', '[Egress]', '[Ingress, Egress]']);
+    const selector = rand() < 0.6 ? '{}' : `{matchLabels: {app: ${pick(['api', 'web'])}}}`;
+    const ingress = types.includes('Ingress') && rand() < 0.7 ? `, ingress: [${rule('from')}]` : '';
+    const egress = types.includes('Egress') && rand() < 0.7 ? `, egress: [${rule('to')}]` : '';
+    return `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: p${i}, namespace: ${ns}}\nspec: {podSelector: ${selector}, policyTypes: ${types}${ingress}${egress}}\n`;
+  };
+  const deploy = (ns: string, app: string) =>
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: ${app}, namespace: ${ns}}\nspec:\n  selector: {matchLabels: {app: ${app}}}\n  template:\n    metadata: {labels: {app: ${app}}}\n    spec: {containers: [{name: c, image: "x:1", ports: [{containerPort: 80}, {containerPort: 8080}]}]}\n`;
+  const tree = (zones: Map<string, string>, policies: Map<string, string[]>) =>
+    parseManifests(
+      names
+        .flatMap((ns) => [`apiVersion: v1\nkind: Namespace\nmetadata: {name: ${ns}, labels: {zone: ${zones.get(ns)}}}\n`, deploy(ns, 'api'), deploy(ns, 'web'), ...policies.get(ns)!])
+        .join('---\n'),
+      { file: 'tree.yaml' },
+    ).manifests;
+  const zones = new Map(names.map((ns) => [ns, zone()]));
+  const policies = new Map(names.map((ns) => [ns, Array.from({ length: Math.floor(rand() * 3) }, (_, i) => policy(ns, i))]));
+  const before = tree(zones, policies);
+  // The head: some namespaces change their policies or their zone label.
+  for (const ns of names) {
+    if (rand() < 0.4) policies.set(ns, Array.from({ length: Math.floor(rand() * 3) }, (_, i) => policy(ns, i)));
+    if (rand() < 0.2) zones.set(ns, zone());
+  }
+  return { before, after: tree(zones, policies) };
+}
+
+/** Every pair of workloads on both sides whose allowed ports differ: what the delta must report between workloads, by brute force. */
+function changedPairs(a: NetpolModel, b: NetpolModel): string[] {
+  const byName = (m: NetpolModel) => new Map<string, Endpoint>(m.workloads.map((w) => [`${w.namespace}/${w.name}`, w]));
+  const [wa, wb] = [byName(a), byName(b)];
+  const names = [...wa.keys()].filter((n) => wb.has(n));
+  const ports = (m: NetpolModel, w: Map<string, Endpoint>, s: string, d: string) => connection(m.policies, { kind: 'pod', endpoint: w.get(s)! }, { kind: 'pod', endpoint: w.get(d)! }).ports;
+  const out: string[] = [];
+  for (const s of names) for (const d of names) if (s !== d && !equalPorts(ports(a, wa, s, d), ports(b, wb, s, d))) out.push(`${s} -> ${d}`);
+  return out.sort();
+}
+
+describe('connectivity delta between workloads: only pairs that either side\'s policies could open are evaluated', () => {
+  it('finds every changed pair that evaluating all pairs finds, on 60 random trees', () => {
+    let changed = 0;
+    for (let seed = 1; seed <= 60; seed++) {
+      const { before, after } = randomTrees(seed);
+      const tenants = new Map(['n0', 'n1', 'n2', 'n3', 'n4', 'n5'].map((ns) => [ns, `t-${ns}`]));
+      const workload = /^n\d\/(api|web)$/;
+      const reported = connectivityDelta(before, after, tenants)
+        .filter((f) => workload.test(f.from) && workload.test(f.to))
+        .map((f) => `${f.from} -> ${f.to}`)
+        .sort();
+      const expected = changedPairs(buildModel(before), buildModel(after));
+      expect(reported, `seed ${seed}`).toEqual(expected);
+      changed += expected.length;
+    }
+    // The trees do change paths between namespaces: the comparison is not between two empty lists.
+    expect(changed).toBeGreaterThan(100);
   });
 });
