@@ -8,7 +8,7 @@ import { buildWorld, UNRELATED_NAMESPACE } from '../isolation/world.js';
 import type { TenantsConfig } from '../../tenants/types.js';
 import {
   buildModel,
-  connection,
+  connectionIn,
   equalPorts,
   externalAtoms,
   formatPorts,
@@ -165,6 +165,17 @@ function familyLabel(merged: readonly IpRange[]): string {
   return listed.join(', ');
 }
 
+/** A model's policies by namespace, in model order: only a policy of an endpoint's own namespace can isolate it (connectionIn). */
+function policiesByNamespace(m: NetpolModel): Map<string, PolicyModel[]> {
+  const out = new Map<string, PolicyModel[]>();
+  for (const p of m.policies) {
+    const list = out.get(p.namespace);
+    if (list) list.push(p);
+    else out.set(p.namespace, [p]);
+  }
+  return out;
+}
+
 /**
  * Per namespace of a model's workloads, the namespaces of its workloads that
  * its pods could open a connection towards (egress) or accept one from
@@ -175,13 +186,7 @@ function familyLabel(merged: readonly IpRange[]): string {
  * namespace, and an ipBlock matches no pod (EvalOptions.ipBlockMatchesPods is
  * off). So a pair outside these sets is denied, whatever the pods' labels.
  */
-function reachOf(m: NetpolModel): (ns: string, dir: Direction) => ReadonlySet<string> | 'all' {
-  const policies = new Map<string, PolicyModel[]>();
-  for (const p of m.policies) {
-    const list = policies.get(p.namespace);
-    if (list) list.push(p);
-    else policies.set(p.namespace, [p]);
-  }
+function reachOf(m: NetpolModel, policies: ReadonlyMap<string, readonly PolicyModel[]>): (ns: string, dir: Direction) => ReadonlySet<string> | 'all' {
   const workloads = new Map<string, Endpoint[]>();
   const labels = new Map<string, Labels>();
   const mixed = new Set<string>();
@@ -248,10 +253,16 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
     }
     out.push(f);
   };
+  // Each side's policies by namespace: a connection reads only its two ends' namespaces' policies, not every policy.
+  const [byNsA, byNsB] = [policiesByNamespace(a), policiesByNamespace(b)];
+  const none: readonly PolicyModel[] = [];
+  const inA = (ns: string) => byNsA.get(ns) ?? none;
+  const inB = (ns: string) => byNsB.get(ns) ?? none;
+  const policiesOf = (m: NetpolModel) => (m === a ? inA : inB);
   const ports = (m: NetpolModel, side: Map<string, Party>, src: string, dst: string) => {
     const s = side.get(src);
     const d = side.get(dst);
-    return s && d ? connection(m.policies, { kind: 'pod', endpoint: s.endpoint }, { kind: 'pod', endpoint: d.endpoint }).ports : undefined;
+    return s && d ? connectionIn(policiesOf(m), { kind: 'pod', endpoint: s.endpoint }, { kind: 'pod', endpoint: d.endpoint }).ports : undefined;
   };
   // Workloads by namespace, and the parties every workload is paired with (witnesses): a workload in another
   // namespace is paired only where either side's policies could open the way (reachOf); all others are denied before and after.
@@ -266,7 +277,7 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
       else workloadsIn.set(nsOf(n), [n]);
     }
   }
-  const [reachA, reachB] = [reachOf(a), reachOf(b)];
+  const [reachA, reachB] = [reachOf(a, byNsA), reachOf(b, byNsB)];
   const partners = (t: string, dir: Direction): string[] => {
     const ns = nsOf(t);
     const [ra, rb] = [reachA(ns, dir), reachB(ns, dir)];
@@ -302,7 +313,7 @@ export function connectivityDelta(base: readonly Manifest[], head: readonly Mani
   const external = (m: NetpolModel, p: Party | undefined, range: IpRange, direction: 'egress' | 'ingress') => {
     if (!p) return undefined;
     const pod = { kind: 'pod' as const, endpoint: p.endpoint };
-    return direction === 'egress' ? connection(m.policies, pod, ipRemote(range)).ports : connection(m.policies, ipRemote(range), pod).ports;
+    return direction === 'egress' ? connectionIn(policiesOf(m), pod, ipRemote(range)).ports : connectionIn(policiesOf(m), ipRemote(range), pod).ports;
   };
   for (const t of touched) {
     for (const direction of ['egress', 'ingress'] as const) {
