@@ -226,7 +226,21 @@ function verdictMarkdown(v: PlanVerdict, compared: string): string[] {
   return out;
 }
 
+/**
+ * Rows of each list the markdown plan shows, and tenants whose objects it
+ * lists. The markdown goes to a job summary or a pull-request comment, which
+ * GitHub caps (a step's summary at 1 MiB, a comment at 64 KiB, and it drops a
+ * summary that is larger): a change to every tenant of a large repository
+ * must not lose the whole plan. The text and JSON plans list everything.
+ */
+export const MARKDOWN_ROWS = 100;
+export const MARKDOWN_TENANT_DETAILS = 50;
+
 export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView): string {
+  const everything = `\`tenantctl plan${ref.startsWith('merge base ') ? '' : ` --base ${ref.replace(/`/g, "'")}`}\` lists every one`;
+  /** The first `limit` of a list, and a line saying how many more there are. */
+  const capped = <T>(list: readonly T[], line: (x: T) => string, limit = MARKDOWN_ROWS, moreLine = (n: number) => `_… and ${n} more: ${everything}._`): string[] =>
+    list.length > limit ? [...list.slice(0, limit).map(line), '', moreLine(list.length - limit)] : list.map(line);
   const c = counts(plan);
   const review = reviewSummary(connectivity);
   const compared = `Compared with \`${ref}\`: ${deletions.length ? `**${deletions.length} unintended deletion(s)** by the GitOps controller, ` : ''}**${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${review ? `; **${review}**` : ''}.`;
@@ -244,40 +258,41 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
     const named = (f: Pick<FlowChange, 'declared' | 'intent'>) => (f.declared && f.intent?.length ? `: ${f.intent.join(', ')}` : '');
     const mark = (f: Pick<FlowChange, 'declared' | 'intent' | 'review'>) =>
       f.declared === undefined ? '' : f.review ? ` — **${f.declared ? `declared${named(f)}, and it closes` : 'undeclared'}**` : ` — ${f.declared ? `declared${named(f)}` : 'undeclared'}`;
-    for (const g of flowGroups) out.push(`- ${g.review ? '⚠️ ' : ''}${flowSentence(g)}${mark(g)}`);
+    out.push(...capped(flowGroups, (g) => `- ${g.review ? '⚠️ ' : ''}${flowSentence(g)}${mark(g)}`, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
     const declaredColumn = connectivity.some((f) => f.declared !== undefined);
     out.push('', `<details><summary>${connectivity.length} flow(s), before and after</summary>`, '', `| From | To | Before | After |${declaredColumn ? ' Declared |' : ''}`, `| --- | --- | --- | --- |${declaredColumn ? ' --- |' : ''}`);
     const declaredCell = (f: FlowChange) => (f.declared ? `yes${named(f)}` : f.review ? '**no**' : 'no');
-    for (const f of connectivity) out.push(`| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |${declaredColumn ? ` ${declaredCell(f)} |` : ''}`);
+    out.push(...capped(connectivity, (f) => `| \`${f.from}\` | \`${f.to}\` | ${f.before} | ${f.after} |${declaredColumn ? ` ${declaredCell(f)} |` : ''}`));
     out.push('', '</details>');
   }
   if (permissions.length > 0) {
     out.push('', `### Permissions: ${permissions.length} subject(s) change`, '', '| Subject | Where | Gains | Loses |', '| --- | --- | --- | --- |');
-    for (const p of permissions) out.push(`| \`${p.subject}\` | ${p.namespace ? `\`${p.namespace}\`` : 'cluster-wide'} | ${p.gained.map((g) => `\`${g}\``).join(', ') || '–'} | ${p.lost.map((l) => `\`${l}\``).join(', ') || '–'} |`);
+    out.push(...capped(permissions, (p) => `| \`${p.subject}\` | ${p.namespace ? `\`${p.namespace}\`` : 'cluster-wide'} | ${p.gained.map((g) => `\`${g}\``).join(', ') || '–'} | ${p.lost.map((l) => `\`${l}\``).join(', ') || '–'} |`));
   }
   if (capacity.length > 0) {
     out.push('', `### Capacity: ${capacity.length} quota resource(s) change`, '');
     const verdicts = capacityVerdicts(capacity);
-    if (verdicts.length > 0) out.push('> [!WARNING]', ...verdicts.map((v) => `> ${v}`), '');
+    if (verdicts.length > 0) out.push('> [!WARNING]', ...capped(verdicts, (v) => `> ${v}`, MARKDOWN_ROWS, (n) => `> _… and ${n} more: ${everything}._`), '');
     out.push('| Tenant | Resource | Hard | Peak use | Headroom |', '| --- | --- | --- | --- | --- |');
-    for (const c of capacity) out.push(`| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.over[0] !== c.over[1] ? (c.over[1] ? ' **over quota at peak**' : ' (fits again)') : ''} |`);
+    out.push(...capped(capacity, (c) => `| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.over[0] !== c.over[1] ? (c.over[1] ? ' **over quota at peak**' : ' (fits again)') : ''} |`));
   }
   if (plan.tenants.length > 0) {
     out.push('', '| Change | Tenant | Namespace | Objects |', '| --- | --- | --- | --- |');
-    for (const t of plan.tenants) out.push(`| ${word[t.change]} | \`${t.id}\` | \`${t.namespace ?? '?'}\` | ${objectCounts(t.objects)} |`);
+    out.push(...capped(plan.tenants, (t) => `| ${word[t.change]} | \`${t.id}\` | \`${t.namespace ?? '?'}\` | ${objectCounts(t.objects)} |`));
   }
-  for (const t of plan.tenants) {
+  for (const t of plan.tenants.slice(0, MARKDOWN_TENANT_DETAILS)) {
     out.push('', `<details><summary><code>${t.id}</code>: ${t.change}, ${objectCounts(t.objects)}</summary>`, '');
     for (const f of t.fields) out.push(`- ${f}`);
-    for (const o of t.objects) out.push(`- ${word[o.change]} \`${o.ref}\``);
+    out.push(...capped(t.objects, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
     if (t.change === 'removed') {
       out.push('', 'Deleting the namespace would delete:', '', ...deletionList(t).slice(0, 2).map((l) => `- ${l}`));
     }
     out.push('', '</details>');
   }
+  if (plan.tenants.length > MARKDOWN_TENANT_DETAILS) out.push('', `_The objects of ${plan.tenants.length - MARKDOWN_TENANT_DETAILS} more tenant(s) are not listed here: ${everything}._`);
   if (plan.platform.length > 0) {
     out.push('', `<details><summary>platform: ${objectCounts(plan.platform)}</summary>`, '');
-    for (const o of plan.platform) out.push(`- ${word[o.change]} \`${o.ref}\``);
+    out.push(...capped(plan.platform, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
     out.push('', '</details>');
   }
   return `${out.join('\n')}\n`;
