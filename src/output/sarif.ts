@@ -110,11 +110,30 @@ function resultEntry(d: Diagnostic, ruleIndex: number): Record<string, unknown> 
   return r;
 }
 
+/**
+ * Results one run may hold: GitHub code scanning rejects a SARIF file whose
+ * run has more than 25,000 results, losing every alert, and shows only the
+ * top 5,000 by severity of those it keeps
+ * (https://docs.github.com/en/code-security/code-scanning/troubleshooting-sarif-uploads/results-exceed-limit).
+ */
+export const MAX_SARIF_RESULTS = 25_000;
+
+const severityRank: Record<Severity, number> = { error: 0, warning: 1, info: 2 };
+
 /** SARIF 2.1.0, one run, for code-scanning upload. */
 export const sarif: Formatter = (result, opts) => {
   const rules = collectRules(result);
   const index = new Map(rules.map((r, i) => [r.id, i]));
-  const results = sortDiagnostics(result.diagnostics).map((d) => resultEntry(d, index.get(d.ruleId) ?? -1));
+  let kept = result.diagnostics;
+  if (kept.length > MAX_SARIF_RESULTS) {
+    // The most severe are kept (sort is stable: the usual order within a severity), then shown in the usual order.
+    kept = sortDiagnostics(kept)
+      .sort((a, b) => severityRank[a.severity] - severityRank[b.severity])
+      .slice(0, MAX_SARIF_RESULTS);
+  }
+  const left = result.diagnostics.length - kept.length;
+  const results = sortDiagnostics(kept).map((d) => resultEntry(d, index.get(d.ruleId) ?? -1));
+  const notifications = left > 0 ? [{ level: 'warning', message: { text: `${left} more findings are not in this file: code scanning rejects a run of more than ${MAX_SARIF_RESULTS} results, so the ${MAX_SARIF_RESULTS} most severe are kept; --format json or text lists every finding` } }] : [];
   const log = {
     $schema: SARIF_SCHEMA_URI,
     version: '2.1.0',
@@ -125,7 +144,7 @@ export const sarif: Formatter = (result, opts) => {
         // its own category (the id up to its last "/"), or the last shard uploaded would replace the others.
         ...(result.summary.shard ? { automationDetails: { id: `tenantctl/shard-${result.summary.shard.replace('/', '-of-')}/` } } : {}),
         originalUriBaseIds: { '%SRCROOT%': { description: { text: 'The repository root.' } } },
-        invocations: [{ executionSuccessful: !result.diagnostics.some((d) => d.kind === 'failure') }],
+        invocations: [{ executionSuccessful: !result.diagnostics.some((d) => d.kind === 'failure'), ...(notifications.length ? { toolExecutionNotifications: notifications } : {}) }],
         results,
       },
     ],

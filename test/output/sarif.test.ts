@@ -6,7 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import { docsBase } from '../../src/commands/check.js';
 import { findingDescriptors } from '../../src/diagnostics/catalogue.js';
-import { FALLBACK_ARTIFACT, sarif } from '../../src/output/sarif.js';
+import { FALLBACK_ARTIFACT, MAX_SARIF_RESULTS, sarif } from '../../src/output/sarif.js';
 import { emptyResult, fixture, opts } from './fixture.js';
 
 /*
@@ -55,6 +55,25 @@ type Log = { runs: [{ tool: { driver: { rules: { id: string }[] } }; results: Re
 const parse = (s: string) => JSON.parse(s) as Log;
 
 describe('sarif formatter', () => {
+  // GitHub code scanning rejects a run of more than 25,000 results outright (every alert lost).
+  it('keeps the most severe 25,000 findings of a larger run and says how many it left out', () => {
+    const at = (i: number) => ({ path: `rendered/ns-${String(i).padStart(5, '0')}/x.yaml`, line: 1, column: 1 });
+    const warnings = Array.from({ length: MAX_SARIF_RESULTS + 5 }, (_, i) => ({ ruleId: 'pod/resources' as const, severity: 'warning' as const, kind: 'finding' as const, message: `w${i}`, file: at(i) }));
+    const errors = Array.from({ length: 5 }, (_, i) => ({ ruleId: 'isolation/default-deny' as const, severity: 'error' as const, kind: 'finding' as const, message: `e${i}`, file: at(MAX_SARIF_RESULTS + 100 + i) }));
+    const log = JSON.parse(sarif({ ...fixture, diagnostics: [...warnings, ...errors] }, opts));
+    const results = log.runs[0].results as { level: string; message: { text: string } }[];
+    expect(results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(results.filter((r) => r.level === 'error')).toHaveLength(5);
+    expect(log.runs[0].invocations[0].toolExecutionNotifications).toEqual([
+      { level: 'warning', message: { text: `10 more findings are not in this file: code scanning rejects a run of more than ${MAX_SARIF_RESULTS} results, so the ${MAX_SARIF_RESULTS} most severe are kept; --format json or text lists every finding` } },
+    ]);
+    if (validate) expect(validate(log), JSON.stringify(validate.errors)).toBe(true);
+    // At the limit nothing is left out, and no notification is written.
+    const full = JSON.parse(sarif({ ...fixture, diagnostics: warnings.slice(0, MAX_SARIF_RESULTS) }, opts));
+    expect(full.runs[0].results).toHaveLength(MAX_SARIF_RESULTS);
+    expect(full.runs[0].invocations[0].toolExecutionNotifications).toBeUndefined();
+  });
+
   it('matches the snapshot', async () => {
     await expect(sarif(fixture, opts)).toMatchFileSnapshot('__snapshots__/sarif.json');
   });
