@@ -15,7 +15,7 @@ import { bundledRepo, syntheticRepo } from './repo.js';
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = path.join(repo, 'bin/tenantctl.js');
-const SCENARIOS = ['check', 'nocap', 'kubeconform', 'html', 'shards', 'pr', 'bundled'] as const;
+const SCENARIOS = ['check', 'nocap', 'kubeconform', 'html', 'shards', 'pr', 'plan', 'bundled'] as const;
 type Scenario = (typeof SCENARIOS)[number];
 
 /** What this build of tenantctl offers, read from its own help so the bench runs before and after a flag lands. */
@@ -28,6 +28,8 @@ interface Features {
   /** check --base REF: the pull-request check the guide's CI workflow runs. */
   base: boolean;
   html: boolean;
+  /** tenantctl plan --base REF --format markdown: the job summary of the CI workflow. */
+  plan: boolean;
   /** --max-old-space-size on the bin's shebang: the cap a user gets by running `tenantctl`. */
   binHeapCapMiB: number | null;
   /** V8's own limit for a plain `node` on this machine (it depends on physical memory). */
@@ -45,6 +47,7 @@ function features(): Features {
     allowNoBase: /--allow-no-base\b/.test(help),
     base: /--base REF\b/.test(help),
     html: /--format [\w|]*\bhtml\b/.test(help),
+    plan: /--format [\w|]*\bmarkdown\b/.test(spawnSync(process.execPath, [bin, 'plan', '--help'], { encoding: 'utf8' }).stdout),
     binHeapCapMiB: cap ? Number(cap[1]) : null,
     nodeDefaultHeapMiB: Math.round(Number(heap) / 2 ** 20),
   };
@@ -74,6 +77,8 @@ interface SizeResult {
   html?: Summary & { bytes: number; browser?: BrowserTimes | 'no chromium' };
   shards?: { of: number; perShard: Summary[]; sumMs: number; slowestMs: number }[];
   onePr?: { cache: 'warm' | 'none (no cache flags in this build)'; render: Summary; check: Summary; fillCache?: Summary; checkFresh?: Summary | 'not available'; checkBase?: Summary | 'not available' };
+  /** plan --base HEAD --format markdown after a NetworkPolicy template edit that changes every tenant: its wall, and the size of the job summary it writes. */
+  templatePlan?: (Summary & { bytes: number }) | 'not available';
 }
 
 /** Runs until `runs` succeed or one fails: at 50,000 tenants a run out of memory is the result. */
@@ -207,11 +212,33 @@ async function benchSize(n: number, runs: number, only: ReadonlySet<Scenario>, f
       const checkFresh = f.cacheFlag ? await prFreshCheckout(r, runs, n, flipped, plain, check, cache[1]!) : 'not available';
       result.onePr = { cache: f.noCache || f.cacheFlag ? 'warm' : 'none (no cache flags in this build)', ...warm, ...(fillCache ? { fillCache } : {}), checkFresh, checkBase: f.base ? await prWithBase(r, runs, n, flipped, plain, check) : 'not available' };
     }
+    if (only.has('plan')) result.templatePlan = f.plan && f.base ? await templateEditPlan(r, n >= 10000 ? 1 : runs, plain, cache) : 'not available';
     result.loadavgAfter = loadavg();
     return result;
   } finally {
     await r.dispose();
   }
+}
+
+/** The DNS egress template's TCP port rule, to which the edit adds a second port: every tenant's policy changes. */
+const DNS_TEMPLATE = 'templates/tenant/networkpolicy-allow-egress-dns.yaml.ejs';
+const DNS_TCP = '        - protocol: TCP\n          port: <%- v(platform.dns.port) %>\n';
+
+/**
+ * A platform pull request: a NetworkPolicy template edit that changes every
+ * tenant (DNS egress gains TCP 9153), rendered, then the plan the CI workflow
+ * writes to the job summary, against the commit before the edit.
+ */
+async function templateEditPlan(r: PrRepo, runs: number, plain: (args: string[]) => Child, cache: string[]): Promise<(Summary & { bytes: number }) | 'not available'> {
+  const git = (...args: string[]) => spawnSync('git', args, { cwd: r.root, env: gitEnv, encoding: 'utf8' }).status === 0;
+  if (!git('init', '-q') || !git('add', 'tenants.yaml', 'templates') || !git('commit', '-q', '--allow-empty', '-m', 'before the template edit')) return 'not available';
+  const file = path.join(r.root, DNS_TEMPLATE);
+  const text = readFileSync(file, 'utf8');
+  if (!text.includes(DNS_TCP)) return 'not available';
+  await writeFile(file, text.replace(DNS_TCP, `${DNS_TCP}        - protocol: TCP\n          port: 9153\n`));
+  if (repeat(1, () => plain(['render', '--root', '.']), (m) => m.status === 0)[0]!.failure) return 'not available';
+  const ms = repeat(runs, () => plain(['plan', '--root', '.', '--base', 'HEAD', '--format', 'markdown', ...cache]), (m) => m.status === 0);
+  return { ...summarise(ms), bytes: Buffer.byteLength(ms[0]?.stdout ?? '') };
 }
 
 /** A cold check of the bundled repository, and a cold --help: the latency a developer feels. */
@@ -281,6 +308,14 @@ function tables(results: SizeResult[], f: Features, kubeconform: string | undefi
       for (const s of r.shards ?? []) {
         out.push(`| ${int(r.tenants)} | ${s.of} | ${s.perShard.map(wall).join(', ')} | ${sec(s.sumMs)} | ${sec(s.slowestMs)} | ${mib(Math.max(...s.perShard.map((p) => p.peakRssMiBMax ?? NaN)))} |`);
       }
+    }
+  }
+  if (results.some((r) => r.templatePlan)) {
+    out.push('', 'plan after a NetworkPolicy template edit that changes every tenant (DNS egress gains TCP 9153), as the CI workflow writes it to the job summary: `plan --base HEAD --format markdown`, with the cache, against the commit before the edit (no heap cap; one run at 10,000 tenants and more):', '', '| tenants | wall | peak RSS | markdown |', '|---:|---:|---:|---:|');
+    for (const r of results) {
+      const p = r.templatePlan;
+      if (p === undefined) continue;
+      out.push(p === 'not available' ? `| ${int(r.tenants)} | not available | – | – |` : `| ${int(r.tenants)} | ${wall(p)} | ${mib(p.peakRssMiBMax)} | ${int(Math.round(p.bytes / 1024))} KiB |`);
     }
   }
   out.push('', ...results.map((r) => `load average (1/5/15 min) at ${int(r.tenants)}: before ${r.loadavgBefore.map((x) => x.toFixed(2)).join('/')}, after ${r.loadavgAfter.map((x) => x.toFixed(2)).join('/')} on ${cpus().length} cores`));
