@@ -120,14 +120,23 @@ describe('NO_COLOR', () => {
   });
 });
 
+type Edit = [from: string, to: string];
+
+/** A pull request: main holds tenants.yaml with the `base` edits, rendered; `branch` has the `head` edits on top, rendered. */
+async function pullRequestWith(branch: string, head: Edit[], base: Edit[] = []): Promise<string> {
+  const root = await gitRepo();
+  for (const [from, to] of base) await editTenants(root, from, to);
+  await cli(root, 'render');
+  await commitAll(root, 'rendered');
+  git(root, 'checkout', '-q', '-b', branch);
+  for (const [from, to] of head) await editTenants(root, from, to);
+  await cli(root, 'render');
+  return root;
+}
+
 describe('plan of a tier change', () => {
   it('shows the new tier in the header and each quota key with its values', async () => {
-    const root = await gitRepo();
-    await cli(root, 'render');
-    await commitAll(root, 'rendered');
-    git(root, 'checkout', '-q', '-b', 'upgrade');
-    await editTenants(root, '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: standard\n', '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: premium\n');
-    await cli(root, 'render');
+    const root = await pullRequestWith('upgrade', [['  - id: test-tenant-a\n    name: Test Tenant A\n    tier: standard\n', '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: premium\n']]);
     const r = await cli(root, 'plan', '--base', 'main');
     expect(r.stdout).toContain('~ tenant test-tenant-a (ai-agents-test-tenant-a, tier premium');
     expect(r.stdout).toContain('    tier: standard → premium');
@@ -140,12 +149,7 @@ describe('plan of a tier change', () => {
 
 describe('plan of a namespace move', () => {
   it('shows each tenant\'s namespace change, and the move as a deletion hazard first', async () => {
-    const root = await gitRepo();
-    await cli(root, 'render');
-    await commitAll(root, 'rendered');
-    git(root, 'checkout', '-q', '-b', 'prefix');
-    await editTenants(root, 'namespacePrefix: ai-agents-', 'namespacePrefix: agents-');
-    await cli(root, 'render');
+    const root = await pullRequestWith('prefix', [['namespacePrefix: ai-agents-', 'namespacePrefix: agents-']]);
     const r = await cli(root, 'plan', '--base', 'main');
     expect(r.stdout.split('\n')[0]).toBe('Plan against main: 2 unintended deletion(s) by the GitOps controller; 0 tenant(s) added, 2 changed, 0 removed');
     expect(r.stdout).toContain('    namespace: ai-agents-test-tenant-a → agents-test-tenant-a');
@@ -154,29 +158,18 @@ describe('plan of a namespace move', () => {
 });
 
 describe('plan of a tenant with waivers', () => {
-  const waived = (reason: string) =>
-    `  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n    waivers:\n      - rule: workload/image-pinned\n        object: Deployment/api\n        reason: "${reason}"\n`;
+  const tenantB = '  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n';
+  const withWaiver: Edit = [tenantB, `${tenantB}    waivers:\n      - rule: workload/image-pinned\n        object: Deployment/api\n        reason: "vendor image"\n`];
 
   it('does not show the tenant as changed when a tenant added above it moves its waivers in the file', async () => {
-    const root = await gitRepo();
-    await editTenants(root, '  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n', waived('vendor image'));
-    await cli(root, 'render');
-    await commitAll(root, 'waiver');
-    git(root, 'checkout', '-q', '-b', 'add');
-    await editTenants(root, tenantA, `${tenantA}  - id: test-tenant-0\n    name: Test Tenant 0\n    tier: standard\n\n`);
-    await cli(root, 'render');
+    const root = await pullRequestWith('add', [[tenantA, `${tenantA}  - id: test-tenant-0\n    name: Test Tenant 0\n    tier: standard\n\n`]], [withWaiver]);
     const r = await cli(root, 'plan', '--base', 'main', '--format', 'json');
     const plan = JSON.parse(r.stdout) as { tenants: { id: string; change: string }[] };
     expect(plan.tenants.map((t) => `${t.id} ${t.change}`)).toEqual(['test-tenant-0 added']);
   });
 
   it('shows a waiver that changes, without where it is written', async () => {
-    const root = await gitRepo();
-    await editTenants(root, '  - id: test-tenant-b\n    name: Test Tenant B\n    tier: standard\n', waived('vendor image'));
-    await cli(root, 'render');
-    await commitAll(root, 'waiver');
-    git(root, 'checkout', '-q', '-b', 'reason');
-    await editTenants(root, 'reason: "vendor image"', 'reason: "vendor image, pinned upstream"');
+    const root = await pullRequestWith('reason', [['reason: "vendor image"', 'reason: "vendor image, pinned upstream"']], [withWaiver]);
     const r = await cli(root, 'plan', '--base', 'main');
     expect(r.stdout).toContain('~ tenant test-tenant-b');
     expect(r.stdout).toContain('    waivers: [{"rule":"workload/image-pinned","object":"Deployment/api","reason":"vendor image"}] → [{"rule":"workload/image-pinned","object":"Deployment/api","reason":"vendor image, pinned upstream"}]');

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { tempRepo } from '../helpers.js';
+import { cli, tempRepo } from '../helpers.js';
 
 const env = {
   ...process.env,
@@ -40,3 +40,15 @@ export async function editTenants(root: string, from: string, to: string): Promi
 }
 
 export const tenantA = '  - id: test-tenant-a\n    name: Test Tenant A\n    tier: standard\n\n';
+
+/** A pull request: `main` holds the repository rendered, `branch` holds `tenants` as tenants.yaml, rendered too. */
+export async function branchWithTenants(branch: string, tenants: string): Promise<string> {
+  const root = await gitRepo();
+  await cli(root, 'render');
+  await commitAll(root, 'rendered');
+  git(root, 'checkout', '-q', '-b', branch);
+  await writeFile(path.join(root, 'tenants.yaml'), tenants);
+  const rendered = await cli(root, 'render');
+  if (rendered.exitCode !== 0) throw new Error(`render on ${branch} failed:\n${rendered.stdout}${rendered.stderr}`);
+  return root;
+}

@@ -7,7 +7,7 @@ import { differingFiles } from '../../../src/render/render.js';
 import type { SemanticsRow } from '../../../src/analysis/delivery/model.js';
 import { applyInputEdits, bundledTenants, cleanupTempRepos, cli, fluxTenants, repoRoot, renderedWith, type InputEdit } from '../../helpers.js';
 
-import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
+import { branchWithTenants, commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
 
 /**
  * Guardrails pruned when a tenant's namespace stays: the four allow policies, the tenant Role and its
@@ -360,12 +360,7 @@ describe('what the GitOps controller does with a change', async () => {
   });
 
   it('check --base guards a namespace move (a new namespacePrefix) like a removal, once per tenant, and --allow-removal acknowledges it', async () => {
-    const root = await gitRepo();
-    await cli(root, 'render');
-    await commitAll(root, 'rendered');
-    git(root, 'checkout', '-q', '-b', 'prefix');
-    await writeFile(path.join(root, 'tenants.yaml'), bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-'));
-    expect((await cli(root, 'render')).exitCode).toBe(0);
+    const root = await branchWithTenants('prefix', bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-'));
     const r = await cli(root, 'check', '--base', 'main', '--format', 'json');
     expect(r.exitCode).toBe(1);
     const found = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; tenant?: string; message: string; detail?: string; hint?: string }[] }).diagnostics.filter((d) => d.ruleId.startsWith('delivery/'));

@@ -1,11 +1,9 @@
-import { writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { connectivityDelta, groupFlows, needsReview, tenantWorkloads } from '../../../src/analysis/delta/connectivity.js';
 import { parseManifests } from '../../../src/manifest/parse.js';
 import { buildModel, connection, equalPorts, type Endpoint, type NetpolModel } from '../../../src/analysis/netpol/index.js';
 import { bundledTenants, cleanupTempRepos, cli, renderedWith } from '../../helpers.js';
-import { commitAll, git, gitRepo } from '../../lifecycle/git-fixture.js';
+import { branchWithTenants } from '../../lifecycle/git-fixture.js';
 
 afterAll(cleanupTempRepos);
 
@@ -151,12 +149,7 @@ describe('connectivity delta', async () => {
   });
 
   it('is in the plan a reviewer reads', async () => {
-    const root = await gitRepo();
-    await cli(root, 'render');
-    await commitAll(root, 'rendered');
-    git(root, 'checkout', '-q', '-b', 'port80');
-    await writeFile(path.join(root, 'tenants.yaml'), bundled.replace('externalPorts: [443]', 'externalPorts: [443, 80]'));
-    await cli(root, 'render');
+    const root = await branchWithTenants('port80', bundled.replace('externalPorts: [443]', 'externalPorts: [443, 80]'));
     const text = await cli(root, 'plan', '--base', 'main');
     expect(text.stdout).toContain('Connectivity: 4 flow(s) change');
     expect(text.stdout).toContain('    every tenant can now reach 0.0.0.0/0 except 10.96.0.0/12, 10.244.0.0/16, 169.254.0.0/16 on TCP 80 (was TCP 443) [4 flows] — declared: external services (TCP 80)');
