@@ -235,6 +235,8 @@ function verdictMarkdown(v: PlanVerdict, compared: string): string[] {
  */
 export const MARKDOWN_ROWS = 100;
 export const MARKDOWN_TENANT_DETAILS = 50;
+/** Objects listed per tenant: a tenant renders about 18, and one moved to another namespace twice that. */
+export const MARKDOWN_TENANT_OBJECTS = 40;
 
 export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView): string {
   const everything = `\`tenantctl plan${ref.startsWith('merge base ') ? '' : ` --base ${ref.replace(/`/g, "'")}`}\` lists every one`;
@@ -283,7 +285,7 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
   for (const t of plan.tenants.slice(0, MARKDOWN_TENANT_DETAILS)) {
     out.push('', `<details><summary><code>${t.id}</code>: ${t.change}, ${objectCounts(t.objects)}</summary>`, '');
     for (const f of t.fields) out.push(`- ${f}`);
-    out.push(...capped(t.objects, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
+    out.push(...capped(t.objects, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_TENANT_OBJECTS, (n) => `- _… and ${n} more: ${everything}._`));
     if (t.change === 'removed') {
       out.push('', 'Deleting the namespace would delete:', '', ...deletionList(t).slice(0, 2).map((l) => `- ${l}`));
     }

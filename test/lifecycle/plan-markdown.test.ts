@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MARKDOWN_ROWS, MARKDOWN_TENANT_DETAILS, planMarkdown, type PlanView } from '../../src/lifecycle/plan-format.js';
+import { MARKDOWN_ROWS, MARKDOWN_TENANT_DETAILS, MARKDOWN_TENANT_OBJECTS, planMarkdown, type PlanView } from '../../src/lifecycle/plan-format.js';
 
 /** A change that touches every tenant of a large repository: a NetworkPolicy template edit, a quota or RBAC change everywhere. */
 function everyTenant(n: number): PlanView {
@@ -38,6 +38,15 @@ describe('plan --format markdown on a change to every tenant', () => {
     expect(large).toContain(`_The objects of ${10000 - MARKDOWN_TENANT_DETAILS} more tenant(s) are not listed here: \`tenantctl plan --base main\` lists every one._`);
     // Every <details> it opens, it closes.
     expect(lines.filter((l) => l.startsWith('<details>')).length).toBe(lines.filter((l) => l === '</details>').length);
+  });
+
+  it('lists the first objects of a tenant with many, and says how many more', () => {
+    const view = everyTenant(1);
+    const tenant = view.plan.tenants[0]!;
+    const objects = Array.from({ length: MARKDOWN_TENANT_OBJECTS + 7 }, (_, i) => ({ change: 'added' as const, path: `rendered/ns/configmap-${i}.yaml`, ref: `ConfigMap ns/c${i}` }));
+    const md = planMarkdown({ ...view, plan: { ...view.plan, tenants: [{ ...tenant, objects }] } });
+    expect(md.split('\n').filter((l) => l.startsWith('- added `ConfigMap ns/c'))).toHaveLength(MARKDOWN_TENANT_OBJECTS);
+    expect(md).toContain('- _… and 7 more: `tenantctl plan --base main` lists every one._');
   });
 
   it('lists everything when the lists are within the caps', () => {
