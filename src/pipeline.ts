@@ -952,7 +952,7 @@ export async function deliveryStage(baseConfig: TenantsConfig, base: RenderResul
   const differing = differingFiles(base, head);
   return deliveryFindings(
     { manifests: base.manifests, files: treePaths(base), tenantOfNamespace: ns(baseConfig), bootstrapPaths: bootstrapPaths(base) },
-    { manifests: head.manifests, files: treePaths(head), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head) },
+    { manifests: head.manifests, files: treePaths(head), tenantOfNamespace: ns(headConfig), bootstrapPaths: bootstrapPaths(head), namespacesNamedAt: { path: headConfig.file, ...headConfig.locate('/platform/namespacePrefix') } },
     staying,
     headNamespaces,
     (file) => !differing.has(file),

@@ -1,6 +1,6 @@
 import { pushTo } from '../../collections.js';
 import { diagnostic } from '../../diagnostics/catalogue.js';
-import type { Diagnostic } from '../../diagnostics/diagnostic.js';
+import type { Diagnostic, FileLocation } from '../../diagnostics/diagnostic.js';
 import { headOf, manifestLabel, objectRef, type Manifest } from '../../manifest/types.js';
 import { GUARDRAILS } from '../../platform/index.js';
 import { isTenantWorkload } from '../../platform/layout.js';
@@ -16,6 +16,8 @@ export interface DeliverySide {
   tenantOfNamespace: ReadonlyMap<string, string>;
   /** Folders a Flux bootstrap reconciles (the GitOps folders); their Kustomization is not in the tree. */
   bootstrapPaths?: readonly string[];
+  /** Where tenants' namespaces are named (namespacePrefix in tenants.yaml): a namespace move is reported there, at the change that made it. */
+  namespacesNamedAt?: FileLocation;
 }
 
 export interface Deletion {
@@ -274,7 +276,7 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
       diagnostic('delivery/guardrail-removed', `tenant ${tenant} moves from namespace ${from} to ${to}: ${from} stays (its Namespace is protected from pruning) with ${held}, while ${pruned.length} of its guardrails are pruned`, {
         tenant,
         object: objectRef(first.object),
-        file: { path: first.file, line: 1, column: 1 },
+        file: head!.namespacesNamedAt ?? { path: first.file, line: 1, column: 1 },
         detail: ['pruned:', ...pruned.map((d) => `  - ${ref(d.object)}  (${d.object.file})`)].join('\n'),
         hint: `nothing moves with the tenant: copy what ${from} holds (volumes, Secrets) into ${to}, acknowledge the move with --allow-removal ${tenant}, and delete ${from} by hand once it is empty; or keep namespacePrefix as it was`,
       }),

@@ -363,8 +363,12 @@ describe('what the GitOps controller does with a change', async () => {
     const root = await branchWithTenants('prefix', bundled.replace('namespacePrefix: ai-agents-', 'namespacePrefix: agents-'));
     const r = await cli(root, 'check', '--base', 'main', '--format', 'json');
     expect(r.exitCode).toBe(1);
-    const found = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; tenant?: string; message: string; detail?: string; hint?: string }[] }).diagnostics.filter((d) => d.ruleId.startsWith('delivery/'));
+    const found = (JSON.parse(r.stdout) as { diagnostics: { ruleId: string; tenant?: string; message: string; detail?: string; hint?: string; file?: { path: string; line: number; column: number } }[] }).diagnostics.filter((d) => d.ruleId.startsWith('delivery/'));
     expect(found.map((d) => `${d.ruleId} ${d.tenant}`)).toEqual(['delivery/guardrail-removed test-tenant-a', 'delivery/guardrail-removed test-tenant-b']);
+    // Reported at the change that moves them: the namespacePrefix line of tenants.yaml, which the pull request touches.
+    const prefixLine = bundled.split('\n').findIndex((l) => l.trimStart().startsWith('namespacePrefix:')) + 1;
+    expect(prefixLine).toBeGreaterThan(0);
+    for (const d of found) expect(d.file).toEqual({ path: 'tenants.yaml', line: prefixLine, column: 3 });
     expect(found[0]!.message).toBe(
       'tenant test-tenant-a moves from namespace ai-agents-test-tenant-a to agents-test-tenant-a: ai-agents-test-tenant-a stays (its Namespace is protected from pruning) with the data created there outside Git and its workloads, left running unmanaged, while 6 of its guardrails are pruned',
     );
