@@ -267,11 +267,15 @@ export function deliveryFindings(baseSide: DeliverySide, headSide: DeliverySide,
       }),
     );
   }
+  // Argo CD's ApplicationSet preserves the workloads of the Application that goes; a Flux Kustomization whose path moves prunes them.
+  const workloadsGo = new Set<string>();
+  for (const d of all) {
+    const ns = d.object.object.metadata?.namespace;
+    if (ns !== undefined && left.get(d.tenant!)?.from === ns && isTenantWorkload(d.object.object)) workloadsGo.add(d.tenant!);
+  }
   for (const [tenant, { from, to, pruned }] of left) {
     const first = pruned[0]!.object;
-    // Argo CD's ApplicationSet preserves the workloads of the Application that goes; a Flux Kustomization whose path moves prunes them.
-    const workloadsGo = all.some((d) => d.tenant === tenant && d.object.object.metadata?.namespace === from && isTenantWorkload(d.object.object));
-    const held = workloadsGo ? 'the data created there outside Git (its workloads there are deleted)' : 'the data created there outside Git and its workloads, left running unmanaged';
+    const held = workloadsGo.has(tenant) ? 'the data created there outside Git (its workloads there are deleted)' : 'the data created there outside Git and its workloads, left running unmanaged';
     out.push(
       diagnostic('delivery/guardrail-removed', `tenant ${tenant} moves from namespace ${from} to ${to}: ${from} stays (its Namespace is protected from pruning) with ${held}, while ${pruned.length} of its guardrails are pruned`, {
         tenant,
