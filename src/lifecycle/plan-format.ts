@@ -240,9 +240,15 @@ export const MARKDOWN_TENANT_OBJECTS = 40;
 
 export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups = [], deletions = [], permissions = [], capacity = [], verdict, notComputed = [] }: PlanView): string {
   const everything = `\`tenantctl plan${ref.startsWith('merge base ') ? '' : ` --base ${ref.replace(/`/g, "'")}`}\` lists every one`;
-  /** The first `limit` of a list, and a line saying how many more there are. */
-  const capped = <T>(list: readonly T[], line: (x: T) => string, limit = MARKDOWN_ROWS, moreLine = (n: number) => `_… and ${n} more: ${everything}._`): string[] =>
-    list.length > limit ? [...list.slice(0, limit).map(line), '', moreLine(list.length - limit)] : list.map(line);
+  /**
+   * The first `limit` of a list, and a line saying how many more there are: an
+   * item of the list it ends (`- `, `> `), or a paragraph after a table ('').
+   */
+  const capped = <T>(list: readonly T[], line: (x: T) => string, limit = MARKDOWN_ROWS, item: '' | '- ' | '> ' = ''): string[] => {
+    if (list.length <= limit) return list.map(line);
+    const more = `_… and ${list.length - limit} more: ${everything}._`;
+    return [...list.slice(0, limit).map(line), ...(item ? [`${item}${more}`] : ['', more])];
+  };
   const c = counts(plan);
   const review = reviewSummary(connectivity);
   const compared = `Compared with \`${ref}\`: ${deletions.length ? `**${deletions.length} unintended deletion(s)** by the GitOps controller, ` : ''}**${c.added} added**, **${c.changed} changed**, **${c.removed} removed**${review ? `; **${review}**` : ''}.`;
@@ -260,7 +266,7 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
     const named = (f: Pick<FlowChange, 'declared' | 'intent'>) => (f.declared && f.intent?.length ? `: ${f.intent.join(', ')}` : '');
     const mark = (f: Pick<FlowChange, 'declared' | 'intent' | 'review'>) =>
       f.declared === undefined ? '' : f.review ? ` — **${f.declared ? `declared${named(f)}, and it closes` : 'undeclared'}**` : ` — ${f.declared ? `declared${named(f)}` : 'undeclared'}`;
-    out.push(...capped(flowGroups, (g) => `- ${g.review ? '⚠️ ' : ''}${flowSentence(g)}${mark(g)}`, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
+    out.push(...capped(flowGroups, (g) => `- ${g.review ? '⚠️ ' : ''}${flowSentence(g)}${mark(g)}`, MARKDOWN_ROWS, '- '));
     const declaredColumn = connectivity.some((f) => f.declared !== undefined);
     out.push('', `<details><summary>${connectivity.length} flow(s), before and after</summary>`, '', `| From | To | Before | After |${declaredColumn ? ' Declared |' : ''}`, `| --- | --- | --- | --- |${declaredColumn ? ' --- |' : ''}`);
     const declaredCell = (f: FlowChange) => (f.declared ? `yes${named(f)}` : f.review ? '**no**' : 'no');
@@ -274,7 +280,7 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
   if (capacity.length > 0) {
     out.push('', `### Capacity: ${capacity.length} quota resource(s) change`, '');
     const verdicts = capacityVerdicts(capacity);
-    if (verdicts.length > 0) out.push('> [!WARNING]', ...capped(verdicts, (v) => `> ${v}`, MARKDOWN_ROWS, (n) => `> _… and ${n} more: ${everything}._`), '');
+    if (verdicts.length > 0) out.push('> [!WARNING]', ...capped(verdicts, (v) => `> ${v}`, MARKDOWN_ROWS, '> '), '');
     out.push('| Tenant | Resource | Hard | Peak use | Headroom |', '| --- | --- | --- | --- | --- |');
     out.push(...capped(capacity, (c) => `| \`${c.tenant}\` | ${c.resource} | ${pair(c.hard)} | ${pair(c.peak)} | ${pair(c.headroom)}${c.over[0] !== c.over[1] ? (c.over[1] ? ' **over quota at peak**' : ' (fits again)') : ''} |`));
   }
@@ -285,7 +291,7 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
   for (const t of plan.tenants.slice(0, MARKDOWN_TENANT_DETAILS)) {
     out.push('', `<details><summary><code>${t.id}</code>: ${t.change}, ${objectCounts(t.objects)}</summary>`, '');
     for (const f of t.fields) out.push(`- ${f}`);
-    out.push(...capped(t.objects, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_TENANT_OBJECTS, (n) => `- _… and ${n} more: ${everything}._`));
+    out.push(...capped(t.objects, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_TENANT_OBJECTS, '- '));
     if (t.change === 'removed') {
       out.push('', 'Deleting the namespace would delete:', '', ...deletionList(t).slice(0, 2).map((l) => `- ${l}`));
     }
@@ -294,7 +300,7 @@ export function planMarkdown({ plan, ref, blocked, connectivity = [], flowGroups
   if (plan.tenants.length > MARKDOWN_TENANT_DETAILS) out.push('', `_The objects of ${plan.tenants.length - MARKDOWN_TENANT_DETAILS} more tenant(s) are not listed here: ${everything}._`);
   if (plan.platform.length > 0) {
     out.push('', `<details><summary>platform: ${objectCounts(plan.platform)}</summary>`, '');
-    out.push(...capped(plan.platform, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_ROWS, (n) => `- _… and ${n} more: ${everything}._`));
+    out.push(...capped(plan.platform, (o) => `- ${word[o.change]} \`${o.ref}\``, MARKDOWN_ROWS, '- '));
     out.push('', '</details>');
   }
   return `${out.join('\n')}\n`;
